@@ -1,0 +1,46 @@
+#include "core/runtime/runtime.h"
+
+#include "core/runtime/torch_runtime.h"
+#include "core/store/sqlite.h"
+
+#include <curl/curl.h>
+
+#include <thread>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#ifndef SYNTHEMBED_VERSION
+#define SYNTHEMBED_VERSION "0.0.0"
+#endif
+
+namespace synthembed {
+
+void initialize(const RuntimeOptions& options) {
+#if defined(__GLIBC__)
+    // glibc returns blocks above 32 MiB to the OS on free; every reallocation then pays the page
+    // faults again. Keep them (see shared/anchors/README.md, fact 2).
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+    int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+    detail::setTorchThreads(threads > 0 ? threads : 1);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+int computeThreads() { return detail::torchThreads(); }
+
+std::vector<std::pair<std::string, std::string>> versionInfo() {
+    return {
+        {"synthembed", SYNTHEMBED_VERSION},
+        {"SQLite", db::sqliteVersion()},
+        {"libcurl", curl_version_info(CURLVERSION_NOW)->version},
+        {"libtorch", detail::torchVersion()},
+        {"CUDA devices", std::to_string(detail::cudaDevices())},
+    };
+}
+
+int cudaDeviceCount() { return detail::cudaDevices(); }
+
+} // namespace synthembed

@@ -1,0 +1,192 @@
+#include "core/store/schema.h"
+
+#include "core/store/sqlite.h"
+#include "core/util/log.h"
+#include "core/util/result.h"
+
+namespace synthembed::store {
+
+namespace {
+// v1: the whole project model. Times are UTC ISO-8601 text; JSON columns hold objects/arrays.
+const char* kV1 = R"SQL(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE settings (
+  key        TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+-- Templates are versioned: an edit inserts a new row with version+1; samples point at the row.
+CREATE TABLE templates (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  family      TEXT NOT NULL,
+  step        TEXT NOT NULL CHECK (step IN ('brainstorm','generate')),
+  body        TEXT NOT NULL,
+  metadata    TEXT NOT NULL DEFAULT '{}',
+  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  UNIQUE (name, version)
+);
+-- Placeholder value pools (versioned like templates) and their weighted values.
+CREATE TABLE pools (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL,
+  version     INTEGER NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  UNIQUE (name, version)
+);
+CREATE TABLE pool_values (
+  pool_id   INTEGER NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+  position  INTEGER NOT NULL,
+  value     TEXT NOT NULL,
+  weight    REAL NOT NULL DEFAULT 1.0 CHECK (weight >= 0),
+  PRIMARY KEY (pool_id, position)
+);
+CREATE TABLE jobs (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL DEFAULT '',
+  state       TEXT NOT NULL DEFAULT 'pending'
+              CHECK (state IN ('pending','running','paused','cancelled','done','failed')),
+  target      INTEGER NOT NULL CHECK (target >= 0),
+  seed        INTEGER NOT NULL DEFAULT 0,
+  endpoint    TEXT NOT NULL DEFAULT '',
+  model       TEXT NOT NULL DEFAULT '',
+  config      TEXT NOT NULL DEFAULT '{}',
+  error       TEXT,
+  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE TABLE requests (
+  id                INTEGER PRIMARY KEY,
+  job_id            INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  parent_id         INTEGER REFERENCES requests(id) ON DELETE CASCADE,
+  kind              TEXT NOT NULL CHECK (kind IN ('brainstorm','generate')),
+  template_id       INTEGER REFERENCES templates(id),
+  family            TEXT NOT NULL,
+  task              TEXT,
+  prompt            TEXT NOT NULL,
+  sampled_values    TEXT NOT NULL DEFAULT '{}',
+  state             TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (state IN ('pending','in_flight','done','failed')),
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  raw_answer        TEXT,
+  error             TEXT,
+  prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+  completion_tokens INTEGER NOT NULL DEFAULT 0,
+  created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX requests_job_state ON requests(job_id, state);
+CREATE TABLE samples (
+  id                INTEGER PRIMARY KEY,
+  job_id            INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+  request_id        INTEGER REFERENCES requests(id) ON DELETE SET NULL,
+  template_id       INTEGER REFERENCES templates(id),
+  family            TEXT NOT NULL,
+  instruction       TEXT NOT NULL DEFAULT '',
+  language          TEXT NOT NULL DEFAULT '',
+  query             TEXT,
+  positive          TEXT,
+  negative          TEXT,
+  sampled_values    TEXT NOT NULL DEFAULT '{}',
+  status            TEXT NOT NULL DEFAULT 'accepted'
+                    CHECK (status IN ('accepted','rejected','edited')),
+  reject_reason     TEXT,
+  raw_output        TEXT,
+  original          TEXT,          -- JSON of the fields before a hand edit
+  text_hash         TEXT,          -- normalised-text hash for exact dedup
+  prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+  completion_tokens INTEGER NOT NULL DEFAULT 0,
+  source            TEXT NOT NULL DEFAULT 'generated',
+  created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+CREATE INDEX samples_status ON samples(status, family, language);
+CREATE INDEX samples_hash ON samples(text_hash);
+CREATE TABLE training_runs (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL DEFAULT '',
+  state       TEXT NOT NULL DEFAULT 'pending'
+              CHECK (state IN ('pending','running','paused','stopped','done','failed')),
+  base_model  TEXT NOT NULL,
+  output_dir  TEXT NOT NULL DEFAULT '',
+  config      TEXT NOT NULL DEFAULT '{}',
+  error       TEXT,
+  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  started_at  TEXT,
+  finished_at TEXT
+);
+CREATE TABLE train_metrics (
+  run_id    INTEGER NOT NULL REFERENCES training_runs(id) ON DELETE CASCADE,
+  step      INTEGER NOT NULL,
+  name      TEXT NOT NULL,
+  value     REAL NOT NULL,
+  wall_time REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, step, name)
+);
+CREATE TABLE eval_results (
+  id                INTEGER PRIMARY KEY,
+  run_id            INTEGER REFERENCES training_runs(id) ON DELETE SET NULL,
+  model_fingerprint TEXT NOT NULL,
+  task_type         TEXT NOT NULL,
+  dataset           TEXT NOT NULL,
+  split             TEXT NOT NULL DEFAULT 'test',
+  main_score        REAL NOT NULL,
+  metrics           TEXT NOT NULL DEFAULT '{}',
+  created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+)SQL";
+
+// v2: evaluation timings and search indexes kept with their metadata.
+const char* kV2 = R"SQL(
+ALTER TABLE eval_results ADD COLUMN timings TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE search_indexes (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  backend     TEXT NOT NULL CHECK (backend IN ('exact','hnsw','faiss')),
+  path        TEXT NOT NULL,
+  model       TEXT NOT NULL,
+  pooling     TEXT NOT NULL,
+  instruction TEXT NOT NULL DEFAULT '',
+  dim         INTEGER NOT NULL,
+  count       INTEGER NOT NULL DEFAULT 0,
+  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+);
+)SQL";
+
+const std::vector<Migration> kMigrations = {
+    {1, "project model: templates, pools, jobs, requests, samples, training, evaluation, settings", kV1},
+    {2, "evaluation timings; search index registry", kV2},
+};
+} // namespace
+
+const std::vector<Migration>& migrations() { return kMigrations; }
+int latestSchemaVersion() { return kMigrations.back().version; }
+
+void migrate(const db::Database& db, int target) {
+    if (target < 0) target = latestSchemaVersion();
+    int current = static_cast<int>(db.queryInt("PRAGMA user_version"));
+    for (const auto& m : kMigrations) {
+        if (m.version <= current || m.version > target) continue;
+        db::Transaction tx(db);
+        db.executeScript(m.sql);
+        if (m.version == 1) {
+            db.executeScript("PRAGMA application_id = " + std::to_string(kApplicationId) + ";");
+            db.prepare("INSERT INTO meta(key, value) VALUES ('created_by', 'synthembed')").run();
+        }
+        db.executeScript("PRAGMA user_version = " + std::to_string(m.version) + ";");
+        tx.commit();
+        log::info("project ", db.path().string(), ": schema migrated to version ", m.version, " (", m.summary, ")");
+    }
+}
+
+std::vector<std::string> projectTables() {
+    return {"templates",     "pools",         "pool_values",  "jobs",           "requests", "samples",
+            "training_runs", "train_metrics", "eval_results", "search_indexes", "settings"};
+}
+
+} // namespace synthembed::store

@@ -1,0 +1,48 @@
+#pragma once
+// Shared helpers for core tests: temp dirs, ../shared lookup with a clear skip, running the CLI.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace synthembed::test {
+
+/// A fresh directory removed at destruction.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    const std::filesystem::path& path() const { return m_path; }
+    std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+/// ../shared (or $SYNTHEMBED_SHARED); empty path when absent.
+std::filesystem::path sharedDir();
+
+/// Path of a file under ../shared, or GTEST_SKIP with a message naming it when absent.
+#define SYNTHEMBED_REQUIRE_SHARED(var, rel)                                                            \
+    const std::filesystem::path var = ::synthembed::test::sharedDir() / (rel);                          \
+    if (::synthembed::test::sharedDir().empty() || !std::filesystem::exists(var))                       \
+    GTEST_SKIP() << "shared test material not found: " << (rel)                                          \
+                 << " (set SYNTHEMBED_SHARED to the shared/ folder)"
+
+struct CommandResult {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+/// Runs a program with arguments (no shell), capturing stdout and stderr.
+CommandResult runCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+/// Runs synthembed-cli with arguments.
+CommandResult runCli(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+
+std::string readFile(const std::filesystem::path& path);
+void writeFile(const std::filesystem::path& path, const std::string& content);
+
+} // namespace synthembed::test

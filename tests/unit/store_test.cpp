@@ -1,0 +1,166 @@
+// Project store: migrations, refusal of foreign/corrupt/newer files, WAL concurrency, rollback.
+
+#include "support/test_support.h"
+
+#include "core/store/project.h"
+#include "core/store/schema.h"
+#include "core/store/sqlite.h"
+
+#include <atomic>
+#include <thread>
+
+using namespace synthembed;
+using synthembed::test::TempDir;
+namespace fs = std::filesystem;
+
+TEST(Store, CreateAppliesLatestSchemaWithWalAndForeignKeys) {
+    TempDir dir;
+    auto path = dir / "sub" / "p.synthembed";
+    auto p = store::Project::create(path);
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->schemaVersion(), store::latestSchemaVersion());
+    EXPECT_EQ(p->db().queryInt("PRAGMA application_id"), store::kApplicationId);
+    EXPECT_EQ(p->db().queryInt("PRAGMA foreign_keys"), 1);
+    auto st = p->db().prepare("PRAGMA journal_mode");
+    ASSERT_TRUE(st.step());
+    EXPECT_EQ(st.getText(0), "wal");
+    auto info = p->info();
+    EXPECT_EQ(info.tableCounts.size(), store::projectTables().size());
+    // Creating over an existing project is refused.
+    auto again = store::Project::create(path);
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().code, "exists");
+}
+
+TEST(Store, MigratesOlderSchemaKeepingData) {
+    TempDir dir;
+    auto path = dir / "old.synthembed";
+    {
+        db::Database db(path, db::OpenMode::ReadWriteCreate);
+        store::migrate(db, 1); // what version 1 of synthembed wrote
+        db.prepare("INSERT INTO eval_results(model_fingerprint, task_type, dataset, main_score) VALUES (?,?,?,?)")
+            .bindAll("fp", "sts", "stsb", 0.5)
+            .run();
+        ASSERT_EQ(db.queryInt("PRAGMA user_version"), 1);
+    }
+    auto p = store::Project::open(path);
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->schemaVersion(), store::latestSchemaVersion());
+    auto st = p->db().prepare("SELECT main_score, timings FROM eval_results");
+    ASSERT_TRUE(st.step());
+    EXPECT_DOUBLE_EQ(st.getDouble(0), 0.5);
+    EXPECT_EQ(st.getText(1), "{}");
+    EXPECT_EQ(p->db().queryInt("SELECT count(*) FROM search_indexes"), 0);
+}
+
+TEST(Store, RefusesCorruptFileWithoutChangingIt) {
+    TempDir dir;
+    auto path = dir / "corrupt.synthembed";
+    std::string garbage(8192, '\0');
+    for (size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<char>((i * 7919) % 251);
+    test::writeFile(path, garbage);
+    auto p = store::Project::open(path);
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.error().code, "corrupt");
+    EXPECT_NE(p.error().message.find(path.string()), std::string::npos) << p.error().message;
+    EXPECT_EQ(test::readFile(path), garbage);
+    EXPECT_FALSE(fs::exists(path.string() + "-wal"));
+}
+
+TEST(Store, RefusesForeignSqliteDatabaseUntouched) {
+    TempDir dir;
+    auto path = dir / "other.db";
+    {
+        db::Database db(path, db::OpenMode::ReadWriteCreate);
+        db.execute("CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT)");
+    }
+    auto before = test::readFile(path);
+    auto p = store::Project::open(path);
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.error().code, "not_project");
+    EXPECT_NE(p.error().message.find("not a synthembed project"), std::string::npos);
+    EXPECT_EQ(test::readFile(path), before);
+}
+
+TEST(Store, RefusesNewerSchemaUntouched) {
+    TempDir dir;
+    auto path = dir / "future.synthembed";
+    {
+        auto p = store::Project::create(path);
+        ASSERT_TRUE(p.ok());
+        p->db().execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        p->db().execute("PRAGMA journal_mode = DELETE");
+        p->db().executeScript("PRAGMA user_version = " + std::to_string(store::latestSchemaVersion() + 5) + ";");
+    }
+    auto before = test::readFile(path);
+    auto p = store::Project::open(path);
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.error().code, "newer_schema");
+    EXPECT_NE(p.error().message.find("upgrade synthembed"), std::string::npos);
+    EXPECT_EQ(test::readFile(path), before);
+}
+
+TEST(Store, TransactionRolledBackOnError) {
+    TempDir dir;
+    auto p = store::Project::create(dir / "p.synthembed");
+    ASSERT_TRUE(p.ok());
+    const auto& db = p->db();
+    EXPECT_THROW(db::inTransaction(db,
+                                   [&] {
+                                       db.prepare("INSERT INTO jobs(target) VALUES (10)").run();
+                                       db.prepare("INSERT INTO jobs(target) VALUES (20)").run();
+                                       // violates CHECK (target >= 0): the whole transaction goes
+                                       db.prepare("INSERT INTO jobs(target) VALUES (-1)").run();
+                                   }),
+                 Failure);
+    EXPECT_EQ(db.queryInt("SELECT count(*) FROM jobs"), 0);
+    // Foreign keys are enforced.
+    EXPECT_THROW(db.prepare("INSERT INTO requests(job_id, kind, family, prompt) VALUES (999, 'generate', 'sts', 'x')")
+                     .run(),
+                 Failure);
+}
+
+TEST(Store, ConcurrentReaderWhileWriting) {
+    TempDir dir;
+    auto path = dir / "p.synthembed";
+    auto writer = store::Project::create(path);
+    ASSERT_TRUE(writer.ok());
+    std::atomic<bool> done{false};
+    std::atomic<int> reads{0};
+    std::atomic<bool> monotonic{true};
+    std::thread reader([&] {
+        auto r = store::Project::open(path);
+        ASSERT_TRUE(r.ok());
+        std::int64_t last = 0;
+        while (!done) {
+            // Every read sees a committed prefix: counts come in whole batches of 10.
+            auto n = r->db().queryInt("SELECT count(*) FROM jobs");
+            if (n < last || n % 10 != 0) monotonic = false;
+            last = n;
+            ++reads;
+        }
+    });
+    for (int batch = 0; batch < 50; ++batch) {
+        db::inTransaction(writer->db(), [&] {
+            auto st = writer->db().prepare("INSERT INTO jobs(target, name) VALUES (?, ?)");
+            for (int i = 0; i < 10; ++i) {
+                st.bindAll(i, "job").run();
+            }
+        });
+    }
+    done = true;
+    reader.join();
+    EXPECT_TRUE(monotonic);
+    EXPECT_GT(reads.load(), 0);
+    EXPECT_EQ(writer->db().queryInt("SELECT count(*) FROM jobs"), 500);
+}
+
+TEST(Store, SettingsRoundTrip) {
+    TempDir dir;
+    auto p = store::Project::create(dir / "p.synthembed");
+    ASSERT_TRUE(p.ok());
+    EXPECT_FALSE(p->setting("llm.endpoint").has_value());
+    p->setSetting("llm.endpoint", "http://127.0.0.1:8000/v1");
+    p->setSetting("llm.endpoint", "http://127.0.0.1:9000/v1");
+    EXPECT_EQ(p->setting("llm.endpoint").value(), "http://127.0.0.1:9000/v1");
+}
