@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/areas/area.h"
+#include "ui/guidepanel.h"
 #include "ui/logdock.h"
 #include "ui/settingsdialog.h"
 
@@ -79,6 +80,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_log = new LogDock(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_log);
 
+    m_guide = new GuidePanel(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_guide);
+    connect(m_guide, &GuidePanel::areaRequested, this, &MainWindow::showArea);
+    {
+        // Shown on first run; afterwards it stays as the user left it (View menu).
+        QSettings s;
+        m_guide->setVisible(!s.value(QStringLiteral("guide/seen"), false).toBool());
+        s.setValue(QStringLiteral("guide/seen"), true);
+    }
+
     m_projectLabel = new QLabel(this);
     m_projectLabel->setObjectName(QStringLiteral("projectLabel"));
     statusBar()->addPermanentWidget(m_projectLabel);
@@ -121,6 +132,7 @@ void MainWindow::buildMenus() {
 
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_log->toggleViewAction());
+    view->addAction(m_guide->toggleViewAction());
 
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About synthembed"), this, &MainWindow::showAbout);

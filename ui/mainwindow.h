@@ -18,6 +18,7 @@ namespace synthembed::ui {
 
 class Area;
 class LogDock;
+class GuidePanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -35,6 +36,7 @@ public:
     void showArea(int index);
     int currentArea() const;
     LogDock* logDock() const { return m_log; }
+    GuidePanel* guide() const { return m_guide; }
 
 public Q_SLOTS:
     void newProject();
@@ -53,6 +55,7 @@ private:
     QListWidget* m_nav;
     QStackedWidget* m_stack;
     LogDock* m_log;
+    GuidePanel* m_guide;
     QLabel* m_projectLabel;
     QMenu* m_recentMenu = nullptr;
 };

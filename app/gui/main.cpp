@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QSettings>
 
 #include <cstdio>
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("synthembed"));
     QApplication::setApplicationVersion(QStringLiteral(SYNTHEMBED_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("org.synthembed.Synthembed"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/synthembed-256.png")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("synthembed workbench"));

@@ -14,7 +14,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   for i in $(seq 1 40); do
     sleep 0.5
     kill -0 $pid 2>/dev/null || { echo "GUI exited early"; exit 1; }
-    xwininfo -root -tree | grep -q "synthembed" && break
+    xwininfo -root -tree | grep -q "default.synthembed — synthembed" && break
   done
   xwininfo -root -tree | grep -q "default.synthembed — synthembed" || { echo "main window not found"; xwininfo -root -tree; kill $pid; exit 1; }
   sleep 1
