@@ -1,6 +1,7 @@
 // synthembed: the GUI workbench. Wiring only: runtime set-up, the main window, the default project.
 
 #include "ui/mainwindow.h"
+#include "ui/translations.h"
 
 #include "core/runtime/runtime.h"
 #include "core/util/paths.h"
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
     QApplication::setApplicationVersion(QStringLiteral(SYNTHEMBED_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("org.synthembed.Synthembed"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/synthembed-256.png")));
+
+    synthembed::ui::installTranslations(app, synthembed::ui::interfaceLocale());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("synthembed workbench"));
