@@ -479,3 +479,14 @@ TEST(PromptsPlan, OneGeneratePromptPerTask) {
     }
     EXPECT_FALSE(planGenerate(*lib->find("short-long", Step::Brainstorm), lib->pools, *tasks, 1).ok());
 }
+
+#include "core/prompts/diff.h"
+
+TEST(PromptsDiff, LineDiff) {
+    auto d = diffLines("a\nb\nc\nd\n", "a\nx\nc\nd\ne\n");
+    EXPECT_EQ(formatDiff(d), "  a\n- b\n+ x\n  c\n  d\n+ e\n");
+    EXPECT_EQ(d[1].oldLine, 2);
+    EXPECT_EQ(d[2].newLine, 2);
+    EXPECT_EQ(formatDiff(diffLines("", "")), "");
+    EXPECT_EQ(formatDiff(diffLines("same", "same")), "  same\n");
+}

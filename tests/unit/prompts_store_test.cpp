@@ -2,6 +2,7 @@
 // export back to files and re-import, and coverage statistics of a planned job.
 
 #include "core/prompts/coverage.h"
+#include "core/prompts/diff.h"
 #include "core/prompts/prompt_store.h"
 #include "core/runtime/runtime.h"
 #include "core/util/paths.h"
@@ -83,6 +84,16 @@ TEST(PromptsStore, EditCreatesNewVersionAndKeepsOld) {
     auto latest = store.templateAt("sts.generate");
     EXPECT_EQ(latest->version, 2);
     EXPECT_NE(latest->body.find("Reply with the JSON object only"), std::string::npos);
+    // The two versions differ in exactly one line.
+    auto d = diffLines(*store.templateText("sts.generate", 1), *store.templateText("sts.generate", 2));
+    int removed = 0, added = 0;
+    for (auto& l : d) {
+        removed += l.op == DiffLine::Op::Removed;
+        added += l.op == DiffLine::Op::Added;
+        if (l.op == DiffLine::Op::Added) EXPECT_EQ(l.text.rfind("Reply with the JSON object only", 0), 0u);
+    }
+    EXPECT_EQ(removed, 1);
+    EXPECT_EQ(added, 1);
     auto byId = store.templateById((*versions)[0].id);
     ASSERT_TRUE(byId.ok());
     EXPECT_EQ(byId->version, 1);
