@@ -214,4 +214,19 @@ TEST(PromptsCoverage, PlannedJobStatistics) {
     EXPECT_GT(r->promptBytes, 25000u * 300);
     EXPECT_EQ(r->estimatedPromptTokens, r->promptBytes / 4);
     EXPECT_FALSE(planCoverage(*lib, {{"mystery", 1, {}}}, 0).ok());
+
+    // Bitext: the target language is redrawn until it differs from the source, which lowers
+    // English's share; the expected mix accounts for it and matches what is planned.
+    auto bt = planCoverage(*lib, {{"bitext", 50000, {}}}, 9);
+    ASSERT_TRUE(bt.ok());
+    double sum = 0;
+    for (auto& [lang, share] : bt->expectedLanguageMix) sum += share;
+    EXPECT_NEAR(sum, 1.0, 1e-9);
+    for (std::size_t i = 0; i < 5; ++i) {
+        const auto& [lang, planned] = bt->languageMix[i];
+        double expected = -1;
+        for (auto& [l, s] : bt->expectedLanguageMix)
+            if (l == lang) expected = s;
+        EXPECT_NEAR(planned, expected, 0.004) << lang;
+    }
 }
