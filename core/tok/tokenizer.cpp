@@ -653,6 +653,10 @@ std::unique_ptr<Tokenizer::Impl> implFromVocabTxt(const std::filesystem::path& p
     pp["cls"] = {cls, *clsId};
     pp["sep"] = {sep, *sepId};
     impl->parsePostProcessor(pp);
+    // BertTokenizer's defaults for the special tokens the config leaves out.
+    for (const auto& [key, value] : {std::pair{"unk_token", unk}, {"cls_token", cls}, {"sep_token", sep},
+                                     {"pad_token", pad}, {"mask_token", mask}})
+        if (!cfg.contains(key)) cfg[key] = value;
     impl->applyConfig(cfg, false);
     impl->finishSpecials();
     return impl;
