@@ -97,9 +97,15 @@ struct Tokenizer::Impl {
     std::vector<AddedToken> added;                       // all added tokens
     std::unordered_map<int32_t, size_t> addedById;       // id -> index in added
     Vocab addedByContent;                                // content -> id
-    std::vector<std::vector<size_t>> byFirstAscii{128};  // raw-matched tokens by first char, longest first
-    std::unordered_map<char32_t, std::vector<size_t>> byFirstOther;
-    bool anyRawMatch = false;
+    /// Added tokens indexed by first char, longest first (HF's leftmost-longest trie).
+    struct Matcher {
+        std::vector<std::vector<size_t>> byFirstAscii = std::vector<std::vector<size_t>>(128);
+        std::unordered_map<char32_t, std::vector<size_t>> byFirstOther;
+        std::vector<std::u32string> content; // per index into `added`; matched form
+        bool any = false;
+    };
+    Matcher rawMatcher;  // normalized = false: matched on the original text
+    Matcher normMatcher; // normalized = true: matched on the normalized text, content normalized too
 
     std::vector<TemplateItem> single{{0, {}, {}, 0}};
     std::vector<TemplateItem> pair{{0, {}, {}, 0}, {1, {}, {}, 1}};
@@ -123,21 +129,35 @@ struct Tokenizer::Impl {
         }
     }
     void buildMatchers() {
-        for (auto& v : byFirstAscii) v.clear();
-        byFirstOther.clear();
+        rawMatcher = Matcher{};
+        normMatcher = Matcher{};
+        rawMatcher.content.resize(added.size());
+        normMatcher.content.resize(added.size());
         for (size_t i = 0; i < added.size(); ++i) {
-            char32_t f = added[i].content[0];
-            if (f < 128)
-                byFirstAscii[f].push_back(i);
+            Matcher& m = added[i].normalized && normalizer ? normMatcher : rawMatcher;
+            std::u32string c = added[i].content;
+            if (&m == &normMatcher) {
+                CharVec cv, tmp;
+                for (char32_t x : c) cv.push_back({x, 0, 1});
+                normalizer->apply(cv, tmp);
+                c.clear();
+                for (const auto& ch : cv) c.push_back(ch.c);
+                if (c.empty()) continue;
+            }
+            m.content[i] = c;
+            m.any = true;
+            if (c[0] < 128)
+                m.byFirstAscii[c[0]].push_back(i);
             else
-                byFirstOther[f].push_back(i);
+                m.byFirstOther[c[0]].push_back(i);
         }
-        auto longestFirst = [&](std::vector<size_t>& v) {
-            std::stable_sort(v.begin(), v.end(), [&](size_t a, size_t b) { return added[a].content.size() > added[b].content.size(); });
-        };
-        for (auto& v : byFirstAscii) longestFirst(v);
-        for (auto& [k, v] : byFirstOther) longestFirst(v);
-        anyRawMatch = !added.empty();
+        for (Matcher* m : {&rawMatcher, &normMatcher}) {
+            auto longestFirst = [&](std::vector<size_t>& v) {
+                std::stable_sort(v.begin(), v.end(), [&](size_t a, size_t b) { return m->content[a].size() > m->content[b].size(); });
+            };
+            for (auto& v : m->byFirstAscii) longestFirst(v);
+            for (auto& [k, v] : m->byFirstOther) longestFirst(v);
+        }
     }
 
     struct Match {
@@ -145,46 +165,51 @@ struct Tokenizer::Impl {
         int32_t id;
     };
     // HF AddedVocabulary::find_matches over code points: leftmost-longest, then single_word /
-    // lstrip / rstrip adjustments.
-    void findAdded(const std::u32string& s, std::vector<Match>& out) const {
+    // lstrip / rstrip adjustments. at(i) gives the i-th char of the text.
+    template <class At>
+    void findAdded(const Matcher& mt, uint32_t n, At at, std::vector<Match>& out) const {
         out.clear();
-        if (!anyRawMatch) return;
-        const uint32_t n = static_cast<uint32_t>(s.size());
+        if (!mt.any) return;
         uint32_t startOffset = 0;
         for (uint32_t i = 0; i < n; ++i) {
-            char32_t c = s[i];
+            char32_t c = at(i);
             const std::vector<size_t>* cands;
             if (c < 128) {
-                cands = &byFirstAscii[c];
+                cands = &mt.byFirstAscii[c];
                 if (cands->empty()) continue;
             } else {
-                if (byFirstOther.empty()) continue;
-                auto it = byFirstOther.find(c);
-                if (it == byFirstOther.end()) continue;
+                if (mt.byFirstOther.empty()) continue;
+                auto it = mt.byFirstOther.find(c);
+                if (it == mt.byFirstOther.end()) continue;
                 cands = &it->second;
             }
             const AddedToken* hit = nullptr;
+            uint32_t len = 0;
             for (size_t idx : *cands) {
-                const auto& t = added[idx];
-                if (t.content.size() <= n - i && s.compare(i, t.content.size(), t.content) == 0) {
-                    hit = &t;
+                const auto& content = mt.content[idx];
+                if (content.size() > n - i) continue;
+                bool eq = true;
+                for (size_t k = 1; eq && k < content.size(); ++k) eq = at(i + static_cast<uint32_t>(k)) == content[k];
+                if (eq) {
+                    hit = &added[idx];
+                    len = static_cast<uint32_t>(content.size());
                     break;
                 }
             }
             if (!hit) continue;
-            uint32_t start = i, stop = i + static_cast<uint32_t>(hit->content.size());
+            uint32_t start = i, stop = i + len;
             if (hit->singleWord) {
-                bool startOk = start == 0 || !isWordChar(s[start - 1]);
-                bool stopOk = stop == n || !isWordChar(s[stop]);
+                bool startOk = start == 0 || !isWordChar(at(start - 1));
+                bool stopOk = stop == n || !isWordChar(at(stop));
                 if (!startOk || !stopOk) continue;
             }
             if (hit->lstrip) {
                 uint32_t ns = start;
-                while (ns > 0 && ucd::isWhiteSpace(s[ns - 1])) --ns;
+                while (ns > 0 && ucd::isWhiteSpace(at(ns - 1))) --ns;
                 start = std::max(ns, startOffset);
             }
             if (hit->rstrip)
-                while (stop < n && ucd::isWhiteSpace(s[stop])) ++stop;
+                while (stop < n && ucd::isWhiteSpace(at(stop))) ++stop;
             out.push_back({start, stop, hit->id});
             startOffset = stop;
             i = stop - 1;
@@ -192,15 +217,12 @@ struct Tokenizer::Impl {
     }
 
     // ------------------------------------------------------------------ encode
-    void encodeSection(Workspace& ws, uint32_t b, uint32_t e, Raw& raw, bool wantTokens, bool wantOffsets) const {
-        auto& buf = ws.st.buf;
-        buf.resize(e - b);
-        for (uint32_t i = b; i < e; ++i) buf[i - b] = {ws.orig[i], i, i + 1};
-        if (normalizer) normalizer->apply(buf, ws.tmp);
-        if (buf.empty()) return;
-        ws.st.pieces.assign(1, Piece{0, static_cast<uint32_t>(buf.size())});
+    // Pre-tokenizes and tokenizes ws.st.buf (normalized chars), appending to raw.
+    void encodeNormalized(Workspace& ws, Raw& raw, bool wantTokens, bool wantOffsets) const {
+        if (ws.st.buf.empty()) return;
+        ws.st.pieces.assign(1, Piece{0, static_cast<uint32_t>(ws.st.buf.size())});
         if (preTokenizer) preTokenizer->apply(ws.st);
-        const auto& pb = ws.st.buf; // may have been swapped
+        const auto& pb = ws.st.buf; // the pre-tokenizer may have replaced the buffer
         for (const auto& p : ws.st.pieces) {
             if (p.e <= p.b) continue;
             ws.toks.clear();
@@ -216,21 +238,50 @@ struct Tokenizer::Impl {
         }
     }
 
-    void encodeRaw(std::string_view text, Raw& raw, bool wantTokens, bool wantOffsets) const {
+    void pushAdded(const Match& m, uint32_t s, uint32_t e, Raw& raw, bool wantTokens, bool wantOffsets) const {
+        raw.ids.push_back(m.id);
+        if (wantOffsets) raw.offsets.emplace_back(s, e);
+        if (wantTokens) raw.tokens.push_back(added[addedById.at(m.id)].text);
+    }
+
+    void encodeSection(Workspace& ws, uint32_t b, uint32_t e, Raw& raw, bool wantTokens, bool wantOffsets) const {
+        auto& buf = ws.st.buf;
+        buf.resize(e - b);
+        for (uint32_t i = b; i < e; ++i) buf[i - b] = {ws.orig[i], i, i + 1};
+        if (normalizer) normalizer->apply(buf, ws.tmp);
+        if (!normMatcher.any) {
+            encodeNormalized(ws, raw, wantTokens, wantOffsets);
+            return;
+        }
+        thread_local std::vector<Match> matches;
+        CharVec norm = buf;
+        findAdded(normMatcher, static_cast<uint32_t>(norm.size()), [&](uint32_t i) { return norm[i].c; }, matches);
+        uint32_t pos = 0;
+        auto gap = [&](uint32_t from, uint32_t to) {
+            ws.st.buf.assign(norm.begin() + from, norm.begin() + to);
+            encodeNormalized(ws, raw, wantTokens, wantOffsets);
+        };
+        for (const auto& m : matches) {
+            if (pos < m.b) gap(pos, m.b);
+            pushAdded(m, norm[m.b].s, norm[m.e - 1].e, raw, wantTokens, wantOffsets);
+            pos = m.e;
+        }
+        if (pos < norm.size()) gap(pos, static_cast<uint32_t>(norm.size()));
+    }
+
+    void encodeRaw(std::string_view text, Raw& out, bool wantTokens, bool wantOffsets) const {
         Workspace& ws = workspace();
         ws.orig.clear();
         for (size_t i = 0; i < text.size();) ws.orig.push_back(utf8::next(text, i));
         thread_local std::vector<Match> matches;
-        findAdded(ws.orig, matches);
+        findAdded(rawMatcher, static_cast<uint32_t>(ws.orig.size()), [&](uint32_t i) { return ws.orig[i]; }, matches);
         uint32_t pos = 0;
         for (const auto& m : matches) {
-            if (pos < m.b) encodeSection(ws, pos, m.b, raw, wantTokens, wantOffsets);
-            raw.ids.push_back(m.id);
-            if (wantOffsets) raw.offsets.emplace_back(m.b, m.e);
-            if (wantTokens) raw.tokens.push_back(added[addedById.at(m.id)].text);
+            if (pos < m.b) encodeSection(ws, pos, m.b, out, wantTokens, wantOffsets);
+            pushAdded(m, m.b, m.e, out, wantTokens, wantOffsets);
             pos = m.e;
         }
-        if (pos < ws.orig.size()) encodeSection(ws, pos, static_cast<uint32_t>(ws.orig.size()), raw, wantTokens, wantOffsets);
+        if (pos < ws.orig.size()) encodeSection(ws, pos, static_cast<uint32_t>(ws.orig.size()), out, wantTokens, wantOffsets);
     }
 
     void trim(Raw& raw) const {
@@ -511,8 +562,6 @@ std::unique_ptr<Tokenizer::Impl> implFromJson(const json& j, const json& cfg) {
             t.rstrip = a.value("rstrip", false);
             t.singleWord = a.value("single_word", false);
             t.normalized = a.value("normalized", false);
-            if (t.normalized && !t.special)
-                throw Failure("tokenizer_unsupported", "added token '" + t.text + "' with normalized=true is not supported");
             impl->addToken(t);
         }
     impl->buildMatchers();

@@ -122,6 +122,22 @@ TEST(Tokenizer, WordPieceWithBertNormalisation) {
     EXPECT_FALSE(t->isSpecial(4));
 }
 
+TEST(Tokenizer, NormalizedAddedTokensMatchAfterNormalisation) {
+    json j = bertJson();
+    json mask = addedToken(14, "<Mask>", false);
+    mask["normalized"] = true;
+    j["added_tokens"].push_back(mask);
+    auto t = loadJson(j);
+    ASSERT_TRUE(t);
+    tok::EncodeOptions plain;
+    plain.addSpecialTokens = false;
+    auto e = t->encode("Hello <MASK> worlds", plain);
+    EXPECT_EQ(e.ids, (std::vector<int32_t>{4, 14, 5, 6}));
+    EXPECT_EQ(e.offsets, (Offsets{{0, 5}, {6, 12}, {13, 18}, {18, 19}}));
+    EXPECT_EQ(e.tokens[1], "<Mask>");
+    EXPECT_EQ(t->decode(e.ids), "hello <Mask> worlds"); // not special: kept by decode
+}
+
 TEST(Tokenizer, PairsAndTruncation) {
     auto t = loadJson(bertJson());
     ASSERT_TRUE(t);
