@@ -73,12 +73,14 @@ void runTokenize(const TokenizeOptions& o) {
             fail(inName + " line " + std::to_string(lineNo) + ": invalid JSON (" + e.what() + ")");
         }
         if (!j.is_object() || !j.contains("text") || !j["text"].is_string())
-            fail(inName + " line " + std::to_string(lineNo) + ": expected an object with a string field \"text\"");
+            fail(inName + " line " + std::to_string(lineNo) +
+                 ": expected an object with a string field \"text\"");
         auto e = (*tok)->encode(j["text"].get_ref<const std::string&>(), eo);
         nlohmann::json r = {{"ids", e.ids}, {"tokens", e.tokens}};
         if (o.offsets) {
             nlohmann::json offs = nlohmann::json::array();
-            for (const auto& [s, t] : e.offsets) offs.push_back({s, t});
+            for (const auto& [s, t] : e.offsets)
+                offs.push_back({s, t});
             r["offsets"] = std::move(offs);
         }
         *out << r.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
@@ -97,16 +99,21 @@ void runTokenize(const TokenizeOptions& o) {
 
 void registerTokenizeCommands(CLI::App& root) {
     auto opts = std::make_shared<TokenizeOptions>();
-    auto* cmd = root.add_subcommand("tokenize", "Tokenize JSONL texts ({\"text\": ...} per line) with a model's tokenizer");
+    auto* cmd = root.add_subcommand(
+        "tokenize", "Tokenize JSONL texts ({\"text\": ...} per line) with a model's tokenizer");
     cmd->add_option("--model", opts->model,
-                    "Model folder (tokenizer.json, tokenizer.model or vocab.txt, with tokenizer_config.json) or a tokenizer file")
+                    "Model folder (tokenizer.json, tokenizer.model or vocab.txt, with tokenizer_config.json) "
+                    "or a tokenizer file")
         ->required();
     cmd->add_option("--input", opts->input, "Input JSONL (default: stdin)");
-    cmd->add_option("--output", opts->output, "Output JSONL, {\"ids\": [...], \"tokens\": [...]} per line (default: stdout)");
+    cmd->add_option("--output", opts->output,
+                    "Output JSONL, {\"ids\": [...], \"tokens\": [...]} per line (default: stdout)");
     cmd->add_flag("--no-special", opts->noSpecial, "Do not add special tokens (CLS/SEP, BOS/EOS)");
     cmd->add_flag("--offsets", opts->offsets, "Also write character offsets [start, end) per token");
-    cmd->add_option("--max-length", opts->maxLength, "Truncate to this many tokens, specials included (0 = no limit)");
-    cmd->footer("Example: echo '{\"text\": \"Hello world\"}' | synthembed-cli tokenize --model models/bge-small");
+    cmd->add_option("--max-length", opts->maxLength,
+                    "Truncate to this many tokens, specials included (0 = no limit)");
+    cmd->footer(
+        "Example: echo '{\"text\": \"Hello world\"}' | synthembed-cli tokenize --model models/bge-small");
     cmd->callback([opts] { runTokenize(*opts); });
 }
 

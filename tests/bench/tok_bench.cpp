@@ -65,12 +65,15 @@ int main(int argc, char** argv) {
         auto w0 = std::chrono::steady_clock::now();
         double c0 = cpuSeconds();
         size_t n = 0;
-        for (const auto& t : texts) n += (*tok)->encode(t, o).ids.size();
-        return Pass{std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count(), cpuSeconds() - c0, n};
+        for (const auto& t : texts)
+            n += (*tok)->encode(t, o).ids.size();
+        return Pass{std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count(),
+                    cpuSeconds() - c0, n};
     };
     auto median = [&](bool full) {
         std::vector<Pass> ps;
-        for (int i = 0; i < runs; ++i) ps.push_back(pass(full));
+        for (int i = 0; i < runs; ++i)
+            ps.push_back(pass(full));
         std::sort(ps.begin(), ps.end(), [](const Pass& a, const Pass& b) { return a.wall < b.wall; });
         return ps[ps.size() / 2];
     };

@@ -18,15 +18,21 @@ size_t countChars(const std::string& s) {
     for (size_t i = 0; i < s.size();) {
         auto b = static_cast<unsigned char>(s[i]);
         // same decoding rule as the tokenizer: a valid sequence is one char, any other byte one char
-        size_t len = b < 0x80 ? 1 : (b >= 0xC2 && b < 0xE0) ? 2 : (b >= 0xE0 && b < 0xF0) ? 3 : (b >= 0xF0 && b < 0xF5) ? 4 : 1;
+        size_t len = b < 0x80                  ? 1
+                     : (b >= 0xC2 && b < 0xE0) ? 2
+                     : (b >= 0xE0 && b < 0xF0) ? 3
+                     : (b >= 0xF0 && b < 0xF5) ? 4
+                                               : 1;
         bool ok = i + len <= s.size();
-        for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+        for (size_t k = 1; ok && k < len; ++k)
+            ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
         if (ok && len == 3) {
             unsigned c = ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
             ok = c >= 0x800 && (c < 0xD800 || c > 0xDFFF);
         }
         if (ok && len == 4) {
-            unsigned c = ((b & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+            unsigned c =
+                ((b & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
             ok = c >= 0x10000 && c < 0x110000;
         }
         i += ok ? len : 1;
@@ -51,7 +57,8 @@ std::vector<std::string> scifact(size_t n) {
 TEST(TokenizerRobustness, RandomBytes) {
     SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/tokenizers");
     std::mt19937 rng(1234);
-    for (const char* name : {"bert-base-uncased", "mistral-7b-v0.1", "qwen2", "mistral-7b-v0.1/tokenizer.model"}) {
+    for (const char* name :
+         {"bert-base-uncased", "mistral-7b-v0.1", "qwen2", "mistral-7b-v0.1/tokenizer.model"}) {
         auto tok = tok::Tokenizer::load(dir / name);
         ASSERT_TRUE(tok.ok()) << tok.error().message;
         for (int iter = 0; iter < 300; ++iter) {
@@ -70,7 +77,8 @@ TEST(TokenizerRobustness, RandomBytes) {
                 ASSERT_LE(b, en) << name;
                 ASSERT_LE(en, nChars) << name;
             }
-            for (int32_t id : e.ids) ASSERT_TRUE(id >= 0 && size_t(id) < (*tok)->vocabSize()) << name;
+            for (int32_t id : e.ids)
+                ASSERT_TRUE(id >= 0 && size_t(id) < (*tok)->vocabSize()) << name;
             (void)(*tok)->decode(e.ids, false);
         }
     }
@@ -83,7 +91,8 @@ TEST(TokenizerRobustness, RoundTripsSciFact) {
         auto tok = tok::Tokenizer::load(test::sharedDir() / "oracles/tokenizers" / name);
         ASSERT_TRUE(tok.ok()) << tok.error().message;
         int ok = 0;
-        for (const auto& d : docs) ok += (*tok)->decode((*tok)->encodeIds(d)) == d;
+        for (const auto& d : docs)
+            ok += (*tok)->decode((*tok)->encodeIds(d)) == d;
         EXPECT_EQ(ok, static_cast<int>(docs.size())) << name;
     }
 }

@@ -16,38 +16,74 @@ using Offsets = std::vector<std::pair<uint32_t, uint32_t>>;
 namespace {
 
 json addedToken(int id, const std::string& content, bool special = true) {
-    return {{"id", id}, {"content", content}, {"single_word", false}, {"lstrip", false},
+    return {{"id", id},        {"content", content},  {"single_word", false}, {"lstrip", false},
             {"rstrip", false}, {"normalized", false}, {"special", special}};
 }
 
 json bertJson() {
-    json vocab = {{"[PAD]", 0}, {"[UNK]", 1}, {"[CLS]", 2}, {"[SEP]", 3}, {"hello", 4}, {"world", 5}, {"##s", 6},
-                  {",", 7}, {"!", 8}, {"un", 9}, {"##aff", 10}, {"##able", 11}, {"\xE4\xB8\xAD", 12}, {"istanbul", 13}};
-    return {{"version", "1.0"},
-            {"added_tokens", {addedToken(0, "[PAD]"), addedToken(1, "[UNK]"), addedToken(2, "[CLS]"), addedToken(3, "[SEP]")}},
-            {"normalizer", {{"type", "BertNormalizer"}, {"clean_text", true}, {"handle_chinese_chars", true},
-                            {"strip_accents", nullptr}, {"lowercase", true}}},
-            {"pre_tokenizer", {{"type", "BertPreTokenizer"}}},
-            {"post_processor", {{"type", "BertProcessing"}, {"sep", {"[SEP]", 3}}, {"cls", {"[CLS]", 2}}}},
-            {"decoder", {{"type", "WordPiece"}, {"prefix", "##"}, {"cleanup", true}}},
-            {"model", {{"type", "WordPiece"}, {"unk_token", "[UNK]"}, {"continuing_subword_prefix", "##"},
-                       {"max_input_chars_per_word", 100}, {"vocab", vocab}}}};
+    json vocab = {
+        {"[PAD]", 0},         {"[UNK]", 1},    {"[CLS]", 2}, {"[SEP]", 3}, {"hello", 4},  {"world", 5},
+        {"##s", 6},           {",", 7},        {"!", 8},     {"un", 9},    {"##aff", 10}, {"##able", 11},
+        {"\xE4\xB8\xAD", 12}, {"istanbul", 13}};
+    return {
+        {"version", "1.0"},
+        {"added_tokens",
+         {addedToken(0, "[PAD]"), addedToken(1, "[UNK]"), addedToken(2, "[CLS]"), addedToken(3, "[SEP]")}},
+        {"normalizer",
+         {{"type", "BertNormalizer"},
+          {"clean_text", true},
+          {"handle_chinese_chars", true},
+          {"strip_accents", nullptr},
+          {"lowercase", true}}},
+        {"pre_tokenizer", {{"type", "BertPreTokenizer"}}},
+        {"post_processor", {{"type", "BertProcessing"}, {"sep", {"[SEP]", 3}}, {"cls", {"[CLS]", 2}}}},
+        {"decoder", {{"type", "WordPiece"}, {"prefix", "##"}, {"cleanup", true}}},
+        {"model",
+         {{"type", "WordPiece"},
+          {"unk_token", "[UNK]"},
+          {"continuing_subword_prefix", "##"},
+          {"max_input_chars_per_word", 100},
+          {"vocab", vocab}}}};
 }
 
 json byteLevelJson() {
-    json vocab = {{"h", 0}, {"e", 1}, {"l", 2}, {"o", 3}, {"\xC4\xA0", 4}, {"w", 5}, {"r", 6}, {"d", 7}, {"he", 8},
-                  {"ll", 9}, {"llo", 10}, {"hello", 11}, {"\xC4\xA0w", 12}, {"or", 13}, {"\xC4\xA0wor", 14}, {"ld", 15},
-                  {"\xC4\xA0world", 16}, {"!", 18}, {"\xC3\x83", 19}, {"\xC2\xA9", 20}};
-    json merges = {"h e", "l l", "ll o", "he llo", "\xC4\xA0 w", "o r", "\xC4\xA0w or", "l d", "\xC4\xA0wor ld"};
-    json bl = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", true}};
+    json vocab = {{"h", 0},
+                  {"e", 1},
+                  {"l", 2},
+                  {"o", 3},
+                  {"\xC4\xA0", 4},
+                  {"w", 5},
+                  {"r", 6},
+                  {"d", 7},
+                  {"he", 8},
+                  {"ll", 9},
+                  {"llo", 10},
+                  {"hello", 11},
+                  {"\xC4\xA0w", 12},
+                  {"or", 13},
+                  {"\xC4\xA0wor", 14},
+                  {"ld", 15},
+                  {"\xC4\xA0world", 16},
+                  {"!", 18},
+                  {"\xC3\x83", 19},
+                  {"\xC2\xA9", 20}};
+    json merges = {"h e", "l l",          "ll o", "he llo",        "\xC4\xA0 w",
+                   "o r", "\xC4\xA0w or", "l d",  "\xC4\xA0wor ld"};
+    json bl = {
+        {"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", true}};
     return {{"version", "1.0"},
             {"added_tokens", {addedToken(17, "<|end|>")}},
             {"normalizer", {{"type", "NFC"}}},
             {"pre_tokenizer", bl},
             {"post_processor", bl},
             {"decoder", bl},
-            {"model", {{"type", "BPE"}, {"unk_token", nullptr}, {"fuse_unk", false}, {"byte_fallback", false},
-                       {"vocab", vocab}, {"merges", merges}}}};
+            {"model",
+             {{"type", "BPE"},
+              {"unk_token", nullptr},
+              {"fuse_unk", false},
+              {"byte_fallback", false},
+              {"vocab", vocab},
+              {"merges", merges}}}};
 }
 
 json sentencePieceJson() {
@@ -65,19 +101,36 @@ json sentencePieceJson() {
     json merges = {"\xE2\x96\x81 h", "\xE2\x96\x81h i"};
     return {{"version", "1.0"},
             {"added_tokens", {addedToken(0, "<unk>"), addedToken(1, "<s>"), addedToken(2, "</s>")}},
-            {"normalizer", {{"type", "Sequence"}, {"normalizers", {{{"type", "Prepend"}, {"prepend", "\xE2\x96\x81"}},
-                                                                   {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", "\xE2\x96\x81"}}}}}},
+            {"normalizer",
+             {{"type", "Sequence"},
+              {"normalizers",
+               {{{"type", "Prepend"}, {"prepend", "\xE2\x96\x81"}},
+                {{"type", "Replace"}, {"pattern", {{"String", " "}}}, {"content", "\xE2\x96\x81"}}}}}},
             {"pre_tokenizer", nullptr},
-            {"post_processor", {{"type", "TemplateProcessing"},
-                                {"single", {{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}}, {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}}},
-                                {"pair", {{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}}, {{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
-                                          {{"Sequence", {{"id", "B"}, {"type_id", 1}}}}}},
-                                {"special_tokens", {{"<s>", {{"id", "<s>"}, {"ids", {1}}, {"tokens", {"<s>"}}}}}}}},
-            {"decoder", {{"type", "Sequence"}, {"decoders", {{{"type", "Replace"}, {"pattern", {{"String", "\xE2\x96\x81"}}}, {"content", " "}},
-                                                             {{"type", "ByteFallback"}}, {{"type", "Fuse"}},
-                                                             {{"type", "Strip"}, {"content", " "}, {"start", 1}, {"stop", 0}}}}}},
-            {"model", {{"type", "BPE"}, {"unk_token", "<unk>"}, {"fuse_unk", true}, {"byte_fallback", true},
-                       {"vocab", vocab}, {"merges", merges}}}};
+            {"post_processor",
+             {{"type", "TemplateProcessing"},
+              {"single",
+               {{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}},
+                {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}}},
+              {"pair",
+               {{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}},
+                {{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
+                {{"Sequence", {{"id", "B"}, {"type_id", 1}}}}}},
+              {"special_tokens", {{"<s>", {{"id", "<s>"}, {"ids", {1}}, {"tokens", {"<s>"}}}}}}}},
+            {"decoder",
+             {{"type", "Sequence"},
+              {"decoders",
+               {{{"type", "Replace"}, {"pattern", {{"String", "\xE2\x96\x81"}}}, {"content", " "}},
+                {{"type", "ByteFallback"}},
+                {{"type", "Fuse"}},
+                {{"type", "Strip"}, {"content", " "}, {"start", 1}, {"stop", 0}}}}}},
+            {"model",
+             {{"type", "BPE"},
+              {"unk_token", "<unk>"},
+              {"fuse_unk", true},
+              {"byte_fallback", true},
+              {"vocab", vocab},
+              {"merges", merges}}}};
 }
 
 std::unique_ptr<tok::Tokenizer> loadJson(const json& j, const std::string& config = {}) {
@@ -97,8 +150,12 @@ TEST(Tokenizer, WordPieceWithBertNormalisation) {
     plain.addSpecialTokens = false;
     auto e = t->encode(text, plain);
     EXPECT_EQ(e.ids, (std::vector<int32_t>{4, 7, 5, 6, 8, 9, 10, 11, 12, 1}));
-    EXPECT_EQ(e.tokens, (std::vector<std::string>{"hello", ",", "world", "##s", "!", "un", "##aff", "##able", "\xE4\xB8\xAD", "[UNK]"}));
-    EXPECT_EQ(e.offsets, (Offsets{{0, 5}, {5, 6}, {7, 12}, {12, 13}, {13, 14}, {15, 17}, {17, 20}, {20, 24}, {25, 26}, {26, 27}}));
+    EXPECT_EQ(e.tokens, (std::vector<std::string>{"hello", ",", "world", "##s", "!", "un", "##aff", "##able",
+                                                  "\xE4\xB8\xAD", "[UNK]"}));
+    EXPECT_EQ(
+        e.offsets,
+        (Offsets{
+            {0, 5}, {5, 6}, {7, 12}, {12, 13}, {13, 14}, {15, 17}, {17, 20}, {20, 24}, {25, 26}, {26, 27}}));
     auto s = t->encode(text);
     EXPECT_EQ(s.ids.front(), 2);
     EXPECT_EQ(s.ids.back(), 3);
@@ -177,7 +234,8 @@ TEST(Tokenizer, ByteLevelBpeWithAddedTokens) {
     std::vector<std::string> texts(200, "hello world! hello");
     texts[7] = "world<|end|>hello";
     auto batch = t->encodeBatch(texts, {}, 2);
-    for (size_t i = 0; i < texts.size(); ++i) EXPECT_EQ(batch[i].ids, t->encode(texts[i]).ids);
+    for (size_t i = 0; i < texts.size(); ++i)
+        EXPECT_EQ(batch[i].ids, t->encode(texts[i]).ids);
 }
 
 TEST(Tokenizer, SentencePieceBpeWithByteFallbackAndEos) {
@@ -194,7 +252,8 @@ TEST(Tokenizer, SentencePieceBpeWithByteFallbackAndEos) {
     EXPECT_EQ(t->specialTokenIds().bos, 1);
     EXPECT_FALSE(t->addsEos());
     // tokenizer_config.json's add_eos_token rebuilds the template (as transformers' Llama tokenizer).
-    auto withEos = loadJson(sentencePieceJson(), R"({"add_bos_token": true, "add_eos_token": true, "bos_token": "<s>",
+    auto withEos =
+        loadJson(sentencePieceJson(), R"({"add_bos_token": true, "add_eos_token": true, "bos_token": "<s>",
                                                      "eos_token": {"content": "</s>"}, "model_max_length": 2048})");
     ASSERT_TRUE(withEos);
     EXPECT_EQ(withEos->encodeIds("hi"), (std::vector<int32_t>{1, 263, 2}));
@@ -252,7 +311,8 @@ TEST(Tokenizer, ErrorsNameTheFile) {
     EXPECT_NE(m.error().message.find("'x' 'y'"), std::string::npos) << m.error().message;
 
     json badRegex = byteLevelJson();
-    badRegex["pre_tokenizer"] = {{"type", "Split"}, {"pattern", {{"Regex", "[a-z]+"}}}, {"behavior", "Isolated"}, {"invert", false}};
+    badRegex["pre_tokenizer"] = {
+        {"type", "Split"}, {"pattern", {{"Regex", "[a-z]+"}}}, {"behavior", "Isolated"}, {"invert", false}};
     auto r = tok::Tokenizer::fromJson(badRegex.dump());
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().message.find("[a-z]+"), std::string::npos) << r.error().message;
@@ -269,8 +329,8 @@ TEST(Tokenizer, CliTokenize) {
     std::filesystem::create_directories(dir / "model");
     test::writeFile(dir / "model" / "tokenizer.json", bertJson().dump());
     test::writeFile(dir / "in.jsonl", "{\"text\": \"Hello worlds\"}\n\n{\"text\": \"hello, world\"}\n");
-    auto r = test::runCli({"tokenize", "--model", (dir / "model").string(), "--input", (dir / "in.jsonl").string(),
-                           "--output", (dir / "out.jsonl").string()});
+    auto r = test::runCli({"tokenize", "--model", (dir / "model").string(), "--input",
+                           (dir / "in.jsonl").string(), "--output", (dir / "out.jsonl").string()});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     auto out = test::readFile(dir / "out.jsonl");
     auto nl = out.find('\n');
@@ -281,13 +341,14 @@ TEST(Tokenizer, CliTokenize) {
     auto second = json::parse(out.substr(nl + 1, out.find('\n', nl + 1) - nl - 1));
     EXPECT_EQ(second["ids"], json({2, 4, 7, 5, 3}));
 
-    auto plain = test::runCli({"tokenize", "--model", (dir / "model").string(), "--no-special", "--input", (dir / "in.jsonl").string()});
+    auto plain = test::runCli({"tokenize", "--model", (dir / "model").string(), "--no-special", "--input",
+                               (dir / "in.jsonl").string()});
     ASSERT_EQ(plain.exitCode, 0) << plain.err;
     EXPECT_EQ(json::parse(plain.out.substr(0, plain.out.find('\n')))["ids"], json({4, 5, 6}));
 
     test::writeFile(dir / "bad.jsonl", "{\"text\": \"ok\"}\n{\"txt\": 1}\n");
-    auto bad = test::runCli({"tokenize", "--model", (dir / "model").string(), "--input", (dir / "bad.jsonl").string(),
-                             "--output", (dir / "bad.out").string()});
+    auto bad = test::runCli({"tokenize", "--model", (dir / "model").string(), "--input",
+                             (dir / "bad.jsonl").string(), "--output", (dir / "bad.out").string()});
     EXPECT_NE(bad.exitCode, 0);
     EXPECT_NE(bad.err.find("line 2"), std::string::npos) << bad.err;
     EXPECT_FALSE(std::filesystem::exists(dir / "bad.out"));
