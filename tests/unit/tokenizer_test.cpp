@@ -167,6 +167,9 @@ TEST(Tokenizer, WordPieceWithBertNormalisation) {
     EXPECT_EQ(t->encodeIds("\xC4\xB0stanbul", false), (std::vector<int32_t>{13}));
     // Control characters vanish, tabs and newlines split.
     EXPECT_EQ(t->encodeIds("hello\x01\tworld\n", false), (std::vector<int32_t>{4, 5}));
+    // Unassigned code points are not control characters: they stay (and become [UNK]); format chars go.
+    EXPECT_EQ(t->encodeIds("\xCD\xB8 hello", false), (std::vector<int32_t>{1, 4}));
+    EXPECT_EQ(t->encodeIds("hel\xE2\x80\x8Dlo", false), (std::vector<int32_t>{4}));
     // Special tokens in the text are recognised.
     EXPECT_EQ(t->encodeIds("hello[SEP]world", false), (std::vector<int32_t>{4, 3, 5}));
     const auto& sp = t->specialTokenIds();
