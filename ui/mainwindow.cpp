@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/areas/area.h"
+#include "ui/areas/templates_area.h"
 #include "ui/guidepanel.h"
 #include "ui/logdock.h"
 #include "ui/settingsdialog.h"
@@ -45,12 +46,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     split->setStretchFactor(1, 1);
     setCentralWidget(split);
 
-    addArea(new PlannedArea(
-        tr("Templates"), tr("Prompt templates with diversity placeholders, and their value pools."),
-        tr("<p>Here you will edit the brainstorm and generate prompt templates of every task family "
-           "(short-long retrieval, long-short classification, short-short and long-long matching, STS, "
-           "bitext) with placeholder highlighting, validation and a live preview rendered from a seed.</p>"
-           "<p>Today: <code>synthembed-cli prompts</code>.</p>")));
+    addArea(new TemplatesArea(this));
     addArea(new PlannedArea(
         tr("Generation"), tr("Jobs that send rendered prompts to an OpenAI-compatible endpoint."),
         tr("<p>Here you will build generation jobs (families and their mix, count, seed, endpoint, model, "
