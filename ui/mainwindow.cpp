@@ -23,6 +23,8 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 
+#include <algorithm>
+
 namespace synthembed::ui {
 
 namespace {
@@ -37,7 +39,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     m_nav = new QListWidget(this);
     m_nav->setObjectName(QStringLiteral("areaNavigation"));
-    m_nav->setMaximumWidth(200);
     m_nav->setIconSize(QSize(24, 24));
     m_stack = new QStackedWidget(this);
     auto* split = new QSplitter(this);
@@ -70,6 +71,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         tr("<p>Here you will search an embedding set with a typed query and see neighbours with scores, and "
            "explore a 2D map of up to hundreds of thousands of points coloured by family, language or label.</p>")));
 
+    // Area names stay readable however much room an area asks for.
+    m_nav->setFixedWidth(std::min(200, m_nav->sizeHintForColumn(0) + 2 * m_nav->frameWidth() + 12));
+    m_nav->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // QSplitter would otherwise reserve the list's default size hint (256 px) next to it.
+    split->setCollapsible(0, false);
+    split->setSizes({m_nav->minimumWidth(), QWIDGETSIZE_MAX});
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(0);
 

@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
@@ -42,6 +43,20 @@ QTreeWidgetItem* findProblem(QTreeWidget* problems, const QString& code) {
     for (int i = 0; i < problems->topLevelItemCount(); ++i)
         if (problems->topLevelItem(i)->text(2) == code) return problems->topLevelItem(i);
     return nullptr;
+}
+
+// With SYNTHEMBED_SCREENSHOT_DIR set, saves the window at a few steps (for looking at the area).
+void snap(QWidget* w, const char* name) {
+    const QString dir = qEnvironmentVariable("SYNTHEMBED_SCREENSHOT_DIR");
+    if (dir.isEmpty()) return;
+    QCoreApplication::processEvents();
+    w->grab().save(dir + QStringLiteral("/templates-%1.png").arg(QLatin1String(name)));
+}
+
+void showTab(QWidget* area, const QString& title) {
+    auto* tabs = area->findChild<QTabWidget*>();
+    for (int i = 0; i < tabs->count(); ++i)
+        if (tabs->tabText(i) == title) tabs->setCurrentIndex(i);
 }
 
 struct Fixture {
@@ -96,6 +111,9 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.open());
         QCOMPARE(f.window.currentArea(), 0);
+        // The area sits right next to the navigation (no space reserved beside it).
+        auto* nav = f.window.findChild<QWidget*>(QStringLiteral("areaNavigation"));
+        QVERIFY(f.area->mapTo(&f.window, QPoint(0, 0)).x() - (nav->x() + nav->width()) < 12);
         QCOMPARE(f.area->templateNames().size(), 10);
         QVERIFY(f.area->templateNames().contains(QStringLiteral("bitext.generate")));
         // Grouped by family: six families, asymmetric ones with brainstorm + generate.
@@ -124,6 +142,7 @@ private Q_SLOTS:
         QVERIFY(values->rowCount() >= 6);
         // Sampled values are highlighted in the rendered text.
         QVERIFY(f.preview->toHtml().contains(QStringLiteral("background-color:")));
+        snap(&f.window, "preview");
 
         // Seeded: another seed gives another prompt, the same seed the same prompt.
         auto* seed = f.area->findChild<QSpinBox*>(QStringLiteral("seedSpin"));
@@ -166,6 +185,7 @@ private Q_SLOTS:
         auto* status = f.area->findChild<QLabel*>(QStringLiteral("previewStatus"));
         QVERIFY(status->text().contains(QStringLiteral("not updated")));
         QVERIFY(!f.preview->isEnabled());
+        snap(&f.window, "problem");
 
         // Clicking the problem jumps to it.
         QTest::keyClick(f.editor, Qt::Key_Home, Qt::ControlModifier);
@@ -203,6 +223,8 @@ private Q_SLOTS:
         QVERIFY(diff->toPlainText().contains(QStringLiteral("Mind the tone. {language}")));
         QVERIFY(diff->toPlainText().contains(QStringLiteral("unchanged line")));
         QCOMPARE(findTemplateItem(f.list, QStringLiteral("short-long.generate"))->text(1), QStringLiteral("v2"));
+        showTab(f.area, QStringLiteral("History"));
+        snap(&f.window, "history");
         // In the database.
         prompts::PromptStore store(*f.window.project());
         auto v2 = store.templateText("short-long.generate", 2);
@@ -228,6 +250,7 @@ private Q_SLOTS:
         for (int r = 0; r < placeholders->rowCount(); ++r)
             if (placeholders->item(r, 0)->text() == QStringLiteral("{language}")) row = r;
         QVERIFY(row >= 0);
+        showTab(f.area, QStringLiteral("Placeholders"));
         placeholders->setCurrentCell(row, 0);
         auto* pool = f.area->findChild<QTableWidget*>(QStringLiteral("poolValueTable"));
         auto* savePool = f.area->findChild<QPushButton*>(QStringLiteral("savePoolButton"));
@@ -238,6 +261,7 @@ private Q_SLOTS:
         pool->item(0, 1)->setData(Qt::EditRole, 0.0);
         QCOMPARE(pool->item(0, 2)->text(), QStringLiteral("0.0 %"));
         QVERIFY(savePool->isEnabled());
+        snap(&f.window, "pool");
         savePool->click();
         prompts::PromptStore store(*f.window.project());
         auto versions = store.poolVersions("language");

@@ -607,7 +607,7 @@ void TemplatesArea::renderPreview(const prompts::Template& tpl, bool syntaxOk) {
     const auto stats = prompts::coverageOf({p});
     const double combos = prompts::possibleCombinations(tpl, m_pools);
     m_previewStatus->setStyleSheet(QString());
-    m_previewStatus->setText(tr("Seed %1 · %2 value combinations · ~%3 prompt tokens")
+    m_previewStatus->setText(tr("Seed %1 · %2 possible value combinations · ~%3 prompt tokens")
                                  .arg(seed)
                                  .arg(combos >= 1e9 ? QString::number(combos, 'g', 3)
                                                     : QLocale().toString(static_cast<qlonglong>(combos)))
@@ -945,7 +945,7 @@ void TemplatesArea::updateDiff() {
         const std::size_t hi = std::min(diff.size(), i + kContext + 1);
         for (std::size_t k = lo; k < hi; ++k) show[k] = true;
     }
-    QString html = QStringLiteral("<table width=\"100%\" cellspacing=0 cellpadding=1 style=\"font-family: monospace;\">");
+    QString html = QStringLiteral("<table width=\"100%\" cellspacing=0 cellpadding=2 style=\"font-family: monospace;\">");
     auto num = [](int n) { return n > 0 ? QString::number(n) : QString(); };
     std::size_t i = 0;
     while (i < diff.size()) {
@@ -971,8 +971,8 @@ void TemplatesArea::updateDiff() {
             break;
         }
         const QString style = bg.isEmpty() ? QString() : QStringLiteral(" style=\"background-color:%1;\"").arg(bg);
-        html += QStringLiteral("<tr%1><td style=\"color:#999;\" align=right>%2</td><td style=\"color:#999;\" "
-                               "align=right>%3</td><td>%4</td><td style=\"white-space: pre-wrap;\">%5</td></tr>")
+        html += QStringLiteral("<tr%1><td width=28 style=\"color:#999;\" align=right>%2</td><td width=28 style=\"color:#999;\" "
+                               "align=right>%3</td><td width=14 align=center>%4</td><td style=\"white-space: pre-wrap;\">%5</td></tr>")
                     .arg(style, num(d.oldLine), num(d.newLine), sign, esc(d.text));
         ++i;
     }

@@ -18,7 +18,6 @@ TemplateEditor::TemplateEditor(QWidget* parent) : QsciScintilla(parent), m_lexer
     setEolMode(EolUnix);
     setLexer(m_lexer);
     setWrapMode(WrapWord);
-    setWrapVisualFlags(WrapFlagByBorder, WrapFlagNone, 0);
     setWrapIndentMode(WrapIndentIndented);
     setCaretLineVisible(true);
     setCaretLineBackgroundColor(QColor(0xf4, 0xf7, 0xfb));
