@@ -92,6 +92,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_guide->setVisible(!s.value(QStringLiteral("guide/seen"), false).toBool());
         s.setValue(QStringLiteral("guide/seen"), true);
     }
+    // Docks start compact so the areas get the room (their size hints would take a third).
+    resizeDocks({m_guide}, {280}, Qt::Horizontal);
+    resizeDocks({m_log}, {150}, Qt::Vertical);
 
     m_projectLabel = new QLabel(this);
     m_projectLabel->setObjectName(QStringLiteral("projectLabel"));

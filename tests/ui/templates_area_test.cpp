@@ -6,6 +6,7 @@
 
 #include "ui/areas/templates_area.h"
 #include "ui/mainwindow.h"
+#include "ui/guidepanel.h"
 #include "ui/templates/template_editor.h"
 
 #include "core/prompts/prompt_store.h"
@@ -111,6 +112,11 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.open());
         QCOMPARE(f.window.currentArea(), 0);
+        // With the guide open too, the window still fits its default width (nothing clipped).
+        f.window.guide()->show();
+        QCOMPARE(f.window.guide()->isVisible(), true);
+        QVERIFY2(f.window.minimumSizeHint().width() <= 1200,
+                 qPrintable(QStringLiteral("minimum width %1").arg(f.window.minimumSizeHint().width())));
         // The area sits right next to the navigation (no space reserved beside it).
         auto* nav = f.window.findChild<QWidget*>(QStringLiteral("areaNavigation"));
         QVERIFY(f.area->mapTo(&f.window, QPoint(0, 0)).x() - (nav->x() + nav->width()) < 12);
@@ -253,7 +259,7 @@ private Q_SLOTS:
         showTab(f.area, QStringLiteral("Placeholders"));
         placeholders->setCurrentCell(row, 0);
         auto* pool = f.area->findChild<QTableWidget*>(QStringLiteral("poolValueTable"));
-        auto* savePool = f.area->findChild<QPushButton*>(QStringLiteral("savePoolButton"));
+        auto* savePool = f.area->findChild<QToolButton*>(QStringLiteral("savePoolButton"));
         QVERIFY(pool->rowCount() > 50);
         QCOMPARE(pool->item(0, 0)->text(), QStringLiteral("English"));
         QVERIFY(!savePool->isEnabled());

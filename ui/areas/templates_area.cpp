@@ -1,5 +1,6 @@
 #include "ui/areas/templates_area.h"
 
+#include "ui/templates/elided_label.h"
 #include "ui/templates/find_bar.h"
 #include "ui/templates/template_editor.h"
 
@@ -139,15 +140,19 @@ void TemplatesArea::buildUi() {
     cv->setSpacing(2);
     auto* tools = new QHBoxLayout;
     tools->setSpacing(2);
-    m_titleLabel = new QLabel(center);
+    m_titleLabel = new ElidedLabel(center);
     m_titleLabel->setObjectName(QStringLiteral("templateTitle"));
-    m_titleLabel->setTextFormat(Qt::RichText);
+    {
+        QFont bold = m_titleLabel->font();
+        bold.setBold(true);
+        m_titleLabel->setFont(bold);
+    }
     tools->addWidget(m_titleLabel, 1);
-    auto tool = [&](const QString& text, QStyle::StandardPixmap icon, const QString& tip) {
+    auto tool = [&](const QString& text, QStyle::StandardPixmap icon, const QString& tip, bool withText = false) {
         auto* b = new QToolButton(center);
         b->setText(text);
         b->setIcon(style()->standardIcon(icon));
-        b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        b->setToolButtonStyle(withText ? Qt::ToolButtonTextBesideIcon : Qt::ToolButtonIconOnly);
         b->setAutoRaise(true);
         b->setToolTip(tip);
         tools->addWidget(b);
@@ -156,8 +161,9 @@ void TemplatesArea::buildUi() {
     auto* undo = tool(tr("Undo"), QStyle::SP_ArrowBack, tr("Undo (Ctrl+Z)"));
     auto* redo = tool(tr("Redo"), QStyle::SP_ArrowForward, tr("Redo (Ctrl+Shift+Z)"));
     auto* findButton = tool(tr("Find"), QStyle::SP_FileDialogContentsView, tr("Find in the template (Ctrl+F)"));
-    m_revert = tool(tr("Revert"), QStyle::SP_DialogResetButton, tr("Discard the edits since the last saved version"));
-    m_save = tool(tr("Save"), QStyle::SP_DialogSaveButton, tr("Save as a new version (Ctrl+S)"));
+    m_revert =
+        tool(tr("Revert"), QStyle::SP_DialogResetButton, tr("Discard the edits since the last saved version"), true);
+    m_save = tool(tr("Save"), QStyle::SP_DialogSaveButton, tr("Save as a new version (Ctrl+S)"), true);
     m_save->setObjectName(QStringLiteral("saveButton"));
     m_revert->setObjectName(QStringLiteral("revertButton"));
     cv->addLayout(tools);
@@ -296,12 +302,19 @@ void TemplatesArea::buildUi() {
     m_poolValues->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
     pbv->addWidget(m_poolValues, 1);
     auto* poolButtons = new QHBoxLayout;
-    m_addValue = new QPushButton(tr("Add value"), poolBox);
-    m_removeValue = new QPushButton(tr("Remove"), poolBox);
-    m_revertPool = new QPushButton(tr("Revert"), poolBox);
-    m_savePool = new QPushButton(tr("Save pool"), poolBox);
+    auto poolButton = [&](const QString& text, const QString& tip) {
+        auto* b = new QToolButton(poolBox);
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        return b;
+    };
+    m_addValue = poolButton(tr("Add"), tr("Add a value to the pool"));
+    m_removeValue = poolButton(tr("Remove"), tr("Remove the selected values"));
+    m_revertPool = poolButton(tr("Revert"), tr("Discard the pool edits"));
+    m_savePool = poolButton(tr("Save pool"),
+                            tr("Store the pool as a new version (templates and samples keep the versions they used)"));
     m_savePool->setObjectName(QStringLiteral("savePoolButton"));
-    m_savePool->setToolTip(tr("Store the pool as a new version (templates and samples keep the versions they used)"));
     poolButtons->addWidget(m_addValue);
     poolButtons->addWidget(m_removeValue);
     poolButtons->addStretch(1);
@@ -312,10 +325,10 @@ void TemplatesArea::buildUi() {
     phTab->setStretchFactor(1, 3);
     m_tabs->addTab(phTab, tr("Placeholders"));
     connect(m_poolValues, &QTableWidget::cellChanged, this, &TemplatesArea::onPoolCellChanged);
-    connect(m_addValue, &QPushButton::clicked, this, &TemplatesArea::addPoolValue);
-    connect(m_removeValue, &QPushButton::clicked, this, &TemplatesArea::removePoolValues);
-    connect(m_revertPool, &QPushButton::clicked, this, &TemplatesArea::revertPool);
-    connect(m_savePool, &QPushButton::clicked, this, &TemplatesArea::savePool);
+    connect(m_addValue, &QToolButton::clicked, this, &TemplatesArea::addPoolValue);
+    connect(m_removeValue, &QToolButton::clicked, this, &TemplatesArea::removePoolValues);
+    connect(m_revertPool, &QToolButton::clicked, this, &TemplatesArea::revertPool);
+    connect(m_savePool, &QToolButton::clicked, this, &TemplatesArea::savePool);
 
     // History tab.
     auto* histTab = new QSplitter(Qt::Vertical, m_tabs);
@@ -994,14 +1007,13 @@ void TemplatesArea::loadVersionIntoEditor() {
 
 void TemplatesArea::updateTitle() {
     if (m_current.isEmpty()) {
-        m_titleLabel->clear();
+        m_titleLabel->setFullText(QString());
         return;
     }
     const bool modified = isModified();
-    m_titleLabel->setText(tr("<b>%1</b> · version %2%3")
-                              .arg(m_current.toHtmlEscaped())
-                              .arg(m_savedVersion)
-                              .arg(modified ? tr(" · <span style=\"color:#b26a00;\">modified</span>") : QString()));
+    m_titleLabel->setFullText(modified ? tr("%1 · v%2 · modified").arg(m_current).arg(m_savedVersion)
+                                       : tr("%1 · v%2").arg(m_current).arg(m_savedVersion));
+    m_titleLabel->setStyleSheet(modified ? QStringLiteral("color: #b26a00;") : QString());
     m_save->setEnabled(modified);
     m_revert->setEnabled(modified);
 }

@@ -29,6 +29,7 @@ class QTreeWidgetItem;
 
 namespace synthembed::ui {
 
+class ElidedLabel;
 class TemplateEditor;
 class FindBar;
 
@@ -91,7 +92,7 @@ private:
     QTreeWidget* m_list = nullptr;
     TemplateEditor* m_editor = nullptr;
     FindBar* m_find = nullptr;
-    QLabel* m_titleLabel = nullptr;
+    ElidedLabel* m_titleLabel = nullptr;
     QToolButton* m_save = nullptr;
     QToolButton* m_revert = nullptr;
     QTreeWidget* m_problems = nullptr;
@@ -106,10 +107,10 @@ private:
     QTableWidget* m_placeholders = nullptr;
     QLabel* m_poolLabel = nullptr;
     QTableWidget* m_poolValues = nullptr;
-    QPushButton* m_savePool = nullptr;
-    QPushButton* m_revertPool = nullptr;
-    QPushButton* m_addValue = nullptr;
-    QPushButton* m_removeValue = nullptr;
+    QToolButton* m_savePool = nullptr;
+    QToolButton* m_revertPool = nullptr;
+    QToolButton* m_addValue = nullptr;
+    QToolButton* m_removeValue = nullptr;
     QTreeWidget* m_versions = nullptr;
     QTextBrowser* m_diff = nullptr;
     QLabel* m_diffLabel = nullptr;
