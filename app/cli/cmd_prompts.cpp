@@ -4,6 +4,7 @@
 #include "json_out.h"
 
 #include "core/prompts/coverage.h"
+#include "core/prompts/diff.h"
 #include "core/prompts/library.h"
 #include "core/prompts/prompt_store.h"
 #include "core/prompts/render.h"
@@ -355,6 +356,34 @@ void registerPromptsCommands(CLI::App& root) {
             std::cout << "  " << std::left << std::setw(18) << r->languageMix[i].first << std::fixed
                       << std::setprecision(2) << std::setw(8) << r->languageMix[i].second * 100 << exp * 100 << "\n";
         }
+    });
+
+    // diff ----------------------------------------------------------------------------------
+    auto* diff = prompts->add_subcommand("diff", "Line diff of two stored versions of a template");
+    static std::string diffName;
+    static int diffFrom = 0, diffTo = 0;
+    diff->add_option("name", diffName, "Template name")->required();
+    diff->add_option("from", diffFrom, "Older version")->required();
+    diff->add_option("to", diffTo, "Newer version (default: latest)");
+    diff->callback([] {
+        auto project = openProject();
+        PromptStore store(project);
+        auto a = store.templateText(diffName, diffFrom);
+        auto b = store.templateText(diffName, diffTo);
+        if (!a) throw CliError{a.error().message};
+        if (!b) throw CliError{b.error().message};
+        auto d = diffLines(*a, *b);
+        if (globals().json) {
+            json arr = json::array();
+            for (auto& l : d)
+                arr.push_back({{"op", l.op == DiffLine::Op::Same ? "same" : l.op == DiffLine::Op::Removed ? "removed" : "added"},
+                               {"text", l.text},
+                               {"old_line", l.oldLine},
+                               {"new_line", l.newLine}});
+            printJson(arr);
+            return;
+        }
+        std::cout << formatDiff(d);
     });
 
     // import / export -----------------------------------------------------------------------

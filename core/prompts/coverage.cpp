@@ -67,12 +67,30 @@ Result<CoverageStats> planCoverage(const Library& library, const std::vector<Job
         const Template* t = library.find(part.family, Step::Generate);
         if (!t) return Error{"not_found", "no generate template for family '" + part.family + "'"};
         possible += possibleCombinations(*t, library.pools);
+        std::map<std::string, int> distinctDraws; // per pool, for `distinct` placeholders
+        const auto used = t->placeholdersUsed();
         for (const auto& src : t->meta.placeholders) {
-            if (!isLanguagePlaceholder(src.placeholder)) continue;
+            if (std::find(used.begin(), used.end(), src.placeholder) == used.end()) continue;
             const Pool* pool = library.pools.find(src.pool);
             if (!pool) continue;
-            for (std::size_t i = 0; i < pool->values.size(); ++i)
-                expected[pool->values[i].value] += pool->share(i) * static_cast<double>(part.count);
+            const bool distinct = std::find(t->meta.distinct.begin(), t->meta.distinct.end(), src.placeholder) !=
+                                  t->meta.distinct.end();
+            const int draw = distinct ? distinctDraws[src.pool]++ : 0;
+            if (!isLanguagePlaceholder(src.placeholder)) continue;
+            const double n = static_cast<double>(part.count);
+            for (std::size_t i = 0; i < pool->values.size(); ++i) {
+                const double p = pool->share(i);
+                if (draw != 1) {
+                    expected[pool->values[i].value] += p * n; // first (or unconstrained) draw
+                    continue;
+                }
+                // Second of a distinct pair: redrawn until it differs from the first, so
+                // P(second = i) = p_i * sum_{j != i} p_j / (1 - p_j).
+                double sum = 0;
+                for (std::size_t j = 0; j < pool->values.size(); ++j)
+                    if (j != i && pool->share(j) < 1) sum += pool->share(j) / (1 - pool->share(j));
+                expected[pool->values[i].value] += p * sum * n;
+            }
         }
         const Inputs example = exampleInputs(*t);
         for (std::uint64_t i = 0; i < part.count; ++i) {

@@ -102,6 +102,9 @@ const std::vector<Case>& cases() {
          "b"},
         {"whitespace around values trimmed", "short-short", "{\"input\": \"  a  \", \"positive_document\": \"\\n b \"}",
          nullptr, "a", "b"},
+        {"inner quotes followed by comma", "short-short",
+         R"({"input": "He said "yes", then left.", "positive_document": "A short reply, "no", was given."})", nullptr,
+         "He said \"yes\", then left.", "A short reply, \"no\", was given."},
         // --- rejected --------------------------------------------------------------------------
         {"empty answer", "short-long", "   \n", "no_json"},
         {"refusal", "short-long", "I'm sorry, but I can't help with that request.", "no_json"},
@@ -206,4 +209,35 @@ TEST(PromptsAnswer, StrictJsonIsReadExactly) {
     EXPECT_EQ(v->value.member("b")->member("c")->text, "d\"e\\f");
     EXPECT_FALSE(parseLenientJsonAt("{\"a\": ", 0, err).has_value());
     EXPECT_NE(err.find("truncated"), std::string::npos);
+}
+
+TEST(PromptsAnswer, EveryPrefixIsRejectedNeverCrashes) {
+    // A model cut off at any byte: the answer must be rejected cleanly (never accepted half-read).
+    const Template* t = library().find("short-long", Step::Generate);
+    auto p = renderAt(*t, library().pools, 1, 0, exampleInputs(*t));
+    const std::string full = "Here it is:\n```json\n{\n  \"user_query\": \"caf\u00e9 \\\"hours\\\"\",\n"
+                             "  \"positive_document\": \"Open 8-5.\nClosed Sundays.\",\n"
+                             "  \"hard_negative_document\": \"We sell coffee beans.\"\n}\n```\n";
+    ASSERT_TRUE(parseAnswer(full, t->meta, *p).accepted());
+    const std::size_t close = full.rfind('}');
+    for (std::size_t n = 0; n < close; ++n) {
+        auto out = parseAnswer(std::string_view(full).substr(0, n), t->meta, *p);
+        EXPECT_FALSE(out.accepted()) << "prefix of " << n << " bytes accepted";
+        EXPECT_FALSE(out.rejectCode.empty());
+    }
+}
+
+TEST(PromptsAnswer, GarbageNeverCrashes) {
+    const Template* t = library().find("sts", Step::Generate);
+    auto p = renderAt(*t, library().pools, 1, 0);
+    Rng rng(17);
+    const std::string alphabet = "{}[]\"',:\\ \nabcS123\xE2\x80\x9C\x9D`";
+    for (int i = 0; i < 3000; ++i) {
+        std::string s;
+        const auto len = rng.below(80);
+        for (std::uint64_t k = 0; k < len; ++k) s += alphabet[rng.below(alphabet.size())];
+        auto out = parseAnswer(s, t->meta, *p);
+        if (out.accepted()) EXPECT_FALSE(out.sample->query.empty());
+        (void)parseTaskList(s);
+    }
 }

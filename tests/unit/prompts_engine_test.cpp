@@ -424,6 +424,28 @@ TEST(PromptsLibrary, MissingTemplatesAreReported) {
     EXPECT_FALSE(loadLibrary(dir / "nope").ok());
 }
 
+TEST(PromptsLibrary, CrlfFilesRenderLikeLfFiles) {
+    synthembed::test::TempDir dir;
+    for (const char* sub : {"templates", "pools"}) std::filesystem::create_directories(dir / sub);
+    auto crlf = [](std::string s) {
+        std::string out;
+        for (char c : s) out += c == '\n' ? std::string("\r\n") : std::string(1, c);
+        return out;
+    };
+    auto src = loadLibrary(promptsDir());
+    ASSERT_TRUE(src.ok());
+    for (const auto& p : src->pools.pools())
+        synthembed::test::writeFile(dir / "pools" / (p.name + ".pool"), crlf(formatPoolFile(p)));
+    for (const auto& t : src->templates)
+        synthembed::test::writeFile(dir / "templates" / (t.meta.name + ".prompt"), crlf(formatTemplateFile(t.meta, t.body)));
+    auto lib = loadLibrary(dir.path());
+    ASSERT_TRUE(lib.ok());
+    EXPECT_FALSE(lib->hasErrors());
+    const Template* a = lib->find("short-long", Step::Generate);
+    const Template* b = src->find("short-long", Step::Generate);
+    EXPECT_EQ(renderAt(*a, lib->pools, 4, 4, exampleInputs(*a))->text, renderAt(*b, src->pools, 4, 4, exampleInputs(*b))->text);
+}
+
 TEST(PromptsPlan, TaskListFormats) {
     using V = std::vector<std::string>;
     struct Case {
@@ -478,4 +500,15 @@ TEST(PromptsPlan, OneGeneratePromptPerTask) {
         EXPECT_EQ((*plan)[i].values.size(), 7u);
     }
     EXPECT_FALSE(planGenerate(*lib->find("short-long", Step::Brainstorm), lib->pools, *tasks, 1).ok());
+}
+
+#include "core/prompts/diff.h"
+
+TEST(PromptsDiff, LineDiff) {
+    auto d = diffLines("a\nb\nc\nd\n", "a\nx\nc\nd\ne\n");
+    EXPECT_EQ(formatDiff(d), "  a\n- b\n+ x\n  c\n  d\n+ e\n");
+    EXPECT_EQ(d[1].oldLine, 2);
+    EXPECT_EQ(d[2].newLine, 2);
+    EXPECT_EQ(formatDiff(diffLines("", "")), "");
+    EXPECT_EQ(formatDiff(diffLines("same", "same")), "  same\n");
 }

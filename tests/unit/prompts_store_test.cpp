@@ -2,6 +2,7 @@
 // export back to files and re-import, and coverage statistics of a planned job.
 
 #include "core/prompts/coverage.h"
+#include "core/prompts/diff.h"
 #include "core/prompts/prompt_store.h"
 #include "core/runtime/runtime.h"
 #include "core/util/paths.h"
@@ -83,6 +84,16 @@ TEST(PromptsStore, EditCreatesNewVersionAndKeepsOld) {
     auto latest = store.templateAt("sts.generate");
     EXPECT_EQ(latest->version, 2);
     EXPECT_NE(latest->body.find("Reply with the JSON object only"), std::string::npos);
+    // The two versions differ in exactly one line.
+    auto d = diffLines(*store.templateText("sts.generate", 1), *store.templateText("sts.generate", 2));
+    int removed = 0, added = 0;
+    for (auto& l : d) {
+        removed += l.op == DiffLine::Op::Removed;
+        added += l.op == DiffLine::Op::Added;
+        if (l.op == DiffLine::Op::Added) EXPECT_EQ(l.text.rfind("Reply with the JSON object only", 0), 0u);
+    }
+    EXPECT_EQ(removed, 1);
+    EXPECT_EQ(added, 1);
     auto byId = store.templateById((*versions)[0].id);
     ASSERT_TRUE(byId.ok());
     EXPECT_EQ(byId->version, 1);
@@ -203,4 +214,19 @@ TEST(PromptsCoverage, PlannedJobStatistics) {
     EXPECT_GT(r->promptBytes, 25000u * 300);
     EXPECT_EQ(r->estimatedPromptTokens, r->promptBytes / 4);
     EXPECT_FALSE(planCoverage(*lib, {{"mystery", 1, {}}}, 0).ok());
+
+    // Bitext: the target language is redrawn until it differs from the source, which lowers
+    // English's share; the expected mix accounts for it and matches what is planned.
+    auto bt = planCoverage(*lib, {{"bitext", 50000, {}}}, 9);
+    ASSERT_TRUE(bt.ok());
+    double sum = 0;
+    for (auto& [lang, share] : bt->expectedLanguageMix) sum += share;
+    EXPECT_NEAR(sum, 1.0, 1e-9);
+    for (std::size_t i = 0; i < 5; ++i) {
+        const auto& [lang, planned] = bt->languageMix[i];
+        double expected = -1;
+        for (auto& [l, s] : bt->expectedLanguageMix)
+            if (l == lang) expected = s;
+        EXPECT_NEAR(planned, expected, 0.004) << lang;
+    }
 }
