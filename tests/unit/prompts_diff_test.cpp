@@ -1,8 +1,8 @@
-// Line diff of template versions: exact results on small cases, and on random texts the diff
-// rebuilds both sides, numbers lines consistently and is minimal (checked against an
-// independent LCS computed by memoised recursion).
+// Line diff of template versions (core/prompts/diff.h): exact results on small cases, line
+// numbers, stats, and on random texts the diff rebuilds both sides and is minimal (its kept lines
+// equal an independent LCS computed by memoised recursion).
 
-#include "core/prompts/line_diff.h"
+#include "core/prompts/diff.h"
 
 #include <gtest/gtest.h>
 
@@ -43,27 +43,19 @@ std::size_t referenceLcs(const std::vector<std::string>& a, const std::vector<st
 
 } // namespace
 
-TEST(LineDiff, SplitsLines) {
-    EXPECT_EQ(splitLines(""), std::vector<std::string>{});
-    EXPECT_EQ(splitLines("a"), std::vector<std::string>{"a"});
-    EXPECT_EQ(splitLines("a\n"), std::vector<std::string>{"a"});
-    EXPECT_EQ(splitLines("a\n\nb\r\n"), (std::vector<std::string>{"a", "", "b"}));
-    EXPECT_EQ(splitLines("\n"), std::vector<std::string>{""});
-}
-
 TEST(LineDiff, SmallCases) {
-    EXPECT_EQ(ops(lineDiff("a\nb\nc\n", "a\nb\nc\n")), " a; b; c;");
-    EXPECT_EQ(ops(lineDiff("", "x\ny\n")), "+x;+y;");
-    EXPECT_EQ(ops(lineDiff("x\ny\n", "")), "-x;-y;");
-    EXPECT_EQ(ops(lineDiff("a\nb\nc\n", "a\nB\nc\n")), " a;-b;+B; c;");
-    EXPECT_EQ(ops(lineDiff("a\nc\n", "a\nb\nc\n")), " a;+b; c;");
-    EXPECT_EQ(ops(lineDiff("a\nb\nc\nd\n", "b\nd\ne\n")), "-a; b;-c; d;+e;");
+    EXPECT_EQ(ops(diffLines("a\nb\nc\n", "a\nb\nc\n")), " a; b; c;");
+    EXPECT_EQ(ops(diffLines("", "x\ny\n")), "+x;+y;");
+    EXPECT_EQ(ops(diffLines("x\ny\n", "")), "-x;-y;");
+    EXPECT_EQ(ops(diffLines("a\nb\nc\n", "a\nB\nc\n")), " a;-b;+B; c;");
+    EXPECT_EQ(ops(diffLines("a\nc\n", "a\nb\nc\n")), " a;+b; c;");
+    EXPECT_EQ(ops(diffLines("a\nb\nc\nd\n", "b\nd\ne\n")), "-a; b;-c; d;+e;");
     // A missing final newline is not a change of the last line.
-    EXPECT_EQ(ops(lineDiff("a\nb", "a\nb\n")), " a; b;");
+    EXPECT_EQ(ops(diffLines("a\nb", "a\nb\n")), " a; b;");
 }
 
-TEST(LineDiff, LineNumbers) {
-    auto d = lineDiff("h\nold\nt\n", "h\nnew1\nnew2\nt\n");
+TEST(LineDiff, LineNumbersAndStats) {
+    auto d = diffLines("h\nold\nt\n", "h\nnew1\nnew2\nt\n");
     ASSERT_EQ(d.size(), 5u);
     EXPECT_EQ(d[0].oldLine, 1);
     EXPECT_EQ(d[0].newLine, 1);
@@ -89,7 +81,7 @@ TEST(LineDiff, RandomTextsRebuildBothSidesAndAreMinimal) {
         std::size_t na = gen() % 12, nb = gen() % 12;
         for (std::size_t i = 0; i < na; ++i) a.push_back(alphabet[gen() % alphabet.size()]);
         for (std::size_t i = 0; i < nb; ++i) b.push_back(alphabet[gen() % alphabet.size()]);
-        const auto d = lineDiff(join(a), join(b));
+        const auto d = diffLines(join(a), join(b));
         std::vector<std::string> ra, rb;
         int lastOld = 0, lastNew = 0;
         for (const auto& l : d) {
@@ -104,7 +96,6 @@ TEST(LineDiff, RandomTextsRebuildBothSidesAndAreMinimal) {
         }
         ASSERT_EQ(ra, a) << "round " << round;
         ASSERT_EQ(rb, b) << "round " << round;
-        const auto s = diffStats(d);
-        EXPECT_EQ(static_cast<std::size_t>(s.same), referenceLcs(a, b)) << "round " << round;
+        EXPECT_EQ(static_cast<std::size_t>(diffStats(d).same), referenceLcs(a, b)) << "round " << round;
     }
 }

@@ -6,7 +6,7 @@
 
 #include "core/prompts/coverage.h"
 #include "core/prompts/library.h"
-#include "core/prompts/line_diff.h"
+#include "core/prompts/diff.h"
 #include "core/prompts/prompt_store.h"
 #include "core/prompts/render.h"
 #include "core/prompts/template_tokens.h"
@@ -906,7 +906,7 @@ void TemplatesArea::reloadHistory() {
         const std::string now = text ? *text : std::string();
         QString changes = tr("first version");
         if (v.version > 1 || !previous.empty()) {
-            const auto s = prompts::diffStats(prompts::lineDiff(previous, now));
+            const auto s = prompts::diffStats(prompts::diffLines(previous, now));
             changes = tr("+%1 −%2 lines").arg(s.added).arg(s.removed);
         }
         previous = now;
@@ -944,7 +944,7 @@ void TemplatesArea::updateDiff() {
         auto t = store.templateText(name, from);
         if (t) oldText = *t;
     }
-    const auto diff = prompts::lineDiff(oldText, *newText);
+    const auto diff = prompts::diffLines(oldText, *newText);
     const auto stats = prompts::diffStats(diff);
     m_diffLabel->setText(from >= 1 ? tr("v%1 → v%2: +%3 −%4 lines").arg(from).arg(to).arg(stats.added).arg(stats.removed)
                                    : tr("v%1: first version").arg(to));
