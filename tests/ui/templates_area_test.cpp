@@ -8,6 +8,7 @@
 #include "ui/mainwindow.h"
 #include "ui/guidepanel.h"
 #include "ui/templates/template_editor.h"
+#include "ui/templates/template_lexer.h"
 
 #include "core/prompts/prompt_store.h"
 #include "core/runtime/runtime.h"
@@ -188,6 +189,18 @@ private Q_SLOTS:
         QCOMPARE(f.editor->SendScintilla(QsciScintillaBase::SCI_INDICATORVALUEAT, ui::TemplateEditor::kErrorIndicator,
                                          static_cast<long>(bogusAt - 3)),
                  0L);
+        // The lexer colours it as unknown, and {task} as a known placeholder.
+        f.editor->SendScintilla(QsciScintillaBase::SCI_COLOURISE, 0UL, -1L);
+        QCOMPARE(f.editor->SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(bogusAt + 1)),
+                 static_cast<long>(ui::TemplateLexer::UnknownPlaceholder));
+        const int taskAt = static_cast<int>(bytes.indexOf("{task}"));
+        QCOMPARE(f.editor->SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(taskAt + 1)),
+                 static_cast<long>(ui::TemplateLexer::Placeholder));
+        QCOMPARE(f.editor->SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, 0UL),
+                 static_cast<long>(ui::TemplateLexer::HeaderKey));
+        // The list marks the template as having errors.
+        QVERIFY(findTemplateItem(f.list, QStringLiteral("short-long.generate"))->toolTip(1).contains(QStringLiteral("errors")));
+        QVERIFY(findTemplateItem(f.list, QStringLiteral("sts.generate"))->toolTip(1).isEmpty());
         auto* status = f.area->findChild<QLabel*>(QStringLiteral("previewStatus"));
         QVERIFY(status->text().contains(QStringLiteral("not updated")));
         QVERIFY(!f.preview->isEnabled());
@@ -209,6 +222,7 @@ private Q_SLOTS:
                 f.editor->text().endsWith(QStringLiteral("Mind the tone. {language}")));
         QTRY_VERIFY_WITH_TIMEOUT(!findProblem(f.problems, QStringLiteral("unknown_placeholder")), 3000);
         QVERIFY(f.preview->isEnabled());
+        QVERIFY(findTemplateItem(f.list, QStringLiteral("short-long.generate"))->toolTip(1).isEmpty());
         QVERIFY(f.preview->toPlainText().contains(QStringLiteral("Mind the tone. ")));
         QVERIFY(!f.preview->toPlainText().contains(QStringLiteral("{language}")));
 

@@ -19,6 +19,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
+#include <QPixmap>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QShortcut>
@@ -74,6 +75,16 @@ QTableWidget* makeTable(const QStringList& headers, QWidget* parent) {
     return t;
 }
 
+// Keeps list rows without a status icon aligned with those that have one.
+QIcon blankIcon() {
+    static const QIcon icon = [] {
+        QPixmap pm(12, 12);
+        pm.fill(Qt::transparent);
+        return QIcon(pm);
+    }();
+    return icon;
+}
+
 QTableWidgetItem* readOnlyItem(const QString& text) {
     auto* item = new QTableWidgetItem(text);
     item->setFlags(item->flags() & ~Qt::ItemIsEditable);
@@ -126,6 +137,7 @@ void TemplatesArea::buildUi() {
     m_list->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_list->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_list->setUniformRowHeights(true);
+    m_list->setIconSize(QSize(12, 12));
     m_list->setMinimumWidth(150);
     connect(m_list, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
         if (m_loading || !item) return;
@@ -453,6 +465,14 @@ void TemplatesArea::reloadList(const QString& select) {
     // Latest version of each template (rows come ordered by name, then version).
     std::map<std::string, prompts::TemplateVersion> latest;
     for (auto& v : *versions) latest[v.name] = v;
+    prompts::PromptStore store(*m_project);
+    m_withErrors.clear();
+    for (const auto& [name, v] : latest) {
+        const auto draft = m_drafts.find(qs(name));
+        const auto text = draft != m_drafts.end() ? Result<std::string>(draft->second.toStdString())
+                                                  : store.templateText(name);
+        if (text && prompts::hasErrors(prompts::validateTemplateText(*text, m_pools))) m_withErrors.insert(qs(name));
+    }
 
     m_loading = true;
     m_list->clear();
@@ -566,6 +586,11 @@ void TemplatesArea::refresh() {
         m_editor->setCompletions(names);
         m_editor->recolor();
     }
+    if (prompts::hasErrors(m_editor->diagnostics()))
+        m_withErrors.insert(m_current);
+    else
+        m_withErrors.erase(m_current);
+    updateListMarks();
     updateProblems();
     updateMetadata(parsed.tpl);
     updatePlaceholders(parsed.tpl);
@@ -620,7 +645,7 @@ void TemplatesArea::renderPreview(const prompts::Template& tpl, bool syntaxOk) {
     const auto stats = prompts::coverageOf({p});
     const double combos = prompts::possibleCombinations(tpl, m_pools);
     m_previewStatus->setStyleSheet(QString());
-    m_previewStatus->setText(tr("Seed %1 · %2 possible value combinations · ~%3 prompt tokens")
+    m_previewStatus->setText(tr("Seed %1 · value combinations: %2 · ~%3 prompt tokens")
                                  .arg(seed)
                                  .arg(combos >= 1e9 ? QString::number(combos, 'g', 3)
                                                     : QLocale().toString(static_cast<qlonglong>(combos)))
@@ -1029,6 +1054,9 @@ void TemplatesArea::updateListMarks() {
             f.setItalic(modified);
             item->setFont(0, f);
             item->setForeground(0, modified ? QColor(0xb2, 0x6a, 0x00) : m_list->palette().color(QPalette::Text));
+            const bool errors = m_withErrors.count(name) > 0;
+            item->setIcon(0, errors ? style()->standardIcon(QStyle::SP_MessageBoxCritical) : blankIcon());
+            item->setToolTip(1, errors ? tr("This template has errors") : QString());
         }
     }
 }

@@ -126,6 +126,7 @@ private:
     std::string m_savedText;            ///< latest stored text of m_current
     int m_savedVersion = 0;
     std::map<QString, QString> m_drafts; ///< unsaved texts of templates not in the editor
+    std::set<QString> m_withErrors;      ///< templates whose text (draft or stored) has errors
     bool m_loading = false;              ///< true while the area itself changes the widgets
 };
 
