@@ -189,6 +189,11 @@ private Q_SLOTS:
         QCOMPARE(f.editor->SendScintilla(QsciScintillaBase::SCI_INDICATORVALUEAT, ui::TemplateEditor::kErrorIndicator,
                                          static_cast<long>(bogusAt - 3)),
                  0L);
+        // Hovering it shows the message (the dwell tooltip's text).
+        auto* templateEditor = qobject_cast<ui::TemplateEditor*>(f.editor);
+        QVERIFY(templateEditor);
+        QVERIFY(templateEditor->diagnosticTextAt(bogusAt + 1).contains(QStringLiteral("unknown placeholder {bogus}")));
+        QVERIFY(templateEditor->diagnosticTextAt(bogusAt - 3).isEmpty());
         // The lexer colours it as unknown, and {task} as a known placeholder.
         f.editor->SendScintilla(QsciScintillaBase::SCI_COLOURISE, 0UL, -1L);
         QCOMPARE(f.editor->SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(bogusAt + 1)),

@@ -6,6 +6,7 @@
 #include <QToolTip>
 
 #include <algorithm>
+#include <cctype>
 
 namespace synthembed::ui {
 
