@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/areas/area.h"
+#include "ui/areas/templates_area.h"
 #include "ui/guidepanel.h"
 #include "ui/logdock.h"
 #include "ui/settingsdialog.h"
@@ -22,6 +23,8 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 
+#include <algorithm>
+
 namespace synthembed::ui {
 
 namespace {
@@ -36,7 +39,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     m_nav = new QListWidget(this);
     m_nav->setObjectName(QStringLiteral("areaNavigation"));
-    m_nav->setMaximumWidth(200);
     m_nav->setIconSize(QSize(24, 24));
     m_stack = new QStackedWidget(this);
     auto* split = new QSplitter(this);
@@ -45,12 +47,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     split->setStretchFactor(1, 1);
     setCentralWidget(split);
 
-    addArea(new PlannedArea(
-        tr("Templates"), tr("Prompt templates with diversity placeholders, and their value pools."),
-        tr("<p>Here you will edit the brainstorm and generate prompt templates of every task family "
-           "(short-long retrieval, long-short classification, short-short and long-long matching, STS, "
-           "bitext) with placeholder highlighting, validation and a live preview rendered from a seed.</p>"
-           "<p>Today: <code>synthembed-cli prompts</code>.</p>")));
+    addArea(new TemplatesArea(this));
     addArea(new PlannedArea(
         tr("Generation"), tr("Jobs that send rendered prompts to an OpenAI-compatible endpoint."),
         tr("<p>Here you will build generation jobs (families and their mix, count, seed, endpoint, model, "
@@ -74,6 +71,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         tr("<p>Here you will search an embedding set with a typed query and see neighbours with scores, and "
            "explore a 2D map of up to hundreds of thousands of points coloured by family, language or label.</p>")));
 
+    // Area names stay readable however much room an area asks for.
+    m_nav->setFixedWidth(std::min(200, m_nav->sizeHintForColumn(0) + 2 * m_nav->frameWidth() + 12));
+    m_nav->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // QSplitter would otherwise reserve the list's default size hint (256 px) next to it.
+    split->setCollapsible(0, false);
+    split->setSizes({m_nav->minimumWidth(), QWIDGETSIZE_MAX});
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(0);
 
@@ -89,6 +92,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_guide->setVisible(!s.value(QStringLiteral("guide/seen"), false).toBool());
         s.setValue(QStringLiteral("guide/seen"), true);
     }
+    // Docks start compact so the areas get the room (their size hints would take a third).
+    resizeDocks({m_guide}, {280}, Qt::Horizontal);
+    resizeDocks({m_log}, {150}, Qt::Vertical);
 
     m_projectLabel = new QLabel(this);
     m_projectLabel->setObjectName(QStringLiteral("projectLabel"));

@@ -65,3 +65,19 @@ std::string formatDiff(const std::vector<DiffLine>& diff) {
 }
 
 } // namespace synthembed::prompts
+
+namespace synthembed::prompts {
+
+DiffStats diffStats(const std::vector<DiffLine>& diff) {
+    DiffStats s;
+    for (const auto& d : diff) {
+        switch (d.op) {
+        case DiffLine::Op::Same: ++s.same; break;
+        case DiffLine::Op::Removed: ++s.removed; break;
+        case DiffLine::Op::Added: ++s.added; break;
+        }
+    }
+    return s;
+}
+
+} // namespace synthembed::prompts

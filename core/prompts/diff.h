@@ -23,3 +23,15 @@ std::vector<DiffLine> diffLines(std::string_view oldText, std::string_view newTe
 std::string formatDiff(const std::vector<DiffLine>& diff);
 
 } // namespace synthembed::prompts
+
+namespace synthembed::prompts {
+
+/// Lines kept, removed and added in a diff (the "+3 −1" of a version history).
+struct DiffStats {
+    int same = 0;
+    int removed = 0;
+    int added = 0;
+};
+DiffStats diffStats(const std::vector<DiffLine>& diff);
+
+} // namespace synthembed::prompts
