@@ -378,6 +378,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
         u.run();
         out.id = id;
         out.prompt = in.prompt.text;
+        out.clientRequestId = "synthembed-" + std::to_string(jobId) + "-" + std::to_string(id);
         inflight.emplace(id, std::move(in));
         updateLive([&](LiveStats& s) { s.inFlight = static_cast<std::int64_t>(inflight.size()); });
         return Next::Request;

@@ -248,6 +248,8 @@ struct ChatClient::Impl {
         t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
         t->headers = curl_slist_append(t->headers, "Accept: application/json");
         t->headers = curl_slist_append(t->headers, "Expect:");
+        if (!t->request.clientRequestId.empty())
+            t->headers = curl_slist_append(t->headers, ("X-Client-Request-Id: " + t->request.clientRequestId).c_str());
         if (!endpointKeys[ep].empty())
             t->headers = curl_slist_append(t->headers, ("Authorization: Bearer " + endpointKeys[ep]).c_str());
         std::string url = ChatClient::completionsUrl(o.endpoints[ep].baseUrl);
