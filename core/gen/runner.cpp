@@ -96,6 +96,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
     prompts::Library library;
     std::vector<Family> families;
     std::deque<std::int64_t> ready;
+    std::vector<std::int64_t> unmarked; // handed to the client, not yet marked in_flight in the DB
     std::unordered_map<std::int64_t, InFlight> inflight;
     std::unique_ptr<llm::ChatClient> client;
     std::size_t window = 64;
@@ -381,10 +382,10 @@ struct GenerationRunner::Impl : llm::RequestSource {
             f->outstandingBrain--;
             return next(out);
         }
-        auto u = db.prepare("UPDATE requests SET state = 'in_flight', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                            "WHERE id = ?");
-        u.bind(1, id);
-        u.run();
+        // Marked in_flight with the next write (a commit of its own per request would cost more
+        // than the rest of the request's bookkeeping): after a crash both states mean "send again".
+        unmarked.push_back(id);
+        if (unmarked.size() >= 256) db::inTransaction(db, [&] { flushInFlight(); });
         out.id = id;
         out.prompt = in.prompt.text;
         out.clientRequestId = "synthembed-" + std::to_string(jobId) + "-" + std::to_string(id);
@@ -393,7 +394,19 @@ struct GenerationRunner::Impl : llm::RequestSource {
         return Next::Request;
     }
 
+    void flushInFlight() {
+        if (unmarked.empty()) return;
+        auto u = db.prepare("UPDATE requests SET state = 'in_flight', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+                            "WHERE id = ? AND state = 'pending'");
+        for (auto id : unmarked) {
+            u.bind(1, id);
+            u.run();
+        }
+        unmarked.clear();
+    }
+
     void markRequest(std::int64_t id, const char* state, const llm::ChatResult& r, const std::string& error) {
+        flushInFlight();
         auto st = db.prepare("UPDATE requests SET state = ?, attempts = attempts + ?, raw_answer = ?, error = ?, "
                              "prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?, "
                              "http_status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
