@@ -97,6 +97,7 @@ class State:
         self.completion_tokens = 0
         self.in_flight = 0
         self.max_in_flight = 0
+        self.last_auth = {}
 
     def choose(self, prompt, attempt):
         with self.lock:
@@ -142,7 +143,8 @@ def handle_get(st, path):
                    "ok_duplicates": sum(1 for v in per.values() if v["ok"] > 1),
                    "request_ids": len(st.per_request),
                    "request_id_duplicates": sum(1 for v in st.per_request.values() if v["count"] > 1),
-                   "request_id_ok_duplicates": sum(1 for v in st.per_request.values() if v["ok"] > 1)}
+                   "request_id_ok_duplicates": sum(1 for v in st.per_request.values() if v["ok"] > 1),
+                   "last_auth": st.last_auth}
             if "prompts=1" in path:
                 out["per_prompt"] = per
                 out["per_request"] = {k: dict(v) for k, v in st.per_request.items()}
@@ -167,7 +169,7 @@ def handle_post(st, path, headers, raw):
         with st.lock:
             st.reset()
         return Reply(200, {"ok": True})
-    if not path.rstrip("/").endswith("/chat/completions"):
+    if not path.split("?")[0].rstrip("/").endswith("/chat/completions"):
         return Reply(404, {"error": {"message": "no route " + path, "type": "invalid_request_error"}})
     try:
         req = json.loads(raw)
@@ -179,6 +181,8 @@ def handle_post(st, path, headers, raw):
     h = prompt_hash(prompt)
     rid = headers.get("x-client-request-id", "")
     with st.lock:
+        st.last_auth = {"authorization": headers.get("authorization", ""), "api-key": headers.get("api-key", ""),
+                        "path": path}
         st.total += 1
         if rid:
             st.per_request.setdefault(rid, {"count": 0, "ok": 0})["count"] += 1

@@ -238,6 +238,15 @@ TEST(GenJob, RunnerInProcessWithLiveStatsAndPause) {
     EXPECT_EQ(stats->acceptedByFamily["sts"], 30);
     EXPECT_EQ(stats->acceptedByFamily["short-short"], 10);
     EXPECT_EQ(server.stats()["request_id_ok_duplicates"], 0);
+    // Cost estimate from per-model prices in the project's settings (USD per million tokens).
+    EXPECT_FALSE(stats->costUsd.has_value());
+    project->setSetting("llm.prices", R"({"fake-model": {"prompt": 2.0, "completion": 8.0}})");
+    stats = gen::jobStats(*project, *id);
+    ASSERT_TRUE(stats->costUsd.has_value());
+    EXPECT_DOUBLE_EQ(*stats->costUsd, (2.0 * static_cast<double>(stats->usage.promptTokens) +
+                                       8.0 * static_cast<double>(stats->usage.completionTokens)) /
+                                          1e6);
+    EXPECT_GT(stats->usage.promptTokens, 0);
 }
 
 TEST(GenJob, PersistentFailuresFailTheJob) {
