@@ -77,6 +77,9 @@ TEST(GenJob, ExactCountRejectsWithReasonsAndUsageEqualToServer) {
     EXPECT_EQ(queryInt(db, "SELECT count(*) FROM samples WHERE status = 'accepted' AND (sampled_values = '{}' OR "
                            "language = '' OR query IS NULL OR positive IS NULL)"),
               0);
+    // The job pinned the project's stored template versions; every sample points at its template.
+    EXPECT_EQ(queryInt(db, "SELECT count(*) FROM samples WHERE template_id IS NULL"), 0);
+    EXPECT_EQ(queryInt(db, "SELECT count(*) FROM jobs WHERE config LIKE '%\"sts.generate\":1%'"), 1);
     // Two-step families: brainstorms ran, their tasks were stored and each generate used one task.
     EXPECT_GT(queryInt(db, "SELECT count(*) FROM requests WHERE kind = 'brainstorm' AND state = 'done'"), 0);
     EXPECT_EQ(queryInt(db, "SELECT count(*) FROM requests WHERE kind = 'generate' AND family = 'short-long' AND "
