@@ -11,6 +11,8 @@
 #include <chrono>
 #include <thread>
 
+#include <signal.h>
+
 using namespace synthembed;
 using namespace synthembed::test;
 using nlohmann::json;
@@ -189,6 +191,25 @@ TEST(GenJob, PauseAndCancelFromAnotherProcess) {
     EXPECT_GT(jc["accepted"].get<int>(), accepted0);
     // Nothing answered was sent again across pause and resume.
     EXPECT_EQ(server.stats()["request_id_ok_duplicates"], 0);
+}
+
+TEST(GenJob, CtrlCPausesAfterStoringInFlightAnswers) {
+    FakeLlmServer server({}, 150);
+    TempDir dir;
+    auto db = (dir / "p.synthembed").string();
+    int pid = spawnCli(generateArgs(db, server, "sts", 300, 6), dir / "out", dir / "err");
+    for (int i = 0; i < 300 && queryInt(db, "SELECT count(*) FROM samples") < 6; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(kill(pid, SIGINT), 0);
+    EXPECT_EQ(waitForProcess(pid), 0) << readFile(dir / "err");
+    EXPECT_NE(readFile(dir / "out").find("paused"), std::string::npos) << readFile(dir / "out");
+    auto j = jobsJson(db)[0];
+    EXPECT_EQ(j["state"], "paused");
+    EXPECT_EQ(j["requests_in_flight"], 0);
+    // Every request the server answered was stored: none is pending with an answer lost.
+    auto st = server.stats();
+    EXPECT_EQ(j["requests_done"].get<int>(), st["total"].get<int>());
+    EXPECT_EQ(j["prompt_tokens"].get<std::int64_t>(), st["prompt_tokens"].get<std::int64_t>());
 }
 
 TEST(GenJob, RunnerInProcessWithLiveStatsAndPause) {
