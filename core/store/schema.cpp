@@ -158,9 +158,34 @@ CREATE TABLE search_indexes (
 );
 )SQL";
 
+// v3: generation queue bookkeeping: which process runs a job (so two cannot run one job), the
+// brainstormed tasks of two-step families, the template and seed index of each request, and
+// curation flags (near-duplicate, contamination) on samples.
+const char* kV3 = R"SQL(
+ALTER TABLE jobs ADD COLUMN runner_pid INTEGER;
+ALTER TABLE jobs ADD COLUMN runner_host TEXT;
+ALTER TABLE requests ADD COLUMN template_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN http_status INTEGER;
+CREATE INDEX requests_job_kind ON requests(job_id, family, kind, seq);
+CREATE TABLE gen_tasks (
+  id         INTEGER PRIMARY KEY,
+  job_id     INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,
+  family     TEXT NOT NULL,
+  task       TEXT NOT NULL,
+  used_by    INTEGER REFERENCES requests(id) ON DELETE SET NULL,
+  UNIQUE (job_id, family, task)
+);
+CREATE INDEX gen_tasks_free ON gen_tasks(job_id, family, used_by);
+ALTER TABLE samples ADD COLUMN flags TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX samples_job ON samples(job_id, status);
+)SQL";
+
 const std::vector<Migration> kMigrations = {
     {1, "project model: templates, pools, jobs, requests, samples, training, evaluation, settings", kV1},
     {2, "evaluation timings; search index registry", kV2},
+    {3, "generation queue: job runner, request template/seq, brainstormed tasks, sample flags", kV3},
 };
 } // namespace
 
@@ -186,7 +211,7 @@ void migrate(const db::Database& db, int target) {
 
 std::vector<std::string> projectTables() {
     return {"templates",     "pools",         "pool_values",  "jobs",           "requests", "samples",
-            "training_runs", "train_metrics", "eval_results", "search_indexes", "settings"};
+            "training_runs", "train_metrics", "eval_results", "search_indexes", "settings", "gen_tasks"};
 }
 
 } // namespace synthembed::store

@@ -1,0 +1,181 @@
+#pragma once
+/// OpenAI-compatible chat-completions client over libcurl's multi interface.
+///
+/// One event loop on the calling thread keeps up to `concurrency` requests in flight across one or
+/// more endpoints (each request goes to the endpoint with the most free capacity), paces them with
+/// a requests/min + tokens/min limiter, and retries 429/5xx/timeouts/connection errors/garbled
+/// bodies with exponential backoff and jitter, honouring Retry-After. 400/401/403/404 are not
+/// retried: the run stops with an error naming the endpoint and the server's message.
+///
+/// Work is pulled from a RequestSource, so the caller decides what to send next (the job queue
+/// persists every request before it is handed out) and sees each result as soon as it arrives.
+///
+///     llm::ClientOptions o;
+///     o.endpoints = {{"http://127.0.0.1:8000/v1", "OPENAI_API_KEY"}};
+///     o.model = "mistral-7b-instruct";
+///     llm::ChatClient client(o);
+///     auto st = client.run(mySource, hooks);
+
+#include "core/util/progress.h"
+#include "core/util/result.h"
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace synthembed::llm {
+
+struct Endpoint {
+    /// Base URL: ".../v1" (or a full ".../chat/completions" URL); "/v1/chat/completions" is added
+    /// to a bare host URL.
+    std::string baseUrl;
+    /// Name of the environment variable that holds the API key; empty = no Authorization header.
+    /// The key itself is read at run time and never stored.
+    std::string apiKeyEnv;
+    /// Most requests in flight on this endpoint; 0 = only the client's overall limit applies.
+    int maxConcurrency = 0;
+};
+
+struct ClientOptions {
+    std::vector<Endpoint> endpoints;
+    std::string model;
+    double temperature = 1.0; ///< the method samples at 1.0/1.0 for diversity
+    double topP = 1.0;
+    int maxTokens = 0;        ///< 0 = omit max_tokens
+    bool jsonMode = false;    ///< send response_format {"type":"json_object"}
+    std::string systemPrompt; ///< empty = only the user message
+    long connectTimeoutMs = 10'000;
+    long totalTimeoutMs = 300'000; ///< per attempt
+    int concurrency = 8;
+    double requestsPerMinute = 0; ///< 0 = unlimited
+    double tokensPerMinute = 0;   ///< 0 = unlimited; estimated before sending, corrected by usage
+    int maxAttempts = 6;          ///< attempts per request, first one included
+    long backoffBaseMs = 500;
+    long backoffMaxMs = 60'000;
+    long maxRetryAfterMs = 600'000; ///< Retry-After values above this are clamped
+    bool verifyTls = true;
+    std::uint64_t jitterSeed = 0; ///< 0 = random
+    /// How long a stop request (shouldStop/requestStop(drain)) waits for in-flight requests before
+    /// aborting them.
+    long drainTimeoutMs = 30'000;
+};
+
+struct Usage {
+    std::int64_t promptTokens = 0;
+    std::int64_t completionTokens = 0;
+    Usage& operator+=(const Usage& o) {
+        promptTokens += o.promptTokens;
+        completionTokens += o.completionTokens;
+        return *this;
+    }
+};
+
+struct ChatRequest {
+    std::int64_t id = 0;       ///< caller's id, returned with the result
+    std::string prompt;        ///< the user message
+    std::int64_t estimatedTokens = 0; ///< for the tokens/min limiter; 0 = estimate from the text
+    /// Sent as the X-Client-Request-Id header (OpenAI's request tracing header) when not empty,
+    /// so server logs can tell a retry of one request from a new request with the same prompt.
+    std::string clientRequestId;
+};
+
+enum class Outcome {
+    Ok,        ///< answered; content holds the assistant message
+    Fatal,     ///< 400/401/403/404 or a missing API key: the run stops, nothing is retried
+    Exhausted, ///< retryable failures on every attempt
+    Aborted,   ///< stopped before an answer arrived (the request may be sent again later)
+};
+
+struct ChatResult {
+    std::int64_t id = 0;
+    Outcome outcome = Outcome::Aborted;
+    std::string content;  ///< assistant message (Ok only)
+    std::string rawBody;  ///< HTTP body of the last attempt
+    Usage usage;          ///< from the response's `usage` (Ok only)
+    int httpStatus = 0;   ///< of the last attempt (0 = no HTTP answer)
+    int attempts = 0;
+    std::string error;    ///< why it failed, naming the endpoint
+    std::string endpoint; ///< base URL of the endpoint that answered
+    bool ok() const { return outcome == Outcome::Ok; }
+};
+
+/// Supplies requests and takes results; always called on the thread running ChatClient::run.
+class RequestSource {
+public:
+    virtual ~RequestSource() = default;
+    enum class Next { Request, Wait, Finished };
+    /// Request: `out` filled. Wait: nothing now, ask again after a result arrives (or soon).
+    /// Finished: nothing more will come; run returns once in-flight requests complete.
+    virtual Next next(ChatRequest& out) = 0;
+    virtual void onResult(ChatResult result) = 0;
+    /// Bracket a burst of results that arrived together (onResult calls in between), so a source
+    /// can store them in one transaction.
+    virtual void beginResults() {}
+    virtual void endResults() {}
+    /// A retryable failure; the request is sent again after delayMs.
+    virtual void onRetry(const ChatRequest& request, const std::string& why, int attempt, long delayMs) {}
+};
+
+struct ClientStats {
+    std::int64_t sent = 0;      ///< HTTP attempts started
+    std::int64_t succeeded = 0;
+    std::int64_t retries = 0;
+    std::int64_t failed = 0;    ///< Fatal or Exhausted results
+    std::int64_t http429 = 0;
+    std::int64_t http5xx = 0;
+    std::int64_t transportErrors = 0; ///< timeouts, refused/dropped connections, truncated bodies
+    std::int64_t malformed = 0;       ///< 2xx bodies that were not a chat completion
+    Usage usage;
+    double rateLimitWaitSec = 0;      ///< time spent held back by the rate limiter
+};
+
+class ChatClient {
+public:
+    explicit ChatClient(ClientOptions options);
+    ~ChatClient();
+    ChatClient(const ChatClient&) = delete;
+    ChatClient& operator=(const ChatClient&) = delete;
+
+    /// Runs until the source is Finished and nothing is in flight, or until stopped. On a fatal
+    /// answer (400/401/403/404) or a missing API key it aborts in-flight requests (delivered as
+    /// Aborted) and returns an Error with code "llm_fatal". hooks.shouldStop and requestStop stop
+    /// taking new work; in-flight requests finish (drain) or are aborted.
+    Status run(RequestSource& source, const ProgressHooks& hooks = {});
+
+    /// Thread-safe: stop taking new requests; drain = let in-flight ones finish (bounded by
+    /// drainTimeoutMs), otherwise abort them at once.
+    void requestStop(bool drain);
+
+    /// Thread-safe snapshot.
+    ClientStats stats() const;
+
+    const ClientOptions& options() const { return m_options; }
+
+    /// The URL requests for this endpoint go to (a query string such as Azure's ?api-version= is kept).
+    static std::string completionsUrl(const std::string& baseUrl);
+    /// Azure OpenAI endpoints (*.openai.azure.com or an api-version parameter) get "api-key: KEY"
+    /// instead of "Authorization: Bearer KEY".
+    static bool usesApiKeyHeader(const std::string& baseUrl);
+
+    /// One request, synchronously (prompt studio's "try it").
+    static Result<ChatResult> completeOne(const ClientOptions& options, const std::string& prompt);
+
+private:
+    struct Impl;
+    ClientOptions m_options;
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// Builds the JSON body of a chat-completions request (exposed for tests and the Batch export).
+std::string buildRequestBody(const ClientOptions& options, const std::string& prompt);
+
+/// Parses a chat-completions response body into content + usage; Error "malformed" otherwise.
+Result<ChatResult> parseCompletion(const std::string& body);
+
+/// Parses a Retry-After header value (delta seconds, fractional allowed, or an HTTP date) into
+/// milliseconds from now; -1 when absent or unparsable.
+long parseRetryAfterMs(const std::string& value);
+
+} // namespace synthembed::llm

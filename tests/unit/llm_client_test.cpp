@@ -1,0 +1,345 @@
+// The LLM client against a real HTTP server on loopback: answers, retries, limits, fatal errors.
+
+#include "support/fake_llm_server.h"
+#include "support/test_support.h"
+
+#include "core/llm/client.h"
+#include "core/llm/pricing.h"
+#include "core/llm/rate_limiter.h"
+
+#include <chrono>
+#include <map>
+
+using namespace synthembed;
+using namespace synthembed::test;
+using nlohmann::json;
+
+namespace {
+
+struct ListSource : llm::RequestSource {
+    std::vector<std::string> prompts;
+    std::size_t nextIndex = 0;
+    std::map<std::int64_t, llm::ChatResult> results;
+    int retriesSeen = 0;
+    Next next(llm::ChatRequest& out) override {
+        if (nextIndex >= prompts.size()) return Next::Finished;
+        out.id = static_cast<std::int64_t>(nextIndex);
+        out.prompt = prompts[nextIndex++];
+        return Next::Request;
+    }
+    void onResult(llm::ChatResult r) override { results[r.id] = std::move(r); }
+    void onRetry(const llm::ChatRequest&, const std::string&, int, long) override { ++retriesSeen; }
+};
+
+ListSource makeSource(int n, const std::string& stem = "Write \"S1\", \"S2\", \"S3\" for item ") {
+    ListSource s;
+    for (int i = 0; i < n; ++i) s.prompts.push_back(stem + std::to_string(i));
+    return s;
+}
+
+llm::ClientOptions options(const FakeLlmServer& server, int concurrency = 4) {
+    llm::ClientOptions o;
+    o.endpoints = {{server.baseUrl(), "", 0}};
+    o.model = "fake-model";
+    o.concurrency = concurrency;
+    o.backoffBaseMs = 50;
+    o.backoffMaxMs = 400;
+    o.jitterSeed = 7;
+    return o;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+} // namespace
+
+TEST(LlmClient, AnswersAndUsageMatchServer) {
+    FakeLlmServer server;
+    auto src = makeSource(25);
+    llm::ChatClient client(options(server));
+    ASSERT_TRUE(client.run(src).ok());
+    ASSERT_EQ(src.results.size(), 25u);
+    std::int64_t p = 0, c = 0;
+    for (auto& [id, r] : src.results) {
+        ASSERT_TRUE(r.ok()) << r.error;
+        auto j = json::parse(r.content);
+        EXPECT_TRUE(j.contains("S1") && j.contains("S2") && j.contains("S3")) << r.content;
+        EXPECT_EQ(r.attempts, 1);
+        p += r.usage.promptTokens;
+        c += r.usage.completionTokens;
+    }
+    auto st = server.stats();
+    EXPECT_EQ(st["total"], 25);
+    EXPECT_EQ(st["duplicates"], 0);
+    EXPECT_EQ(st["prompt_tokens"].get<std::int64_t>(), p);
+    EXPECT_EQ(st["completion_tokens"].get<std::int64_t>(), c);
+    EXPECT_EQ(client.stats().usage.promptTokens, p);
+    EXPECT_EQ(client.stats().usage.completionTokens, c);
+    EXPECT_LE(st["max_in_flight"].get<int>(), 4);
+}
+
+TEST(LlmClient, RetriesHonourRetryAfterOn429) {
+    FakeLlmServer server(json::array({{{"mode", "status_429"}, {"attempts", 1}, {"retry_after", 1}}}));
+    auto src = makeSource(6);
+    llm::ChatClient client(options(server, 6));
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(client.run(src).ok());
+    double elapsed = secondsSince(t0);
+    for (auto& [id, r] : src.results) {
+        ASSERT_TRUE(r.ok()) << r.error;
+        EXPECT_EQ(r.attempts, 2);
+    }
+    // Every request waited for the server's Retry-After of one second before its second attempt.
+    EXPECT_GE(elapsed, 1.0);
+    auto st = server.stats();
+    EXPECT_EQ(st["total"], 12);
+    EXPECT_EQ(st["by_status"]["429"], 6);
+    EXPECT_EQ(client.stats().http429, 6);
+    EXPECT_EQ(src.retriesSeen, 6);
+}
+
+TEST(LlmClient, RetriesServerErrorsGarbageAndTruncatedBodies) {
+    FakeLlmServer server(json::array({
+        {{"match", "item 1"}, {"mode", "status_500"}, {"attempts", 2}},
+        {{"match", "item 2"}, {"mode", "malformed"}, {"attempts", 1}},
+        {{"match", "item 3"}, {"mode", "truncated"}, {"attempts", 1}},
+        {{"match", "item 4"}, {"mode", "drop"}, {"attempts", 1}},
+        {{"match", "item 5"}, {"mode", "status_503"}, {"attempts", 1}},
+    }));
+    auto src = makeSource(6);
+    llm::ChatClient client(options(server));
+    ASSERT_TRUE(client.run(src).ok());
+    std::map<int, int> expectedAttempts{{0, 1}, {1, 3}, {2, 2}, {3, 2}, {4, 2}, {5, 2}};
+    for (auto& [id, r] : src.results) {
+        ASSERT_TRUE(r.ok()) << id << ": " << r.error;
+        // A connection dropped without an answer on a reused connection is re-sent by libcurl
+        // itself (it cannot have been answered), so item 4 shows one or two attempts.
+        if (id == 4)
+            EXPECT_LE(r.attempts, 2);
+        else
+            EXPECT_EQ(r.attempts, expectedAttempts[static_cast<int>(id)]) << "item " << id;
+        EXPECT_FALSE(json::parse(r.content, nullptr, false).is_discarded());
+    }
+    auto cs = client.stats();
+    EXPECT_GE(cs.retries, 5);
+    EXPECT_EQ(cs.http5xx, 3);
+    EXPECT_EQ(cs.malformed, 1);
+    EXPECT_GE(cs.transportErrors, 1); // truncated body (+ dropped connection)
+    EXPECT_EQ(server.stats()["total"], 12);
+}
+
+TEST(LlmClient, GivesUpAfterMaxAttempts) {
+    FakeLlmServer server(json::array({{{"match", "item 0"}, {"mode", "status_500"}}}));
+    auto src = makeSource(2);
+    auto o = options(server);
+    o.maxAttempts = 3;
+    llm::ChatClient client(o);
+    ASSERT_TRUE(client.run(src).ok());
+    EXPECT_EQ(src.results[0].outcome, llm::Outcome::Exhausted);
+    EXPECT_EQ(src.results[0].attempts, 3);
+    EXPECT_NE(src.results[0].error.find("HTTP 500"), std::string::npos) << src.results[0].error;
+    EXPECT_TRUE(src.results[1].ok());
+    EXPECT_EQ(server.stats()["total"], 4);
+}
+
+TEST(LlmClient, NoRetryOn401AndClearMessage) {
+    FakeLlmServer server(json::array({{{"mode", "status_401"}}}));
+    auto src = makeSource(5);
+    llm::ChatClient client(options(server, 1));
+    auto st = client.run(src);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, "llm_fatal");
+    EXPECT_NE(st.error().message.find("401"), std::string::npos) << st.error().message;
+    EXPECT_NE(st.error().message.find("Incorrect API key"), std::string::npos) << st.error().message;
+    EXPECT_NE(st.error().message.find("API key"), std::string::npos);
+    // Concurrency 1: exactly one request went out, and it was not retried.
+    EXPECT_EQ(server.stats()["total"], 1);
+    EXPECT_EQ(src.results.size(), 1u);
+}
+
+TEST(LlmClient, NoRetryOn404And400) {
+    for (const char* mode : {"status_404", "status_400", "status_403"}) {
+        FakeLlmServer server(json::array({{{"mode", mode}}}));
+        auto src = makeSource(3);
+        llm::ChatClient client(options(server, 1));
+        auto st = client.run(src);
+        ASSERT_FALSE(st.ok()) << mode;
+        EXPECT_EQ(server.stats()["total"], 1) << mode;
+    }
+}
+
+TEST(LlmClient, MissingApiKeyVariableIsFatalBeforeSending) {
+    FakeLlmServer server;
+    auto o = options(server);
+    o.endpoints[0].apiKeyEnv = "SYNTHEMBED_TEST_NO_SUCH_KEY_VAR";
+    auto src = makeSource(2);
+    llm::ChatClient client(o);
+    auto st = client.run(src);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.error().message.find("SYNTHEMBED_TEST_NO_SUCH_KEY_VAR"), std::string::npos);
+    EXPECT_EQ(server.stats()["total"], 0);
+}
+
+TEST(LlmClient, ApiKeyFromEnvironmentAsBearerOrAzureHeader) {
+    FakeLlmServer server;
+    setenv("SYNTHEMBED_TEST_KEY", "sk-test-123", 1);
+    auto o = options(server, 1);
+    o.endpoints[0].apiKeyEnv = "SYNTHEMBED_TEST_KEY";
+    auto src = makeSource(1);
+    ASSERT_TRUE(llm::ChatClient(o).run(src).ok());
+    auto st = server.stats();
+    EXPECT_EQ(st["last_auth"]["authorization"], "Bearer sk-test-123");
+    EXPECT_EQ(st["last_auth"]["path"], "/v1/chat/completions");
+    // An Azure-style base URL keeps its api-version and sends api-key instead.
+    o.endpoints[0].baseUrl = "http://127.0.0.1:" + std::to_string(server.port()) +
+                             "/openai/deployments/dep1?api-version=2024-06-01";
+    auto src2 = makeSource(1);
+    ASSERT_TRUE(llm::ChatClient(o).run(src2).ok()) << src2.results[0].error;
+    st = server.stats();
+    EXPECT_EQ(st["last_auth"]["api-key"], "sk-test-123");
+    EXPECT_EQ(st["last_auth"]["authorization"], "");
+    EXPECT_EQ(st["last_auth"]["path"], "/openai/deployments/dep1/chat/completions?api-version=2024-06-01");
+    unsetenv("SYNTHEMBED_TEST_KEY");
+}
+
+TEST(LlmClient, HangIsCutByTotalTimeoutAndRetried) {
+    FakeLlmServer server(json::array({{{"match", "item 0"}, {"mode", "hang"}, {"attempts", 1}}}));
+    auto src = makeSource(2);
+    auto o = options(server);
+    o.totalTimeoutMs = 500;
+    llm::ChatClient client(o);
+    ASSERT_TRUE(client.run(src).ok());
+    ASSERT_TRUE(src.results[0].ok()) << src.results[0].error;
+    EXPECT_EQ(src.results[0].attempts, 2);
+    EXPECT_EQ(client.stats().transportErrors, 1);
+}
+
+TEST(LlmClient, ConcurrencyLimitHolds) {
+    FakeLlmServer server({}, 150);
+    auto src = makeSource(24);
+    llm::ChatClient client(options(server, 5));
+    ASSERT_TRUE(client.run(src).ok());
+    auto st = server.stats();
+    EXPECT_EQ(st["total"], 24);
+    EXPECT_LE(st["max_in_flight"].get<int>(), 5);
+    EXPECT_GE(st["max_in_flight"].get<int>(), 2); // requests really overlap
+}
+
+TEST(LlmClient, RequestsPerMinuteLimitPaces) {
+    FakeLlmServer server;
+    auto src = makeSource(7);
+    auto o = options(server, 8);
+    o.requestsPerMinute = 120; // 2/s, burst of 2
+    llm::ChatClient client(o);
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(client.run(src).ok());
+    // 2 at once, then one every 0.5 s: at least 2.5 s for 7 (a lower bound, not a speed target).
+    EXPECT_GE(secondsSince(t0), 2.4);
+    EXPECT_EQ(server.stats()["total"], 7);
+}
+
+TEST(LlmClient, TokensPerMinuteLimitPaces) {
+    FakeLlmServer server;
+    auto src = makeSource(4);
+    auto o = options(server, 8);
+    o.tokensPerMinute = 6000; // 100 tokens/s
+    llm::ChatClient client(o);
+    // Each request is estimated at 100 tokens: one per second after the first.
+    struct Est : llm::RequestSource {
+        ListSource& inner;
+        explicit Est(ListSource& s) : inner(s) {}
+        Next next(llm::ChatRequest& out) override {
+            auto n = inner.next(out);
+            out.estimatedTokens = 100;
+            return n;
+        }
+        void onResult(llm::ChatResult r) override { inner.onResult(std::move(r)); }
+    } est(src);
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(client.run(est).ok());
+    // Without the limiter this takes ~0.1 s; actual usage (~60 tokens each) refunds part of each
+    // 100-token estimate, so the floor is ~3 x 0.6 s.
+    EXPECT_GE(secondsSince(t0), 1.5);
+    EXPECT_EQ(src.results.size(), 4u);
+}
+
+TEST(LlmClient, SpreadsOverEndpointsByFreeCapacity) {
+    FakeLlmServer a({}, 100), b({}, 100);
+    auto src = makeSource(30);
+    llm::ClientOptions o = options(a, 6);
+    o.endpoints = {{a.baseUrl(), "", 4}, {b.baseUrl(), "", 2}};
+    llm::ChatClient client(o);
+    ASSERT_TRUE(client.run(src).ok());
+    auto sa = a.stats(), sb = b.stats();
+    EXPECT_EQ(sa["total"].get<int>() + sb["total"].get<int>(), 30);
+    EXPECT_GT(sa["total"].get<int>(), sb["total"].get<int>());
+    EXPECT_GT(sb["total"].get<int>(), 0);
+    EXPECT_LE(sa["max_in_flight"].get<int>(), 4);
+    EXPECT_LE(sb["max_in_flight"].get<int>(), 2);
+}
+
+TEST(LlmClient, StopAbortsAndReportsUnsent) {
+    FakeLlmServer server({}, 300);
+    auto src = makeSource(50);
+    llm::ChatClient client(options(server, 4));
+    int results = 0;
+    ProgressHooks hooks;
+    hooks.shouldStop = [&] { return src.results.size() >= 4 || ++results > 100000; };
+    ASSERT_TRUE(client.run(src, hooks).ok());
+    // Drained: what was in flight completed; nothing new was started.
+    EXPECT_LT(server.stats()["total"].get<int>(), 50);
+    for (auto& [id, r] : src.results) EXPECT_TRUE(r.ok() || r.outcome == llm::Outcome::Aborted);
+}
+
+TEST(LlmClient, RequestBodyAndUrls) {
+    llm::ClientOptions o;
+    o.model = "m";
+    o.maxTokens = 300;
+    o.jsonMode = true;
+    auto j = json::parse(llm::buildRequestBody(o, "hi"));
+    EXPECT_EQ(j["model"], "m");
+    EXPECT_EQ(j["temperature"], 1.0);
+    EXPECT_EQ(j["top_p"], 1.0);
+    EXPECT_EQ(j["max_tokens"], 300);
+    EXPECT_EQ(j["response_format"]["type"], "json_object");
+    EXPECT_EQ(j["messages"][0]["content"], "hi");
+    EXPECT_EQ(llm::ChatClient::completionsUrl("http://h:1"), "http://h:1/v1/chat/completions");
+    EXPECT_EQ(llm::ChatClient::completionsUrl("http://h:1/v1/"), "http://h:1/v1/chat/completions");
+    EXPECT_EQ(llm::ChatClient::completionsUrl("https://x/openai/deployments/d/chat/completions"),
+              "https://x/openai/deployments/d/chat/completions");
+    EXPECT_EQ(llm::parseRetryAfterMs(" 2 "), 2000);
+    EXPECT_EQ(llm::parseRetryAfterMs("0.5"), 500);
+    EXPECT_EQ(llm::parseRetryAfterMs("soon"), -1);
+    EXPECT_GE(llm::parseRetryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT"), 0);
+}
+
+TEST(LlmClient, RateLimiterArithmetic) {
+    auto t0 = std::chrono::steady_clock::time_point{};
+    llm::RateLimiter lim(60, 0, t0); // 1/s, capacity 1
+    EXPECT_EQ(lim.waitMs(0, t0), 0);
+    lim.consume(0, t0);
+    EXPECT_EQ(lim.waitMs(0, t0), 1000);
+    EXPECT_EQ(lim.waitMs(0, t0 + std::chrono::milliseconds(400)), 600);
+    llm::RateLimiter tok(0, 600, t0); // 10 tokens/s, capacity 10
+    EXPECT_EQ(tok.waitMs(50, t0), 0); // larger than the bucket: passes when full
+    tok.consume(50, t0);
+    EXPECT_EQ(tok.waitMs(5, t0), 4500); // level -40, needs 5
+    tok.correct(-40, t0);               // actual usage was 10
+    EXPECT_EQ(tok.waitMs(5, t0), 500);
+    tok.correct(-100, t0); // refunds never overfill the bucket
+    EXPECT_EQ(tok.waitMs(10, t0), 0);
+    EXPECT_EQ(tok.waitMs(11, t0), 0);
+}
+
+TEST(LlmClient, PricesAndCost) {
+    auto p = llm::parsePrices(R"({"m": {"prompt": 1.0, "completion": 2.0}})");
+    ASSERT_TRUE(p.ok());
+    auto c = llm::estimateCost(*p, "m", {1'000'000, 500'000});
+    ASSERT_TRUE(c.has_value());
+    EXPECT_DOUBLE_EQ(*c, 2.0);
+    EXPECT_FALSE(llm::estimateCost(*p, "other", {1, 1}).has_value());
+    auto bad = llm::parsePrices(R"({"m": {"prompt": "x"}})");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("m"), std::string::npos);
+}
