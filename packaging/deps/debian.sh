@@ -6,7 +6,7 @@ set -euo pipefail
 core_pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
   libsqlite3-dev sqlite3 libcurl4-openssl-dev ca-certificates
-  libtorch-dev libopenblas0-pthread libopenblas-dev
+  libtorch-dev libopenblas0-pthread libopenblas-dev libgloo-dev
   nlohmann-json3-dev libcli11-dev libhnswlib-dev libsentencepiece-dev
   python3
 )
