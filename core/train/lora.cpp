@@ -9,8 +9,11 @@ namespace synthembed::train {
 LoraAdapterImpl::LoraAdapterImpl(std::int64_t inFeatures, std::int64_t outFeatures, const LoraOptions& options)
     : m_scale(options.alpha / static_cast<double>(options.rank)), m_dropout(options.dropout) {
     if (options.rank <= 0) throw Failure("train.lora", "LoRA rank must be > 0 (got " + std::to_string(options.rank) + ")");
-    A = register_parameter("lora_A.weight", torch::empty({options.rank, inFeatures}));
-    B = register_parameter("lora_B.weight", torch::zeros({outFeatures, options.rank}));
+    // Submodules so the parameter names read lora_A.weight / lora_B.weight as in PEFT.
+    auto a = register_module("lora_A", std::make_shared<torch::nn::Module>());
+    auto b = register_module("lora_B", std::make_shared<torch::nn::Module>());
+    A = a->register_parameter("weight", torch::empty({options.rank, inFeatures}));
+    B = b->register_parameter("weight", torch::zeros({outFeatures, options.rank}));
     torch::NoGradGuard ng;
     torch::nn::init::kaiming_uniform_(A, std::sqrt(5.0)); // as PEFT / nn.Linear
 }
