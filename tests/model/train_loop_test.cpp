@@ -47,7 +47,7 @@ struct Run {
     std::vector<float> losses;
 };
 
-Run train(const TrainConfig& c, double modelDropout, std::function<bool(std::int64_t)> stopAt = {},
+Run trainRun(const TrainConfig& c, double modelDropout, std::function<bool(std::int64_t)> stopAt = {},
           std::int64_t crashAt = 0, Distributed* dist = nullptr, std::vector<TrainExample> data = test::toyExamples(24)) {
     torch::manual_seed(99); // same base weights in every run
     test::TinyModel m(64, 16, modelDropout);
@@ -80,7 +80,7 @@ TEST(TrainLoop, LearnsTheToyTask) {
     c.steps = 30;
     c.lora.dropout = 0;
     c.checkpointEvery = 0;
-    auto r = train(c, 0.0);
+    auto r = trainRun(c, 0.0);
     ASSERT_EQ(r.losses.size(), 30u);
     EXPECT_LT(r.losses.back(), 0.5f * r.losses.front()) << "first " << r.losses.front() << " last " << r.losses.back();
     EXPECT_EQ(r.outcome.steps, 30);
@@ -89,14 +89,14 @@ TEST(TrainLoop, LearnsTheToyTask) {
 
 TEST(TrainLoop, StopAndResumeReachTheUninterruptedWeights) {
     test::TempDir dir;
-    auto whole = train(tinyConfig(dir / "a"), 0.1);
+    auto whole = trainRun(tinyConfig(dir / "a"), 0.1);
     auto c = tinyConfig(dir / "b");
-    auto first = train(c, 0.1, [](std::int64_t s) { return s == 5; });
+    auto first = trainRun(c, 0.1, [](std::int64_t s) { return s == 5; });
     ASSERT_TRUE(first.outcome.stopped);
     EXPECT_EQ(first.outcome.steps, 5);
     EXPECT_TRUE(fs::exists(dir / "b" / "checkpoints" / "step-00000005" / "state.pt"));
     c.resume = true;
-    auto second = train(c, 0.1);
+    auto second = trainRun(c, 0.1);
     EXPECT_EQ(second.outcome.steps, 8);
     EXPECT_EQ(second.losses.size(), 3u);
     EXPECT_TRUE(torch::equal(flat(*second.trainer), flat(*whole.trainer)))
@@ -109,16 +109,16 @@ TEST(TrainLoop, CrashThenResumeFromThePeriodicCheckpoint) {
     test::TempDir dir;
     auto c = tinyConfig(dir / "out");
     c.miniBatch = 3; // GradCache on, dropout on: the replayed RNG must survive the checkpoint
-    auto whole = train(c, 0.1);
+    auto whole = trainRun(c, 0.1);
     auto c2 = tinyConfig(dir / "crashed");
     c2.miniBatch = 3;
-    EXPECT_THROW(train(c2, 0.1, {}, /*crashAt=*/7), std::runtime_error);
+    EXPECT_THROW(trainRun(c2, 0.1, {}, /*crashAt=*/7), std::runtime_error);
     // Periodic checkpoints at 3 and 6; the crash at 7 wrote nothing and left no partial folder.
     EXPECT_TRUE(fs::exists(dir / "crashed" / "checkpoints" / "step-00000006" / "state.json"));
     for (auto& e : fs::directory_iterator(dir / "crashed" / "checkpoints"))
         EXPECT_EQ(e.path().extension(), "") << e.path();
     c2.resume = true;
-    auto resumed = train(c2, 0.1);
+    auto resumed = trainRun(c2, 0.1);
     EXPECT_EQ(resumed.losses.size(), 2u);
     EXPECT_TRUE(torch::equal(flat(*resumed.trainer), flat(*whole.trainer)));
 }
@@ -128,17 +128,17 @@ TEST(TrainLoop, ResumeWithoutCheckpointOrWithOtherSettingsFails) {
     auto c = tinyConfig(dir / "none");
     c.resume = true;
     try {
-        train(c, 0.0);
+        trainRun(c, 0.0);
         FAIL() << "resume without a checkpoint must fail";
     } catch (const Failure& f) {
         EXPECT_EQ(f.code(), "train.resume");
         EXPECT_NE(std::string(f.what()).find("no complete checkpoint"), std::string::npos) << f.what();
     }
     auto c2 = tinyConfig(dir / "x");
-    train(c2, 0.0, [](std::int64_t s) { return s == 2; });
+    trainRun(c2, 0.0, [](std::int64_t s) { return s == 2; });
     c2.resume = true;
     c2.batchSize = 8;
-    EXPECT_THROW(train(c2, 0.0), Failure);
+    EXPECT_THROW(trainRun(c2, 0.0), Failure);
 }
 
 TEST(TrainLoop, NonFiniteLossStopsAndKeepsTheLastGoodCheckpoint) {
@@ -165,7 +165,7 @@ TEST(TrainLoop, NonFiniteLossStopsAndKeepsTheLastGoodCheckpoint) {
     EXPECT_TRUE(torch::isfinite(flat(t)).all().item<bool>());
     m->poison = false;
     c.resume = true;
-    auto r = train(c, 0.0);
+    auto r = trainRun(c, 0.0);
     EXPECT_EQ(r.outcome.steps, 8);
 }
 
@@ -175,7 +175,7 @@ TEST(TrainLoop, FullFineTuneTrainsEveryWeightAndAccumulates) {
     c.fullFineTune = true;
     c.accumulation = 2;
     c.steps = 3;
-    auto r = train(c, 0.0);
+    auto r = trainRun(c, 0.0);
     EXPECT_EQ(r.trainer->trainable().size(), 6u);
     EXPECT_FALSE(r.trainer->lora());
     EXPECT_EQ(r.outcome.steps, 3);
@@ -227,14 +227,14 @@ TEST(TrainDist, Worker) {
     auto dist = Distributed::connect(*opts);
     auto c = distConfig(fs::path(out) / "run", 8); // global batch 8 = 4 per rank
     c.miniBatch = std::getenv("SYNTHEMBED_DIST_MINIBATCH") ? std::atoi(std::getenv("SYNTHEMBED_DIST_MINIBATCH")) : 0;
-    auto r = train(c, 0.0, {}, 0, dist.get());
+    auto r = trainRun(c, 0.0, {}, 0, dist.get());
     writeTensor(fs::path(out) / ("rank" + std::to_string(dist->rank()) + ".bin"), flat(*r.trainer).contiguous());
 }
 
 TEST(TrainDist, TwoProcessesEqualOneWithTheDoubledBatch) {
     if (!distributedAvailable()) GTEST_SKIP() << "built without c10d Gloo (install libgloo-dev)";
     test::TempDir dir;
-    auto single = train(distConfig(dir / "single", 8), 0.0);
+    auto single = trainRun(distConfig(dir / "single", 8), 0.0);
     const auto expected = flat(*single.trainer);
     char exe[4096];
     auto n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
