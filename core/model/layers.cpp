@@ -54,8 +54,8 @@ torch::Tensor activate(Activation act, const torch::Tensor& x) {
 
 double maskMin(torch::ScalarType dtype) {
     switch (dtype) {
-    case torch::kFloat16: return -65504.0;
-    case torch::kBFloat16: return -3.38953139e38;
+    case torch::kFloat16: return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
+    case torch::kBFloat16: return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
     case torch::kFloat64: return std::numeric_limits<double>::lowest();
     default: return std::numeric_limits<float>::lowest();
     }

@@ -126,3 +126,36 @@ TEST(Embedder, ErrorsAreValues) {
     ASSERT_FALSE(e.ok());
     EXPECT_NE(e.error().message.find("config.json"), std::string::npos) << e.error().message;
 }
+
+TEST(Embedder, HalfPrecisionPathsRunOnCpu) {
+    // The half-precision code paths (CUDA's default bf16) exercised on CPU: fp32 norms and
+    // softmax inside, finite masks. Tolerance for an 8-bit mantissa. fp16 has no CPU matmul.
+    SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
+    auto ref = readJson(dir / "reference_embeddings.json");
+    std::vector<std::string> texts;
+    for (int i = 0; i < 8; ++i) texts.push_back(ref["items"][i]["text"]);
+    auto fp16 = embed::Embedder::load(dir, {.device = "cpu", .dtype = "float16"});
+    ASSERT_FALSE(fp16.ok());
+    EXPECT_NE(fp16.error().message.find("float16"), std::string::npos);
+    for (const char* dtype : {"bfloat16"}) {
+        auto e = embed::Embedder::load(dir, {.device = "cpu", .dtype = dtype});
+        ASSERT_TRUE(e.ok()) << e.error().message;
+        EXPECT_EQ((*e)->info().dtype, dtype == std::string("bfloat16") ? "BFloat16" : "Half");
+        embed::EmbedOptions o;
+        o.batchSize = 3;
+        auto v = (*e)->embed(texts, o);
+        ASSERT_TRUE(v.ok()) << v.error().message;
+        for (int i = 0; i < 8; ++i)
+            EXPECT_GE(cosine(v->at(i), ref["items"][i]["emb_last_token_eos"].get<std::vector<double>>()), 0.99) << dtype << " " << i;
+    }
+}
+
+TEST(Embedder, CudaRequestWithoutDeviceIsAnError) {
+    SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
+    auto e = embed::Embedder::load(dir, {.device = "cuda"});
+    if (e.ok()) GTEST_SKIP() << "this libtorch has CUDA: " << (*e)->info().device;
+    EXPECT_NE(e.error().message.find("cuda"), std::string::npos) << e.error().message;
+    auto bad = embed::Embedder::load(dir, {.device = "tpu"});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.error().message.find("tpu"), std::string::npos);
+}
