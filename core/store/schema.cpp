@@ -158,9 +158,16 @@ CREATE TABLE search_indexes (
 );
 )SQL";
 
+// v3: evaluation details (pooling, instruction, counts, per-item scores for paired bootstraps).
+const char* kV3 = R"SQL(
+ALTER TABLE eval_results ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX eval_results_model ON eval_results(model_fingerprint, task_type, dataset);
+)SQL";
+
 const std::vector<Migration> kMigrations = {
     {1, "project model: templates, pools, jobs, requests, samples, training, evaluation, settings", kV1},
     {2, "evaluation timings; search index registry", kV2},
+    {3, "evaluation details (per-item scores for paired comparisons)", kV3},
 };
 } // namespace
 
