@@ -5,6 +5,7 @@
 #include "core/util/result.h"
 
 #include <cstring>
+#include <unordered_map>
 
 namespace synthembed::eval {
 
@@ -60,6 +61,33 @@ std::vector<std::optional<std::vector<float>>> EmbeddingCache::lookup(const std:
                                                                       const std::vector<std::string>& textHashes) {
     std::vector<std::optional<std::vector<float>>> out(textHashes.size());
     db::Transaction tx(m->db); // one read snapshot for the whole batch (and much faster)
+    if (textHashes.size() > 256) {
+        // Many keys: one range scan over this (model, pooling, instruction) beats point lookups.
+        std::unordered_map<std::string, std::size_t> want;
+        for (std::size_t i = 0; i < textHashes.size(); ++i) want.emplace(textHashes[i], i);
+        auto st = m->db.prepare("SELECT text_hash, dim, vec FROM embeddings WHERE model=? AND pooling=? AND instruction=?");
+        st.bindAll(fingerprint, pooling, instruction);
+        while (st.step()) {
+            auto it = want.find(st.getText(0));
+            if (it == want.end()) continue;
+            const auto dim = static_cast<std::size_t>(st.getInt(1));
+            auto blob = st.getBlob(2);
+            if (blob.size() != dim * sizeof(float)) continue;
+            std::vector<float> v(dim);
+            std::memcpy(v.data(), blob.data(), blob.size());
+            out[it->second] = std::move(v);
+        }
+        for (std::size_t i = 0; i < textHashes.size(); ++i) {
+            // duplicates of a hash share the first one's vector
+            if (!out[i]) {
+                auto it = want.find(textHashes[i]);
+                if (it->second != i && out[it->second]) out[i] = out[it->second];
+            }
+            ++(out[i] ? m_stats.hits : m_stats.misses);
+        }
+        tx.commit();
+        return out;
+    }
     for (std::size_t i = 0; i < textHashes.size(); ++i) {
         auto& st = m->select;
         st.reset();

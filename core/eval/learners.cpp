@@ -2,6 +2,8 @@
 
 #include "core/util/result.h"
 
+#include <cblas.h>
+
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -14,47 +16,46 @@ namespace synthembed::eval {
 namespace {
 
 // Objective and gradient of multinomial logistic regression with L2 (sklearn's scaling:
-// mean cross-entropy + ||W||^2 / (2 C n)). w: nClasses x (d+1).
-double lossAndGrad(const Matrix& x, const std::vector<int>& y, int nc, double c, const std::vector<double>& w,
-                   std::vector<double>& g) {
-    const std::size_t n = x.rows, d = x.cols, stride = d + 1;
-    std::fill(g.begin(), g.end(), 0.0);
+// mean cross-entropy + ||W||^2 / (2 C n)). w: nClasses x (d+1), the last column the intercept.
+// xd: the inputs as doubles (n x d); logits and probabilities through dgemm.
+double lossAndGrad(const std::vector<double>& xd, std::size_t n, std::size_t d, const std::vector<int>& y, int nc,
+                   double c, const std::vector<double>& w, std::vector<double>& g, std::vector<double>& z) {
+    const std::size_t stride = d + 1;
+    // z = X W^T + b  (n x nc)
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), nc, int(d), 1.0, xd.data(), int(d), w.data(), int(stride),
+                0.0, z.data(), nc);
     double loss = 0;
-    std::vector<double> logits(nc);
+    std::vector<double> gb(nc, 0.0);
     for (std::size_t i = 0; i < n; ++i) {
-        const float* xi = x.row(i);
+        double* zi = &z[i * nc];
         double mx = -std::numeric_limits<double>::infinity();
         for (int k = 0; k < nc; ++k) {
-            const double* wk = &w[k * stride];
-            double s = wk[d];
-            for (std::size_t j = 0; j < d; ++j) s += wk[j] * xi[j];
-            logits[k] = s;
-            mx = std::max(mx, s);
+            zi[k] += w[k * stride + d];
+            mx = std::max(mx, zi[k]);
         }
-        double z = 0;
-        for (int k = 0; k < nc; ++k) z += std::exp(logits[k] - mx);
-        const double lz = mx + std::log(z);
-        loss += lz - logits[y[i]];
+        double sum = 0;
+        for (int k = 0; k < nc; ++k) sum += std::exp(zi[k] - mx);
+        const double lz = mx + std::log(sum);
+        loss += lz - zi[y[i]];
         for (int k = 0; k < nc; ++k) {
-            const double p = std::exp(logits[k] - lz) - (k == y[i] ? 1.0 : 0.0);
-            if (p == 0) continue;
-            double* gk = &g[k * stride];
-            for (std::size_t j = 0; j < d; ++j) gk[j] += p * xi[j];
-            gk[d] += p;
+            zi[k] = std::exp(zi[k] - lz) - (k == y[i] ? 1.0 : 0.0); // dLoss/dlogit
+            gb[k] += zi[k];
         }
     }
+    // G = (P - Y)^T X  (nc x d), written into the strided gradient
+    std::vector<double> gw(std::size_t(nc) * d);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, nc, int(d), int(n), 1.0, z.data(), nc, xd.data(), int(d), 0.0,
+                gw.data(), int(d));
     const double invN = 1.0 / double(n);
     double reg = 0;
-    for (int k = 0; k < nc; ++k)
-        for (std::size_t j = 0; j < stride; ++j) {
-            double& gv = g[k * stride + j];
-            gv *= invN;
-            if (j < d) {
-                const double wv = w[k * stride + j];
-                reg += wv * wv;
-                gv += wv / (c * double(n));
-            }
+    for (int k = 0; k < nc; ++k) {
+        for (std::size_t j = 0; j < d; ++j) {
+            const double wv = w[k * stride + j];
+            reg += wv * wv;
+            g[k * stride + j] = gw[k * d + j] * invN + wv / (c * double(n));
         }
+        g[k * stride + d] = gb[k] * invN;
+    }
     return loss * invN + reg / (2.0 * c * double(n));
 }
 
@@ -74,7 +75,12 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& labels, in
     const std::size_t nParams = std::size_t(nClasses) * (m_dim + 1);
     m_w.assign(nParams, 0.0);
     std::vector<double> g(nParams), gNew(nParams), wNew(nParams), dir(nParams);
-    double f = lossAndGrad(x, labels, nClasses, o.c, m_w, g);
+    const std::vector<double> xd(x.data.begin(), x.data.end());
+    std::vector<double> z(x.rows * std::size_t(nClasses));
+    auto evaluate = [&](const std::vector<double>& w, std::vector<double>& grad) {
+        return lossAndGrad(xd, x.rows, m_dim, labels, nClasses, o.c, w, grad, z);
+    };
+    double f = evaluate(m_w, g);
     std::deque<std::vector<double>> sHist, yHist;
     std::deque<double> rhoHist;
     m_iterations = 0;
@@ -108,7 +114,7 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& labels, in
         bool accepted = false;
         for (int ls = 0; ls < 50; ++ls) { // backtracking with the Armijo condition
             for (std::size_t j = 0; j < nParams; ++j) wNew[j] = m_w[j] + step * dir[j];
-            fNew = lossAndGrad(x, labels, nClasses, o.c, wNew, gNew);
+            fNew = evaluate(wNew, gNew);
             if (fNew <= f + 1e-4 * step * slope) {
                 accepted = true;
                 break;

@@ -134,6 +134,7 @@ Result<VectorIndex> VectorIndex::open(const std::filesystem::path& dir) {
             s.meta.backend = parseBackend(j.at("backend").get<std::string>()).value();
             s.meta.metric = j.value("metric", "cosine");
             s.meta.model = j.value("model", "");
+            s.meta.fingerprint = j.value("fingerprint", "");
             s.meta.pooling = j.value("pooling", "");
             s.meta.instruction = j.value("instruction", "");
             s.meta.dim = j.at("dim");
@@ -164,7 +165,7 @@ Result<VectorIndex> VectorIndex::open(const std::filesystem::path& dir) {
             try {
                 auto x = json::parse(line);
                 ItemMeta it{x.at("id").get<std::int64_t>(), x.value("text", ""), x.value("family", ""),
-                            x.value("language", ""), x.value("label", "")};
+                            x.value("language", ""), x.value("label", ""), x.value("key", "")};
                 s.rowOf[it.id] = s.items.size();
                 s.items.push_back(std::move(it));
             } catch (const std::exception& e) {
@@ -328,7 +329,7 @@ Status VectorIndex::save() const {
         atomicWrite(s.dir / "items.jsonl", [&](const std::filesystem::path& p) {
             std::ofstream out(p, std::ios::binary | std::ios::trunc);
             for (auto& it : s.items)
-                out << json{{"id", it.id}, {"text", it.text}, {"family", it.family}, {"language", it.language}, {"label", it.label}}
+                out << json{{"id", it.id}, {"text", it.text}, {"family", it.family}, {"language", it.language}, {"label", it.label}, {"key", it.key}}
                            .dump(-1, ' ', false, json::error_handler_t::replace)
                     << "\n";
             if (!out) throw Failure("io", p.string() + ": write failed");
@@ -341,6 +342,7 @@ Status VectorIndex::save() const {
                         {"backend", toString(s.meta.backend)},
                         {"metric", s.meta.metric},
                         {"model", s.meta.model},
+                        {"fingerprint", s.meta.fingerprint},
                         {"pooling", s.meta.pooling},
                         {"instruction", s.meta.instruction},
                         {"dim", s.meta.dim},

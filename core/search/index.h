@@ -27,7 +27,8 @@ struct IndexMeta {
     std::string name;
     Backend backend = Backend::Exact;
     std::string metric = "cosine";  ///< "cosine" (vectors normalised on add and query) or "ip"
-    std::string model;               ///< model fingerprint or path the vectors came from
+    std::string model;               ///< model the vectors came from (path or encoder spec)
+    std::string fingerprint;         ///< that model's fingerprint (checked when querying)
     std::string pooling;
     std::string instruction;         ///< query-side instruction to use when searching
     std::size_t dim = 0;
@@ -41,6 +42,7 @@ struct IndexMeta {
 struct ItemMeta {
     std::int64_t id = -1;
     std::string text, family, language, label;
+    std::string key; ///< the source's own id when it is not a number (e.g. a BEIR _id)
 };
 
 /// Empty fields match everything.

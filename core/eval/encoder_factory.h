@@ -1,0 +1,22 @@
+#pragma once
+/// Opens a TextEncoder from what a user types: "hash" / "hash:DIM" for the model-free hashing
+/// encoder, or a model folder (Hugging Face layout) once model inference is built in.
+
+#include "core/eval/encoder.h"
+#include "core/util/result.h"
+
+#include <memory>
+#include <string>
+
+namespace synthembed::eval {
+
+struct EncoderSpec {
+    std::string model;        ///< "hash[:DIM]" or a model folder
+    std::string pooling;      ///< "last", "mean", "cls"; empty = the model's default
+    int maxLength = 512;      ///< tokens per text (truncation)
+    std::size_t batchSize = 0; ///< 0 = the encoder's default
+};
+
+Result<std::unique_ptr<TextEncoder>> openEncoder(const EncoderSpec& spec);
+
+} // namespace synthembed::eval
