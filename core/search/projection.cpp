@@ -13,19 +13,40 @@ namespace synthembed::search {
 
 namespace {
 
-// Orthonormalises the columns of q (d x b, row-major) with modified Gram-Schmidt in double.
-void orthonormalize(std::vector<float>& q, std::size_t d, std::size_t b) {
+// Orthonormalises the columns of q (d x b, row-major) with Gram-Schmidt in double, two passes
+// ("twice is enough"). A column that is numerically inside the span of the previous ones (the
+// data has fewer directions than b) is replaced by a basis vector and orthogonalised again.
+void orthonormalize(std::vector<float>& qf, std::size_t d, std::size_t b) {
+    std::vector<double> q(qf.begin(), qf.end());
+    auto column = [&](std::size_t j, double* out) {
+        for (std::size_t r = 0; r < d; ++r) out[r] = q[r * b + j];
+    };
+    std::vector<double> v(d), u(d);
     for (std::size_t j = 0; j < b; ++j) {
-        for (std::size_t i = 0; i < j; ++i) {
-            double dp = 0;
-            for (std::size_t r = 0; r < d; ++r) dp += double(q[r * b + i]) * q[r * b + j];
-            for (std::size_t r = 0; r < d; ++r) q[r * b + j] -= float(dp * q[r * b + i]);
+        column(j, v.data());
+        double before = 0;
+        for (double x : v) before += x * x;
+        for (int attempt = 0; attempt <= int(d); ++attempt) {
+            for (int pass = 0; pass < 2; ++pass)
+                for (std::size_t i = 0; i < j; ++i) {
+                    column(i, u.data());
+                    double dp = 0;
+                    for (std::size_t r = 0; r < d; ++r) dp += u[r] * v[r];
+                    for (std::size_t r = 0; r < d; ++r) v[r] -= dp * u[r];
+                }
+            double nrm = 0;
+            for (double x : v) nrm += x * x;
+            if (nrm > 1e-20 * std::max(before, 1e-300) && nrm > 0) {
+                nrm = std::sqrt(nrm);
+                for (std::size_t r = 0; r < d; ++r) q[r * b + j] = v[r] / nrm;
+                break;
+            }
+            std::fill(v.begin(), v.end(), 0.0);
+            v[(j + std::size_t(attempt)) % d] = 1.0;
+            before = 1.0;
         }
-        double nrm = 0;
-        for (std::size_t r = 0; r < d; ++r) nrm += double(q[r * b + j]) * q[r * b + j];
-        nrm = std::sqrt(nrm);
-        for (std::size_t r = 0; r < d; ++r) q[r * b + j] = nrm > 0 ? float(q[r * b + j] / nrm) : 0.0f;
     }
+    for (std::size_t i = 0; i < q.size(); ++i) qf[i] = float(q[i]);
 }
 
 // Eigen-decomposition of a small symmetric matrix (cyclic Jacobi); returns eigenvalues and
