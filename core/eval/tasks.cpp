@@ -78,8 +78,9 @@ Embedded embedUnique(TextEncoder& enc, EmbeddingCache* cache, const std::vector<
         if (inserted) unique.push_back(t);
         e.of.push_back(it->second);
     }
+    // Raw vectors: pairwise scores use cosine() in double (like the float64 references);
+    // the search-based tasks normalise their own copies.
     e.vectors = embedTexts(enc, cache, unique, instruction, hooks);
-    normalizeRows(e.vectors);
     return e;
 }
 
@@ -121,7 +122,7 @@ void runSts(Context& c) {
     const auto t0 = Clock::now();
     std::vector<double> cos(gold.size());
     for (std::size_t i = 0; i < gold.size(); ++i)
-        cos[i] = dot(e.vectors.row(e.of[2 * i]), e.vectors.row(e.of[2 * i + 1]), e.vectors.cols);
+        cos[i] = cosine(e.vectors.row(e.of[2 * i]), e.vectors.row(e.of[2 * i + 1]), e.vectors.cols);
     c.r.metrics["cosine_spearman"] = spearman(cos, gold);
     c.r.metrics["cosine_pearson"] = pearson(cos, gold);
     c.r.mainMetric = "cosine_spearman";
@@ -166,6 +167,8 @@ void runRetrieval(Context& c) {
     // by expanding to per-document rows.
     Matrix docMat = ed.vectors.gather(ed.of);
     Matrix qMat = eq.vectors.gather(eq.of);
+    normalizeRows(docMat);
+    normalizeRows(qMat);
     search::ExactSearchOptions so;
     so.k = std::min(docs.size(), kMax + 1); // +1: a hit equal to the query id is dropped (BEIR)
     auto hits = search::exactSearch(docMat, qMat, so, c.hooks);
@@ -347,7 +350,7 @@ void runPair(Context& c) {
     const auto t0 = Clock::now();
     std::vector<double> cos(labels.size());
     for (std::size_t i = 0; i < labels.size(); ++i)
-        cos[i] = dot(e.vectors.row(e.of[2 * i]), e.vectors.row(e.of[2 * i + 1]), e.vectors.cols);
+        cos[i] = cosine(e.vectors.row(e.of[2 * i]), e.vectors.row(e.of[2 * i + 1]), e.vectors.cols);
     c.r.metrics["cos_sim_ap"] = averagePrecision(labels, cos);
     auto acc = bestAccuracy(labels, cos);
     auto f1 = bestF1(labels, cos);
@@ -418,7 +421,7 @@ void runRerank(Context& c) {
         const float* qv = eq.vectors.row(eq.of[q]);
         for (std::size_t j = 0; j < in.pos.size() + in.neg.size(); ++j) {
             labels.push_back(j < in.pos.size() ? 1 : 0);
-            scores.push_back(dot(qv, ed.vectors.row(ed.of[off + j]), ed.vectors.cols));
+            scores.push_back(cosine(qv, ed.vectors.row(ed.of[off + j]), ed.vectors.cols));
         }
         off += in.pos.size() + in.neg.size();
         const double ap = averagePrecision(labels, scores);
@@ -478,7 +481,7 @@ void runSummarization(Context& c) {
             const float* mv = e.vectors.row(e.of[off + it.human.size() + m]);
             double best = -2;
             for (std::size_t h = 0; h < it.human.size(); ++h)
-                best = std::max(best, double(dot(mv, e.vectors.row(e.of[off + h]), e.vectors.cols)));
+                best = std::max(best, cosine(mv, e.vectors.row(e.of[off + h]), e.vectors.cols));
             scores.push_back(best);
         }
         off += it.human.size() + it.machine.size();
@@ -515,6 +518,8 @@ void runBitext(Context& c) {
     auto e2 = c.embed(s2, c.r.instruction);
     const auto t0 = Clock::now();
     Matrix a = e1.vectors.gather(e1.of), b = e2.vectors.gather(e2.of);
+    normalizeRows(a);
+    normalizeRows(b);
     search::ExactSearchOptions so;
     so.k = 1;
     auto hits = search::exactSearch(b, a, so, c.hooks);
