@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package synthembed needs to build, test and run.
-# Idempotent; run as root or through sudo.  SYNTHEMBED_NO_GUI=1 skips the Qt stack.
+# Idempotent; run as root or through sudo.  SYNTHEMBED_NO_GUI=1 skips the Qt stack;
+# SYNTHEMBED_BENCH_DEPS=1 adds the benchmark baselines (python3-torch, python3-faiss).
 set -euo pipefail
 
 core_pkgs=(
@@ -9,7 +10,10 @@ core_pkgs=(
   libtorch-dev libopenblas0-pthread libopenblas-dev libgloo-dev
   nlohmann-json3-dev libcli11-dev libhnswlib-dev libsentencepiece-dev
   python3 dpkg-dev desktop-file-utils appstream
+  python3-numpy python3-scipy python3-sklearn
 )
+# Benchmarks only (tests/bench: the faiss / torch baselines run beside synthembed's search).
+bench_pkgs=(python3-torch python3-faiss)
 gui_pkgs=(
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqscintilla2-qt6-dev libqcustomplot-dev libgl-dev libglx-dev libopengl-dev
