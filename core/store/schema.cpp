@@ -182,10 +182,17 @@ ALTER TABLE samples ADD COLUMN flags TEXT NOT NULL DEFAULT '{}';
 CREATE INDEX samples_job ON samples(job_id, status);
 )SQL";
 
+// v4: evaluation details (pooling, instruction, counts, per-item scores for paired bootstraps).
+const char* kV4 = R"SQL(
+ALTER TABLE eval_results ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX eval_results_model ON eval_results(model_fingerprint, task_type, dataset);
+)SQL";
+
 const std::vector<Migration> kMigrations = {
     {1, "project model: templates, pools, jobs, requests, samples, training, evaluation, settings", kV1},
     {2, "evaluation timings; search index registry", kV2},
     {3, "generation queue: job runner, request template/seq, brainstormed tasks, sample flags", kV3},
+    {4, "evaluation details (per-item scores for paired comparisons)", kV4},
 };
 } // namespace
 

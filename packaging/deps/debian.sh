@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package synthembed needs to build, test and run.
-# Idempotent; run as root or through sudo.  SYNTHEMBED_NO_GUI=1 skips the Qt stack.
+# Idempotent; run as root or through sudo.  SYNTHEMBED_NO_GUI=1 skips the Qt stack;
+# SYNTHEMBED_BENCH_DEPS=1 adds the benchmark baselines (python3-torch, python3-faiss).
 set -euo pipefail
 
 core_pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
   libsqlite3-dev sqlite3 libcurl4-openssl-dev ca-certificates
-  libtorch-dev libopenblas0-pthread libopenblas-dev
+  libtorch-dev libopenblas0-pthread libopenblas-dev libgloo-dev
   nlohmann-json3-dev libcli11-dev libhnswlib-dev libsentencepiece-dev
   python3 dpkg-dev desktop-file-utils appstream
+  python3-numpy python3-scipy python3-sklearn
 )
+# Benchmarks only (tests/bench: the faiss / torch baselines run beside synthembed's search).
+bench_pkgs=(python3-torch python3-faiss)
 gui_pkgs=(
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqscintilla2-qt6-dev libqcustomplot-dev libgl-dev libglx-dev libopengl-dev
@@ -17,8 +21,15 @@ gui_pkgs=(
   xvfb xauth x11-apps x11-utils imagemagick
 )
 
+# Optional, benchmarks only (tests/bench/run_fwd_bench.sh runs the PyTorch-in-Python anchor beside
+# synthembed); never needed to build, test or run: SYNTHEMBED_BENCH_DEPS=1 adds them.
+bench_pkgs=(
+  python3-torch python3-numpy
+)
+
 pkgs=("${core_pkgs[@]}")
 if [ "${SYNTHEMBED_NO_GUI:-0}" != 1 ]; then pkgs+=("${gui_pkgs[@]}"); fi
+if [ "${SYNTHEMBED_BENCH_DEPS:-0}" = 1 ]; then pkgs+=("${bench_pkgs[@]}"); fi
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,274 @@
+#include "core/eval/datasets.h"
+
+#include "core/util/result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+namespace synthembed::eval {
+
+namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string readAll(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Failure("io", path.string() + ": cannot open for reading");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+bool isNumber(const std::string& s) {
+    if (s.empty()) return false;
+    char* end = nullptr;
+    std::strtod(s.c_str(), &end);
+    return end && *end == '\0';
+}
+
+std::string cellText(const nlohmann::json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_null()) return "";
+    return v.dump();
+}
+
+// RFC 4180 CSV (quoted fields may hold delimiters, doubled quotes and newlines) or plain TSV.
+std::vector<std::vector<std::string>> parseDelimited(const std::string& text, char delim, bool quotes,
+                                                     std::vector<std::size_t>& lines) {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> row;
+    std::string cell;
+    bool inQuotes = false, any = false;
+    std::size_t line = 1, rowLine = 1;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inQuotes) {
+            if (c == '"') {
+                if (i + 1 < text.size() && text[i + 1] == '"') {
+                    cell.push_back('"');
+                    ++i;
+                } else {
+                    inQuotes = false;
+                }
+            } else {
+                if (c == '\n') ++line;
+                cell.push_back(c);
+            }
+            continue;
+        }
+        if (quotes && c == '"' && cell.empty()) {
+            inQuotes = true;
+            any = true;
+        } else if (c == delim) {
+            row.push_back(std::move(cell));
+            cell.clear();
+            any = true;
+        } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+            if (any || !cell.empty()) {
+                row.push_back(std::move(cell));
+                rows.push_back(std::move(row));
+                lines.push_back(rowLine);
+            }
+            row.clear();
+            cell.clear();
+            any = false;
+            ++line;
+            rowLine = line;
+        } else {
+            cell.push_back(c);
+            any = true;
+        }
+    }
+    if (inQuotes) throw Failure("parse", "unterminated quoted field starting on line " + std::to_string(rowLine));
+    if (any || !cell.empty()) {
+        row.push_back(std::move(cell));
+        rows.push_back(std::move(row));
+        lines.push_back(rowLine);
+    }
+    return rows;
+}
+
+} // namespace
+
+std::vector<std::pair<std::size_t, std::string>> readJsonLines(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Failure("io", path.string() + ": cannot open for reading");
+    std::vector<std::pair<std::size_t, std::string>> out;
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(in, line)) {
+        ++n;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        out.emplace_back(n, std::move(line));
+    }
+    return out;
+}
+
+Table readTable(const std::filesystem::path& path, const std::vector<std::string>& headerHints, int numericColumn) {
+    Table t;
+    t.path = path;
+    const std::string ext = lower(path.extension().string());
+    if (ext == ".jsonl" || ext == ".json" || ext == ".ndjson") {
+        for (auto& [lineNo, text] : readJsonLines(path)) {
+            nlohmann::json j;
+            try {
+                j = nlohmann::json::parse(text);
+            } catch (const std::exception& e) {
+                throw Failure("parse", path.string() + ":" + std::to_string(lineNo) + ": invalid JSON: " + e.what());
+            }
+            if (!j.is_object()) throw Failure("parse", path.string() + ":" + std::to_string(lineNo) + ": expected a JSON object");
+            std::vector<std::string> row(t.header.size());
+            for (auto& [k, v] : j.items()) {
+                auto it = std::find(t.header.begin(), t.header.end(), k);
+                if (it == t.header.end()) {
+                    t.header.push_back(k);
+                    for (auto& r : t.rows) r.emplace_back();
+                    row.emplace_back();
+                    it = t.header.end() - 1;
+                }
+                row[std::size_t(it - t.header.begin())] = cellText(v);
+            }
+            t.rows.push_back(std::move(row));
+            t.lines.push_back(lineNo);
+        }
+        return t;
+    }
+    const bool tsv = ext == ".tsv" || ext == ".txt";
+    std::vector<std::size_t> lines;
+    try {
+        t.rows = parseDelimited(readAll(path), tsv ? '\t' : ',', !tsv, lines);
+    } catch (const Failure& f) {
+        throw Failure("parse", path.string() + ": " + f.what());
+    }
+    t.lines = std::move(lines);
+    if (!t.rows.empty()) {
+        bool header = false;
+        for (auto& cell : t.rows.front())
+            for (auto& h : headerHints)
+                if (lower(cell) == lower(h)) header = true;
+        if (!header && numericColumn >= 0 && std::size_t(numericColumn) < t.rows.front().size() &&
+            !isNumber(t.rows.front()[numericColumn]) && t.rows.size() > 1 && std::size_t(numericColumn) < t.rows[1].size() &&
+            isNumber(t.rows[1][numericColumn]))
+            header = true;
+        if (header) {
+            t.header = std::move(t.rows.front());
+            t.rows.erase(t.rows.begin());
+            t.lines.erase(t.lines.begin());
+        }
+    }
+    return t;
+}
+
+std::size_t resolveColumn(const Table& t, const std::string& requested, const std::vector<std::string>& candidates,
+                          int position, const std::string& role) {
+    auto findName = [&](const std::string& name) -> std::optional<std::size_t> {
+        for (std::size_t i = 0; i < t.header.size(); ++i)
+            if (lower(t.header[i]) == lower(name)) return i;
+        return std::nullopt;
+    };
+    if (!requested.empty()) {
+        if (auto i = findName(requested)) return *i;
+        if (std::all_of(requested.begin(), requested.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+            return std::stoul(requested);
+        throw Failure("column", t.path.string() + ": no column '" + requested + "' for " + role);
+    }
+    for (auto& c : candidates)
+        if (auto i = findName(c)) return *i;
+    if (t.header.empty() && position >= 0) return std::size_t(position);
+    std::string names;
+    for (auto& c : candidates) names += (names.empty() ? "" : ", ") + c;
+    throw Failure("column", t.path.string() + ": no column for " + role + " (looked for " + names +
+                                "; name one with the column option)");
+}
+
+std::filesystem::path splitFile(const std::filesystem::path& data, const std::string& split) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(data, ec)) {
+        if (!std::filesystem::exists(data, ec)) throw Failure("io", data.string() + ": no such file or folder");
+        return data;
+    }
+    std::vector<std::filesystem::path> exact, partial;
+    for (auto& e : std::filesystem::directory_iterator(data)) {
+        if (!e.is_regular_file()) continue;
+        const std::string ext = lower(e.path().extension().string());
+        if (ext != ".jsonl" && ext != ".csv" && ext != ".tsv" && ext != ".json") continue;
+        const std::string stem = lower(e.path().stem().string());
+        if (stem == lower(split)) exact.push_back(e.path());
+        else if (stem.find(lower(split)) != std::string::npos) partial.push_back(e.path());
+    }
+    auto& pick = exact.empty() ? partial : exact;
+    if (pick.size() == 1) return pick.front();
+    std::sort(pick.begin(), pick.end());
+    if (pick.empty()) throw Failure("io", data.string() + ": no file for split '" + split + "' (.jsonl, .csv or .tsv)");
+    std::string names;
+    for (auto& p : pick) names += " " + p.filename().string();
+    throw Failure("io", data.string() + ": several files match split '" + split + "':" + names + " (give the file)");
+}
+
+BeirData readBeir(const std::filesystem::path& dir, const std::string& split) {
+    BeirData d;
+    const auto corpus = dir / "corpus.jsonl";
+    auto queriesPath = dir / ("queries." + split + ".jsonl");
+    if (!std::filesystem::exists(queriesPath)) queriesPath = dir / "queries.jsonl";
+    const auto qrelsPath = dir / "qrels" / (split + ".tsv");
+    for (auto& p : {corpus, queriesPath, qrelsPath})
+        if (!std::filesystem::exists(p)) throw Failure("io", p.string() + ": missing (BEIR layout: corpus.jsonl, queries.jsonl, qrels/" + split + ".tsv)");
+
+    std::vector<std::size_t> lines;
+    auto qrelRows = parseDelimited(readAll(qrelsPath), '\t', false, lines);
+    for (std::size_t i = 0; i < qrelRows.size(); ++i) {
+        auto& r = qrelRows[i];
+        if (i == 0 && !r.empty() && lower(r[0]) == "query-id") continue;
+        if (r.size() < 3)
+            throw Failure("parse", qrelsPath.string() + ":" + std::to_string(lines[i]) + ": expected query-id, corpus-id, score");
+        try {
+            d.qrels[r[0]][r[1]] = std::stoi(r[2]);
+        } catch (const std::exception&) {
+            throw Failure("parse", qrelsPath.string() + ":" + std::to_string(lines[i]) + ": score '" + r[2] + "' is not an integer");
+        }
+    }
+    auto parseLine = [](const std::filesystem::path& p, std::size_t n, const std::string& text) {
+        try {
+            auto j = nlohmann::json::parse(text);
+            if (!j.is_object() || !j.contains("_id")) throw std::runtime_error("expected an object with _id");
+            return j;
+        } catch (const std::exception& e) {
+            throw Failure("parse", p.string() + ":" + std::to_string(n) + ": " + e.what());
+        }
+    };
+    auto idOf = [](const nlohmann::json& j) { return cellText(j.at("_id")); };
+    auto field = [](const nlohmann::json& j, const char* k) {
+        auto it = j.find(k);
+        return it == j.end() ? std::string() : cellText(*it);
+    };
+    for (auto& [n, text] : readJsonLines(corpus)) {
+        auto j = parseLine(corpus, n, text);
+        std::string doc = field(j, "title") + " " + field(j, "text");
+        const auto b = doc.find_first_not_of(" \t\n\r\f\v");
+        const auto e = doc.find_last_not_of(" \t\n\r\f\v");
+        doc = b == std::string::npos ? std::string() : doc.substr(b, e - b + 1);
+        d.docIds.push_back(idOf(j));
+        d.docTexts.push_back(std::move(doc));
+    }
+    for (auto& [n, text] : readJsonLines(queriesPath)) {
+        auto j = parseLine(queriesPath, n, text);
+        const std::string id = idOf(j);
+        if (!d.qrels.count(id)) continue;
+        d.queryIds.push_back(id);
+        d.queryTexts.push_back(field(j, "text"));
+    }
+    if (d.queryIds.empty()) throw Failure("data", queriesPath.string() + ": no query has judgements in " + qrelsPath.string());
+    return d;
+}
+
+} // namespace synthembed::eval

@@ -1,0 +1,71 @@
+#pragma once
+/// What evaluation and search need from an embedding model, in plain types: a stable identity
+/// (for caches and result rows) and "texts in, one row per text out". A model adapter, the
+/// hashing encoder below, or a test's function can stand behind it.
+
+#include "core/search/matrix.h"
+#include "core/util/progress.h"
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace synthembed::eval {
+
+class TextEncoder {
+public:
+    virtual ~TextEncoder() = default;
+    /// Identity of the weights and every setting that changes the output (max length, ...).
+    virtual std::string fingerprint() const = 0;
+    /// Pooling name ("last", "mean", "cls", or "hash" for the hashing encoder).
+    virtual std::string pooling() const = 0;
+    /// One row per text, in order. Texts arrive already formatted (instruction applied).
+    virtual Matrix encode(const std::vector<std::string>& texts, const ProgressHooks& hooks) = 0;
+    /// Preferred number of texts per call (the cache embeds misses in batches of this size).
+    virtual std::size_t batchSize() const { return 64; }
+};
+
+/// Wraps a plain function (tests, or a model adapter written as a lambda).
+class FunctionEncoder : public TextEncoder {
+public:
+    using Fn = std::function<Matrix(const std::vector<std::string>&)>;
+    FunctionEncoder(std::string fingerprint, std::string pooling, Fn fn)
+        : m_fingerprint(std::move(fingerprint)), m_pooling(std::move(pooling)), m_fn(std::move(fn)) {}
+    std::string fingerprint() const override { return m_fingerprint; }
+    std::string pooling() const override { return m_pooling; }
+    Matrix encode(const std::vector<std::string>& texts, const ProgressHooks&) override { return m_fn(texts); }
+
+private:
+    std::string m_fingerprint, m_pooling;
+    Fn m_fn;
+};
+
+/// A model-free encoder: signed feature hashing of lower-cased word unigrams and bigrams
+/// (like scikit-learn's HashingVectorizer) into `dim` buckets, L2-normalised. Deterministic
+/// on every platform; used as a baseline and to test the pipeline without weights.
+class HashEncoder : public TextEncoder {
+public:
+    explicit HashEncoder(std::size_t dim = 256, std::uint64_t seed = 0) : m_dim(dim), m_seed(seed) {}
+    std::string fingerprint() const override;
+    std::string pooling() const override { return "hash"; }
+    Matrix encode(const std::vector<std::string>& texts, const ProgressHooks& hooks) override;
+    std::size_t batchSize() const override { return 4096; }
+
+private:
+    std::size_t m_dim;
+    std::uint64_t m_seed;
+};
+
+/// e5-style query formatting: "Instruct: {instruction}\nQuery: {text}"; text unchanged when the
+/// instruction is empty. Documents never get an instruction.
+std::string formatQuery(const std::string& instruction, const std::string& text);
+
+/// 128-bit content hash as 32 hex digits (two independent 64-bit hashes); stable across runs
+/// and platforms (cache keys, fingerprints).
+std::string contentHash(const std::string& data);
+/// 64-bit FNV-1a with a seed mixed in.
+std::uint64_t hash64(const std::string& data, std::uint64_t seed = 0);
+
+} // namespace synthembed::eval

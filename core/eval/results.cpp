@@ -1,0 +1,279 @@
+#include "core/eval/results.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <unordered_map>
+
+namespace synthembed::eval {
+
+namespace {
+
+using nlohmann::json;
+
+json toJ(const EvalResult& r, bool withPerItem) {
+    json j = {{"task", r.taskType},
+              {"dataset", r.dataset},
+              {"split", r.split},
+              {"model_fingerprint", r.modelFingerprint},
+              {"pooling", r.pooling},
+              {"instruction", r.instruction},
+              {"main_metric", r.mainMetric},
+              {"main_score", r.mainScore},
+              {"metrics", r.metrics},
+              {"timings", r.timings},
+              {"counts", r.counts},
+              {"quick", r.quick},
+              {"seed", r.seed}};
+    if (withPerItem && !r.perItem.ids.empty())
+        j["per_item"] = {{"statistic", r.perItem.statistic},
+                         {"ids", r.perItem.ids},
+                         {"values", r.perItem.values},
+                         {"gold", r.perItem.gold}};
+    return j;
+}
+
+EvalResult fromJ(const json& j) {
+    EvalResult r;
+    r.taskType = j.at("task").get<std::string>();
+    r.dataset = j.value("dataset", "");
+    r.split = j.value("split", "test");
+    r.modelFingerprint = j.value("model_fingerprint", "");
+    r.pooling = j.value("pooling", "");
+    r.instruction = j.value("instruction", "");
+    r.mainMetric = j.value("main_metric", "");
+    r.mainScore = j.at("main_score").get<double>();
+    if (j.contains("metrics")) r.metrics = j["metrics"].get<std::map<std::string, double>>();
+    if (j.contains("timings")) r.timings = j["timings"].get<std::map<std::string, double>>();
+    if (j.contains("counts")) r.counts = j["counts"].get<std::map<std::string, double>>();
+    r.quick = j.value("quick", std::size_t(0));
+    r.seed = j.value("seed", std::uint64_t(0));
+    if (j.contains("per_item")) {
+        auto& p = j["per_item"];
+        r.perItem.statistic = p.value("statistic", "mean");
+        r.perItem.ids = p.value("ids", std::vector<std::string>{});
+        r.perItem.values = p.value("values", std::vector<double>{});
+        r.perItem.gold = p.value("gold", std::vector<double>{});
+    }
+    return r;
+}
+
+void writeAtomically(const std::filesystem::path& path, const std::string& text) {
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+    auto tmp = path;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw Failure("io", tmp.string() + ": cannot open for writing");
+        out << text;
+        out.flush();
+        if (!out) throw Failure("io", tmp.string() + ": write failed");
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::filesystem::remove(tmp);
+        throw Failure("io", path.string() + ": cannot replace: " + ec.message());
+    }
+}
+
+} // namespace
+
+std::string resultToJson(const EvalResult& r, bool withPerItem, int indent) { return toJ(r, withPerItem).dump(indent); }
+
+Result<EvalResult> resultFromJson(const std::string& text) {
+    return guarded([&] { return fromJ(json::parse(text)); }, "parse");
+}
+
+Status writeResultsFile(const std::filesystem::path& path, const std::vector<EvalResult>& results) {
+    return guarded([&] {
+        json j;
+        if (results.size() == 1) j = toJ(results.front(), true);
+        else {
+            j = {{"results", json::array()}};
+            for (auto& r : results) j["results"].push_back(toJ(r, true));
+        }
+        writeAtomically(path, j.dump(2) + "\n");
+    }, "io");
+}
+
+Result<std::vector<EvalResult>> readResultsFile(const std::filesystem::path& path) {
+    return guarded([&] {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw Failure("io", path.string() + ": cannot open for reading");
+        json j;
+        try {
+            j = json::parse(in);
+        } catch (const std::exception& e) {
+            throw Failure("parse", path.string() + ": invalid JSON: " + e.what());
+        }
+        std::vector<EvalResult> out;
+        try {
+            const json& list = j.is_object() && j.contains("results") ? j["results"] : j;
+            if (list.is_array())
+                for (auto& x : list) out.push_back(fromJ(x));
+            else
+                out.push_back(fromJ(list));
+        } catch (const std::exception& e) {
+            throw Failure("parse", path.string() + ": not a results file: " + e.what());
+        }
+        return out;
+    }, "io");
+}
+
+Result<std::int64_t> storeResult(const store::Project& project, const EvalResult& r,
+                                 std::optional<std::int64_t> trainingRunId) {
+    return guarded([&] {
+        json details = {{"pooling", r.pooling},       {"instruction", r.instruction}, {"main_metric", r.mainMetric},
+                        {"counts", r.counts},         {"quick", r.quick},             {"seed", r.seed}};
+        if (!r.perItem.ids.empty())
+            details["per_item"] = {{"statistic", r.perItem.statistic},
+                                   {"ids", r.perItem.ids},
+                                   {"values", r.perItem.values},
+                                   {"gold", r.perItem.gold}};
+        return db::inTransaction(project.db(), [&] {
+            auto st = project.db().prepare(
+                "INSERT INTO eval_results(run_id, model_fingerprint, task_type, dataset, split, main_score, metrics, "
+                "timings, details) VALUES (?,?,?,?,?,?,?,?,?)");
+            st.bind(1, trainingRunId);
+            st.bind(2, r.modelFingerprint).bind(3, r.taskType).bind(4, r.dataset).bind(5, r.split);
+            st.bind(6, r.mainScore).bind(7, json(r.metrics).dump()).bind(8, json(r.timings).dump()).bind(9, details.dump());
+            st.run();
+            return project.db().lastInsertId();
+        });
+    }, "db");
+}
+
+namespace {
+StoredResult rowToResult(const db::Statement& st) {
+    StoredResult s;
+    s.id = st.getInt(0);
+    if (!st.isNull(1)) s.runId = st.getInt(1);
+    auto& r = s.result;
+    r.modelFingerprint = st.getText(2);
+    r.taskType = st.getText(3);
+    r.dataset = st.getText(4);
+    r.split = st.getText(5);
+    r.mainScore = st.getDouble(6);
+    r.metrics = json::parse(st.getText(7)).get<std::map<std::string, double>>();
+    r.timings = json::parse(st.getText(8)).get<std::map<std::string, double>>();
+    auto d = json::parse(st.getText(9));
+    r.pooling = d.value("pooling", "");
+    r.instruction = d.value("instruction", "");
+    r.mainMetric = d.value("main_metric", "");
+    if (d.contains("counts")) r.counts = d["counts"].get<std::map<std::string, double>>();
+    r.quick = d.value("quick", std::size_t(0));
+    r.seed = d.value("seed", std::uint64_t(0));
+    if (d.contains("per_item")) {
+        auto& p = d["per_item"];
+        r.perItem.statistic = p.value("statistic", "mean");
+        r.perItem.ids = p.value("ids", std::vector<std::string>{});
+        r.perItem.values = p.value("values", std::vector<double>{});
+        r.perItem.gold = p.value("gold", std::vector<double>{});
+    }
+    s.createdAt = st.getText(10);
+    return s;
+}
+constexpr const char* kSelect = "SELECT id, run_id, model_fingerprint, task_type, dataset, split, main_score, metrics, "
+                                "timings, details, created_at FROM eval_results ";
+} // namespace
+
+Result<std::vector<StoredResult>> listResults(const store::Project& project, const std::string& modelFingerprint,
+                                              std::size_t limit) {
+    return guarded([&] {
+        auto st = project.db().prepare(std::string(kSelect) +
+                                       "WHERE (?1 = '' OR model_fingerprint = ?1) ORDER BY id DESC LIMIT ?2");
+        st.bind(1, modelFingerprint).bind(2, static_cast<std::int64_t>(limit));
+        std::vector<StoredResult> out;
+        while (st.step()) out.push_back(rowToResult(st));
+        return out;
+    }, "db");
+}
+
+Result<StoredResult> loadResult(const store::Project& project, std::int64_t id) {
+    return guarded([&] {
+        auto st = project.db().prepare(std::string(kSelect) + "WHERE id = ?");
+        st.bind(1, id);
+        if (!st.step()) throw Failure("not_found", project.path().string() + ": no evaluation result with id " + std::to_string(id));
+        return rowToResult(st);
+    }, "db");
+}
+
+Result<BootstrapCi> compareBootstrap(const EvalResult& a, const EvalResult& b, int resamples, double alpha,
+                                     std::uint64_t seed) {
+    return guarded([&] {
+        if (a.perItem.ids.empty() || b.perItem.ids.empty())
+            throw Failure("no_items", "both results need per-item data for a bootstrap");
+        if (a.perItem.statistic != b.perItem.statistic)
+            throw Failure("mismatch", "results use different statistics (" + a.perItem.statistic + ", " + b.perItem.statistic + ")");
+        std::unordered_map<std::string, std::size_t> inB;
+        for (std::size_t i = 0; i < b.perItem.ids.size(); ++i) inB.emplace(b.perItem.ids[i], i);
+        std::vector<std::size_t> ia, ib;
+        for (std::size_t i = 0; i < a.perItem.ids.size(); ++i) {
+            auto it = inB.find(a.perItem.ids[i]);
+            if (it == inB.end()) continue;
+            ia.push_back(i);
+            ib.push_back(it->second);
+        }
+        if (ia.empty()) throw Failure("mismatch", "the two results share no items (different quick subsets?)");
+        // Labels-based statistics (V-measure, F1) compare each side with its own gold: the same
+        // items, so resampling positions keeps the pairing.
+        BootstrapCi ci;
+        ci.resamples = resamples;
+        ci.meanDiff = perItemStatistic(a.perItem, ia) - perItemStatistic(b.perItem, ib);
+        std::mt19937_64 rng(seed);
+        std::uniform_int_distribution<std::size_t> pick(0, ia.size() - 1);
+        std::vector<double> diffs(resamples);
+        std::vector<std::size_t> ra(ia.size()), rb(ia.size());
+        for (int r = 0; r < resamples; ++r) {
+            for (std::size_t i = 0; i < ia.size(); ++i) {
+                const std::size_t p = pick(rng);
+                ra[i] = ia[p];
+                rb[i] = ib[p];
+            }
+            diffs[r] = perItemStatistic(a.perItem, ra) - perItemStatistic(b.perItem, rb);
+        }
+        std::sort(diffs.begin(), diffs.end());
+        auto q = [&](double x) {
+            const double pos = x * (resamples - 1);
+            const auto lo = std::size_t(pos);
+            const auto hi = std::min<std::size_t>(lo + 1, resamples - 1);
+            return diffs[lo] + (pos - double(lo)) * (diffs[hi] - diffs[lo]);
+        };
+        ci.low = q(alpha / 2);
+        ci.high = q(1 - alpha / 2);
+        const double below = double(std::count_if(diffs.begin(), diffs.end(), [](double d) { return d <= 0; }));
+        const double above = double(std::count_if(diffs.begin(), diffs.end(), [](double d) { return d >= 0; }));
+        ci.pValue = std::min(1.0, 2.0 * std::min(below, above) / resamples);
+        return ci;
+    }, "bootstrap");
+}
+
+std::vector<ComparisonRow> compareRuns(const std::vector<EvalResult>& a, const std::vector<EvalResult>& b, int resamples,
+                                       std::uint64_t seed) {
+    auto key = [](const EvalResult& r) { return r.taskType + "\x1f" + r.dataset + "\x1f" + r.split; };
+    std::vector<ComparisonRow> rows;
+    std::vector<bool> usedB(b.size(), false);
+    for (auto& ra : a) {
+        ComparisonRow row{ra.taskType, ra.dataset, ra.split, ra.mainMetric, ra.mainScore, std::nullopt, std::nullopt, std::nullopt};
+        for (std::size_t j = 0; j < b.size(); ++j) {
+            if (usedB[j] || key(b[j]) != key(ra)) continue;
+            usedB[j] = true;
+            row.b = b[j].mainScore;
+            row.delta = b[j].mainScore - ra.mainScore;
+            if (auto ci = compareBootstrap(b[j], ra, resamples, 0.05, seed)) row.ci = *ci;
+            break;
+        }
+        rows.push_back(std::move(row));
+    }
+    for (std::size_t j = 0; j < b.size(); ++j)
+        if (!usedB[j])
+            rows.push_back({b[j].taskType, b[j].dataset, b[j].split, b[j].mainMetric, std::nullopt, b[j].mainScore,
+                            std::nullopt, std::nullopt});
+    return rows;
+}
+
+} // namespace synthembed::eval

@@ -1,0 +1,177 @@
+#include "core/model/llama.h"
+
+#include "core/util/log.h"
+#include "core/util/result.h"
+
+#include <cmath>
+
+namespace synthembed::model {
+
+LlamaConfig LlamaConfig::fromJson(const ConfigJson& cfg) {
+    LlamaConfig c;
+    c.modelType = cfg.getString("model_type", "llama");
+    if (c.modelType != "llama" && c.modelType != "mistral" && c.modelType != "qwen2")
+        cfg.fail("model_type", "= '" + c.modelType + "' is not a supported decoder (llama, mistral, qwen2)");
+    c.vocabSize = cfg.requireInt("vocab_size");
+    c.hiddenSize = cfg.requireInt("hidden_size");
+    c.intermediateSize = cfg.requireInt("intermediate_size");
+    c.nLayer = cfg.requireInt("num_hidden_layers");
+    c.nHead = cfg.requireInt("num_attention_heads");
+    c.nKvHead = cfg.getInt("num_key_value_heads", c.nHead);
+    if (c.nHead <= 0 || c.nKvHead <= 0 || c.nHead % c.nKvHead != 0)
+        cfg.fail("num_key_value_heads", "= " + std::to_string(c.nKvHead) + " must divide num_attention_heads = " + std::to_string(c.nHead));
+    c.headDim = cfg.getInt("head_dim", c.hiddenSize / c.nHead);
+    if (c.headDim <= 0 || c.headDim % 2) cfg.fail("head_dim", "must be a positive even number");
+    c.rmsNormEps = cfg.getDouble("rms_norm_eps", 1e-6);
+    c.ropeTheta = cfg.getDouble("rope_theta", 10000.0);
+    if (cfg.has("rope_scaling"))
+        log::warn(cfg.source(), ": rope_scaling ", cfg.json()["rope_scaling"].dump(),
+                  " is not supported and is ignored (exact only within the original context length)");
+    if (c.modelType == "qwen2") {
+        c.qkvBias = true; // Qwen2Attention hard-codes bias=True for q/k/v, False for o
+        c.oBias = false;
+    } else {
+        c.qkvBias = c.oBias = cfg.getBool("attention_bias", false);
+    }
+    c.mlpBias = cfg.getBool("mlp_bias", false);
+    c.tieWordEmbeddings = cfg.getBool("tie_word_embeddings", false);
+    bool useWindow = c.modelType == "mistral" || (c.modelType == "qwen2" && cfg.getBool("use_sliding_window", false));
+    if (useWindow && cfg.has("sliding_window")) c.slidingWindow = cfg.requireInt("sliding_window");
+    c.maxPositions = cfg.getInt("max_position_embeddings", 2048);
+    c.bosTokenId = cfg.getIdOrFirst("bos_token_id");
+    c.eosTokenId = cfg.getIdOrFirst("eos_token_id");
+    c.padTokenId = cfg.getIdOrFirst("pad_token_id");
+    c.act = parseActivation(cfg.getString("hidden_act", "silu"), cfg.source());
+    return c;
+}
+
+std::pair<torch::Tensor, torch::Tensor> ropeTables(const torch::Tensor& positions, std::int64_t headDim, double theta,
+                                                   torch::ScalarType dtype) {
+    // HF: inv_freq = 1 / theta^(arange(0, D, 2) / D) in fp32; angles = position * inv_freq.
+    auto fopts = torch::TensorOptions().dtype(torch::kFloat32).device(positions.device());
+    auto invFreq = 1.0 / torch::pow(theta, torch::arange(0, headDim, 2, fopts.dtype(torch::kInt64)).to(torch::kFloat32) / headDim);
+    auto angles = positions.to(torch::kFloat32).unsqueeze(-1) * invFreq; // [B, S, D/2]
+    return {angles.cos().to(dtype), angles.sin().to(dtype)};
+}
+
+torch::Tensor applyRope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
+    const auto half = x.size(-1) / 2;
+    auto x1 = x.narrow(-1, 0, half), x2 = x.narrow(-1, half, half);
+    return torch::cat({x1 * cos - x2 * sin, x2 * cos + x1 * sin}, -1);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& c, const torch::TensorOptions& o)
+    : m_nHead(c.nHead), m_nKvHead(c.nKvHead), m_headDim(c.headDim) {
+    q_proj = register_module("q_proj", Linear(LinearOptions(c.hiddenSize, c.nHead * c.headDim).bias(c.qkvBias).tensor_options(o)));
+    k_proj = register_module("k_proj", Linear(LinearOptions(c.hiddenSize, c.nKvHead * c.headDim).bias(c.qkvBias).tensor_options(o)));
+    v_proj = register_module("v_proj", Linear(LinearOptions(c.hiddenSize, c.nKvHead * c.headDim).bias(c.qkvBias).tensor_options(o)));
+    o_proj = register_module("o_proj", Linear(LinearOptions(c.nHead * c.headDim, c.hiddenSize).bias(c.oBias).tensor_options(o)));
+}
+
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                          const torch::Tensor& mask) {
+    const auto B = x.size(0), S = x.size(1), rep = m_nHead / m_nKvHead, D = m_headDim;
+    // Query head h uses KV head h / rep (HF repeat_kv), so group the query heads by KV head.
+    auto q = q_proj(x).view({B, S, m_nKvHead, rep, D}).permute({0, 2, 3, 1, 4});  // [B, nKv, rep, S, D]
+    auto k = k_proj(x).view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});          // [B, nKv, S, D]
+    auto v = v_proj(x).view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});
+    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    auto c4 = cos.unsqueeze(1), s4 = sin.unsqueeze(1);             // [B, 1, S, D/2]
+    q = applyRope(q, (c4 * scale).unsqueeze(1), (s4 * scale).unsqueeze(1)); // scale folded into the rotation
+    k = applyRope(k, c4, s4);
+    return o_proj(groupedAttention(q, k, v.contiguous(), mask));
+}
+
+LlamaMlpImpl::LlamaMlpImpl(const LlamaConfig& c, const torch::TensorOptions& o) : m_act(c.act) {
+    gate_proj = register_module("gate_proj", Linear(LinearOptions(c.hiddenSize, c.intermediateSize).bias(c.mlpBias).tensor_options(o)));
+    up_proj = register_module("up_proj", Linear(LinearOptions(c.hiddenSize, c.intermediateSize).bias(c.mlpBias).tensor_options(o)));
+    down_proj = register_module("down_proj", Linear(LinearOptions(c.intermediateSize, c.hiddenSize).bias(c.mlpBias).tensor_options(o)));
+}
+
+torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
+    auto g = activate(m_act, gate_proj(x));
+    auto u = up_proj(x);
+    return down_proj(torch::GradMode::is_enabled() ? g * u : g.mul_(u));
+}
+
+LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig& c, const torch::TensorOptions& o) {
+    self_attn = register_module("self_attn", LlamaAttention(c, o));
+    mlp = register_module("mlp", LlamaMlp(c, o));
+    input_layernorm = register_module("input_layernorm", RmsNorm(c.hiddenSize, c.rmsNormEps, o));
+    post_attention_layernorm = register_module("post_attention_layernorm", RmsNorm(c.hiddenSize, c.rmsNormEps, o));
+}
+
+torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                             const torch::Tensor& mask) {
+    auto h = x + self_attn(input_layernorm(x), cos, sin, mask);
+    auto m = mlp(post_attention_layernorm(h));
+    return torch::GradMode::is_enabled() ? h + m : h.add_(m);
+}
+
+LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c, const torch::TensorOptions& o) : m_config(c) {
+    embed_tokens = register_module("embed_tokens", Embedding(c.vocabSize, c.hiddenSize, o));
+    layers = register_module("layers", torch::nn::ModuleList());
+    for (std::int64_t i = 0; i < c.nLayer; ++i) layers->push_back(LlamaDecoderLayer(c, o));
+    norm = register_module("norm", RmsNorm(c.hiddenSize, c.rmsNormEps, o));
+}
+
+torch::Tensor LlamaModelImpl::attentionMask(const torch::Tensor& mask, std::int64_t B, std::int64_t S, torch::ScalarType dtype) const {
+    auto dev = embed_tokens->weight.device();
+    auto idx = torch::arange(S, torch::TensorOptions().dtype(torch::kInt64).device(dev));
+    auto rel = idx.unsqueeze(1) - idx.unsqueeze(0); // i - j
+    auto allowed = rel.ge(0);
+    // HF Mistral: key j is visible from query i when i - j < sliding_window.
+    if (m_config.slidingWindow > 0) allowed = allowed.logical_and(rel.lt(m_config.slidingWindow));
+    auto allowed5 = allowed.view({1, 1, 1, S, S});
+    if (mask.defined()) allowed5 = allowed5.logical_and(mask.to(torch::kBool).view({B, 1, 1, 1, S}));
+    auto add = torch::zeros(allowed5.sizes(), torch::TensorOptions().dtype(dtype).device(dev));
+    return add.masked_fill_(allowed5.logical_not(), maskMin(dtype));
+}
+
+torch::Tensor LlamaModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& mask) {
+    const auto B = ids.size(0), S = ids.size(1);
+    auto x = embed_tokens(ids);
+    torch::Tensor positions;
+    if (mask.defined())
+        positions = (mask.to(torch::kInt64).cumsum(1) - 1).clamp_min(0);
+    else
+        positions = torch::arange(S, ids.options().dtype(torch::kInt64)).unsqueeze(0).expand({B, S});
+    auto [cos, sin] = ropeTables(positions, m_config.headDim, m_config.ropeTheta, x.scalar_type());
+    auto add = attentionMask(mask, B, S, x.scalar_type());
+    for (const auto& layer : *layers) x = layer->as<LlamaDecoderLayerImpl>()->forward(x, cos, sin, add);
+    return norm(x);
+}
+
+LlamaForCausalLMImpl::LlamaForCausalLMImpl(const LlamaConfig& c, const torch::TensorOptions& o) {
+    model = register_module("model", LlamaModel(c, o));
+    if (!c.tieWordEmbeddings)
+        lm_head = register_module("lm_head", Linear(LinearOptions(c.hiddenSize, c.vocabSize).tensor_options(o)));
+}
+
+torch::Tensor LlamaForCausalLMImpl::logitsFromHidden(const torch::Tensor& hidden) {
+    return lm_head ? lm_head(hidden) : torch::linear(hidden, model->embed_tokens->weight);
+}
+
+torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& ids, const torch::Tensor& mask) {
+    return logitsFromHidden(model(ids, mask));
+}
+
+std::vector<std::int64_t> greedyDecode(LlamaForCausalLMImpl& lm, const std::vector<std::int64_t>& prompt, int maxNewTokens,
+                                       std::int64_t stopId) {
+    torch::NoGradGuard noGrad;
+    std::vector<std::int64_t> ids = prompt;
+    auto dev = lm.model->embed_tokens->weight.device();
+    for (int step = 0; step < maxNewTokens; ++step) {
+        auto t = torch::tensor(ids, torch::TensorOptions().dtype(torch::kInt64)).to(dev).unsqueeze(0);
+        auto hidden = lm.model(t);
+        auto logits = lm.logitsFromHidden(hidden.select(1, hidden.size(1) - 1));
+        std::int64_t next = logits.argmax(-1).item<std::int64_t>();
+        ids.push_back(next);
+        if (next == stopId) break;
+    }
+    return ids;
+}
+
+} // namespace synthembed::model

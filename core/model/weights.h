@@ -1,0 +1,30 @@
+#pragma once
+/// Core-internal: loading a module's parameters from a checkpoint by name.
+
+#include "core/model/safetensors.h"
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace synthembed::model {
+
+/// Checkpoint names to try, in order, for one module parameter name (prefix variants such as
+/// "bert." or "model.", legacy "gamma"/"beta").
+using NameCandidates = std::function<std::vector<std::string>(const std::string& moduleName)>;
+
+/// A non-owning CPU tensor over the mapped bytes (valid while the checkpoint lives).
+torch::Tensor viewOf(const TensorView& t);
+
+/// Copies every parameter and buffer of `module` from `ckpt` (converting dtype and device).
+/// A missing tensor or a shape that disagrees with the module (i.e. with config.json) is a
+/// Failure naming the tensor, the file and both shapes. Returns the number of tensors loaded.
+std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const NameCandidates& candidates);
+
+/// The usual candidates: the name itself, then each prefix + name, then each name with a
+/// prefix stripped.
+NameCandidates prefixCandidates(std::vector<std::string> prefixes);
+
+} // namespace synthembed::model

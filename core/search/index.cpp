@@ -1,0 +1,394 @@
+#include "core/search/index.h"
+
+#include "core/util/log.h"
+
+#include <hnswlib/hnswlib.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace synthembed::search {
+
+namespace {
+using nlohmann::json;
+
+void atomicWrite(const std::filesystem::path& path, const std::function<void(const std::filesystem::path&)>& writer) {
+    auto tmp = path;
+    tmp += ".tmp";
+    try {
+        writer(tmp);
+    } catch (...) {
+        std::error_code ec;
+        std::filesystem::remove(tmp, ec);
+        throw;
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) throw Failure("io", path.string() + ": cannot replace: " + ec.message());
+}
+
+void runParallel(std::size_t n, int threads, const std::function<void(std::size_t)>& fn) {
+    threads = std::max(1, std::min<int>(threads, int(n)));
+    if (threads <= 1) {
+        for (std::size_t i = 0; i < n; ++i) fn(i);
+        return;
+    }
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr error;
+    std::mutex mu;
+    auto worker = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+            try {
+                fn(i);
+            } catch (...) {
+                std::lock_guard lock(mu);
+                if (!error) error = std::current_exception();
+                next = n;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& th : pool) th.join();
+    if (error) std::rethrow_exception(error);
+}
+
+int hardwareThreads() { return int(std::max(1u, std::thread::hardware_concurrency())); }
+} // namespace
+
+std::string toString(Backend b) { return b == Backend::Exact ? "exact" : "hnsw"; }
+std::optional<Backend> parseBackend(const std::string& s) {
+    if (s == "exact" || s == "flat") return Backend::Exact;
+    if (s == "hnsw") return Backend::Hnsw;
+    return std::nullopt;
+}
+
+struct VectorIndex::Impl {
+    std::filesystem::path dir;
+    IndexMeta meta;
+    Matrix vectors;
+    std::vector<ItemMeta> items;
+    std::unordered_map<std::int64_t, std::size_t> rowOf;
+    std::unique_ptr<hnswlib::InnerProductSpace> space;
+    std::unique_ptr<hnswlib::HierarchicalNSW<float>> hnsw;
+
+    void makeHnsw(std::size_t capacity) {
+        space = std::make_unique<hnswlib::InnerProductSpace>(meta.dim);
+        hnsw = std::make_unique<hnswlib::HierarchicalNSW<float>>(space.get(), std::max<std::size_t>(capacity, 16), meta.hnswM,
+                                                                 meta.efConstruction, 100);
+        hnsw->setEf(meta.efSearch);
+    }
+};
+
+VectorIndex::VectorIndex() : m(std::make_unique<Impl>()) {}
+VectorIndex::VectorIndex(VectorIndex&&) noexcept = default;
+VectorIndex& VectorIndex::operator=(VectorIndex&&) noexcept = default;
+VectorIndex::~VectorIndex() = default;
+
+const IndexMeta& VectorIndex::meta() const { return m->meta; }
+const std::filesystem::path& VectorIndex::dir() const { return m->dir; }
+std::size_t VectorIndex::size() const { return m->items.size(); }
+const Matrix& VectorIndex::vectors() const { return m->vectors; }
+const std::vector<ItemMeta>& VectorIndex::items() const { return m->items; }
+const ItemMeta* VectorIndex::item(std::int64_t id) const {
+    auto it = m->rowOf.find(id);
+    return it == m->rowOf.end() ? nullptr : &m->items[it->second];
+}
+void VectorIndex::setEfSearch(std::size_t ef) {
+    m->meta.efSearch = ef;
+    if (m->hnsw) m->hnsw->setEf(ef);
+}
+
+Result<VectorIndex> VectorIndex::create(const std::filesystem::path& dir, IndexMeta meta) {
+    return guarded([&] {
+        if (meta.metric != "cosine" && meta.metric != "ip")
+            throw Failure("usage", "index metric must be cosine or ip, not '" + meta.metric + "'");
+        VectorIndex idx;
+        idx.m->dir = dir;
+        meta.count = 0;
+        idx.m->meta = std::move(meta);
+        if (idx.m->meta.name.empty()) idx.m->meta.name = dir.filename().string();
+        return idx;
+    }, "index");
+}
+
+Result<VectorIndex> VectorIndex::open(const std::filesystem::path& dir) {
+    return guarded([&] {
+        VectorIndex idx;
+        auto& s = *idx.m;
+        s.dir = dir;
+        const auto metaPath = dir / "meta.json";
+        std::ifstream in(metaPath);
+        if (!in) throw Failure("io", metaPath.string() + ": cannot open (not an index folder?)");
+        json j;
+        try {
+            j = json::parse(in);
+            s.meta.name = j.at("name");
+            s.meta.backend = parseBackend(j.at("backend").get<std::string>()).value();
+            s.meta.metric = j.value("metric", "cosine");
+            s.meta.model = j.value("model", "");
+            s.meta.fingerprint = j.value("fingerprint", "");
+            s.meta.pooling = j.value("pooling", "");
+            s.meta.instruction = j.value("instruction", "");
+            s.meta.dim = j.at("dim");
+            s.meta.count = j.at("count");
+            s.meta.hnswM = j.value("hnsw_m", std::size_t(16));
+            s.meta.efConstruction = j.value("ef_construction", std::size_t(200));
+            s.meta.efSearch = j.value("ef_search", std::size_t(64));
+        } catch (const std::exception& e) {
+            throw Failure("parse", metaPath.string() + ": " + e.what());
+        }
+        const auto vecPath = dir / "vectors.f32";
+        const auto bytes = std::filesystem::file_size(vecPath);
+        if (bytes != s.meta.count * s.meta.dim * sizeof(float))
+            throw Failure("corrupt", vecPath.string() + ": " + std::to_string(bytes) + " bytes, meta.json says " +
+                                         std::to_string(s.meta.count) + " x " + std::to_string(s.meta.dim) + " floats");
+        s.vectors = Matrix(s.meta.count, s.meta.dim);
+        std::ifstream vin(vecPath, std::ios::binary);
+        vin.read(reinterpret_cast<char*>(s.vectors.data.data()), std::streamsize(bytes));
+        if (!vin) throw Failure("io", vecPath.string() + ": read failed");
+        const auto itemsPath = dir / "items.jsonl";
+        std::ifstream iin(itemsPath);
+        if (!iin) throw Failure("io", itemsPath.string() + ": cannot open");
+        std::string line;
+        std::size_t n = 0;
+        while (std::getline(iin, line)) {
+            ++n;
+            if (line.empty()) continue;
+            try {
+                auto x = json::parse(line);
+                ItemMeta it{x.at("id").get<std::int64_t>(), x.value("text", ""), x.value("family", ""),
+                            x.value("language", ""), x.value("label", ""), x.value("key", "")};
+                s.rowOf[it.id] = s.items.size();
+                s.items.push_back(std::move(it));
+            } catch (const std::exception& e) {
+                throw Failure("parse", itemsPath.string() + ":" + std::to_string(n) + ": " + e.what());
+            }
+        }
+        if (s.items.size() != s.meta.count)
+            throw Failure("corrupt", itemsPath.string() + ": " + std::to_string(s.items.size()) + " items, meta.json says " +
+                                         std::to_string(s.meta.count));
+        if (s.meta.backend == Backend::Hnsw) {
+            const auto hPath = dir / "hnsw.bin";
+            if (!std::filesystem::exists(hPath)) throw Failure("io", hPath.string() + ": missing");
+            s.space = std::make_unique<hnswlib::InnerProductSpace>(s.meta.dim);
+            try {
+                s.hnsw = std::make_unique<hnswlib::HierarchicalNSW<float>>(s.space.get(), hPath.string());
+            } catch (const std::exception& e) {
+                throw Failure("corrupt", hPath.string() + ": " + e.what());
+            }
+            s.hnsw->setEf(s.meta.efSearch);
+        }
+        return idx;
+    }, "index");
+}
+
+Status VectorIndex::add(const Matrix& vectors, const std::vector<ItemMeta>& items, const ProgressHooks& hooks) {
+    return guarded([&] {
+        auto& s = *m;
+        if (vectors.rows != items.size()) throw Failure("usage", "add: vectors and items differ in count");
+        if (vectors.rows == 0) return;
+        if (s.meta.dim == 0) s.meta.dim = vectors.cols;
+        if (vectors.cols != s.meta.dim)
+            throw Failure("dimension", "index " + s.meta.name + " holds dimension " + std::to_string(s.meta.dim) +
+                                           ", the new vectors have " + std::to_string(vectors.cols));
+        std::unordered_map<std::int64_t, int> seen;
+        for (auto& it : items)
+            if (s.rowOf.count(it.id) || seen[it.id]++)
+                throw Failure("duplicate", "index " + s.meta.name + ": id " + std::to_string(it.id) + " is already present");
+        Matrix v = vectors;
+        if (s.meta.metric == "cosine") normalizeRows(v);
+        const std::size_t start = s.items.size();
+        if (s.meta.backend == Backend::Hnsw) {
+            if (!s.hnsw) s.makeHnsw(start + v.rows);
+            else if (s.hnsw->max_elements_ < std::size_t(s.hnsw->cur_element_count) + v.rows)
+                s.hnsw->resizeIndex(std::max(std::size_t(s.hnsw->cur_element_count) + v.rows, s.hnsw->max_elements_ * 2));
+            std::atomic<std::size_t> done{0};
+            runParallel(v.rows, hardwareThreads(), [&](std::size_t i) {
+                s.hnsw->addPoint(v.row(i), static_cast<hnswlib::labeltype>(items[i].id));
+                const auto d = ++done;
+                if (d % 4096 == 0) hooks.report(std::int64_t(d), std::int64_t(v.rows), "indexing");
+            });
+        }
+        s.vectors.append(v);
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            s.rowOf[items[i].id] = start + i;
+            s.items.push_back(items[i]);
+        }
+        s.meta.count = s.items.size();
+    }, "index");
+}
+
+Result<std::size_t> VectorIndex::remove(const std::vector<std::int64_t>& ids) {
+    return guarded([&] {
+        auto& s = *m;
+        std::vector<std::uint8_t> drop(s.items.size(), 0);
+        std::size_t removed = 0;
+        for (auto id : ids) {
+            auto it = s.rowOf.find(id);
+            if (it == s.rowOf.end() || drop[it->second]) continue;
+            drop[it->second] = 1;
+            ++removed;
+            if (s.hnsw) s.hnsw->markDelete(static_cast<hnswlib::labeltype>(id));
+        }
+        if (!removed) return removed;
+        Matrix kept;
+        kept.cols = s.vectors.cols;
+        std::vector<ItemMeta> keptItems;
+        for (std::size_t i = 0; i < s.items.size(); ++i) {
+            if (drop[i]) continue;
+            kept.data.insert(kept.data.end(), s.vectors.row(i), s.vectors.row(i) + s.vectors.cols);
+            ++kept.rows;
+            keptItems.push_back(std::move(s.items[i]));
+        }
+        s.vectors = std::move(kept);
+        s.items = std::move(keptItems);
+        s.rowOf.clear();
+        for (std::size_t i = 0; i < s.items.size(); ++i) s.rowOf[s.items[i].id] = i;
+        s.meta.count = s.items.size();
+        return removed;
+    }, "index");
+}
+
+Result<std::vector<std::vector<SearchHit>>> VectorIndex::search(const Matrix& queries, std::size_t k,
+                                                                const SearchFilter& filter,
+                                                                const ProgressHooks& hooks) const {
+    return guarded([&] {
+        const auto& s = *m;
+        std::vector<std::vector<SearchHit>> out(queries.rows);
+        if (s.items.empty() || queries.rows == 0 || k == 0) return out;
+        if (queries.cols != s.meta.dim)
+            throw Failure("dimension", "query dimension " + std::to_string(queries.cols) + " differs from index " +
+                                           s.meta.name + " (" + std::to_string(s.meta.dim) + ")");
+        Matrix q = queries;
+        if (s.meta.metric == "cosine") normalizeRows(q);
+        std::vector<std::uint8_t> allow;
+        std::size_t allowed = s.items.size();
+        if (!filter.empty()) {
+            allow.resize(s.items.size());
+            allowed = 0;
+            for (std::size_t i = 0; i < s.items.size(); ++i) allowed += allow[i] = filter.matches(s.items[i]);
+            if (allowed == 0) return out;
+        }
+        // HNSW unless the filter keeps so few items that an exact scan of them is cheaper and exact.
+        const bool useHnsw = s.hnsw && (allow.empty() || allowed * 10 >= s.items.size());
+        if (!useHnsw) {
+            ExactSearchOptions o;
+            o.k = k;
+            o.allow = allow.empty() ? nullptr : &allow;
+            auto hits = exactSearch(s.vectors, q, o, hooks);
+            for (std::size_t i = 0; i < hits.size(); ++i)
+                for (auto& h : hits[i]) {
+                    const auto& it = s.items[std::size_t(h.row)];
+                    out[i].push_back({it.id, h.score, &it});
+                }
+            return out;
+        }
+        runParallel(q.rows, hardwareThreads(), [&](std::size_t i) {
+            std::size_t fetch = allow.empty() ? k : std::min(s.items.size(), k * 4);
+            while (true) {
+                auto pq = s.hnsw->searchKnn(q.row(i), std::min(fetch, s.items.size()));
+                std::vector<SearchHit> hits;
+                while (!pq.empty()) {
+                    auto [dist, label] = pq.top();
+                    pq.pop();
+                    const auto r = s.rowOf.find(std::int64_t(label));
+                    if (r == s.rowOf.end()) continue;
+                    if (!allow.empty() && !allow[r->second]) continue;
+                    hits.push_back({std::int64_t(label), 1.0f - dist, &s.items[r->second]});
+                }
+                std::reverse(hits.begin(), hits.end());
+                if (hits.size() >= k || fetch >= s.items.size()) {
+                    if (hits.size() > k) hits.resize(k);
+                    out[i] = std::move(hits);
+                    break;
+                }
+                fetch *= 4;
+            }
+        });
+        return out;
+    }, "search");
+}
+
+Status VectorIndex::save() const {
+    return guarded([&] {
+        const auto& s = *m;
+        std::filesystem::create_directories(s.dir);
+        atomicWrite(s.dir / "vectors.f32", [&](const std::filesystem::path& p) {
+            std::ofstream out(p, std::ios::binary | std::ios::trunc);
+            out.write(reinterpret_cast<const char*>(s.vectors.data.data()), std::streamsize(s.vectors.data.size() * sizeof(float)));
+            if (!out) throw Failure("io", p.string() + ": write failed");
+        });
+        atomicWrite(s.dir / "items.jsonl", [&](const std::filesystem::path& p) {
+            std::ofstream out(p, std::ios::binary | std::ios::trunc);
+            for (auto& it : s.items)
+                out << json{{"id", it.id}, {"text", it.text}, {"family", it.family}, {"language", it.language}, {"label", it.label}, {"key", it.key}}
+                           .dump(-1, ' ', false, json::error_handler_t::replace)
+                    << "\n";
+            if (!out) throw Failure("io", p.string() + ": write failed");
+        });
+        if (s.hnsw) atomicWrite(s.dir / "hnsw.bin", [&](const std::filesystem::path& p) { s.hnsw->saveIndex(p.string()); });
+        // meta.json last: an index folder is complete when its meta matches the other files.
+        atomicWrite(s.dir / "meta.json", [&](const std::filesystem::path& p) {
+            std::ofstream out(p, std::ios::trunc);
+            out << json{{"name", s.meta.name},
+                        {"backend", toString(s.meta.backend)},
+                        {"metric", s.meta.metric},
+                        {"model", s.meta.model},
+                        {"fingerprint", s.meta.fingerprint},
+                        {"pooling", s.meta.pooling},
+                        {"instruction", s.meta.instruction},
+                        {"dim", s.meta.dim},
+                        {"count", s.meta.count},
+                        {"hnsw_m", s.meta.hnswM},
+                        {"ef_construction", s.meta.efConstruction},
+                        {"ef_search", s.meta.efSearch}}
+                       .dump(2)
+                << "\n";
+            if (!out) throw Failure("io", p.string() + ": write failed");
+        });
+    }, "io");
+}
+
+Status registerIndex(const store::Project& project, const VectorIndex& index) {
+    return guarded([&] {
+        const auto& meta = index.meta();
+        auto st = project.db().prepare(
+            "INSERT INTO search_indexes(name, backend, path, model, pooling, instruction, dim, count) VALUES (?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(name) DO UPDATE SET backend=excluded.backend, path=excluded.path, model=excluded.model, "
+            "pooling=excluded.pooling, instruction=excluded.instruction, dim=excluded.dim, count=excluded.count");
+        st.bindAll(meta.name, toString(meta.backend), std::filesystem::absolute(index.dir()).string(), meta.model,
+                   meta.pooling, meta.instruction, std::int64_t(meta.dim), std::int64_t(meta.count));
+        st.run();
+    }, "db");
+}
+
+Result<std::filesystem::path> findIndex(const store::Project& project, const std::string& name) {
+    return guarded([&] {
+        auto st = project.db().prepare("SELECT path FROM search_indexes WHERE name = ?");
+        st.bind(1, name);
+        if (!st.step()) throw Failure("not_found", project.path().string() + ": no index named '" + name + "'");
+        return std::filesystem::path(st.getText(0));
+    }, "db");
+}
+
+Result<std::vector<RegisteredIndex>> listIndexes(const store::Project& project) {
+    return guarded([&] {
+        auto st = project.db().prepare(
+            "SELECT name, backend, path, model, pooling, instruction, dim, count, created_at FROM search_indexes ORDER BY name");
+        std::vector<RegisteredIndex> out;
+        while (st.step())
+            out.push_back({st.getText(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), st.getText(5),
+                           st.getText(8), st.getInt(6), st.getInt(7)});
+        return out;
+    }, "db");
+}
+
+} // namespace synthembed::search

@@ -1,0 +1,113 @@
+#pragma once
+/// A persisted vector index over texts with metadata (id, text, family, language, label): exact
+/// (chunked matrix product) or approximate (hnswlib HNSW). Files live in one folder:
+/// meta.json, vectors.f32 (rows of float32), items.jsonl, and hnsw.bin for the HNSW backend.
+/// The project database keeps a registry row per index (search_indexes).
+
+#include "core/search/exact.h"
+#include "core/search/matrix.h"
+#include "core/store/project.h"
+#include "core/util/progress.h"
+#include "core/util/result.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace synthembed::search {
+
+enum class Backend { Exact, Hnsw };
+std::string toString(Backend b);
+std::optional<Backend> parseBackend(const std::string& s);
+
+struct IndexMeta {
+    std::string name;
+    Backend backend = Backend::Exact;
+    std::string metric = "cosine";  ///< "cosine" (vectors normalised on add and query) or "ip"
+    std::string model;               ///< model the vectors came from (path or encoder spec)
+    std::string fingerprint;         ///< that model's fingerprint (checked when querying)
+    std::string pooling;
+    std::string instruction;         ///< query-side instruction to use when searching
+    std::size_t dim = 0;
+    std::size_t count = 0;
+    // HNSW parameters (hnswlib's M, ef_construction, ef)
+    std::size_t hnswM = 16;
+    std::size_t efConstruction = 200;
+    std::size_t efSearch = 64;
+};
+
+struct ItemMeta {
+    std::int64_t id = -1;
+    std::string text, family, language, label;
+    std::string key; ///< the source's own id when it is not a number (e.g. a BEIR _id)
+};
+
+/// Empty fields match everything.
+struct SearchFilter {
+    std::string family, language, label;
+    bool empty() const { return family.empty() && language.empty() && label.empty(); }
+    bool matches(const ItemMeta& m) const {
+        return (family.empty() || m.family == family) && (language.empty() || m.language == language) &&
+               (label.empty() || m.label == label);
+    }
+};
+
+struct SearchHit {
+    std::int64_t id = -1;
+    float score = 0;
+    const ItemMeta* item = nullptr; ///< valid while the index lives and is not modified
+};
+
+class VectorIndex {
+public:
+    /// A new empty index (in memory until save()).
+    static Result<VectorIndex> create(const std::filesystem::path& dir, IndexMeta meta);
+    /// Loads an index folder written by save().
+    static Result<VectorIndex> open(const std::filesystem::path& dir);
+
+    VectorIndex(VectorIndex&&) noexcept;
+    VectorIndex& operator=(VectorIndex&&) noexcept;
+    ~VectorIndex();
+
+    const IndexMeta& meta() const;
+    const std::filesystem::path& dir() const;
+    std::size_t size() const;
+
+    /// Adds rows with their items; ids must be new (an id present already is an error).
+    Status add(const Matrix& vectors, const std::vector<ItemMeta>& items, const ProgressHooks& hooks = {});
+    /// Removes ids; returns how many were present.
+    Result<std::size_t> remove(const std::vector<std::int64_t>& ids);
+    /// Top-k per query row, best first, restricted by the filter.
+    Result<std::vector<std::vector<SearchHit>>> search(const Matrix& queries, std::size_t k,
+                                                       const SearchFilter& filter = {}, const ProgressHooks& hooks = {}) const;
+    /// HNSW search breadth (ignored by the exact backend).
+    void setEfSearch(std::size_t ef);
+
+    /// Writes all files (each to a temp file, then renamed).
+    Status save() const;
+
+    /// The stored vectors (normalised for cosine) and items, row-aligned (for maps, export).
+    const Matrix& vectors() const;
+    const std::vector<ItemMeta>& items() const;
+    const ItemMeta* item(std::int64_t id) const;
+
+private:
+    VectorIndex();
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+/// Registers (or updates) an index in the project's search_indexes table.
+Status registerIndex(const store::Project& project, const VectorIndex& index);
+/// Folder of a registered index by name.
+Result<std::filesystem::path> findIndex(const store::Project& project, const std::string& name);
+struct RegisteredIndex {
+    std::string name, backend, path, model, pooling, instruction, createdAt;
+    std::int64_t dim = 0, count = 0;
+};
+Result<std::vector<RegisteredIndex>> listIndexes(const store::Project& project);
+
+} // namespace synthembed::search

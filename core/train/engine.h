@@ -1,0 +1,95 @@
+#pragma once
+// Core-internal (torch): the training loop over any backbone. The public entry point
+// (trainer.h) loads a model folder and a tokenizer into these types; tests plug in tiny models.
+
+#include "core/train/config.h"
+#include "core/train/checkpoint.h"
+#include "core/train/data.h"
+#include "core/train/gradcache.h"
+#include "core/train/lora.h"
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace synthembed::train {
+
+class Distributed;
+
+/// A backbone as the trainer needs it.
+struct Backbone {
+    std::shared_ptr<torch::nn::Module> module; ///< parameters named as in the checkpoint
+    /// ids, mask [B, S] int64 (right-padded) -> last hidden states [B, S, H].
+    std::function<torch::Tensor(const torch::Tensor& ids, const torch::Tensor& mask)> forward;
+    /// Every linear projection (for LoRA).
+    std::function<std::vector<ProjectionRef>()> projections;
+    /// Optional: recompute activations in backward to save memory.
+    std::function<void(bool)> setGradientCheckpointing;
+};
+
+/// Text -> ids, with the model's special tokens (BOS etc.); the trainer appends EOS itself.
+struct TokenizerFns {
+    std::function<std::vector<std::int32_t>(const std::string&)> encode;
+    std::int32_t eosId = 2;
+    std::int32_t padId = 0;
+    bool appendEos = true; ///< false for encoders whose post-processor already ends with [SEP]
+};
+
+class Trainer {
+public:
+    Trainer(Backbone backbone, TokenizerFns tokenizer, TrainConfig config, std::vector<TrainExample> train,
+            std::vector<TrainExample> dev = {}, Distributed* dist = nullptr);
+    ~Trainer();
+
+    /// Trains until the last step, a stop request (checkpoint, outcome.stopped) or a failure
+    /// (Failure thrown; code "train.nonfinite" for NaN/Inf loss, the last good checkpoint kept).
+    TrainOutcome run(const TrainCallbacks& callbacks = {});
+
+    std::int64_t totalSteps() const { return m_totalSteps; }
+    /// (name, tensor) of what is trained: LoRA adapter weights, or every backbone weight.
+    const NamedTensors& trainable() const { return m_trainable; }
+    /// Adapters (null holder for full fine-tunes).
+    LoraSet lora() const { return m_lora; }
+    const Backbone& backbone() const { return m_backbone; }
+    const TrainConfig& config() const { return m_config; }
+    std::filesystem::path checkpointRoot() const;
+
+    /// Tokenised, padded batch of one step for this rank (exposed for tests).
+    ContrastiveBatch makeBatch(const std::vector<std::size_t>& examples, bool dev = false) const;
+    /// Pooled embeddings of sequences (grad mode decides whether a graph is kept).
+    torch::Tensor encode(const TokenBatch& batch);
+    /// Embeddings [N, H] of texts as training sees documents (specials, EOS, max length), in eval
+    /// mode without a graph; the model returns to train mode after.
+    torch::Tensor embedTexts(const std::vector<std::string>& texts, int batchSize = 64);
+    /// In-batch retrieval accuracy on the dev set (no gradient).
+    double devAccuracy();
+
+private:
+    std::vector<std::int32_t> tokenize(const std::string& text) const;
+    TokenBatch pad(const std::vector<const std::vector<std::int32_t>*>& seqs) const;
+
+    Backbone m_backbone;
+    TokenizerFns m_tok;
+    TrainConfig m_config;
+    std::vector<TrainExample> m_train, m_dev;
+    Distributed* m_dist;
+    torch::Device m_device;
+    LoraSet m_lora{nullptr};
+    NamedTensors m_trainable;
+    std::unique_ptr<torch::optim::AdamW> m_optimizer;
+    std::unique_ptr<BatchPlan> m_plan;
+    std::int64_t m_totalSteps = 0;
+    // Token cache: per example, query ids and document ids (positive first, then negatives).
+    struct Tokens {
+        bool done = false;
+        std::vector<std::int32_t> query;
+        std::vector<std::vector<std::int32_t>> docs;
+    };
+    const Tokens& tokens(std::size_t example, bool dev) const;
+    mutable std::vector<Tokens> m_trainTokens, m_devTokens;
+};
+
+} // namespace synthembed::train

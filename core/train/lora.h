@@ -1,0 +1,75 @@
+#pragma once
+// Core-internal (torch): LoRA adapters and the single function every projection goes through.
+
+#include "core/model/linear.h"
+#include "core/train/config.h"
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace synthembed::train {
+
+/// delta(x) = scale * B(A(dropout(x))), A [r, in] Kaiming-uniform, B [out, r] zeros (so training
+/// starts from the base model exactly), scale = alpha / r. Parameter names follow PEFT
+/// (lora_A.weight, lora_B.weight). Plugs into model::Linear (the models' one projection place).
+class LoraAdapterImpl : public model::LinearAdapterImpl {
+public:
+    LoraAdapterImpl(std::int64_t inFeatures, std::int64_t outFeatures, const LoraOptions& options);
+    torch::Tensor delta(const torch::Tensor& x);
+    /// model::Linear's hook: base + delta(x).
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& base) override { return base + delta(x); }
+    /// scale * B A, shaped like the base weight [out, in].
+    torch::Tensor mergedDelta() const;
+    double scale() const { return m_scale; }
+    torch::Tensor A, B;
+
+private:
+    double m_scale;
+    double m_dropout;
+};
+TORCH_MODULE(LoraAdapter);
+
+/// THE projection: y = x W^T + b, plus the adapter's delta when one is attached. Backbones call
+/// this for every linear layer (llama.cpp's build_lora_mm), so LoRA is never wired per model.
+torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                      LoraAdapterImpl* adapter);
+
+/// A linear layer of a backbone as the trainer sees it: name = the weight's checkpoint name
+/// without ".weight" (e.g. "model.layers.0.self_attn.q_proj").
+struct ProjectionRef {
+    std::string name;
+    torch::Tensor weight; ///< [out, in]
+    /// Installs (or, with an empty holder, removes) the adapter used by project() for this layer.
+    std::function<void(LoraAdapter)> attach;
+};
+
+/// Every model::Linear under the module (names as model::forEachLinear gives them).
+std::vector<ProjectionRef> linearProjections(torch::nn::Module& root);
+
+/// Whether `name` is targeted: empty targets = all; else its last path component (or the full
+/// name) equals one of them.
+bool isLoraTarget(const std::string& name, const LoraOptions& options);
+
+/// Holds the adapters of one model, registered under their projection names (dots replaced) so
+/// its parameters() are exactly the trainable ones.
+class LoraSetImpl : public torch::nn::Module {
+public:
+    /// Creates and attaches one adapter per targeted projection; fails when none matches.
+    LoraSetImpl(const std::vector<ProjectionRef>& projections, const LoraOptions& options);
+    const std::vector<std::pair<std::string, LoraAdapter>>& adapters() const { return m_adapters; }
+    /// Adds scale*B*A into every base weight (in place; call after training).
+    void mergeInto(const std::vector<ProjectionRef>& projections);
+    /// Detaches every adapter from the backbone.
+    void detach(const std::vector<ProjectionRef>& projections);
+    const LoraOptions& options() const { return m_options; }
+
+private:
+    LoraOptions m_options;
+    std::vector<std::pair<std::string, LoraAdapter>> m_adapters;
+};
+TORCH_MODULE(LoraSet);
+
+} // namespace synthembed::train

@@ -1,0 +1,237 @@
+// Losses, pooling, LoRA, GradCache and optimiser pieces of the trainer, on hand-computed values
+// and a tiny torch model.
+
+#include "core/train/gradcache.h"
+#include "core/train/loss.h"
+#include "core/train/lora.h"
+#include "core/train/optim.h"
+#include "tiny_model.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+using namespace synthembed;
+using namespace synthembed::train;
+
+TEST(InfoNce, MatchesHandComputedExample) {
+    // q0=(1,0), q1=(0,1); documents d0=(1,0) [pos of q0], d1=(1,1) [pos of q1], d2=(0,-1) [hard negative].
+    auto q = torch::tensor({1.f, 0.f, 0.f, 1.f}).view({2, 2});
+    auto d = torch::tensor({1.f, 0.f, 1.f, 1.f, 0.f, -1.f}).view({3, 2});
+    auto pos = torch::tensor({0, 1}, torch::kLong);
+    const double t = 0.5, r2 = std::sqrt(2.0), s = 1 / r2; // cos(q0,d1) = cos(q1,d1) = 1/sqrt2
+    // Row 0 logits: [1, s, 0]/t; row 1: [0, s, -1]/t.
+    const double l0 = -1 / t + std::log(std::exp(1 / t) + std::exp(s / t) + std::exp(0.0));
+    const double l1 = -s / t + std::log(std::exp(0.0) + std::exp(s / t) + std::exp(-1 / t));
+    auto r = infoNce(q, d, pos, t);
+    EXPECT_NEAR(r.loss.item<double>(), (l0 + l1) / 2, 1e-6);
+    EXPECT_DOUBLE_EQ(r.accuracy, 1.0);
+    EXPECT_NEAR(r.posCos, (1 + s) / 2, 1e-6);
+    EXPECT_NEAR(r.negCos, (s + 0 + 0 - 1) / 4, 1e-6);
+    // Symmetric: d0 against queries [1, 0]/t (label 0); d1 against [s, s]/t (label 1) = log 2.
+    const double s0 = -1 / t + std::log(std::exp(1 / t) + 1.0), s1 = std::log(2.0);
+    auto rs = infoNce(q, d, pos, t, true);
+    EXPECT_NEAR(rs.loss.item<double>(), 0.5 * ((l0 + l1) / 2 + (s0 + s1) / 2), 1e-6);
+    // Cosine: scaling an embedding changes nothing.
+    auto r3 = infoNce(q * 3.0, d * torch::tensor({2.f, 5.f, 0.5f}).view({3, 1}), pos, t);
+    EXPECT_NEAR(r3.loss.item<double>(), r.loss.item<double>(), 1e-6);
+    // Default temperature 0.02 gives the same loss as logits scaled by 50 by hand.
+    auto cos = torch::nn::functional::normalize(q, torch::nn::functional::NormalizeFuncOptions().dim(1))
+                   .matmul(torch::nn::functional::normalize(d, torch::nn::functional::NormalizeFuncOptions().dim(1)).t());
+    auto ce = torch::nn::functional::cross_entropy(cos * 50.0, pos);
+    EXPECT_NEAR(infoNce(q, d, pos, TrainConfig{}.temperature).loss.item<double>(), ce.item<double>(), 1e-5);
+}
+
+TEST(InfoNce, GradientFlowsToQueriesAndDocuments) {
+    auto q = torch::randn({4, 8}, torch::requires_grad());
+    auto d = torch::randn({6, 8}, torch::requires_grad());
+    infoNce(q, d, torch::tensor({0, 1, 2, 3}, torch::kLong), 0.02).loss.backward();
+    EXPECT_GT(q.grad().abs().sum().item<double>(), 0);
+    EXPECT_GT(d.grad().abs().sum().item<double>(), 0);
+}
+
+TEST(Pooling, LastMeanClsWithBothPaddings) {
+    auto h = torch::arange(2 * 4 * 1, torch::kFloat).view({2, 4, 1}); // values = position index + 4*row
+    auto right = torch::tensor({1, 1, 1, 0, 1, 1, 0, 0}, torch::kLong).view({2, 4});
+    auto left = torch::tensor({0, 1, 1, 1, 0, 0, 1, 1}, torch::kLong).view({2, 4});
+    auto lr = poolHidden(h, right, Pooling::LastToken).view(-1);
+    EXPECT_FLOAT_EQ(lr[0].item<float>(), 2);
+    EXPECT_FLOAT_EQ(lr[1].item<float>(), 5);
+    auto ll = poolHidden(h, left, Pooling::LastToken).view(-1);
+    EXPECT_FLOAT_EQ(ll[0].item<float>(), 3);
+    EXPECT_FLOAT_EQ(ll[1].item<float>(), 7);
+    auto mr = poolHidden(h, right, Pooling::Mean).view(-1);
+    EXPECT_FLOAT_EQ(mr[0].item<float>(), 1);
+    EXPECT_FLOAT_EQ(mr[1].item<float>(), 4.5);
+    EXPECT_FLOAT_EQ(poolHidden(h, right, Pooling::Cls).view(-1)[1].item<float>(), 4);
+    Pooling p;
+    EXPECT_TRUE(parsePooling("mean", p));
+    EXPECT_EQ(p, Pooling::Mean);
+    EXPECT_FALSE(parsePooling("max", p));
+}
+
+TEST(Lora, StartsAtBaseModelMergesExactlyAndTargetsByName) {
+    torch::manual_seed(1);
+    test::TinyModel m(32, 8, 0.0);
+    auto ids = torch::randint(3, 32, {3, 5}, torch::kLong);
+    auto mask = torch::ones({3, 5}, torch::kLong);
+    m->eval();
+    auto base = m->forward(ids, mask).detach();
+    LoraOptions opt;
+    opt.rank = 4;
+    opt.alpha = 8;
+    opt.dropout = 0.0;
+    LoraSet set(m->projections(), opt);
+    ASSERT_EQ(set->adapters().size(), 2u);
+    EXPECT_EQ(set->named_parameters().size(), 4u); // A and B of two projections
+    EXPECT_TRUE(torch::allclose(m->forward(ids, mask), base)); // B = 0
+    {
+        torch::NoGradGuard ng;
+        for (auto& p : set->parameters()) p.normal_(0, 0.2);
+    }
+    auto adapted = m->forward(ids, mask).detach();
+    EXPECT_GT((adapted - base).abs().max().item<double>(), 1e-3);
+    EXPECT_DOUBLE_EQ(set->adapters()[0].second->scale(), 2.0);
+    set->mergeInto(m->projections());
+    set->detach(m->projections());
+    EXPECT_TRUE(torch::allclose(m->forward(ids, mask), adapted, 1e-5, 1e-5));
+
+    LoraOptions only;
+    only.targetModules = {"down"};
+    test::TinyModel m2(32, 8);
+    LoraSet s2(m2->projections(), only);
+    ASSERT_EQ(s2->adapters().size(), 1u);
+    EXPECT_EQ(s2->adapters()[0].first, "mlp.down");
+    only.targetModules = {"q_proj"};
+    test::TinyModel m3(32, 8);
+    EXPECT_THROW(LoraSet(m3->projections(), only), Failure);
+}
+
+namespace {
+struct GradFixture {
+    test::TinyModel model{nullptr};
+    LoraSet lora{nullptr};
+    ContrastiveBatch batch;
+    std::vector<torch::Tensor> params;
+
+    explicit GradFixture(double dropout) {
+        torch::manual_seed(7);
+        model = test::TinyModel(64, 16, dropout);
+        LoraOptions o;
+        o.rank = 4;
+        o.dropout = dropout;
+        lora = LoraSet(model->projections(), o);
+        torch::NoGradGuard ng;
+        for (auto& p : lora->parameters()) p.normal_(0, 0.1); // B != 0 so every weight gets a gradient
+        for (auto& p : model->parameters()) params.push_back(p);
+        for (auto& p : lora->parameters()) params.push_back(p);
+        // 6 queries, 9 documents (6 positives + 3 hard negatives) of ragged lengths.
+        auto mk = [](int n, int seed) {
+            torch::manual_seed(seed);
+            auto ids = torch::randint(3, 64, {n, 7}, torch::kLong);
+            auto mask = torch::ones({n, 7}, torch::kLong);
+            for (int i = 0; i < n; ++i) mask[i].slice(0, 3 + i % 4).zero_();
+            return TokenBatch{ids * mask, mask};
+        };
+        batch.queries = mk(6, 11);
+        batch.documents = mk(9, 12);
+        batch.positiveIndex = torch::arange(6, torch::kLong);
+    }
+    EncodeFn encoder() {
+        return [this](const TokenBatch& b) { return poolHidden(model->forward(b.ids, b.mask), b.mask, Pooling::LastToken); };
+    }
+    std::vector<torch::Tensor> grads(int miniBatch, std::uint64_t seed) {
+        for (auto& p : params)
+            if (p.grad().defined()) p.grad().zero_();
+        torch::manual_seed(seed);
+        contrastiveBackward(encoder(), batch, {0.05, true}, miniBatch, nullptr);
+        std::vector<torch::Tensor> g;
+        for (auto& p : params) g.push_back(p.grad().clone());
+        return g;
+    }
+};
+
+void expectSame(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b, double tol) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_GT(a[i].abs().max().item<double>(), 0) << "parameter " << i << " got no gradient";
+        EXPECT_TRUE(torch::allclose(a[i], b[i], tol, tol)) << "parameter " << i << " max diff "
+                                                           << (a[i] - b[i]).abs().max().item<double>();
+    }
+}
+} // namespace
+
+TEST(GradCache, SubBatchesGiveTheFullBatchGradients) {
+    GradFixture f(0.0);
+    f.model->train();
+    auto full = f.grads(0, 1);
+    for (int b : {1, 2, 4}) {
+        SCOPED_TRACE("mini-batch " + std::to_string(b));
+        expectSame(f.grads(b, 1), full, 1e-5);
+    }
+}
+
+TEST(GradCache, ReplaysDropoutMasks) {
+    // With dropout on, GradCache must equal one graph over the same sub-batches in the same order
+    // from the same RNG state: only true if pass 2 reuses pass 1's masks.
+    GradFixture f(0.3);
+    f.model->train();
+    f.lora->train();
+    auto cached = f.grads(2, 5);
+    for (auto& p : f.params) p.grad().zero_();
+    torch::manual_seed(5);
+    std::vector<torch::Tensor> q, d;
+    for (int i = 0; i < 6; i += 2) q.push_back(f.encoder()(f.batch.queries.slice(i, i + 2)));
+    for (int i = 0; i < 9; i += 2) d.push_back(f.encoder()(f.batch.documents.slice(i, std::min(i + 2, 9))));
+    infoNce(torch::cat(q), torch::cat(d), f.batch.positiveIndex, 0.05, true).loss.backward();
+    std::vector<torch::Tensor> reference;
+    for (auto& p : f.params) reference.push_back(p.grad().clone());
+    expectSame(cached, reference, 1e-5);
+    // And the RNG continues as after one pass (the replay leaves no trace).
+    f.grads(2, 5);
+    auto after1 = torch::rand({4});
+    torch::manual_seed(5);
+    for (int i = 0; i < 6; i += 2) f.encoder()(f.batch.queries.slice(i, i + 2));
+    for (int i = 0; i < 9; i += 2) f.encoder()(f.batch.documents.slice(i, std::min(i + 2, 9)));
+    EXPECT_TRUE(torch::equal(after1, torch::rand({4})));
+}
+
+TEST(Optimizer, DecayGroupsScheduleAndClipping) {
+    test::TinyModel m(16, 4);
+    std::vector<std::pair<std::string, torch::Tensor>> named;
+    for (auto& p : m->named_parameters()) named.emplace_back(p.key(), p.value());
+    TrainConfig c;
+    auto opt = makeAdamW(named, c);
+    ASSERT_EQ(opt->param_groups().size(), 2u);
+    auto& g0 = opt->param_groups()[0];
+    auto& g1 = opt->param_groups()[1];
+    EXPECT_DOUBLE_EQ(static_cast<torch::optim::AdamWOptions&>(g0.options()).weight_decay(), 0.1);
+    EXPECT_DOUBLE_EQ(static_cast<torch::optim::AdamWOptions&>(g1.options()).weight_decay(), 0.0);
+    EXPECT_EQ(g0.params().size(), 3u); // embed, up, down weights
+    EXPECT_EQ(g1.params().size(), 3u); // two biases and the norm
+    EXPECT_TRUE(exemptFromWeightDecay("model.layers.0.input_layernorm.weight", torch::ones({4, 4})));
+    EXPECT_FALSE(exemptFromWeightDecay("model.layers.0.mlp.up_proj.weight", torch::ones({4, 4})));
+
+    c.lr = 1e-4;
+    c.warmupSteps = 100;
+    EXPECT_NEAR(learningRate(c, 0, 1000), 1e-6, 1e-12);
+    EXPECT_NEAR(learningRate(c, 99, 1000), 1e-4, 1e-12);
+    EXPECT_NEAR(learningRate(c, 100, 1000), 1e-4, 1e-12);
+    EXPECT_NEAR(learningRate(c, 550, 1000), 0.5e-4, 1e-12);
+    EXPECT_NEAR(learningRate(c, 1000, 1000), 0.0, 1e-12);
+    c.linearDecay = false;
+    EXPECT_NEAR(learningRate(c, 900, 1000), 1e-4, 1e-12);
+    setLearningRate(*opt, 3e-3);
+    EXPECT_DOUBLE_EQ(static_cast<torch::optim::AdamWOptions&>(g1.options()).lr(), 3e-3);
+
+    auto a = torch::zeros({2}, torch::requires_grad());
+    auto b = torch::zeros({1}, torch::requires_grad());
+    a.mutable_grad() = torch::tensor({3.f, 0.f});
+    b.mutable_grad() = torch::tensor({4.f});
+    EXPECT_NEAR(clipGradNorm({a, b}, 1.0), 5.0, 1e-6);
+    EXPECT_NEAR(a.grad()[0].item<double>(), 0.6, 1e-5);
+    EXPECT_NEAR(b.grad()[0].item<double>(), 0.8, 1e-5);
+    EXPECT_NEAR(clipGradNorm({a, b}, 10.0), 1.0, 1e-5);
+    EXPECT_NEAR(a.grad()[0].item<double>(), 0.6, 1e-5); // below the limit: untouched
+}
