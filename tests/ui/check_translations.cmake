@@ -11,7 +11,9 @@ set(failed 0)
 foreach(ts ${ts_files})
   get_filename_component(name ${ts} NAME)
   configure_file(${ts} ${WORK}/${name} COPYONLY)
-  execute_process(COMMAND ${LUPDATE} -silent -no-obsolete -locations none ${SRC}/ui ${SRC}/app/gui -ts ${WORK}/${name}
+  # -I SRC: lupdate must resolve "ui/..." includes to see the namespaces, or every context loses its
+  # synthembed::ui:: prefix (the runtime context) and all entries look new.
+  execute_process(COMMAND ${LUPDATE} -silent -no-obsolete -locations none -I ${SRC} ${SRC}/ui ${SRC}/app/gui -ts ${WORK}/${name}
                   RESULT_VARIABLE rc OUTPUT_QUIET)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "lupdate failed on ${name}")
