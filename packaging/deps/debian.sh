@@ -19,6 +19,7 @@ gui_pkgs=(
   libqscintilla2-qt6-dev libqcustomplot-dev libgl-dev libglx-dev libopengl-dev
   qt6-qpa-plugins libxkbcommon-dev
   xvfb xauth x11-apps x11-utils imagemagick
+  fonts-noto-cjk qt6-translations-l10n
 )
 
 # Optional, benchmarks only (tests/bench/run_fwd_bench.sh runs the PyTorch-in-Python anchor beside
