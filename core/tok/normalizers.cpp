@@ -146,7 +146,8 @@ class BertNormalizer final : public Normalizer {
                     } else {
                         if (c == 0xFFFD) continue;
                         auto k = ucd::category(c);
-                        if (k >= ucd::Cc) continue; // Cc Cf Cs Co Cn
+                        // HF counts Cc, Cf and Co as control (unicode_categories' is_other); unassigned chars stay.
+                        if (k == ucd::Cc || k == ucd::Cf || k == ucd::Co) continue;
                         if (ucd::isWhiteSpace(c)) ch.c = ' ';
                     }
                 }

@@ -167,6 +167,9 @@ TEST(Tokenizer, WordPieceWithBertNormalisation) {
     EXPECT_EQ(t->encodeIds("\xC4\xB0stanbul", false), (std::vector<int32_t>{13}));
     // Control characters vanish, tabs and newlines split.
     EXPECT_EQ(t->encodeIds("hello\x01\tworld\n", false), (std::vector<int32_t>{4, 5}));
+    // Unassigned code points are not control characters: they stay (and become [UNK]); format chars go.
+    EXPECT_EQ(t->encodeIds("\xCD\xB8 hello", false), (std::vector<int32_t>{1, 4}));
+    EXPECT_EQ(t->encodeIds("hel\xE2\x80\x8Dlo", false), (std::vector<int32_t>{4}));
     // Special tokens in the text are recognised.
     EXPECT_EQ(t->encodeIds("hello[SEP]world", false), (std::vector<int32_t>{4, 3, 5}));
     const auto& sp = t->specialTokenIds();
@@ -263,6 +266,56 @@ TEST(Tokenizer, SentencePieceBpeWithByteFallbackAndEos) {
     auto pair = withEos->encodePair("hi", "hi");
     EXPECT_EQ(pair.ids, (std::vector<int32_t>{1, 263, 2, 1, 263, 2}));
     EXPECT_EQ(pair.typeIds, (std::vector<int32_t>{0, 0, 0, 1, 1, 1}));
+}
+
+TEST(Tokenizer, MetaspacePreTokenizerPrependsOnlyFirst) {
+    // The non-legacy Llama layout: no normalizer, Metaspace(prepend_scheme=first) and its decoder.
+    json j = sentencePieceJson();
+    j["normalizer"] = nullptr;
+    j["pre_tokenizer"] = {{"type", "Metaspace"},
+                          {"replacement", "\xE2\x96\x81"},
+                          {"prepend_scheme", "first"},
+                          {"split", false}};
+    j["decoder"] = {{"type", "Metaspace"},
+                    {"replacement", "\xE2\x96\x81"},
+                    {"prepend_scheme", "first"},
+                    {"split", false}};
+    auto t = loadJson(j);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->encodeIds("hi \xC3\xA9", false), (std::vector<int32_t>{263, 259, 3 + 0xC3, 3 + 0xA9}));
+    EXPECT_EQ(t->encodeIds("<s>hi", false),
+              (std::vector<int32_t>{1, 260, 261})); // not at the start: no prefix
+    EXPECT_EQ(t->decode(t->encodeIds("hi hi", false)), "hi hi");
+}
+
+TEST(Tokenizer, RegexSplittersOfGpt2Llama3AndQwen2) {
+    // Same vocabulary and merges, three digit rules: GPT-2 keeps digit runs whole, Llama-3 splits
+    // them in threes, Qwen2 one by one. The merge "3 4" ranks first, so the split decides.
+    json base = byteLevelJson();
+    for (auto [tokn, id] : std::vector<std::pair<std::string, int>>{
+             {"1", 30}, {"2", 31}, {"3", 32}, {"4", 33}, {"12", 34}, {"34", 35}, {"123", 36}})
+        base["model"]["vocab"][tokn] = id;
+    base["model"]["merges"] = {"3 4", "1 2", "12 3"};
+    auto withPattern = [&](const std::string& re) {
+        json j = base;
+        j["pre_tokenizer"] = {
+            {"type", "Sequence"},
+            {"pretokenizers",
+             {{{"type", "Split"}, {"pattern", {{"Regex", re}}}, {"behavior", "Isolated"}, {"invert", false}},
+              {{"type", "ByteLevel"},
+               {"add_prefix_space", false},
+               {"trim_offsets", false},
+               {"use_regex", false}}}}};
+        return loadJson(j);
+    };
+    const std::string tail = R"(| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+    auto llama3 = withPattern(R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3})" + tail);
+    auto qwen2 = withPattern(R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N})" + tail);
+    auto gpt2 = loadJson(base);
+    ASSERT_TRUE(llama3 && qwen2 && gpt2);
+    EXPECT_EQ(gpt2->encodeIds("1234"), (std::vector<int32_t>{34, 35}));
+    EXPECT_EQ(llama3->encodeIds("1234"), (std::vector<int32_t>{36, 33}));
+    EXPECT_EQ(qwen2->encodeIds("1234"), (std::vector<int32_t>{30, 31, 32, 33}));
 }
 
 TEST(Tokenizer, LoadsFoldersAndVocabTxt) {
