@@ -37,9 +37,6 @@ double cosine(const torch::Tensor& a, const std::vector<double>& b) {
     return (at.dot(bt) / (at.norm() * bt.norm())).item<double>();
 }
 
-    return x / x.norm(2, -1, true);
-}
-
 } // namespace
 
 TEST(Stories260K, GreedyDecodingReproducesAll200Ids) {
