@@ -17,6 +17,7 @@ struct EncoderOptions {
     std::string pooling;
     int maxLength = 512;
     std::size_t batchSize = 0;
+    std::string device = "cpu";
     std::string cachePath;
     bool noCache = false;
 
@@ -26,13 +27,14 @@ struct EncoderOptions {
         cmd->add_option("--pooling", pooling, "Pooling: last, mean or cls (default: the model's)")
             ->check(CLI::IsMember({"last", "mean", "cls"}));
         cmd->add_option("--max-length", maxLength, "Tokens per text (longer texts are truncated)")->check(CLI::Range(1, 1 << 20));
-        cmd->add_option("--batch-size", batchSize, "Texts per forward pass (default: the model's)");
+        cmd->add_option("--batch-size", batchSize, "Texts per forward pass (default: 32)");
+        cmd->add_option("--device", device, "cpu, cuda or cuda:N")->capture_default_str();
         cmd->add_option("--cache", cachePath, "Embedding cache file (default: <data dir>/embedding_cache.sqlite)");
         cmd->add_flag("--no-cache", noCache, "Do not read or write the embedding cache");
     }
 
     std::unique_ptr<eval::TextEncoder> open() const {
-        auto r = eval::openEncoder({model, pooling, maxLength, batchSize});
+        auto r = eval::openEncoder({model, pooling, maxLength, batchSize, device});
         if (!r) throw CliError{r.error().message};
         return std::move(r).take();
     }

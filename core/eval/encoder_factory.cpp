@@ -1,8 +1,50 @@
 #include "core/eval/encoder_factory.h"
 
+#include "core/embed/embedder.h"
+
 #include <filesystem>
 
 namespace synthembed::eval {
+
+namespace {
+
+/// A model folder behind the TextEncoder interface. Texts arrive already formatted (the
+/// instruction applied by embedTexts), so the embedder gets no instruction of its own; the
+/// vectors are the model's standard (L2-normalised) output.
+class ModelEncoder : public TextEncoder {
+public:
+    ModelEncoder(std::unique_ptr<embed::Embedder> e, embed::EmbedOptions o, std::size_t batch)
+        : m_embedder(std::move(e)), m_options(std::move(o)), m_batch(batch) {
+        embed::Pooling p = m_options.pooling == embed::Pooling::Auto ? m_embedder->info().defaultPooling : m_options.pooling;
+        m_options.pooling = p;
+        m_pooling = embed::poolingName(p);
+        // Everything that changes the vectors belongs to the cache key.
+        m_fingerprint = m_embedder->info().fingerprint + "-len" + std::to_string(m_options.maxLength) + "-" +
+                        m_embedder->info().dtype;
+    }
+    std::string fingerprint() const override { return m_fingerprint; }
+    std::string pooling() const override { return m_pooling; }
+    std::size_t batchSize() const override { return m_batch; }
+    Matrix encode(const std::vector<std::string>& texts, const ProgressHooks& hooks) override {
+        auto r = m_embedder->embed(texts, m_options, hooks);
+        if (!r) throw Failure(r.error().code, r.error().message);
+        Matrix m;
+        for (auto& v : *r) {
+            Matrix row(1, v.size());
+            row.data = std::move(v);
+            m.append(row);
+        }
+        return m;
+    }
+
+private:
+    std::unique_ptr<embed::Embedder> m_embedder;
+    embed::EmbedOptions m_options;
+    std::size_t m_batch;
+    std::string m_fingerprint, m_pooling;
+};
+
+} // namespace
 
 Result<std::unique_ptr<TextEncoder>> openEncoder(const EncoderSpec& spec) {
     return guarded([&]() -> std::unique_ptr<TextEncoder> {
@@ -21,7 +63,16 @@ Result<std::unique_ptr<TextEncoder>> openEncoder(const EncoderSpec& spec) {
         std::error_code ec;
         if (!std::filesystem::is_directory(spec.model, ec))
             throw Failure("io", spec.model + ": no such model folder (or use hash:DIM for the hashing encoder)");
-        throw Failure("unsupported", spec.model + ": model inference is not built into this binary yet");
+        embed::EmbedOptions o;
+        if (!spec.pooling.empty() && !embed::parsePooling(spec.pooling, o.pooling))
+            throw Failure("usage", "unknown pooling '" + spec.pooling + "' (last, mean, cls)");
+        o.maxLength = spec.maxLength;
+        o.normalize = true;
+        o.batchSize = spec.batchSize ? int(spec.batchSize) : 32;
+        auto e = embed::Embedder::load(spec.model, embed::LoadOptions{spec.device, "auto"});
+        if (!e) throw Failure(e.error().code, e.error().message);
+        // Hand texts to the embedder in groups of several of its batches (progress, cache writes).
+        return std::make_unique<ModelEncoder>(std::move(*e), o, std::size_t(o.batchSize) * 8);
     }, "model");
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 /// Opens a TextEncoder from what a user types: "hash" / "hash:DIM" for the model-free hashing
-/// encoder, or a model folder (Hugging Face layout) once model inference is built in.
+/// encoder, or a Hugging Face model folder (config.json, safetensors, tokenizer) through
+/// core/embed's Embedder.
 
 #include "core/eval/encoder.h"
 #include "core/util/result.h"
@@ -15,6 +16,7 @@ struct EncoderSpec {
     std::string pooling;      ///< "last", "mean", "cls"; empty = the model's default
     int maxLength = 512;      ///< tokens per text (truncation)
     std::size_t batchSize = 0; ///< 0 = the encoder's default
+    std::string device = "cpu"; ///< "cpu", "cuda", "cuda:N" (model folders)
 };
 
 Result<std::unique_ptr<TextEncoder>> openEncoder(const EncoderSpec& spec);
