@@ -10,9 +10,14 @@
 using namespace synthembed;
 using namespace synthembed::eval;
 using synthembed::test::TempDir;
-using synthembed::test::writeFile;
 
 namespace {
+
+// Writes a file, creating its folders (datasets here are folders of files).
+void writeFile(const std::filesystem::path& path, const std::string& content) {
+    std::filesystem::create_directories(path.parent_path());
+    synthembed::test::writeFile(path, content);
+}
 
 void writeBeir(const std::filesystem::path& dir) {
     writeFile(dir / "corpus.jsonl", "{\"_id\": \"d1\", \"title\": \"Aspirin\", \"text\": \"lowers fever\"}\n"
