@@ -163,6 +163,8 @@ private Q_SLOTS:
         map.plot()->replot();
         QCOMPARE(map.rasterCount(), rasters);
         QCOMPARE(map.highlighted(), (std::vector<int>{4, 5}));
+        map.setQueryMarker(map.point(4));
+        screenshot(&map, QStringLiteral("explorer_map_100k.png"));
     }
 
     void searchesAJsonlCorpusAndWalksNeighbours() {

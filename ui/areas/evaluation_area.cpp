@@ -646,6 +646,7 @@ void EvaluationArea::fillChart() {
     m_loading = false;
 
     m_chart->clearPlottables();
+    m_chart->clearItems();
     m_chart->legend->setVisible(false);
     const std::string type = m_chartType->currentData().toString().toStdString();
     if (type.empty()) {
@@ -664,6 +665,10 @@ void EvaluationArea::fillChart() {
         metric = e.mainMetric;
     }
     std::sort(datasets.begin(), datasets.end());
+    // Stable colours and order: models by name.
+    std::sort(models.begin(), models.end(), [this](const std::string& x, const std::string& y) {
+        return modelName(x).localeAwareCompare(modelName(y)) < 0;
+    });
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     for (std::size_t i = 0; i < datasets.size(); ++i) ticker->addTick(double(i + 1), QString::fromStdString(datasets[i]));
     m_chart->xAxis->setTicker(ticker);
@@ -671,7 +676,7 @@ void EvaluationArea::fillChart() {
     m_chart->xAxis->grid()->setVisible(false);
     m_chart->yAxis->setLabel(QString::fromStdString(metric));
     auto* group = new QCPBarsGroup(m_chart);
-    const double width = 0.8 / double(std::max<std::size_t>(1, models.size()));
+    const double width = std::min(0.3, 0.8 / double(std::max<std::size_t>(1, models.size())));
     double lo = 0, hi = 0;
     for (std::size_t m = 0; m < models.size(); ++m) {
         auto* bars = new QCPBars(m_chart->xAxis, m_chart->yAxis);
@@ -690,8 +695,23 @@ void EvaluationArea::fillChart() {
         }
         bars->addToLegend();
     }
-    group->setSpacingType(QCPBarsGroup::stAbsolute);
-    group->setSpacing(2);
+    // Spacing in key units, so each bar's centre is known for its score label.
+    const double gap = width * 0.06;
+    group->setSpacingType(QCPBarsGroup::stPlotCoords);
+    group->setSpacing(gap);
+    const int nBars = m_chart->plottableCount();
+    for (int b = 0; b < nBars; ++b) {
+        auto* bars = qobject_cast<QCPBars*>(m_chart->plottable(b));
+        const double offset = (b - (nBars - 1) / 2.0) * (width + gap);
+        for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) {
+            auto* label = new QCPItemText(m_chart);
+            label->setText(QString::number(it->value, 'f', 3));
+            label->position->setType(QCPItemPosition::ptPlotCoords);
+            label->position->setCoords(it->key + offset, it->value);
+            label->setPositionAlignment(it->value >= 0 ? (Qt::AlignBottom | Qt::AlignHCenter) : (Qt::AlignTop | Qt::AlignHCenter));
+            label->setPadding(QMargins(0, 2, 0, 2));
+        }
+    }
     m_chart->yAxis->setRange(lo < 0 ? lo * 1.1 : 0, hi > 0 ? std::max(hi * 1.12, 0.1) : 0.1);
     m_chart->legend->setVisible(true);
     m_chart->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);

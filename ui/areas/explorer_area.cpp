@@ -265,7 +265,7 @@ void ExplorerArea::buildUi() {
     m_map->setObjectName(QStringLiteral("explorerMap"));
     m_map->setMinimumSize(320, 260);
     rl->addWidget(m_map, 3);
-    m_selectionLabel = new QLabel(right);
+    m_selectionLabel = new QLabel(tr("Box-select points on the map (Box select, or Shift-drag) to list them here."), right);
     rl->addWidget(m_selectionLabel);
     m_selectionList = new QListView(right);
     m_selectionList->setObjectName(QStringLiteral("explorerSelection"));
@@ -501,7 +501,7 @@ void ExplorerArea::onEmbedded(std::shared_ptr<const Space> space, const QString&
     m_text->clear();
     m_trail->clear();
     m_selectionModel->reset(m_space, {});
-    m_selectionLabel->clear();
+    m_selectionLabel->setText(tr("Box-select points on the map (Box select, or Shift-drag) to list them here."));
     const auto& pts = m_space->projection.points;
     std::vector<float> xy(pts.rows * 2);
     for (std::size_t i = 0; i < pts.rows; ++i) {
@@ -554,6 +554,10 @@ void ExplorerArea::updateColours() {
 
 void ExplorerArea::search(const QString& query, const QString& instruction, int k) {
     if (!m_space || m_busy || query.trimmed().isEmpty()) return;
+    // The fields show what was searched, also when called from code.
+    if (m_query->text() != query) m_query->setText(query);
+    if (m_instruction->text() != instruction) m_instruction->setText(instruction);
+    if (m_k->value() != k) m_k->setValue(k);
     auto space = m_space;
     const int gen = ++m_generation;
     m_busy = true;

@@ -18,6 +18,7 @@ constexpr QRgb kPalette[] = {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0
                              0x31a354, 0x756bb1, 0x636363, 0x843c39};
 constexpr QRgb kUncategorised = 0x9e9e9e;
 constexpr QRgb kSelected = 0x111111;
+constexpr std::size_t kSmoothLimit = 20000; // up to this many points are drawn as antialiased discs
 } // namespace
 
 /// The point cloud as one plottable: rasterised into an image cached per (view, data) state,
@@ -68,7 +69,7 @@ private:
         // Linear axes: pixel = a + coord * b, computed once instead of per point.
         const double ax = keyAxis()->coordToPixel(0) - r.left(), bx = keyAxis()->coordToPixel(1) - r.left() - ax;
         const double ay = valueAxis()->coordToPixel(0) - r.top(), by = valueAxis()->coordToPixel(1) - r.top() - ay;
-        const int size = n <= 5000 ? 4 : n <= 40000 ? 3 : 2;
+        const int size = n <= 50000 ? 3 : 2;
         const int w = m_image.width(), h = m_image.height();
         const int bpl = int(m_image.bytesPerLine() / 4);
         auto* bits = reinterpret_cast<QRgb*>(m_image.bits());
@@ -83,10 +84,25 @@ private:
             for (int y = y0; y < y1; ++y)
                 for (int x = x0; x < x1; ++x) bits[std::size_t(y) * bpl + x] = colour;
         };
-        for (std::size_t i = 0; i < n; ++i) {
+        auto colourOf = [&](std::size_t i) {
             const int c = i < cat.size() ? cat[i] : -1;
-            plot(i, colours[c >= 0 && c < m_view->m_names.size() ? std::size_t(c) + 1 : 0], size);
+            return colours[c >= 0 && c < m_view->m_names.size() ? std::size_t(c) + 1 : 0];
+        };
+        if (n <= kSmoothLimit) {
+            // Few points: antialiased discs read better than pixel blocks and cost little.
+            QPainter p(&m_image);
+            p.setRenderHint(QPainter::Antialiasing, true);
+            p.setPen(Qt::NoPen);
+            const double radius = n <= 2000 ? 4.0 : 2.5;
+            std::vector<bool> selected(n, false);
+            for (int i : m_view->m_selection) selected[std::size_t(i)] = true;
+            for (std::size_t i = 0; i < n; ++i) {
+                p.setBrush(QColor::fromRgb(selected[i] ? (0xff000000 | kSelected) : colourOf(i)));
+                p.drawEllipse(QPointF(ax + xy[2 * i] * bx, ay + xy[2 * i + 1] * by), radius, radius);
+            }
+            return;
         }
+        for (std::size_t i = 0; i < n; ++i) plot(i, colourOf(i), size);
         for (int i : m_view->m_selection) plot(std::size_t(i), 0xff000000 | kSelected, size + 1);
     }
 
@@ -139,6 +155,10 @@ MapView::MapView(QWidget* parent) : QWidget(parent), m_queryMarker(qQNaN(), qQNa
     m_plot->plotLayout()->setColumnStretchFactor(1, 0.001);
     m_plot->axisRect()->insetLayout()->take(m_plot->legend);
     legendRect->addElement(0, 0, m_plot->legend);
+    // An empty element below takes the free height so the legend entries stay packed at the top.
+    legendRect->addElement(1, 0, new QCPLayoutElement(m_plot));
+    legendRect->setRowStretchFactor(0, 0.001);
+    legendRect->setRowStretchFactor(1, 1000);
     legendRect->setMargins(QMargins(0, 8, 8, 8));
     m_plot->legend->setFont(font());
     m_plot->legend->setBorderPen(Qt::NoPen);
