@@ -84,6 +84,8 @@ private Q_SLOTS:
         QVERIFY2(project, project ? "" : project.error().message.c_str());
         {
             ui::EvaluationArea area;
+            // Fits beside the navigation and the guide panel of a 1200-pixel main window.
+            QVERIFY2(area.minimumSizeHint().width() < 880, qPrintable(QString::number(area.minimumSizeHint().width())));
             area.resize(1200, 800);
             area.setProject(&*project);
             area.show();

@@ -176,6 +176,8 @@ private Q_SLOTS:
                          .toUtf8();
         writeText(dir.filePath(QStringLiteral("corpus.jsonl")), jsonl);
         ui::ExplorerArea area;
+        // Fits beside the navigation and the guide panel of a 1200-pixel main window.
+        QVERIFY2(area.minimumSizeHint().width() < 880, qPrintable(QString::number(area.minimumSizeHint().width())));
         area.resize(1300, 800);
         area.show();
         QVERIFY(QTest::qWaitForWindowExposed(&area));

@@ -192,6 +192,8 @@ void EvaluationArea::buildUi() {
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("evalStatus"));
     m_status->setWordWrap(false);
+    // Long messages (errors naming paths) must not widen the window.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     runRow->addWidget(m_status, 1);
     connect(m_runButton, &QPushButton::clicked, this, &EvaluationArea::run);
     connect(m_cancelButton, &QPushButton::clicked, this, &EvaluationArea::cancel);

@@ -122,6 +122,9 @@ void ExplorerArea::buildUi() {
     setRow->addWidget(m_path, 1);
     m_browse = new QPushButton(tr("Browse..."), this);
     setRow->addWidget(m_browse);
+    outer->addLayout(setRow);
+    // Second row, so the area stays narrow enough beside the guide panel.
+    setRow = new QHBoxLayout;
     setRow->addWidget(new QLabel(tr("Model:"), this));
     m_model = new QComboBox(this);
     m_model->setEditable(true);
@@ -154,6 +157,8 @@ void ExplorerArea::buildUi() {
     statusRow->addWidget(m_progress);
     m_status = new QLabel(tr("Pick a set and a model, then Embed."), this);
     m_status->setObjectName(QStringLiteral("explorerStatus"));
+    // Long messages (errors naming paths) must not widen the window.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     statusRow->addWidget(m_status, 1);
     outer->addLayout(statusRow);
 
@@ -259,6 +264,7 @@ void ExplorerArea::buildUi() {
     reset->setText(tr("Reset view"));
     mapRow->addWidget(reset);
     m_mapInfo = new QLabel(right);
+    m_mapInfo->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     mapRow->addWidget(m_mapInfo, 1);
     rl->addLayout(mapRow);
     m_map = new MapView(right);
