@@ -147,6 +147,7 @@ void ExplorerArea::buildUi() {
     m_cancelButton = new QPushButton(tr("Cancel"), this);
     setRow->addWidget(m_embedButton);
     setRow->addWidget(m_cancelButton);
+    setRow->addStretch(1);
     outer->addLayout(setRow);
 
     auto* statusRow = new QHBoxLayout;
