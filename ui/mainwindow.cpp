@@ -2,6 +2,8 @@
 
 #include "ui/areas/area.h"
 #include "ui/areas/templates_area.h"
+#include "ui/areas/evaluation_area.h"
+#include "ui/areas/explorer_area.h"
 #include "ui/guidepanel.h"
 #include "ui/logdock.h"
 #include "ui/settingsdialog.h"
@@ -62,14 +64,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         tr("Training"), tr("Contrastive fine-tuning of a backbone into an embedder."),
         tr("<p>Here you will configure and run fine-tuning (LoRA or full, InfoNCE with hard negatives, "
            "GradCache) on CPU or GPU and watch loss and learning-rate curves live.</p>")));
-    addArea(new PlannedArea(
-        tr("Evaluation"), tr("MTEB-style evaluation on your own and public datasets."),
-        tr("<p>Here you will evaluate models on retrieval, STS, classification, clustering, pair classification, "
-           "reranking, summarization and bitext tasks, and compare runs with confidence intervals.</p>")));
-    addArea(new PlannedArea(
-        tr("Explorer"), tr("Nearest-neighbour search and maps of an embedding space."),
-        tr("<p>Here you will search an embedding set with a typed query and see neighbours with scores, and "
-           "explore a 2D map of up to hundreds of thousands of points coloured by family, language or label.</p>")));
+    addArea(new EvaluationArea(this));
+    addArea(new ExplorerArea(this));
 
     // Area names stay readable however much room an area asks for.
     m_nav->setFixedWidth(std::min(200, m_nav->sizeHintForColumn(0) + 2 * m_nav->frameWidth() + 12));
