@@ -128,11 +128,13 @@ TEST(Store, ConcurrentReaderWhileWriting) {
     std::atomic<bool> done{false};
     std::atomic<int> reads{0};
     std::atomic<bool> monotonic{true};
+    std::atomic<bool> readerReady{false};
     std::thread reader([&] {
         auto r = store::Project::open(path);
+        readerReady = true;
         ASSERT_TRUE(r.ok());
         std::int64_t last = 0;
-        while (!done) {
+        while (!done || reads < 3) {
             // Every read sees a committed prefix: counts come in whole batches of 10.
             auto n = r->db().queryInt("SELECT count(*) FROM jobs");
             if (n < last || n % 10 != 0) monotonic = false;
@@ -140,6 +142,7 @@ TEST(Store, ConcurrentReaderWhileWriting) {
             ++reads;
         }
     });
+    while (!readerReady) std::this_thread::yield();
     for (int batch = 0; batch < 50; ++batch) {
         db::inTransaction(writer->db(), [&] {
             auto st = writer->db().prepare("INSERT INTO jobs(target, name) VALUES (?, ?)");

@@ -1,0 +1,33 @@
+#include "ui/translations.h"
+
+#include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QSettings>
+#include <QTranslator>
+
+namespace synthembed::ui {
+
+QLocale interfaceLocale() {
+    const QString lang = QSettings().value(QStringLiteral("ui/language")).toString();
+    return lang.isEmpty() ? QLocale::system() : QLocale(lang);
+}
+
+QString installTranslations(QCoreApplication& app, const QLocale& locale) {
+    auto* own = new QTranslator(&app);
+    QString loaded;
+    if (own->load(locale, QStringLiteral("synthembed"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+        app.installTranslator(own);
+        loaded = own->language();
+    } else {
+        delete own;
+    }
+    auto* qt = new QTranslator(&app);
+    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        app.installTranslator(qt);
+    else
+        delete qt;
+    return loaded;
+}
+
+} // namespace synthembed::ui

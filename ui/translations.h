@@ -1,0 +1,18 @@
+#pragma once
+// Interface language: the system locale, or the override chosen in Settings (ui/language).
+
+#include <QLocale>
+#include <QString>
+
+class QCoreApplication;
+
+namespace synthembed::ui {
+
+/// The locale the interface should use: Settings' override if set, else the system locale.
+QLocale interfaceLocale();
+
+/// Loads synthembed's and Qt's own translations for the locale and installs them. Returns the
+/// name of the loaded synthembed translation ("de", "zh_CN") or an empty string for English.
+QString installTranslations(QCoreApplication& app, const QLocale& locale);
+
+} // namespace synthembed::ui
