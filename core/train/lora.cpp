@@ -32,6 +32,17 @@ torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight, const
     return y;
 }
 
+std::vector<ProjectionRef> linearProjections(torch::nn::Module& root) {
+    std::vector<ProjectionRef> out;
+    model::forEachLinear(root, [&](const std::string& name, model::LinearImpl& lin) {
+        model::LinearImpl* p = &lin;
+        out.push_back({name, lin.weight, [p](LoraAdapter a) {
+                           p->setAdapter(a.is_empty() ? nullptr : std::static_pointer_cast<model::LinearAdapterImpl>(a.ptr()));
+                       }});
+    });
+    return out;
+}
+
 bool isLoraTarget(const std::string& name, const LoraOptions& options) {
     if (options.targetModules.empty()) return true;
     auto dot = name.rfind('.');

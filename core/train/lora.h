@@ -1,6 +1,7 @@
 #pragma once
 // Core-internal (torch): LoRA adapters and the single function every projection goes through.
 
+#include "core/model/linear.h"
 #include "core/train/config.h"
 
 #include <torch/torch.h>
@@ -13,11 +14,13 @@ namespace synthembed::train {
 
 /// delta(x) = scale * B(A(dropout(x))), A [r, in] Kaiming-uniform, B [out, r] zeros (so training
 /// starts from the base model exactly), scale = alpha / r. Parameter names follow PEFT
-/// (lora_A.weight, lora_B.weight).
-class LoraAdapterImpl : public torch::nn::Module {
+/// (lora_A.weight, lora_B.weight). Plugs into model::Linear (the models' one projection place).
+class LoraAdapterImpl : public model::LinearAdapterImpl {
 public:
     LoraAdapterImpl(std::int64_t inFeatures, std::int64_t outFeatures, const LoraOptions& options);
     torch::Tensor delta(const torch::Tensor& x);
+    /// model::Linear's hook: base + delta(x).
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& base) override { return base + delta(x); }
     /// scale * B A, shaped like the base weight [out, in].
     torch::Tensor mergedDelta() const;
     double scale() const { return m_scale; }
@@ -42,6 +45,9 @@ struct ProjectionRef {
     /// Installs (or, with an empty holder, removes) the adapter used by project() for this layer.
     std::function<void(LoraAdapter)> attach;
 };
+
+/// Every model::Linear under the module (names as model::forEachLinear gives them).
+std::vector<ProjectionRef> linearProjections(torch::nn::Module& root);
 
 /// Whether `name` is targeted: empty targets = all; else its last path component (or the full
 /// name) equals one of them.

@@ -1,0 +1,203 @@
+#include "core/train/export.h"
+
+#include "core/model/bert.h"
+#include "core/model/safetensors.h"
+#include "core/model/weights.h"
+#include "core/util/log.h"
+#include "core/util/result.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace synthembed::train {
+namespace fs = std::filesystem;
+
+namespace {
+
+void writeJson(const fs::path& path, const nlohmann::json& j) {
+    fs::create_directories(path.parent_path());
+    auto tmp = path;
+    tmp += ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        out << j.dump(2) << "\n";
+        if (!out) throw Failure("train.export", tmp.string() + ": write failed");
+    }
+    fs::rename(tmp, path);
+}
+
+void copyAtomic(const fs::path& from, const fs::path& to) {
+    auto tmp = to;
+    tmp += ".tmp";
+    fs::copy_file(from, tmp, fs::copy_options::overwrite_existing);
+    fs::rename(tmp, to);
+}
+
+model::DType toDType(torch::ScalarType t) {
+    switch (t) {
+    case torch::kBFloat16: return model::DType::BF16;
+    case torch::kHalf: return model::DType::F16;
+    case torch::kDouble: return model::DType::F64;
+    default: return model::DType::F32;
+    }
+}
+
+torch::ScalarType fromDType(model::DType d) {
+    switch (d) {
+    case model::DType::BF16: return torch::kBFloat16;
+    case model::DType::F16: return torch::kHalf;
+    case model::DType::F64: return torch::kDouble;
+    default: return torch::kFloat;
+    }
+}
+
+// Owns the CPU tensors whose bytes the TensorData spans point into.
+struct TensorSet {
+    std::vector<torch::Tensor> keep;
+    std::vector<model::TensorData> data;
+    void add(const std::string& name, const torch::Tensor& t, torch::ScalarType dtype) {
+        auto c = t.detach().to(torch::kCPU, dtype).contiguous();
+        keep.push_back(c);
+        model::TensorData d;
+        d.name = name;
+        d.dtype = toDType(dtype);
+        d.shape = c.sizes().vec();
+        d.bytes = std::span<const std::byte>(static_cast<const std::byte*>(c.data_ptr()), c.nbytes());
+        data.push_back(std::move(d));
+    }
+};
+
+void writeTensors(const fs::path& path, const TensorSet& set, const std::map<std::string, std::string>& meta) {
+    auto st = model::writeSafetensors(path, set.data, meta);
+    if (!st) throw Failure(st.error().code, st.error().message);
+}
+
+} // namespace
+
+std::string queryPrompt(const std::string& instruction) {
+    return "Instruct: " + (instruction.empty() ? std::string("Given a query, retrieve relevant passages") : instruction) +
+           "\nQuery: ";
+}
+
+void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::Module& module, LoraSet lora,
+                 const NamedTensors& trainable) {
+    const fs::path out(info.outputDir), base(info.baseModelDir);
+    fs::create_directories(out);
+
+    // 1. LoRA adapter alone (PEFT: base_model.model.<module path>.lora_A.weight, A [r, in], B [out, r]).
+    if (lora && config.saveAdapter) {
+        TensorSet s;
+        std::set<std::string> targets;
+        for (const auto& [name, a] : lora->adapters()) {
+            s.add("base_model.model." + name + ".lora_A.weight", a->A, torch::kFloat);
+            s.add("base_model.model." + name + ".lora_B.weight", a->B, torch::kFloat);
+            auto dot = name.rfind('.');
+            targets.insert(dot == std::string::npos ? name : name.substr(dot + 1));
+        }
+        writeTensors(out / "adapter_model.safetensors", s, {{"format", "pt"}});
+        const auto& o = lora->options();
+        writeJson(out / "adapter_config.json",
+                  {{"peft_type", "LORA"},
+                   {"task_type", "FEATURE_EXTRACTION"},
+                   {"base_model_name_or_path", fs::absolute(base).string()},
+                   {"r", o.rank},
+                   {"lora_alpha", o.alpha},
+                   {"lora_dropout", o.dropout},
+                   {"target_modules", std::vector<std::string>(targets.begin(), targets.end())},
+                   {"bias", "none"},
+                   {"fan_in_fan_out", false},
+                   {"inference_mode", true},
+                   {"init_lora_weights", true},
+                   {"modules_to_save", nullptr}});
+    }
+
+    // 2. Merged weights under the base checkpoint's names and dtypes.
+    if (!lora || config.saveMerged) {
+        if (lora) {
+            auto projections = linearProjections(module);
+            lora->mergeInto(projections);
+            lora->detach(projections);
+        }
+        auto ckpt = model::Checkpoint::open(base);
+        model::NameCandidates candidates =
+            info.decoder ? model::prefixCandidates({"model."}) : model::NameCandidates(model::bertNameCandidates);
+        TensorSet s;
+        std::set<std::string> written;
+        std::map<std::string, torch::Tensor> params;
+        for (auto& p : module.named_parameters()) params[p.key()] = p.value();
+        for (auto& [name, t] : params) {
+            std::string outName;
+            torch::ScalarType dtype = torch::kFloat;
+            if (ckpt) {
+                for (const auto& c : candidates(name))
+                    if (const auto* v = ckpt->find(c)) {
+                        outName = c;
+                        dtype = fromDType(v->dtype);
+                        break;
+                    }
+                if (outName.empty()) continue; // e.g. a tied head the base file does not hold
+            } else {
+                outName = info.decoder && name.rfind("lm_head", 0) != 0 ? "model." + name : name;
+            }
+            if (written.insert(outName).second) s.add(outName, t, dtype);
+        }
+        // Base tensors the module does not hold (buffers, unused heads) are copied unchanged.
+        if (ckpt)
+            for (const auto& v : ckpt->tensors())
+                if (!written.count(v.name)) {
+                    auto t = model::viewOf(v);
+                    s.add(v.name, t, t.scalar_type());
+                    written.insert(v.name);
+                }
+        writeTensors(out / "model.safetensors", s, {{"format", "pt"}});
+        copyAtomic(base / "config.json", out / "config.json");
+        for (const char* f : {"tokenizer.json", "tokenizer.model", "special_tokens_map.json", "vocab.txt", "vocab.json",
+                              "merges.txt", "added_tokens.json"})
+            if (fs::exists(base / f)) copyAtomic(base / f, out / f);
+        if (fs::exists(base / "tokenizer_config.json")) {
+            std::ifstream in(base / "tokenizer_config.json");
+            auto tc = nlohmann::json::parse(in, nullptr, false);
+            // Last-token pooling needs EOS at the end; Llama-style tokenizers add it on request.
+            if (!tc.is_discarded() && info.decoder && config.pooling == Pooling::LastToken && tc.contains("add_eos_token"))
+                tc["add_eos_token"] = true;
+            if (tc.is_discarded()) copyAtomic(base / "tokenizer_config.json", out / "tokenizer_config.json");
+            else writeJson(out / "tokenizer_config.json", tc);
+        }
+    }
+
+    // 3. sentence-transformers description of the pipeline.
+    writeJson(out / "modules.json",
+              nlohmann::json::array({{{"idx", 0}, {"name", "0"}, {"path", ""}, {"type", "sentence_transformers.models.Transformer"}},
+                                     {{"idx", 1}, {"name", "1"}, {"path", "1_Pooling"}, {"type", "sentence_transformers.models.Pooling"}},
+                                     {{"idx", 2}, {"name", "2"}, {"path", "2_Normalize"}, {"type", "sentence_transformers.models.Normalize"}}}));
+    writeJson(out / "sentence_bert_config.json", {{"max_seq_length", config.maxLength}, {"do_lower_case", false}});
+    writeJson(out / "1_Pooling" / "config.json",
+              {{"word_embedding_dimension", info.hiddenSize},
+               {"pooling_mode_cls_token", config.pooling == Pooling::Cls},
+               {"pooling_mode_mean_tokens", config.pooling == Pooling::Mean},
+               {"pooling_mode_max_tokens", false},
+               {"pooling_mode_mean_sqrt_len_tokens", false},
+               {"pooling_mode_weightedmean_tokens", false},
+               {"pooling_mode_lasttoken", config.pooling == Pooling::LastToken},
+               {"include_prompt", true}});
+    fs::create_directories(out / "2_Normalize");
+    writeJson(out / "config_sentence_transformers.json",
+              {{"__version__", {{"sentence_transformers", "3.0.0"}}},
+               {"prompts", {{"query", queryPrompt(info.instruction)}, {"document", ""}}},
+               {"default_prompt_name", nullptr},
+               {"similarity_fn_name", "cosine"}});
+    nlohmann::json meta = {{"pooling", poolingName(config.pooling)},
+                           {"append_eos", info.decoder},
+                           {"query_prefix_format", "Instruct: {task}\nQuery: {query}"},
+                           {"temperature", config.temperature},
+                           {"base_model", fs::absolute(base).string()},
+                           {"lora", lora ? nlohmann::json{{"r", lora->options().rank}, {"alpha", lora->options().alpha}}
+                                         : nlohmann::json(nullptr)}};
+    writeJson(out / "synthembed_train.json", meta);
+    log::info("model written to ", out.string());
+}
+
+} // namespace synthembed::train

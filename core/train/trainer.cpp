@@ -1,0 +1,164 @@
+#include "core/train/trainer.h"
+
+#include "core/model/backbone.h"
+#include "core/model/bert.h"
+#include "core/model/safetensors.h"
+#include "core/model/weights.h"
+#include "core/tok/tokenizer.h"
+#include "core/train/distributed.h"
+#include "core/train/engine.h"
+#include "core/train/export.h"
+#include "core/train/run_store.h"
+#include "core/util/log.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+namespace synthembed::train {
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json configJson(const TrainConfig& c) {
+    return {{"model", c.modelDir},          {"output", c.outputDir},
+            {"data", c.dataJsonl},          {"project", c.projectDb},
+            {"families", c.filter.families}, {"languages", c.filter.languages},
+            {"mix", c.mix == BatchMix::SameFamily ? "family" : "random"},
+            {"max_length", c.maxLength},    {"full", c.fullFineTune},
+            {"lora_rank", c.lora.rank},     {"lora_alpha", c.lora.alpha},
+            {"lora_dropout", c.lora.dropout}, {"lora_targets", c.lora.targetModules},
+            {"pooling", poolingName(c.pooling)}, {"temperature", c.temperature},
+            {"symmetric", c.symmetric},     {"batch_size", c.batchSize},
+            {"mini_batch", c.miniBatch},    {"accumulation", c.accumulation},
+            {"lr", c.lr},                   {"weight_decay", c.weightDecay},
+            {"warmup", c.warmupSteps},      {"steps", c.steps},
+            {"epochs", c.epochs},           {"clip", c.clipNorm},
+            {"seed", c.seed},               {"device", c.device},
+            {"bf16", c.bf16}};
+}
+
+std::vector<TrainExample> loadData(const TrainConfig& c) {
+    if (!c.dataJsonl.empty()) return loadJsonl(c.dataJsonl).take();
+    if (c.projectDb.empty()) throw Failure("train.data", "no training data: give a JSONL file or a project");
+    return loadProjectSamples(c.projectDb, c.filter).take();
+}
+
+} // namespace
+
+Result<std::int64_t> countTrainingExamples(const TrainConfig& config) {
+    return guarded([&] { return static_cast<std::int64_t>(loadData(config).size()); }, "train.data");
+}
+
+Result<ModelCheck> checkBaseModel(const std::string& modelDir) {
+    return guarded([&] {
+        ModelCheck mc;
+        const fs::path dir(modelDir);
+        if (!fs::is_directory(dir)) throw Failure("train.model", modelDir + ": not a folder");
+        std::ifstream in(dir / "config.json");
+        if (!in) throw Failure("train.model", (dir / "config.json").string() + ": missing");
+        auto j = nlohmann::json::parse(in, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) throw Failure("train.model", (dir / "config.json").string() + ": not valid JSON");
+        mc.modelType = j.value("model_type", "");
+        if (mc.modelType != "bert" && mc.modelType != "llama" && mc.modelType != "mistral" && mc.modelType != "qwen2")
+            throw Failure("train.model", (dir / "config.json").string() + ": model_type '" + mc.modelType +
+                                             "' is not supported (bert, llama, mistral, qwen2)");
+        mc.decoder = mc.modelType != "bert";
+        mc.hiddenSize = j.value("hidden_size", std::int64_t{0});
+        auto ckpt = model::Checkpoint::open(dir);
+        if (!ckpt) throw Failure(ckpt.error().code, ckpt.error().message);
+        for (const auto& t : ckpt->tensors()) mc.parameters += t.numel();
+        for (const char* f : {"tokenizer.json", "tokenizer.model", "vocab.txt"})
+            if (fs::exists(dir / f)) {
+                mc.tokenizerFile = (dir / f).string();
+                break;
+            }
+        if (mc.tokenizerFile.empty()) throw Failure("train.model", modelDir + ": no tokenizer (tokenizer.json, tokenizer.model or vocab.txt)");
+        return mc;
+    }, "train.model");
+}
+
+Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbacks& callbacks) {
+    std::unique_ptr<RunRecorder> recorder;
+    auto result = guarded([&]() -> TrainOutcome {
+        TrainConfig config = configIn;
+        if (config.outputDir.empty()) throw Failure("train.config", "no output folder given");
+        if (config.modelDir.empty()) throw Failure("train.config", "no base model folder given");
+
+        std::unique_ptr<Distributed> dist;
+        if (auto env = distributedFromEnvironment()) dist = Distributed::connect(*env);
+        const int rank = dist ? dist->rank() : 0;
+        if (dist && config.device.rfind("cuda", 0) == 0 && config.device == "cuda")
+            config.device = "cuda:" + std::to_string(dist->localRank());
+
+        auto tokenizer = tok::Tokenizer::load(config.modelDir).take();
+        model::BackboneOptions bo;
+        bo.device = config.device;
+        bo.dtype = "float32"; // master weights in fp32; bf16 comes from autocast on CUDA
+        auto bb = model::loadBackbone(config.modelDir, bo);
+        const auto& spec = bb->spec();
+
+        auto examples = loadData(config);
+        std::string instruction = examples.front().instruction;
+        for (const auto& e : examples)
+            if (e.instruction != instruction) {
+                instruction.clear();
+                break;
+            }
+        auto [train, dev] = splitDev(std::move(examples), config.devFraction, config.seed);
+        log::info("training data: ", train.size(), " examples", dev.empty() ? "" : ", dev " + std::to_string(dev.size()));
+
+        Backbone backbone;
+        backbone.module = std::shared_ptr<torch::nn::Module>(bb, &bb->module());
+        backbone.forward = [bb](const torch::Tensor& ids, const torch::Tensor& mask) { return bb->forward(ids, mask); };
+        backbone.projections = [bb] { return linearProjections(bb->module()); };
+
+        TokenizerFns tf;
+        const tok::Tokenizer* tk = tokenizer.get();
+        tf.encode = [tk](const std::string& s) { return tk->encodeIds(s, true); };
+        const auto& sp = tokenizer->specialTokenIds();
+        tf.appendEos = spec.decoder;
+        tf.eosId = spec.eosTokenId ? static_cast<std::int32_t>(*spec.eosTokenId) : sp.eos.value_or(2);
+        tf.padId = sp.pad ? *sp.pad : (spec.padTokenId ? static_cast<std::int32_t>(*spec.padTokenId) : tf.eosId);
+
+        Trainer trainer(backbone, tf, config, std::move(train), std::move(dev), dist.get());
+
+        std::int64_t fromStep = 0;
+        if (config.resume)
+            if (auto last = latestCheckpoint(trainer.checkpointRoot())) {
+                std::ifstream in(*last / "state.json");
+                fromStep = nlohmann::json::parse(in, nullptr, false).value("step", std::int64_t{0});
+            }
+        if (!config.projectDb.empty() && rank == 0)
+            recorder = RunRecorder::open(config.projectDb, config, configJson(config).dump(), fromStep).take();
+
+        TrainCallbacks cb = callbacks;
+        cb.onStep = [&](const StepMetrics& m) {
+            if (recorder) recorder->record(m);
+            if (callbacks.onStep) callbacks.onStep(m);
+        };
+        auto out = trainer.run(cb);
+        if (recorder) out.runId = recorder->runId();
+        if (out.stopped) {
+            if (recorder) recorder->finish("stopped");
+            return out;
+        }
+        if (rank == 0) {
+            ExportInfo info{config.modelDir, config.outputDir, spec.decoder, spec.hiddenSize, spec.modelType, instruction};
+            exportModel(info, config, bb->module(), trainer.lora(), trainer.trainable());
+            out.outputDir = config.outputDir;
+        }
+        if (dist) dist->barrier();
+        if (recorder) recorder->finish("done");
+        return out;
+    }, "train");
+    if (!result && recorder) {
+        try {
+            recorder->finish("failed", result.error().message);
+        } catch (...) {
+        }
+    }
+    return result;
+}
+
+} // namespace synthembed::train
