@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/areas/area.h"
+#include "ui/areas/training_area.h"
 #include "ui/guidepanel.h"
 #include "ui/logdock.h"
 #include "ui/settingsdialog.h"
@@ -61,10 +62,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         tr("Samples"), tr("The generated training samples: inspect, filter and curate."),
         tr("<p>Here you will browse every sample with its prompt, sampled values, raw answer and parsed fields; "
            "filter by family, language, status and text; accept, reject or edit; remove duplicates.</p>")));
-    addArea(new PlannedArea(
-        tr("Training"), tr("Contrastive fine-tuning of a backbone into an embedder."),
-        tr("<p>Here you will configure and run fine-tuning (LoRA or full, InfoNCE with hard negatives, "
-           "GradCache) on CPU or GPU and watch loss and learning-rate curves live.</p>")));
+    auto* training = new TrainingArea;
+    addArea(training);
     addArea(new PlannedArea(
         tr("Evaluation"), tr("MTEB-style evaluation on your own and public datasets."),
         tr("<p>Here you will evaluate models on retrieval, STS, classification, clustering, pair classification, "
@@ -73,6 +72,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         tr("Explorer"), tr("Nearest-neighbour search and maps of an embedding space."),
         tr("<p>Here you will search an embedding set with a typed query and see neighbours with scores, and "
            "explore a 2D map of up to hundreds of thousands of points coloured by family, language or label.</p>")));
+
+    // "Evaluate" on a trained run opens the Evaluation area (the area after Training).
+    connect(training, &TrainingArea::evaluateRequested, this, [this, training](const QString& dir) {
+        showArea(m_stack->indexOf(training) + 1);
+        statusBar()->showMessage(tr("Evaluate %1").arg(dir), 8000);
+    });
 
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(0);
