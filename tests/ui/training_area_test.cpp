@@ -18,6 +18,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
@@ -90,6 +91,37 @@ private Q_SLOTS:
         if (cudaDeviceCount() == 0) QVERIFY(item->toolTip().contains(QStringLiteral("CUDA")));
     }
 
+    void plotsCoalesceRepaints() {
+        // A burst of steps (a tiny model on a fast machine) costs one repaint, not one per step.
+        ui::MetricPlots plots;
+        plots.resize(900, 500);
+        plots.show();
+        QTRY_VERIFY(plots.replotCount() >= 1);
+        const int before = plots.replotCount();
+        for (int i = 1; i <= 1000; ++i) {
+            train::StepMetrics m;
+            m.step = i;
+            m.totalSteps = 1000;
+            m.loss = 3.0 / i;
+            m.lr = 1e-4;
+            m.gradNorm = 1;
+            m.samplesPerSec = 100;
+            plots.appendStep(ui::MetricPlots::Primary, m);
+        }
+        QCOMPARE(plots.replotCount(), before); // nothing painted inside the burst
+        QTest::qWait(200);
+        QCOMPARE(plots.replotCount(), before + 1);
+        QCOMPARE(plots.pointCount(QStringLiteral("loss"), ui::MetricPlots::Primary), 1000);
+        QCOMPARE(plots.lastStep(ui::MetricPlots::Primary), qint64(1000));
+        // A resumed run repeats steps after its checkpoint: they replace the old points.
+        train::StepMetrics again;
+        again.step = 901;
+        again.loss = 0.5;
+        plots.appendStep(ui::MetricPlots::Primary, again);
+        QCOMPARE(plots.pointCount(QStringLiteral("loss"), ui::MetricPlots::Primary), 901);
+        QCOMPARE(plots.lastStep(ui::MetricPlots::Primary), qint64(901));
+    }
+
     void builderValidatesAndCounts() {
         QTemporaryDir dir;
         auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString()).take();
@@ -103,9 +135,10 @@ private Q_SLOTS:
         QCOMPARE(area.builder()->exampleCount(), qint64(11));
         auto* families = child<QListWidget>(&area, "familyList");
         QCOMPARE(families->count(), 2);
-        QCOMPARE(families->item(0)->text(), QStringLiteral("short-long (6)"));
+        QCOMPARE(families->item(0)->text(), QStringLiteral("short-long (5)"));
+        QCOMPARE(families->item(1)->text(), QStringLiteral("sts (6)"));
         families->item(0)->setCheckState(Qt::Unchecked);
-        QCOMPARE(area.builder()->exampleCount(), qint64(5));
+        QCOMPARE(area.builder()->exampleCount(), qint64(6));
         QCOMPARE(area.builder()->config().filter.families, std::vector<std::string>{"sts"});
         typeInto(child<QLineEdit>(&area, "modelEdit"), dir.filePath(QStringLiteral("nope")));
         QVERIFY(child<QLabel>(&area, "modelInfo")->text().contains(QStringLiteral("not a folder")));
@@ -117,7 +150,8 @@ private Q_SLOTS:
         f.close();
         child<QRadioButton>(&area, "sourceJsonl")->click();
         typeInto(child<QLineEdit>(&area, "jsonlEdit"), f.fileName());
-        QVERIFY(area.builder()->problems().join(' ').contains(QStringLiteral("2")));
+        QVERIFY2(area.builder()->problems().join(' ').contains(QStringLiteral(":2: not valid JSON")),
+                 qPrintable(area.builder()->problems().join(' ')));
     }
 
     void trainsStopsResumesAndComparesFromTheGui() {
@@ -174,6 +208,7 @@ private Q_SLOTS:
         QVERIFY2(status.contains(QStringLiteral("Finished 8 steps")), qPrintable(status));
         QVERIFY(ticks > 0);
         QCOMPARE(area->liveStepCount(), qsizetype(8));
+        qInfo("run 1: %s", qPrintable(child<QLabel>(area, "etaLabel")->text()));
 
         // Curves: one point per step in every per-step series, a smoothed loss beside the raw one.
         auto* plots = area->plots();
@@ -209,7 +244,7 @@ private Q_SLOTS:
         // --- run 2: longer; Stop after the first steps (a checkpointed pause), then Resume.
         typeInto(child<QLineEdit>(area, "runName"), QStringLiteral("second"));
         typeInto(child<QLineEdit>(area, "outputEdit"), dir.filePath(QStringLiteral("out2")));
-        child<QSpinBox>(area, "steps")->setValue(400);
+        child<QSpinBox>(area, "steps")->setValue(40);
         child<QSpinBox>(area, "miniBatch")->setValue(0);
         child<QRadioButton>(area, "methodFull")->click();
         QTest::mouseClick(start, Qt::LeftButton);
@@ -225,7 +260,7 @@ private Q_SLOTS:
         const int row2 = runs->rowOf(run2);
         QCOMPARE(runs->run(row2)->state, QStringLiteral("stopped"));
         const qint64 stoppedAt = runs->run(row2)->step;
-        QVERIFY(stoppedAt >= 2 && stoppedAt < 400);
+        QVERIFY(stoppedAt >= 2 && stoppedAt < 40);
 
         area->runsView()->selectRow(row2);
         auto* resume = child<QPushButton>(area, "resumeButton");
@@ -233,14 +268,14 @@ private Q_SLOTS:
         QTest::mouseClick(resume, Qt::LeftButton);
         QVERIFY(area->isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(!area->isRunning(), 300000);
-        QVERIFY2(child<QLabel>(area, "trainStatus")->text().contains(QStringLiteral("Finished 400 steps")),
+        QVERIFY2(child<QLabel>(area, "trainStatus")->text().contains(QStringLiteral("Finished 40 steps")),
                  qPrintable(child<QLabel>(area, "trainStatus")->text()));
         QCOMPARE(area->liveRunId(), run2); // the same run continued, no new row
         QCOMPARE(runs->rowCount(), 2);
         QCOMPARE(runs->run(runs->rowOf(run2))->state, QStringLiteral("done"));
-        QCOMPARE(runs->run(runs->rowOf(run2))->step, qint64(400));
+        QCOMPARE(runs->run(runs->rowOf(run2))->step, qint64(40));
         // The resumed run's curve holds the steps before the stop (from the database) and after it.
-        QCOMPARE(plots->pointCount(QStringLiteral("loss"), ui::MetricPlots::Primary), 400);
+        QCOMPARE(plots->pointCount(QStringLiteral("loss"), ui::MetricPlots::Primary), 40);
 
         // --- compare: overlay run 1 on run 2.
         auto* compare = child<QComboBox>(area, "compareCombo");
@@ -249,10 +284,7 @@ private Q_SLOTS:
         compare->setCurrentIndex(ci);
         Q_EMIT compare->activated(ci);
         QCOMPARE(plots->pointCount(QStringLiteral("loss"), ui::MetricPlots::Compare), 8);
-        QCOMPARE(plots->pointCount(QStringLiteral("loss"), ui::MetricPlots::Primary), 400);
-
-        // Repaints are coalesced: far fewer replots than steps received.
-        QVERIFY2(plots->replotCount() < 400, qPrintable(QString::number(plots->replotCount())));
+        QCOMPARE(plots->pointCount(QStringLiteral("loss"), ui::MetricPlots::Primary), 40);
 
         // Screenshot for a human look (ctest keeps it in the build tree).
         QTest::qWait(100);

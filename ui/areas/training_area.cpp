@@ -382,16 +382,23 @@ void TrainingArea::refreshRuns() {
         QSignalBlocker block(m_table->selectionModel());
         m_table->selectRow(m_runs->rowOf(selected));
     }
-    // The comparison list follows the table.
-    const qint64 compare = m_compareRunId;
-    m_compare->clear();
-    m_compare->addItem(tr("(none)"), qint64(0));
+    // The comparison list follows the table (rebuilt only when runs come or go, so an open
+    // popup is not disturbed by the refresh while a run goes).
+    QList<QPair<qint64, QString>> items{{0, tr("(none)")}};
     for (int i = 0; i < m_runs->rowCount(); ++i) {
         const auto* r = m_runs->run(i);
-        m_compare->addItem(r->name.isEmpty() ? tr("run %1").arg(r->id) : QStringLiteral("%1: %2").arg(r->id).arg(r->name), r->id);
+        items.append({r->id, r->name.isEmpty() ? tr("run %1").arg(r->id) : QStringLiteral("%1: %2").arg(r->id).arg(r->name)});
     }
-    const int ci = m_compare->findData(compare);
-    m_compare->setCurrentIndex(ci >= 0 ? ci : 0);
+    bool same = m_compare->count() == items.size();
+    for (int i = 0; same && i < items.size(); ++i)
+        same = m_compare->itemData(i).toLongLong() == items[i].first && m_compare->itemText(i) == items[i].second;
+    if (!same) {
+        const qint64 compare = m_compareRunId;
+        m_compare->clear();
+        for (const auto& [id, text] : items) m_compare->addItem(text, id);
+        const int ci = m_compare->findData(compare);
+        m_compare->setCurrentIndex(ci >= 0 ? ci : 0);
+    }
     updateButtons();
 }
 

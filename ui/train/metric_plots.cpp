@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace synthembed::ui {
 
@@ -158,6 +159,16 @@ void MetricPlots::addPoint(Slot slot, const QString& key, double step, double va
 
 void MetricPlots::appendStep(Slot slot, const train::StepMetrics& m) {
     const double x = double(m.step);
+    if (m.step <= m_lastStep[slot]) {
+        // A resumed run repeats the steps after its last checkpoint: its new values replace the old.
+        for (auto& c : m_curves) c.graph[slot]->data()->remove(x, std::numeric_limits<double>::max());
+        m_ema[slot] = m_emaWeight[slot] = 0;
+        for (const auto& p : *curve(QStringLiteral("loss"))->graph[slot]->data()) {
+            m_ema[slot] = kSmoothing * m_ema[slot] + (1 - kSmoothing) * p.value;
+            m_emaWeight[slot] = kSmoothing * m_emaWeight[slot] + (1 - kSmoothing);
+        }
+        m_lastStep[slot] = m.step - 1;
+    }
     addPoint(slot, QStringLiteral("loss"), x, m.loss);
     if (std::isfinite(m.loss)) {
         m_ema[slot] = kSmoothing * m_ema[slot] + (1 - kSmoothing) * m.loss;
