@@ -20,6 +20,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QUrl>
@@ -49,7 +50,9 @@ TrainingArea::TrainingArea(QWidget* parent) : Area(parent) {
     scroll->setWidget(m_builder);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(360);
+    // Wide enough for the form without a horizontal scroll bar (fields would be cut off).
+    scroll->setMinimumWidth(m_builder->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() +
+                            2 * scroll->frameWidth());
 
     // Right top: controls, progress and the runs table.
     m_start = new QPushButton(tr("Start"));
@@ -140,7 +143,7 @@ TrainingArea::TrainingArea(QWidget* parent) : Area(parent) {
     split->addWidget(scroll);
     split->addWidget(right);
     split->setStretchFactor(1, 1);
-    split->setSizes({380, 900});
+    split->setSizes({scroll->minimumWidth(), 900});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);

@@ -139,8 +139,6 @@ void MetricPlots::setLabel(Slot slot, const QString& label) {
 void MetricPlots::clear(Slot slot) {
     for (auto& c : m_curves) {
         c.graph[slot]->data()->clear();
-        // An empty comparison slot stays out of the legends.
-        if (slot == Compare) c.graph[slot]->removeFromLegend();
     }
     m_ema[slot] = 0;
     m_emaWeight[slot] = 0;
@@ -152,9 +150,7 @@ void MetricPlots::addPoint(Slot slot, const QString& key, double step, double va
     if (!std::isfinite(value)) return;
     auto* c = curve(key);
     if (!c) return;
-    auto* g = c->graph[slot];
-    if (slot == Compare && g->data()->isEmpty() && m_plots[c->plot]->legend->visible()) g->addToLegend();
-    g->addData(step, value);
+    c->graph[slot]->addData(step, value);
 }
 
 void MetricPlots::appendStep(Slot slot, const train::StepMetrics& m) {
@@ -220,6 +216,13 @@ void MetricPlots::scheduleReplot() {
 void MetricPlots::replot() {
     ++m_replots;
     m_syncing = true;
+    // Legends list only the curves that have data (no "dev" entry for a run without a dev set).
+    for (auto& c : m_curves)
+        if (m_plots[c.plot]->legend->visible())
+            for (auto* g : c.graph) {
+                if (g->data()->isEmpty()) g->removeFromLegend();
+                else if (!m_plots[c.plot]->legend->hasItemWithPlottable(g)) g->addToLegend();
+            }
     for (auto* plot : m_plots) {
         if (m_follow) {
             bool any = false;
