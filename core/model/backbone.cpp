@@ -36,7 +36,11 @@ torch::ScalarType parseDtype(const std::string& dtype, const torch::Device& devi
     }
     if (dtype == "float32" || dtype == "fp32") return torch::kFloat32;
     if (dtype == "bfloat16" || dtype == "bf16") return torch::kBFloat16;
-    if (dtype == "float16" || dtype == "fp16") return torch::kFloat16;
+    if (dtype == "float16" || dtype == "fp16") {
+        // libtorch's CPU kernels lack fp16 matrix products (addmm_impl_cpu_ "not implemented for 'Half'").
+        if (device.is_cpu()) throw Failure("dtype", "float16 is not supported on CPU; use float32 or bfloat16");
+        return torch::kFloat16;
+    }
     throw Failure("dtype", "unknown dtype '" + dtype + "' (auto, float32, bfloat16, float16)");
 }
 

@@ -40,7 +40,7 @@ public:
     torch::ScalarType dtype() const { return m_dtype; }
 
     /// ids, mask: [B, S] int64 on any device (moved to the model's). mask: 1 = token, 0 = padding;
-    /// decoders accept left or right padding, encoders expect right padding. Returns the last
+    /// left or right padding (positions count real tokens). Returns the last
     /// layer's hidden states [B, S, H] in the model dtype (after the final norm for decoders).
     /// Differentiable unless called under torch::NoGradGuard / InferenceMode.
     virtual torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask) = 0;

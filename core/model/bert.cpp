@@ -33,12 +33,23 @@ BertEmbeddingsImpl::BertEmbeddingsImpl(const BertConfig& c, const torch::TensorO
     LayerNorm_ = register_module("LayerNorm", LayerNorm(c.hiddenSize, c.layerNormEps, o));
 }
 
-torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& ids, const torch::Tensor& tokenTypes) {
+torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& ids, const torch::Tensor& tokenTypes, const torch::Tensor& mask) {
     const auto S = ids.size(1);
-    if (S > position_embeddings->weight.size(0))
-        throw Failure("input", "sequence of " + std::to_string(S) + " tokens exceeds max_position_embeddings = " +
-                                   std::to_string(position_embeddings->weight.size(0)));
-    auto x = word_embeddings(ids) + position_embeddings->weight.narrow(0, 0, S).unsqueeze(0);
+    torch::Tensor x;
+    if (mask.defined()) {
+        // Positions count real tokens (as HF's arange for right padding, and correct for left padding).
+        auto positions = (mask.to(torch::kInt64).cumsum(1) - 1).clamp_min(0);
+        if (positions.max().item<std::int64_t>() >= position_embeddings->weight.size(0))
+            throw Failure("input", "sequence of " + std::to_string(positions.max().item<std::int64_t>() + 1) +
+                                       " tokens exceeds max_position_embeddings = " +
+                                       std::to_string(position_embeddings->weight.size(0)));
+        x = word_embeddings(ids) + position_embeddings(positions);
+    } else {
+        if (S > position_embeddings->weight.size(0))
+            throw Failure("input", "sequence of " + std::to_string(S) + " tokens exceeds max_position_embeddings = " +
+                                       std::to_string(position_embeddings->weight.size(0)));
+        x = word_embeddings(ids) + position_embeddings->weight.narrow(0, 0, S).unsqueeze(0);
+    }
     if (tokenTypes.defined())
         x = x + token_type_embeddings(tokenTypes);
     else
@@ -107,7 +118,7 @@ BertModelImpl::BertModelImpl(const BertConfig& c, const torch::TensorOptions& o)
 
 torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& mask, const torch::Tensor& tokenTypes) {
     const auto B = ids.size(0), S = ids.size(1);
-    auto x = embeddings(ids, tokenTypes);
+    auto x = embeddings(ids, tokenTypes, mask);
     torch::Tensor add;
     if (mask.defined()) {
         // HF: (1 - mask) * finfo.min over the key axis.

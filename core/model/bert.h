@@ -34,7 +34,7 @@ struct BertConfig {
 class BertEmbeddingsImpl : public torch::nn::Module {
 public:
     BertEmbeddingsImpl(const BertConfig& c, const torch::TensorOptions& o);
-    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& tokenTypes);
+    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& tokenTypes, const torch::Tensor& mask);
     Embedding word_embeddings{nullptr}, position_embeddings{nullptr}, token_type_embeddings{nullptr};
     LayerNorm LayerNorm_{nullptr}; ///< registered as "LayerNorm"
 };
@@ -96,7 +96,8 @@ TORCH_MODULE(BertLayer);
 class BertModelImpl : public torch::nn::Module {
 public:
     BertModelImpl(const BertConfig& c, const torch::TensorOptions& o = {});
-    /// ids [B, S] int64; mask [B, S] (1 = token; right padding); tokenTypes [B, S] or undefined
+    /// ids [B, S] int64; mask [B, S] (1 = token; right or left padding: positions count real
+    /// tokens, as HF's arange does for right padding); tokenTypes [B, S] or undefined
     /// (all 0). Returns last_hidden_state [B, S, H].
     torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask = {}, const torch::Tensor& tokenTypes = {});
 

@@ -1,5 +1,6 @@
 #include "core/model/layers.h"
 
+#include "core/model/gemm.h"
 #include "core/util/result.h"
 
 #include <limits>
@@ -53,8 +54,8 @@ torch::Tensor activate(Activation act, const torch::Tensor& x) {
 
 double maskMin(torch::ScalarType dtype) {
     switch (dtype) {
-    case torch::kFloat16: return -65504.0;
-    case torch::kBFloat16: return -3.38953139e38;
+    case torch::kFloat16: return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
+    case torch::kBFloat16: return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
     case torch::kFloat64: return std::numeric_limits<double>::lowest();
     default: return std::numeric_limits<float>::lowest();
     }
@@ -63,12 +64,13 @@ double maskMin(torch::ScalarType dtype) {
 torch::Tensor groupedAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& mask) {
     const auto B = q.size(0), nKv = q.size(1), rep = q.size(2), S = q.size(3), D = q.size(4);
     const auto Sk = k.size(2);
-    auto scores = torch::matmul(q.reshape({B, nKv, rep * S, D}), k.transpose(-1, -2)).view({B, nKv, rep, S, Sk});
+    auto k3 = k.reshape({B * nKv, Sk, D});
+    auto scores = gemmBatched(q.reshape({B * nKv, rep * S, D}), k3.transpose(1, 2)).view({B, nKv, rep, S, Sk});
     if (mask.defined()) scores = torch::GradMode::is_enabled() ? scores + mask : scores.add_(mask);
     torch::Tensor probs = scores.scalar_type() == torch::kFloat32 || scores.scalar_type() == torch::kFloat64
                               ? torch::softmax(scores, -1)
                               : torch::softmax(scores, -1, torch::kFloat32).to(scores.scalar_type());
-    auto ctx = torch::matmul(probs.view({B, nKv, rep * S, Sk}), v); // [B, nKv, rep*S, D]
+    auto ctx = gemmBatched(probs.view({B * nKv, rep * S, Sk}), v.reshape({B * nKv, Sk, D})); // [B*nKv, rep*S, D]
     return ctx.view({B, nKv, rep, S, D}).permute({0, 3, 1, 2, 4}).reshape({B, S, nKv * rep * D});
 }
 

@@ -1,5 +1,7 @@
 #include "core/model/linear.h"
 
+#include "core/model/gemm.h"
+
 namespace synthembed::model {
 
 LinearImpl::LinearImpl(const LinearOptions& options) : m_options(options) {
@@ -8,7 +10,7 @@ LinearImpl::LinearImpl(const LinearOptions& options) : m_options(options) {
 }
 
 torch::Tensor LinearImpl::forwardBase(const torch::Tensor& x) {
-    return bias.defined() ? torch::linear(x, weight, bias) : torch::linear(x, weight);
+    return gemmLinear(x, weight, bias);
 }
 
 torch::Tensor LinearImpl::forward(const torch::Tensor& x) {

@@ -42,14 +42,14 @@ using Vocab = std::unordered_map<std::string, int32_t, StringHash, std::equal_to
 
 // ---------------------------------------------------------------------------------------------
 class Normalizer {
-public:
+  public:
     virtual ~Normalizer() = default;
     /// Transforms `io`; `tmp` is scratch space.
     virtual void apply(CharVec& io, CharVec& tmp) const = 0;
 };
 std::unique_ptr<Normalizer> makeNormalizer(const nlohmann::json& j);
-std::unique_ptr<Normalizer> makeBertNormalizer(bool cleanText, bool chineseChars, std::optional<bool> stripAccents,
-                                               bool lowercase);
+std::unique_ptr<Normalizer> makeBertNormalizer(bool cleanText, bool chineseChars,
+                                               std::optional<bool> stripAccents, bool lowercase);
 std::unique_ptr<Normalizer> makeSentencePieceNormalizer(bool addDummyPrefix, bool removeExtraWhitespace);
 
 // ---------------------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ struct PreTokState {
 };
 
 class PreTokenizer {
-public:
+  public:
     virtual ~PreTokenizer() = default;
     virtual void apply(PreTokState& st) const = 0;
 };
@@ -74,7 +74,7 @@ int charToByte(char32_t c); // -1 if not a byte char
 
 // ---------------------------------------------------------------------------------------------
 class Model {
-public:
+  public:
     virtual ~Model() = default;
     virtual void tokenize(const Char* chars, size_t n, std::vector<TokOut>& out) const = 0;
     virtual std::optional<int32_t> tokenToId(std::string_view token) const = 0;
@@ -98,7 +98,7 @@ std::unique_ptr<Model> makeModel(const nlohmann::json& j);
 
 // ---------------------------------------------------------------------------------------------
 class Decoder {
-public:
+  public:
     virtual ~Decoder() = default;
     virtual void decodeChain(std::vector<std::string>& tokens) const = 0;
 };

@@ -29,7 +29,7 @@ void replaceAll(std::string& s, std::string_view from, std::string_view to) {
 }
 
 class WordPieceDecoder final : public Decoder {
-public:
+  public:
     WordPieceDecoder(std::string prefix, bool cleanup) : m_prefix(std::move(prefix)), m_cleanup(cleanup) {}
     void decodeChain(std::vector<std::string>& tokens) const override {
         for (size_t i = 0; i < tokens.size(); ++i) {
@@ -56,13 +56,13 @@ public:
         }
     }
 
-private:
+  private:
     std::string m_prefix;
     bool m_cleanup;
 };
 
 class ByteLevelDecoder final : public Decoder {
-public:
+  public:
     void decodeChain(std::vector<std::string>& tokens) const override {
         std::string bytes;
         for (const auto& t : tokens) {
@@ -86,7 +86,7 @@ public:
 };
 
 class MetaspaceDecoder final : public Decoder {
-public:
+  public:
     MetaspaceDecoder(char32_t rep, bool stripFirst) : m_rep(rep), m_stripFirst(stripFirst) {}
     void decodeChain(std::vector<std::string>& tokens) const override {
         for (size_t k = 0; k < tokens.size(); ++k) {
@@ -105,24 +105,25 @@ public:
         }
     }
 
-private:
+  private:
     char32_t m_rep;
     bool m_stripFirst;
 };
 
 class ReplaceDecoder final : public Decoder {
-public:
+  public:
     ReplaceDecoder(std::string from, std::string to) : m_from(std::move(from)), m_to(std::move(to)) {}
     void decodeChain(std::vector<std::string>& tokens) const override {
-        for (auto& t : tokens) replaceAll(t, m_from, m_to);
+        for (auto& t : tokens)
+            replaceAll(t, m_from, m_to);
     }
 
-private:
+  private:
     std::string m_from, m_to;
 };
 
 class ByteFallbackDecoder final : public Decoder {
-public:
+  public:
     void decodeChain(std::vector<std::string>& tokens) const override {
         std::vector<std::string> out;
         std::string pending;
@@ -131,7 +132,8 @@ public:
             if (utf8::valid(pending))
                 out.push_back(pending);
             else
-                for (size_t i = 0; i < pending.size(); ++i) out.emplace_back("\xEF\xBF\xBD");
+                for (size_t i = 0; i < pending.size(); ++i)
+                    out.emplace_back("\xEF\xBF\xBD");
             pending.clear();
         };
         for (auto& t : tokens) {
@@ -159,17 +161,19 @@ public:
 };
 
 class FuseDecoder final : public Decoder {
-public:
+  public:
     void decodeChain(std::vector<std::string>& tokens) const override {
         std::string all;
-        for (const auto& t : tokens) all += t;
+        for (const auto& t : tokens)
+            all += t;
         tokens.assign(1, std::move(all));
     }
 };
 
 class StripDecoder final : public Decoder {
-public:
-    StripDecoder(char32_t content, size_t start, size_t stop) : m_content(content), m_start(start), m_stop(stop) {}
+  public:
+    StripDecoder(char32_t content, size_t start, size_t stop)
+        : m_content(content), m_start(start), m_stop(stop) {}
     void decodeChain(std::vector<std::string>& tokens) const override {
         for (auto& t : tokens) {
             std::u32string cs = utf8::decode(t);
@@ -188,34 +192,38 @@ public:
                 else
                     break;
             }
-            t = startCut < stopCut ? utf8::encode(std::u32string_view(cs).substr(startCut, stopCut - startCut)) : std::string();
+            t = startCut < stopCut
+                    ? utf8::encode(std::u32string_view(cs).substr(startCut, stopCut - startCut))
+                    : std::string();
         }
     }
 
-private:
+  private:
     char32_t m_content;
     size_t m_start, m_stop;
 };
 
 class BpeSuffixDecoder final : public Decoder {
-public:
+  public:
     explicit BpeSuffixDecoder(std::string suffix) : m_suffix(std::move(suffix)) {}
     void decodeChain(std::vector<std::string>& tokens) const override {
-        for (size_t i = 0; i < tokens.size(); ++i) replaceAll(tokens[i], m_suffix, i + 1 == tokens.size() ? "" : " ");
+        for (size_t i = 0; i < tokens.size(); ++i)
+            replaceAll(tokens[i], m_suffix, i + 1 == tokens.size() ? "" : " ");
     }
 
-private:
+  private:
     std::string m_suffix;
 };
 
 class SequenceDecoder final : public Decoder {
-public:
+  public:
     explicit SequenceDecoder(std::vector<std::unique_ptr<Decoder>> parts) : m_parts(std::move(parts)) {}
     void decodeChain(std::vector<std::string>& tokens) const override {
-        for (const auto& p : m_parts) p->decodeChain(tokens);
+        for (const auto& p : m_parts)
+            p->decodeChain(tokens);
     }
 
-private:
+  private:
     std::vector<std::unique_ptr<Decoder>> m_parts;
 };
 
@@ -242,20 +250,25 @@ std::unique_ptr<Decoder> makeDecoder(const json& j) {
     if (type == "Metaspace") {
         std::u32string rep = utf8::decode(j.value("replacement", "\xE2\x96\x81"));
         bool strip = true;
-        if (j.contains("prepend_scheme")) strip = j["prepend_scheme"].get<std::string>() != "never";
-        else if (j.contains("add_prefix_space")) strip = j["add_prefix_space"].get<bool>();
+        if (j.contains("prepend_scheme"))
+            strip = j["prepend_scheme"].get<std::string>() != "never";
+        else if (j.contains("add_prefix_space"))
+            strip = j["add_prefix_space"].get<bool>();
         return std::make_unique<MetaspaceDecoder>(rep.empty() ? 0x2581 : rep[0], strip);
     }
     if (type == "Replace") {
         const auto& p = j.at("pattern");
-        if (!p.contains("String")) throw Failure("tokenizer_unsupported", "decoder Replace: only String patterns are supported");
-        return std::make_unique<ReplaceDecoder>(p["String"].get<std::string>(), j.at("content").get<std::string>());
+        if (!p.contains("String"))
+            throw Failure("tokenizer_unsupported", "decoder Replace: only String patterns are supported");
+        return std::make_unique<ReplaceDecoder>(p["String"].get<std::string>(),
+                                                j.at("content").get<std::string>());
     }
     if (type == "ByteFallback") return std::make_unique<ByteFallbackDecoder>();
     if (type == "Fuse") return std::make_unique<FuseDecoder>();
     if (type == "Strip") {
         std::u32string c = utf8::decode(j.value("content", " "));
-        return std::make_unique<StripDecoder>(c.empty() ? U' ' : c[0], j.value("start", 0), j.value("stop", 0));
+        return std::make_unique<StripDecoder>(c.empty() ? U' ' : c[0], j.value("start", 0),
+                                              j.value("stop", 0));
     }
     if (type == "BPEDecoder") return std::make_unique<BpeSuffixDecoder>(j.value("suffix", "</w>"));
     if (type == "Sequence") {

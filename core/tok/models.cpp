@@ -19,7 +19,8 @@ using nlohmann::json;
 
 std::vector<const std::string*> reverseVocab(const Vocab& vocab) {
     int32_t maxId = -1;
-    for (const auto& [k, v] : vocab) maxId = std::max(maxId, v);
+    for (const auto& [k, v] : vocab)
+        maxId = std::max(maxId, v);
     std::vector<const std::string*> r(static_cast<size_t>(maxId + 1), nullptr);
     for (const auto& [k, v] : vocab)
         if (v >= 0) r[v] = &k;
@@ -28,7 +29,7 @@ std::vector<const std::string*> reverseVocab(const Vocab& vocab) {
 
 // ---------------------------------------------------------------------------------------------
 class WordPiece final : public Model {
-public:
+  public:
     WordPiece(Vocab vocab, std::string unk, std::string prefix, size_t maxChars)
         : m_vocab(std::move(vocab)), m_prefix(std::move(prefix)), m_maxChars(maxChars) {
         m_rev = reverseVocab(m_vocab);
@@ -93,7 +94,7 @@ public:
     size_t vocabSize() const override { return m_vocab.size(); }
     std::optional<int32_t> unkId() const override { return m_unk; }
 
-private:
+  private:
     Vocab m_vocab;
     std::vector<const std::string*> m_rev;
     std::string m_prefix;
@@ -104,14 +105,15 @@ private:
 // ---------------------------------------------------------------------------------------------
 // Open-addressing map from a pair of ids to (rank, new id).
 class MergeMap {
-public:
+  public:
     struct Value {
         int32_t rank = -1;
         int32_t id = -1;
     };
     void reserve(size_t n) {
         size_t cap = 16;
-        while (cap < n * 2) cap <<= 1;
+        while (cap < n * 2)
+            cap <<= 1;
         m_keys.assign(cap, kEmpty);
         m_vals.assign(cap, {});
         m_mask = cap - 1;
@@ -119,7 +121,8 @@ public:
     void insert(int32_t a, int32_t b, Value v) {
         uint64_t k = key(a, b);
         size_t h = hash(k) & m_mask;
-        while (m_keys[h] != kEmpty && m_keys[h] != k) h = (h + 1) & m_mask;
+        while (m_keys[h] != kEmpty && m_keys[h] != k)
+            h = (h + 1) & m_mask;
         m_keys[h] = k; // a repeated pair overwrites, as HF's HashMap collected from the merge list does
 
         m_vals[h] = v;
@@ -135,7 +138,7 @@ public:
         }
     }
 
-private:
+  private:
     static constexpr uint64_t kEmpty = ~uint64_t(0);
     static uint64_t key(int32_t a, int32_t b) { return (uint64_t(uint32_t(a)) << 32) | uint32_t(b); }
     static size_t hash(uint64_t x) {
@@ -150,7 +153,7 @@ private:
 };
 
 class Bpe final : public Model {
-public:
+  public:
     Bpe(Vocab vocab, const std::vector<std::pair<std::string, std::string>>& merges, const BpeOptions& o)
         : m_vocab(std::move(vocab)), m_opt(o) {
         m_rev = reverseVocab(m_vocab);
@@ -166,11 +169,13 @@ public:
             if (ia == m_vocab.end() || ib == m_vocab.end())
                 throw Failure("tokenizer_invalid", "BPE merge " + std::to_string(r) + " ('" + a + "' '" + b +
                                                        "') uses a token missing from the vocabulary");
-            std::string merged = a + (prefixLen && b.compare(0, prefixLen, o.continuingSubwordPrefix) == 0 ? b.substr(prefixLen) : b);
+            std::string merged = a + (prefixLen && b.compare(0, prefixLen, o.continuingSubwordPrefix) == 0
+                                          ? b.substr(prefixLen)
+                                          : b);
             auto im = m_vocab.find(merged);
             if (im == m_vocab.end())
-                throw Failure("tokenizer_invalid", "BPE merge " + std::to_string(r) + ": merged token '" + merged +
-                                                       "' is not in the vocabulary");
+                throw Failure("tokenizer_invalid", "BPE merge " + std::to_string(r) + ": merged token '" +
+                                                       merged + "' is not in the vocabulary");
             m_merges.insert(ia->second, ib->second, {static_cast<int32_t>(r), im->second});
         }
         m_charIds.assign(0x10000, -1);
@@ -197,7 +202,8 @@ public:
         if (n == 0) return;
         thread_local std::string key;
         key.clear();
-        for (size_t i = 0; i < n; ++i) utf8::append(key, chars[i].c);
+        for (size_t i = 0; i < n; ++i)
+            utf8::append(key, chars[i].c);
         if (m_opt.ignoreMerges) {
             auto it = m_vocab.find(std::string_view(key));
             if (it != m_vocab.end()) {
@@ -237,7 +243,7 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     static constexpr size_t kMaxCachedChars = 256;
     static constexpr size_t kCacheCapacity = 200000;
 
@@ -289,7 +295,8 @@ private:
                 for (char ch : s)
                     if (m_byteIds[static_cast<unsigned char>(ch)] < 0) all = false;
                 if (all) {
-                    for (char ch : s) syms.push_back({m_byteIds[static_cast<unsigned char>(ch)], 0, 0, b, e, true});
+                    for (char ch : s)
+                        syms.push_back({m_byteIds[static_cast<unsigned char>(ch)], 0, 0, b, e, true});
                     lastUnk = false;
                     continue;
                 }
@@ -313,7 +320,8 @@ private:
             heapStore.clear();
             std::priority_queue<Merge, std::vector<Merge>> queue(std::less<Merge>(), std::move(heapStore));
             for (int32_t i = 0; i + 1 < ns; ++i)
-                if (auto* m = m_merges.find(syms[i].id, syms[i + 1].id)) queue.push({m->rank, uint32_t(i), m->id});
+                if (auto* m = m_merges.find(syms[i].id, syms[i + 1].id))
+                    queue.push({m->rank, uint32_t(i), m->id});
             while (!queue.empty()) {
                 Merge top = queue.top();
                 queue.pop();
@@ -329,9 +337,11 @@ private:
                 cur.next = rn;
                 if (rn >= 0) syms[rn].prev = static_cast<int32_t>(top.pos);
                 if (cur.prev >= 0)
-                    if (auto* pm = m_merges.find(syms[cur.prev].id, cur.id)) queue.push({pm->rank, uint32_t(cur.prev), pm->id});
+                    if (auto* pm = m_merges.find(syms[cur.prev].id, cur.id))
+                        queue.push({pm->rank, uint32_t(cur.prev), pm->id});
                 if (cur.next >= 0)
-                    if (auto* nm = m_merges.find(cur.id, syms[cur.next].id)) queue.push({nm->rank, top.pos, nm->id});
+                    if (auto* nm = m_merges.find(cur.id, syms[cur.next].id))
+                        queue.push({nm->rank, top.pos, nm->id});
             }
         }
         for (const auto& s : syms)
@@ -353,7 +363,8 @@ private:
 Vocab readVocabObject(const json& v) {
     Vocab vocab;
     vocab.reserve(v.size());
-    for (auto it = v.begin(); it != v.end(); ++it) vocab.emplace(it.key(), it.value().get<int32_t>());
+    for (auto it = v.begin(); it != v.end(); ++it)
+        vocab.emplace(it.key(), it.value().get<int32_t>());
     return vocab;
 }
 
@@ -371,8 +382,10 @@ std::unique_ptr<Model> makeBpe(Vocab vocab, const std::vector<std::pair<std::str
 std::unique_ptr<Model> makeModel(const json& j) {
     std::string type = j.value("type", "");
     if (type.empty()) {
-        if (j.contains("merges")) type = "BPE";
-        else if (j.contains("continuing_subword_prefix")) type = "WordPiece";
+        if (j.contains("merges"))
+            type = "BPE";
+        else if (j.contains("continuing_subword_prefix"))
+            type = "WordPiece";
     }
     auto str = [&](const char* k) -> std::optional<std::string> {
         if (!j.contains(k) || j[k].is_null()) return std::nullopt;
@@ -380,7 +393,8 @@ std::unique_ptr<Model> makeModel(const json& j) {
     };
     if (type == "WordPiece")
         return makeWordPiece(readVocabObject(j.at("vocab")), str("unk_token").value_or("[UNK]"),
-                             str("continuing_subword_prefix").value_or("##"), j.value("max_input_chars_per_word", 100));
+                             str("continuing_subword_prefix").value_or("##"),
+                             j.value("max_input_chars_per_word", 100));
     if (type == "BPE") {
         BpeOptions o;
         o.unkToken = str("unk_token");
@@ -401,13 +415,15 @@ std::unique_ptr<Model> makeModel(const json& j) {
                 const auto& s = e.get_ref<const std::string&>();
                 auto sp = s.find(' ');
                 if (sp == std::string::npos || s.find(' ', sp + 1) != std::string::npos)
-                    throw Failure("tokenizer_invalid", "BPE merge '" + s + "' is not two tokens separated by one space");
+                    throw Failure("tokenizer_invalid",
+                                  "BPE merge '" + s + "' is not two tokens separated by one space");
                 merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
             }
         }
         return makeBpe(readVocabObject(j.at("vocab")), merges, o);
     }
-    throw Failure("tokenizer_unsupported", "model type '" + type + "' is not supported (WordPiece and BPE are)");
+    throw Failure("tokenizer_unsupported",
+                  "model type '" + type + "' is not supported (WordPiece and BPE are)");
 }
 
 } // namespace synthembed::tok::detail

@@ -17,8 +17,8 @@ using nlohmann::json;
 
 bool isChineseChar(char32_t c) {
     return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF) ||
-           (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
+           (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) ||
+           (c >= 0x2B820 && c <= 0x2CEAF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
 
 // Canonical decomposition with canonical ordering of combining marks.
@@ -35,7 +35,8 @@ void nfd(CharVec& io, CharVec& tmp) {
     for (const auto& ch : io) {
         d.clear();
         if (ch.c >= 0xC0 && ucd::decompose(ch.c, d)) {
-            for (char32_t x : d) tmp.push_back({x, ch.s, ch.e});
+            for (char32_t x : d)
+                tmp.push_back({x, ch.s, ch.e});
         } else {
             tmp.push_back(ch);
         }
@@ -47,7 +48,8 @@ void nfd(CharVec& io, CharVec& tmp) {
             continue;
         }
         size_t j = i;
-        while (j < tmp.size() && tmp[j].c >= 0x300 && ucd::combiningClass(tmp[j].c) != 0) ++j;
+        while (j < tmp.size() && tmp[j].c >= 0x300 && ucd::combiningClass(tmp[j].c) != 0)
+            ++j;
         if (j - i > 1)
             std::stable_sort(tmp.begin() + i, tmp.begin() + j, [](const Char& a, const Char& b) {
                 return ucd::combiningClass(a.c) < ucd::combiningClass(b.c);
@@ -110,7 +112,8 @@ void lowercase(CharVec& io, CharVec& tmp) {
         if (n == 0)
             tmp.push_back(ch);
         else
-            for (size_t k = 0; k < n; ++k) tmp.push_back({m[k], ch.s, ch.e});
+            for (size_t k = 0; k < n; ++k)
+                tmp.push_back({m[k], ch.s, ch.e});
     }
     io.swap(tmp);
 }
@@ -122,7 +125,7 @@ void stripMarks(CharVec& io) {
 }
 
 class BertNormalizer final : public Normalizer {
-public:
+  public:
     BertNormalizer(bool clean, bool chinese, bool strip, bool lower)
         : m_clean(clean), m_chinese(chinese), m_strip(strip), m_lower(lower) {}
     void apply(CharVec& io, CharVec& tmp) const override {
@@ -172,44 +175,53 @@ public:
         if (m_lower) lowercase(io, tmp);
     }
 
-private:
+  private:
     bool m_clean, m_chinese, m_strip, m_lower;
 };
 
 class FnNormalizer final : public Normalizer {
-public:
+  public:
     enum Kind { Nfd, Nfc, Lower, StripAccents };
     explicit FnNormalizer(Kind k) : m_kind(k) {}
     void apply(CharVec& io, CharVec& tmp) const override {
         switch (m_kind) {
-        case Nfd: nfd(io, tmp); break;
-        case Nfc: nfc(io, tmp); break;
-        case Lower: lowercase(io, tmp); break;
-        case StripAccents: stripMarks(io); break;
+        case Nfd:
+            nfd(io, tmp);
+            break;
+        case Nfc:
+            nfc(io, tmp);
+            break;
+        case Lower:
+            lowercase(io, tmp);
+            break;
+        case StripAccents:
+            stripMarks(io);
+            break;
         }
     }
 
-private:
+  private:
     Kind m_kind;
 };
 
 class PrependNormalizer final : public Normalizer {
-public:
+  public:
     explicit PrependNormalizer(std::u32string s) : m_s(std::move(s)) {}
     void apply(CharVec& io, CharVec& tmp) const override {
         if (io.empty() || m_s.empty()) return;
         tmp.clear();
-        for (char32_t c : m_s) tmp.push_back({c, io[0].s, io[0].e});
+        for (char32_t c : m_s)
+            tmp.push_back({c, io[0].s, io[0].e});
         tmp.insert(tmp.end(), io.begin(), io.end());
         io.swap(tmp);
     }
 
-private:
+  private:
     std::u32string m_s;
 };
 
 class ReplaceNormalizer final : public Normalizer {
-public:
+  public:
     ReplaceNormalizer(std::u32string pattern, std::u32string content)
         : m_pattern(std::move(pattern)), m_content(std::move(content)) {}
     void apply(CharVec& io, CharVec& tmp) const override {
@@ -223,11 +235,13 @@ public:
         size_t n = io.size(), m = m_pattern.size();
         for (size_t i = 0; i < n;) {
             bool hit = i + m <= n;
-            for (size_t k = 0; hit && k < m; ++k) hit = io[i + k].c == m_pattern[k];
+            for (size_t k = 0; hit && k < m; ++k)
+                hit = io[i + k].c == m_pattern[k];
             if (hit) {
                 // HF inserts the replacement with the alignment of the last replaced char.
                 const Char& last = io[i + m - 1];
-                for (char32_t c : m_content) tmp.push_back({c, last.s, last.e});
+                for (char32_t c : m_content)
+                    tmp.push_back({c, last.s, last.e});
                 i += m;
             } else {
                 tmp.push_back(io[i++]);
@@ -236,31 +250,33 @@ public:
         io.swap(tmp);
     }
 
-private:
+  private:
     std::u32string m_pattern, m_content;
 };
 
 class StripNormalizer final : public Normalizer {
-public:
+  public:
     StripNormalizer(bool left, bool right) : m_left(left), m_right(right) {}
     void apply(CharVec& io, CharVec&) const override {
         size_t b = 0, e = io.size();
         if (m_right)
-            while (e > b && ucd::isWhiteSpace(io[e - 1].c)) --e;
+            while (e > b && ucd::isWhiteSpace(io[e - 1].c))
+                --e;
         if (m_left)
-            while (b < e && ucd::isWhiteSpace(io[b].c)) ++b;
+            while (b < e && ucd::isWhiteSpace(io[b].c))
+                ++b;
         io.erase(io.begin() + e, io.end());
         io.erase(io.begin(), io.begin() + b);
     }
 
-private:
+  private:
     bool m_left, m_right;
 };
 
 // SentencePiece's own normalizer for a tokenizer.model without tokenizer.json (identity charsmap):
 // optional whitespace squeezing, spaces to U+2581, dummy prefix.
 class SentencePieceNormalizer final : public Normalizer {
-public:
+  public:
     SentencePieceNormalizer(bool prefix, bool squeeze) : m_prefix(prefix), m_squeeze(squeeze) {}
     void apply(CharVec& io, CharVec& tmp) const override {
         if (m_squeeze) {
@@ -272,7 +288,8 @@ public:
                 tmp.push_back(ch);
                 prevSpace = sp;
             }
-            while (!tmp.empty() && tmp.back().c == ' ') tmp.pop_back();
+            while (!tmp.empty() && tmp.back().c == ' ')
+                tmp.pop_back();
             io.swap(tmp);
         }
         for (auto& ch : io)
@@ -285,28 +302,32 @@ public:
         }
     }
 
-private:
+  private:
     bool m_prefix, m_squeeze;
 };
 
 class SequenceNormalizer final : public Normalizer {
-public:
+  public:
     explicit SequenceNormalizer(std::vector<std::unique_ptr<Normalizer>> parts) : m_parts(std::move(parts)) {}
     void apply(CharVec& io, CharVec& tmp) const override {
-        for (const auto& p : m_parts) p->apply(io, tmp);
+        for (const auto& p : m_parts)
+            p->apply(io, tmp);
     }
 
-private:
+  private:
     std::vector<std::unique_ptr<Normalizer>> m_parts;
 };
 
-std::u32string u32(const json& j) { return utf8::decode(j.get<std::string>()); }
+std::u32string u32(const json& j) {
+    return utf8::decode(j.get<std::string>());
+}
 
 } // namespace
 
-std::unique_ptr<Normalizer> makeBertNormalizer(bool cleanText, bool chineseChars, std::optional<bool> stripAccents,
-                                               bool lowercase) {
-    return std::make_unique<BertNormalizer>(cleanText, chineseChars, stripAccents.value_or(lowercase), lowercase);
+std::unique_ptr<Normalizer> makeBertNormalizer(bool cleanText, bool chineseChars,
+                                               std::optional<bool> stripAccents, bool lowercase) {
+    return std::make_unique<BertNormalizer>(cleanText, chineseChars, stripAccents.value_or(lowercase),
+                                            lowercase);
 }
 
 std::unique_ptr<Normalizer> makeSentencePieceNormalizer(bool addDummyPrefix, bool removeExtraWhitespace) {
@@ -318,7 +339,8 @@ std::unique_ptr<Normalizer> makeNormalizer(const json& j) {
     std::string type = j.value("type", "");
     if (type == "BertNormalizer") {
         std::optional<bool> strip;
-        if (j.contains("strip_accents") && !j["strip_accents"].is_null()) strip = j["strip_accents"].get<bool>();
+        if (j.contains("strip_accents") && !j["strip_accents"].is_null())
+            strip = j["strip_accents"].get<bool>();
         return makeBertNormalizer(j.value("clean_text", true), j.value("handle_chinese_chars", true), strip,
                                   j.value("lowercase", true));
     }
@@ -327,7 +349,8 @@ std::unique_ptr<Normalizer> makeNormalizer(const json& j) {
     if (type == "Lowercase") return std::make_unique<FnNormalizer>(FnNormalizer::Lower);
     if (type == "StripAccents") return std::make_unique<FnNormalizer>(FnNormalizer::StripAccents);
     if (type == "Prepend") return std::make_unique<PrependNormalizer>(u32(j.at("prepend")));
-    if (type == "Strip") return std::make_unique<StripNormalizer>(j.value("strip_left", true), j.value("strip_right", true));
+    if (type == "Strip")
+        return std::make_unique<StripNormalizer>(j.value("strip_left", true), j.value("strip_right", true));
     if (type == "Replace") {
         const auto& p = j.at("pattern");
         if (!p.contains("String"))

@@ -38,7 +38,8 @@ void applyBehavior(const std::vector<Span>& spans, Behavior beh, std::vector<Pie
             if (!s.match) out.push_back({s.b, s.e});
         break;
     case Behavior::Isolated:
-        for (const auto& s : spans) out.push_back({s.b, s.e});
+        for (const auto& s : spans)
+            out.push_back({s.b, s.e});
         break;
     case Behavior::Contiguous: {
         bool prevMatch = false;
@@ -84,7 +85,7 @@ void applyBehavior(const std::vector<Span>& spans, Behavior beh, std::vector<Pie
 
 // Base class for splitters: find matches in each piece, then apply the behavior.
 class MatchSplitter : public PreTokenizer {
-public:
+  public:
     MatchSplitter(Behavior beh, bool invert) : m_beh(beh), m_invert(invert) {}
     void apply(PreTokState& st) const override {
         st.tmpPieces.clear();
@@ -111,11 +112,11 @@ public:
         st.pieces.swap(st.tmpPieces);
     }
 
-protected:
+  protected:
     /// End of the match starting exactly at i, or i when none.
     virtual uint32_t matchAt(const Char* c, uint32_t i, uint32_t n) const = 0;
 
-private:
+  private:
     static std::vector<Span>& m_spans() {
         thread_local std::vector<Span> spans;
         return spans;
@@ -124,10 +125,18 @@ private:
     bool m_invert;
 };
 
-inline bool isL(char32_t c) { return ucd::isLetter(c); }
-inline bool isN(char32_t c) { return ucd::isNumber(c); }
-inline bool isS(char32_t c) { return ucd::isWhiteSpace(c); }
-inline bool isOther(char32_t c) { return !isS(c) && !isL(c) && !isN(c); }
+inline bool isL(char32_t c) {
+    return ucd::isLetter(c);
+}
+inline bool isN(char32_t c) {
+    return ucd::isNumber(c);
+}
+inline bool isS(char32_t c) {
+    return ucd::isWhiteSpace(c);
+}
+inline bool isOther(char32_t c) {
+    return !isS(c) && !isL(c) && !isN(c);
+}
 
 // 's 't 're 've 'm 'll 'd; caseless also matches upper case (and U+017F for s, as Oniguruma folds it).
 uint32_t contraction(const Char* c, uint32_t i, uint32_t n, bool caseless) {
@@ -150,7 +159,8 @@ uint32_t contraction(const Char* c, uint32_t i, uint32_t n, bool caseless) {
 // \s+(?!\S) then \s+
 uint32_t whitespaceTail(const Char* c, uint32_t i, uint32_t n) {
     uint32_t k = i;
-    while (k < n && isS(c[k].c)) ++k;
+    while (k < n && isS(c[k].c))
+        ++k;
     if (k == i) return i;
     if (k == n) return k;
     if (k - 1 > i) return k - 1;
@@ -159,10 +169,10 @@ uint32_t whitespaceTail(const Char* c, uint32_t i, uint32_t n) {
 
 /// 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 class Gpt2Splitter final : public MatchSplitter {
-public:
+  public:
     using MatchSplitter::MatchSplitter;
 
-protected:
+  protected:
     uint32_t matchAt(const Char* c, uint32_t i, uint32_t n) const override {
         uint32_t m = contraction(c, i, n, false);
         if (m > i) return m;
@@ -170,52 +180,62 @@ protected:
         if (c[j].c == ' ' && j + 1 < n) ++j;
         char32_t x = c[j].c;
         if (isL(x)) {
-            while (j < n && isL(c[j].c)) ++j;
+            while (j < n && isL(c[j].c))
+                ++j;
             return j;
         }
         if (isN(x)) {
-            while (j < n && isN(c[j].c)) ++j;
+            while (j < n && isN(c[j].c))
+                ++j;
             return j;
         }
         if (isOther(x)) {
-            while (j < n && isOther(c[j].c)) ++j;
+            while (j < n && isOther(c[j].c))
+                ++j;
             return j;
         }
         return whitespaceTail(c, i, n);
     }
 };
 
-/// (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,D}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+/// (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,D}|
+/// ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
 class Llama3Splitter final : public MatchSplitter {
-public:
-    Llama3Splitter(Behavior beh, bool invert, uint32_t maxDigits) : MatchSplitter(beh, invert), m_maxDigits(maxDigits) {}
+  public:
+    Llama3Splitter(Behavior beh, bool invert, uint32_t maxDigits)
+        : MatchSplitter(beh, invert), m_maxDigits(maxDigits) {}
 
-protected:
+  protected:
     uint32_t matchAt(const Char* c, uint32_t i, uint32_t n) const override {
         uint32_t m = contraction(c, i, n, true);
         if (m > i) return m;
         char32_t x = c[i].c;
         if (isL(x)) {
             uint32_t j = i + 1;
-            while (j < n && isL(c[j].c)) ++j;
+            while (j < n && isL(c[j].c))
+                ++j;
             return j;
         }
         if (x != '\r' && x != '\n' && !isN(x) && i + 1 < n && isL(c[i + 1].c)) {
             uint32_t j = i + 2;
-            while (j < n && isL(c[j].c)) ++j;
+            while (j < n && isL(c[j].c))
+                ++j;
             return j;
         }
         if (isN(x)) {
             uint32_t j = i + 1;
-            while (j < n && j - i < m_maxDigits && isN(c[j].c)) ++j;
+            while (j < n && j - i < m_maxDigits && isN(c[j].c))
+                ++j;
             return j;
         }
         {
             uint32_t j = i;
             if (x == ' ' && j + 1 < n && isOther(c[j + 1].c)) ++j;
             if (isOther(c[j].c)) {
-                while (j < n && isOther(c[j].c)) ++j;
-                while (j < n && (c[j].c == '\r' || c[j].c == '\n')) ++j;
+                while (j < n && isOther(c[j].c))
+                    ++j;
+                while (j < n && (c[j].c == '\r' || c[j].c == '\n'))
+                    ++j;
                 return j;
             }
         }
@@ -230,7 +250,7 @@ protected:
         return whitespaceTail(c, i, n);
     }
 
-private:
+  private:
     uint32_t m_maxDigits;
 };
 
@@ -242,16 +262,18 @@ inline bool isWordChar(char32_t c) {
 
 /// \w+|[^\w\s]+ (HF Whitespace pre-tokenizer, gaps removed)
 class WordSplitter final : public MatchSplitter {
-public:
+  public:
     WordSplitter() : MatchSplitter(Behavior::Removed, false) {}
 
-protected:
+  protected:
     uint32_t matchAt(const Char* c, uint32_t i, uint32_t n) const override {
         uint32_t j = i;
         if (isWordChar(c[i].c)) {
-            while (j < n && isWordChar(c[j].c)) ++j;
+            while (j < n && isWordChar(c[j].c))
+                ++j;
         } else if (!isS(c[i].c)) {
-            while (j < n && !isWordChar(c[j].c) && !isS(c[j].c)) ++j;
+            while (j < n && !isWordChar(c[j].c) && !isS(c[j].c))
+                ++j;
         }
         return j;
     }
@@ -259,10 +281,11 @@ protected:
 
 /// Splits on a literal string.
 class StringSplitter final : public MatchSplitter {
-public:
-    StringSplitter(std::u32string s, Behavior beh, bool invert) : MatchSplitter(beh, invert), m_s(std::move(s)) {}
+  public:
+    StringSplitter(std::u32string s, Behavior beh, bool invert)
+        : MatchSplitter(beh, invert), m_s(std::move(s)) {}
 
-protected:
+  protected:
     uint32_t matchAt(const Char* c, uint32_t i, uint32_t n) const override {
         if (m_s.empty() || i + m_s.size() > n) return i;
         for (size_t k = 0; k < m_s.size(); ++k)
@@ -270,44 +293,50 @@ protected:
         return i + static_cast<uint32_t>(m_s.size());
     }
 
-private:
+  private:
     std::u32string m_s;
 };
 
 /// One char class per match (Punctuation, Digits, WhitespaceSplit, Bert).
 class CharClassSplitter final : public MatchSplitter {
-public:
+  public:
     enum Kind { Punct, Digit, Digits, Space };
     CharClassSplitter(Kind k, Behavior beh) : MatchSplitter(beh, false), m_kind(k) {}
 
-protected:
+  protected:
     uint32_t matchAt(const Char* c, uint32_t i, uint32_t n) const override {
         switch (m_kind) {
-        case Punct: return isBertPunct(c[i].c) ? i + 1 : i;
-        case Digit: return isN(c[i].c) ? i + 1 : i;
+        case Punct:
+            return isBertPunct(c[i].c) ? i + 1 : i;
+        case Digit:
+            return isN(c[i].c) ? i + 1 : i;
         case Digits: {
             uint32_t j = i;
-            while (j < n && isN(c[j].c)) ++j;
+            while (j < n && isN(c[j].c))
+                ++j;
             return j;
         }
-        case Space: return isS(c[i].c) ? i + 1 : i;
+        case Space:
+            return isS(c[i].c) ? i + 1 : i;
         }
         return i;
     }
 
-public:
+  public:
     static bool isBertPunct(char32_t c) {
-        if (c < 0x80) return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
+        if (c < 0x80)
+            return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
+                   (c >= 123 && c <= 126);
         return ucd::isPunctuation(c);
     }
 
-private:
+  private:
     Kind m_kind;
 };
 
 // BERT: whitespace removed, each punctuation char isolated. Hand-fused for speed.
 class BertPreTokenizer final : public PreTokenizer {
-public:
+  public:
     void apply(PreTokState& st) const override {
         st.tmpPieces.clear();
         for (const auto& p : st.pieces) {
@@ -335,7 +364,7 @@ public:
 };
 
 class WhitespaceSplit final : public PreTokenizer {
-public:
+  public:
     void apply(PreTokState& st) const override {
         st.tmpPieces.clear();
         for (const auto& p : st.pieces) {
@@ -373,16 +402,18 @@ const ByteTable& byteTable() {
 // ByteLevel: optional prefix space, optional GPT-2 split, then each char becomes its UTF-8 bytes as
 // printable byte-chars carrying the char's alignment.
 class ByteLevelPreTokenizer final : public PreTokenizer {
-public:
+  public:
     ByteLevelPreTokenizer(bool prefixSpace, bool useRegex)
-        : m_prefixSpace(prefixSpace), m_split(useRegex ? std::make_unique<Gpt2Splitter>(Behavior::Isolated, false) : nullptr) {}
+        : m_prefixSpace(prefixSpace),
+          m_split(useRegex ? std::make_unique<Gpt2Splitter>(Behavior::Isolated, false) : nullptr) {}
     void apply(PreTokState& st) const override {
         if (m_prefixSpace) {
             st.tmpBuf.clear();
             st.tmpPieces.clear();
             for (const auto& p : st.pieces) {
                 uint32_t b = static_cast<uint32_t>(st.tmpBuf.size());
-                if (p.e > p.b && st.buf[p.b].c != ' ') st.tmpBuf.push_back({' ', st.buf[p.b].s, st.buf[p.b].e});
+                if (p.e > p.b && st.buf[p.b].c != ' ')
+                    st.tmpBuf.push_back({' ', st.buf[p.b].s, st.buf[p.b].e});
                 st.tmpBuf.insert(st.tmpBuf.end(), st.buf.begin() + p.b, st.buf.begin() + p.e);
                 st.tmpPieces.push_back({b, static_cast<uint32_t>(st.tmpBuf.size())});
             }
@@ -412,7 +443,8 @@ public:
                         tmp[0] = char(0xF0 | (c >> 18)), tmp[1] = char(0x80 | ((c >> 12) & 0x3F)),
                         tmp[2] = char(0x80 | ((c >> 6) & 0x3F)), tmp[3] = char(0x80 | (c & 0x3F)), n = 4;
                     }
-                    for (int k = 0; k < n; ++k) st.tmpBuf.push_back({t[static_cast<unsigned char>(tmp[k])], ch.s, ch.e});
+                    for (int k = 0; k < n; ++k)
+                        st.tmpBuf.push_back({t[static_cast<unsigned char>(tmp[k])], ch.s, ch.e});
                 }
             }
             st.tmpPieces.push_back({b, static_cast<uint32_t>(st.tmpBuf.size())});
@@ -421,16 +453,19 @@ public:
         st.pieces.swap(st.tmpPieces);
     }
 
-private:
+  private:
     bool m_prefixSpace;
     std::unique_ptr<Gpt2Splitter> m_split;
 };
 
 class MetaspacePreTokenizer final : public PreTokenizer {
-public:
+  public:
     enum Prepend { Always, First, Never };
     MetaspacePreTokenizer(char32_t rep, Prepend prepend, bool split)
-        : m_rep(rep), m_prepend(prepend), m_split(split ? std::make_unique<StringSplitter>(std::u32string(1, rep), Behavior::MergedWithNext, false) : nullptr) {}
+        : m_rep(rep), m_prepend(prepend),
+          m_split(split ? std::make_unique<StringSplitter>(std::u32string(1, rep), Behavior::MergedWithNext,
+                                                           false)
+                        : nullptr) {}
     void apply(PreTokState& st) const override {
         st.tmpBuf.clear();
         st.tmpPieces.clear();
@@ -454,24 +489,27 @@ public:
         if (m_split) m_split->apply(st);
     }
 
-private:
+  private:
     char32_t m_rep;
     Prepend m_prepend;
     std::unique_ptr<StringSplitter> m_split;
 };
 
 class SequencePreTokenizer final : public PreTokenizer {
-public:
-    explicit SequencePreTokenizer(std::vector<std::unique_ptr<PreTokenizer>> parts) : m_parts(std::move(parts)) {}
+  public:
+    explicit SequencePreTokenizer(std::vector<std::unique_ptr<PreTokenizer>> parts)
+        : m_parts(std::move(parts)) {}
     void apply(PreTokState& st) const override {
-        for (const auto& p : m_parts) p->apply(st);
+        for (const auto& p : m_parts)
+            p->apply(st);
     }
 
-private:
+  private:
     std::vector<std::unique_ptr<PreTokenizer>> m_parts;
 };
 
-const char* const kGpt2Pattern = R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+const char* const kGpt2Pattern =
+    R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 const char* const kLlama3Pattern =
     R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
 const char* const kQwen2Pattern =
@@ -479,10 +517,16 @@ const char* const kQwen2Pattern =
 
 } // namespace
 
-const char32_t* byteToChar() { return byteTable().toChar.data(); }
-int charToByte(char32_t c) { return c < 512 ? byteTable().toByte[c] : -1; }
+const char32_t* byteToChar() {
+    return byteTable().toChar.data();
+}
+int charToByte(char32_t c) {
+    return c < 512 ? byteTable().toByte[c] : -1;
+}
 
-std::unique_ptr<PreTokenizer> makeBertPreTokenizer() { return std::make_unique<BertPreTokenizer>(); }
+std::unique_ptr<PreTokenizer> makeBertPreTokenizer() {
+    return std::make_unique<BertPreTokenizer>();
+}
 
 std::unique_ptr<PreTokenizer> makePreTokenizer(const json& j) {
     if (j.is_null()) return nullptr;
@@ -490,23 +534,31 @@ std::unique_ptr<PreTokenizer> makePreTokenizer(const json& j) {
     if (type == "BertPreTokenizer") return makeBertPreTokenizer();
     if (type == "Whitespace") return std::make_unique<WordSplitter>();
     if (type == "WhitespaceSplit") return std::make_unique<WhitespaceSplit>();
-    if (type == "ByteLevel") return std::make_unique<ByteLevelPreTokenizer>(j.value("add_prefix_space", true), j.value("use_regex", true));
+    if (type == "ByteLevel")
+        return std::make_unique<ByteLevelPreTokenizer>(j.value("add_prefix_space", true),
+                                                       j.value("use_regex", true));
     if (type == "Metaspace") {
         std::u32string rep = utf8::decode(j.value("replacement", "\xE2\x96\x81"));
         MetaspacePreTokenizer::Prepend prepend = MetaspacePreTokenizer::Always;
         if (j.contains("prepend_scheme")) {
             std::string s = j["prepend_scheme"].get<std::string>();
-            prepend = s == "first" ? MetaspacePreTokenizer::First : s == "never" ? MetaspacePreTokenizer::Never : MetaspacePreTokenizer::Always;
+            prepend = s == "first"   ? MetaspacePreTokenizer::First
+                      : s == "never" ? MetaspacePreTokenizer::Never
+                                     : MetaspacePreTokenizer::Always;
         } else if (j.contains("add_prefix_space")) {
-            prepend = j["add_prefix_space"].get<bool>() ? MetaspacePreTokenizer::Always : MetaspacePreTokenizer::Never;
+            prepend = j["add_prefix_space"].get<bool>() ? MetaspacePreTokenizer::Always
+                                                        : MetaspacePreTokenizer::Never;
         }
-        return std::make_unique<MetaspacePreTokenizer>(rep.empty() ? 0x2581 : rep[0], prepend, j.value("split", true));
+        return std::make_unique<MetaspacePreTokenizer>(rep.empty() ? 0x2581 : rep[0], prepend,
+                                                       j.value("split", true));
     }
     if (type == "Split") {
         Behavior beh = parseBehavior(j.value("behavior", "Isolated"));
         bool invert = j.value("invert", false);
         const auto& p = j.at("pattern");
-        if (p.contains("String")) return std::make_unique<StringSplitter>(utf8::decode(p["String"].get<std::string>()), beh, invert);
+        if (p.contains("String"))
+            return std::make_unique<StringSplitter>(utf8::decode(p["String"].get<std::string>()), beh,
+                                                    invert);
         std::string re = p.at("Regex").get<std::string>();
         if (re == kGpt2Pattern) return std::make_unique<Gpt2Splitter>(beh, invert);
         if (re == kLlama3Pattern) return std::make_unique<Llama3Splitter>(beh, invert, 3);
@@ -514,10 +566,13 @@ std::unique_ptr<PreTokenizer> makePreTokenizer(const json& j) {
         if (re == R"(\s+)") return std::make_unique<CharClassSplitter>(CharClassSplitter::Space, beh);
         throw Failure("tokenizer_unsupported", "pre-tokenizer Split: regex pattern not supported: " + re);
     }
-    if (type == "Punctuation") return std::make_unique<CharClassSplitter>(CharClassSplitter::Punct, parseBehavior(j.value("behavior", "Isolated")));
+    if (type == "Punctuation")
+        return std::make_unique<CharClassSplitter>(CharClassSplitter::Punct,
+                                                   parseBehavior(j.value("behavior", "Isolated")));
     if (type == "Digits")
-        return std::make_unique<CharClassSplitter>(j.value("individual_digits", false) ? CharClassSplitter::Digit : CharClassSplitter::Digits,
-                                                   Behavior::Isolated);
+        return std::make_unique<CharClassSplitter>(
+            j.value("individual_digits", false) ? CharClassSplitter::Digit : CharClassSplitter::Digits,
+            Behavior::Isolated);
     if (type == "Sequence") {
         std::vector<std::unique_ptr<PreTokenizer>> parts;
         for (const auto& n : j.at("pretokenizers"))

@@ -12,7 +12,7 @@ namespace synthembed::tok::detail {
 namespace {
 
 class Reader {
-public:
+  public:
     Reader(const char* p, size_t n, const std::string& file) : m_p(p), m_end(p + n), m_file(file) {}
     bool done() const { return m_p >= m_end; }
     uint64_t varint() {
@@ -42,17 +42,22 @@ public:
     }
     void skip(int wireType) {
         switch (wireType) {
-        case 0: varint(); break;
+        case 0:
+            varint();
+            break;
         case 1:
             if (m_end - m_p < 8) fail("truncated fixed64");
             m_p += 8;
             break;
-        case 2: bytes(); break;
+        case 2:
+            bytes();
+            break;
         case 5:
             if (m_end - m_p < 4) fail("truncated fixed32");
             m_p += 4;
             break;
-        default: fail("unsupported wire type " + std::to_string(wireType));
+        default:
+            fail("unsupported wire type " + std::to_string(wireType));
         }
     }
     [[noreturn]] void fail(const std::string& why) const {
@@ -60,7 +65,7 @@ public:
     }
     const std::string& file() const { return m_file; }
 
-private:
+  private:
     const char* m_p;
     const char* m_end;
     const std::string& m_file;
@@ -86,10 +91,14 @@ SentencePieceModel readSentencePieceModel(const std::string& path) {
             while (!pr.done()) {
                 uint64_t t = pr.varint();
                 int f = static_cast<int>(t >> 3), w = static_cast<int>(t & 7);
-                if (f == 1 && w == 2) piece.piece = std::string(pr.bytes());
-                else if (f == 2 && w == 5) piece.score = pr.fixed32f();
-                else if (f == 3 && w == 0) piece.type = static_cast<int>(pr.varint());
-                else pr.skip(w);
+                if (f == 1 && w == 2)
+                    piece.piece = std::string(pr.bytes());
+                else if (f == 2 && w == 5)
+                    piece.score = pr.fixed32f();
+                else if (f == 3 && w == 0)
+                    piece.type = static_cast<int>(pr.varint());
+                else
+                    pr.skip(w);
             }
             m.pieces.push_back(std::move(piece));
         } else if (field == 2 && wt == 2) {
@@ -103,12 +112,18 @@ SentencePieceModel readSentencePieceModel(const std::string& path) {
                     continue;
                 }
                 auto v = static_cast<int64_t>(tr.varint());
-                if (f == 3) m.modelType = static_cast<int>(v);
-                else if (f == 35) m.byteFallback = v != 0;
-                else if (f == 40) m.unkId = static_cast<int>(v);
-                else if (f == 41) m.bosId = static_cast<int>(v);
-                else if (f == 42) m.eosId = static_cast<int>(v);
-                else if (f == 43) m.padId = static_cast<int>(v);
+                if (f == 3)
+                    m.modelType = static_cast<int>(v);
+                else if (f == 35)
+                    m.byteFallback = v != 0;
+                else if (f == 40)
+                    m.unkId = static_cast<int>(v);
+                else if (f == 41)
+                    m.bosId = static_cast<int>(v);
+                else if (f == 42)
+                    m.eosId = static_cast<int>(v);
+                else if (f == 43)
+                    m.padId = static_cast<int>(v);
             }
         } else if (field == 3 && wt == 2) {
             std::string_view sub = r.bytes();
@@ -116,10 +131,14 @@ SentencePieceModel readSentencePieceModel(const std::string& path) {
             while (!nr.done()) {
                 uint64_t t = nr.varint();
                 int f = static_cast<int>(t >> 3), w = static_cast<int>(t & 7);
-                if (f == 1 && w == 2) m.normalizerName = std::string(nr.bytes());
-                else if (f == 3 && w == 0) m.addDummyPrefix = nr.varint() != 0;
-                else if (f == 4 && w == 0) m.removeExtraWhitespaces = nr.varint() != 0;
-                else nr.skip(w);
+                if (f == 1 && w == 2)
+                    m.normalizerName = std::string(nr.bytes());
+                else if (f == 3 && w == 0)
+                    m.addDummyPrefix = nr.varint() != 0;
+                else if (f == 4 && w == 0)
+                    m.removeExtraWhitespaces = nr.varint() != 0;
+                else
+                    nr.skip(w);
             }
         } else {
             r.skip(wt);

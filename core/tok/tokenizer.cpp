@@ -83,7 +83,9 @@ Workspace& workspace() {
     return ws;
 }
 
-bool isWordChar(char32_t c) { return c == '_' || ucd::isLetter(c) || ucd::isNumber(c); }
+bool isWordChar(char32_t c) {
+    return c == '_' || ucd::isLetter(c) || ucd::isNumber(c);
+}
 
 } // namespace
 
@@ -94,12 +96,18 @@ struct Tokenizer::Impl {
     std::unique_ptr<Decoder> decoder;
     ModelKind kind = ModelKind::Bpe;
 
-    std::vector<AddedToken> added;                       // all added tokens
-    std::unordered_map<int32_t, size_t> addedById;       // id -> index in added
-    Vocab addedByContent;                                // content -> id
-    std::vector<std::vector<size_t>> byFirstAscii{128};  // raw-matched tokens by first char, longest first
-    std::unordered_map<char32_t, std::vector<size_t>> byFirstOther;
-    bool anyRawMatch = false;
+    std::vector<AddedToken> added;                 // all added tokens
+    std::unordered_map<int32_t, size_t> addedById; // id -> index in added
+    Vocab addedByContent;                          // content -> id
+    /// Added tokens indexed by first char, longest first (HF's leftmost-longest trie).
+    struct Matcher {
+        std::vector<std::vector<size_t>> byFirstAscii = std::vector<std::vector<size_t>>(128);
+        std::unordered_map<char32_t, std::vector<size_t>> byFirstOther;
+        std::vector<std::u32string> content; // per index into `added`; matched form
+        bool any = false;
+    };
+    Matcher rawMatcher;  // normalized = false: matched on the original text
+    Matcher normMatcher; // normalized = true: matched on the normalized text, content normalized too
 
     std::vector<TemplateItem> single{{0, {}, {}, 0}};
     std::vector<TemplateItem> pair{{0, {}, {}, 0}, {1, {}, {}, 1}};
@@ -123,21 +131,41 @@ struct Tokenizer::Impl {
         }
     }
     void buildMatchers() {
-        for (auto& v : byFirstAscii) v.clear();
-        byFirstOther.clear();
+        rawMatcher = Matcher{};
+        normMatcher = Matcher{};
+        rawMatcher.content.resize(added.size());
+        normMatcher.content.resize(added.size());
         for (size_t i = 0; i < added.size(); ++i) {
-            char32_t f = added[i].content[0];
-            if (f < 128)
-                byFirstAscii[f].push_back(i);
+            Matcher& m = added[i].normalized && normalizer ? normMatcher : rawMatcher;
+            std::u32string c = added[i].content;
+            if (&m == &normMatcher) {
+                CharVec cv, tmp;
+                for (char32_t x : c)
+                    cv.push_back({x, 0, 1});
+                normalizer->apply(cv, tmp);
+                c.clear();
+                for (const auto& ch : cv)
+                    c.push_back(ch.c);
+                if (c.empty()) continue;
+            }
+            m.content[i] = c;
+            m.any = true;
+            if (c[0] < 128)
+                m.byFirstAscii[c[0]].push_back(i);
             else
-                byFirstOther[f].push_back(i);
+                m.byFirstOther[c[0]].push_back(i);
         }
-        auto longestFirst = [&](std::vector<size_t>& v) {
-            std::stable_sort(v.begin(), v.end(), [&](size_t a, size_t b) { return added[a].content.size() > added[b].content.size(); });
-        };
-        for (auto& v : byFirstAscii) longestFirst(v);
-        for (auto& [k, v] : byFirstOther) longestFirst(v);
-        anyRawMatch = !added.empty();
+        for (Matcher* m : {&rawMatcher, &normMatcher}) {
+            auto longestFirst = [&](std::vector<size_t>& v) {
+                std::stable_sort(v.begin(), v.end(), [&](size_t a, size_t b) {
+                    return m->content[a].size() > m->content[b].size();
+                });
+            };
+            for (auto& v : m->byFirstAscii)
+                longestFirst(v);
+            for (auto& [k, v] : m->byFirstOther)
+                longestFirst(v);
+        }
     }
 
     struct Match {
@@ -145,46 +173,53 @@ struct Tokenizer::Impl {
         int32_t id;
     };
     // HF AddedVocabulary::find_matches over code points: leftmost-longest, then single_word /
-    // lstrip / rstrip adjustments.
-    void findAdded(const std::u32string& s, std::vector<Match>& out) const {
+    // lstrip / rstrip adjustments. at(i) gives the i-th char of the text.
+    template <class At> void findAdded(const Matcher& mt, uint32_t n, At at, std::vector<Match>& out) const {
         out.clear();
-        if (!anyRawMatch) return;
-        const uint32_t n = static_cast<uint32_t>(s.size());
+        if (!mt.any) return;
         uint32_t startOffset = 0;
         for (uint32_t i = 0; i < n; ++i) {
-            char32_t c = s[i];
+            char32_t c = at(i);
             const std::vector<size_t>* cands;
             if (c < 128) {
-                cands = &byFirstAscii[c];
+                cands = &mt.byFirstAscii[c];
                 if (cands->empty()) continue;
             } else {
-                if (byFirstOther.empty()) continue;
-                auto it = byFirstOther.find(c);
-                if (it == byFirstOther.end()) continue;
+                if (mt.byFirstOther.empty()) continue;
+                auto it = mt.byFirstOther.find(c);
+                if (it == mt.byFirstOther.end()) continue;
                 cands = &it->second;
             }
             const AddedToken* hit = nullptr;
+            uint32_t len = 0;
             for (size_t idx : *cands) {
-                const auto& t = added[idx];
-                if (t.content.size() <= n - i && s.compare(i, t.content.size(), t.content) == 0) {
-                    hit = &t;
+                const auto& content = mt.content[idx];
+                if (content.size() > n - i) continue;
+                bool eq = true;
+                for (size_t k = 1; eq && k < content.size(); ++k)
+                    eq = at(i + static_cast<uint32_t>(k)) == content[k];
+                if (eq) {
+                    hit = &added[idx];
+                    len = static_cast<uint32_t>(content.size());
                     break;
                 }
             }
             if (!hit) continue;
-            uint32_t start = i, stop = i + static_cast<uint32_t>(hit->content.size());
+            uint32_t start = i, stop = i + len;
             if (hit->singleWord) {
-                bool startOk = start == 0 || !isWordChar(s[start - 1]);
-                bool stopOk = stop == n || !isWordChar(s[stop]);
+                bool startOk = start == 0 || !isWordChar(at(start - 1));
+                bool stopOk = stop == n || !isWordChar(at(stop));
                 if (!startOk || !stopOk) continue;
             }
             if (hit->lstrip) {
                 uint32_t ns = start;
-                while (ns > 0 && ucd::isWhiteSpace(s[ns - 1])) --ns;
+                while (ns > 0 && ucd::isWhiteSpace(at(ns - 1)))
+                    --ns;
                 start = std::max(ns, startOffset);
             }
             if (hit->rstrip)
-                while (stop < n && ucd::isWhiteSpace(s[stop])) ++stop;
+                while (stop < n && ucd::isWhiteSpace(at(stop)))
+                    ++stop;
             out.push_back({start, stop, hit->id});
             startOffset = stop;
             i = stop - 1;
@@ -192,15 +227,12 @@ struct Tokenizer::Impl {
     }
 
     // ------------------------------------------------------------------ encode
-    void encodeSection(Workspace& ws, uint32_t b, uint32_t e, Raw& raw, bool wantTokens, bool wantOffsets) const {
-        auto& buf = ws.st.buf;
-        buf.resize(e - b);
-        for (uint32_t i = b; i < e; ++i) buf[i - b] = {ws.orig[i], i, i + 1};
-        if (normalizer) normalizer->apply(buf, ws.tmp);
-        if (buf.empty()) return;
-        ws.st.pieces.assign(1, Piece{0, static_cast<uint32_t>(buf.size())});
+    // Pre-tokenizes and tokenizes ws.st.buf (normalized chars), appending to raw.
+    void encodeNormalized(Workspace& ws, Raw& raw, bool wantTokens, bool wantOffsets) const {
+        if (ws.st.buf.empty()) return;
+        ws.st.pieces.assign(1, Piece{0, static_cast<uint32_t>(ws.st.buf.size())});
         if (preTokenizer) preTokenizer->apply(ws.st);
-        const auto& pb = ws.st.buf; // may have been swapped
+        const auto& pb = ws.st.buf; // the pre-tokenizer may have replaced the buffer
         for (const auto& p : ws.st.pieces) {
             if (p.e <= p.b) continue;
             ws.toks.clear();
@@ -216,21 +248,58 @@ struct Tokenizer::Impl {
         }
     }
 
-    void encodeRaw(std::string_view text, Raw& raw, bool wantTokens, bool wantOffsets) const {
-        Workspace& ws = workspace();
-        ws.orig.clear();
-        for (size_t i = 0; i < text.size();) ws.orig.push_back(utf8::next(text, i));
+    void pushAdded(const Match& m, uint32_t s, uint32_t e, Raw& raw, bool wantTokens,
+                   bool wantOffsets) const {
+        raw.ids.push_back(m.id);
+        if (wantOffsets) raw.offsets.emplace_back(s, e);
+        if (wantTokens) raw.tokens.push_back(added[addedById.at(m.id)].text);
+    }
+
+    void encodeSection(Workspace& ws, uint32_t b, uint32_t e, Raw& raw, bool wantTokens,
+                       bool wantOffsets) const {
+        auto& buf = ws.st.buf;
+        buf.resize(e - b);
+        for (uint32_t i = b; i < e; ++i)
+            buf[i - b] = {ws.orig[i], i, i + 1};
+        if (normalizer) normalizer->apply(buf, ws.tmp);
+        if (!normMatcher.any) {
+            encodeNormalized(ws, raw, wantTokens, wantOffsets);
+            return;
+        }
         thread_local std::vector<Match> matches;
-        findAdded(ws.orig, matches);
+        CharVec norm = buf;
+        findAdded(
+            normMatcher, static_cast<uint32_t>(norm.size()), [&](uint32_t i) { return norm[i].c; }, matches);
         uint32_t pos = 0;
+        auto gap = [&](uint32_t from, uint32_t to) {
+            ws.st.buf.assign(norm.begin() + from, norm.begin() + to);
+            encodeNormalized(ws, raw, wantTokens, wantOffsets);
+        };
         for (const auto& m : matches) {
-            if (pos < m.b) encodeSection(ws, pos, m.b, raw, wantTokens, wantOffsets);
-            raw.ids.push_back(m.id);
-            if (wantOffsets) raw.offsets.emplace_back(m.b, m.e);
-            if (wantTokens) raw.tokens.push_back(added[addedById.at(m.id)].text);
+            if (pos < m.b) gap(pos, m.b);
+            pushAdded(m, norm[m.b].s, norm[m.e - 1].e, raw, wantTokens, wantOffsets);
             pos = m.e;
         }
-        if (pos < ws.orig.size()) encodeSection(ws, pos, static_cast<uint32_t>(ws.orig.size()), raw, wantTokens, wantOffsets);
+        if (pos < norm.size()) gap(pos, static_cast<uint32_t>(norm.size()));
+    }
+
+    void encodeRaw(std::string_view text, Raw& out, bool wantTokens, bool wantOffsets) const {
+        Workspace& ws = workspace();
+        ws.orig.clear();
+        for (size_t i = 0; i < text.size();)
+            ws.orig.push_back(utf8::next(text, i));
+        thread_local std::vector<Match> matches;
+        findAdded(
+            rawMatcher, static_cast<uint32_t>(ws.orig.size()), [&](uint32_t i) { return ws.orig[i]; },
+            matches);
+        uint32_t pos = 0;
+        for (const auto& m : matches) {
+            if (pos < m.b) encodeSection(ws, pos, m.b, out, wantTokens, wantOffsets);
+            pushAdded(m, m.b, m.e, out, wantTokens, wantOffsets);
+            pos = m.e;
+        }
+        if (pos < ws.orig.size())
+            encodeSection(ws, pos, static_cast<uint32_t>(ws.orig.size()), out, wantTokens, wantOffsets);
     }
 
     void trim(Raw& raw) const {
@@ -239,21 +308,26 @@ struct Tokenizer::Impl {
             const std::string* tok = nullptr;
             std::string tmp;
             auto it = addedById.find(raw.ids[i]);
-            if (it != addedById.end()) tok = &added[it->second].text;
-            else tok = model->idToToken(raw.ids[i]);
+            if (it != addedById.end())
+                tok = &added[it->second].text;
+            else
+                tok = model->idToToken(raw.ids[i]);
             if (!tok) continue;
             std::u32string cs = utf8::decode(*tok);
             auto sp = [](char32_t c) { return c == 0x120 || ucd::isWhiteSpace(c); };
             size_t lead = 0, trail = 0;
-            while (lead < cs.size() && sp(cs[lead])) ++lead;
-            while (trail < cs.size() && sp(cs[cs.size() - 1 - trail])) ++trail;
+            while (lead < cs.size() && sp(cs[lead]))
+                ++lead;
+            while (trail < cs.size() && sp(cs[cs.size() - 1 - trail]))
+                ++trail;
             auto& o = raw.offsets[i];
             if (lead > 0) {
                 bool first = i == 0 || o.first == 0;
                 if (first && trimAddPrefixSpace && lead == 1) lead = 0;
                 o.first = std::min<uint32_t>(o.first + static_cast<uint32_t>(lead), o.second);
             }
-            if (trail > 0 && o.second >= trail) o.second = std::max<uint32_t>(o.second - static_cast<uint32_t>(trail), o.first);
+            if (trail > 0 && o.second >= trail)
+                o.second = std::max<uint32_t>(o.second - static_cast<uint32_t>(trail), o.first);
         }
     }
 
@@ -331,7 +405,9 @@ struct Tokenizer::Impl {
     // ------------------------------------------------------------------ loading helpers
     TemplateItem special(const std::string& token, int32_t typeId) const {
         auto id = tokenToId(token);
-        if (!id) throw Failure("tokenizer_invalid", "post-processor: special token '" + token + "' is not in the vocabulary");
+        if (!id)
+            throw Failure("tokenizer_invalid",
+                          "post-processor: special token '" + token + "' is not in the vocabulary");
         return TemplateItem{-1, {*id}, {token}, typeId};
     }
     std::optional<int32_t> tokenToId(std::string_view t) const {
@@ -348,15 +424,20 @@ struct Tokenizer::Impl {
         }
         std::string type = j.value("type", "");
         if (type == "BertProcessing" || type == "RobertaProcessing") {
-            std::string cls = j.at("cls").at(0).get<std::string>(), sep = j.at("sep").at(0).get<std::string>();
-            auto mk = [&](const std::string& t, int32_t id, int32_t typeId) { return TemplateItem{-1, {id}, {t}, typeId}; };
+            std::string cls = j.at("cls").at(0).get<std::string>(),
+                        sep = j.at("sep").at(0).get<std::string>();
+            auto mk = [&](const std::string& t, int32_t id, int32_t typeId) {
+                return TemplateItem{-1, {id}, {t}, typeId};
+            };
             int32_t clsId = j["cls"][1].get<int32_t>(), sepId = j["sep"][1].get<int32_t>();
             if (type == "BertProcessing") {
                 single = {mk(cls, clsId, 0), {0, {}, {}, 0}, mk(sep, sepId, 0)};
-                pair = {mk(cls, clsId, 0), {0, {}, {}, 0}, mk(sep, sepId, 0), {1, {}, {}, 1}, mk(sep, sepId, 1)};
+                pair = {
+                    mk(cls, clsId, 0), {0, {}, {}, 0}, mk(sep, sepId, 0), {1, {}, {}, 1}, mk(sep, sepId, 1)};
             } else {
                 single = {mk(cls, clsId, 0), {0, {}, {}, 0}, mk(sep, sepId, 0)};
-                pair = {mk(cls, clsId, 0), {0, {}, {}, 0}, mk(sep, sepId, 0), mk(sep, sepId, 0), {1, {}, {}, 0}, mk(sep, sepId, 0)};
+                pair = {mk(cls, clsId, 0), {0, {}, {}, 0}, mk(sep, sepId, 0),
+                        mk(sep, sepId, 0), {1, {}, {}, 0}, mk(sep, sepId, 0)};
                 trimOffsets = j.value("trim_offsets", true);
                 trimAddPrefixSpace = j.value("add_prefix_space", true);
             }
@@ -374,10 +455,13 @@ struct Tokenizer::Impl {
             if (j.contains("special_tokens"))
                 for (auto it = j["special_tokens"].begin(); it != j["special_tokens"].end(); ++it) {
                     TemplateItem t;
-                    for (const auto& id : it.value().at("ids")) t.ids.push_back(id.get<int32_t>());
-                    for (const auto& tk : it.value().at("tokens")) t.tokens.push_back(tk.get<std::string>());
+                    for (const auto& id : it.value().at("ids"))
+                        t.ids.push_back(id.get<int32_t>());
+                    for (const auto& tk : it.value().at("tokens"))
+                        t.tokens.push_back(tk.get<std::string>());
                     if (t.ids.size() != t.tokens.size())
-                        throw Failure("tokenizer_invalid", "TemplateProcessing: special token '" + it.key() + "' has ids and tokens of different lengths");
+                        throw Failure("tokenizer_invalid", "TemplateProcessing: special token '" + it.key() +
+                                                               "' has ids and tokens of different lengths");
                     sp[it.key()] = t;
                 }
             auto parse = [&](const json& items) {
@@ -389,7 +473,9 @@ struct Tokenizer::Impl {
                     } else {
                         std::string id = item.at("SpecialToken").at("id").get<std::string>();
                         auto it = sp.find(id);
-                        if (it == sp.end()) throw Failure("tokenizer_invalid", "TemplateProcessing: special token '" + id + "' is not defined");
+                        if (it == sp.end())
+                            throw Failure("tokenizer_invalid",
+                                          "TemplateProcessing: special token '" + id + "' is not defined");
                         TemplateItem t = it->second;
                         t.seq = -1;
                         t.typeId = item["SpecialToken"].value("type_id", 0);
@@ -403,16 +489,20 @@ struct Tokenizer::Impl {
             return;
         }
         if (type == "Sequence") {
-            for (const auto& p : j.at("processors")) parsePostProcessor(p);
+            for (const auto& p : j.at("processors"))
+                parsePostProcessor(p);
             return;
         }
         throw Failure("tokenizer_unsupported", "post-processor type '" + type + "' is not supported");
     }
 
     /// transformers' LlamaTokenizerFast.update_post_processor: BOS/EOS from add_bos_token/add_eos_token.
-    void bosEosTemplate(bool addBos, bool addEos, const std::optional<std::string>& bos, const std::optional<std::string>& eos) {
-        if (addBos && !bos) throw Failure("tokenizer_invalid", "add_bos_token is true but bos_token is not set");
-        if (addEos && !eos) throw Failure("tokenizer_invalid", "add_eos_token is true but eos_token is not set");
+    void bosEosTemplate(bool addBos, bool addEos, const std::optional<std::string>& bos,
+                        const std::optional<std::string>& eos) {
+        if (addBos && !bos)
+            throw Failure("tokenizer_invalid", "add_bos_token is true but bos_token is not set");
+        if (addEos && !eos)
+            throw Failure("tokenizer_invalid", "add_eos_token is true but eos_token is not set");
         single.clear();
         pair.clear();
         for (int seq = 0; seq < 2; ++seq) {
@@ -436,7 +526,8 @@ struct Tokenizer::Impl {
         // added_tokens_decoder entries not already known (tokenizer.json normally lists them all)
         if (cfg.contains("added_tokens_decoder") && cfg["added_tokens_decoder"].is_object()) {
             bool changed = false;
-            for (auto it = cfg["added_tokens_decoder"].begin(); it != cfg["added_tokens_decoder"].end(); ++it) {
+            for (auto it = cfg["added_tokens_decoder"].begin(); it != cfg["added_tokens_decoder"].end();
+                 ++it) {
                 int32_t id = std::stoi(it.key());
                 if (addedById.count(id)) continue;
                 const auto& v = it.value();
@@ -481,9 +572,11 @@ struct Tokenizer::Impl {
     void finishSpecials() {
         if (!specials.unk) specials.unk = model->unkId();
         // Without a config, infer BOS/EOS from the single-sequence template.
-        if (!single.empty() && single.front().seq < 0 && !single.front().ids.empty() && !specials.bos && !specials.cls)
+        if (!single.empty() && single.front().seq < 0 && !single.front().ids.empty() && !specials.bos &&
+            !specials.cls)
             specials.bos = single.front().ids.front();
-        if (!single.empty() && single.back().seq < 0 && !single.back().ids.empty() && !specials.eos && !specials.sep)
+        if (!single.empty() && single.back().seq < 0 && !single.back().ids.empty() && !specials.eos &&
+            !specials.sep)
             specials.eos = single.back().ids.back();
     }
 };
@@ -511,8 +604,6 @@ std::unique_ptr<Tokenizer::Impl> implFromJson(const json& j, const json& cfg) {
             t.rstrip = a.value("rstrip", false);
             t.singleWord = a.value("single_word", false);
             t.normalized = a.value("normalized", false);
-            if (t.normalized && !t.special)
-                throw Failure("tokenizer_unsupported", "added token '" + t.text + "' with normalized=true is not supported");
             impl->addToken(t);
         }
     impl->buildMatchers();
@@ -521,13 +612,17 @@ std::unique_ptr<Tokenizer::Impl> implFromJson(const json& j, const json& cfg) {
     auto scan = [&](const json& x, auto& self) -> void {
         if (x.is_object()) {
             if (x.value("type", "") == "ByteLevel") byteLevel = true;
-            for (const auto& v : x) self(v, self);
+            for (const auto& v : x)
+                self(v, self);
         } else if (x.is_array()) {
-            for (const auto& v : x) self(v, self);
+            for (const auto& v : x)
+                self(v, self);
         }
     };
     scan(j.value("pre_tokenizer", json()), scan);
-    impl->kind = mtype == "WordPiece" ? ModelKind::WordPiece : byteLevel ? ModelKind::ByteLevelBpe : ModelKind::Bpe;
+    impl->kind = mtype == "WordPiece" ? ModelKind::WordPiece
+                 : byteLevel          ? ModelKind::ByteLevelBpe
+                                      : ModelKind::Bpe;
     if (!cfg.is_null()) impl->applyConfig(cfg, true);
     impl->finishSpecials();
     return impl;
@@ -536,8 +631,9 @@ std::unique_ptr<Tokenizer::Impl> implFromJson(const json& j, const json& cfg) {
 std::unique_ptr<Tokenizer::Impl> implFromSentencePiece(const std::filesystem::path& path, const json& cfg) {
     SentencePieceModel sp = readSentencePieceModel(path.string());
     if (sp.modelType != 2)
-        throw Failure("tokenizer_unsupported", path.string() + ": SentencePiece model type " + std::to_string(sp.modelType) +
-                                                   " is not supported (only BPE, type 2; use a tokenizer.json)");
+        throw Failure("tokenizer_unsupported",
+                      path.string() + ": SentencePiece model type " + std::to_string(sp.modelType) +
+                          " is not supported (only BPE, type 2; use a tokenizer.json)");
     auto impl = std::make_unique<Tokenizer::Impl>();
     Vocab vocab;
     std::vector<std::pair<std::string, float>> vocabScores;
@@ -558,17 +654,21 @@ std::unique_ptr<Tokenizer::Impl> implFromSentencePiece(const std::filesystem::pa
         std::u32string cs = utf8::decode(piece);
         std::vector<M> local;
         for (size_t k = 1; k < cs.size(); ++k) {
-            std::string a = utf8::encode(std::u32string_view(cs).substr(0, k)), b = utf8::encode(std::u32string_view(cs).substr(k));
+            std::string a = utf8::encode(std::u32string_view(cs).substr(0, k)),
+                        b = utf8::encode(std::u32string_view(cs).substr(k));
             auto ia = vocab.find(a), ib = vocab.find(b);
-            if (ia != vocab.end() && ib != vocab.end()) local.push_back({score, ia->second, ib->second, a, b});
+            if (ia != vocab.end() && ib != vocab.end())
+                local.push_back({score, ia->second, ib->second, a, b});
         }
-        std::stable_sort(local.begin(), local.end(), [](const M& x, const M& y) { return x.l != y.l ? x.l < y.l : x.r < y.r; });
+        std::stable_sort(local.begin(), local.end(),
+                         [](const M& x, const M& y) { return x.l != y.l ? x.l < y.l : x.r < y.r; });
         ms.insert(ms.end(), local.begin(), local.end());
     }
     std::stable_sort(ms.begin(), ms.end(), [](const M& x, const M& y) { return x.score > y.score; });
     std::vector<std::pair<std::string, std::string>> merges;
     merges.reserve(ms.size());
-    for (auto& m : ms) merges.emplace_back(std::move(m.a), std::move(m.b));
+    for (auto& m : ms)
+        merges.emplace_back(std::move(m.a), std::move(m.b));
     BpeOptions o;
     if (sp.unkId >= 0 && size_t(sp.unkId) < sp.pieces.size()) o.unkToken = sp.pieces[sp.unkId].piece;
     o.fuseUnk = true;
@@ -622,12 +722,15 @@ std::unique_ptr<Tokenizer::Impl> implFromVocabTxt(const std::filesystem::path& p
         if (cfg.contains(k) && cfg[k].is_object()) return cfg[k].value("content", std::string(def));
         return std::string(def);
     };
-    std::string unk = str("unk_token", "[UNK]"), cls = str("cls_token", "[CLS]"), sep = str("sep_token", "[SEP]");
+    std::string unk = str("unk_token", "[UNK]"), cls = str("cls_token", "[CLS]"),
+                sep = str("sep_token", "[SEP]");
     std::string pad = str("pad_token", "[PAD]"), mask = str("mask_token", "[MASK]");
     auto impl = std::make_unique<Tokenizer::Impl>();
     std::optional<bool> strip;
-    if (cfg.contains("strip_accents") && cfg["strip_accents"].is_boolean()) strip = cfg["strip_accents"].get<bool>();
-    impl->normalizer = makeBertNormalizer(true, cfg.value("tokenize_chinese_chars", true), strip, cfg.value("do_lower_case", true));
+    if (cfg.contains("strip_accents") && cfg["strip_accents"].is_boolean())
+        strip = cfg["strip_accents"].get<bool>();
+    impl->normalizer = makeBertNormalizer(true, cfg.value("tokenize_chinese_chars", true), strip,
+                                          cfg.value("do_lower_case", true));
     impl->preTokenizer = makeBertPreTokenizer();
     impl->decoder = makeWordPieceDecoder("##", cfg.value("clean_up_tokenization_spaces", true));
     impl->kind = ModelKind::WordPiece;
@@ -649,10 +752,19 @@ std::unique_ptr<Tokenizer::Impl> implFromVocabTxt(const std::filesystem::path& p
     impl->buildMatchers();
     json pp = {{"type", "BertProcessing"}};
     auto clsId = impl->tokenToId(cls), sepId = impl->tokenToId(sep);
-    if (!clsId || !sepId) throw Failure("tokenizer_invalid", path.string() + ": '" + cls + "' or '" + sep + "' is not in the vocabulary");
+    if (!clsId || !sepId)
+        throw Failure("tokenizer_invalid",
+                      path.string() + ": '" + cls + "' or '" + sep + "' is not in the vocabulary");
     pp["cls"] = {cls, *clsId};
     pp["sep"] = {sep, *sepId};
     impl->parsePostProcessor(pp);
+    // BertTokenizer's defaults for the special tokens the config leaves out.
+    for (const auto& [key, value] : {std::pair{"unk_token", unk},
+                                     {"cls_token", cls},
+                                     {"sep_token", sep},
+                                     {"pad_token", pad},
+                                     {"mask_token", mask}})
+        if (!cfg.contains(key)) cfg[key] = value;
     impl->applyConfig(cfg, false);
     impl->finishSpecials();
     return impl;
@@ -668,7 +780,8 @@ json readConfig(const std::filesystem::path& dir) {
         json c = parseJson(readText(tc), tc.string());
         if (!c.is_object()) throw Failure("tokenizer_invalid", tc.string() + ": not a JSON object");
         if (cfg.is_object()) {
-            for (auto it = c.begin(); it != c.end(); ++it) cfg[it.key()] = it.value();
+            for (auto it = c.begin(); it != c.end(); ++it)
+                cfg[it.key()] = it.value();
         } else {
             cfg = std::move(c);
         }
@@ -679,58 +792,67 @@ json readConfig(const std::filesystem::path& dir) {
 } // namespace
 
 Result<std::unique_ptr<Tokenizer>> Tokenizer::load(const std::filesystem::path& pathOrDir) {
-    return guarded([&]() -> std::unique_ptr<Tokenizer> {
-        std::error_code ec;
-        std::filesystem::path dir = pathOrDir, file;
-        if (std::filesystem::is_directory(pathOrDir, ec)) {
-            for (const char* name : {"tokenizer.json", "tokenizer.model", "vocab.txt"})
-                if (std::filesystem::exists(pathOrDir / name, ec)) {
-                    file = pathOrDir / name;
-                    break;
-                }
-            if (file.empty())
-                throw Failure("not_found", pathOrDir.string() + ": no tokenizer.json, tokenizer.model or vocab.txt in this folder");
-        } else if (std::filesystem::exists(pathOrDir, ec)) {
-            file = pathOrDir;
-            dir = pathOrDir.parent_path();
-            if (dir.empty()) dir = ".";
-        } else {
-            throw Failure("not_found", pathOrDir.string() + ": no such file or folder");
-        }
-        json cfg = readConfig(dir);
-        std::string ext = file.extension().string();
-        std::unique_ptr<Impl> impl;
-        try {
-            if (ext == ".json") {
-                json j = parseJson(readText(file), file.string());
-                impl = implFromJson(j, cfg);
-            } else if (ext == ".model") {
-                impl = implFromSentencePiece(file, cfg);
+    return guarded(
+        [&]() -> std::unique_ptr<Tokenizer> {
+            std::error_code ec;
+            std::filesystem::path dir = pathOrDir, file;
+            if (std::filesystem::is_directory(pathOrDir, ec)) {
+                for (const char* name : {"tokenizer.json", "tokenizer.model", "vocab.txt"})
+                    if (std::filesystem::exists(pathOrDir / name, ec)) {
+                        file = pathOrDir / name;
+                        break;
+                    }
+                if (file.empty())
+                    throw Failure("not_found",
+                                  pathOrDir.string() +
+                                      ": no tokenizer.json, tokenizer.model or vocab.txt in this folder");
+            } else if (std::filesystem::exists(pathOrDir, ec)) {
+                file = pathOrDir;
+                dir = pathOrDir.parent_path();
+                if (dir.empty()) dir = ".";
             } else {
-                impl = implFromVocabTxt(file, cfg);
+                throw Failure("not_found", pathOrDir.string() + ": no such file or folder");
             }
-        } catch (const json::exception& e) {
-            throw Failure("tokenizer_invalid", file.string() + ": " + e.what());
-        } catch (const Failure& f) {
-            if (f.code() == "not_found") throw;
-            std::string msg = f.what();
-            if (msg.find(file.string()) == std::string::npos) msg = file.string() + ": " + msg;
-            throw Failure(f.code(), msg);
-        }
-        return std::unique_ptr<Tokenizer>(new Tokenizer(std::move(impl)));
-    }, "tokenizer_invalid");
+            json cfg = readConfig(dir);
+            std::string ext = file.extension().string();
+            std::unique_ptr<Impl> impl;
+            try {
+                if (ext == ".json") {
+                    json j = parseJson(readText(file), file.string());
+                    impl = implFromJson(j, cfg);
+                } else if (ext == ".model") {
+                    impl = implFromSentencePiece(file, cfg);
+                } else {
+                    impl = implFromVocabTxt(file, cfg);
+                }
+            } catch (const json::exception& e) {
+                throw Failure("tokenizer_invalid", file.string() + ": " + e.what());
+            } catch (const Failure& f) {
+                if (f.code() == "not_found") throw;
+                std::string msg = f.what();
+                if (msg.find(file.string()) == std::string::npos) msg = file.string() + ": " + msg;
+                throw Failure(f.code(), msg);
+            }
+            return std::unique_ptr<Tokenizer>(new Tokenizer(std::move(impl)));
+        },
+        "tokenizer_invalid");
 }
 
-Result<std::unique_ptr<Tokenizer>> Tokenizer::fromJson(std::string_view tokenizerJson, std::string_view tokenizerConfigJson) {
-    return guarded([&]() -> std::unique_ptr<Tokenizer> {
-        try {
-            json j = parseJson(tokenizerJson, "tokenizer.json");
-            json cfg = tokenizerConfigJson.empty() ? json() : parseJson(tokenizerConfigJson, "tokenizer_config.json");
-            return std::unique_ptr<Tokenizer>(new Tokenizer(implFromJson(j, cfg)));
-        } catch (const json::exception& e) {
-            throw Failure("tokenizer_invalid", std::string("tokenizer.json: ") + e.what());
-        }
-    }, "tokenizer_invalid");
+Result<std::unique_ptr<Tokenizer>> Tokenizer::fromJson(std::string_view tokenizerJson,
+                                                       std::string_view tokenizerConfigJson) {
+    return guarded(
+        [&]() -> std::unique_ptr<Tokenizer> {
+            try {
+                json j = parseJson(tokenizerJson, "tokenizer.json");
+                json cfg = tokenizerConfigJson.empty()
+                               ? json()
+                               : parseJson(tokenizerConfigJson, "tokenizer_config.json");
+                return std::unique_ptr<Tokenizer>(new Tokenizer(implFromJson(j, cfg)));
+            } catch (const json::exception& e) {
+                throw Failure("tokenizer_invalid", std::string("tokenizer.json: ") + e.what());
+            }
+        },
+        "tokenizer_invalid");
 }
 
 Encoding Tokenizer::encode(std::string_view text, const EncodeOptions& o) const {
@@ -746,7 +868,8 @@ Encoding Tokenizer::encodePair(std::string_view textA, std::string_view textB, c
     return m_impl->assemble(&a, &b, o);
 }
 
-std::vector<int32_t> Tokenizer::encodeIds(std::string_view text, bool addSpecialTokens, size_t maxLength) const {
+std::vector<int32_t> Tokenizer::encodeIds(std::string_view text, bool addSpecialTokens,
+                                          size_t maxLength) const {
     EncodeOptions o;
     o.addSpecialTokens = addSpecialTokens;
     o.maxLength = maxLength;
@@ -755,21 +878,25 @@ std::vector<int32_t> Tokenizer::encodeIds(std::string_view text, bool addSpecial
     return encode(text, o).ids;
 }
 
-std::vector<Encoding> Tokenizer::encodeBatch(std::span<const std::string> texts, const EncodeOptions& o, unsigned threads) const {
+std::vector<Encoding> Tokenizer::encodeBatch(std::span<const std::string> texts, const EncodeOptions& o,
+                                             unsigned threads) const {
     std::vector<Encoding> out(texts.size());
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<size_t>(threads, texts.size()));
     if (threads <= 1) {
-        for (size_t i = 0; i < texts.size(); ++i) out[i] = encode(texts[i], o);
+        for (size_t i = 0; i < texts.size(); ++i)
+            out[i] = encode(texts[i], o);
         return out;
     }
     std::atomic<size_t> next{0};
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; ++t)
         pool.emplace_back([&] {
-            for (size_t i; (i = next.fetch_add(1)) < texts.size();) out[i] = encode(texts[i], o);
+            for (size_t i; (i = next.fetch_add(1)) < texts.size();)
+                out[i] = encode(texts[i], o);
         });
-    for (auto& th : pool) th.join();
+    for (auto& th : pool)
+        th.join();
     return out;
 }
 
@@ -796,11 +923,14 @@ std::string Tokenizer::decode(std::span<const int32_t> ids, bool skipSpecialToke
     }
     m_impl->decoder->decodeChain(tokens);
     std::string out;
-    for (const auto& t : tokens) out += t;
+    for (const auto& t : tokens)
+        out += t;
     return out;
 }
 
-std::optional<int32_t> Tokenizer::tokenToId(std::string_view token) const { return m_impl->tokenToId(token); }
+std::optional<int32_t> Tokenizer::tokenToId(std::string_view token) const {
+    return m_impl->tokenToId(token);
+}
 
 std::string Tokenizer::idToToken(int32_t id) const {
     auto it = m_impl->addedById.find(id);
@@ -821,8 +951,12 @@ bool Tokenizer::isSpecial(int32_t id) const {
     return it != m_impl->addedById.end() && m_impl->added[it->second].special;
 }
 
-const SpecialTokenIds& Tokenizer::specialTokenIds() const { return m_impl->specials; }
-size_t Tokenizer::numSpecialTokensToAdd(bool pair) const { return m_impl->addedCount(pair); }
+const SpecialTokenIds& Tokenizer::specialTokenIds() const {
+    return m_impl->specials;
+}
+size_t Tokenizer::numSpecialTokensToAdd(bool pair) const {
+    return m_impl->addedCount(pair);
+}
 
 bool Tokenizer::addsEos() const {
     const auto& s = m_impl->single;
@@ -831,7 +965,11 @@ bool Tokenizer::addsEos() const {
     return eos && s.back().ids.back() == *eos;
 }
 
-ModelKind Tokenizer::modelKind() const { return m_impl->kind; }
-std::optional<size_t> Tokenizer::modelMaxLength() const { return m_impl->maxLen; }
+ModelKind Tokenizer::modelKind() const {
+    return m_impl->kind;
+}
+std::optional<size_t> Tokenizer::modelMaxLength() const {
+    return m_impl->maxLen;
+}
 
 } // namespace synthembed::tok

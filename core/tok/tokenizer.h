@@ -31,7 +31,7 @@ enum class TruncationSide { Right, Left };
 /// What to compute besides ids (skipping tokens/offsets makes encoding faster).
 struct EncodeOptions {
     bool addSpecialTokens = true; ///< apply the post-processor (CLS/SEP, BOS/EOS, ...)
-    size_t maxLength = 0;         ///< 0 = no truncation; otherwise total length incl. specials (HF longest_first)
+    size_t maxLength = 0; ///< 0 = no truncation; otherwise total length incl. specials (HF longest_first)
     TruncationSide truncationSide = TruncationSide::Right;
     bool withTokens = true;  ///< fill Encoding::tokens
     bool withOffsets = true; ///< fill Encoding::offsets
@@ -40,13 +40,13 @@ struct EncodeOptions {
 /// One encoded sequence (or pair), as HF's `Encoding`.
 struct Encoding {
     std::vector<int32_t> ids;
-    std::vector<int32_t> typeIds;            ///< segment ids (0 for the first text, 1 for the second of a pair)
-    std::vector<std::string> tokens;         ///< token strings as in the vocabulary (empty if !withTokens)
+    std::vector<int32_t> typeIds;    ///< segment ids (0 for the first text, 1 for the second of a pair)
+    std::vector<std::string> tokens; ///< token strings as in the vocabulary (empty if !withTokens)
     /// [start, end) in Unicode code points (characters, not bytes) of the text the token came from,
     /// as HF reports them; special tokens added by the post-processor get {0, 0}.
     std::vector<std::pair<uint32_t, uint32_t>> offsets;
-    std::vector<uint8_t> specialTokensMask;  ///< 1 for tokens added by the post-processor
-    std::vector<uint8_t> sequenceIds;        ///< 0/1 = which input the token came from, 255 = added special
+    std::vector<uint8_t> specialTokensMask; ///< 1 for tokens added by the post-processor
+    std::vector<uint8_t> sequenceIds;       ///< 0/1 = which input the token came from, 255 = added special
     size_t size() const { return ids.size(); }
 };
 
@@ -59,7 +59,7 @@ struct SpecialTokenIds {
 enum class ModelKind { WordPiece, Bpe, ByteLevelBpe };
 
 class Tokenizer {
-public:
+  public:
     ~Tokenizer();
     Tokenizer(const Tokenizer&) = delete;
     Tokenizer& operator=(const Tokenizer&) = delete;
@@ -76,7 +76,8 @@ public:
     /// Encodes a pair (HF `encode(a, b)`): type ids 0 for a, 1 for b; truncation longest_first.
     Encoding encodePair(std::string_view a, std::string_view b, const EncodeOptions& options = {}) const;
     /// Fast path: ids only.
-    std::vector<int32_t> encodeIds(std::string_view text, bool addSpecialTokens = true, size_t maxLength = 0) const;
+    std::vector<int32_t> encodeIds(std::string_view text, bool addSpecialTokens = true,
+                                   size_t maxLength = 0) const;
     /// Many texts, each as encode(); threads = 0 uses the machine's cores.
     std::vector<Encoding> encodeBatch(std::span<const std::string> texts, const EncodeOptions& options = {},
                                       unsigned threads = 1) const;
@@ -102,7 +103,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     explicit Tokenizer(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };

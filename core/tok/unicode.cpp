@@ -5,7 +5,8 @@
 namespace synthembed::tok::ucd {
 namespace {
 constexpr char32_t kSBase = 0xAC00, kLBase = 0x1100, kVBase = 0x1161, kTBase = 0x11A7;
-constexpr char32_t kLCount = 19, kVCount = 21, kTCount = 28, kNCount = kVCount * kTCount, kSCount = kLCount * kNCount;
+constexpr char32_t kLCount = 19, kVCount = 21, kTCount = 28, kNCount = kVCount * kTCount,
+                   kSCount = kLCount * kNCount;
 } // namespace
 
 bool decompose(char32_t c, std::u32string& out) {
@@ -48,12 +49,14 @@ void appendLower(char32_t c, std::u32string& out) {
 char32_t compose(char32_t a, char32_t b) {
     if (a >= kLBase && a < kLBase + kLCount && b >= kVBase && b < kVBase + kVCount)
         return kSBase + ((a - kLBase) * kVCount + (b - kVBase)) * kTCount;
-    if (a >= kSBase && a < kSBase + kSCount && (a - kSBase) % kTCount == 0 && b > kTBase && b < kTBase + kTCount)
+    if (a >= kSBase && a < kSBase + kSCount && (a - kSBase) % kTCount == 0 && b > kTBase &&
+        b < kTBase + kTCount)
         return a + (b - kTBase);
     auto end = kComp + kCompCount;
-    auto it = std::lower_bound(kComp, end, std::make_pair(a, b), [](const CompEntry& e, std::pair<char32_t, char32_t> v) {
-        return e.first < v.first || (e.first == v.first && e.second < v.second);
-    });
+    auto it = std::lower_bound(kComp, end, std::make_pair(a, b),
+                               [](const CompEntry& e, std::pair<char32_t, char32_t> v) {
+                                   return e.first < v.first || (e.first == v.first && e.second < v.second);
+                               });
     if (it == end || it->first != a || it->second != b) return 0;
     return it->composite;
 }
@@ -69,15 +72,24 @@ int sequence(std::string_view s, size_t i) {
     int b0 = b(i);
     if (b0 < 0x80) return 1;
     int need = 0, lo = 0x80, hi = 0xBF;
-    if (b0 >= 0xC2 && b0 <= 0xDF) need = 1;
-    else if (b0 == 0xE0) need = 2, lo = 0xA0;
-    else if (b0 >= 0xE1 && b0 <= 0xEC) need = 2;
-    else if (b0 == 0xED) need = 2, hi = 0x9F;
-    else if (b0 >= 0xEE && b0 <= 0xEF) need = 2;
-    else if (b0 == 0xF0) need = 3, lo = 0x90;
-    else if (b0 >= 0xF1 && b0 <= 0xF3) need = 3;
-    else if (b0 == 0xF4) need = 3, hi = 0x8F;
-    else return -1;
+    if (b0 >= 0xC2 && b0 <= 0xDF)
+        need = 1;
+    else if (b0 == 0xE0)
+        need = 2, lo = 0xA0;
+    else if (b0 >= 0xE1 && b0 <= 0xEC)
+        need = 2;
+    else if (b0 == 0xED)
+        need = 2, hi = 0x9F;
+    else if (b0 >= 0xEE && b0 <= 0xEF)
+        need = 2;
+    else if (b0 == 0xF0)
+        need = 3, lo = 0x90;
+    else if (b0 >= 0xF1 && b0 <= 0xF3)
+        need = 3;
+    else if (b0 == 0xF4)
+        need = 3, hi = 0x8F;
+    else
+        return -1;
     for (int k = 1; k <= need; ++k) {
         int v = b(i + k);
         if (v < lo || v > hi) return -k;

@@ -11,8 +11,36 @@
 namespace synthembed::tok::ucd {
 
 enum Category : uint8_t {
-    Lu, Ll, Lt, Lm, Lo, Mn, Mc, Me, Nd, Nl, No, Pc, Pd, Ps, Pe, Pi,
-    Pf, Po, Sm, Sc, Sk, So, Zs, Zl, Zp, Cc, Cf, Cs, Co, Cn
+    Lu,
+    Ll,
+    Lt,
+    Lm,
+    Lo,
+    Mn,
+    Mc,
+    Me,
+    Nd,
+    Nl,
+    No,
+    Pc,
+    Pd,
+    Ps,
+    Pe,
+    Pi,
+    Pf,
+    Po,
+    Sm,
+    Sc,
+    Sk,
+    So,
+    Zs,
+    Zl,
+    Zp,
+    Cc,
+    Cf,
+    Cs,
+    Co,
+    Cn
 };
 
 struct DecompEntry {
@@ -63,7 +91,14 @@ inline bool isPunctuation(char32_t c) {
 inline bool isWhiteSpace(char32_t c) {
     if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
     switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
         return true;
     default:
         return c >= 0x2000 && c <= 0x200A;
@@ -105,7 +140,8 @@ inline char32_t next(std::string_view s, size_t& i) {
         }
     }
     if (b0 >= 0xF0 && b0 < 0xF5 && cont(i + 1) && cont(i + 2) && cont(i + 3)) {
-        char32_t c = ((b0 & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+        char32_t c =
+            ((b0 & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
         if (c >= 0x10000 && c < 0x110000) {
             i += 4;
             return c;
@@ -136,14 +172,16 @@ inline void append(std::string& out, char32_t c) {
 inline std::u32string decode(std::string_view s) {
     std::u32string out;
     out.reserve(s.size());
-    for (size_t i = 0; i < s.size();) out.push_back(next(s, i));
+    for (size_t i = 0; i < s.size();)
+        out.push_back(next(s, i));
     return out;
 }
 
 inline std::string encode(std::u32string_view s) {
     std::string out;
     out.reserve(s.size());
-    for (char32_t c : s) append(out, c);
+    for (char32_t c : s)
+        append(out, c);
     return out;
 }
 

@@ -182,6 +182,23 @@ torch::Tensor Trainer::encode(const TokenBatch& batch) {
     return poolHidden(h, batch.mask, m_config.pooling).to(torch::kFloat);
 }
 
+torch::Tensor Trainer::embedTexts(const std::vector<std::string>& texts, int batchSize) {
+    torch::NoGradGuard ng;
+    m_backbone.module->eval();
+    if (m_lora) m_lora->eval();
+    std::vector<torch::Tensor> out;
+    for (std::size_t b = 0; b < texts.size(); b += static_cast<std::size_t>(batchSize)) {
+        std::vector<std::vector<std::int32_t>> ids;
+        for (std::size_t i = b; i < std::min(texts.size(), b + batchSize); ++i) ids.push_back(tokenize(texts[i]));
+        std::vector<const std::vector<std::int32_t>*> ptrs;
+        for (auto& v : ids) ptrs.push_back(&v);
+        out.push_back(encode(pad(ptrs)).cpu());
+    }
+    m_backbone.module->train();
+    if (m_lora) m_lora->train();
+    return torch::cat(out);
+}
+
 double Trainer::devAccuracy() {
     if (m_dev.size() < 2) return 0;
     torch::NoGradGuard ng;

@@ -61,6 +61,9 @@ public:
     ContrastiveBatch makeBatch(const std::vector<std::size_t>& examples, bool dev = false) const;
     /// Pooled embeddings of sequences (grad mode decides whether a graph is kept).
     torch::Tensor encode(const TokenBatch& batch);
+    /// Embeddings [N, H] of texts as training sees documents (specials, EOS, max length), in eval
+    /// mode without a graph; the model returns to train mode after.
+    torch::Tensor embedTexts(const std::vector<std::string>& texts, int batchSize = 64);
     /// In-batch retrieval accuracy on the dev set (no gradient).
     double devAccuracy();
 

@@ -17,8 +17,15 @@ gui_pkgs=(
   xvfb xauth x11-apps x11-utils imagemagick
 )
 
+# Optional, benchmarks only (tests/bench/run_fwd_bench.sh runs the PyTorch-in-Python anchor beside
+# synthembed); never needed to build, test or run: SYNTHEMBED_BENCH_DEPS=1 adds them.
+bench_pkgs=(
+  python3-torch python3-numpy
+)
+
 pkgs=("${core_pkgs[@]}")
 if [ "${SYNTHEMBED_NO_GUI:-0}" != 1 ]; then pkgs+=("${gui_pkgs[@]}"); fi
+if [ "${SYNTHEMBED_BENCH_DEPS:-0}" = 1 ]; then pkgs+=("${bench_pkgs[@]}"); fi
 
 missing=()
 for p in "${pkgs[@]}"; do

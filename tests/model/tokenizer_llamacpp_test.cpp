@@ -42,11 +42,13 @@ void checkLlamaCpp(const std::string& name, const std::filesystem::path& tokDir)
     for (size_t i = 0; i < texts.size(); ++i) {
         std::vector<int32_t> want;
         std::istringstream in(lines[i]);
-        for (int32_t id; in >> id;) want.push_back(id);
+        for (int32_t id; in >> id;)
+            want.push_back(id);
         auto got = (*tok)->encodeIds(texts[i], false);
         bool ok = got == want;
         passed += ok;
-        EXPECT_TRUE(ok) << name << " text " << json(texts[i]).dump() << "\n got  " << json(got).dump() << "\n want " << json(want).dump();
+        EXPECT_TRUE(ok) << name << " text " << json(texts[i]).dump() << "\n got  " << json(got).dump()
+                        << "\n want " << json(want).dump();
     }
     std::cout << "[llamacpp] " << name << ": " << passed << "/" << texts.size() << " texts\n";
 }
@@ -81,7 +83,8 @@ TEST(TokenizerMistralEdgeCases, TokenizerJsonAndModel) {
             auto got = (*tok)->encodeIds(text, true);
             bool ok = got == want;
             passed += ok;
-            EXPECT_TRUE(ok) << file << " " << json(text).dump() << "\n got  " << json(got).dump() << "\n want " << json(want).dump();
+            EXPECT_TRUE(ok) << file << " " << json(text).dump() << "\n got  " << json(got).dump()
+                            << "\n want " << json(want).dump();
             // Round trip: decoding without specials gives the text back.
             EXPECT_EQ((*tok)->decode(got, true), text) << file;
         }

@@ -29,15 +29,16 @@ void checkTok512(const std::string& file) {
         auto want = ids[i].get<std::vector<int32_t>>();
         bool ok = e.ids == want;
         idsOk += ok;
-        EXPECT_TRUE(ok) << file << " " << json(text).dump() << "\n got  " << json(e.ids).dump() << "\n want " << json(want).dump();
+        EXPECT_TRUE(ok) << file << " " << json(text).dump() << "\n got  " << json(e.ids).dump() << "\n want "
+                        << json(want).dump();
         auto wantTokens = tokens[i].get<std::vector<std::string>>();
         std::vector<std::string> gotTokens(e.tokens.begin() + 1, e.tokens.end()); // without BOS
         ok = gotTokens == wantTokens;
         tokensOk += ok;
         EXPECT_TRUE(ok) << file << " tokens of " << json(text).dump();
     }
-    std::cout << "[tok512] " << file << ": ids " << idsOk << "/" << texts.size() << ", tokens " << tokensOk << "/"
-              << texts.size() << "\n";
+    std::cout << "[tok512] " << file << ": ids " << idsOk << "/" << texts.size() << ", tokens " << tokensOk
+              << "/" << texts.size() << "\n";
 }
 
 } // namespace

@@ -1,0 +1,263 @@
+// Training benchmarks (run by run_train_bench.sh beside the PyTorch anchors):
+//   bench_train step stories260k|bertsmall REPS
+//       seconds per InfoNCE training step (in-batch negatives, mean pooling, tau 0.05, AdamW
+//       lr 1e-3 wd 0.01, one forward over queries+positives), same shapes as
+//       shared/anchors/bench_train.py; random weights.
+//   bench_train stsb MODEL_DIR STSB_DIR [SECONDS]
+//       full fine-tune of stories260K on STS-B train pairs with score >= 4 (tau 0.05, lr 1e-3,
+//       batch 64, max length 128, last-token pooling), STS-B test Spearman before, after 150
+//       steps and after SECONDS of training (default 600), as baseline_stsb_finetune_python.json.
+
+#include "core/model/backbone.h"
+#include "core/runtime/runtime.h"
+#include "core/tok/tokenizer.h"
+#include "core/train/engine.h"
+#include "core/train/optim.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <numeric>
+#include <sstream>
+#include <unistd.h>
+
+using namespace synthembed;
+namespace fs = std::filesystem;
+
+namespace {
+
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+int stepBench(const std::string& which, int reps) {
+    auto dir = fs::temp_directory_path() / ("synthembed_bench_train_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    nlohmann::json cfg;
+    std::int64_t B, S, vocab;
+    if (which == "stories260k") {
+        cfg = {{"model_type", "llama"}, {"hidden_size", 64}, {"intermediate_size", 172}, {"num_hidden_layers", 5},
+               {"num_attention_heads", 8}, {"num_key_value_heads", 4}, {"vocab_size", 512},
+               {"max_position_embeddings", 512}, {"rms_norm_eps", 1e-5}, {"rope_theta", 10000.0},
+               {"hidden_act", "silu"}, {"tie_word_embeddings", true}};
+        B = 64, S = 128, vocab = 512;
+    } else {
+        cfg = {{"model_type", "bert"}, {"vocab_size", 30522}, {"hidden_size", 256}, {"num_hidden_layers", 4},
+               {"num_attention_heads", 4}, {"intermediate_size", 1024}, {"max_position_embeddings", 512},
+               {"type_vocab_size", 2}, {"layer_norm_eps", 1e-12}, {"hidden_act", "gelu"}};
+        B = 32, S = 128, vocab = 30522;
+    }
+    std::ofstream(dir / "config.json") << cfg.dump();
+    torch::manual_seed(0);
+    auto bb = model::randomBackbone(dir / "config.json", {}, 0);
+    fs::remove_all(dir);
+    auto& m = bb->module();
+    m.train();
+    std::vector<std::pair<std::string, torch::Tensor>> named;
+    std::int64_t nParams = 0;
+    for (auto& p : m.named_parameters()) {
+        p.value().set_requires_grad(true);
+        named.emplace_back(p.key(), p.value());
+        nParams += p.value().numel();
+    }
+    train::TrainConfig tc;
+    tc.lr = 1e-3;
+    tc.weightDecay = 0.01;
+    auto opt = train::makeAdamW(named, tc);
+    auto ids = torch::randint(0, vocab, {2 * B, S}, torch::kLong);
+    auto mask = torch::ones({2 * B, S}, torch::kLong);
+    auto labels = torch::arange(B, torch::kLong);
+    auto step = [&] {
+        auto e = train::poolHidden(bb->forward(ids, mask), mask, train::Pooling::Mean);
+        auto r = train::infoNce(e.slice(0, 0, B), e.slice(0, B), labels, 0.05);
+        opt->zero_grad();
+        r.loss.backward();
+        opt->step();
+    };
+    for (int i = 0; i < 3; ++i) step();
+    std::vector<double> ts;
+    for (int i = 0; i < reps; ++i) {
+        double t0 = now();
+        step();
+        ts.push_back(now() - t0);
+    }
+    auto sorted = ts;
+    std::sort(sorted.begin(), sorted.end());
+    nlohmann::json out = {{"impl", "synthembed"}, {"model", which}, {"B", B}, {"S", S}, {"params", nParams},
+                          {"threads", computeThreads()}, {"times_s", ts}, {"median_s", sorted[sorted.size() / 2]},
+                          {"min_s", sorted.front()}, {"max_s", sorted.back()}};
+    std::cout << out.dump() << std::endl;
+    return 0;
+}
+
+std::vector<std::vector<std::string>> readCsv(const fs::path& p) {
+    // sentence1,sentence2,score with "..." quoting (RFC 4180).
+    std::ifstream in(p);
+    if (!in) throw std::runtime_error(p.string() + ": cannot open");
+    std::vector<std::vector<std::string>> rows;
+    std::string line, field;
+    std::vector<std::string> row;
+    bool quoted = false;
+    std::stringstream all;
+    all << in.rdbuf();
+    const std::string s = all.str();
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') field += '"', ++i;
+            else if (c == '"') quoted = false;
+            else field += c;
+        } else if (c == '"') quoted = true;
+        else if (c == ',') row.push_back(field), field.clear();
+        else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
+            row.push_back(field), field.clear();
+            if (row.size() >= 3) rows.push_back(row);
+            row.clear();
+        } else field += c;
+    }
+    if (!field.empty() || !row.empty()) {
+        row.push_back(field);
+        if (row.size() >= 3) rows.push_back(row);
+    }
+    return rows;
+}
+
+std::vector<double> ranks(const std::vector<double>& v) {
+    std::vector<std::size_t> idx(v.size());
+    std::iota(idx.begin(), idx.end(), 0);
+    std::sort(idx.begin(), idx.end(), [&](auto a, auto b) { return v[a] < v[b]; });
+    std::vector<double> r(v.size());
+    for (std::size_t i = 0; i < idx.size();) {
+        std::size_t j = i;
+        while (j + 1 < idx.size() && v[idx[j + 1]] == v[idx[i]]) ++j;
+        for (std::size_t k = i; k <= j; ++k) r[idx[k]] = (static_cast<double>(i + j) / 2.0) + 1;
+        i = j + 1;
+    }
+    return r;
+}
+
+double spearman(const std::vector<double>& a, const std::vector<double>& b) {
+    auto ra = ranks(a), rb = ranks(b);
+    const double n = static_cast<double>(a.size());
+    double ma = std::accumulate(ra.begin(), ra.end(), 0.0) / n, mb = std::accumulate(rb.begin(), rb.end(), 0.0) / n;
+    double sab = 0, saa = 0, sbb = 0;
+    for (std::size_t i = 0; i < ra.size(); ++i) {
+        sab += (ra[i] - ma) * (rb[i] - mb);
+        saa += (ra[i] - ma) * (ra[i] - ma);
+        sbb += (rb[i] - mb) * (rb[i] - mb);
+    }
+    return sab / std::sqrt(saa * sbb);
+}
+
+int stsbBench(const fs::path& modelDir, const fs::path& stsb, double budget) {
+    std::vector<train::TrainExample> pairs;
+    for (auto& r : readCsv(stsb / "stsb-en-train.csv"))
+        if (std::stod(r[2]) >= 4.0) pairs.push_back({"", "", r[0], r[1], {}});
+    auto test = readCsv(stsb / "stsb-en-test.csv");
+    std::vector<std::string> s1, s2;
+    std::vector<double> gold;
+    for (auto& r : test) s1.push_back(r[0]), s2.push_back(r[1]), gold.push_back(std::stod(r[2]));
+
+    auto tokenizer = tok::Tokenizer::load(modelDir).take();
+    train::TokenizerFns tf;
+    const tok::Tokenizer* tk = tokenizer.get();
+    tf.encode = [tk](const std::string& s) { return tk->encodeIds(s, true); };
+    tf.eosId = 2;
+    tf.padId = 0;
+    train::TrainConfig c;
+    c.modelDir = modelDir.string();
+    c.outputDir = (fs::temp_directory_path() / ("synthembed_stsb_" + std::to_string(::getpid()))).string();
+    c.fullFineTune = true;
+    c.temperature = 0.05;
+    c.lr = 1e-3;
+    c.weightDecay = 0.01; // as the Python baseline (torch default)
+    c.batchSize = 64;
+    c.maxLength = 128;
+    c.pooling = train::Pooling::LastToken;
+    c.warmupSteps = 0;
+    c.linearDecay = false;
+    c.clipNorm = 0;
+    c.steps = 1000000;
+    c.checkpointEvery = 0;
+    c.seed = 0;
+
+    auto makeTrainer = [&](bool resume) {
+        auto bb = model::loadBackbone(modelDir, {"cpu", "float32", false});
+        train::Backbone b;
+        b.module = std::shared_ptr<torch::nn::Module>(bb, &bb->module());
+        b.forward = [bb](const torch::Tensor& i, const torch::Tensor& m) { return bb->forward(i, m); };
+        auto cc = c;
+        cc.resume = resume;
+        return std::make_unique<train::Trainer>(b, tf, cc, pairs);
+    };
+    auto score = [&](train::Trainer& t) {
+        auto a = t.embedTexts(s1, 128), b = t.embedTexts(s2, 128);
+        auto cos = torch::cosine_similarity(a, b, 1);
+        std::vector<double> pred(cos.data_ptr<float>(), cos.data_ptr<float>() + cos.numel());
+        return spearman(pred, gold);
+    };
+
+    auto t1 = makeTrainer(false);
+    const double base = score(*t1);
+    std::fprintf(stderr, "base model: STS-B test Spearman (last token + EOS) %.4f\n", base);
+    double trainSeconds = 0;
+    std::int64_t steps = 0;
+    auto runUntil = [&](train::Trainer& t, std::int64_t maxSteps, double maxSeconds) {
+        train::TrainCallbacks cb;
+        double t0 = now(), base0 = trainSeconds;
+        cb.onStep = [&](const train::StepMetrics& m) {
+            steps = m.step;
+            trainSeconds = base0 + (now() - t0);
+            if (m.step % 21 == 0)
+                std::fprintf(stderr, "step %lld loss %.4f acc %.3f %.2f s\n", static_cast<long long>(m.step), m.loss,
+                             m.accuracy, trainSeconds);
+        };
+        cb.hooks.shouldStop = [&] { return steps >= maxSteps || trainSeconds >= maxSeconds; };
+        t.run(cb);
+    };
+    runUntil(*t1, 150, budget);
+    const double at150 = score(*t1);
+    const double secs150 = trainSeconds;
+    std::fprintf(stderr, "after %lld steps (%.1f s): Spearman %.4f\n", static_cast<long long>(steps), trainSeconds, at150);
+    double final = at150;
+    if (trainSeconds < budget) {
+        auto t2 = makeTrainer(true);
+        runUntil(*t2, 1000000, budget);
+        final = score(*t2);
+    }
+    fs::remove_all(c.outputDir);
+    nlohmann::json out = {{"impl", "synthembed"},
+                          {"threads", computeThreads()},
+                          {"n_train_pairs", pairs.size()},
+                          {"stsb_test_spearman_before", base},
+                          {"spearman_after_150_steps", at150},
+                          {"seconds_for_150_steps", secs150},
+                          {"stsb_test_spearman_after", final},
+                          {"steps", steps},
+                          {"train_seconds", trainSeconds},
+                          {"steps_per_second", steps / trainSeconds},
+                          {"samples_per_second", 64.0 * steps / trainSeconds}};
+    std::cout << out.dump() << std::endl;
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    initialize();
+    try {
+        std::string mode = argc > 1 ? argv[1] : "";
+        if (mode == "step" && argc >= 3) return stepBench(argv[2], argc > 3 ? std::atoi(argv[3]) : 10);
+        if (mode == "stsb" && argc >= 4) return stsbBench(argv[2], argv[3], argc > 4 ? std::atof(argv[4]) : 600.0);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+    std::fprintf(stderr, "usage: bench_train step stories260k|bertsmall [REPS]\n"
+                         "       bench_train stsb MODEL_DIR STSB_DIR [SECONDS]\n");
+    return 2;
+}

@@ -1,0 +1,75 @@
+// `synthembed-cli embed` end to end on the real stories260K model: JSONL and .npy outputs agree
+// with each other and with the reference embeddings; bad input gives a one-line error.
+
+#include "support/test_support.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+using namespace synthembed;
+using nlohmann::json;
+
+TEST(CliEmbed, JsonlAndNpyMatchReference) {
+    SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
+    std::ifstream rin(dir / "reference_embeddings.json");
+    auto ref = json::parse(rin);
+    test::TempDir tmp;
+    std::string input;
+    for (int i = 0; i < 5; ++i) input += json{{"text", ref["items"][i]["text"]}}.dump() + "\n";
+    test::writeFile(tmp / "in.jsonl", input + "\n");
+    auto r = test::runCli({"embed", "--model", dir.string(), "--input", (tmp / "in.jsonl").string(), "--output",
+                           (tmp / "out.jsonl").string(), "--batch-size", "2", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto summary = json::parse(r.out);
+    EXPECT_EQ(summary["texts"], 5);
+    EXPECT_EQ(summary["pooling"], "last");
+    std::ifstream out(tmp / "out.jsonl");
+    std::string line;
+    std::vector<std::vector<float>> rows;
+    while (std::getline(out, line)) rows.push_back(json::parse(line)["embedding"].get<std::vector<float>>());
+    ASSERT_EQ(rows.size(), 5u);
+    for (int i = 0; i < 5; ++i) {
+        auto e = ref["items"][i]["emb_last_token_eos"].get<std::vector<double>>();
+        double d = 0, n = 0;
+        for (int k = 0; k < 64; ++k) {
+            d += rows[i][k] * e[k];
+            n += rows[i][k] * rows[i][k];
+        }
+        EXPECT_GE(d / std::sqrt(n), 0.99999) << i; // reference vectors are unit length
+    }
+    r = test::runCli({"embed", "--model", dir.string(), "--input", (tmp / "in.jsonl").string(), "--output",
+                      (tmp / "out.npy").string(), "--pooling", "mean", "-q"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::string npy = test::readFile(tmp / "out.npy");
+    ASSERT_EQ(npy.substr(0, 6), "\x93NUMPY");
+    std::size_t hl = static_cast<unsigned char>(npy[8]) | (static_cast<unsigned char>(npy[9]) << 8);
+    EXPECT_EQ((10 + hl) % 64, 0u);
+    EXPECT_NE(npy.find("'shape': (5, 64)"), std::string::npos);
+    ASSERT_EQ(npy.size(), 10 + hl + 5 * 64 * 4);
+    std::vector<float> v(64);
+    std::memcpy(v.data(), npy.data() + 10 + hl + 64 * 4, 64 * 4); // row 1
+    auto e = ref["items"][1]["emb_mean"].get<std::vector<double>>();
+    double d = 0;
+    for (int k = 0; k < 64; ++k) d += v[k] * e[k];
+    EXPECT_GE(d, 0.99999);
+}
+
+TEST(CliEmbed, BadInputIsOneLineError) {
+    SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
+    test::TempDir tmp;
+    test::writeFile(tmp / "in.jsonl", "{\"text\": \"ok\"}\n{\"txt\": 1}\n");
+    auto r = test::runCli({"embed", "--model", dir.string(), "--input", (tmp / "in.jsonl").string(), "--output",
+                           (tmp / "out.jsonl").string()});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.err.find("in.jsonl:2"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(tmp / "out.jsonl"));
+    // A folder without a model.
+    test::writeFile(tmp / "in.jsonl", "{\"text\": \"ok\"}\n");
+    r = test::runCli({"embed", "--model", tmp.path().string(), "--input", (tmp / "in.jsonl").string(), "--output",
+                      (tmp / "out.jsonl").string()});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.err.find("config.json"), std::string::npos) << r.err;
+}
