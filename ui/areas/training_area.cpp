@@ -93,13 +93,16 @@ TrainingArea::TrainingArea(QWidget* parent) : Area(parent) {
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(RunsModel::Output, QHeaderView::Stretch);
-    m_table->setColumnWidth(RunsModel::Id, 44);
-    m_table->setColumnWidth(RunsModel::Name, 140);
-    m_table->setColumnWidth(RunsModel::State, 90);
-    m_table->setColumnWidth(RunsModel::Step, 60);
-    m_table->setColumnWidth(RunsModel::Loss, 70);
-    m_table->setColumnWidth(RunsModel::BaseModel, 120);
-    m_table->setColumnWidth(RunsModel::Created, 140);
+    m_table->horizontalHeader()->setMinimumSectionSize(40);
+    m_table->setColumnWidth(RunsModel::Id, 40);
+    m_table->setColumnWidth(RunsModel::Name, 110);
+    m_table->setColumnWidth(RunsModel::State, 80);
+    m_table->setColumnWidth(RunsModel::Step, 56);
+    m_table->setColumnWidth(RunsModel::Loss, 64);
+    m_table->setColumnWidth(RunsModel::BaseModel, 100);
+    m_table->setColumnWidth(RunsModel::Created, 130);
+    m_table->setTextElideMode(Qt::ElideLeft); // paths: the end says most
+    m_table->setWordWrap(false);
     m_table->setAlternatingRowColors(true);
 
     m_loadSettings = new QPushButton(tr("Use settings"));

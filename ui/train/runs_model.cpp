@@ -124,7 +124,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
         case Loss: return std::isnan(r->loss) ? QVariant() : QVariant(QLocale().toString(r->loss, 'f', 4));
         case BaseModel: return QFileInfo(r->baseModel).fileName();
         case Output: return r->outputDir;
-        case Created: return QString(r->createdAt).replace(QLatin1Char('T'), QLatin1Char(' ')).left(19);
+        case Created: return QString(r->createdAt).replace(QLatin1Char('T'), QLatin1Char(' ')).left(16);
         default: return {};
         }
     }
