@@ -4,6 +4,7 @@
 #include "ui/areas/templates_area.h"
 #include "ui/areas/evaluation_area.h"
 #include "ui/areas/explorer_area.h"
+#include "ui/areas/training_area.h"
 #include "ui/guidepanel.h"
 #include "ui/logdock.h"
 #include "ui/settingsdialog.h"
@@ -60,12 +61,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         tr("Samples"), tr("The generated training samples: inspect, filter and curate."),
         tr("<p>Here you will browse every sample with its prompt, sampled values, raw answer and parsed fields; "
            "filter by family, language, status and text; accept, reject or edit; remove duplicates.</p>")));
-    addArea(new PlannedArea(
-        tr("Training"), tr("Contrastive fine-tuning of a backbone into an embedder."),
-        tr("<p>Here you will configure and run fine-tuning (LoRA or full, InfoNCE with hard negatives, "
-           "GradCache) on CPU or GPU and watch loss and learning-rate curves live.</p>")));
-    addArea(new EvaluationArea(this));
+    auto* training = new TrainingArea;
+    addArea(training);
+    auto* evaluation = new EvaluationArea(this);
+    addArea(evaluation);
     addArea(new ExplorerArea(this));
+
+    // "Evaluate" on a trained run opens the Evaluation area with that model added.
+    connect(training, &TrainingArea::evaluateRequested, this, [this, evaluation](const QString& dir) {
+        evaluation->addModel(dir);
+        showArea(m_stack->indexOf(evaluation));
+        statusBar()->showMessage(tr("Evaluate %1").arg(dir), 8000);
+    });
 
     // Area names stay readable however much room an area asks for.
     m_nav->setFixedWidth(std::min(200, m_nav->sizeHintForColumn(0) + 2 * m_nav->frameWidth() + 12));
