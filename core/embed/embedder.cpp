@@ -1,5 +1,7 @@
 #include "core/embed/embedder.h"
 
+#include "core/runtime/runtime.h"
+
 #include "core/model/backbone.h"
 #include "core/model/safetensors.h"
 #include "core/tok/tokenizer.h"
@@ -301,12 +303,14 @@ Result<std::unique_ptr<Embedder>> Embedder::load(const fs::path& dir, const Load
 Result<std::vector<std::vector<float>>> Embedder::embed(const std::vector<std::string>& texts,
                                                         const EmbedOptions& options,
                                                         const ProgressHooks& hooks) const {
+    useComputeThreads(); // may run on a worker thread
     return guarded([&] { return m_impl->run(m_impl->tokenize(texts, options), options, hooks); }, "embed");
 }
 
 Result<std::vector<std::vector<float>>> Embedder::embedIds(const std::vector<std::vector<std::int32_t>>& ids,
                                                            const EmbedOptions& options,
                                                            const ProgressHooks& hooks) const {
+    useComputeThreads();
     return guarded([&] { return m_impl->run(ids, options, hooks); }, "embed");
 }
 
