@@ -8,13 +8,13 @@ core_pkgs=(
   libsqlite3-dev sqlite3 libcurl4-openssl-dev ca-certificates
   libtorch-dev libopenblas0-pthread libopenblas-dev
   nlohmann-json3-dev libcli11-dev libhnswlib-dev libsentencepiece-dev
-  python3
+  python3 dpkg-dev desktop-file-utils appstream
 )
 gui_pkgs=(
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqscintilla2-qt6-dev libqcustomplot-dev libgl-dev libglx-dev libopengl-dev
   qt6-qpa-plugins libxkbcommon-dev
-  xvfb xauth x11-apps imagemagick
+  xvfb xauth x11-apps x11-utils imagemagick
 )
 
 pkgs=("${core_pkgs[@]}")

@@ -1,0 +1,230 @@
+#include "ui/mainwindow.h"
+
+#include "ui/areas/area.h"
+#include "ui/guidepanel.h"
+#include "ui/logdock.h"
+#include "ui/settingsdialog.h"
+
+#include "core/runtime/runtime.h"
+#include "core/store/project.h"
+#include "core/util/log.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+namespace synthembed::ui {
+
+namespace {
+constexpr int kMaxRecent = 8;
+const QString kProjectFilter = QStringLiteral("synthembed projects (*.synthembed *.db);;All files (*)");
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("synthembed"));
+    resize(1200, 780);
+
+    m_nav = new QListWidget(this);
+    m_nav->setObjectName(QStringLiteral("areaNavigation"));
+    m_nav->setMaximumWidth(200);
+    m_nav->setIconSize(QSize(24, 24));
+    m_stack = new QStackedWidget(this);
+    auto* split = new QSplitter(this);
+    split->addWidget(m_nav);
+    split->addWidget(m_stack);
+    split->setStretchFactor(1, 1);
+    setCentralWidget(split);
+
+    addArea(new PlannedArea(
+        tr("Templates"), tr("Prompt templates with diversity placeholders, and their value pools."),
+        tr("<p>Here you will edit the brainstorm and generate prompt templates of every task family "
+           "(short-long retrieval, long-short classification, short-short and long-long matching, STS, "
+           "bitext) with placeholder highlighting, validation and a live preview rendered from a seed.</p>"
+           "<p>Today: <code>synthembed-cli prompts</code>.</p>")));
+    addArea(new PlannedArea(
+        tr("Generation"), tr("Jobs that send rendered prompts to an OpenAI-compatible endpoint."),
+        tr("<p>Here you will build generation jobs (families and their mix, count, seed, endpoint, model, "
+           "concurrency), see coverage and token estimates before launch, and follow running jobs with "
+           "progress, request rates, tokens and accepted/rejected counts; pause, resume, cancel.</p>"
+           "<p>Endpoints are configured in Settings.</p>")));
+    addArea(new PlannedArea(
+        tr("Samples"), tr("The generated training samples: inspect, filter and curate."),
+        tr("<p>Here you will browse every sample with its prompt, sampled values, raw answer and parsed fields; "
+           "filter by family, language, status and text; accept, reject or edit; remove duplicates.</p>")));
+    addArea(new PlannedArea(
+        tr("Training"), tr("Contrastive fine-tuning of a backbone into an embedder."),
+        tr("<p>Here you will configure and run fine-tuning (LoRA or full, InfoNCE with hard negatives, "
+           "GradCache) on CPU or GPU and watch loss and learning-rate curves live.</p>")));
+    addArea(new PlannedArea(
+        tr("Evaluation"), tr("MTEB-style evaluation on your own and public datasets."),
+        tr("<p>Here you will evaluate models on retrieval, STS, classification, clustering, pair classification, "
+           "reranking, summarization and bitext tasks, and compare runs with confidence intervals.</p>")));
+    addArea(new PlannedArea(
+        tr("Explorer"), tr("Nearest-neighbour search and maps of an embedding space."),
+        tr("<p>Here you will search an embedding set with a typed query and see neighbours with scores, and "
+           "explore a 2D map of up to hundreds of thousands of points coloured by family, language or label.</p>")));
+
+    connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+    m_nav->setCurrentRow(0);
+
+    m_log = new LogDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_log);
+
+    m_guide = new GuidePanel(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_guide);
+    connect(m_guide, &GuidePanel::areaRequested, this, &MainWindow::showArea);
+    {
+        // Shown on first run; afterwards it stays as the user left it (View menu).
+        QSettings s;
+        m_guide->setVisible(!s.value(QStringLiteral("guide/seen"), false).toBool());
+        s.setValue(QStringLiteral("guide/seen"), true);
+    }
+
+    m_projectLabel = new QLabel(this);
+    m_projectLabel->setObjectName(QStringLiteral("projectLabel"));
+    statusBar()->addPermanentWidget(m_projectLabel);
+
+    buildMenus();
+    updateStatus();
+}
+
+MainWindow::~MainWindow() {
+    for (int i = 0; i < areaCount(); ++i) area(i)->setProject(nullptr);
+}
+
+void MainWindow::addArea(Area* a) {
+    m_stack->addWidget(a);
+    auto* item = new QListWidgetItem(a->icon(), a->title(), m_nav);
+    item->setToolTip(a->description());
+    connect(a, &Area::statusMessage, this, [this](const QString& t) { statusBar()->showMessage(t, 5000); });
+}
+
+int MainWindow::areaCount() const { return m_stack->count(); }
+Area* MainWindow::area(int i) const { return qobject_cast<Area*>(m_stack->widget(i)); }
+void MainWindow::showArea(int i) { m_nav->setCurrentRow(i); }
+int MainWindow::currentArea() const { return m_stack->currentIndex(); }
+
+void MainWindow::buildMenus() {
+    auto* file = menuBar()->addMenu(tr("&File"));
+    auto* newAct = file->addAction(tr("&New Project..."), this, &MainWindow::newProject);
+    newAct->setShortcut(QKeySequence::New);
+    auto* openAct = file->addAction(tr("&Open Project..."), this, &MainWindow::openProjectDialog);
+    openAct->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    auto* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+
+    auto* edit = menuBar()->addMenu(tr("&Edit"));
+    auto* settings = edit->addAction(tr("&Settings..."), this, &MainWindow::showSettings);
+    settings->setShortcut(QKeySequence::Preferences);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+
+    auto* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_log->toggleViewAction());
+    view->addAction(m_guide->toggleViewAction());
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About synthembed"), this, &MainWindow::showAbout);
+    updateRecentMenu();
+}
+
+bool MainWindow::openProject(const QString& path, bool create, bool quiet) {
+    auto p = create ? store::Project::openOrCreate(path.toStdString()) : store::Project::open(path.toStdString());
+    if (!p) {
+        log::error(p.error().message);
+        if (!quiet) QMessageBox::critical(this, tr("Open project"), QString::fromStdString(p.error().message));
+        return false;
+    }
+    for (int i = 0; i < areaCount(); ++i) area(i)->setProject(nullptr);
+    m_project = std::make_unique<store::Project>(std::move(p).take());
+    for (int i = 0; i < areaCount(); ++i) area(i)->setProject(m_project.get());
+    rememberRecent(QFileInfo(path).absoluteFilePath());
+    log::info("opened project ", path.toStdString());
+    updateStatus();
+    return true;
+}
+
+void MainWindow::newProject() {
+    QString path = QFileDialog::getSaveFileName(this, tr("New project"), QString(), kProjectFilter);
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".synthembed");
+    auto created = store::Project::create(path.toStdString());
+    if (!created) {
+        QMessageBox::critical(this, tr("New project"), QString::fromStdString(created.error().message));
+        return;
+    }
+    openProject(path);
+}
+
+void MainWindow::openProjectDialog() {
+    QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(), kProjectFilter);
+    if (!path.isEmpty()) openProject(path);
+}
+
+void MainWindow::rememberRecent(const QString& path) {
+    QSettings s;
+    auto list = s.value(QStringLiteral("recentProjects")).toStringList();
+    list.removeAll(path);
+    list.prepend(path);
+    while (list.size() > kMaxRecent) list.removeLast();
+    s.setValue(QStringLiteral("recentProjects"), list);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+    if (!m_recentMenu) return;
+    m_recentMenu->clear();
+    const auto list = QSettings().value(QStringLiteral("recentProjects")).toStringList();
+    for (const auto& path : list) {
+        m_recentMenu->addAction(path, this, [this, path] { openProject(path); });
+    }
+    m_recentMenu->setEnabled(!list.isEmpty());
+}
+
+void MainWindow::updateStatus() {
+    if (!m_project) {
+        m_projectLabel->setText(tr("No project"));
+        setWindowTitle(tr("synthembed"));
+        return;
+    }
+    auto info = m_project->info();
+    qint64 samples = 0, templates = 0;
+    for (auto& [t, n] : info.tableCounts) {
+        if (t == "samples") samples = n;
+        if (t == "templates") templates = n;
+    }
+    m_projectLabel->setText(tr("%1 — %2 templates, %3 samples")
+                                .arg(QString::fromStdString(m_project->path().string()))
+                                .arg(templates)
+                                .arg(samples));
+    setWindowTitle(tr("%1 — synthembed").arg(QString::fromStdString(m_project->path().filename().string())));
+}
+
+void MainWindow::showSettings() {
+    SettingsDialog dlg(m_project.get(), this);
+    dlg.exec();
+}
+
+void MainWindow::showAbout() {
+    QString rows = QStringLiteral("<tr><td>Qt</td><td>%1</td></tr>").arg(QLatin1String(qVersion()));
+    for (auto& [k, v] : versionInfo())
+        rows += QStringLiteral("<tr><td>%1</td><td>%2</td></tr>")
+                    .arg(QString::fromStdString(k).toHtmlEscaped(), QString::fromStdString(v).toHtmlEscaped());
+    QMessageBox::about(this, tr("About synthembed"),
+                       tr("<h3>synthembed</h3><p>Build text-embedding models from LLM-generated synthetic data: "
+                          "templates, generation, curation, contrastive fine-tuning, evaluation and exploration.</p>") +
+                           QStringLiteral("<table>%1</table>").arg(rows));
+}
+
+} // namespace synthembed::ui

@@ -1,0 +1,63 @@
+#pragma once
+// The workbench window: a navigation over the areas, the log dock, project handling.
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QListWidget;
+class QStackedWidget;
+class QLabel;
+class QMenu;
+
+namespace synthembed::store {
+class Project;
+}
+
+namespace synthembed::ui {
+
+class Area;
+class LogDock;
+class GuidePanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens (or creates, when missing and create is true) a project; shows errors in a dialog
+    /// unless quiet. Returns false on failure, leaving the current project open.
+    bool openProject(const QString& path, bool create = false, bool quiet = false);
+    store::Project* project() const { return m_project.get(); }
+
+    int areaCount() const;
+    Area* area(int index) const;
+    void showArea(int index);
+    int currentArea() const;
+    LogDock* logDock() const { return m_log; }
+    GuidePanel* guide() const { return m_guide; }
+
+public Q_SLOTS:
+    void newProject();
+    void openProjectDialog();
+    void showSettings();
+    void showAbout();
+
+private:
+    void addArea(Area* area);
+    void buildMenus();
+    void updateRecentMenu();
+    void rememberRecent(const QString& path);
+    void updateStatus();
+
+    std::unique_ptr<store::Project> m_project;
+    QListWidget* m_nav;
+    QStackedWidget* m_stack;
+    LogDock* m_log;
+    GuidePanel* m_guide;
+    QLabel* m_projectLabel;
+    QMenu* m_recentMenu = nullptr;
+};
+
+} // namespace synthembed::ui
