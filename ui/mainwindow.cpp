@@ -1,6 +1,8 @@
 #include "ui/mainwindow.h"
 
 #include "ui/areas/area.h"
+#include "ui/areas/generation_area.h"
+#include "ui/areas/samples_area.h"
 #include "ui/guidepanel.h"
 #include "ui/logdock.h"
 #include "ui/settingsdialog.h"
@@ -51,16 +53,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
            "(short-long retrieval, long-short classification, short-short and long-long matching, STS, "
            "bitext) with placeholder highlighting, validation and a live preview rendered from a seed.</p>"
            "<p>Today: <code>synthembed-cli prompts</code>.</p>")));
-    addArea(new PlannedArea(
-        tr("Generation"), tr("Jobs that send rendered prompts to an OpenAI-compatible endpoint."),
-        tr("<p>Here you will build generation jobs (families and their mix, count, seed, endpoint, model, "
-           "concurrency), see coverage and token estimates before launch, and follow running jobs with "
-           "progress, request rates, tokens and accepted/rejected counts; pause, resume, cancel.</p>"
-           "<p>Endpoints are configured in Settings.</p>")));
-    addArea(new PlannedArea(
-        tr("Samples"), tr("The generated training samples: inspect, filter and curate."),
-        tr("<p>Here you will browse every sample with its prompt, sampled values, raw answer and parsed fields; "
-           "filter by family, language, status and text; accept, reject or edit; remove duplicates.</p>")));
+    addArea(new GenerationArea(this));
+    addArea(new SamplesArea(this));
     addArea(new PlannedArea(
         tr("Training"), tr("Contrastive fine-tuning of a backbone into an embedder."),
         tr("<p>Here you will configure and run fine-tuning (LoRA or full, InfoNCE with hard negatives, "
