@@ -65,6 +65,7 @@ constexpr double kTasksPerBrainstormGuess = 20.0;
 } // namespace
 
 struct GenerationRunner::Impl : llm::RequestSource {
+    // (public within this file: the Batch helpers below use it)
     struct Family {
         std::string name;
         bool twoStep = false;
@@ -338,6 +339,24 @@ struct GenerationRunner::Impl : llm::RequestSource {
 
     // ---- RequestSource ----
 
+    std::optional<InFlight> loadInFlight(std::int64_t id, std::string* state = nullptr) {
+        auto q = db.prepare("SELECT kind, family, prompt, template_name, sampled_values, state "
+                            "FROM requests WHERE id = ? AND job_id = ?");
+        q.bindAll(id, jobId);
+        if (!q.step()) return std::nullopt;
+        InFlight in;
+        in.kind = q.getText(0);
+        in.family = q.getText(1);
+        in.prompt.text = q.getText(2);
+        in.prompt.templateName = q.getText(3);
+        in.prompt.values = valuesFromJson(q.getText(4));
+        in.prompt.family = in.family;
+        in.prompt.step = in.kind == "brainstorm" ? prompts::Step::Brainstorm : prompts::Step::Generate;
+        if (state) *state = q.getText(5);
+        if (!family(in.family)) return std::nullopt;
+        return in;
+    }
+
     Next next(llm::ChatRequest& out) override {
         pollState();
         if (externalStop.load() || failure) return Next::Finished;
@@ -350,19 +369,9 @@ struct GenerationRunner::Impl : llm::RequestSource {
         }
         std::int64_t id = ready.front();
         ready.pop_front();
-        auto q = db.prepare("SELECT kind, family, prompt, template_name, sampled_values, COALESCE(task,'') "
-                            "FROM requests WHERE id = ?");
-        q.bind(1, id);
-        if (!q.step()) return next(out);
-        InFlight in;
-        in.kind = q.getText(0);
-        in.family = q.getText(1);
-        in.prompt.text = q.getText(2);
-        in.prompt.templateName = q.getText(3);
-        in.prompt.values = valuesFromJson(q.getText(4));
-        in.prompt.family = in.family;
-        in.prompt.step = in.kind == "brainstorm" ? prompts::Step::Brainstorm : prompts::Step::Generate;
-        q.reset();
+        auto loaded = loadInFlight(id);
+        if (!loaded) return next(out);
+        InFlight in = std::move(*loaded);
         if (Family* f = family(in.family); f && in.kind == "brainstorm" &&
                                            f->target - f->accepted - f->outstandingGen - f->freeTasks <= 0) {
             // Planned before other brainstorms delivered enough tasks: never sent, so drop it.
@@ -378,6 +387,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
         u.run();
         out.id = id;
         out.prompt = in.prompt.text;
+        out.clientRequestId = "synthembed-" + std::to_string(jobId) + "-" + std::to_string(id);
         inflight.emplace(id, std::move(in));
         updateLive([&](LiveStats& s) { s.inFlight = static_cast<std::int64_t>(inflight.size()); });
         return Next::Request;
@@ -573,6 +583,63 @@ void GenerationRunner::requestCancel() { m_impl->externalStop = 2; }
 LiveStats GenerationRunner::live() const {
     std::lock_guard lk(m_impl->liveMutex);
     return m_impl->liveStats;
+}
+
+namespace {
+// Loads spec, templates and counts without taking the job over (the Batch route never sends).
+void prepareOffline(GenerationRunner::Impl& d) {
+    auto spec = loadJobSpec(d.project, d.jobId);
+    if (!spec) throw Failure(spec.error().code, spec.error().message);
+    d.spec = std::move(spec).take();
+    auto q = d.db.prepare("SELECT state, runner_pid, COALESCE(runner_host,'') FROM jobs WHERE id = ?");
+    q.bind(1, d.jobId);
+    if (!q.step()) throw Failure("not_found", "no job " + std::to_string(d.jobId));
+    if (q.getText(0) == "running" && q.getInt(1) != getpid() && q.getText(2) == hostName() && processAlive(q.getInt(1)))
+        throw Failure("busy", "job " + std::to_string(d.jobId) + " is being run by process " + std::to_string(q.getInt(1)));
+    d.loadLibrary();
+    d.loadCounts();
+}
+} // namespace
+
+Result<std::int64_t> GenerationRunner::planPending() {
+    auto& d = *m_impl;
+    return guarded([&]() -> std::int64_t {
+        prepareOffline(d);
+        d.window = static_cast<std::size_t>(1) << 40;
+        d.plan();
+        auto q = d.db.prepare("SELECT count(*) FROM requests WHERE job_id = ? AND state = 'pending'");
+        q.bind(1, d.jobId);
+        q.step();
+        return q.getInt(0);
+    }, "db");
+}
+
+Result<GenerationRunner::ImportCounts> GenerationRunner::importAnswers(const std::vector<llm::ChatResult>& results) {
+    auto& d = *m_impl;
+    return guarded([&]() -> ImportCounts {
+        prepareOffline(d);
+        ImportCounts c;
+        for (const auto& r : results) {
+            std::string state;
+            auto in = d.loadInFlight(r.id, &state);
+            if (!in || state == "done" || state == "failed") {
+                c.skipped++;
+                continue;
+            }
+            d.inflight.emplace(r.id, std::move(*in));
+            if (r.outcome == llm::Outcome::Ok) {
+                c.stored++;
+                d.onResult(r);
+            } else {
+                c.failed++;
+                llm::ChatResult f = r;
+                f.outcome = llm::Outcome::Exhausted;
+                d.onResult(f);
+            }
+        }
+        if (d.allSatisfied()) d.finish(JobState::Done, "");
+        return c;
+    }, "db");
 }
 
 Result<RunOutcome> GenerationRunner::run(const ProgressHooks& hooks) {

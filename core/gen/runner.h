@@ -54,13 +54,27 @@ public:
     /// hooks.shouldStop pauses the job (in-flight requests finish first).
     Result<RunOutcome> run(const ProgressHooks& hooks = {});
 
+    /// OpenAI Batch route, step 1: creates every request row still needed (for two-step families
+    /// without tasks yet: the brainstorms) without sending anything; returns the job's pending rows.
+    Result<std::int64_t> planPending();
+
+    struct ImportCounts {
+        std::int64_t stored = 0;  ///< answers stored (accepted or rejected samples, brainstorm tasks)
+        std::int64_t failed = 0;  ///< error results, marked failed
+        std::int64_t skipped = 0; ///< unknown ids or requests already done
+    };
+    /// OpenAI Batch route, step 2: stores answers obtained outside the client exactly as live
+    /// answers are stored (parsed, validated, same transaction). Result ids are request ids.
+    Result<ImportCounts> importAnswers(const std::vector<llm::ChatResult>& results);
+
     /// Thread-safe. Pause lets in-flight requests finish; cancel aborts them.
     void requestPause();
     void requestCancel();
     LiveStats live() const;
 
-private:
     struct Impl;
+
+private:
     std::unique_ptr<Impl> m_impl;
 };
 

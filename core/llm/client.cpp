@@ -248,6 +248,8 @@ struct ChatClient::Impl {
         t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
         t->headers = curl_slist_append(t->headers, "Accept: application/json");
         t->headers = curl_slist_append(t->headers, "Expect:");
+        if (!t->request.clientRequestId.empty())
+            t->headers = curl_slist_append(t->headers, ("X-Client-Request-Id: " + t->request.clientRequestId).c_str());
         if (!endpointKeys[ep].empty())
             t->headers = curl_slist_append(t->headers, ("Authorization: Bearer " + endpointKeys[ep]).c_str());
         std::string url = ChatClient::completionsUrl(o.endpoints[ep].baseUrl);
@@ -441,8 +443,10 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
         curl_multi_perform(d.multi, &running);
         // Completed transfers.
         int left = 0;
+        int completed = 0;
         while (CURLMsg* m = curl_multi_info_read(d.multi, &left)) {
             if (m->msg != CURLMSG_DONE) continue;
+            ++completed;
             CURLcode code = m->data.result;
             auto t = d.finish(m->easy_handle);
             long status = 0;
@@ -522,6 +526,8 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
             abortAll("stopped after a fatal error");
             return *fatal;
         }
+        // A finished transfer freed a slot: refill at once instead of waiting in poll.
+        if (completed > 0) continue;
         if (!d.active.empty() || !d.retries.empty() || held || !sourceFinished) {
             int numfds = 0;
             // Poll briefly when there is nothing to poll on, so Wait sources are asked again.

@@ -76,6 +76,9 @@ struct ChatRequest {
     std::int64_t id = 0;       ///< caller's id, returned with the result
     std::string prompt;        ///< the user message
     std::int64_t estimatedTokens = 0; ///< for the tokens/min limiter; 0 = estimate from the text
+    /// Sent as the X-Client-Request-Id header (OpenAI's request tracing header) when not empty,
+    /// so server logs can tell a retry of one request from a new request with the same prompt.
+    std::string clientRequestId;
 };
 
 enum class Outcome {

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """A real OpenAI-compatible HTTP server on loopback, written for synthembed's tests and benchmark.
 
-POST /v1/chat/completions answers according to rules; GET /stats reports what it received;
+POST /v1/chat/completions answers according to rules; GET /stats reports what it received
+(per prompt hash, and per X-Client-Request-Id header when the client sends one);
 POST /config replaces the rules at run time; POST /reset clears the counters.
 
-Answers are deterministic per prompt: the same prompt always gets the same content.
+Answers are deterministic: the n-th request carrying a prompt always gets the same content (the
+first is keyed by the prompt alone), so identical brainstorm prompts still yield new task lists.
   * a prompt that asks for a list (contains "brainstorm", or asks for a "list" and names none of the
     sample keys below) gets a JSON list of 20 task descriptions;
   * otherwise the answer is one JSON object with every sample key the prompt names in double
@@ -53,8 +55,10 @@ def words_for(seed_text, n):
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def valid_content(prompt):
-    ph = prompt_hash(prompt)[:12]
+def valid_content(prompt, occurrence=1):
+    # The n-th request of one prompt gets its own answer (as a sampling LLM would), the same on every
+    # run: the first is keyed by the prompt alone, later ones by prompt and n.
+    ph = prompt_hash(prompt if occurrence <= 1 else "%s#%d" % (prompt, occurrence))[:12]
     lower = prompt.lower()
     named = [k for k in SAMPLE_KEYS if ('"%s"' % k) in prompt]
     if "brainstorm" in lower or (not named and "list" in lower):
@@ -84,6 +88,7 @@ class State:
         self.by_status = {}
         self.by_mode = {}
         self.per_prompt = {}  # hash -> {"count", "ok", "prompt"}
+        self.per_request = {}  # X-Client-Request-Id -> {"count", "ok"}
         self.rule_hits = [0] * len(self.rules)
         self.prompt_tokens = 0       # reported in 200 answers with valid bodies
         self.completion_tokens = 0
@@ -140,9 +145,13 @@ class Handler(BaseHTTPRequestHandler):
                        "prompt_tokens": st.prompt_tokens, "completion_tokens": st.completion_tokens,
                        "max_in_flight": st.max_in_flight, "unique_prompts": len(per),
                        "duplicates": sum(1 for v in per.values() if v["count"] > 1),
-                       "ok_duplicates": sum(1 for v in per.values() if v["ok"] > 1)}
+                       "ok_duplicates": sum(1 for v in per.values() if v["ok"] > 1),
+                       "request_ids": len(st.per_request),
+                       "request_id_duplicates": sum(1 for v in st.per_request.values() if v["count"] > 1),
+                       "request_id_ok_duplicates": sum(1 for v in st.per_request.values() if v["ok"] > 1)}
                 if "prompts=1" in self.path:
                     out["per_prompt"] = per
+                    out["per_request"] = {k: dict(v) for k, v in st.per_request.items()}
             self.send_json(200, out)
         elif self.path.startswith("/v1/models"):
             self.send_json(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
@@ -181,8 +190,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(400, {"error": {"message": "bad request body: %s" % e, "type": "invalid_request_error"}})
             return
         h = prompt_hash(prompt)
+        rid = self.headers.get("X-Client-Request-Id") or ""
         with st.lock:
             st.total += 1
+            if rid:
+                st.per_request.setdefault(rid, {"count": 0, "ok": 0})["count"] += 1
             rec = st.per_prompt.setdefault(h, {"count": 0, "ok": 0, "prompt": prompt})
             rec["count"] += 1
             attempt = rec["count"]
@@ -195,6 +207,7 @@ class Handler(BaseHTTPRequestHandler):
                 st.in_flight -= 1
 
     def answer(self, st, req, prompt, h, model, attempt):
+        rid = self.headers.get("X-Client-Request-Id") or ""
         rule = st.choose(prompt, attempt)
         mode = rule.get("mode", "valid")
         latency = float(rule.get("latency_ms", st.latency_ms))
@@ -230,7 +243,7 @@ class Handler(BaseHTTPRequestHandler):
         elif mode == "not_json":
             content = "Sure! Here is some prose about %s without any JSON." % h[:8]
         else:
-            content = valid_content(prompt)
+            content = valid_content(prompt, attempt)
         usage = {"prompt_tokens": len(prompt.split()) + 7, "completion_tokens": len(content.split()) + 1}
         usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
         body = {"id": "chatcmpl-" + h[:16], "object": "chat.completion", "created": int(time.time()),
@@ -252,6 +265,8 @@ class Handler(BaseHTTPRequestHandler):
             st.prompt_tokens += usage["prompt_tokens"]
             st.completion_tokens += usage["completion_tokens"]
             st.per_prompt[h]["ok"] += 1
+            if rid:
+                st.per_request[rid]["ok"] += 1
         count_status(200)
         self.send_raw(200, data)
 
@@ -270,6 +285,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--port-file", default="")
     args = ap.parse_args()
+    # 64 handler threads wake from their latency sleep at once; with the default 5 ms GIL switch
+    # interval each waits its turn for milliseconds, which would show up as client "overhead".
+    sys.setswitchinterval(0.0002)
     srv = Server(("127.0.0.1", args.port), Handler)
     srv.state = State(json.loads(args.rules), args.seed, args.latency_ms)
     port = srv.server_address[1]

@@ -80,6 +80,32 @@ CommandResult runCli(const std::vector<std::string>& args, const std::vector<std
     return runCommand(argv, env);
 }
 
+int spawnCli(const std::vector<std::string>& args, const fs::path& outFile, const fs::path& errFile,
+             const std::vector<std::string>& env) {
+    std::vector<std::string> argv{SYNTHEMBED_CLI_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    pid_t pid = fork();
+    if (pid == 0) {
+        int o = open(outFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = open(errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(o, 1);
+        dup2(e, 2);
+        for (auto& kv : env) putenv(const_cast<char*>(kv.c_str()));
+        std::vector<char*> cargs;
+        for (auto& a : argv) cargs.push_back(const_cast<char*>(a.c_str()));
+        cargs.push_back(nullptr);
+        execv(cargs[0], cargs.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+int waitForProcess(int pid) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 std::string readFile(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream ss;

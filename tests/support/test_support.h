@@ -42,6 +42,13 @@ CommandResult runCommand(const std::vector<std::string>& argv, const std::vector
 /// Runs synthembed-cli with arguments.
 CommandResult runCli(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
+/// Starts synthembed-cli in the background with stdout/stderr sent to files; returns its pid
+/// (reap it with waitForProcess).
+int spawnCli(const std::vector<std::string>& args, const std::filesystem::path& outFile,
+             const std::filesystem::path& errFile, const std::vector<std::string>& env = {});
+/// Waits for a process started by spawnCli; returns its exit code (128 + signal when killed).
+int waitForProcess(int pid);
+
 std::string readFile(const std::filesystem::path& path);
 void writeFile(const std::filesystem::path& path, const std::string& content);
 

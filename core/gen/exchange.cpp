@@ -1,0 +1,402 @@
+#include "core/gen/exchange.h"
+
+#include "core/gen/job.h"
+#include "core/gen/runner.h"
+#include "core/gen/text_hash.h"
+#include "core/llm/client.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <random>
+
+namespace fs = std::filesystem;
+
+namespace synthembed::gen {
+
+using nlohmann::json;
+
+std::optional<ExportFormat> parseExportFormat(const std::string& n) {
+    if (n == "jsonl") return ExportFormat::Jsonl;
+    if (n == "sentence-transformers" || n == "st") return ExportFormat::SentenceTransformers;
+    if (n == "flagembedding" || n == "flag") return ExportFormat::FlagEmbedding;
+    if (n == "openai-batch") return ExportFormat::OpenAiBatch;
+    return std::nullopt;
+}
+
+std::optional<ImportFormat> parseImportFormat(const std::string& n) {
+    if (n == "auto") return ImportFormat::Auto;
+    if (n == "jsonl") return ImportFormat::Jsonl;
+    if (n == "sentence-transformers" || n == "st") return ImportFormat::SentenceTransformers;
+    if (n == "flagembedding" || n == "flag") return ImportFormat::FlagEmbedding;
+    if (n == "csv") return ImportFormat::Csv;
+    if (n == "tsv") return ImportFormat::Tsv;
+    return std::nullopt;
+}
+
+namespace {
+
+/// Writes to OUTPUT.tmp-N and renames over OUTPUT on commit(); removes the temp file otherwise.
+class AtomicWriter {
+public:
+    explicit AtomicWriter(fs::path target) : m_target(std::move(target)) {
+        std::error_code ec;
+        if (m_target.has_parent_path()) fs::create_directories(m_target.parent_path(), ec);
+        m_tmp = m_target;
+        m_tmp += ".tmp-" + std::to_string(std::random_device{}());
+        m_out.open(m_tmp, std::ios::binary | std::ios::trunc);
+        if (!m_out) throw Failure("io", m_target.string() + ": cannot write");
+    }
+    ~AtomicWriter() {
+        if (!m_done) {
+            m_out.close();
+            std::error_code ec;
+            fs::remove(m_tmp, ec);
+        }
+    }
+    std::ofstream& out() { return m_out; }
+    void commit() {
+        m_out.flush();
+        if (!m_out) throw Failure("io", m_target.string() + ": write failed (disk full?)");
+        m_out.close();
+        std::error_code ec;
+        fs::rename(m_tmp, m_target, ec);
+        if (ec) throw Failure("io", m_target.string() + ": cannot replace: " + ec.message());
+        m_done = true;
+    }
+
+private:
+    fs::path m_target, m_tmp;
+    std::ofstream m_out;
+    bool m_done = false;
+};
+
+std::string e5Query(const std::string& instruction, const std::string& query) {
+    return instruction.empty() ? query : "Instruct: " + instruction + "\nQuery: " + query;
+}
+
+} // namespace
+
+Result<std::int64_t> exportSamples(const store::Project& project, const fs::path& output, const ExportOptions& o) {
+    if (o.format == ExportFormat::OpenAiBatch)
+        return Error{"args", "openai-batch exports a job's requests: use exportBatchRequests (--job ID)"};
+    return guarded([&]() -> std::int64_t {
+        std::string sql = "SELECT COALESCE(query,''), COALESCE(positive,''), negative, instruction, family, language "
+                          "FROM samples WHERE status IN ('accepted','edited')";
+        if (o.scope.jobId) sql += " AND job_id = " + std::to_string(*o.scope.jobId);
+        if (o.scope.family) sql += " AND family = ?1";
+        sql += " ORDER BY id";
+        auto st = project.db().prepare(sql);
+        if (o.scope.family) st.bind(1, *o.scope.family);
+        AtomicWriter w(output);
+        std::int64_t n = 0;
+        while (st.step()) {
+            std::string query = st.getText(0), positive = st.getText(1), instruction = st.getText(3);
+            auto negative = st.getOptText(2);
+            json j;
+            switch (o.format) {
+            case ExportFormat::Jsonl:
+                j = {{"query", query}, {"positive", positive}};
+                if (negative) j["negative"] = *negative;
+                j["instruction"] = instruction;
+                j["family"] = st.getText(4);
+                j["language"] = st.getText(5);
+                break;
+            case ExportFormat::SentenceTransformers:
+                j = {{"anchor", o.instructionInQuery ? e5Query(instruction, query) : query}, {"positive", positive}};
+                if (negative) j["negative"] = *negative;
+                break;
+            case ExportFormat::FlagEmbedding:
+                j = {{"query", o.instructionInQuery ? e5Query(instruction, query) : query},
+                     {"pos", json::array({positive})},
+                     {"neg", negative ? json::array({*negative}) : json::array()},
+                     {"prompt", o.instructionInQuery ? std::string() : instruction}};
+                break;
+            case ExportFormat::OpenAiBatch: break;
+            }
+            w.out() << j.dump() << '\n';
+            ++n;
+        }
+        w.commit();
+        return n;
+    }, "io");
+}
+
+Result<std::int64_t> exportBatchRequests(const store::Project& project, std::int64_t jobId, const fs::path& output) {
+    GenerationRunner runner(project, jobId);
+    auto planned = runner.planPending();
+    if (!planned) return planned.error();
+    auto spec = loadJobSpec(project, jobId);
+    if (!spec) return spec.error();
+    return guarded([&]() -> std::int64_t {
+        auto st = project.db().prepare("SELECT id, prompt FROM requests WHERE job_id = ? AND state = 'pending' ORDER BY id");
+        st.bind(1, jobId);
+        AtomicWriter w(output);
+        std::int64_t n = 0;
+        while (st.step()) {
+            json line = {{"custom_id", "request-" + std::to_string(st.getInt(0))},
+                         {"method", "POST"},
+                         {"url", "/v1/chat/completions"},
+                         {"body", json::parse(llm::buildRequestBody(spec->client, st.getText(1)))}};
+            w.out() << line.dump() << '\n';
+            ++n;
+        }
+        w.commit();
+        return n;
+    }, "io");
+}
+
+Result<BatchImportReport> importBatchResults(const store::Project& project, std::int64_t jobId, const fs::path& input) {
+    std::vector<llm::ChatResult> results;
+    BatchImportReport rep;
+    auto read = guarded([&] {
+        std::ifstream in(input);
+        if (!in) throw Failure("io", input.string() + ": cannot read");
+        std::string line;
+        int n = 0;
+        while (std::getline(in, line)) {
+            ++n;
+            if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+            rep.lines++;
+            auto where = input.string() + ":" + std::to_string(n);
+            auto j = json::parse(line, nullptr, false);
+            if (j.is_discarded() || !j.is_object()) throw Failure("parse", where + ": not a JSON object");
+            auto cid = j.value("custom_id", std::string());
+            if (cid.rfind("request-", 0) != 0) throw Failure("parse", where + ": custom_id '" + cid + "' is not request-N");
+            llm::ChatResult r;
+            try {
+                r.id = std::stoll(cid.substr(8));
+            } catch (...) {
+                throw Failure("parse", where + ": custom_id '" + cid + "' is not request-N");
+            }
+            r.attempts = 1;
+            auto& resp = j["response"];
+            if (j.contains("error") && !j["error"].is_null()) {
+                r.outcome = llm::Outcome::Exhausted;
+                r.error = "batch error: " + j["error"].dump();
+            } else if (!resp.is_object() || resp.value("status_code", 0) != 200 || !resp.contains("body")) {
+                r.outcome = llm::Outcome::Exhausted;
+                r.httpStatus = resp.is_object() ? resp.value("status_code", 0) : 0;
+                r.error = "batch response status " + std::to_string(r.httpStatus);
+            } else {
+                auto body = resp["body"].is_string() ? resp["body"].get<std::string>() : resp["body"].dump();
+                auto parsed = llm::parseCompletion(body);
+                if (!parsed) {
+                    r.outcome = llm::Outcome::Exhausted;
+                    r.error = "batch response: " + parsed.error().message;
+                } else {
+                    auto id = r.id;
+                    r = std::move(parsed).take();
+                    r.id = id;
+                    r.attempts = 1;
+                    r.httpStatus = 200;
+                }
+            }
+            results.push_back(std::move(r));
+        }
+    }, "io");
+    if (!read) return read.error();
+    GenerationRunner runner(project, jobId);
+    auto counts = runner.importAnswers(results);
+    if (!counts) return counts.error();
+    rep.stored = counts->stored;
+    rep.failed = counts->failed;
+    rep.skipped = counts->skipped;
+    return rep;
+}
+
+namespace {
+
+std::vector<std::string> splitRow(const std::string& line, char delim) {
+    std::vector<std::string> out;
+    std::string cur;
+    bool quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                cur += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                cur += c;
+            }
+        } else if (c == '"' && cur.empty()) {
+            quoted = true;
+        } else if (c == delim) {
+            out.push_back(cur);
+            cur.clear();
+        } else if (c != '\r') {
+            cur += c;
+        }
+    }
+    out.push_back(cur);
+    return out;
+}
+
+// A CSV record may span lines inside quotes: keep reading while a quote is open.
+bool readRecord(std::istream& in, std::string& record, int& lineNo) {
+    record.clear();
+    std::string line;
+    bool any = false;
+    while (std::getline(in, line)) {
+        ++lineNo;
+        if (any) record += '\n';
+        record += line;
+        any = true;
+        std::size_t quotes = 0;
+        for (char c : record) quotes += c == '"';
+        if (quotes % 2 == 0) return true;
+    }
+    return any;
+}
+
+struct Row {
+    std::string query, positive;
+    std::optional<std::string> negative;
+    std::string instruction, family, language;
+};
+
+} // namespace
+
+Result<ImportReport> importSamples(const store::Project& project, const fs::path& input, const ImportOptions& o) {
+    return guarded([&]() -> ImportReport {
+        std::ifstream in(input, std::ios::binary);
+        if (!in) throw Failure("io", input.string() + ": cannot read");
+        ImportFormat fmt = o.format;
+        auto ext = input.extension().string();
+        if (fmt == ImportFormat::Auto)
+            fmt = ext == ".csv" ? ImportFormat::Csv : ext == ".tsv" ? ImportFormat::Tsv : ImportFormat::Jsonl;
+        ImportReport rep;
+        std::vector<std::pair<int, Row>> rows;
+        int lineNo = 0;
+        auto where = [&](int n) { return input.filename().string() + ":" + std::to_string(n); };
+        if (fmt == ImportFormat::Csv || fmt == ImportFormat::Tsv) {
+            char delim = fmt == ImportFormat::Csv ? ',' : '\t';
+            std::string rec;
+            int qi = 0, pi = 1, ni = 2;
+            bool first = true;
+            while (readRecord(in, rec, lineNo)) {
+                if (rec.find_first_not_of(" \t\r") == std::string::npos) continue;
+                auto cells = splitRow(rec, delim);
+                if (first) {
+                    first = false;
+                    auto lower = [](std::string s) {
+                        for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                        return s;
+                    };
+                    int q = -1, p = -1, n = -1;
+                    for (int i = 0; i < static_cast<int>(cells.size()); ++i) {
+                        auto c = lower(cells[static_cast<std::size_t>(i)]);
+                        if (c == "query" || c == "anchor" || c == "sentence1" || c == "question") q = i;
+                        if (c == "positive" || c == "pos" || c == "sentence2" || c == "document" || c == "passage") p = i;
+                        if (c == "negative" || c == "neg" || c == "hard_negative") n = i;
+                    }
+                    if (q >= 0 && p >= 0) {
+                        qi = q;
+                        pi = p;
+                        ni = n;
+                        continue; // a header row
+                    }
+                }
+                rep.rows++;
+                if (static_cast<int>(cells.size()) <= std::max(qi, pi) || cells[static_cast<std::size_t>(qi)].empty() ||
+                    cells[static_cast<std::size_t>(pi)].empty()) {
+                    rep.errors.push_back(where(lineNo) + ": needs a query and a positive");
+                    continue;
+                }
+                Row r;
+                r.query = cells[static_cast<std::size_t>(qi)];
+                r.positive = cells[static_cast<std::size_t>(pi)];
+                if (ni >= 0 && static_cast<int>(cells.size()) > ni && !cells[static_cast<std::size_t>(ni)].empty())
+                    r.negative = cells[static_cast<std::size_t>(ni)];
+                rows.emplace_back(lineNo, std::move(r));
+            }
+        } else {
+            std::string line;
+            while (std::getline(in, line)) {
+                ++lineNo;
+                if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+                rep.rows++;
+                auto j = json::parse(line, nullptr, false);
+                if (j.is_discarded() || !j.is_object()) {
+                    rep.errors.push_back(where(lineNo) + ": not a JSON object");
+                    continue;
+                }
+                auto str = [&](const char* k) {
+                    return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+                };
+                auto firstOf = [&](const char* k) -> std::vector<std::string> {
+                    std::vector<std::string> v;
+                    if (j.contains(k) && j[k].is_array())
+                        for (auto& e : j[k])
+                            if (e.is_string()) v.push_back(e.get<std::string>());
+                    return v;
+                };
+                ImportFormat lf = fmt;
+                if (lf == ImportFormat::Jsonl || lf == ImportFormat::Auto)
+                    lf = j.contains("anchor") ? ImportFormat::SentenceTransformers
+                         : j.contains("pos")  ? ImportFormat::FlagEmbedding
+                                              : ImportFormat::Jsonl;
+                if (lf == ImportFormat::FlagEmbedding) {
+                    auto pos = firstOf("pos");
+                    auto neg = firstOf("neg");
+                    if (str("query").empty() || pos.empty()) {
+                        rep.errors.push_back(where(lineNo) + ": needs \"query\" and a non-empty \"pos\" list");
+                        continue;
+                    }
+                    for (std::size_t i = 0; i < pos.size(); ++i) {
+                        Row r;
+                        r.query = str("query");
+                        r.positive = pos[i];
+                        if (!neg.empty()) r.negative = neg[i % neg.size()];
+                        r.instruction = str("prompt");
+                        rows.emplace_back(lineNo, std::move(r));
+                    }
+                    continue;
+                }
+                Row r;
+                bool st = lf == ImportFormat::SentenceTransformers;
+                r.query = str(st ? "anchor" : "query");
+                r.positive = str("positive");
+                if (auto n = str("negative"); !n.empty()) r.negative = n;
+                r.instruction = str("instruction");
+                r.family = str("family");
+                r.language = str("language");
+                if (r.query.empty() || r.positive.empty()) {
+                    rep.errors.push_back(where(lineNo) + ": needs non-empty \"" + (st ? "anchor" : "query") +
+                                         "\" and \"positive\" strings");
+                    continue;
+                }
+                rows.emplace_back(lineNo, std::move(r));
+            }
+        }
+        const auto& db = project.db();
+        std::string source = "import:" + input.filename().string();
+        db::inTransaction(db, [&] {
+            auto dup = db.prepare("SELECT 1 FROM samples WHERE text_hash = ? AND status <> 'rejected' LIMIT 1");
+            auto ins = db.prepare("INSERT INTO samples(family, instruction, language, query, positive, negative, "
+                                  "status, text_hash, source) VALUES (?,?,?,?,?,?, 'accepted', ?, ?)");
+            for (auto& [n, r] : rows) {
+                auto hash = sampleTextHash(r.query, r.positive, r.negative.value_or(""));
+                if (o.skipDuplicates) {
+                    dup.bind(1, hash);
+                    bool exists = dup.step();
+                    dup.reset();
+                    if (exists) {
+                        rep.duplicates++;
+                        continue;
+                    }
+                }
+                ins.bindAll(r.family.empty() ? o.family : r.family, r.instruction.empty() ? o.instruction : r.instruction,
+                            r.language.empty() ? o.language : r.language, r.query, r.positive, r.negative, hash, source);
+                ins.run();
+                rep.imported++;
+            }
+        });
+        return rep;
+    }, "io");
+}
+
+} // namespace synthembed::gen
