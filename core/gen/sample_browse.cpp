@@ -1,6 +1,5 @@
 #include "core/gen/sample_browse.h"
 
-#include "core/gen/text_hash.h"
 #include "core/store/sqlite.h"
 
 #include <nlohmann/json.hpp>
@@ -65,12 +64,6 @@ void bindParams(db::Statement& st, const std::vector<Param>& params, int first =
         else
             st.bind(i++, std::get<std::string>(p));
     }
-}
-
-void checkId(const store::Project& project, std::int64_t id) {
-    auto q = project.db().prepare("SELECT 1 FROM samples WHERE id = ?");
-    q.bind(1, id);
-    if (!q.step()) throw Failure("not_found", "no sample with id " + std::to_string(id));
 }
 
 } // namespace
@@ -206,65 +199,6 @@ Result<SampleDetail> loadSample(const store::Project& project, std::int64_t id) 
         d.createdAt = st.getText(21);
         d.updatedAt = st.getText(22);
         return d;
-    }, "db");
-}
-
-Status acceptSample(const store::Project& project, std::int64_t id) {
-    return guarded([&] {
-        db::inTransaction(project.db(), [&] {
-            checkId(project, id);
-            auto st = project.db().prepare(
-                "UPDATE samples SET status = CASE WHEN original IS NOT NULL THEN 'edited' ELSE 'accepted' END, "
-                "reject_reason = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
-            st.bind(1, id);
-            st.run();
-        });
-    }, "db");
-}
-
-Status rejectSample(const store::Project& project, std::int64_t id, const std::string& reason) {
-    if (reason.empty()) return Error{"invalid", "rejecting sample " + std::to_string(id) + ": a reason is required"};
-    return guarded([&] {
-        db::inTransaction(project.db(), [&] {
-            checkId(project, id);
-            auto st = project.db().prepare("UPDATE samples SET status = 'rejected', reject_reason = ?, "
-                                           "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
-            st.bindAll(reason, id);
-            st.run();
-        });
-    }, "db");
-}
-
-Status editSample(const store::Project& project, std::int64_t id, const SampleEdit& edit) {
-    return guarded([&] {
-        db::inTransaction(project.db(), [&] {
-            auto q = project.db().prepare("SELECT instruction, COALESCE(query,''), COALESCE(positive,''), "
-                                          "COALESCE(negative,''), status, original FROM samples WHERE id = ?");
-            q.bind(1, id);
-            if (!q.step()) throw Failure("not_found", "no sample with id " + std::to_string(id));
-            std::optional<std::string> original = q.getOptText(5);
-            if (!original) {
-                nlohmann::json o{{"instruction", q.getText(0)}, {"query", q.getText(1)},
-                                 {"positive", q.getText(2)},    {"negative", q.getText(3)},
-                                 {"status", q.getText(4)}};
-                original = o.dump();
-            }
-            auto st = project.db().prepare(
-                "UPDATE samples SET instruction = ?, query = ?, positive = ?, negative = ?, status = 'edited', "
-                "reject_reason = NULL, original = ?, text_hash = ?, "
-                "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
-            st.bind(1, edit.instruction);
-            st.bind(2, edit.query);
-            st.bind(3, edit.positive);
-            if (edit.negative.empty())
-                st.bindNull(4);
-            else
-                st.bind(4, edit.negative);
-            st.bind(5, *original);
-            st.bind(6, sampleTextHash(edit.query, edit.positive, edit.negative));
-            st.bind(7, id);
-            st.run();
-        });
     }, "db");
 }
 

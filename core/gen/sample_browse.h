@@ -1,8 +1,8 @@
 #pragma once
 /// Paged reads of the samples table for browsers (the GUI's Samples area, `samples` listings):
 /// never more than one page in memory, pages by keyset (id after/before a known id) or by offset,
-/// plus the detail of one sample with the request that produced it, and hand curation
-/// (accept/reject/edit, keeping the original fields on the first edit).
+/// plus the detail of one sample with the request that produced it. Hand curation (accept,
+/// reject, edit keeping the original) is in curation.h.
 
 #include "core/store/project.h"
 #include "core/util/result.h"
@@ -76,18 +76,5 @@ struct SampleDetail {
     std::string createdAt, updatedAt;
 };
 Result<SampleDetail> loadSample(const store::Project& project, std::int64_t id);
-
-/// Hand curation. accept: status accepted (or edited, when the sample was edited before);
-/// reject: status rejected with `reason` (required).
-Status acceptSample(const store::Project& project, std::int64_t id);
-Status rejectSample(const store::Project& project, std::int64_t id, const std::string& reason);
-
-struct SampleEdit {
-    std::string instruction, query, positive, negative;
-};
-/// Replaces the fields, sets status edited and recomputes the text hash. The first edit stores
-/// the original fields (JSON {"instruction","query","positive","negative","status"}) in
-/// `original`; later edits keep that first original.
-Status editSample(const store::Project& project, std::int64_t id, const SampleEdit& edit);
 
 } // namespace synthembed::gen

@@ -118,36 +118,31 @@ TEST(SampleBrowse, FiltersCombineAndEscapeLikeWildcards) {
     EXPECT_EQ(facets->languages.size(), 4u);
 }
 
-TEST(SampleBrowse, CurationKeepsTheFirstOriginal) {
+TEST(SampleBrowse, DetailJoinsTheRequest) {
     TempDir dir;
     auto p = filled(dir, 20);
-    EXPECT_FALSE(gen::rejectSample(p, 3, "").ok()); // a reason is required
-    ASSERT_TRUE(gen::rejectSample(p, 3, "off topic").ok());
+    db::inTransaction(p.db(), [&] {
+        p.db().prepare("INSERT INTO jobs(id, target) VALUES (1, 1)").run();
+        p.db().prepare("INSERT INTO requests(id, job_id, kind, family, prompt, state, raw_answer, task, template_name) "
+                       "VALUES (1, 1, 'generate', 'sts', 'the prompt', 'done', 'the raw answer', 'a task', 'sts.generate')")
+            .run();
+        p.db().prepare("UPDATE samples SET request_id = 1, job_id = 1 WHERE id = 3").run();
+    });
     auto d = gen::loadSample(p, 3);
-    ASSERT_TRUE(d.ok());
-    EXPECT_EQ(d->row.status, "rejected");
-    EXPECT_EQ(d->row.rejectReason, "off topic");
-    ASSERT_TRUE(gen::acceptSample(p, 3).ok());
-    EXPECT_EQ(gen::loadSample(p, 3)->row.status, "accepted");
-    EXPECT_EQ(gen::loadSample(p, 3)->row.rejectReason, "");
-
-    ASSERT_TRUE(gen::editSample(p, 3, {"instr", "new query", "new positive", ""}).ok());
-    ASSERT_TRUE(gen::editSample(p, 3, {"instr", "newer query", "new positive", "neg"}).ok());
-    d = gen::loadSample(p, 3);
-    EXPECT_EQ(d->row.status, "edited");
-    EXPECT_EQ(d->row.query, "newer query");
-    EXPECT_EQ(d->row.negative, "neg");
-    auto orig = nlohmann::json::parse(d->original);
-    EXPECT_EQ(orig["query"], "query #3# about 50%_things");
-    EXPECT_EQ(orig["status"], "accepted");
-    // Accepting an edited sample keeps it marked as edited.
-    ASSERT_TRUE(gen::rejectSample(p, 3, "x").ok());
-    ASSERT_TRUE(gen::acceptSample(p, 3).ok());
-    EXPECT_EQ(gen::loadSample(p, 3)->row.status, "edited");
-    EXPECT_EQ(d->sampledValues.size(), 2u);
-    EXPECT_EQ(d->sampledValues[0].first, "language");
-    EXPECT_FALSE(gen::acceptSample(p, 999).ok());
-    EXPECT_EQ(gen::editSample(p, 999, {}).error().code, "not_found");
+    ASSERT_TRUE(d.ok()) << d.error().message;
+    EXPECT_EQ(d->prompt, "the prompt");
+    EXPECT_EQ(d->rawOutput, "the raw answer"); // the request's answer when the sample has none
+    EXPECT_EQ(d->task, "a task");
+    EXPECT_EQ(d->templateName, "sts.generate");
+    EXPECT_EQ(d->row.jobId, 1);
+    EXPECT_EQ(d->row.query, "query #3# about 50%_things"); // full text, no snippet
+    ASSERT_EQ(d->sampledValues.size(), 2u);
+    EXPECT_EQ(d->sampledValues[0].first, "language"); // in stored order
+    EXPECT_EQ(d->sampledValues[1].second, "50");
+    EXPECT_EQ(gen::loadSample(p, 999).error().code, "not_found");
+    auto plain = gen::loadSample(p, 4);
+    EXPECT_EQ(plain->prompt, "");
+    EXPECT_EQ(plain->original, "");
 }
 
 TEST(Estimate, ExpectedDistinctMatchesClosedForms) {

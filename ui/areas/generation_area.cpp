@@ -164,6 +164,10 @@ void GenerationArea::buildUi() {
     auto* jl = new QVBoxLayout(jobs);
     jl->setContentsMargins(0, 0, 0, 0);
     m_jobModel = new JobTableModel(this);
+    m_jobModel->setLiveProvider([this](qint64 id) -> std::optional<gen::LiveStats> {
+        auto* w = m_workers.value(id);
+        return w ? w->live() : std::nullopt;
+    });
     m_jobView = new QTableView(jobs);
     m_jobView->setObjectName(QStringLiteral("jobTable"));
     m_jobView->setModel(m_jobModel);

@@ -2,6 +2,7 @@
 
 #include "ui/samples/sample_table_model.h"
 
+#include "core/gen/curation.h"
 #include "core/prompts/template.h"
 #include "core/store/project.h"
 
@@ -382,7 +383,7 @@ void SamplesArea::afterCuration(const Status& st, const QString& done) {
 
 bool SamplesArea::acceptCurrent() {
     if (m_current < 0 || !m_project) return false;
-    auto st = gen::acceptSample(*m_project, m_current);
+    auto st = gen::setSampleStatus(*m_project, m_current, true);
     afterCuration(st, tr("Sample %1 accepted").arg(m_current));
     return st.ok();
 }
@@ -391,7 +392,7 @@ bool SamplesArea::rejectCurrent() {
     if (m_current < 0 || !m_project) return false;
     QString reason = m_rejectReason->text().trimmed();
     if (reason.isEmpty()) reason = tr("rejected by hand");
-    auto st = gen::rejectSample(*m_project, m_current, reason.toStdString());
+    auto st = gen::setSampleStatus(*m_project, m_current, false, reason.toStdString());
     afterCuration(st, tr("Sample %1 rejected").arg(m_current));
     if (st) m_rejectReason->clear();
     return st.ok();

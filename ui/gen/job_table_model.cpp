@@ -42,6 +42,11 @@ void JobTableModel::refresh() {
         r.tokens = tokens;
         r.atMs = now;
     }
+    m_liveStats.clear();
+    if (m_live)
+        for (auto& j : *jobs)
+            if (m_local.contains(j.id))
+                if (auto l = m_live(j.id)) m_liveStats.insert(j.id, *l);
     bool sameSet = jobs->size() == m_jobs.size();
     for (std::size_t i = 0; sameSet && i < m_jobs.size(); ++i) sameSet = m_jobs[i].id == (*jobs)[i].id;
     if (sameSet) {
@@ -103,6 +108,7 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
             }
             return lines.join(QLatin1Char('\n'));
         }
+        if (index.column() == InFlight) return tr("Requests sent and not answered yet (retries of this run)");
         if (index.column() == Requests)
             return tr("%1 brainstorm, %2 tasks, %3 failed, %4 HTTP attempts")
                 .arg(j->brainstormRequests).arg(j->tasks).arg(j->requestsFailed).arg(j->attempts);
@@ -122,7 +128,12 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
     case Accepted: return loc.toString(j->accepted);
     case Rejected: return loc.toString(j->rejected);
     case Requests: return tr("%1 / %2").arg(loc.toString(j->requestsDone), loc.toString(j->requests));
-    case InFlight: return loc.toString(j->requestsInFlight);
+    case InFlight: {
+        auto it = m_liveStats.constFind(j->id);
+        if (it == m_liveStats.constEnd()) return loc.toString(j->requestsInFlight);
+        return it->retries > 0 ? tr("%1 (%2 retries)").arg(loc.toString(it->inFlight), loc.toString(it->retries))
+                               : loc.toString(it->inFlight);
+    }
     case Rate:
         return j->state == gen::JobState::Running ? tr("%1 req/s · %2 tok/s").arg(r.requestsPerSec, 0, 'f', 1).arg(r.tokensPerSec, 0, 'f', 0)
                                                   : QString();

@@ -4,6 +4,7 @@
 // measured between refreshes.
 
 #include "core/gen/job.h"
+#include "core/gen/runner.h"
 
 #include <QAbstractTableModel>
 #include <QElapsedTimer>
@@ -11,6 +12,7 @@
 #include <QSet>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace synthembed::ui {
@@ -29,6 +31,8 @@ public:
     void setProject(const store::Project* project);
     /// Jobs this process is running (shown as such; others in state running belong to another process).
     void setLocalJobs(const QSet<qint64>& ids) { m_local = ids; }
+    /// Live counters of jobs running in this process (in flight, retries), fresher than the rows.
+    void setLiveProvider(std::function<std::optional<gen::LiveStats>(qint64)> provider) { m_live = std::move(provider); }
     /// Re-reads every job row; keeps rows (and the selection) when the set of jobs is unchanged.
     void refresh();
 
@@ -52,6 +56,8 @@ private:
     std::vector<gen::JobStats> m_jobs;
     QHash<qint64, RateSample> m_rates;
     QSet<qint64> m_local;
+    std::function<std::optional<gen::LiveStats>(qint64)> m_live;
+    QHash<qint64, gen::LiveStats> m_liveStats; // taken at refresh
     QElapsedTimer m_clock;
 };
 
