@@ -39,6 +39,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_nav = new QListWidget(this);
     m_nav->setObjectName(QStringLiteral("areaNavigation"));
     m_nav->setMaximumWidth(200);
+    m_nav->setMinimumWidth(110);
     m_nav->setIconSize(QSize(24, 24));
     m_stack = new QStackedWidget(this);
     auto* split = new QSplitter(this);

@@ -94,14 +94,11 @@ Result<std::vector<SampleRow>> fetchSamples(const store::Project& project, const
         std::string sql = "SELECT id, COALESCE(job_id, 0), family, language, status, substr(COALESCE(query,''), 1, ?1), "
                           "substr(COALESCE(positive,''), 1, ?1), substr(COALESCE(negative,''), 1, ?1), "
                           "COALESCE(reject_reason,'') FROM samples" + where;
-        if (before) {
-            sql += " ORDER BY id DESC LIMIT ?" + std::to_string(next++);
-            params.emplace_back(page.limit);
-        } else {
-            sql += " ORDER BY id LIMIT ?" + std::to_string(next) + " OFFSET ?" + std::to_string(next + 1);
-            params.emplace_back(page.limit);
-            params.emplace_back(page.afterId ? std::int64_t{0} : page.offset);
-        }
+        // The offset counts from the keyset position when there is one (a jump near a known page).
+        sql += before ? " ORDER BY id DESC" : " ORDER BY id";
+        sql += " LIMIT ?" + std::to_string(next) + " OFFSET ?" + std::to_string(next + 1);
+        params.emplace_back(page.limit);
+        params.emplace_back(std::max<std::int64_t>(0, page.offset));
         auto st = project.db().prepare(sql);
         bindParams(st, params);
         std::vector<SampleRow> rows;

@@ -35,7 +35,9 @@ struct SampleRow {
 };
 
 /// Where a page starts: after a known id (next page), before a known id (previous page, rows
-/// still returned in ascending order), or at an offset (a jump); limit is the page size.
+/// still returned in ascending order), or at an offset (a jump); with a keyset, `offset` skips
+/// that many rows beyond it (a jump near a known page: the scan starts there, not at row 0).
+/// limit is the page size.
 struct PageRequest {
     std::optional<std::int64_t> afterId;
     std::optional<std::int64_t> beforeId;

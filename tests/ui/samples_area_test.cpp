@@ -129,6 +129,15 @@ private Q_SLOTS:
         qInfo("scrolled 100k rows in %d steps: %lld ms (%.2f ms/step), %d pages read, %d cached", steps, t.elapsed(),
               double(t.elapsed()) / steps, model->pagesFetched(), model->pagesCached());
         QVERIFY(model->pagesCached() <= ui::SampleTableModel::kMaxPages);
+        {
+            // The model alone (no painting): one page read per jump.
+            ui::SampleTableModel bare;
+            bare.setProject(m_project.get());
+            QElapsedTimer tm;
+            tm.start();
+            for (int r = 0; r < kRows; r += 500) (void)bare.data(bare.index(r, ui::SampleTableModel::Query));
+            qInfo("model alone: 200 jumps of 500 rows in %lld ms, %d pages read", tm.elapsed(), bare.pagesFetched());
+        }
         QVERIFY(model->pagesFetched() < kRows / ui::SampleTableModel::kPageSize);
         // Consecutive rows stay in order across pages.
         for (int r = 49'950; r < 50'250; ++r)

@@ -71,6 +71,23 @@ TEST(SampleBrowse, KeysetAndOffsetPagesAgree) {
         EXPECT_EQ((*a)[i].id, (*b)[i].id);
         EXPECT_EQ((*a)[i].id, (*c)[i].id); // ascending although read backwards
     }
+    // A keyset plus an offset: the scan starts at the known id.
+    gen::PageRequest afterSkip;
+    afterSkip.afterId = 200;
+    afterSkip.offset = 200;
+    afterSkip.limit = 200;
+    gen::PageRequest beforeSkip;
+    beforeSkip.beforeId = 1001;
+    beforeSkip.offset = 400;
+    beforeSkip.limit = 200;
+    auto d = gen::fetchSamples(p, all, afterSkip);
+    auto e = gen::fetchSamples(p, all, beforeSkip);
+    ASSERT_TRUE(d.ok() && e.ok());
+    ASSERT_EQ(d->size(), 200u);
+    ASSERT_EQ(e->size(), 200u);
+    EXPECT_EQ(d->front().id, 401);
+    EXPECT_EQ(e->front().id, 401);
+    EXPECT_EQ(e->back().id, 600);
     // Snippets are cut.
     gen::PageRequest shortSnip;
     shortSnip.limit = 1;

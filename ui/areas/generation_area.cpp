@@ -94,7 +94,7 @@ void GenerationArea::buildUi() {
     }
     connect(m_families, &QTableWidget::itemChanged, this, &GenerationArea::scheduleEstimate);
     famBox->addWidget(m_families);
-    bl->addLayout(famBox, 2);
+    bl->addLayout(famBox, 1);
 
     auto* form = new QFormLayout;
     m_name = new QLineEdit(builder);
@@ -150,8 +150,8 @@ void GenerationArea::buildUi() {
 
     m_estimate = new QTextBrowser(builder);
     m_estimate->setObjectName(QStringLiteral("estimateView"));
-    m_estimate->setMinimumWidth(320);
-    bl->addWidget(m_estimate, 3);
+    m_estimate->setMinimumWidth(420);
+    bl->addWidget(m_estimate, 4);
 
     for (auto* s : {m_count, m_seed, m_concurrency})
         connect(s, &QSpinBox::valueChanged, this, &GenerationArea::scheduleEstimate);
@@ -177,10 +177,8 @@ void GenerationArea::buildUi() {
     m_jobView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_jobView->verticalHeader()->hide();
     m_jobView->horizontalHeader()->setStretchLastSection(true);
-    m_jobView->setColumnWidth(JobTableModel::Id, 40);
-    m_jobView->setColumnWidth(JobTableModel::Progress, 150);
-    m_jobView->setColumnWidth(JobTableModel::Rate, 150);
-    m_jobView->setColumnWidth(JobTableModel::Tokens, 150);
+    const int widths[JobTableModel::ColumnCount] = {36, 150, 80, 140, 70, 70, 100, 110, 170, 190, 70, 110, 200};
+    for (int c = 0; c < JobTableModel::ColumnCount; ++c) m_jobView->setColumnWidth(c, widths[c]);
     jl->addWidget(m_jobView);
     auto* buttons = new QHBoxLayout;
     m_pause = new QPushButton(tr("Pause"), jobs);
@@ -279,6 +277,13 @@ std::optional<gen::JobSpec> GenerationArea::currentSpec(QString* error) const {
         spec.families.emplace_back(item->text().toStdString(), w ? w->value() : 1.0);
     }
     if (spec.families.empty()) return fail(tr("Pick at least one family."));
+    if (spec.name.empty()) {
+        // A readable default: the families (or how many) and the count.
+        QStringList fams;
+        for (auto& [f, w] : spec.families) fams << QString::fromStdString(f);
+        spec.name = (fams.size() <= 2 ? fams.join(QLatin1Char('+')) : tr("%1 families").arg(fams.size())).toStdString() +
+                    " x" + std::to_string(m_count->value());
+    }
     spec.target = m_count->value();
     spec.seed = static_cast<std::uint64_t>(m_seed->value());
     // The typed text wins when it is not one of the listed endpoints.
@@ -344,21 +349,25 @@ void GenerationArea::updateEstimate() {
     QString html;
     if (!err.isEmpty()) html += QStringLiteral("<p style='color:#b05000'>%1</p>").arg(err.toHtmlEscaped());
     html += QStringLiteral("<b>%1</b>").arg(tr("Estimate before launch"));
+    auto compact = [&](std::int64_t n) {
+        if (n >= 1'000'000) return tr("%1M").arg(loc.toString(static_cast<double>(n) / 1e6, 'f', 1));
+        if (n >= 10'000) return tr("%1k").arg(loc.toString(static_cast<double>(n) / 1e3, 'f', 0));
+        return loc.toString(n);
+    };
     html += QStringLiteral("<table cellspacing=0 cellpadding=2 width='100%'><tr><th align=left>%1</th><th align=right>%2</th>"
-                           "<th align=right>%3</th><th align=right>%4</th><th align=right>%5</th></tr>")
-                .arg(tr("Family"), tr("Samples"), tr("Requests"), tr("Prompt tok"), tr("Output tok"));
+                           "<th align=right>%3</th><th align=right>%4</th><th align=right>%5</th><th align=right>%6</th></tr>")
+                .arg(tr("Family"), tr("Samples"), tr("Generate"), tr("Brainstorm"), tr("Tokens in"), tr("Tokens out"));
     for (auto& f : est->families) {
         html += QStringLiteral("<tr><td>%1</td><td align=right>%2</td><td align=right>%3</td><td align=right>%4</td>"
-                               "<td align=right>%5</td></tr>")
-                    .arg(esc(f.family), loc.toString(f.target),
-                         f.twoStep ? tr("%1 + %2 brainstorm").arg(loc.toString(f.generateRequests), loc.toString(f.brainstormRequests))
-                                   : loc.toString(f.generateRequests),
-                         loc.toString(f.usage.promptTokens), loc.toString(f.usage.completionTokens));
+                               "<td align=right>%5</td><td align=right>%6</td></tr>")
+                    .arg(esc(f.family), loc.toString(f.target), loc.toString(f.generateRequests),
+                         f.twoStep ? loc.toString(f.brainstormRequests) : QStringLiteral("—"),
+                         compact(f.usage.promptTokens), compact(f.usage.completionTokens));
     }
-    html += QStringLiteral("<tr><td><b>%1</b></td><td></td><td align=right><b>%2</b></td><td align=right><b>%3</b></td>"
-                           "<td align=right><b>%4</b></td></tr></table>")
-                .arg(tr("Total"), loc.toString(est->requests), loc.toString(est->usage.promptTokens),
-                     loc.toString(est->usage.completionTokens));
+    html += QStringLiteral("<tr><td><b>%1</b></td><td align=right><b>%2</b></td><td colspan=2 align=right><b>%3</b></td>"
+                           "<td align=right><b>%4</b></td><td align=right><b>%5</b></td></tr></table>")
+                .arg(tr("Total"), loc.toString(spec->target), tr("%1 requests").arg(loc.toString(est->requests)),
+                     compact(est->usage.promptTokens), compact(est->usage.completionTokens));
     html += QStringLiteral("<p>%1</p>")
                 .arg(est->costUsd ? tr("Estimated cost: <b>$%1</b>").arg(*est->costUsd, 0, 'f', 2)
                                   : tr("No price for this model (add one under settings key llm.prices)."));

@@ -119,6 +119,7 @@ void SamplesArea::buildUi() {
     m_view->setColumnWidth(SampleTableModel::Family, 90);
     m_view->setColumnWidth(SampleTableModel::Language, 80);
     m_view->setColumnWidth(SampleTableModel::Status, 70);
+    m_view->setColumnWidth(SampleTableModel::Reason, 120);
     m_view->setColumnWidth(SampleTableModel::Query, 220);
     m_view->setColumnWidth(SampleTableModel::Positive, 220);
     m_view->setColumnWidth(SampleTableModel::Negative, 160);
@@ -165,16 +166,18 @@ void SamplesArea::buildUi() {
     fl->addRow(tr("Query"), m_query);
     fl->addRow(tr("Positive"), m_positive);
     fl->addRow(tr("Negative"), m_negative);
-    tabs->addTab(fields, tr("Parsed fields"));
+    tabs->addTab(fields, tr("Fields"));
+    tabs->setTabToolTip(0, tr("The fields parsed from the answer; edit them and press Save edit"));
     m_prompt = textBox(tabs, QStringLiteral("promptView"), true);
-    tabs->addTab(m_prompt, tr("Rendered prompt"));
+    tabs->addTab(m_prompt, tr("Prompt"));
+    tabs->setTabToolTip(1, tr("The rendered prompt sent to the LLM"));
     m_values = new QTableWidget(0, 2, tabs);
     m_values->setObjectName(QStringLiteral("valuesView"));
     m_values->setHorizontalHeaderLabels({tr("Placeholder"), tr("Sampled value")});
     m_values->horizontalHeader()->setStretchLastSection(true);
     m_values->verticalHeader()->hide();
     m_values->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    tabs->addTab(m_values, tr("Sampled values"));
+    tabs->addTab(m_values, tr("Values"));
     m_raw = textBox(tabs, QStringLiteral("rawView"), true);
     tabs->addTab(m_raw, tr("Raw answer"));
     m_original = textBox(tabs, QStringLiteral("originalView"), true);
@@ -206,6 +209,7 @@ void SamplesArea::buildUi() {
     split->addWidget(detail);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({720, 480});
 }
 
 void SamplesArea::setProject(store::Project* project) {

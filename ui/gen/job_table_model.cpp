@@ -135,8 +135,9 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
                                : loc.toString(it->inFlight);
     }
     case Rate:
-        return j->state == gen::JobState::Running ? tr("%1 req/s · %2 tok/s").arg(r.requestsPerSec, 0, 'f', 1).arg(r.tokensPerSec, 0, 'f', 0)
-                                                  : QString();
+        return j->state == gen::JobState::Running
+                   ? tr("%1 req/s · %2 tok/s").arg(loc.toString(r.requestsPerSec, 'f', 1), loc.toString(r.tokensPerSec, 'f', 0))
+                   : QString();
     case Tokens: return tr("%1 in / %2 out").arg(loc.toString(j->usage.promptTokens), loc.toString(j->usage.completionTokens));
     case Cost: return j->costUsd ? QStringLiteral("$%1").arg(*j->costUsd, 0, 'f', 4) : QString();
     case Model: return QString::fromStdString(j->model);

@@ -22,6 +22,7 @@ void SampleTableModel::reload() {
     beginResetModel();
     m_pages.clear();
     m_lru.clear();
+    m_anchors.clear();
     m_count = 0;
     if (m_project) {
         auto n = gen::countSamples(*m_project, m_filter);
@@ -70,7 +71,19 @@ const SampleTableModel::Page* SampleTableModel::page(int index) const {
     } else if (next != m_pages.end() && !next->second.rows.empty()) {
         req.beforeId = next->second.rows.front().id;
     } else {
+        // Nearest known page start at or below, and above, this page.
         req.offset = static_cast<std::int64_t>(index) * kPageSize;
+        auto above = m_anchors.upper_bound(index);
+        if (above != m_anchors.begin()) {
+            auto below = std::prev(above);
+            req.afterId = below->second - 1; // ids are integers: "> first-1" starts at that page
+            req.offset = static_cast<std::int64_t>(index - below->first) * kPageSize;
+        }
+        if (above != m_anchors.end() && (above->first - index - 1) * std::int64_t{kPageSize} < req.offset) {
+            req.afterId.reset();
+            req.beforeId = above->second;
+            req.offset = static_cast<std::int64_t>(above->first - index - 1) * kPageSize;
+        }
         ++m_offsetFetches;
     }
     auto rows = gen::fetchSamples(*m_project, m_filter, req);
@@ -86,6 +99,7 @@ const SampleTableModel::Page* SampleTableModel::page(int index) const {
     m_lru.push_front(index);
     auto& p = m_pages[index];
     p.rows = std::move(*rows);
+    if (!p.rows.empty()) m_anchors[index] = p.rows.front().id;
     p.lru = m_lru.begin();
     return &p;
 }

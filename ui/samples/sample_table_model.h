@@ -8,6 +8,7 @@
 #include <QAbstractTableModel>
 
 #include <list>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -16,7 +17,7 @@ namespace synthembed::ui {
 class SampleTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Family, Language, Status, Query, Positive, Negative, Reason, ColumnCount };
+    enum Column { Id, Family, Language, Status, Reason, Query, Positive, Negative, ColumnCount };
     static constexpr int kPageSize = 200;
     static constexpr int kMaxPages = 40;
     static constexpr int IdRole = Qt::UserRole + 1;
@@ -61,6 +62,9 @@ private:
     // Pages are read lazily from const data(): the cache is an implementation detail.
     mutable std::unordered_map<int, Page> m_pages;
     mutable std::list<int> m_lru; // most recent first
+    // First id of every page read since the last reload (kept after the page is evicted): a jump
+    // reads from the nearest known page instead of skipping rows from the start.
+    mutable std::map<int, std::int64_t> m_anchors;
     mutable int m_fetches = 0;
     mutable int m_offsetFetches = 0;
 };
