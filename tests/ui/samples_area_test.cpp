@@ -186,6 +186,8 @@ private Q_SLOTS:
         QCOMPARE(area.currentSampleId(), qint64(1));
         QVERIFY(area.findChild<QPlainTextEdit*>(QStringLiteral("promptView"))->toPlainText().contains(QStringLiteral("harbors")));
         QVERIFY(area.findChild<QPlainTextEdit*>(QStringLiteral("rawView"))->toPlainText().contains(QStringLiteral("user_query")));
+        // The sampled values are marked in the prompt (English, harbors).
+        QCOMPARE(area.findChild<QPlainTextEdit*>(QStringLiteral("promptView"))->extraSelections().size(), 2);
         auto* values = area.findChild<QTableWidget*>(QStringLiteral("valuesView"));
         QCOMPARE(values->rowCount(), 2);
         QCOMPARE(values->item(1, 0)->text(), QStringLiteral("topic"));

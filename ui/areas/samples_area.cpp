@@ -8,7 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QColor>
 #include <QComboBox>
+#include <QTextCharFormat>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QTextEdit>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -345,6 +350,7 @@ void SamplesArea::showSample(qint64 id) {
     m_positive->setPlainText(QString::fromStdString(r.positive));
     m_negative->setPlainText(QString::fromStdString(r.negative));
     m_prompt->setPlainText(d->prompt.empty() ? tr("(no prompt: the sample was imported)") : QString::fromStdString(d->prompt));
+    highlightValues(*d);
     m_raw->setPlainText(QString::fromStdString(d->rawOutput));
     m_original->setPlainText(d->original.empty() ? tr("(not edited)") : pretty(d->original));
     m_values->setRowCount(static_cast<int>(d->sampledValues.size()));
@@ -354,6 +360,28 @@ void SamplesArea::showSample(qint64 id) {
         m_values->setItem(i, 1, new QTableWidgetItem(QString::fromStdString(v)));
     }
     m_values->resizeColumnToContents(0);
+}
+
+void SamplesArea::highlightValues(const gen::SampleDetail& d) {
+    // Mark where the sampled values landed in the prompt, so the diversity knobs are visible.
+    QList<QTextEdit::ExtraSelection> marks;
+    QTextCharFormat fmt;
+    fmt.setBackground(QColor(0xff, 0xe8, 0x9c));
+    fmt.setFontWeight(QFont::DemiBold);
+    QStringList tips;
+    for (const auto& [name, value] : d.sampledValues) {
+        const QString v = QString::fromStdString(value);
+        if (v.trimmed().isEmpty()) continue;
+        QTextCursor c(m_prompt->document());
+        while (!(c = m_prompt->document()->find(v, c, QTextDocument::FindCaseSensitively)).isNull()) {
+            QTextEdit::ExtraSelection sel;
+            sel.cursor = c;
+            sel.format = fmt;
+            sel.format.setToolTip(QString::fromStdString(name));
+            marks << sel;
+        }
+    }
+    m_prompt->setExtraSelections(marks);
 }
 
 void SamplesArea::afterCuration(const Status& st, const QString& done) {

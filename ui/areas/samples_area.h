@@ -49,6 +49,7 @@ private:
     void buildUi();
     void applyFilter();
     void showSample(qint64 id);
+    void highlightValues(const gen::SampleDetail& detail);
     void afterCuration(const Status& st, const QString& done);
     void updateCountLabel();
     void reloadFacets();
