@@ -2,6 +2,7 @@
 
 #include "core/gen/job_config.h"
 #include "core/llm/pricing.h"
+#include "core/prompts/prompt_store.h"
 #include "core/prompts/template.h"
 
 #include <nlohmann/json.hpp>
@@ -90,7 +91,18 @@ Result<std::int64_t> createJob(const store::Project& project, const JobSpec& spe
     if (auto st = validateSpec(spec); !st) return st.error();
     return guarded([&] {
         const auto& db = project.db();
-        json cfg = specToJson(spec);
+        JobSpec pinned = spec;
+        if (pinned.promptsDir.empty() && pinned.templatePins.empty()) {
+            // Pin the project's current template and pool versions.
+            auto lib = prompts::PromptStore(project).loadLatest();
+            if (lib && !lib->templates.empty()) {
+                for (auto& [family, w] : pinned.families)
+                    for (auto step : {prompts::Step::Brainstorm, prompts::Step::Generate})
+                        if (auto* t = lib->find(family, step)) pinned.templatePins.emplace_back(t->meta.name, t->version);
+                for (auto& p : lib->pools.pools()) pinned.poolPins.emplace_back(p.name, p.version);
+            }
+        }
+        json cfg = specToJson(pinned);
         auto st = db.prepare("INSERT INTO jobs(name, state, target, seed, endpoint, model, config) "
                              "VALUES (?, 'pending', ?, ?, ?, ?, ?)");
         st.bindAll(spec.name, spec.target, static_cast<std::int64_t>(spec.seed), spec.client.endpoints.front().baseUrl,

@@ -24,8 +24,12 @@ struct JobSpec {
     std::int64_t target = 0; ///< exact number of accepted samples the job ends with
     std::uint64_t seed = 0;
     llm::ClientOptions client; ///< endpoints, model, sampling, limits, retries
-    /// Prompts folder (templates + pools); empty = the shipped prompts.
+    /// Prompts folder (templates + pools); empty = the project's stored templates and pools (the
+    /// shipped prompts when the project has none).
     std::string promptsDir;
+    /// Stored template and pool versions the job uses (name -> version), pinned by createJob when
+    /// the job uses the project's templates: a template edited later does not change a running job.
+    std::vector<std::pair<std::string, int>> templatePins, poolPins;
     /// Stop the job after this many requests in a row that fail after all retries.
     int maxConsecutiveFailures = 20;
     /// Stop after this many brainstorm answers in a row that yield no task.

@@ -13,7 +13,12 @@ json specToJson(const JobSpec& spec) {
     for (auto& [f, w] : spec.families) fam.push_back({{"family", f}, {"weight", w}});
     json targets = json::object();
     for (auto& [f, n] : splitTarget(spec.families, spec.target)) targets[f] = n;
+    json tpins = json::object(), ppins = json::object();
+    for (auto& [n, v] : spec.templatePins) tpins[n] = v;
+    for (auto& [n, v] : spec.poolPins) ppins[n] = v;
     return {{"families", fam},
+            {"template_versions", tpins},
+            {"pool_versions", ppins},
             {"targets", targets},
             {"prompts_dir", spec.promptsDir},
             {"signature", specSignature(spec)},
@@ -40,14 +45,21 @@ json specToJson(const JobSpec& spec) {
 
 JobSpec specFromJson(const json& cfg) {
     JobSpec s;
-    for (auto& f : cfg.value("families", json::array()))
+    const json families = cfg.value("families", json::array());
+    for (auto& f : families)
         s.families.emplace_back(f.value("family", std::string()), f.value("weight", 1.0));
     s.promptsDir = cfg.value("prompts_dir", std::string());
+    // (value() returns a temporary: keep it alive while iterating.)
+    const json tpins = cfg.value("template_versions", json::object());
+    const json ppins = cfg.value("pool_versions", json::object());
+    for (auto& [n, v] : tpins.items()) s.templatePins.emplace_back(n, v.get<int>());
+    for (auto& [n, v] : ppins.items()) s.poolPins.emplace_back(n, v.get<int>());
     s.maxConsecutiveFailures = cfg.value("max_consecutive_failures", 20);
     s.maxEmptyBrainstorms = cfg.value("max_empty_brainstorms", 10);
-    auto c = cfg.value("client", json::object());
+    const json c = cfg.value("client", json::object());
     auto& o = s.client;
-    for (auto& e : c.value("endpoints", json::array()))
+    const json endpoints = c.value("endpoints", json::array());
+    for (auto& e : endpoints)
         o.endpoints.push_back({e.value("url", std::string()), e.value("api_key_env", std::string()),
                                e.value("max_concurrency", 0)});
     o.model = c.value("model", std::string());

@@ -3,6 +3,7 @@
 #include "core/gen/text_hash.h"
 #include "core/prompts/answer.h"
 #include "core/prompts/library.h"
+#include "core/prompts/prompt_store.h"
 #include "core/prompts/render.h"
 #include "core/prompts/rng.h"
 #include "core/util/log.h"
@@ -96,6 +97,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
     prompts::Library library;
     std::vector<Family> families;
     std::deque<std::int64_t> ready;
+    std::vector<std::int64_t> unmarked; // handed to the client, not yet marked in_flight in the DB
     std::unordered_map<std::int64_t, InFlight> inflight;
     std::unique_ptr<llm::ChatClient> client;
     std::size_t window = 64;
@@ -146,21 +148,40 @@ struct GenerationRunner::Impl : llm::RequestSource {
     }
 
     void loadLibrary() {
-        auto dir = spec.promptsDir.empty() ? paths::shippedPromptsDir() : std::filesystem::path(spec.promptsDir);
-        auto lib = prompts::loadLibrary(dir);
-        if (!lib) throw Failure(lib.error().code, lib.error().message);
-        library = std::move(lib).take();
+        std::string where;
+        if (!spec.templatePins.empty()) {
+            // The versions pinned when the job was created.
+            prompts::PromptStore store(db);
+            where = project.path().string() + " (stored templates)";
+            for (auto& [name, version] : spec.poolPins) {
+                auto p = store.poolAt(name, version);
+                if (!p) throw Failure(p.error().code, "job " + std::to_string(jobId) + ": " + p.error().message);
+                library.pools.add(std::move(p).take());
+            }
+            for (auto& [name, version] : spec.templatePins) {
+                auto t = store.templateAt(name, version);
+                if (!t) throw Failure(t.error().code, "job " + std::to_string(jobId) + ": " + t.error().message);
+                library.templates.push_back(std::move(t).take());
+            }
+        } else {
+            auto dir = spec.promptsDir.empty() ? paths::shippedPromptsDir() : std::filesystem::path(spec.promptsDir);
+            where = dir.string();
+            auto lib = prompts::loadLibrary(dir);
+            if (!lib) throw Failure(lib.error().code, lib.error().message);
+            library = std::move(lib).take();
+        }
+        const std::string dir = where;
         auto targets = splitTarget(spec.families, spec.target);
         for (auto& [name, w] : spec.families) {
             Family f;
             f.name = name;
             f.twoStep = prompts::hasBrainstormStep(name);
             f.generate = library.find(name, prompts::Step::Generate);
-            if (!f.generate) throw Failure("template", dir.string() + ": no generate template for family " + name);
+            if (!f.generate) throw Failure("template", dir + ": no generate template for family " + name);
             if (f.twoStep) {
                 f.brainstorm = library.find(name, prompts::Step::Brainstorm);
                 if (!f.brainstorm)
-                    throw Failure("template", dir.string() + ": no brainstorm template for family " + name);
+                    throw Failure("template", dir + ": no brainstorm template for family " + name);
             }
             f.target = targets[name];
             families.push_back(std::move(f));
@@ -340,8 +361,8 @@ struct GenerationRunner::Impl : llm::RequestSource {
     // ---- RequestSource ----
 
     std::optional<InFlight> loadInFlight(std::int64_t id, std::string* state = nullptr) {
-        auto q = db.prepare("SELECT kind, family, prompt, template_name, sampled_values, state "
-                            "FROM requests WHERE id = ? AND job_id = ?");
+        auto q = db.prepare("SELECT kind, family, prompt, template_name, sampled_values, state, "
+                            "COALESCE(template_id, 0) FROM requests WHERE id = ? AND job_id = ?");
         q.bindAll(id, jobId);
         if (!q.step()) return std::nullopt;
         InFlight in;
@@ -353,6 +374,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
         in.prompt.family = in.family;
         in.prompt.step = in.kind == "brainstorm" ? prompts::Step::Brainstorm : prompts::Step::Generate;
         if (state) *state = q.getText(5);
+        in.prompt.templateId = q.getInt(6);
         if (!family(in.family)) return std::nullopt;
         return in;
     }
@@ -381,10 +403,10 @@ struct GenerationRunner::Impl : llm::RequestSource {
             f->outstandingBrain--;
             return next(out);
         }
-        auto u = db.prepare("UPDATE requests SET state = 'in_flight', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                            "WHERE id = ?");
-        u.bind(1, id);
-        u.run();
+        // Marked in_flight with the next write (a commit of its own per request would cost more
+        // than the rest of the request's bookkeeping): after a crash both states mean "send again".
+        unmarked.push_back(id);
+        if (unmarked.size() >= 256) db::inTransaction(db, [&] { flushInFlight(); });
         out.id = id;
         out.prompt = in.prompt.text;
         out.clientRequestId = "synthembed-" + std::to_string(jobId) + "-" + std::to_string(id);
@@ -393,7 +415,19 @@ struct GenerationRunner::Impl : llm::RequestSource {
         return Next::Request;
     }
 
+    void flushInFlight() {
+        if (unmarked.empty()) return;
+        auto u = db.prepare("UPDATE requests SET state = 'in_flight', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+                            "WHERE id = ? AND state = 'pending'");
+        for (auto id : unmarked) {
+            u.bind(1, id);
+            u.run();
+        }
+        unmarked.clear();
+    }
+
     void markRequest(std::int64_t id, const char* state, const llm::ChatResult& r, const std::string& error) {
+        flushInFlight();
         auto st = db.prepare("UPDATE requests SET state = ?, attempts = attempts + ?, raw_answer = ?, error = ?, "
                              "prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?, "
                              "http_status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
@@ -469,7 +503,10 @@ struct GenerationRunner::Impl : llm::RequestSource {
                 "completion_tokens, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'generated')");
             st.bind(1, jobId);
             st.bind(2, r.id);
-            st.bindNull(3);
+            if (in.prompt.templateId > 0)
+                st.bind(3, in.prompt.templateId);
+            else
+                st.bindNull(3);
             st.bind(4, f.name);
             if (outcome.accepted()) {
                 auto& s = *outcome.sample;

@@ -7,6 +7,8 @@
 /// request done, so a kill -9 at any point loses at most the answers in flight: on the next run,
 /// in-flight rows are sent again and done rows never are. Only as many generate requests are ever
 /// outstanding as accepted samples are still missing, so the job ends with exactly the target.
+/// (A row handed to the client is marked in_flight with the next write rather than in a commit of
+/// its own; after a crash pending and in_flight rows alike are sent, done rows never.)
 ///
 /// Off-thread use (GUI): construct and call run() on a worker thread with its own Project
 /// connection; call requestPause()/requestCancel()/live() from any thread. pauseJob()/cancelJob()

@@ -64,12 +64,24 @@ bool retryableStatus(long status) { return status == 408 || status == 409 || sta
 } // namespace
 
 std::string ChatClient::completionsUrl(const std::string& baseUrl) {
-    std::string b = trimRight(baseUrl, "/");
-    if (endsWith(b, "/chat/completions")) return b;
+    // A query string (Azure's ?api-version=...) stays at the end.
+    std::string query;
+    std::string b = baseUrl;
+    if (auto q = b.find('?'); q != std::string::npos) {
+        query = b.substr(q);
+        b = b.substr(0, q);
+    }
+    b = trimRight(b, "/");
+    if (endsWith(b, "/chat/completions")) return b + query;
     if (endsWith(b, "/v1") || endsWith(b, "/openai") || b.find("/v1/") != std::string::npos ||
         b.find("/openai/") != std::string::npos)
-        return b + "/chat/completions";
-    return b + "/v1/chat/completions";
+        return b + "/chat/completions" + query;
+    return b + "/v1/chat/completions" + query;
+}
+
+bool ChatClient::usesApiKeyHeader(const std::string& baseUrl) {
+    // Azure OpenAI authenticates with "api-key: KEY" instead of a bearer token.
+    return baseUrl.find(".openai.azure.com") != std::string::npos || baseUrl.find("api-version=") != std::string::npos;
 }
 
 std::string buildRequestBody(const ClientOptions& o, const std::string& prompt) {
@@ -251,7 +263,10 @@ struct ChatClient::Impl {
         if (!t->request.clientRequestId.empty())
             t->headers = curl_slist_append(t->headers, ("X-Client-Request-Id: " + t->request.clientRequestId).c_str());
         if (!endpointKeys[ep].empty())
-            t->headers = curl_slist_append(t->headers, ("Authorization: Bearer " + endpointKeys[ep]).c_str());
+            t->headers = curl_slist_append(t->headers, (ChatClient::usesApiKeyHeader(o.endpoints[ep].baseUrl)
+                                                            ? "api-key: " + endpointKeys[ep]
+                                                            : "Authorization: Bearer " + endpointKeys[ep])
+                                                           .c_str());
         std::string url = ChatClient::completionsUrl(o.endpoints[ep].baseUrl);
         curl_easy_setopt(e, CURLOPT_URL, url.c_str());
         curl_easy_setopt(e, CURLOPT_POST, 1L);

@@ -149,8 +149,11 @@ public:
 
     const ClientOptions& options() const { return m_options; }
 
-    /// The URL requests for this endpoint go to.
+    /// The URL requests for this endpoint go to (a query string such as Azure's ?api-version= is kept).
     static std::string completionsUrl(const std::string& baseUrl);
+    /// Azure OpenAI endpoints (*.openai.azure.com or an api-version parameter) get "api-key: KEY"
+    /// instead of "Authorization: Bearer KEY".
+    static bool usesApiKeyHeader(const std::string& baseUrl);
 
     /// One request, synchronously (prompt studio's "try it").
     static Result<ChatResult> completeOne(const ClientOptions& options, const std::string& prompt);

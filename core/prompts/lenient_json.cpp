@@ -136,12 +136,33 @@ private:
         }
         if (q >= m_t.size()) return true;
         const char c = m_t[q];
-        if (c == ',' || c == '}' || c == ']' || c == ':') return true;
+        if (c == ',') return startsValueOrKey(q + 1);
+        if (c == '}' || c == ']' || c == ':') return true;
         if (newline) {
             std::size_t l = 0;
             return quoteAt(q, l) != Quote::None || c == '`' || isIdentStart(c);
         }
         return false;
+    }
+
+    // After a comma: does JSON continue here (a key, a value or a closing bracket)? Used to tell
+    // `"a", "b"` from prose such as `"yes", then left` inside a string with unescaped quotes.
+    bool startsValueOrKey(std::size_t q) const {
+        while (q < m_t.size() && (m_t[q] == ' ' || m_t[q] == '\t' || m_t[q] == '\r' || m_t[q] == '\n')) ++q;
+        if (q >= m_t.size()) return true;
+        const char c = m_t[q];
+        std::size_t l = 0;
+        if (quoteAt(q, l) != Quote::None) return true;
+        if (c == '{' || c == '[' || c == '}' || c == ']' || c == '-' || (c >= '0' && c <= '9')) return true;
+        if (c == '/' && q + 1 < m_t.size() && (m_t[q + 1] == '/' || m_t[q + 1] == '*')) return true; // comment
+        if (!isIdentStart(c)) return false;
+        std::size_t e = q;
+        while (e < m_t.size() && isIdentChar(m_t[e])) ++e;
+        const std::string_view word = m_t.substr(q, e - q);
+        if (word == "true" || word == "false" || word == "null" || word == "True" || word == "False" || word == "None")
+            return true;
+        while (e < m_t.size() && (m_t[e] == ' ' || m_t[e] == '\t')) ++e;
+        return e < m_t.size() && m_t[e] == ':'; // an unquoted key
     }
 
     static void appendUtf8(std::string& out, std::uint32_t cp) {

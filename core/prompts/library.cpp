@@ -41,7 +41,13 @@ std::string readText(const fs::path& p) {
     if (!in) throw Failure("io", p.string() + ": cannot read file");
     std::ostringstream ss;
     ss << in.rdbuf();
-    return ss.str();
+    // CRLF files (a Windows checkout, an editor) must render the same bytes as LF files.
+    std::string text = ss.str();
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) out += text[i];
+    return out;
 }
 
 std::vector<fs::path> filesWithExtension(const fs::path& dir, const char* ext) {

@@ -37,6 +37,15 @@ Rng Rng::forStream(std::uint64_t seed, std::uint64_t index) {
     return Rng(a ^ rotl(b, 17));
 }
 
+Rng Rng::fromState(std::uint64_t s0, std::uint64_t s1, std::uint64_t s2, std::uint64_t s3) {
+    Rng r;
+    r.m_s[0] = s0;
+    r.m_s[1] = s1;
+    r.m_s[2] = s2;
+    r.m_s[3] = s3;
+    return r;
+}
+
 std::uint64_t Rng::next() {
     const std::uint64_t result = rotl(m_s[1] * 5, 7) * 9;
     const std::uint64_t t = m_s[1] << 17;

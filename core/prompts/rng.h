@@ -17,6 +17,9 @@ public:
     /// same whatever the job size or the order items are rendered in (resumable jobs rely on it).
     static Rng forStream(std::uint64_t seed, std::uint64_t index);
 
+    /// A generator with this exact xoshiro256** state (for tests against reference outputs).
+    static Rng fromState(std::uint64_t s0, std::uint64_t s1, std::uint64_t s2, std::uint64_t s3);
+
     std::uint64_t next();
     /// Uniform integer in [0, n) without modulo bias (Lemire's multiply-shift with rejection).
     /// n must be > 0.

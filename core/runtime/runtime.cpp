@@ -1,5 +1,6 @@
 #include "core/runtime/runtime.h"
 
+#include "core/prompts/prompt_store.h"
 #include "core/runtime/torch_runtime.h"
 #include "core/store/sqlite.h"
 
@@ -27,6 +28,7 @@ void initialize(const RuntimeOptions& options) {
     int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
     detail::setTorchThreads(threads > 0 ? threads : 1);
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    prompts::registerProjectSeeder();
 }
 
 int computeThreads() { return detail::torchThreads(); }

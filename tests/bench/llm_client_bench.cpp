@@ -19,6 +19,7 @@
 #include <cstdlib>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 using namespace synthembed;
 
@@ -59,12 +60,15 @@ void report(const char* what, const Measure& m, int concurrency, double latencyM
 } // namespace
 
 int main(int argc, char** argv) {
-    int perSlot = argc > 1 ? std::atoi(argv[1]) : 10;
+    int perSlot = argc > 1 ? std::atoi(argv[1]) : 20;
     int concurrency = argc > 2 ? std::atoi(argv[2]) : 64;
     double latencyMs = argc > 3 ? std::atof(argv[3]) : 200.0;
     test::FakeLlmServer server(nlohmann::json::array(), latencyMs);
-    std::printf("loopback test server: %s, fixed latency %.0f ms, concurrency %d\n", server.baseUrl().c_str(),
-                latencyMs, concurrency);
+    double load[3] = {0, 0, 0};
+    getloadavg(load, 3);
+    std::printf("loopback test server: %s, fixed latency %.0f ms, concurrency %d; machine load average %.1f on %ld "
+                "cores\n",
+                server.baseUrl().c_str(), latencyMs, concurrency, load[0], sysconf(_SC_NPROCESSORS_ONLN));
 
     llm::ClientOptions o;
     o.endpoints = {{server.baseUrl(), "", 0}};

@@ -34,7 +34,7 @@ std::int64_t queryInt(const std::string& db, const std::string& sql) {
 struct Snapshot {
     std::map<std::string, int> doneRequestIds; // X-Client-Request-Id of rows done at the kill -> server count
     std::set<std::string> donePrompts;         // generate prompts done at the kill
-    std::int64_t inFlight = 0;
+    std::int64_t inFlight = 0;                 // received by the server, not stored as done
 };
 
 Snapshot snapshot(const std::string& dbPath, const json& serverStats) {
@@ -42,12 +42,14 @@ Snapshot snapshot(const std::string& dbPath, const json& serverStats) {
     db::Database d(dbPath, db::OpenMode::ReadOnly);
     d.setBusyTimeout(5000);
     auto st = d.prepare("SELECT job_id, id, kind, prompt, state FROM requests");
+    auto& per = serverStats["per_request"];
     while (st.step()) {
         auto rid = "synthembed-" + std::to_string(st.getInt(0)) + "-" + std::to_string(st.getInt(1));
         auto state = st.getText(4);
-        if (state == "in_flight") s.inFlight++;
-        if (state != "done") continue;
-        auto& per = serverStats["per_request"];
+        if (state != "done") {
+            if (per.contains(rid)) s.inFlight++;
+            continue;
+        }
         s.doneRequestIds[rid] = per.contains(rid) ? per[rid]["count"].get<int>() : 0;
         if (st.getText(2) == "generate") s.donePrompts.insert(st.getText(3));
     }

@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""A real OpenAI-compatible HTTP server on loopback, written for synthembed's tests and benchmark.
+"""A real OpenAI-compatible HTTP/1.1 server on loopback, written for synthembed's tests and benchmark.
+
+It runs on asyncio (one thread, keep-alive connections, latency as timers), so 64 concurrent slow
+requests cost the server almost nothing and the benchmark measures the client, not the server.
 
 POST /v1/chat/completions answers according to rules; GET /stats reports what it received
 (per prompt hash, and per X-Client-Request-Id header when the client sends one);
@@ -27,14 +30,14 @@ It prints "PORT <n>" on stdout once it listens.
 """
 
 import argparse
+import asyncio
 import hashlib
 import json
+import os
 import random
-import socketserver
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SAMPLE_KEYS = ["user_query", "positive_document", "hard_negative_document", "input_text",
                "label", "misleading_label", "input", "S1", "S2", "S3"]
@@ -94,6 +97,7 @@ class State:
         self.completion_tokens = 0
         self.in_flight = 0
         self.max_in_flight = 0
+        self.last_auth = {}
 
     def choose(self, prompt, attempt):
         with self.lock:
@@ -111,170 +115,191 @@ class State:
         return {"mode": "valid"}
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "FakeLLM/1.0"
+class Reply:
+    """What to send back: status, headers, body and how (mode) after how long (latency)."""
 
-    def log_message(self, fmt, *args):  # quiet
-        pass
+    def __init__(self, status, obj=None, body=None, headers=None, mode="valid", latency_ms=0.0,
+                 content_length=None):
+        self.status = status
+        self.body = body if body is not None else json.dumps(obj).encode("utf-8")
+        self.headers = headers or {}
+        self.mode = mode
+        self.latency_ms = latency_ms
+        self.content_length = content_length
 
-    def send_json(self, status, obj, extra_headers=None):
-        body = json.dumps(obj).encode("utf-8")
-        self.send_raw(status, body, extra_headers)
 
-    def send_raw(self, status, body, extra_headers=None, content_length=None):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body) if content_length is None else content_length))
-        for k, v in (extra_headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
-        self.wfile.flush()
+REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+           429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
 
-    def read_body(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n else b""
 
-    def do_GET(self):
-        st = self.server.state
-        if self.path.startswith("/stats"):
-            with st.lock:
-                per = {h: dict(v) for h, v in st.per_prompt.items()}
-                out = {"total": st.total, "by_status": st.by_status, "by_mode": st.by_mode,
-                       "prompt_tokens": st.prompt_tokens, "completion_tokens": st.completion_tokens,
-                       "max_in_flight": st.max_in_flight, "unique_prompts": len(per),
-                       "duplicates": sum(1 for v in per.values() if v["count"] > 1),
-                       "ok_duplicates": sum(1 for v in per.values() if v["ok"] > 1),
-                       "request_ids": len(st.per_request),
-                       "request_id_duplicates": sum(1 for v in st.per_request.values() if v["count"] > 1),
-                       "request_id_ok_duplicates": sum(1 for v in st.per_request.values() if v["ok"] > 1)}
-                if "prompts=1" in self.path:
-                    out["per_prompt"] = per
-                    out["per_request"] = {k: dict(v) for k, v in st.per_request.items()}
-            self.send_json(200, out)
-        elif self.path.startswith("/v1/models"):
-            self.send_json(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
-        else:
-            self.send_json(404, {"error": {"message": "no route " + self.path}})
-
-    def do_POST(self):
-        st = self.server.state
-        if self.path.startswith("/config"):
-            cfg = json.loads(self.read_body() or b"{}")
-            with st.lock:
-                if "rules" in cfg:
-                    st.rules = cfg["rules"]
-                    st.rule_hits = [0] * len(st.rules)
-                if "latency_ms" in cfg:
-                    st.latency_ms = float(cfg["latency_ms"])
-            self.send_json(200, {"ok": True})
-            return
-        if self.path.startswith("/reset"):
-            self.read_body()
-            with st.lock:
-                st.reset()
-            self.send_json(200, {"ok": True})
-            return
-        if not self.path.rstrip("/").endswith("/chat/completions"):
-            self.read_body()
-            self.send_json(404, {"error": {"message": "no route " + self.path, "type": "invalid_request_error"}})
-            return
-        raw = self.read_body()
-        try:
-            req = json.loads(raw)
-            messages = req["messages"]
-            prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "user")
-            model = req.get("model", "")
-        except Exception as e:  # a client bug: tell it clearly
-            self.send_json(400, {"error": {"message": "bad request body: %s" % e, "type": "invalid_request_error"}})
-            return
-        h = prompt_hash(prompt)
-        rid = self.headers.get("X-Client-Request-Id") or ""
+def handle_get(st, path):
+    if path.startswith("/stats"):
         with st.lock:
-            st.total += 1
-            if rid:
-                st.per_request.setdefault(rid, {"count": 0, "ok": 0})["count"] += 1
-            rec = st.per_prompt.setdefault(h, {"count": 0, "ok": 0, "prompt": prompt})
-            rec["count"] += 1
-            attempt = rec["count"]
-            st.in_flight += 1
-            st.max_in_flight = max(st.max_in_flight, st.in_flight)
-        try:
-            self.answer(st, req, prompt, h, model, attempt)
-        finally:
-            with st.lock:
-                st.in_flight -= 1
+            per = {h: dict(v) for h, v in st.per_prompt.items()}
+            out = {"total": st.total, "by_status": st.by_status, "by_mode": st.by_mode,
+                   "prompt_tokens": st.prompt_tokens, "completion_tokens": st.completion_tokens,
+                   "max_in_flight": st.max_in_flight, "unique_prompts": len(per),
+                   "duplicates": sum(1 for v in per.values() if v["count"] > 1),
+                   "ok_duplicates": sum(1 for v in per.values() if v["ok"] > 1),
+                   "request_ids": len(st.per_request),
+                   "request_id_duplicates": sum(1 for v in st.per_request.values() if v["count"] > 1),
+                   "request_id_ok_duplicates": sum(1 for v in st.per_request.values() if v["ok"] > 1),
+                   "last_auth": st.last_auth}
+            if "prompts=1" in path:
+                out["per_prompt"] = per
+                out["per_request"] = {k: dict(v) for k, v in st.per_request.items()}
+        return Reply(200, out)
+    if path.startswith("/v1/models"):
+        return Reply(200, {"object": "list", "data": [{"id": "fake-model", "object": "model"}]})
+    return Reply(404, {"error": {"message": "no route " + path}})
 
-    def answer(self, st, req, prompt, h, model, attempt):
-        rid = self.headers.get("X-Client-Request-Id") or ""
-        rule = st.choose(prompt, attempt)
-        mode = rule.get("mode", "valid")
-        latency = float(rule.get("latency_ms", st.latency_ms))
+
+def handle_post(st, path, headers, raw):
+    """Decides the answer and does the bookkeeping; the transport only sends it."""
+    if path.startswith("/config"):
+        cfg = json.loads(raw or b"{}")
         with st.lock:
-            st.by_mode[mode] = st.by_mode.get(mode, 0) + 1
-        if mode == "hang":
-            time.sleep(600)
-            return
-        if latency > 0:
-            time.sleep(latency / 1000.0)
+            if "rules" in cfg:
+                st.rules = cfg["rules"]
+                st.rule_hits = [0] * len(st.rules)
+            if "latency_ms" in cfg:
+                st.latency_ms = float(cfg["latency_ms"])
+        return Reply(200, {"ok": True})
+    if path.startswith("/reset"):
+        with st.lock:
+            st.reset()
+        return Reply(200, {"ok": True})
+    if not path.split("?")[0].rstrip("/").endswith("/chat/completions"):
+        return Reply(404, {"error": {"message": "no route " + path, "type": "invalid_request_error"}})
+    try:
+        req = json.loads(raw)
+        messages = req["messages"]
+        prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "user")
+        model = req.get("model", "")
+    except Exception as e:  # a client bug: tell it clearly
+        return Reply(400, {"error": {"message": "bad request body: %s" % e, "type": "invalid_request_error"}})
+    h = prompt_hash(prompt)
+    rid = headers.get("x-client-request-id", "")
+    with st.lock:
+        st.last_auth = {"authorization": headers.get("authorization", ""), "api-key": headers.get("api-key", ""),
+                        "path": path}
+        st.total += 1
+        if rid:
+            st.per_request.setdefault(rid, {"count": 0, "ok": 0})["count"] += 1
+        rec = st.per_prompt.setdefault(h, {"count": 0, "ok": 0, "prompt": prompt})
+        rec["count"] += 1
+        attempt = rec["count"]
+    rule = st.choose(prompt, attempt)
+    mode = rule.get("mode", "valid")
+    latency = float(rule.get("latency_ms", st.latency_ms))
+    with st.lock:
+        st.by_mode[mode] = st.by_mode.get(mode, 0) + 1
 
-        def count_status(code):
-            with st.lock:
-                st.by_status[str(code)] = st.by_status.get(str(code), 0) + 1
+    def count_status(code):
+        with st.lock:
+            st.by_status[str(code)] = st.by_status.get(str(code), 0) + 1
 
-        if mode.startswith("status_"):
-            code = int(mode.split("_")[1])
+    if mode == "hang":
+        return Reply(0, body=b"", mode="hang")
+    if mode.startswith("status_"):
+        code = int(mode.split("_")[1])
+        extra = {}
+        if code == 429:
+            extra["Retry-After"] = str(rule.get("retry_after", 1))
+        msg = {401: "Incorrect API key provided", 403: "forbidden", 404: "model not found",
+               400: "bad request", 429: "Rate limit reached", 500: "internal error",
+               503: "overloaded"}.get(code, "error")
+        count_status(code)
+        return Reply(code, {"error": {"message": msg, "type": "test", "code": code}}, headers=extra,
+                     latency_ms=latency)
+    if mode == "drop":
+        count_status(0)
+        return Reply(0, body=b"", mode="drop", latency_ms=latency)
+    if mode == "invalid_sample":
+        content = json.dumps({"unexpected_key": "x " + h[:8]})
+    elif mode == "not_json":
+        content = "Sure! Here is some prose about %s without any JSON." % h[:8]
+    else:
+        content = valid_content(prompt, attempt)
+    usage = {"prompt_tokens": len(prompt.split()) + 7, "completion_tokens": len(content.split()) + 1}
+    usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+    body = {"id": "chatcmpl-" + h[:16], "object": "chat.completion", "created": int(time.time()),
+            "model": model or "fake-model",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                         "finish_reason": "stop"}],
+            "usage": usage}
+    data = json.dumps(body).encode("utf-8")
+    count_status(200)
+    if mode == "malformed":
+        return Reply(200, body=data[: len(data) // 2] + b"<<not json", latency_ms=latency)
+    if mode == "truncated":
+        return Reply(200, body=data[: len(data) // 2], mode="truncated", latency_ms=latency,
+                     content_length=len(data))
+    # Usage is counted as delivered: a client that dies before reading it still cost tokens.
+    with st.lock:
+        st.prompt_tokens += usage["prompt_tokens"]
+        st.completion_tokens += usage["completion_tokens"]
+        st.per_prompt[h]["ok"] += 1
+        if rid:
+            st.per_request[rid]["ok"] += 1
+    return Reply(200, body=data, latency_ms=latency)
+
+
+async def serve_connection(st, reader, writer):
+    """HTTP/1.1 with keep-alive: one coroutine per connection, no thread per request."""
+    try:
+        while True:
+            line = await reader.readline()
+            if not line or not line.strip():
+                break
+            parts = line.decode("latin-1").split()
+            if len(parts) < 2:
+                break
+            method, path = parts[0], parts[1]
             headers = {}
-            if code == 429:
-                headers["Retry-After"] = str(rule.get("retry_after", 1))
-            msg = {401: "Incorrect API key provided", 403: "forbidden", 404: "model not found",
-                   400: "bad request", 429: "Rate limit reached", 500: "internal error",
-                   503: "overloaded"}.get(code, "error")
-            count_status(code)
-            self.send_json(code, {"error": {"message": msg, "type": "test", "code": code}}, headers)
-            return
-        if mode == "drop":
-            count_status(0)
-            self.close_connection = True
-            return
-        if mode == "invalid_sample":
-            content = json.dumps({"unexpected_key": "x " + h[:8]})
-        elif mode == "not_json":
-            content = "Sure! Here is some prose about %s without any JSON." % h[:8]
-        else:
-            content = valid_content(prompt, attempt)
-        usage = {"prompt_tokens": len(prompt.split()) + 7, "completion_tokens": len(content.split()) + 1}
-        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-        body = {"id": "chatcmpl-" + h[:16], "object": "chat.completion", "created": int(time.time()),
-                "model": model or "fake-model",
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                             "finish_reason": "stop"}],
-                "usage": usage}
-        data = json.dumps(body).encode("utf-8")
-        if mode == "malformed":
-            count_status(200)
-            self.send_raw(200, data[: len(data) // 2] + b"<<not json")
-            return
-        if mode == "truncated":
-            count_status(200)
-            self.send_raw(200, data[: len(data) // 2], content_length=len(data))
-            self.close_connection = True
-            return
-        with st.lock:
-            st.prompt_tokens += usage["prompt_tokens"]
-            st.completion_tokens += usage["completion_tokens"]
-            st.per_prompt[h]["ok"] += 1
-            if rid:
-                st.per_request[rid]["ok"] += 1
-        count_status(200)
-        self.send_raw(200, data)
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 512
-    allow_reuse_address = True
+            while True:
+                hl = await reader.readline()
+                if hl in (b"\r\n", b"\n", b""):
+                    break
+                k, _, v = hl.decode("latin-1").partition(":")
+                headers[k.strip().lower()] = v.strip()
+            n = int(headers.get("content-length") or 0)
+            raw = await reader.readexactly(n) if n else b""
+            if method == "GET":
+                reply = handle_get(st, path)
+            elif method == "POST":
+                with st.lock:
+                    st.in_flight += 1
+                    st.max_in_flight = max(st.max_in_flight, st.in_flight)
+                try:
+                    reply = handle_post(st, path, headers, raw)
+                    if reply.mode == "hang":
+                        await asyncio.sleep(600)
+                        break
+                    if reply.latency_ms > 0:
+                        await asyncio.sleep(reply.latency_ms / 1000.0)
+                finally:
+                    with st.lock:
+                        st.in_flight -= 1
+            else:
+                reply = Reply(405, {"error": {"message": "method not allowed"}})
+            if reply.mode == "drop":
+                break
+            head = ["HTTP/1.1 %d %s" % (reply.status, REASONS.get(reply.status, "Status")),
+                    "Server: FakeLLM/2.0", "Content-Type: application/json",
+                    "Content-Length: %d" % (len(reply.body) if reply.content_length is None else reply.content_length)]
+            head += ["%s: %s" % kv for kv in reply.headers.items()]
+            writer.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + reply.body)
+            await writer.drain()
+            if reply.mode == "truncated" or headers.get("connection", "").lower() == "close":
+                break
+    except (ConnectionError, asyncio.IncompleteReadError):
+        pass
+    finally:
+        try:
+            writer.close()
+        except Exception:
+            pass
 
 
 def main():
@@ -285,21 +310,23 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--port-file", default="")
     args = ap.parse_args()
-    # 64 handler threads wake from their latency sleep at once; with the default 5 ms GIL switch
-    # interval each waits its turn for milliseconds, which would show up as client "overhead".
-    sys.setswitchinterval(0.0002)
-    srv = Server(("127.0.0.1", args.port), Handler)
-    srv.state = State(json.loads(args.rules), args.seed, args.latency_ms)
-    port = srv.server_address[1]
-    if args.port_file:
-        with open(args.port_file + ".tmp", "w") as f:
-            f.write(str(port))
-        import os
-        os.replace(args.port_file + ".tmp", args.port_file)
-    sys.stdout.write("PORT %d\n" % port)
-    sys.stdout.flush()
+    st = State(json.loads(args.rules), args.seed, args.latency_ms)
+
+    async def run():
+        server = await asyncio.start_server(lambda r, w: serve_connection(st, r, w), "127.0.0.1", args.port,
+                                            backlog=1024, reuse_address=True)
+        port = server.sockets[0].getsockname()[1]
+        if args.port_file:
+            with open(args.port_file + ".tmp", "w") as f:
+                f.write(str(port))
+            os.replace(args.port_file + ".tmp", args.port_file)
+        sys.stdout.write("PORT %d\n" % port)
+        sys.stdout.flush()
+        async with server:
+            await server.serve_forever()
+
     try:
-        srv.serve_forever(poll_interval=0.2)
+        asyncio.run(run())
     except KeyboardInterrupt:
         pass
 

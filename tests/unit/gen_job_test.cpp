@@ -11,6 +11,8 @@
 #include <chrono>
 #include <thread>
 
+#include <signal.h>
+
 using namespace synthembed;
 using namespace synthembed::test;
 using nlohmann::json;
@@ -77,6 +79,9 @@ TEST(GenJob, ExactCountRejectsWithReasonsAndUsageEqualToServer) {
     EXPECT_EQ(queryInt(db, "SELECT count(*) FROM samples WHERE status = 'accepted' AND (sampled_values = '{}' OR "
                            "language = '' OR query IS NULL OR positive IS NULL)"),
               0);
+    // The job pinned the project's stored template versions; every sample points at its template.
+    EXPECT_EQ(queryInt(db, "SELECT count(*) FROM samples WHERE template_id IS NULL"), 0);
+    EXPECT_EQ(queryInt(db, "SELECT count(*) FROM jobs WHERE config LIKE '%\"sts.generate\":1%'"), 1);
     // Two-step families: brainstorms ran, their tasks were stored and each generate used one task.
     EXPECT_GT(queryInt(db, "SELECT count(*) FROM requests WHERE kind = 'brainstorm' AND state = 'done'"), 0);
     EXPECT_EQ(queryInt(db, "SELECT count(*) FROM requests WHERE kind = 'generate' AND family = 'short-long' AND "
@@ -188,6 +193,25 @@ TEST(GenJob, PauseAndCancelFromAnotherProcess) {
     EXPECT_EQ(server.stats()["request_id_ok_duplicates"], 0);
 }
 
+TEST(GenJob, CtrlCPausesAfterStoringInFlightAnswers) {
+    FakeLlmServer server({}, 150);
+    TempDir dir;
+    auto db = (dir / "p.synthembed").string();
+    int pid = spawnCli(generateArgs(db, server, "sts", 300, 6), dir / "out", dir / "err");
+    for (int i = 0; i < 300 && queryInt(db, "SELECT count(*) FROM samples") < 6; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_EQ(kill(pid, SIGINT), 0);
+    EXPECT_EQ(waitForProcess(pid), 0) << readFile(dir / "err");
+    EXPECT_NE(readFile(dir / "out").find("paused"), std::string::npos) << readFile(dir / "out");
+    auto j = jobsJson(db)[0];
+    EXPECT_EQ(j["state"], "paused");
+    EXPECT_EQ(j["requests_in_flight"], 0);
+    // Every request the server answered was stored: none is pending with an answer lost.
+    auto st = server.stats();
+    EXPECT_EQ(j["requests_done"].get<int>(), st["total"].get<int>());
+    EXPECT_EQ(j["prompt_tokens"].get<std::int64_t>(), st["prompt_tokens"].get<std::int64_t>());
+}
+
 TEST(GenJob, RunnerInProcessWithLiveStatsAndPause) {
     FakeLlmServer server({}, 50);
     TempDir dir;
@@ -238,6 +262,15 @@ TEST(GenJob, RunnerInProcessWithLiveStatsAndPause) {
     EXPECT_EQ(stats->acceptedByFamily["sts"], 30);
     EXPECT_EQ(stats->acceptedByFamily["short-short"], 10);
     EXPECT_EQ(server.stats()["request_id_ok_duplicates"], 0);
+    // Cost estimate from per-model prices in the project's settings (USD per million tokens).
+    EXPECT_FALSE(stats->costUsd.has_value());
+    project->setSetting("llm.prices", R"({"fake-model": {"prompt": 2.0, "completion": 8.0}})");
+    stats = gen::jobStats(*project, *id);
+    ASSERT_TRUE(stats->costUsd.has_value());
+    EXPECT_DOUBLE_EQ(*stats->costUsd, (2.0 * static_cast<double>(stats->usage.promptTokens) +
+                                       8.0 * static_cast<double>(stats->usage.completionTokens)) /
+                                          1e6);
+    EXPECT_GT(stats->usage.promptTokens, 0);
 }
 
 TEST(GenJob, PersistentFailuresFailTheJob) {

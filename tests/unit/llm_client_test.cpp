@@ -181,6 +181,28 @@ TEST(LlmClient, MissingApiKeyVariableIsFatalBeforeSending) {
     EXPECT_EQ(server.stats()["total"], 0);
 }
 
+TEST(LlmClient, ApiKeyFromEnvironmentAsBearerOrAzureHeader) {
+    FakeLlmServer server;
+    setenv("SYNTHEMBED_TEST_KEY", "sk-test-123", 1);
+    auto o = options(server, 1);
+    o.endpoints[0].apiKeyEnv = "SYNTHEMBED_TEST_KEY";
+    auto src = makeSource(1);
+    ASSERT_TRUE(llm::ChatClient(o).run(src).ok());
+    auto st = server.stats();
+    EXPECT_EQ(st["last_auth"]["authorization"], "Bearer sk-test-123");
+    EXPECT_EQ(st["last_auth"]["path"], "/v1/chat/completions");
+    // An Azure-style base URL keeps its api-version and sends api-key instead.
+    o.endpoints[0].baseUrl = "http://127.0.0.1:" + std::to_string(server.port()) +
+                             "/openai/deployments/dep1?api-version=2024-06-01";
+    auto src2 = makeSource(1);
+    ASSERT_TRUE(llm::ChatClient(o).run(src2).ok()) << src2.results[0].error;
+    st = server.stats();
+    EXPECT_EQ(st["last_auth"]["api-key"], "sk-test-123");
+    EXPECT_EQ(st["last_auth"]["authorization"], "");
+    EXPECT_EQ(st["last_auth"]["path"], "/openai/deployments/dep1/chat/completions?api-version=2024-06-01");
+    unsetenv("SYNTHEMBED_TEST_KEY");
+}
+
 TEST(LlmClient, HangIsCutByTotalTimeoutAndRetried) {
     FakeLlmServer server(json::array({{{"match", "item 0"}, {"mode", "hang"}, {"attempts", 1}}}));
     auto src = makeSource(2);
