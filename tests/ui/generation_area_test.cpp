@@ -93,6 +93,8 @@ private Q_SLOTS:
         auto* estimate = area.findChild<QTextBrowser*>(QStringLiteral("estimateView"));
         QTRY_VERIFY(estimate->toPlainText().contains(QStringLiteral("Coverage")));
         QVERIFY(estimate->toPlainText().contains(QStringLiteral("short-long")));
+        QVERIFY(estimate->toPlainText().contains(QStringLiteral("Placeholder combinations")));
+        QVERIFY(estimate->toPlainText().contains(QStringLiteral("Language mix")));
         auto spec = area.currentSpec();
         QVERIFY(spec.has_value());
         QCOMPARE(spec->target, std::int64_t(240));

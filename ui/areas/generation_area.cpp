@@ -5,6 +5,8 @@
 #include "ui/gen/progress_delegate.h"
 
 #include "core/gen/estimate.h"
+#include "core/prompts/coverage.h"
+#include "core/prompts/prompt_store.h"
 #include "core/prompts/template.h"
 #include "core/store/project.h"
 #include "core/util/log.h"
@@ -44,11 +46,6 @@ GenerationArea::GenerationArea(QWidget* parent) : Area(parent) {
     // Each job is one thread running curl's event loop; a few jobs at once is plenty.
     m_pool.setMaxThreadCount(4);
     buildUi();
-    auto lib = prompts::loadLibrary(paths::shippedPromptsDir());
-    if (lib)
-        m_library = std::move(*lib);
-    else
-        log::warn("generation: cannot load the shipped prompts: ", lib.error().message);
     m_refresh = new QTimer(this);
     m_refresh->setInterval(kRefreshMs);
     connect(m_refresh, &QTimer::timeout, this, &GenerationArea::refreshJobs);
@@ -215,6 +212,7 @@ void GenerationArea::setProject(store::Project* project) {
     m_jobModel->setProject(project);
     m_launch->setEnabled(project != nullptr);
     reloadEndpoints();
+    reloadLibrary();
     if (project)
         m_refresh->start();
     else
@@ -225,8 +223,26 @@ void GenerationArea::setProject(store::Project* project) {
 
 void GenerationArea::showEvent(QShowEvent* event) {
     Area::showEvent(event);
-    // Settings may have changed the endpoints since.
+    // Settings may have changed the endpoints, the Templates area the templates.
     reloadEndpoints();
+    reloadLibrary();
+    scheduleEstimate();
+}
+
+void GenerationArea::reloadLibrary() {
+    // What a job launched now would use: the project's latest stored templates and pools, or the
+    // shipped ones when the project has none.
+    m_library.reset();
+    Result<prompts::Library> lib = Error{"none", ""};
+    if (m_project) {
+        lib = prompts::PromptStore(*m_project).loadLatest();
+        if (lib && lib->templates.empty()) lib = Error{"none", ""};
+    }
+    if (!lib) lib = prompts::loadLibrary(paths::shippedPromptsDir());
+    if (lib)
+        m_library = std::move(*lib);
+    else
+        log::warn("generation: no prompt templates for estimates: ", lib.error().message);
 }
 
 void GenerationArea::reloadEndpoints() {
@@ -371,6 +387,42 @@ void GenerationArea::updateEstimate() {
     html += QStringLiteral("<p>%1</p>")
                 .arg(est->costUsd ? tr("Estimated cost: <b>$%1</b>").arg(*est->costUsd, 0, 'f', 2)
                                   : tr("No price for this model (add one under settings key llm.prices)."));
+    {
+        // The prompt engine's coverage of the plan: distinct placeholder combinations and the
+        // language mix, over at most kCoveragePrompts rendered prompts (rendering is cheap but not free).
+        constexpr std::uint64_t kCoveragePrompts = 5000;
+        const auto targets = gen::splitTarget(spec->families, spec->target);
+        const double scale = spec->target > static_cast<std::int64_t>(kCoveragePrompts)
+                                 ? static_cast<double>(kCoveragePrompts) / static_cast<double>(spec->target)
+                                 : 1.0;
+        std::vector<prompts::JobPart> parts;
+        for (auto& [fam, n] : targets)
+            if (n > 0) parts.push_back({fam, static_cast<std::uint64_t>(std::ceil(static_cast<double>(n) * scale)), {}});
+        auto cov = prompts::planCoverage(*m_library, parts, spec->seed);
+        if (cov) {
+            html += QStringLiteral("<p>%1</p>").arg(
+                tr("Placeholder combinations: <b>%1</b> distinct in %2 prompts%3, of %4 possible.")
+                    .arg(loc.toString(static_cast<qint64>(cov->distinctCombinations)),
+                         loc.toString(static_cast<qint64>(cov->prompts)),
+                         scale < 1.0 ? tr(" (a sample of the plan)") : QString(),
+                         cov->possibleCombinations >= 1e9 ? loc.toString(cov->possibleCombinations, 'g', 3)
+                                                          : loc.toString(cov->possibleCombinations, 'f', 0)));
+            if (!cov->languageMix.empty()) {
+                QStringList langs;
+                for (std::size_t i = 0; i < cov->languageMix.size() && i < 8; ++i) {
+                    const auto& [lang, share] = cov->languageMix[i];
+                    double expected = 0;
+                    for (auto& [l, e] : cov->expectedLanguageMix)
+                        if (l == lang) expected = e;
+                    langs << tr("%1 %2% (expected %3%)")
+                                 .arg(esc(lang), loc.toString(share * 100, 'f', 1), loc.toString(expected * 100, 'f', 1));
+                }
+                html += QStringLiteral("<p>%1 %2</p>").arg(tr("Language mix:"), langs.join(QStringLiteral(", ")));
+            }
+        } else {
+            html += QStringLiteral("<p style='color:#b05000'>%1</p>").arg(esc(cov.error().message));
+        }
+    }
     html += QStringLiteral("<b>%1</b><table cellspacing=0 cellpadding=2 width='100%'><tr><th align=left>%2</th>"
                            "<th align=left>%3</th><th align=right>%4</th><th align=right>%5</th></tr>")
                 .arg(tr("Coverage of the placeholder pools"), tr("Template"), tr("Placeholder"), tr("Values"),

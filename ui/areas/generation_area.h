@@ -54,6 +54,8 @@ public:
     JobTableModel* jobModel() const { return m_jobModel; }
     /// Re-reads the endpoints from the project's settings into the picker.
     void reloadEndpoints();
+    /// Re-reads the templates estimates use (the project's stored ones, else the shipped ones).
+    void reloadLibrary();
 
 protected:
     void showEvent(QShowEvent* event) override;
