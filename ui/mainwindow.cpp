@@ -54,8 +54,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
            "(short-long retrieval, long-short classification, short-short and long-long matching, STS, "
            "bitext) with placeholder highlighting, validation and a live preview rendered from a seed.</p>"
            "<p>Today: <code>synthembed-cli prompts</code>.</p>")));
-    addArea(new GenerationArea(this));
-    addArea(new SamplesArea(this));
+    auto* generation = new GenerationArea(this);
+    auto* samples = new SamplesArea(this);
+    addArea(generation);
+    addArea(samples);
+    connect(generation, &GenerationArea::samplesOfJobRequested, this, [this, samples](qint64 id) {
+        showArea(m_stack->indexOf(samples));
+        samples->showJob(id);
+    });
     addArea(new PlannedArea(
         tr("Training"), tr("Contrastive fine-tuning of a backbone into an embedder."),
         tr("<p>Here you will configure and run fine-tuning (LoRA or full, InfoNCE with hard negatives, "

@@ -179,6 +179,16 @@ private Q_SLOTS:
         QTRY_COMPARE(model->rowCount(), kRows);
     }
 
+    void jobFilter() {
+        ui::SamplesArea area;
+        area.setProject(m_project.get());
+        area.showJob(1);
+        QCOMPARE(area.model()->rowCount(), 1); // only sample 1 came from job 1
+        QCOMPARE(area.model()->sampleId(0), qint64(1));
+        area.showJob(-1);
+        QCOMPARE(area.model()->rowCount(), kRows);
+    }
+
     void detailShowsPromptValuesAndRawAnswer() {
         ui::SamplesArea area;
         area.setProject(m_project.get());

@@ -193,6 +193,10 @@ void GenerationArea::buildUi() {
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_jobDetail, 1);
     jl->addLayout(buttons);
+    m_jobView->setToolTip(tr("Double-click a job to see its samples"));
+    connect(m_jobView, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (const auto* j = m_jobModel->job(index.row())) Q_EMIT samplesOfJobRequested(j->id);
+    });
     connect(m_pause, &QPushButton::clicked, this, [this] { pauseJob(selectedJob()); });
     connect(m_resume, &QPushButton::clicked, this, [this] { resumeJob(selectedJob()); });
     connect(m_cancel, &QPushButton::clicked, this, [this] { cancelJob(selectedJob()); });

@@ -57,6 +57,10 @@ public:
     /// Re-reads the templates estimates use (the project's stored ones, else the shipped ones).
     void reloadLibrary();
 
+Q_SIGNALS:
+    /// The user asked to see a job's samples (double-click in the job table).
+    void samplesOfJobRequested(qint64 jobId);
+
 protected:
     void showEvent(QShowEvent* event) override;
 

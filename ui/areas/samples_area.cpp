@@ -3,6 +3,7 @@
 #include "ui/samples/sample_table_model.h"
 
 #include "core/gen/curation.h"
+#include "core/gen/job.h"
 #include "core/prompts/template.h"
 #include "core/store/project.h"
 
@@ -75,6 +76,8 @@ void SamplesArea::buildUi() {
     m_status->addItem(tr("accepted"), QStringLiteral("accepted"));
     m_status->addItem(tr("rejected"), QStringLiteral("rejected"));
     m_status->addItem(tr("edited"), QStringLiteral("edited"));
+    m_job = new QComboBox(this);
+    m_job->setObjectName(QStringLiteral("jobFilter"));
     m_search = new QLineEdit(this);
     m_search->setObjectName(QStringLiteral("searchFilter"));
     m_search->setPlaceholderText(tr("Search query, positive, negative, instruction"));
@@ -88,6 +91,7 @@ void SamplesArea::buildUi() {
     filters->addWidget(m_family);
     filters->addWidget(m_language);
     filters->addWidget(m_status);
+    filters->addWidget(m_job);
     filters->addWidget(m_search, 1);
     filters->addWidget(m_reasonFilterLabel);
     filters->addWidget(m_countLabel);
@@ -95,6 +99,7 @@ void SamplesArea::buildUi() {
     root->addLayout(filters);
     connect(m_family, &QComboBox::currentIndexChanged, this, &SamplesArea::applyFilter);
     connect(m_language, &QComboBox::currentIndexChanged, this, &SamplesArea::applyFilter);
+    connect(m_job, &QComboBox::currentIndexChanged, this, &SamplesArea::applyFilter);
     connect(m_status, &QComboBox::currentIndexChanged, this, [this] {
         if (m_status->currentData().toString() != QLatin1String("rejected")) m_reasonFilter.clear();
         applyFilter();
@@ -264,6 +269,21 @@ void SamplesArea::reloadFacets() {
         }
     }
     for (auto& f : families) m_family->addItem(f, f);
+    {
+        const QVariant job = m_job->currentData();
+        const QSignalBlocker b3(m_job);
+        m_job->clear();
+        m_job->addItem(tr("All jobs"), QVariant());
+        if (m_project) {
+            if (auto jobs = gen::listJobs(*m_project)) {
+                for (auto& j : *jobs)
+                    m_job->addItem(j.name.empty() ? tr("Job %1").arg(j.id)
+                                                  : tr("Job %1: %2").arg(j.id).arg(QString::fromStdString(j.name)),
+                                   QVariant::fromValue<qint64>(j.id));
+            }
+        }
+        m_job->setCurrentIndex(std::max(0, m_job->findData(job)));
+    }
     m_family->setCurrentIndex(std::max(0, m_family->findData(fam)));
     m_language->setCurrentIndex(std::max(0, m_language->findData(lang)));
 }
@@ -295,6 +315,7 @@ void SamplesArea::applyFilter() {
     f.status = m_status->currentData().toString().toStdString();
     f.text = m_search->text().trimmed().toStdString();
     f.reason = m_reasonFilter.toStdString();
+    if (m_job->currentData().isValid()) f.jobId = m_job->currentData().toLongLong();
     m_reasonFilterLabel->setText(m_reasonFilter.isEmpty()
                                      ? QString()
                                      : tr("reason: %1").arg(QFontMetrics(font()).elidedText(m_reasonFilter, Qt::ElideRight, 200)));
@@ -305,6 +326,15 @@ void SamplesArea::applyFilter() {
 
 void SamplesArea::updateCountLabel() {
     m_countLabel->setText(tr("%1 samples").arg(QLocale().toString(m_model->rowCount())));
+}
+
+void SamplesArea::showJob(qint64 jobId) {
+    reloadFacets();
+    const int idx = jobId < 0 ? 0 : m_job->findData(QVariant::fromValue<qint64>(jobId));
+    if (idx >= 0 && idx != m_job->currentIndex())
+        m_job->setCurrentIndex(idx);
+    else
+        applyFilter();
 }
 
 bool SamplesArea::selectRow(int row) {

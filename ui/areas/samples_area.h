@@ -41,6 +41,8 @@ public:
     bool saveCurrentEdit();
     /// Re-reads filters' choices, the count and the reject reasons.
     void refresh();
+    /// Shows the samples of one job (-1 = all jobs).
+    void showJob(qint64 jobId);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -60,6 +62,7 @@ private:
     QComboBox* m_family = nullptr;
     QComboBox* m_language = nullptr;
     QComboBox* m_status = nullptr;
+    QComboBox* m_job = nullptr;
     QLineEdit* m_search = nullptr;
     QLabel* m_countLabel = nullptr;
     QTabWidget* m_leftTabs = nullptr;
