@@ -415,6 +415,22 @@ struct GenerationRunner::Impl : llm::RequestSource {
         return Next::Request;
     }
 
+    // Results that arrive together are stored in one transaction (each answer's sample and its
+    // request state still commit together); a lone result gets its own.
+    std::unique_ptr<db::Transaction> batch;
+    void beginResults() override { batch = std::make_unique<db::Transaction>(db); }
+    void endResults() override {
+        if (batch) batch->commit();
+        batch.reset();
+    }
+    template <class F>
+    void write(F&& fn) {
+        if (batch)
+            fn();
+        else
+            db::inTransaction(db, fn);
+    }
+
     void flushInFlight() {
         if (unmarked.empty()) return;
         auto u = db.prepare("UPDATE requests SET state = 'in_flight', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
@@ -454,7 +470,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
     void onBrainstorm(Family& f, const llm::ChatResult& r) {
         auto tasks = prompts::parseTaskList(r.content);
         std::int64_t added = 0;
-        db::inTransaction(db, [&] {
+        write([&] {
             markRequest(r.id, "done", r, tasks ? std::string() : tasks.error().code + ": " + tasks.error().message);
             if (tasks) {
                 auto ins = db.prepare("INSERT OR IGNORE INTO gen_tasks(job_id, request_id, family, task) VALUES (?,?,?,?)");
@@ -495,7 +511,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
             rejectReason = outcome.rejectCode + ": " + outcome.rejectReason;
         }
         bool accepted = rejectReason.empty();
-        db::inTransaction(db, [&] {
+        write([&] {
             markRequest(r.id, "done", r, accepted ? std::string() : rejectReason);
             auto st = db.prepare(
                 "INSERT INTO samples(job_id, request_id, template_id, family, instruction, language, query, positive, "
@@ -572,7 +588,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
             });
             break;
         case llm::Outcome::Exhausted:
-            db::inTransaction(db, [&] { markRequest(r.id, "failed", r, r.error); });
+            write([&] { markRequest(r.id, "failed", r, r.error); });
             (brainstorm ? f.outstandingBrain : f.outstandingGen)--;
             updateLive([&](LiveStats& s) { s.requestsFailed++; });
             if (++consecutiveFailures >= spec.maxConsecutiveFailures && !failure)
@@ -581,7 +597,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
         case llm::Outcome::Fatal:
         case llm::Outcome::Aborted:
             // Not answered: back to pending, sent again by a later run.
-            db::inTransaction(db, [&] { markRequest(r.id, "pending", r, r.error); });
+            write([&] { markRequest(r.id, "pending", r, r.error); });
             ready.push_front(r.id);
             break;
         }

@@ -461,7 +461,7 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
         int completed = 0;
         while (CURLMsg* m = curl_multi_info_read(d.multi, &left)) {
             if (m->msg != CURLMSG_DONE) continue;
-            ++completed;
+            if (completed++ == 0) source.beginResults();
             CURLcode code = m->data.result;
             auto t = d.finish(m->easy_handle);
             long status = 0;
@@ -537,6 +537,7 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
             source.onRetry(t->request, why, t->attempt, delay);
             d.scheduleRetry(std::move(t->request), t->attempt, delay);
         }
+        if (completed > 0) source.endResults();
         if (fatal) {
             abortAll("stopped after a fatal error");
             return *fatal;

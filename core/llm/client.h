@@ -110,6 +110,10 @@ public:
     /// Finished: nothing more will come; run returns once in-flight requests complete.
     virtual Next next(ChatRequest& out) = 0;
     virtual void onResult(ChatResult result) = 0;
+    /// Bracket a burst of results that arrived together (onResult calls in between), so a source
+    /// can store them in one transaction.
+    virtual void beginResults() {}
+    virtual void endResults() {}
     /// A retryable failure; the request is sent again after delayMs.
     virtual void onRetry(const ChatRequest& request, const std::string& why, int attempt, long delayMs) {}
 };
