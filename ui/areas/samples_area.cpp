@@ -402,8 +402,12 @@ void SamplesArea::highlightValues(const gen::SampleDetail& d) {
     for (const auto& [name, value] : d.sampledValues) {
         const QString v = QString::fromStdString(value);
         if (v.trimmed().isEmpty()) continue;
+        // Short values ("3") only as whole words, or every "S3" would light up. Spans are not
+        // stored with the request, so this is a search, not the renderer's exact positions.
+        QTextDocument::FindFlags flags = QTextDocument::FindCaseSensitively;
+        if (v.size() < 3) flags |= QTextDocument::FindWholeWords;
         QTextCursor c(m_prompt->document());
-        while (!(c = m_prompt->document()->find(v, c, QTextDocument::FindCaseSensitively)).isNull()) {
+        while (!(c = m_prompt->document()->find(v, c, flags)).isNull()) {
             QTextEdit::ExtraSelection sel;
             sel.cursor = c;
             sel.format = fmt;
