@@ -5,6 +5,8 @@
 #include "ui/areas/evaluation_area.h"
 #include "ui/areas/explorer_area.h"
 #include "ui/areas/training_area.h"
+#include "ui/areas/generation_area.h"
+#include "ui/areas/samples_area.h"
 #include "ui/guidepanel.h"
 #include "ui/logdock.h"
 #include "ui/settingsdialog.h"
@@ -51,16 +53,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setCentralWidget(split);
 
     addArea(new TemplatesArea(this));
-    addArea(new PlannedArea(
-        tr("Generation"), tr("Jobs that send rendered prompts to an OpenAI-compatible endpoint."),
-        tr("<p>Here you will build generation jobs (families and their mix, count, seed, endpoint, model, "
-           "concurrency), see coverage and token estimates before launch, and follow running jobs with "
-           "progress, request rates, tokens and accepted/rejected counts; pause, resume, cancel.</p>"
-           "<p>Endpoints are configured in Settings.</p>")));
-    addArea(new PlannedArea(
-        tr("Samples"), tr("The generated training samples: inspect, filter and curate."),
-        tr("<p>Here you will browse every sample with its prompt, sampled values, raw answer and parsed fields; "
-           "filter by family, language, status and text; accept, reject or edit; remove duplicates.</p>")));
+    auto* generation = new GenerationArea(this);
+    auto* samples = new SamplesArea(this);
+    addArea(generation);
+    addArea(samples);
+    connect(generation, &GenerationArea::samplesOfJobRequested, this, [this, samples](qint64 id) {
+        showArea(m_stack->indexOf(samples));
+        samples->showJob(id);
+    });
     auto* training = new TrainingArea;
     addArea(training);
     auto* evaluation = new EvaluationArea(this);
