@@ -2,6 +2,11 @@
 
 #include "ui/areas/area.h"
 #include "ui/areas/templates_area.h"
+#include "ui/areas/evaluation_area.h"
+#include "ui/areas/explorer_area.h"
+#include "ui/areas/training_area.h"
+#include "ui/areas/generation_area.h"
+#include "ui/areas/samples_area.h"
 #include "ui/guidepanel.h"
 #include "ui/logdock.h"
 #include "ui/settingsdialog.h"
@@ -48,28 +53,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setCentralWidget(split);
 
     addArea(new TemplatesArea(this));
-    addArea(new PlannedArea(
-        tr("Generation"), tr("Jobs that send rendered prompts to an OpenAI-compatible endpoint."),
-        tr("<p>Here you will build generation jobs (families and their mix, count, seed, endpoint, model, "
-           "concurrency), see coverage and token estimates before launch, and follow running jobs with "
-           "progress, request rates, tokens and accepted/rejected counts; pause, resume, cancel.</p>"
-           "<p>Endpoints are configured in Settings.</p>")));
-    addArea(new PlannedArea(
-        tr("Samples"), tr("The generated training samples: inspect, filter and curate."),
-        tr("<p>Here you will browse every sample with its prompt, sampled values, raw answer and parsed fields; "
-           "filter by family, language, status and text; accept, reject or edit; remove duplicates.</p>")));
-    addArea(new PlannedArea(
-        tr("Training"), tr("Contrastive fine-tuning of a backbone into an embedder."),
-        tr("<p>Here you will configure and run fine-tuning (LoRA or full, InfoNCE with hard negatives, "
-           "GradCache) on CPU or GPU and watch loss and learning-rate curves live.</p>")));
-    addArea(new PlannedArea(
-        tr("Evaluation"), tr("MTEB-style evaluation on your own and public datasets."),
-        tr("<p>Here you will evaluate models on retrieval, STS, classification, clustering, pair classification, "
-           "reranking, summarization and bitext tasks, and compare runs with confidence intervals.</p>")));
-    addArea(new PlannedArea(
-        tr("Explorer"), tr("Nearest-neighbour search and maps of an embedding space."),
-        tr("<p>Here you will search an embedding set with a typed query and see neighbours with scores, and "
-           "explore a 2D map of up to hundreds of thousands of points coloured by family, language or label.</p>")));
+    auto* generation = new GenerationArea(this);
+    auto* samples = new SamplesArea(this);
+    addArea(generation);
+    addArea(samples);
+    connect(generation, &GenerationArea::samplesOfJobRequested, this, [this, samples](qint64 id) {
+        showArea(m_stack->indexOf(samples));
+        samples->showJob(id);
+    });
+    auto* training = new TrainingArea;
+    addArea(training);
+    auto* evaluation = new EvaluationArea(this);
+    addArea(evaluation);
+    addArea(new ExplorerArea(this));
+
+    // "Evaluate" on a trained run opens the Evaluation area with that model added.
+    connect(training, &TrainingArea::evaluateRequested, this, [this, evaluation](const QString& dir) {
+        evaluation->addModel(dir);
+        showArea(m_stack->indexOf(evaluation));
+        statusBar()->showMessage(tr("Evaluate %1").arg(dir), 8000);
+    });
 
     // Area names stay readable however much room an area asks for.
     m_nav->setFixedWidth(std::min(200, m_nav->sizeHintForColumn(0) + 2 * m_nav->frameWidth() + 12));

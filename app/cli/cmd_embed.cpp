@@ -32,7 +32,8 @@ std::vector<std::string> readTexts(const std::string& path) {
         try {
             auto j = nlohmann::json::parse(line);
             if (!j.is_object() || !j.contains("text") || !j["text"].is_string())
-                throw CliError{path + ":" + std::to_string(lineNo) + ": expected an object with a string \"text\""};
+                throw CliError{path + ":" + std::to_string(lineNo) +
+                               ": expected an object with a string \"text\""};
             texts.push_back(j["text"].get<std::string>());
         } catch (const nlohmann::json::exception& e) {
             throw CliError{path + ":" + std::to_string(lineNo) + ": invalid JSON: " + e.what()};
@@ -43,8 +44,8 @@ std::vector<std::string> readTexts(const std::string& path) {
 
 /// NumPy .npy v1.0: float32 little-endian, C order, shape (n, dim).
 void writeNpy(std::ostream& out, const std::vector<std::vector<float>>& v, std::size_t dim) {
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(v.size()) + ", " +
-                         std::to_string(dim) + "), }";
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(v.size()) +
+                         ", " + std::to_string(dim) + "), }";
     std::size_t total = 10 + header.size() + 1;
     header.append((64 - total % 64) % 64, ' ');
     header.push_back('\n');
@@ -53,7 +54,9 @@ void writeNpy(std::ostream& out, const std::vector<std::vector<float>>& v, std::
     char lenBytes[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
     out.write(lenBytes, 2);
     out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    for (const auto& row : v) out.write(reinterpret_cast<const char*>(row.data()), static_cast<std::streamsize>(row.size() * sizeof(float)));
+    for (const auto& row : v)
+        out.write(reinterpret_cast<const char*>(row.data()),
+                  static_cast<std::streamsize>(row.size() * sizeof(float)));
 }
 
 void writeOutput(const std::string& path, const std::vector<std::vector<float>>& vectors, std::size_t dim) {
@@ -66,7 +69,8 @@ void writeOutput(const std::string& path, const std::vector<std::vector<float>>&
         if (target.extension() == ".npy") {
             writeNpy(out, vectors, dim);
         } else {
-            for (const auto& v : vectors) out << nlohmann::json{{"embedding", v}}.dump() << "\n";
+            for (const auto& v : vectors)
+                out << nlohmann::json{{"embedding", v}}.dump() << "\n";
         }
         out.flush();
         if (!out) {
@@ -85,7 +89,8 @@ void writeOutput(const std::string& path, const std::vector<std::vector<float>>&
 
 void run(const EmbedArgs& a) {
     embed::EmbedOptions o;
-    if (!embed::parsePooling(a.pooling, o.pooling)) throw CliError{"--pooling must be auto, last, mean or cls"};
+    if (!embed::parsePooling(a.pooling, o.pooling))
+        throw CliError{"--pooling must be auto, last, mean or cls"};
     o.instruction = a.instruction;
     o.normalize = !a.noNormalize;
     o.batchSize = a.batchSize;
@@ -100,30 +105,48 @@ void run(const EmbedArgs& a) {
     const auto& info = (*e)->info();
     writeOutput(a.output, *vectors, static_cast<std::size_t>(info.dimension));
     if (globals().json)
-        printJson({{"texts", texts.size()}, {"dimension", info.dimension}, {"output", a.output},
-                   {"model_type", info.modelType}, {"pooling", embed::poolingName(o.pooling == embed::Pooling::Auto ? info.defaultPooling : o.pooling)},
-                   {"device", info.device}, {"fingerprint", info.fingerprint}});
+        printJson({{"texts", texts.size()},
+                   {"dimension", info.dimension},
+                   {"output", a.output},
+                   {"model_type", info.modelType},
+                   {"pooling",
+                    embed::poolingName(o.pooling == embed::Pooling::Auto ? info.defaultPooling : o.pooling)},
+                   {"device", info.device},
+                   {"fingerprint", info.fingerprint}});
     else if (!globals().quiet)
-        std::cerr << "embedded " << texts.size() << " texts (" << info.dimension << " dims) -> " << a.output << "\n";
+        std::cerr << "embedded " << texts.size() << " texts (" << info.dimension << " dims) -> " << a.output
+                  << "\n";
 }
 
 void registerEmbed(CLI::App& root) {
     auto args = std::make_shared<EmbedArgs>();
-    auto* cmd = root.add_subcommand("embed", "Embed texts with a Hugging Face model folder (JSONL {\"text\"} in)");
-    cmd->add_option("--model", args->model, "Model folder: config.json, *.safetensors, tokenizer files")->required()->check(CLI::ExistingDirectory);
-    cmd->add_option("--input", args->input, "JSONL file, one {\"text\": ...} per line")->required()->check(CLI::ExistingFile);
-    cmd->add_option("--output", args->output, "JSONL ({\"embedding\": [...]} per line) or .npy (float32 [n, dim])")->required();
+    auto* cmd =
+        root.add_subcommand("embed", "Embed texts with a Hugging Face model folder (JSONL {\"text\"} in)");
+    cmd->add_option("--model", args->model, "Model folder: config.json, *.safetensors, tokenizer files")
+        ->required()
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--input", args->input, "JSONL file, one {\"text\": ...} per line")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--output", args->output,
+                    "JSONL ({\"embedding\": [...]} per line) or .npy (float32 [n, dim])")
+        ->required();
     cmd->add_option("--pooling", args->pooling, "auto (model's default), last (EOS appended), mean, cls")
         ->check(CLI::IsMember({"auto", "last", "mean", "cls"}));
-    cmd->add_option("--instruction", args->instruction, "Query instruction: texts become \"Instruct: T\\nQuery: text\"");
+    cmd->add_option("--instruction", args->instruction,
+                    "Query instruction: texts become \"Instruct: T\\nQuery: text\"");
     cmd->add_flag("--no-normalize", args->noNormalize, "Keep raw vectors (default: L2-normalised)");
-    cmd->add_option("--batch-size", args->batchSize, "Texts per forward pass (sorted by length)")->check(CLI::PositiveNumber);
-    cmd->add_option("--max-length", args->maxLength, "Max tokens per text incl. specials (0 = model limit)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--batch-size", args->batchSize, "Texts per forward pass (sorted by length)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--max-length", args->maxLength, "Max tokens per text incl. specials (0 = model limit)")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--device", args->device, "cpu, cuda or cuda:N");
     cmd->add_option("--dtype", args->dtype, "auto (fp32 on CPU, bf16 on CUDA), float32, bfloat16, float16")
         ->check(CLI::IsMember({"auto", "float32", "bfloat16", "float16"}));
-    cmd->footer("Example: synthembed-cli embed --model models/e5-mistral --input queries.jsonl --output q.npy \\\n"
-                "           --instruction \"Given a web search query, retrieve relevant passages that answer the query\"");
+    cmd->footer(
+        "Example: synthembed-cli embed --model models/e5-mistral --input queries.jsonl --output q.npy \\\n"
+        "           --instruction \"Given a web search query, retrieve relevant passages that answer the "
+        "query\"");
     cmd->callback([args] { run(*args); });
 }
 

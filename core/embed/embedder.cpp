@@ -1,5 +1,7 @@
 #include "core/embed/embedder.h"
 
+#include "core/runtime/runtime.h"
+
 #include "core/model/backbone.h"
 #include "core/model/safetensors.h"
 #include "core/tok/tokenizer.h"
@@ -18,25 +20,36 @@ namespace synthembed::embed {
 namespace fs = std::filesystem;
 
 bool parsePooling(const std::string& name, Pooling& out) {
-    if (name == "auto") out = Pooling::Auto;
-    else if (name == "last") out = Pooling::Last;
-    else if (name == "mean") out = Pooling::Mean;
-    else if (name == "cls") out = Pooling::Cls;
-    else return false;
+    if (name == "auto")
+        out = Pooling::Auto;
+    else if (name == "last")
+        out = Pooling::Last;
+    else if (name == "mean")
+        out = Pooling::Mean;
+    else if (name == "cls")
+        out = Pooling::Cls;
+    else
+        return false;
     return true;
 }
 
 const char* poolingName(Pooling p) {
     switch (p) {
-    case Pooling::Auto: return "auto";
-    case Pooling::Last: return "last";
-    case Pooling::Mean: return "mean";
-    case Pooling::Cls: return "cls";
+    case Pooling::Auto:
+        return "auto";
+    case Pooling::Last:
+        return "last";
+    case Pooling::Mean:
+        return "mean";
+    case Pooling::Cls:
+        return "cls";
     }
     return "?";
 }
 
-std::string instructionPrefix(const std::string& task) { return "Instruct: " + task + "\nQuery: "; }
+std::string instructionPrefix(const std::string& task) {
+    return "Instruct: " + task + "\nQuery: ";
+}
 
 namespace {
 
@@ -45,7 +58,8 @@ struct Fnv {
     std::uint64_t h = 1469598103934665603ull;
     void add(const void* data, std::size_t n) {
         auto p = static_cast<const unsigned char*>(data);
-        for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+        for (std::size_t i = 0; i < n; ++i)
+            h = (h ^ p[i]) * 1099511628211ull;
     }
     void add(const std::string& s) {
         add(s.data(), s.size());
@@ -68,15 +82,16 @@ std::string slurp(const fs::path& p) {
 std::string fingerprintOf(const fs::path& dir, const model::Checkpoint& ckpt) {
     Fnv f;
     f.add("synthembed-model-v1");
-    for (const char* name : {"config.json", "tokenizer.json", "tokenizer.model", "vocab.txt", "tokenizer_config.json",
-                             "special_tokens_map.json", "1_Pooling/config.json"}) {
+    for (const char* name : {"config.json", "tokenizer.json", "tokenizer.model", "vocab.txt",
+                             "tokenizer_config.json", "special_tokens_map.json", "1_Pooling/config.json"}) {
         f.add(name);
         if (fs::exists(dir / name)) f.add(slurp(dir / name));
     }
     // Hashing every weight byte of a 7B model would take seconds; names, dtypes, shapes and
     // 3 x 4 KiB samples per tensor change whenever training touches the weights.
     std::vector<const model::TensorView*> ts;
-    for (const auto& t : ckpt.tensors()) ts.push_back(&t);
+    for (const auto& t : ckpt.tensors())
+        ts.push_back(&t);
     std::sort(ts.begin(), ts.end(), [](auto* a, auto* b) { return a->name < b->name; });
     constexpr std::size_t kSample = 4096;
     for (const auto* t : ts) {
@@ -95,7 +110,8 @@ std::string fingerprintOf(const fs::path& dir, const model::Checkpoint& ckpt) {
 }
 
 bool hasTokenizerFiles(const fs::path& dir) {
-    return fs::exists(dir / "tokenizer.json") || fs::exists(dir / "tokenizer.model") || fs::exists(dir / "vocab.txt");
+    return fs::exists(dir / "tokenizer.json") || fs::exists(dir / "tokenizer.model") ||
+           fs::exists(dir / "vocab.txt");
 }
 
 /// sentence-transformers' pooling choice, if the folder has one.
@@ -134,7 +150,10 @@ struct Embedder::Impl {
         std::size_t limit = maxTokens(o);
         if (ids.size() > limit) ids.resize(limit);
         if (resolve(o.pooling) == Pooling::Last && info.decoder) {
-            if (!eos) throw Failure("model", info.path.string() + ": last-token pooling needs an EOS token id (tokenizer or config.json)");
+            if (!eos)
+                throw Failure("model",
+                              info.path.string() +
+                                  ": last-token pooling needs an EOS token id (tokenizer or config.json)");
             if (ids.empty() || ids.back() != *eos) {
                 if (ids.size() >= limit && !ids.empty()) ids.resize(limit - 1);
                 ids.push_back(*eos);
@@ -145,7 +164,8 @@ struct Embedder::Impl {
     std::vector<std::vector<float>> run(std::vector<std::vector<std::int32_t>> seqs, const EmbedOptions& o,
                                         const ProgressHooks& hooks) const {
         if (o.batchSize <= 0) throw Failure("options", "batch size must be positive");
-        for (auto& s : seqs) finish(s, o);
+        for (auto& s : seqs)
+            finish(s, o);
         for (std::size_t i = 0; i < seqs.size(); ++i)
             if (seqs[i].empty()) throw Failure("input", "text " + std::to_string(i + 1) + " has no tokens");
         const Pooling pooling = resolve(o.pooling);
@@ -155,7 +175,8 @@ struct Embedder::Impl {
         // at once whether memory suffices).
         std::vector<std::size_t> order(seqs.size());
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return seqs[a].size() > seqs[b].size(); });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](auto a, auto b) { return seqs[a].size() > seqs[b].size(); });
 
         std::vector<std::vector<float>> out(seqs.size());
         c10::InferenceMode inference;
@@ -187,8 +208,9 @@ struct Embedder::Impl {
             case Pooling::Last:
             case Pooling::Cls: {
                 // Index of the last / first real token in each row.
-                torch::Tensor pos = pooling == Pooling::Last ? (left ? torch::full({B}, S - 1, torch::kInt64) : lensT - 1)
-                                                             : (left ? S - lensT : torch::zeros({B}, torch::kInt64));
+                torch::Tensor pos = pooling == Pooling::Last
+                                        ? (left ? torch::full({B}, S - 1, torch::kInt64) : lensT - 1)
+                                        : (left ? S - lensT : torch::zeros({B}, torch::kInt64));
                 pooled = h.index({torch::arange(B), pos});
                 break;
             }
@@ -203,14 +225,19 @@ struct Embedder::Impl {
             pooled = pooled.contiguous();
             const float* p = pooled.data_ptr<float>();
             const auto H = pooled.size(1);
-            for (std::int64_t b = 0; b < B; ++b) out[order[start + b]].assign(p + b * H, p + (b + 1) * H);
-            hooks.report(static_cast<std::int64_t>(end), static_cast<std::int64_t>(order.size()), "embedding");
+            for (std::int64_t b = 0; b < B; ++b)
+                out[order[start + b]].assign(p + b * H, p + (b + 1) * H);
+            hooks.report(static_cast<std::int64_t>(end), static_cast<std::int64_t>(order.size()),
+                         "embedding");
         }
         return out;
     }
 
-    std::vector<std::vector<std::int32_t>> tokenize(const std::vector<std::string>& texts, const EmbedOptions& o) const {
-        if (!tokenizer) throw Failure("tokenizer", info.path.string() + ": no tokenizer (tokenizer.json, tokenizer.model or vocab.txt)");
+    std::vector<std::vector<std::int32_t>> tokenize(const std::vector<std::string>& texts,
+                                                    const EmbedOptions& o) const {
+        if (!tokenizer)
+            throw Failure("tokenizer", info.path.string() +
+                                           ": no tokenizer (tokenizer.json, tokenizer.model or vocab.txt)");
         std::vector<std::vector<std::int32_t>> seqs;
         seqs.reserve(texts.size());
         std::size_t limit = maxTokens(o);
@@ -229,44 +256,61 @@ Embedder::Embedder(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Embedder::~Embedder() = default;
 
 Result<std::unique_ptr<Embedder>> Embedder::load(const fs::path& dir, const LoadOptions& options) {
-    return guarded([&]() -> std::unique_ptr<Embedder> {
-        auto impl = std::make_unique<Impl>();
-        impl->backbone = model::loadBackbone(dir, {.device = options.device, .dtype = options.dtype, .lmHead = false});
-        const auto& spec = impl->backbone->spec();
-        if (hasTokenizerFiles(dir)) {
-            auto t = tok::Tokenizer::load(dir);
-            if (!t) throw Failure(t.error().code, t.error().message);
-            impl->tokenizer = std::move(t).take();
-        }
-        const tok::SpecialTokenIds* sp = impl->tokenizer ? &impl->tokenizer->specialTokenIds() : nullptr;
-        impl->eos = sp && sp->eos ? sp->eos : (spec.eosTokenId ? std::optional<std::int32_t>(static_cast<std::int32_t>(*spec.eosTokenId)) : std::nullopt);
-        impl->pad = sp && sp->pad ? sp->pad : (spec.padTokenId ? std::optional<std::int32_t>(static_cast<std::int32_t>(*spec.padTokenId)) : std::nullopt);
+    return guarded(
+        [&]() -> std::unique_ptr<Embedder> {
+            auto impl = std::make_unique<Impl>();
+            impl->backbone =
+                model::loadBackbone(dir, {.device = options.device, .dtype = options.dtype, .lmHead = false});
+            const auto& spec = impl->backbone->spec();
+            if (hasTokenizerFiles(dir)) {
+                auto t = tok::Tokenizer::load(dir);
+                if (!t) throw Failure(t.error().code, t.error().message);
+                impl->tokenizer = std::move(t).take();
+            }
+            const tok::SpecialTokenIds* sp = impl->tokenizer ? &impl->tokenizer->specialTokenIds() : nullptr;
+            impl->eos = sp && sp->eos
+                            ? sp->eos
+                            : (spec.eosTokenId
+                                   ? std::optional<std::int32_t>(static_cast<std::int32_t>(*spec.eosTokenId))
+                                   : std::nullopt);
+            impl->pad = sp && sp->pad
+                            ? sp->pad
+                            : (spec.padTokenId
+                                   ? std::optional<std::int32_t>(static_cast<std::int32_t>(*spec.padTokenId))
+                                   : std::nullopt);
 
-        auto& info = impl->info;
-        info.path = dir;
-        info.modelType = spec.modelType;
-        info.decoder = spec.decoder;
-        info.dimension = static_cast<int>(spec.hiddenSize);
-        info.maxPositions = static_cast<int>(spec.maxPositions);
-        if (impl->tokenizer && impl->tokenizer->modelMaxLength())
-            info.maxPositions = static_cast<int>(std::min<std::size_t>(info.maxPositions, *impl->tokenizer->modelMaxLength()));
-        info.defaultPooling = sentenceTransformersPooling(dir).value_or(spec.decoder ? Pooling::Last : Pooling::Cls);
-        info.device = impl->backbone->device().str();
-        info.dtype = c10::toString(impl->backbone->dtype());
-        auto ckpt = model::Checkpoint::open(dir);
-        if (!ckpt) throw Failure(ckpt.error().code, ckpt.error().message);
-        info.fingerprint = fingerprintOf(dir, *ckpt);
-        return std::unique_ptr<Embedder>(new Embedder(std::move(impl)));
-    }, "model");
+            auto& info = impl->info;
+            info.path = dir;
+            info.modelType = spec.modelType;
+            info.decoder = spec.decoder;
+            info.dimension = static_cast<int>(spec.hiddenSize);
+            info.maxPositions = static_cast<int>(spec.maxPositions);
+            if (impl->tokenizer && impl->tokenizer->modelMaxLength())
+                info.maxPositions = static_cast<int>(
+                    std::min<std::size_t>(info.maxPositions, *impl->tokenizer->modelMaxLength()));
+            info.defaultPooling =
+                sentenceTransformersPooling(dir).value_or(spec.decoder ? Pooling::Last : Pooling::Cls);
+            info.device = impl->backbone->device().str();
+            info.dtype = c10::toString(impl->backbone->dtype());
+            auto ckpt = model::Checkpoint::open(dir);
+            if (!ckpt) throw Failure(ckpt.error().code, ckpt.error().message);
+            info.fingerprint = fingerprintOf(dir, *ckpt);
+            return std::unique_ptr<Embedder>(new Embedder(std::move(impl)));
+        },
+        "model");
 }
 
-Result<std::vector<std::vector<float>>> Embedder::embed(const std::vector<std::string>& texts, const EmbedOptions& options,
+Result<std::vector<std::vector<float>>> Embedder::embed(const std::vector<std::string>& texts,
+                                                        const EmbedOptions& options,
                                                         const ProgressHooks& hooks) const {
+    useComputeThreads(); // may run on a worker thread
     return guarded([&] { return m_impl->run(m_impl->tokenize(texts, options), options, hooks); }, "embed");
 }
 
 Result<std::vector<std::vector<float>>> Embedder::embedIds(const std::vector<std::vector<std::int32_t>>& ids,
-                                                           const EmbedOptions& options, const ProgressHooks& hooks) const {
+                                                           const EmbedOptions& options,
+                                                           const ProgressHooks& hooks) const {
+    useComputeThreads();
     return guarded([&] { return m_impl->run(ids, options, hooks); }, "embed");
 }
 
@@ -275,14 +319,18 @@ Result<std::vector<std::vector<std::int32_t>>> Embedder::tokenize(const std::vec
     return guarded([&] { return m_impl->tokenize(texts, options); }, "embed");
 }
 
-const ModelInfo& Embedder::info() const { return m_impl->info; }
+const ModelInfo& Embedder::info() const {
+    return m_impl->info;
+}
 
 Result<std::string> modelFingerprint(const fs::path& dir) {
-    return guarded([&]() -> std::string {
-        auto ckpt = model::Checkpoint::open(dir);
-        if (!ckpt) throw Failure(ckpt.error().code, ckpt.error().message);
-        return fingerprintOf(dir, *ckpt);
-    }, "checkpoint");
+    return guarded(
+        [&]() -> std::string {
+            auto ckpt = model::Checkpoint::open(dir);
+            if (!ckpt) throw Failure(ckpt.error().code, ckpt.error().message);
+            return fingerprintOf(dir, *ckpt);
+        },
+        "checkpoint");
 }
 
 } // namespace synthembed::embed

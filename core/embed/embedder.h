@@ -43,15 +43,15 @@ struct EmbedOptions {
     /// Non-empty: each text becomes "Instruct: {instruction}\nQuery: {text}" (queries only;
     /// documents get no prefix).
     std::string instruction;
-    bool normalize = true;  ///< L2-normalise each vector
-    int batchSize = 32;     ///< sequences per forward pass (texts are sorted by length first)
-    int maxLength = 512;    ///< tokens per text incl. specials; also capped by the model; 0 = model's limit
+    bool normalize = true; ///< L2-normalise each vector
+    int batchSize = 32;    ///< sequences per forward pass (texts are sorted by length first)
+    int maxLength = 512;   ///< tokens per text incl. specials; also capped by the model; 0 = model's limit
     Padding padding = Padding::Auto;
 };
 
 struct ModelInfo {
     std::filesystem::path path;
-    std::string modelType;  ///< config.json model_type
+    std::string modelType; ///< config.json model_type
     bool decoder = false;
     int dimension = 0;
     int maxPositions = 0;
@@ -67,21 +67,24 @@ struct ModelInfo {
 std::string instructionPrefix(const std::string& task);
 
 class Embedder {
-public:
+  public:
     ~Embedder();
     Embedder(const Embedder&) = delete;
     Embedder& operator=(const Embedder&) = delete;
 
     /// Loads config.json, the safetensors weights and the tokenizer from `dir`.
-    static Result<std::unique_ptr<Embedder>> load(const std::filesystem::path& dir, const LoadOptions& options = {});
+    static Result<std::unique_ptr<Embedder>> load(const std::filesystem::path& dir,
+                                                  const LoadOptions& options = {});
 
     /// One vector per text, in input order.
-    Result<std::vector<std::vector<float>>> embed(const std::vector<std::string>& texts, const EmbedOptions& options = {},
+    Result<std::vector<std::vector<float>>> embed(const std::vector<std::string>& texts,
+                                                  const EmbedOptions& options = {},
                                                   const ProgressHooks& hooks = {}) const;
     /// Same from token ids already produced by the tokenizer (specials included). With Last
     /// pooling EOS is appended when a sequence does not end with it.
     Result<std::vector<std::vector<float>>> embedIds(const std::vector<std::vector<std::int32_t>>& ids,
-                                                     const EmbedOptions& options = {}, const ProgressHooks& hooks = {}) const;
+                                                     const EmbedOptions& options = {},
+                                                     const ProgressHooks& hooks = {}) const;
 
     /// Token ids exactly as embed() feeds them to the model (instruction, truncation, EOS).
     Result<std::vector<std::vector<std::int32_t>>> tokenize(const std::vector<std::string>& texts,
@@ -91,7 +94,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     explicit Embedder(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };

@@ -19,7 +19,8 @@ torch::Device parseDevice(const std::string& device) {
     if (device.empty() || device == "cpu") return torch::kCPU;
     if (device.rfind("cuda", 0) == 0) {
         if (!torch::cuda::is_available())
-            throw Failure("device", "device '" + device + "' requested but this libtorch sees no CUDA device");
+            throw Failure("device",
+                          "device '" + device + "' requested but this libtorch sees no CUDA device");
         try {
             return torch::Device(device);
         } catch (const std::exception&) {
@@ -38,7 +39,8 @@ torch::ScalarType parseDtype(const std::string& dtype, const torch::Device& devi
     if (dtype == "bfloat16" || dtype == "bf16") return torch::kBFloat16;
     if (dtype == "float16" || dtype == "fp16") {
         // libtorch's CPU kernels lack fp16 matrix products (addmm_impl_cpu_ "not implemented for 'Half'").
-        if (device.is_cpu()) throw Failure("dtype", "float16 is not supported on CPU; use float32 or bfloat16");
+        if (device.is_cpu())
+            throw Failure("dtype", "float16 is not supported on CPU; use float32 or bfloat16");
         return torch::kFloat16;
     }
     throw Failure("dtype", "unknown dtype '" + dtype + "' (auto, float32, bfloat16, float16)");
@@ -47,11 +49,12 @@ torch::ScalarType parseDtype(const std::string& dtype, const torch::Device& devi
 namespace {
 
 class DecoderBackbone : public Backbone {
-public:
+  public:
     DecoderBackbone(const LlamaConfig& c, const torch::Device& dev, torch::ScalarType dt, bool lmHead) {
         m_device = dev;
         m_dtype = dt;
-        m_spec = {c.modelType, true, c.hiddenSize, c.vocabSize, c.maxPositions, c.bosTokenId, c.eosTokenId, c.padTokenId};
+        m_spec = {c.modelType,    true,         c.hiddenSize, c.vocabSize,
+                  c.maxPositions, c.bosTokenId, c.eosTokenId, c.padTokenId};
         auto o = torch::TensorOptions().dtype(dt).device(dev);
         if (lmHead)
             m_lm = LlamaForCausalLM(c, o);
@@ -73,11 +76,12 @@ public:
 };
 
 class EncoderBackbone : public Backbone {
-public:
+  public:
     EncoderBackbone(const BertConfig& c, const torch::Device& dev, torch::ScalarType dt) {
         m_device = dev;
         m_dtype = dt;
-        m_spec = {c.modelType, false, c.hiddenSize, c.vocabSize, c.maxPositions, std::nullopt, std::nullopt, c.padTokenId};
+        m_spec = {c.modelType,    false,        c.hiddenSize, c.vocabSize,
+                  c.maxPositions, std::nullopt, std::nullopt, c.padTokenId};
         m_model = BertModel(c, torch::TensorOptions().dtype(dt).device(dev));
     }
     torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask) override {
@@ -121,7 +125,8 @@ std::shared_ptr<Backbone> loadBackbone(const fs::path& dir, const BackboneOption
     return backbone;
 }
 
-std::shared_ptr<Backbone> randomBackbone(const fs::path& configJson, const BackboneOptions& options, std::uint64_t seed) {
+std::shared_ptr<Backbone> randomBackbone(const fs::path& configJson, const BackboneOptions& options,
+                                         std::uint64_t seed) {
     auto cfg = ConfigJson::load(configJson);
     auto backbone = build(cfg, options);
     torch::NoGradGuard noGrad;

@@ -16,8 +16,8 @@ namespace synthembed::model {
 
 /// What callers need to know about a model, in plain types.
 struct BackboneSpec {
-    std::string modelType;       ///< config.json model_type ("bert", "llama", "mistral", "qwen2")
-    bool decoder = false;        ///< causal decoder (last-token pooling, left padding) or encoder
+    std::string modelType; ///< config.json model_type ("bert", "llama", "mistral", "qwen2")
+    bool decoder = false;  ///< causal decoder (last-token pooling, left padding) or encoder
     std::int64_t hiddenSize = 0;
     std::int64_t vocabSize = 0;
     std::int64_t maxPositions = 0; ///< max_position_embeddings
@@ -25,14 +25,14 @@ struct BackboneSpec {
 };
 
 struct BackboneOptions {
-    std::string device = "cpu";  ///< "cpu", "cuda", "cuda:1"
+    std::string device = "cpu"; ///< "cpu", "cuda", "cuda:1"
     /// "auto" (fp32 on CPU, bf16 on CUDA when supported else fp16), "float32", "bfloat16", "float16".
     std::string dtype = "auto";
-    bool lmHead = false;         ///< decoders: also build (and load) the LM head for logits()
+    bool lmHead = false; ///< decoders: also build (and load) the LM head for logits()
 };
 
 class Backbone {
-public:
+  public:
     virtual ~Backbone() = default;
 
     const BackboneSpec& spec() const { return m_spec; }
@@ -49,7 +49,7 @@ public:
     /// The torch module (parameters, train()/eval(), forEachLinear for adapters).
     virtual torch::nn::Module& module() = 0;
 
-protected:
+  protected:
     BackboneSpec m_spec;
     torch::Device m_device{torch::kCPU};
     torch::ScalarType m_dtype = torch::kFloat32;
@@ -60,8 +60,8 @@ protected:
 std::shared_ptr<Backbone> loadBackbone(const std::filesystem::path& dir, const BackboneOptions& options = {});
 
 /// A model from a config.json with random weights (normal(0, 0.02), norms 1): benchmarks and tests.
-std::shared_ptr<Backbone> randomBackbone(const std::filesystem::path& configJson, const BackboneOptions& options = {},
-                                         std::uint64_t seed = 0);
+std::shared_ptr<Backbone> randomBackbone(const std::filesystem::path& configJson,
+                                         const BackboneOptions& options = {}, std::uint64_t seed = 0);
 
 /// Parses "cpu" / "cuda" / "cuda:N" and the dtype option; Failure when CUDA is asked for but absent.
 torch::Device parseDevice(const std::string& device);

@@ -14,7 +14,8 @@ BertConfig BertConfig::fromJson(const ConfigJson& cfg) {
     c.nLayer = cfg.requireInt("num_hidden_layers");
     c.nHead = cfg.requireInt("num_attention_heads");
     if (c.nHead <= 0 || c.hiddenSize % c.nHead)
-        cfg.fail("num_attention_heads", "= " + std::to_string(c.nHead) + " must divide hidden_size = " + std::to_string(c.hiddenSize));
+        cfg.fail("num_attention_heads", "= " + std::to_string(c.nHead) +
+                                            " must divide hidden_size = " + std::to_string(c.hiddenSize));
     c.intermediateSize = cfg.requireInt("intermediate_size");
     c.maxPositions = cfg.getInt("max_position_embeddings", 512);
     c.typeVocabSize = cfg.getInt("type_vocab_size", 2);
@@ -22,18 +23,21 @@ BertConfig BertConfig::fromJson(const ConfigJson& cfg) {
     c.act = parseActivation(cfg.getString("hidden_act", "gelu"), cfg.source());
     c.padTokenId = cfg.getIdOrFirst("pad_token_id");
     auto pet = cfg.getString("position_embedding_type", "absolute");
-    if (pet != "absolute") cfg.fail("position_embedding_type", "= '" + pet + "' is not supported (absolute only)");
+    if (pet != "absolute")
+        cfg.fail("position_embedding_type", "= '" + pet + "' is not supported (absolute only)");
     return c;
 }
 
 BertEmbeddingsImpl::BertEmbeddingsImpl(const BertConfig& c, const torch::TensorOptions& o) {
     word_embeddings = register_module("word_embeddings", Embedding(c.vocabSize, c.hiddenSize, o));
     position_embeddings = register_module("position_embeddings", Embedding(c.maxPositions, c.hiddenSize, o));
-    token_type_embeddings = register_module("token_type_embeddings", Embedding(c.typeVocabSize, c.hiddenSize, o));
+    token_type_embeddings =
+        register_module("token_type_embeddings", Embedding(c.typeVocabSize, c.hiddenSize, o));
     LayerNorm_ = register_module("LayerNorm", LayerNorm(c.hiddenSize, c.layerNormEps, o));
 }
 
-torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& ids, const torch::Tensor& tokenTypes, const torch::Tensor& mask) {
+torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& ids, const torch::Tensor& tokenTypes,
+                                          const torch::Tensor& mask) {
     const auto S = ids.size(1);
     torch::Tensor x;
     if (mask.defined()) {
@@ -46,7 +50,8 @@ torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& ids, const torch:
         x = word_embeddings(ids) + position_embeddings(positions);
     } else {
         if (S > position_embeddings->weight.size(0))
-            throw Failure("input", "sequence of " + std::to_string(S) + " tokens exceeds max_position_embeddings = " +
+            throw Failure("input", "sequence of " + std::to_string(S) +
+                                       " tokens exceeds max_position_embeddings = " +
                                        std::to_string(position_embeddings->weight.size(0)));
         x = word_embeddings(ids) + position_embeddings->weight.narrow(0, 0, S).unsqueeze(0);
     }
@@ -59,9 +64,12 @@ torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& ids, const torch:
 
 BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& c, const torch::TensorOptions& o)
     : m_nHead(c.nHead), m_headDim(c.hiddenSize / c.nHead) {
-    query = register_module("query", Linear(LinearOptions(c.hiddenSize, c.hiddenSize).bias(true).tensor_options(o)));
-    key = register_module("key", Linear(LinearOptions(c.hiddenSize, c.hiddenSize).bias(true).tensor_options(o)));
-    value = register_module("value", Linear(LinearOptions(c.hiddenSize, c.hiddenSize).bias(true).tensor_options(o)));
+    query = register_module("query",
+                            Linear(LinearOptions(c.hiddenSize, c.hiddenSize).bias(true).tensor_options(o)));
+    key = register_module("key",
+                          Linear(LinearOptions(c.hiddenSize, c.hiddenSize).bias(true).tensor_options(o)));
+    value = register_module("value",
+                            Linear(LinearOptions(c.hiddenSize, c.hiddenSize).bias(true).tensor_options(o)));
 }
 
 torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
@@ -73,7 +81,8 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& x, const torch
     return groupedAttention(q, k, v, mask);
 }
 
-BertResidualOutputImpl::BertResidualOutputImpl(std::int64_t in, std::int64_t out, double eps, const torch::TensorOptions& o) {
+BertResidualOutputImpl::BertResidualOutputImpl(std::int64_t in, std::int64_t out, double eps,
+                                               const torch::TensorOptions& o) {
     dense = register_module("dense", Linear(LinearOptions(in, out).bias(true).tensor_options(o)));
     LayerNorm_ = register_module("LayerNorm", LayerNorm(out, eps, o));
 }
@@ -92,16 +101,21 @@ torch::Tensor BertAttentionImpl::forward(const torch::Tensor& x, const torch::Te
     return output(self(x, mask), x);
 }
 
-BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c, const torch::TensorOptions& o) : m_act(c.act) {
-    dense = register_module("dense", Linear(LinearOptions(c.hiddenSize, c.intermediateSize).bias(true).tensor_options(o)));
+BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c, const torch::TensorOptions& o)
+    : m_act(c.act) {
+    dense = register_module(
+        "dense", Linear(LinearOptions(c.hiddenSize, c.intermediateSize).bias(true).tensor_options(o)));
 }
 
-torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) { return activate(m_act, dense(x)); }
+torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) {
+    return activate(m_act, dense(x));
+}
 
 BertLayerImpl::BertLayerImpl(const BertConfig& c, const torch::TensorOptions& o) {
     attention = register_module("attention", BertAttention(c, o));
     intermediate = register_module("intermediate", BertIntermediate(c, o));
-    output = register_module("output", BertResidualOutput(c.intermediateSize, c.hiddenSize, c.layerNormEps, o));
+    output =
+        register_module("output", BertResidualOutput(c.intermediateSize, c.hiddenSize, c.layerNormEps, o));
 }
 
 torch::Tensor BertLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
@@ -113,10 +127,12 @@ BertModelImpl::BertModelImpl(const BertConfig& c, const torch::TensorOptions& o)
     embeddings = register_module("embeddings", BertEmbeddings(c, o));
     auto encoder = register_module("encoder", std::make_shared<torch::nn::Module>("BertEncoder"));
     layer = encoder->register_module("layer", torch::nn::ModuleList());
-    for (std::int64_t i = 0; i < c.nLayer; ++i) layer->push_back(BertLayer(c, o));
+    for (std::int64_t i = 0; i < c.nLayer; ++i)
+        layer->push_back(BertLayer(c, o));
 }
 
-torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& mask, const torch::Tensor& tokenTypes) {
+torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& mask,
+                                     const torch::Tensor& tokenTypes) {
     const auto B = ids.size(0), S = ids.size(1);
     auto x = embeddings(ids, tokenTypes, mask);
     torch::Tensor add;
@@ -125,7 +141,8 @@ torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tens
         add = torch::zeros({B, 1, 1, 1, S}, x.options());
         add.masked_fill_(mask.to(torch::kBool).logical_not().view({B, 1, 1, 1, S}), maskMin(x.scalar_type()));
     }
-    for (const auto& l : *layer) x = l->as<BertLayerImpl>()->forward(x, add);
+    for (const auto& l : *layer)
+        x = l->as<BertLayerImpl>()->forward(x, add);
     return x;
 }
 
@@ -134,7 +151,8 @@ std::vector<std::string> bertNameCandidates(const std::string& name) {
     std::vector<std::string> out = base;
     auto swapSuffix = [&](const std::string& from, const std::string& to) {
         if (name.size() >= from.size() && name.compare(name.size() - from.size(), from.size(), from) == 0)
-            for (const auto& b : base) out.push_back(b.substr(0, b.size() - from.size()) + to);
+            for (const auto& b : base)
+                out.push_back(b.substr(0, b.size() - from.size()) + to);
     };
     swapSuffix("LayerNorm.weight", "LayerNorm.gamma");
     swapSuffix("LayerNorm.bias", "LayerNorm.beta");

@@ -16,45 +16,46 @@
 namespace synthembed::model {
 
 struct BertConfig {
-    std::string modelType = "bert";      ///< model_type
-    std::int64_t vocabSize = 30522;      ///< vocab_size
-    std::int64_t hiddenSize = 768;       ///< hidden_size
-    std::int64_t nLayer = 12;            ///< num_hidden_layers
-    std::int64_t nHead = 12;             ///< num_attention_heads
-    std::int64_t intermediateSize = 3072; ///< intermediate_size
-    std::int64_t maxPositions = 512;     ///< max_position_embeddings
-    std::int64_t typeVocabSize = 2;      ///< type_vocab_size
-    double layerNormEps = 1e-12;         ///< layer_norm_eps
-    Activation act = Activation::Gelu;   ///< hidden_act
+    std::string modelType = "bert";         ///< model_type
+    std::int64_t vocabSize = 30522;         ///< vocab_size
+    std::int64_t hiddenSize = 768;          ///< hidden_size
+    std::int64_t nLayer = 12;               ///< num_hidden_layers
+    std::int64_t nHead = 12;                ///< num_attention_heads
+    std::int64_t intermediateSize = 3072;   ///< intermediate_size
+    std::int64_t maxPositions = 512;        ///< max_position_embeddings
+    std::int64_t typeVocabSize = 2;         ///< type_vocab_size
+    double layerNormEps = 1e-12;            ///< layer_norm_eps
+    Activation act = Activation::Gelu;      ///< hidden_act
     std::optional<std::int64_t> padTokenId; ///< pad_token_id
 
     static BertConfig fromJson(const ConfigJson& cfg);
 };
 
 class BertEmbeddingsImpl : public torch::nn::Module {
-public:
+  public:
     BertEmbeddingsImpl(const BertConfig& c, const torch::TensorOptions& o);
-    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& tokenTypes, const torch::Tensor& mask);
+    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& tokenTypes,
+                          const torch::Tensor& mask);
     Embedding word_embeddings{nullptr}, position_embeddings{nullptr}, token_type_embeddings{nullptr};
     LayerNorm LayerNorm_{nullptr}; ///< registered as "LayerNorm"
 };
 TORCH_MODULE(BertEmbeddings);
 
 class BertSelfAttentionImpl : public torch::nn::Module {
-public:
+  public:
     BertSelfAttentionImpl(const BertConfig& c, const torch::TensorOptions& o);
     /// x [B, S, H], mask additive [B, 1, 1, 1, S] -> context [B, S, H].
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
     Linear query{nullptr}, key{nullptr}, value{nullptr};
 
-private:
+  private:
     std::int64_t m_nHead, m_headDim;
 };
 TORCH_MODULE(BertSelfAttention);
 
 /// dense + residual + LayerNorm (HF BertSelfOutput and BertOutput have this same shape).
 class BertResidualOutputImpl : public torch::nn::Module {
-public:
+  public:
     BertResidualOutputImpl(std::int64_t in, std::int64_t out, double eps, const torch::TensorOptions& o);
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual);
     Linear dense{nullptr};
@@ -63,7 +64,7 @@ public:
 TORCH_MODULE(BertResidualOutput);
 
 class BertAttentionImpl : public torch::nn::Module {
-public:
+  public:
     BertAttentionImpl(const BertConfig& c, const torch::TensorOptions& o);
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
     BertSelfAttention self{nullptr};
@@ -72,18 +73,18 @@ public:
 TORCH_MODULE(BertAttention);
 
 class BertIntermediateImpl : public torch::nn::Module {
-public:
+  public:
     BertIntermediateImpl(const BertConfig& c, const torch::TensorOptions& o);
     torch::Tensor forward(const torch::Tensor& x);
     Linear dense{nullptr};
 
-private:
+  private:
     Activation m_act;
 };
 TORCH_MODULE(BertIntermediate);
 
 class BertLayerImpl : public torch::nn::Module {
-public:
+  public:
     BertLayerImpl(const BertConfig& c, const torch::TensorOptions& o);
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
     BertAttention attention{nullptr};
@@ -94,18 +95,19 @@ TORCH_MODULE(BertLayer);
 
 /// HF BertModel without the pooler: "embeddings.*", "encoder.layer.N.*".
 class BertModelImpl : public torch::nn::Module {
-public:
+  public:
     BertModelImpl(const BertConfig& c, const torch::TensorOptions& o = {});
     /// ids [B, S] int64; mask [B, S] (1 = token; right or left padding: positions count real
     /// tokens, as HF's arange does for right padding); tokenTypes [B, S] or undefined
     /// (all 0). Returns last_hidden_state [B, S, H].
-    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask = {}, const torch::Tensor& tokenTypes = {});
+    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask = {},
+                          const torch::Tensor& tokenTypes = {});
 
     const BertConfig& config() const { return m_config; }
     BertEmbeddings embeddings{nullptr};
     torch::nn::ModuleList layer{nullptr}; ///< registered under a container "encoder"
 
-private:
+  private:
     BertConfig m_config;
 };
 TORCH_MODULE(BertModel);

@@ -10,7 +10,7 @@
 namespace synthembed::model {
 
 class ConfigJson {
-public:
+  public:
     /// Reads and parses `path` (Failure "config" naming the file when absent or invalid).
     static ConfigJson load(const std::filesystem::path& path);
     ConfigJson(nlohmann::json j, std::string source) : m_j(std::move(j)), m_source(std::move(source)) {}
@@ -28,7 +28,7 @@ public:
     const std::string& source() const { return m_source; }
     [[noreturn]] void fail(const std::string& field, const std::string& what) const;
 
-private:
+  private:
     nlohmann::json m_j;
     std::string m_source;
 };

@@ -14,8 +14,9 @@ namespace synthembed::model {
 namespace {
 
 // oneDNN's C API (dnnl.h): row-major sgemm, C = alpha * op(A) op(B) + beta * C.
-using SgemmFn = int (*)(char transa, char transb, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const float* A,
-                        std::int64_t lda, const float* B, std::int64_t ldb, float beta, float* C, std::int64_t ldc);
+using SgemmFn = int (*)(char transa, char transb, std::int64_t M, std::int64_t N, std::int64_t K, float alpha,
+                        const float* A, std::int64_t lda, const float* B, std::int64_t ldb, float beta,
+                        float* C, std::int64_t ldc);
 
 SgemmFn resolveSgemm() {
     const char* env = std::getenv("SYNTHEMBED_GEMM");
@@ -40,16 +41,20 @@ SgemmFn sgemm() {
 }
 
 bool eligible(const torch::Tensor& t) {
-    return t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && !(torch::GradMode::is_enabled() && t.requires_grad());
+    return t.device().is_cpu() && t.scalar_type() == torch::kFloat32 &&
+           !(torch::GradMode::is_enabled() && t.requires_grad());
 }
 
 } // namespace
 
-bool fastGemmAvailable() { return sgemm() != nullptr; }
+bool fastGemmAvailable() {
+    return sgemm() != nullptr;
+}
 
 torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
     auto f = sgemm();
-    if (!f || !eligible(x) || !eligible(weight) || (bias.defined() && !eligible(bias)) || !weight.is_contiguous())
+    if (!f || !eligible(x) || !eligible(weight) || (bias.defined() && !eligible(bias)) ||
+        !weight.is_contiguous())
         return bias.defined() ? torch::linear(x, weight, bias) : torch::linear(x, weight);
     auto x2 = x.reshape({-1, x.size(-1)}).contiguous();
     const auto M = x2.size(0), K = x2.size(1), N = weight.size(0);
@@ -63,7 +68,9 @@ torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, co
     } else {
         y = torch::empty({M, N}, x.options());
     }
-    if (M > 0 && N > 0) f('N', 'T', M, N, K, 1.0f, x2.data_ptr<float>(), K, weight.data_ptr<float>(), K, beta, y.data_ptr<float>(), N);
+    if (M > 0 && N > 0)
+        f('N', 'T', M, N, K, 1.0f, x2.data_ptr<float>(), K, weight.data_ptr<float>(), K, beta,
+          y.data_ptr<float>(), N);
     return y.view(out_sizes);
 }
 

@@ -9,7 +9,7 @@ namespace synthembed::model {
 
 /// Token (or position / type) embedding table: parameter "weight" [count, dim].
 class EmbeddingImpl : public torch::nn::Module {
-public:
+  public:
     EmbeddingImpl(std::int64_t count, std::int64_t dim, const torch::TensorOptions& options = {});
     torch::Tensor forward(const torch::Tensor& ids) { return torch::embedding(weight, ids); }
     torch::Tensor weight;
@@ -18,7 +18,7 @@ TORCH_MODULE(Embedding);
 
 /// LayerNorm over the last dimension with "weight" and "bias" (BERT).
 class LayerNormImpl : public torch::nn::Module {
-public:
+  public:
     LayerNormImpl(std::int64_t dim, double eps, const torch::TensorOptions& options = {});
     torch::Tensor forward(const torch::Tensor& x);
     torch::Tensor weight, bias;
@@ -29,7 +29,7 @@ TORCH_MODULE(LayerNorm);
 /// RMSNorm (Llama): weight * x / sqrt(mean(x^2) + eps), computed in fp32 for half inputs as
 /// Hugging Face does.
 class RmsNormImpl : public torch::nn::Module {
-public:
+  public:
     RmsNormImpl(std::int64_t dim, double eps, const torch::TensorOptions& options = {});
     torch::Tensor forward(const torch::Tensor& x);
     torch::Tensor weight;
@@ -49,6 +49,7 @@ double maskMin(torch::ScalarType dtype);
 /// Scaled dot-product attention with grouped heads, without copying K/V per query head:
 /// q [B, nKv, rep, S, D] (already scaled), k and v [B, nKv, S, D], mask additive, broadcastable
 /// to [B, 1, 1, S, S]. Returns the context as [B, S, nKv * rep * D].
-torch::Tensor groupedAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& mask);
+torch::Tensor groupedAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                               const torch::Tensor& mask);
 
 } // namespace synthembed::model

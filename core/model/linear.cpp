@@ -5,8 +5,10 @@
 namespace synthembed::model {
 
 LinearImpl::LinearImpl(const LinearOptions& options) : m_options(options) {
-    weight = register_parameter("weight", torch::empty({options.out_features(), options.in_features()}, options.tensor_options()));
-    if (options.bias()) bias = register_parameter("bias", torch::empty({options.out_features()}, options.tensor_options()));
+    weight = register_parameter(
+        "weight", torch::empty({options.out_features(), options.in_features()}, options.tensor_options()));
+    if (options.bias())
+        bias = register_parameter("bias", torch::empty({options.out_features()}, options.tensor_options()));
 }
 
 torch::Tensor LinearImpl::forwardBase(const torch::Tensor& x) {

@@ -19,12 +19,13 @@ namespace synthembed::model {
 /// (x W^T + b) and returns the adapted output. Registered as submodule "adapter" of the Linear
 /// it decorates, so its parameters are named "<projection>.adapter.*".
 class LinearAdapterImpl : public torch::nn::Module {
-public:
+  public:
     virtual torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& base) = 0;
 };
 
 struct LinearOptions {
-    LinearOptions(std::int64_t inFeatures, std::int64_t outFeatures) : in_features_(inFeatures), out_features_(outFeatures) {}
+    LinearOptions(std::int64_t inFeatures, std::int64_t outFeatures)
+        : in_features_(inFeatures), out_features_(outFeatures) {}
     TORCH_ARG(std::int64_t, in_features);
     TORCH_ARG(std::int64_t, out_features);
     TORCH_ARG(bool, bias) = false;
@@ -34,7 +35,7 @@ struct LinearOptions {
 /// y = x W^T + b (+ adapter). Parameters "weight" [out, in] and optional "bias" [out], as in
 /// torch.nn.Linear and Hugging Face checkpoints. Weights start uninitialised: models are loaded.
 class LinearImpl : public torch::nn::Module {
-public:
+  public:
     explicit LinearImpl(const LinearOptions& options);
 
     torch::Tensor forward(const torch::Tensor& x);
@@ -52,13 +53,14 @@ public:
     torch::Tensor weight;
     torch::Tensor bias; ///< undefined when the projection has none
 
-private:
+  private:
     LinearOptions m_options;
     std::shared_ptr<LinearAdapterImpl> m_adapter;
 };
 TORCH_MODULE(Linear);
 
 /// Calls fn for every Linear under root, with its dotted name ("model.layers.0.self_attn.q_proj").
-void forEachLinear(torch::nn::Module& root, const std::function<void(const std::string& name, LinearImpl& linear)>& fn);
+void forEachLinear(torch::nn::Module& root,
+                   const std::function<void(const std::string& name, LinearImpl& linear)>& fn);
 
 } // namespace synthembed::model

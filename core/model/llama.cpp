@@ -19,7 +19,8 @@ LlamaConfig LlamaConfig::fromJson(const ConfigJson& cfg) {
     c.nHead = cfg.requireInt("num_attention_heads");
     c.nKvHead = cfg.getInt("num_key_value_heads", c.nHead);
     if (c.nHead <= 0 || c.nKvHead <= 0 || c.nHead % c.nKvHead != 0)
-        cfg.fail("num_key_value_heads", "= " + std::to_string(c.nKvHead) + " must divide num_attention_heads = " + std::to_string(c.nHead));
+        cfg.fail("num_key_value_heads", "= " + std::to_string(c.nKvHead) +
+                                            " must divide num_attention_heads = " + std::to_string(c.nHead));
     c.headDim = cfg.getInt("head_dim", c.hiddenSize / c.nHead);
     if (c.headDim <= 0 || c.headDim % 2) cfg.fail("head_dim", "must be a positive even number");
     c.rmsNormEps = cfg.getDouble("rms_norm_eps", 1e-6);
@@ -35,7 +36,8 @@ LlamaConfig LlamaConfig::fromJson(const ConfigJson& cfg) {
     }
     c.mlpBias = cfg.getBool("mlp_bias", false);
     c.tieWordEmbeddings = cfg.getBool("tie_word_embeddings", false);
-    bool useWindow = c.modelType == "mistral" || (c.modelType == "qwen2" && cfg.getBool("use_sliding_window", false));
+    bool useWindow =
+        c.modelType == "mistral" || (c.modelType == "qwen2" && cfg.getBool("use_sliding_window", false));
     if (useWindow && cfg.has("sliding_window")) c.slidingWindow = cfg.requireInt("sliding_window");
     c.maxPositions = cfg.getInt("max_position_embeddings", 2048);
     c.bosTokenId = cfg.getIdOrFirst("bos_token_id");
@@ -45,11 +47,13 @@ LlamaConfig LlamaConfig::fromJson(const ConfigJson& cfg) {
     return c;
 }
 
-std::pair<torch::Tensor, torch::Tensor> ropeTables(const torch::Tensor& positions, std::int64_t headDim, double theta,
-                                                   torch::ScalarType dtype) {
+std::pair<torch::Tensor, torch::Tensor> ropeTables(const torch::Tensor& positions, std::int64_t headDim,
+                                                   double theta, torch::ScalarType dtype) {
     // HF: inv_freq = 1 / theta^(arange(0, D, 2) / D) in fp32; angles = position * inv_freq.
     auto fopts = torch::TensorOptions().dtype(torch::kFloat32).device(positions.device());
-    auto invFreq = 1.0 / torch::pow(theta, torch::arange(0, headDim, 2, fopts.dtype(torch::kInt64)).to(torch::kFloat32) / headDim);
+    auto invFreq =
+        1.0 / torch::pow(theta, torch::arange(0, headDim, 2, fopts.dtype(torch::kInt64)).to(torch::kFloat32) /
+                                    headDim);
     auto angles = positions.to(torch::kFloat32).unsqueeze(-1) * invFreq; // [B, S, D/2]
     return {angles.cos().to(dtype), angles.sin().to(dtype)};
 }
@@ -64,30 +68,41 @@ torch::Tensor applyRope(const torch::Tensor& x, const torch::Tensor& cos, const 
 
 LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& c, const torch::TensorOptions& o)
     : m_nHead(c.nHead), m_nKvHead(c.nKvHead), m_headDim(c.headDim) {
-    q_proj = register_module("q_proj", Linear(LinearOptions(c.hiddenSize, c.nHead * c.headDim).bias(c.qkvBias).tensor_options(o)));
-    k_proj = register_module("k_proj", Linear(LinearOptions(c.hiddenSize, c.nKvHead * c.headDim).bias(c.qkvBias).tensor_options(o)));
-    v_proj = register_module("v_proj", Linear(LinearOptions(c.hiddenSize, c.nKvHead * c.headDim).bias(c.qkvBias).tensor_options(o)));
-    o_proj = register_module("o_proj", Linear(LinearOptions(c.nHead * c.headDim, c.hiddenSize).bias(c.oBias).tensor_options(o)));
+    q_proj = register_module(
+        "q_proj", Linear(LinearOptions(c.hiddenSize, c.nHead * c.headDim).bias(c.qkvBias).tensor_options(o)));
+    k_proj = register_module(
+        "k_proj",
+        Linear(LinearOptions(c.hiddenSize, c.nKvHead * c.headDim).bias(c.qkvBias).tensor_options(o)));
+    v_proj = register_module(
+        "v_proj",
+        Linear(LinearOptions(c.hiddenSize, c.nKvHead * c.headDim).bias(c.qkvBias).tensor_options(o)));
+    o_proj = register_module(
+        "o_proj", Linear(LinearOptions(c.nHead * c.headDim, c.hiddenSize).bias(c.oBias).tensor_options(o)));
 }
 
-torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                                          const torch::Tensor& mask) {
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                          const torch::Tensor& sin, const torch::Tensor& mask) {
     const auto B = x.size(0), S = x.size(1), rep = m_nHead / m_nKvHead, D = m_headDim;
     // Query head h uses KV head h / rep (HF repeat_kv), so group the query heads by KV head.
-    auto q = q_proj(x).view({B, S, m_nKvHead, rep, D}).permute({0, 2, 3, 1, 4});  // [B, nKv, rep, S, D]
-    auto k = k_proj(x).view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});          // [B, nKv, S, D]
+    auto q = q_proj(x).view({B, S, m_nKvHead, rep, D}).permute({0, 2, 3, 1, 4}); // [B, nKv, rep, S, D]
+    auto k = k_proj(x).view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});         // [B, nKv, S, D]
     auto v = v_proj(x).view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});
     const double scale = 1.0 / std::sqrt(static_cast<double>(D));
-    auto c4 = cos.unsqueeze(1), s4 = sin.unsqueeze(1);             // [B, 1, S, D/2]
+    auto c4 = cos.unsqueeze(1), s4 = sin.unsqueeze(1);                      // [B, 1, S, D/2]
     q = applyRope(q, (c4 * scale).unsqueeze(1), (s4 * scale).unsqueeze(1)); // scale folded into the rotation
     k = applyRope(k, c4, s4);
     return o_proj(groupedAttention(q, k, v.contiguous(), mask));
 }
 
 LlamaMlpImpl::LlamaMlpImpl(const LlamaConfig& c, const torch::TensorOptions& o) : m_act(c.act) {
-    gate_proj = register_module("gate_proj", Linear(LinearOptions(c.hiddenSize, c.intermediateSize).bias(c.mlpBias).tensor_options(o)));
-    up_proj = register_module("up_proj", Linear(LinearOptions(c.hiddenSize, c.intermediateSize).bias(c.mlpBias).tensor_options(o)));
-    down_proj = register_module("down_proj", Linear(LinearOptions(c.intermediateSize, c.hiddenSize).bias(c.mlpBias).tensor_options(o)));
+    gate_proj = register_module(
+        "gate_proj",
+        Linear(LinearOptions(c.hiddenSize, c.intermediateSize).bias(c.mlpBias).tensor_options(o)));
+    up_proj = register_module(
+        "up_proj", Linear(LinearOptions(c.hiddenSize, c.intermediateSize).bias(c.mlpBias).tensor_options(o)));
+    down_proj = register_module(
+        "down_proj",
+        Linear(LinearOptions(c.intermediateSize, c.hiddenSize).bias(c.mlpBias).tensor_options(o)));
 }
 
 torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
@@ -100,11 +115,12 @@ LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig& c, const torch::
     self_attn = register_module("self_attn", LlamaAttention(c, o));
     mlp = register_module("mlp", LlamaMlp(c, o));
     input_layernorm = register_module("input_layernorm", RmsNorm(c.hiddenSize, c.rmsNormEps, o));
-    post_attention_layernorm = register_module("post_attention_layernorm", RmsNorm(c.hiddenSize, c.rmsNormEps, o));
+    post_attention_layernorm =
+        register_module("post_attention_layernorm", RmsNorm(c.hiddenSize, c.rmsNormEps, o));
 }
 
-torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                                             const torch::Tensor& mask) {
+torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
+                                             const torch::Tensor& sin, const torch::Tensor& mask) {
     auto h = x + self_attn(input_layernorm(x), cos, sin, mask);
     auto m = mlp(post_attention_layernorm(h));
     return torch::GradMode::is_enabled() ? h + m : h.add_(m);
@@ -113,11 +129,13 @@ torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch
 LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c, const torch::TensorOptions& o) : m_config(c) {
     embed_tokens = register_module("embed_tokens", Embedding(c.vocabSize, c.hiddenSize, o));
     layers = register_module("layers", torch::nn::ModuleList());
-    for (std::int64_t i = 0; i < c.nLayer; ++i) layers->push_back(LlamaDecoderLayer(c, o));
+    for (std::int64_t i = 0; i < c.nLayer; ++i)
+        layers->push_back(LlamaDecoderLayer(c, o));
     norm = register_module("norm", RmsNorm(c.hiddenSize, c.rmsNormEps, o));
 }
 
-torch::Tensor LlamaModelImpl::attentionMask(const torch::Tensor& mask, std::int64_t B, std::int64_t S, torch::ScalarType dtype) const {
+torch::Tensor LlamaModelImpl::attentionMask(const torch::Tensor& mask, std::int64_t B, std::int64_t S,
+                                            torch::ScalarType dtype) const {
     auto dev = embed_tokens->weight.device();
     auto idx = torch::arange(S, torch::TensorOptions().dtype(torch::kInt64).device(dev));
     auto rel = idx.unsqueeze(1) - idx.unsqueeze(0); // i - j
@@ -140,14 +158,16 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& ids, const torch::Ten
         positions = torch::arange(S, ids.options().dtype(torch::kInt64)).unsqueeze(0).expand({B, S});
     auto [cos, sin] = ropeTables(positions, m_config.headDim, m_config.ropeTheta, x.scalar_type());
     auto add = attentionMask(mask, B, S, x.scalar_type());
-    for (const auto& layer : *layers) x = layer->as<LlamaDecoderLayerImpl>()->forward(x, cos, sin, add);
+    for (const auto& layer : *layers)
+        x = layer->as<LlamaDecoderLayerImpl>()->forward(x, cos, sin, add);
     return norm(x);
 }
 
 LlamaForCausalLMImpl::LlamaForCausalLMImpl(const LlamaConfig& c, const torch::TensorOptions& o) {
     model = register_module("model", LlamaModel(c, o));
     if (!c.tieWordEmbeddings)
-        lm_head = register_module("lm_head", Linear(LinearOptions(c.hiddenSize, c.vocabSize).tensor_options(o)));
+        lm_head =
+            register_module("lm_head", Linear(LinearOptions(c.hiddenSize, c.vocabSize).tensor_options(o)));
 }
 
 torch::Tensor LlamaForCausalLMImpl::logitsFromHidden(const torch::Tensor& hidden) {
@@ -158,8 +178,8 @@ torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor& ids, const torc
     return logitsFromHidden(model(ids, mask));
 }
 
-std::vector<std::int64_t> greedyDecode(LlamaForCausalLMImpl& lm, const std::vector<std::int64_t>& prompt, int maxNewTokens,
-                                       std::int64_t stopId) {
+std::vector<std::int64_t> greedyDecode(LlamaForCausalLMImpl& lm, const std::vector<std::int64_t>& prompt,
+                                       int maxNewTokens, std::int64_t stopId) {
     torch::NoGradGuard noGrad;
     std::vector<std::int64_t> ids = prompt;
     auto dev = lm.model->embed_tokens->weight.device();

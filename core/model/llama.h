@@ -16,63 +16,66 @@
 namespace synthembed::model {
 
 struct LlamaConfig {
-    std::string modelType = "llama";     ///< model_type: llama | mistral | qwen2
-    std::int64_t vocabSize = 32000;      ///< vocab_size
-    std::int64_t hiddenSize = 4096;      ///< hidden_size
+    std::string modelType = "llama";       ///< model_type: llama | mistral | qwen2
+    std::int64_t vocabSize = 32000;        ///< vocab_size
+    std::int64_t hiddenSize = 4096;        ///< hidden_size
     std::int64_t intermediateSize = 11008; ///< intermediate_size
-    std::int64_t nLayer = 32;            ///< num_hidden_layers
-    std::int64_t nHead = 32;             ///< num_attention_heads
-    std::int64_t nKvHead = 32;           ///< num_key_value_heads (default: num_attention_heads)
-    std::int64_t headDim = 128;          ///< head_dim (default: hidden_size / num_attention_heads)
-    double rmsNormEps = 1e-6;            ///< rms_norm_eps
-    double ropeTheta = 10000.0;          ///< rope_theta
-    bool qkvBias = false;                ///< attention_bias (Llama/Mistral); always true for Qwen2
-    bool oBias = false;                  ///< attention_bias (Llama only; Qwen2's o_proj has none)
-    bool mlpBias = false;                ///< mlp_bias
-    bool tieWordEmbeddings = false;      ///< tie_word_embeddings
-    std::int64_t slidingWindow = 0;      ///< sliding_window (Mistral; Qwen2 only with use_sliding_window); 0 = none
-    std::int64_t maxPositions = 2048;    ///< max_position_embeddings
+    std::int64_t nLayer = 32;              ///< num_hidden_layers
+    std::int64_t nHead = 32;               ///< num_attention_heads
+    std::int64_t nKvHead = 32;             ///< num_key_value_heads (default: num_attention_heads)
+    std::int64_t headDim = 128;            ///< head_dim (default: hidden_size / num_attention_heads)
+    double rmsNormEps = 1e-6;              ///< rms_norm_eps
+    double ropeTheta = 10000.0;            ///< rope_theta
+    bool qkvBias = false;                  ///< attention_bias (Llama/Mistral); always true for Qwen2
+    bool oBias = false;                    ///< attention_bias (Llama only; Qwen2's o_proj has none)
+    bool mlpBias = false;                  ///< mlp_bias
+    bool tieWordEmbeddings = false;        ///< tie_word_embeddings
+    std::int64_t slidingWindow =
+        0; ///< sliding_window (Mistral; Qwen2 only with use_sliding_window); 0 = none
+    std::int64_t maxPositions = 2048;       ///< max_position_embeddings
     std::optional<std::int64_t> bosTokenId; ///< bos_token_id
     std::optional<std::int64_t> eosTokenId; ///< eos_token_id (first when a list)
     std::optional<std::int64_t> padTokenId; ///< pad_token_id
-    Activation act = Activation::Silu;   ///< hidden_act
+    Activation act = Activation::Silu;      ///< hidden_act
 
     static LlamaConfig fromJson(const ConfigJson& cfg);
 };
 
 /// RoPE tables for given positions: cos and sin [B, S, headDim/2] (the halves of HF's cat(f, f)).
-std::pair<torch::Tensor, torch::Tensor> ropeTables(const torch::Tensor& positions, std::int64_t headDim, double theta,
-                                                   torch::ScalarType dtype);
+std::pair<torch::Tensor, torch::Tensor> ropeTables(const torch::Tensor& positions, std::int64_t headDim,
+                                                   double theta, torch::ScalarType dtype);
 /// HF's x * cos + rotate_half(x) * sin with half-width tables broadcastable to x[..., :D/2].
 torch::Tensor applyRope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
 
 class LlamaAttentionImpl : public torch::nn::Module {
-public:
+  public:
     LlamaAttentionImpl(const LlamaConfig& c, const torch::TensorOptions& options);
     /// x [B, S, H]; cos/sin [B, S, D/2]; mask additive [B, 1, 1, S, S].
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask);
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                          const torch::Tensor& mask);
     Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
 
-private:
+  private:
     std::int64_t m_nHead, m_nKvHead, m_headDim;
 };
 TORCH_MODULE(LlamaAttention);
 
 class LlamaMlpImpl : public torch::nn::Module {
-public:
+  public:
     LlamaMlpImpl(const LlamaConfig& c, const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& x);
     Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
 
-private:
+  private:
     Activation m_act;
 };
 TORCH_MODULE(LlamaMlp);
 
 class LlamaDecoderLayerImpl : public torch::nn::Module {
-public:
+  public:
     LlamaDecoderLayerImpl(const LlamaConfig& c, const torch::TensorOptions& options);
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask);
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                          const torch::Tensor& mask);
     LlamaAttention self_attn{nullptr};
     LlamaMlp mlp{nullptr};
     RmsNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
@@ -82,21 +85,22 @@ TORCH_MODULE(LlamaDecoderLayer);
 /// The decoder stack (HF LlamaModel / MistralModel / Qwen2Model): tensors "embed_tokens.weight",
 /// "layers.N.*", "norm.weight".
 class LlamaModelImpl : public torch::nn::Module {
-public:
+  public:
     LlamaModelImpl(const LlamaConfig& c, const torch::TensorOptions& options = {});
     /// ids [B, S] int64; mask [B, S] (1 = token, 0 = padding; left or right padding; undefined =
     /// no padding). Positions count real tokens only (cumsum of the mask), so a left-padded row
     /// sees the same positions as the unpadded text. Returns the final-norm hidden states [B, S, H].
     torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask = {});
     /// The additive attention mask [B, 1, 1, S, S]: causal, padding keys, sliding window.
-    torch::Tensor attentionMask(const torch::Tensor& mask, std::int64_t B, std::int64_t S, torch::ScalarType dtype) const;
+    torch::Tensor attentionMask(const torch::Tensor& mask, std::int64_t B, std::int64_t S,
+                                torch::ScalarType dtype) const;
 
     const LlamaConfig& config() const { return m_config; }
     Embedding embed_tokens{nullptr};
     torch::nn::ModuleList layers{nullptr};
     RmsNorm norm{nullptr};
 
-private:
+  private:
     LlamaConfig m_config;
 };
 TORCH_MODULE(LlamaModel);
@@ -104,7 +108,7 @@ TORCH_MODULE(LlamaModel);
 /// Decoder with the LM head (HF LlamaForCausalLM): "model.*" and "lm_head.weight"; with tied
 /// embeddings the head reuses model.embed_tokens.weight and no lm_head tensor is needed.
 class LlamaForCausalLMImpl : public torch::nn::Module {
-public:
+  public:
     LlamaForCausalLMImpl(const LlamaConfig& c, const torch::TensorOptions& options = {});
     /// Logits [B, S, V].
     torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask = {});

@@ -50,7 +50,7 @@ class MappedFile;
 /// All tensors of a checkpoint (one file or a sharded folder), validated on open. Cheap to copy
 /// (the mappings are shared).
 class Checkpoint {
-public:
+  public:
     /// Opens `path`: a .safetensors file, or a folder holding model.safetensors.index.json
     /// (sharded), model.safetensors, or other *.safetensors files. Every header is validated:
     /// known dtype, shape consistent with byte size, offsets inside the file, no overlap.
@@ -65,7 +65,7 @@ public:
     /// Where the checkpoint was opened from (for messages).
     const std::filesystem::path& source() const { return m_source; }
 
-private:
+  private:
     std::vector<std::shared_ptr<MappedFile>> m_maps;
     std::vector<TensorView> m_tensors;
     std::map<std::string, std::size_t> m_index;
@@ -88,6 +88,7 @@ Status writeSafetensors(const std::filesystem::path& path, const std::vector<Ten
                         const std::map<std::string, std::string>& metadata = {});
 
 /// Convenience for fp32 tensors held in vectors.
-TensorData f32Tensor(const std::string& name, const std::vector<std::int64_t>& shape, const std::vector<float>& values);
+TensorData f32Tensor(const std::string& name, const std::vector<std::int64_t>& shape,
+                     const std::vector<float>& values);
 
 } // namespace synthembed::model

@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <thread>
 
 #if defined(__GLIBC__)
@@ -18,6 +19,10 @@
 
 namespace synthembed {
 
+namespace {
+std::atomic<int> g_threads{0};
+}
+
 void initialize(const RuntimeOptions& options) {
 #if defined(__GLIBC__)
     // glibc returns blocks above 32 MiB to the OS on free; every reallocation then pays the page
@@ -26,12 +31,17 @@ void initialize(const RuntimeOptions& options) {
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
     int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-    detail::setTorchThreads(threads > 0 ? threads : 1);
+    g_threads = threads > 0 ? threads : 1;
+    detail::setTorchThreads(g_threads);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     prompts::registerProjectSeeder();
 }
 
 int computeThreads() { return detail::torchThreads(); }
+
+void useComputeThreads() {
+    if (int n = g_threads.load(); n > 0 && detail::torchThreads() != n) detail::setTorchThreadsHere(n);
+}
 
 std::vector<std::pair<std::string, std::string>> versionInfo() {
     return {

@@ -19,6 +19,10 @@ void initialize(const RuntimeOptions& options = {});
 /// Compute threads in effect.
 int computeThreads();
 
+/// Applies the configured compute threads to the calling thread. libtorch's OpenMP pool size is
+/// per thread, so long jobs that run on worker threads (GUI jobs, thread pools) call this first.
+void useComputeThreads();
+
 /// Library versions for About dialogs and `version --json`: synthembed, SQLite, libcurl, libtorch.
 std::vector<std::pair<std::string, std::string>> versionInfo();
 

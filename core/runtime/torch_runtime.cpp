@@ -14,6 +14,8 @@ void setTorchThreads(int threads) {
     }
 }
 
+void setTorchThreadsHere(int threads) { at::set_num_threads(threads); }
+
 int torchThreads() { return at::get_num_threads(); }
 
 std::string torchVersion() {

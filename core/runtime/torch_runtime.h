@@ -4,6 +4,8 @@
 
 namespace synthembed::detail {
 void setTorchThreads(int threads);
+/// Only the calling thread's pool size (no inter-op set-up).
+void setTorchThreadsHere(int threads);
 int torchThreads();
 std::string torchVersion();
 int cudaDevices();

@@ -1,5 +1,7 @@
 #include "core/train/trainer.h"
 
+#include "core/runtime/runtime.h"
+
 #include "core/model/backbone.h"
 #include "core/model/bert.h"
 #include "core/model/safetensors.h"
@@ -79,6 +81,7 @@ Result<ModelCheck> checkBaseModel(const std::string& modelDir) {
 }
 
 Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbacks& callbacks) {
+    useComputeThreads(); // may run on a GUI worker thread
     std::unique_ptr<RunRecorder> recorder;
     auto result = guarded([&]() -> TrainOutcome {
         TrainConfig config = configIn;

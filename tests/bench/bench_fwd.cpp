@@ -22,7 +22,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double seconds(Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -58,14 +60,23 @@ int main(int argc, char** argv) {
     nlohmann::json cfg;
     std::int64_t B, S, L, Hq, vocab;
     if (which == "bert") {
-        cfg = {{"model_type", "bert"}, {"vocab_size", 30522}, {"hidden_size", 768}, {"num_hidden_layers", 12},
-               {"num_attention_heads", 12}, {"intermediate_size", 3072}, {"max_position_embeddings", 512},
-               {"type_vocab_size", 2}, {"layer_norm_eps", 1e-12}, {"hidden_act", "gelu"}};
+        cfg = {{"model_type", "bert"},
+               {"vocab_size", 30522},
+               {"hidden_size", 768},
+               {"num_hidden_layers", 12},
+               {"num_attention_heads", 12},
+               {"intermediate_size", 3072},
+               {"max_position_embeddings", 512},
+               {"type_vocab_size", 2},
+               {"layer_norm_eps", 1e-12},
+               {"hidden_act", "gelu"}};
         B = 32, S = 128, L = 12, Hq = 768, vocab = 30522;
     } else if (which == "qwen2") {
-        cfg = {{"model_type", "qwen2"}, {"vocab_size", 151936}, {"hidden_size", 896}, {"num_hidden_layers", 24},
-               {"num_attention_heads", 14}, {"num_key_value_heads", 2}, {"intermediate_size", 4864},
-               {"max_position_embeddings", 32768}, {"rms_norm_eps", 1e-6}, {"rope_theta", 1000000.0},
+        cfg = {{"model_type", "qwen2"},       {"vocab_size", 151936},
+               {"hidden_size", 896},          {"num_hidden_layers", 24},
+               {"num_attention_heads", 14},   {"num_key_value_heads", 2},
+               {"intermediate_size", 4864},   {"max_position_embeddings", 32768},
+               {"rms_norm_eps", 1e-6},        {"rope_theta", 1000000.0},
                {"tie_word_embeddings", true}, {"hidden_act", "silu"}};
         B = 8, S = 128, L = 24, Hq = 896, vocab = 151936;
     } else {
@@ -80,8 +91,10 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
 
     std::int64_t P = 0, total = 0;
-    model::forEachLinear(backbone->module(), [&](const std::string&, model::LinearImpl& l) { P += l.weight.numel(); });
-    for (auto& p : backbone->module().parameters()) total += p.numel();
+    model::forEachLinear(backbone->module(),
+                         [&](const std::string&, model::LinearImpl& l) { P += l.weight.numel(); });
+    for (auto& p : backbone->module().parameters())
+        total += p.numel();
     auto ids = torch::randint(0, vocab, {B, S}, torch::kInt64);
     auto mask = torch::ones({B, S}, torch::kInt64);
     const double T = static_cast<double>(B * S);
@@ -99,13 +112,28 @@ int main(int argc, char** argv) {
     double med = median(ts);
     double load[1] = {0};
     getloadavg(load, 1);
-    auto env = [](const char* n) { const char* v = std::getenv(n); return v ? nlohmann::json(v) : nlohmann::json(nullptr); };
-    nlohmann::json out = {{"impl", "synthembed"}, {"model", which}, {"B", B}, {"S", S}, {"threads", computeThreads()},
+    auto env = [](const char* n) {
+        const char* v = std::getenv(n);
+        return v ? nlohmann::json(v) : nlohmann::json(nullptr);
+    };
+    nlohmann::json out = {{"impl", "synthembed"},
+                          {"model", which},
+                          {"B", B},
+                          {"S", S},
+                          {"threads", computeThreads()},
                           {"gemm", model::fastGemmAvailable() ? "onednn" : "torch"},
-                          {"matmul_params", P}, {"total_params", total}, {"gflop_per_fwd", flops / 1e9},
-                          {"times_s", ts}, {"median_s", med}, {"tok_per_s", T / med}, {"gflops", flops / med / 1e9},
-                          {"mm2048_gflops", mm}, {"mm2048_gflops_model_gemm", mmFast}, {"frac_of_mm2048", flops / med / 1e9 / mm},
-                          {"OPENBLAS_CORETYPE", env("OPENBLAS_CORETYPE")}, {"OMP_WAIT_POLICY", env("OMP_WAIT_POLICY")},
+                          {"matmul_params", P},
+                          {"total_params", total},
+                          {"gflop_per_fwd", flops / 1e9},
+                          {"times_s", ts},
+                          {"median_s", med},
+                          {"tok_per_s", T / med},
+                          {"gflops", flops / med / 1e9},
+                          {"mm2048_gflops", mm},
+                          {"mm2048_gflops_model_gemm", mmFast},
+                          {"frac_of_mm2048", flops / med / 1e9 / mm},
+                          {"OPENBLAS_CORETYPE", env("OPENBLAS_CORETYPE")},
+                          {"OMP_WAIT_POLICY", env("OMP_WAIT_POLICY")},
                           {"loadavg_end", load[0]}};
     std::cout << out.dump() << std::endl;
     return 0;

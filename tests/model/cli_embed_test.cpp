@@ -18,10 +18,11 @@ TEST(CliEmbed, JsonlAndNpyMatchReference) {
     auto ref = json::parse(rin);
     test::TempDir tmp;
     std::string input;
-    for (int i = 0; i < 5; ++i) input += json{{"text", ref["items"][i]["text"]}}.dump() + "\n";
+    for (int i = 0; i < 5; ++i)
+        input += json{{"text", ref["items"][i]["text"]}}.dump() + "\n";
     test::writeFile(tmp / "in.jsonl", input + "\n");
-    auto r = test::runCli({"embed", "--model", dir.string(), "--input", (tmp / "in.jsonl").string(), "--output",
-                           (tmp / "out.jsonl").string(), "--batch-size", "2", "--json"});
+    auto r = test::runCli({"embed", "--model", dir.string(), "--input", (tmp / "in.jsonl").string(),
+                           "--output", (tmp / "out.jsonl").string(), "--batch-size", "2", "--json"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     auto summary = json::parse(r.out);
     EXPECT_EQ(summary["texts"], 5);
@@ -29,7 +30,8 @@ TEST(CliEmbed, JsonlAndNpyMatchReference) {
     std::ifstream out(tmp / "out.jsonl");
     std::string line;
     std::vector<std::vector<float>> rows;
-    while (std::getline(out, line)) rows.push_back(json::parse(line)["embedding"].get<std::vector<float>>());
+    while (std::getline(out, line))
+        rows.push_back(json::parse(line)["embedding"].get<std::vector<float>>());
     ASSERT_EQ(rows.size(), 5u);
     for (int i = 0; i < 5; ++i) {
         auto e = ref["items"][i]["emb_last_token_eos"].get<std::vector<double>>();
@@ -53,7 +55,8 @@ TEST(CliEmbed, JsonlAndNpyMatchReference) {
     std::memcpy(v.data(), npy.data() + 10 + hl + 64 * 4, 64 * 4); // row 1
     auto e = ref["items"][1]["emb_mean"].get<std::vector<double>>();
     double d = 0;
-    for (int k = 0; k < 64; ++k) d += v[k] * e[k];
+    for (int k = 0; k < 64; ++k)
+        d += v[k] * e[k];
     EXPECT_GE(d, 0.99999);
 }
 
@@ -61,15 +64,15 @@ TEST(CliEmbed, BadInputIsOneLineError) {
     SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
     test::TempDir tmp;
     test::writeFile(tmp / "in.jsonl", "{\"text\": \"ok\"}\n{\"txt\": 1}\n");
-    auto r = test::runCli({"embed", "--model", dir.string(), "--input", (tmp / "in.jsonl").string(), "--output",
-                           (tmp / "out.jsonl").string()});
+    auto r = test::runCli({"embed", "--model", dir.string(), "--input", (tmp / "in.jsonl").string(),
+                           "--output", (tmp / "out.jsonl").string()});
     EXPECT_NE(r.exitCode, 0);
     EXPECT_NE(r.err.find("in.jsonl:2"), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(tmp / "out.jsonl"));
     // A folder without a model.
     test::writeFile(tmp / "in.jsonl", "{\"text\": \"ok\"}\n");
-    r = test::runCli({"embed", "--model", tmp.path().string(), "--input", (tmp / "in.jsonl").string(), "--output",
-                      (tmp / "out.jsonl").string()});
+    r = test::runCli({"embed", "--model", tmp.path().string(), "--input", (tmp / "in.jsonl").string(),
+                      "--output", (tmp / "out.jsonl").string()});
     EXPECT_NE(r.exitCode, 0);
     EXPECT_NE(r.err.find("config.json"), std::string::npos) << r.err;
 }

@@ -42,7 +42,8 @@ TEST(Embedder, Stories260KMatchesReferenceEmbeddings) {
     EXPECT_EQ((*e)->info().defaultPooling, embed::Pooling::Last);
 
     std::vector<std::string> texts;
-    for (const auto& it : ref["items"]) texts.push_back(it["text"]);
+    for (const auto& it : ref["items"])
+        texts.push_back(it["text"]);
     embed::EmbedOptions o;
     o.batchSize = 7; // several batches of mixed lengths
     auto ids = (*e)->tokenize(texts, o);
@@ -64,7 +65,8 @@ TEST(Embedder, Stories260KMatchesReferenceEmbeddings) {
             EXPECT_GE(cosine(last->at(i), it["emb_last_token_eos"].get<std::vector<double>>()), 0.99999) << i;
             EXPECT_GE(cosine(mean->at(i), it["emb_mean"].get<std::vector<double>>()), 0.99999) << i;
             double norm = 0;
-            for (float v : last->at(i)) norm += v * v;
+            for (float v : last->at(i))
+                norm += v * v;
             EXPECT_NEAR(norm, 1.0, 1e-5);
         }
     }
@@ -88,7 +90,8 @@ TEST(Embedder, InstructionPrefixAndNormalisation) {
     auto v = (*e)->embed({"Lily went to the park."}, raw);
     ASSERT_TRUE(v.ok());
     double norm = 0;
-    for (float x : v->at(0)) norm += x * x;
+    for (float x : v->at(0))
+        norm += x * x;
     EXPECT_GT(std::abs(std::sqrt(norm) - 1.0), 1e-3); // not normalised
     // Truncation keeps EOS last and respects maxLength.
     embed::EmbedOptions shortOpt;
@@ -107,14 +110,15 @@ TEST(Embedder, FingerprintTracksWeights) {
     EXPECT_EQ(f1->size(), 16u);
     EXPECT_EQ(*f1, *embed::modelFingerprint(dir));
     test::TempDir tmp;
-    for (const char* n : {"config.json", "model.safetensors", "tokenizer.json", "tokenizer.model", "tokenizer_config.json",
-                          "special_tokens_map.json"})
+    for (const char* n : {"config.json", "model.safetensors", "tokenizer.json", "tokenizer.model",
+                          "tokenizer_config.json", "special_tokens_map.json"})
         std::filesystem::copy_file(dir / n, tmp / n);
     EXPECT_EQ(*f1, *embed::modelFingerprint(tmp.path()));
     // Flip one weight byte in the middle of the first tensor.
     std::string bytes = test::readFile(tmp / "model.safetensors");
     std::uint64_t hl = 0;
-    for (int i = 7; i >= 0; --i) hl = (hl << 8) | static_cast<unsigned char>(bytes[i]);
+    for (int i = 7; i >= 0; --i)
+        hl = (hl << 8) | static_cast<unsigned char>(bytes[i]);
     bytes[8 + hl + 100] ^= 0x01;
     test::writeFile(tmp / "model.safetensors", bytes);
     EXPECT_NE(*f1, *embed::modelFingerprint(tmp.path()));
@@ -133,7 +137,8 @@ TEST(Embedder, HalfPrecisionPathsRunOnCpu) {
     SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
     auto ref = readJson(dir / "reference_embeddings.json");
     std::vector<std::string> texts;
-    for (int i = 0; i < 8; ++i) texts.push_back(ref["items"][i]["text"]);
+    for (int i = 0; i < 8; ++i)
+        texts.push_back(ref["items"][i]["text"]);
     auto fp16 = embed::Embedder::load(dir, {.device = "cpu", .dtype = "float16"});
     ASSERT_FALSE(fp16.ok());
     EXPECT_NE(fp16.error().message.find("float16"), std::string::npos);
@@ -146,7 +151,9 @@ TEST(Embedder, HalfPrecisionPathsRunOnCpu) {
         auto v = (*e)->embed(texts, o);
         ASSERT_TRUE(v.ok()) << v.error().message;
         for (int i = 0; i < 8; ++i)
-            EXPECT_GE(cosine(v->at(i), ref["items"][i]["emb_last_token_eos"].get<std::vector<double>>()), 0.99) << dtype << " " << i;
+            EXPECT_GE(cosine(v->at(i), ref["items"][i]["emb_last_token_eos"].get<std::vector<double>>()),
+                      0.99)
+                << dtype << " " << i;
     }
 }
 

@@ -29,9 +29,11 @@ struct Rng {
     Tensor normal(std::vector<std::int64_t> shape, double std = 0.1) {
         std::normal_distribution<float> d(0.0f, static_cast<float>(std));
         std::int64_t n = 1;
-        for (auto s : shape) n *= s;
+        for (auto s : shape)
+            n *= s;
         std::vector<float> v(static_cast<std::size_t>(n));
-        for (auto& x : v) x = d(gen);
+        for (auto& x : v)
+            x = d(gen);
         return torch::tensor(v, torch::kFloat32).view(shape).to(torch::kFloat64);
     }
 };
@@ -55,7 +57,9 @@ Tensor layerNorm(const Tensor& x, const Tensor& w, const Tensor& b, double eps) 
     auto var = (x - mu).pow(2).mean(-1, true);
     return (x - mu) / torch::sqrt(var + eps) * w + b;
 }
-Tensor rmsNorm(const Tensor& x, const Tensor& w, double eps) { return x / torch::sqrt(x.pow(2).mean(-1, true) + eps) * w; }
+Tensor rmsNorm(const Tensor& x, const Tensor& w, double eps) {
+    return x / torch::sqrt(x.pow(2).mean(-1, true) + eps) * w;
+}
 Tensor lin(const Tensor& x, const Weights& w, const std::string& name, bool bias) {
     auto y = torch::mm(x, w.at(name + ".weight").t());
     return bias ? y + w.at(name + ".bias") : y;
@@ -68,10 +72,10 @@ Tensor softmaxRows(const Tensor& s) {
 // ---- BERT -----------------------------------------------------------------------------------
 
 json bertConfig() {
-    return {{"model_type", "bert"}, {"architectures", {"BertModel"}}, {"vocab_size", 50}, {"hidden_size", 32},
-            {"num_hidden_layers", 2}, {"num_attention_heads", 4}, {"intermediate_size", 64},
-            {"max_position_embeddings", 40}, {"type_vocab_size", 2}, {"layer_norm_eps", 1e-12},
-            {"hidden_act", "gelu"}, {"pad_token_id", 0}};
+    return {{"model_type", "bert"},    {"architectures", {"BertModel"}}, {"vocab_size", 50},
+            {"hidden_size", 32},       {"num_hidden_layers", 2},         {"num_attention_heads", 4},
+            {"intermediate_size", 64}, {"max_position_embeddings", 40},  {"type_vocab_size", 2},
+            {"layer_norm_eps", 1e-12}, {"hidden_act", "gelu"},           {"pad_token_id", 0}};
 }
 
 Weights bertWeights(const json& c, Rng& rng) {
@@ -84,7 +88,8 @@ Weights bertWeights(const json& c, Rng& rng) {
     w["embeddings.LayerNorm.bias"] = rng.normal({H});
     for (int l = 0; l < c["num_hidden_layers"].get<int>(); ++l) {
         std::string p = "encoder.layer." + std::to_string(l) + ".";
-        for (const char* n : {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"}) {
+        for (const char* n : {"attention.self.query", "attention.self.key", "attention.self.value",
+                              "attention.output.dense"}) {
             w[p + n + ".weight"] = rng.normal({H, H}, 0.2);
             w[p + n + ".bias"] = rng.normal({H});
         }
@@ -104,12 +109,14 @@ Weights bertWeights(const json& c, Rng& rng) {
 
 /// BertModel.last_hidden_state for one unpadded sequence, float64.
 Tensor bertReference(const json& c, const Weights& w, const std::vector<std::int32_t>& ids) {
-    const std::int64_t S = static_cast<std::int64_t>(ids.size()), H = c["hidden_size"], nH = c["num_attention_heads"];
+    const std::int64_t S = static_cast<std::int64_t>(ids.size()), H = c["hidden_size"],
+                       nH = c["num_attention_heads"];
     const std::int64_t D = H / nH;
     const double eps = c["layer_norm_eps"];
     auto x = torch::zeros({S, H}, torch::kFloat64);
     for (std::int64_t t = 0; t < S; ++t)
-        x[t] = w.at("embeddings.word_embeddings.weight")[ids[t]] + w.at("embeddings.position_embeddings.weight")[t] +
+        x[t] = w.at("embeddings.word_embeddings.weight")[ids[t]] +
+               w.at("embeddings.position_embeddings.weight")[t] +
                w.at("embeddings.token_type_embeddings.weight")[0];
     x = layerNorm(x, w.at("embeddings.LayerNorm.weight"), w.at("embeddings.LayerNorm.bias"), eps);
     for (int l = 0; l < c["num_hidden_layers"].get<int>(); ++l) {
@@ -122,7 +129,8 @@ Tensor bertReference(const json& c, const Weights& w, const std::vector<std::int
             auto pr = softmaxRows(torch::mm(qh, kh.t()) / std::sqrt(static_cast<double>(D)));
             ctx.narrow(1, h * D, D).copy_(torch::mm(pr, vh));
         }
-        auto a = layerNorm(x + lin(ctx, w, p + "attention.output.dense", true), w.at(p + "attention.output.LayerNorm.weight"),
+        auto a = layerNorm(x + lin(ctx, w, p + "attention.output.dense", true),
+                           w.at(p + "attention.output.LayerNorm.weight"),
                            w.at(p + "attention.output.LayerNorm.bias"), eps);
         auto i = lin(a, w, p + "intermediate.dense", true);
         i = 0.5 * i * (1 + torch::erf(i / std::sqrt(2.0))); // exact GELU
@@ -135,10 +143,12 @@ Tensor bertReference(const json& c, const Weights& w, const std::vector<std::int
 // ---- Llama family ---------------------------------------------------------------------------
 
 json decoderConfig(const std::string& type) {
-    json c = {{"model_type", type}, {"vocab_size", 60}, {"hidden_size", 32}, {"intermediate_size", 48},
-              {"num_hidden_layers", 2}, {"num_attention_heads", 4}, {"num_key_value_heads", 2},
-              {"max_position_embeddings", 64}, {"rms_norm_eps", 1e-6}, {"hidden_act", "silu"},
-              {"bos_token_id", 1}, {"eos_token_id", 2}};
+    json c = {{"model_type", type},       {"vocab_size", 60},
+              {"hidden_size", 32},        {"intermediate_size", 48},
+              {"num_hidden_layers", 2},   {"num_attention_heads", 4},
+              {"num_key_value_heads", 2}, {"max_position_embeddings", 64},
+              {"rms_norm_eps", 1e-6},     {"hidden_act", "silu"},
+              {"bos_token_id", 1},        {"eos_token_id", 2}};
     if (type == "qwen2") {
         c["rope_theta"] = 1000000.0;
         c["tie_word_embeddings"] = true;
@@ -181,19 +191,22 @@ Weights decoderWeights(const json& c, Rng& rng) {
 }
 
 /// Final-norm hidden states (and logits) for one unpadded sequence, float64.
-std::pair<Tensor, Tensor> decoderReference(const json& c, const Weights& w, const std::vector<std::int32_t>& ids) {
-    const std::int64_t S = static_cast<std::int64_t>(ids.size()), H = c["hidden_size"], nH = c["num_attention_heads"],
-                       nKv = c["num_key_value_heads"], D = H / nH;
+std::pair<Tensor, Tensor> decoderReference(const json& c, const Weights& w,
+                                           const std::vector<std::int32_t>& ids) {
+    const std::int64_t S = static_cast<std::int64_t>(ids.size()), H = c["hidden_size"],
+                       nH = c["num_attention_heads"], nKv = c["num_key_value_heads"], D = H / nH;
     const double eps = c["rms_norm_eps"], theta = c["rope_theta"];
     const bool qwen = c["model_type"] == "qwen2";
     const std::int64_t window = qwen ? 0 : c["sliding_window"].get<std::int64_t>();
     auto x = torch::zeros({S, H}, torch::kFloat64);
-    for (std::int64_t t = 0; t < S; ++t) x[t] = w.at("model.embed_tokens.weight")[ids[t]];
+    for (std::int64_t t = 0; t < S; ++t)
+        x[t] = w.at("model.embed_tokens.weight")[ids[t]];
     auto rope = [&](Tensor m) { // m [S, D], rotate pairs (i, i + D/2) by position * theta^(-2i/D)
         auto out = m.clone();
         for (std::int64_t t = 0; t < S; ++t)
             for (std::int64_t i = 0; i < D / 2; ++i) {
-                double ang = static_cast<double>(t) * std::pow(theta, -2.0 * static_cast<double>(i) / static_cast<double>(D));
+                double ang = static_cast<double>(t) *
+                             std::pow(theta, -2.0 * static_cast<double>(i) / static_cast<double>(D));
                 double a = m[t][i].item<double>(), b = m[t][i + D / 2].item<double>();
                 out[t][i] = a * std::cos(ang) - b * std::sin(ang);
                 out[t][i + D / 2] = b * std::cos(ang) + a * std::sin(ang);
@@ -208,7 +221,8 @@ std::pair<Tensor, Tensor> decoderReference(const json& c, const Weights& w, cons
         auto ctx = torch::zeros({S, nH * D}, torch::kFloat64);
         for (std::int64_t hd = 0; hd < nH; ++hd) {
             std::int64_t g = hd / (nH / nKv); // the KV head this query head shares
-            auto qh = rope(q.narrow(1, hd * D, D)), kh = rope(k.narrow(1, g * D, D)), vh = v.narrow(1, g * D, D);
+            auto qh = rope(q.narrow(1, hd * D, D)), kh = rope(k.narrow(1, g * D, D)),
+                 vh = v.narrow(1, g * D, D);
             auto s = torch::mm(qh, kh.t()) / std::sqrt(static_cast<double>(D));
             for (std::int64_t i = 0; i < S; ++i)
                 for (std::int64_t j = 0; j < S; ++j)
@@ -218,20 +232,23 @@ std::pair<Tensor, Tensor> decoderReference(const json& c, const Weights& w, cons
         x = x + lin(ctx, w, p + "self_attn.o_proj", false);
         auto h2 = rmsNorm(x, w.at(p + "post_attention_layernorm.weight"), eps);
         auto g = lin(h2, w, p + "mlp.gate_proj", false);
-        x = x + lin(g * torch::sigmoid(g) * lin(h2, w, p + "mlp.up_proj", false), w, p + "mlp.down_proj", false);
+        x = x +
+            lin(g * torch::sigmoid(g) * lin(h2, w, p + "mlp.up_proj", false), w, p + "mlp.down_proj", false);
     }
     x = rmsNorm(x, w.at("model.norm.weight"), eps);
     auto head = w.count("lm_head.weight") ? w.at("lm_head.weight") : w.at("model.embed_tokens.weight");
     return {x, torch::mm(x, head.t())};
 }
 
-std::vector<std::vector<std::int32_t>> randomSequences(int n, int vocab, int minLen, int maxLen, std::uint64_t seed) {
+std::vector<std::vector<std::int32_t>> randomSequences(int n, int vocab, int minLen, int maxLen,
+                                                       std::uint64_t seed) {
     std::mt19937_64 g(seed);
     std::vector<std::vector<std::int32_t>> out;
     for (int i = 0; i < n; ++i) {
         int len = minLen + static_cast<int>(g() % static_cast<std::uint64_t>(maxLen - minLen + 1));
         std::vector<std::int32_t> s;
-        for (int t = 0; t < len; ++t) s.push_back(3 + static_cast<std::int32_t>(g() % static_cast<std::uint64_t>(vocab - 3)));
+        for (int t = 0; t < len; ++t)
+            s.push_back(3 + static_cast<std::int32_t>(g() % static_cast<std::uint64_t>(vocab - 3)));
         out.push_back(s);
     }
     return out;
@@ -246,7 +263,8 @@ Tensor runSingle(model::Backbone& b, const std::vector<std::int32_t>& ids) {
 double maxDiff(const std::vector<float>& a, const std::vector<float>& b) {
     EXPECT_EQ(a.size(), b.size());
     double m = 0;
-    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) m = std::max(m, std::abs(static_cast<double>(a[i]) - b[i]));
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        m = std::max(m, std::abs(static_cast<double>(a[i]) - b[i]));
     return m;
 }
 
@@ -268,7 +286,8 @@ void checkBatchedEqualsSingle(const std::filesystem::path& dir, const std::vecto
                 auto single = (*e)->embedIds({seqs[i]}, o);
                 ASSERT_TRUE(single.ok()) << single.error().message;
                 EXPECT_LT(maxDiff(batched->at(i), single->at(0)), 2e-6)
-                    << "pooling " << embed::poolingName(pooling) << " padding " << static_cast<int>(padding) << " text " << i;
+                    << "pooling " << embed::poolingName(pooling) << " padding " << static_cast<int>(padding)
+                    << " text " << i;
             }
         }
 }
@@ -306,8 +325,10 @@ TEST(RandomBert, PrefixedAndLegacyNamesLoad) {
     Weights renamed;
     for (auto& [n, t] : w) {
         std::string m = "bert." + n;
-        if (m.size() > 16 && m.compare(m.size() - 16, 16, "LayerNorm.weight") == 0) m = m.substr(0, m.size() - 6) + "gamma";
-        else if (m.size() > 14 && m.compare(m.size() - 14, 14, "LayerNorm.bias") == 0) m = m.substr(0, m.size() - 4) + "beta";
+        if (m.size() > 16 && m.compare(m.size() - 16, 16, "LayerNorm.weight") == 0)
+            m = m.substr(0, m.size() - 6) + "gamma";
+        else if (m.size() > 14 && m.compare(m.size() - 14, 14, "LayerNorm.bias") == 0)
+            m = m.substr(0, m.size() - 4) + "beta";
         renamed[m] = t;
     }
     writeModel(dir.path(), cfg, renamed);
@@ -328,14 +349,16 @@ TEST(RandomBert, MissingAndMisshapedTensorsNameThemselves) {
         FAIL() << "expected an error";
     } catch (const Failure& f) {
         EXPECT_EQ(f.code(), "weights");
-        EXPECT_NE(std::string(f.what()).find("encoder.layer.1.attention.self.key.bias"), std::string::npos) << f.what();
+        EXPECT_NE(std::string(f.what()).find("encoder.layer.1.attention.self.key.bias"), std::string::npos)
+            << f.what();
     }
     w = bertWeights(cfg, rng);
     w["encoder.layer.0.intermediate.dense.weight"] = rng.normal({60, 32});
     writeModel(dir.path(), cfg, w);
     auto e = embed::Embedder::load(dir.path()); // the public API reports it as a value
     ASSERT_FALSE(e.ok());
-    EXPECT_NE(e.error().message.find("encoder.layer.0.intermediate.dense.weight"), std::string::npos) << e.error().message;
+    EXPECT_NE(e.error().message.find("encoder.layer.0.intermediate.dense.weight"), std::string::npos)
+        << e.error().message;
     EXPECT_NE(e.error().message.find("[60, 32]"), std::string::npos) << e.error().message;
     EXPECT_NE(e.error().message.find("[64, 32]"), std::string::npos) << e.error().message;
     // A config field of the wrong type names the field.
@@ -404,7 +427,8 @@ TEST(RandomDecoderSliding, WindowChangesTheResult) {
     cfg["sliding_window"] = nullptr;
     writeModel(b.path(), cfg, w);
     std::vector<std::int32_t> ids{5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
-    auto ha = runSingle(*model::loadBackbone(a.path()), ids), hb = runSingle(*model::loadBackbone(b.path()), ids);
+    auto ha = runSingle(*model::loadBackbone(a.path()), ids),
+         hb = runSingle(*model::loadBackbone(b.path()), ids);
     EXPECT_LT((ha[3] - hb[3]).abs().max().item<double>(), 1e-6); // inside the window: identical
     EXPECT_GT((ha[9] - hb[9]).abs().max().item<double>(), 1e-3);
 }

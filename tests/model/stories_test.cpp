@@ -26,7 +26,8 @@ json readJson(const std::filesystem::path& p) {
 torch::Tensor ids2d(const json& rows) {
     std::vector<std::int64_t> flat;
     for (const auto& r : rows)
-        for (const auto& v : r) flat.push_back(v.get<std::int64_t>());
+        for (const auto& v : r)
+            flat.push_back(v.get<std::int64_t>());
     return torch::tensor(flat, torch::kInt64).view({static_cast<std::int64_t>(rows.size()), -1});
 }
 
@@ -35,8 +36,6 @@ double cosine(const torch::Tensor& a, const std::vector<double>& b) {
     auto at = a.to(torch::kFloat64).flatten();
     return (at.dot(bt) / (at.norm() * bt.norm())).item<double>();
 }
-
-torch::Tensor l2(const torch::Tensor& x) { return x / x.norm(2, -1, true); }
 
 } // namespace
 
@@ -64,7 +63,8 @@ TEST(Stories260K, LogitsMatchReference) {
     auto backbone = model::loadBackbone(dir, {.lmHead = true});
     torch::NoGradGuard ng;
     auto ids = ref["greedy_ids_incl_bos"].get<std::vector<std::int64_t>>();
-    auto t = torch::tensor(std::vector<std::int64_t>(ids.begin(), ids.begin() + 16), torch::kInt64).unsqueeze(0);
+    auto t =
+        torch::tensor(std::vector<std::int64_t>(ids.begin(), ids.begin() + 16), torch::kInt64).unsqueeze(0);
     auto logits = backbone->logits(t, torch::ones_like(t)).squeeze(0).to(torch::kFloat64);
     auto full = torch::tensor(ref["logits_pos0_full"].get<std::vector<double>>(), torch::kFloat64);
     double maxDiff = (logits[0] - full).abs().max().item<double>();
@@ -88,11 +88,13 @@ TEST(Stories260K, HiddenStatesAndPoolingBothPaddings) {
     const auto& items = ref["items"];
     // Single sequences: hidden states within fp32 accuracy, pooled embeddings by cosine.
     for (const auto& it : items) {
-        auto ids = torch::tensor(it["ids_with_eos"].get<std::vector<std::int64_t>>(), torch::kInt64).unsqueeze(0);
+        auto ids =
+            torch::tensor(it["ids_with_eos"].get<std::vector<std::int64_t>>(), torch::kInt64).unsqueeze(0);
         auto h = backbone->forward(ids, torch::ones_like(ids)).squeeze(0);
         std::vector<double> flat;
         for (const auto& row : it["hidden_states_final_norm"])
-            for (const auto& v : row) flat.push_back(v.get<double>());
+            for (const auto& v : row)
+                flat.push_back(v.get<double>());
         auto refH = torch::tensor(flat, torch::kFloat64).view(h.sizes());
         EXPECT_LT((h.to(torch::kFloat64) - refH).abs().max().item<double>(), 1e-4) << it["text"];
         EXPECT_GE(cosine(h[-1], it["emb_last_token_eos"].get<std::vector<double>>()), 0.99999);

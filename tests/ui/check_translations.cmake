@@ -1,19 +1,25 @@
 # Fails when a translation is incomplete: re-extracts every tr() string of ui/ and app/gui into a
 # copy of each .ts file (so strings added to the code but not to the .ts count too) and rejects
 # unfinished, empty or vanished entries.
-# Usage: cmake -DLUPDATE=... -DSRC=<project source dir> -DWORK=<scratch dir> -P check_translations.cmake
+# It extracts exactly as the update_translations target does (same lupdate project: sources and
+# include paths, so class contexts resolve the same way).
+# Usage: cmake -DLUPDATE=... -DSRC=<source dir> -DWORK=<scratch dir> -DPROJECT_IN=<.lupdate/*_project.cmake>
+#              -DGENERATOR=<Qt6LinguistTools/GenerateLUpdateProject.cmake> -P check_translations.cmake
 file(GLOB ts_files ${SRC}/translations/*.ts)
 if(NOT ts_files)
   message(FATAL_ERROR "no .ts files under ${SRC}/translations")
 endif()
 file(MAKE_DIRECTORY ${WORK})
+execute_process(COMMAND ${CMAKE_COMMAND} -DIN_FILE=${PROJECT_IN} -DOUT_FILE=${WORK}/project.json -P ${GENERATOR}
+                RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "cannot generate the lupdate project from ${PROJECT_IN}")
+endif()
 set(failed 0)
 foreach(ts ${ts_files})
   get_filename_component(name ${ts} NAME)
   configure_file(${ts} ${WORK}/${name} COPYONLY)
-  # -I SRC: lupdate must resolve "ui/..." includes to see the namespaces, or every context loses its
-  # synthembed::ui:: prefix (the runtime context) and all entries look new.
-  execute_process(COMMAND ${LUPDATE} -silent -no-obsolete -locations none -I ${SRC} ${SRC}/ui ${SRC}/app/gui -ts ${WORK}/${name}
+  execute_process(COMMAND ${LUPDATE} -silent -project ${WORK}/project.json -no-obsolete -locations none -ts ${WORK}/${name}
                   RESULT_VARIABLE rc OUTPUT_QUIET)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "lupdate failed on ${name}")

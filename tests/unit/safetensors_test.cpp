@@ -16,13 +16,16 @@ using synthembed::test::TempDir;
 
 namespace {
 
-std::string readAll(const std::filesystem::path& p) { return test::readFile(p); }
+std::string readAll(const std::filesystem::path& p) {
+    return test::readFile(p);
+}
 
 /// Writes a raw safetensors file from a header JSON string and a data section.
 void writeRaw(const std::filesystem::path& p, const std::string& header, const std::string& data) {
     std::string out(8, '\0');
     std::uint64_t n = header.size();
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i)
+        out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
     out += header + data;
     test::writeFile(p, out);
 }
@@ -38,12 +41,13 @@ Error openError(const std::filesystem::path& p) {
 TEST(Safetensors, RoundTripF32AndMetadata) {
     TempDir dir;
     std::vector<float> a{1, 2, 3, 4, 5, 6}, b{-1.5f};
-    auto st = writeSafetensors(dir / "m.safetensors", {f32Tensor("layer.a", {2, 3}, a), f32Tensor("b", {1}, b)},
-                               {{"format", "pt"}});
+    auto st = writeSafetensors(dir / "m.safetensors",
+                               {f32Tensor("layer.a", {2, 3}, a), f32Tensor("b", {1}, b)}, {{"format", "pt"}});
     ASSERT_TRUE(st.ok()) << st.error().message;
     // No temporary left behind.
     int files = 0;
-    for (auto& e : std::filesystem::directory_iterator(dir.path())) files += e.is_regular_file();
+    for (auto& e : std::filesystem::directory_iterator(dir.path()))
+        files += e.is_regular_file();
     EXPECT_EQ(files, 1);
     // Header is padded to a multiple of 8 so the data section stays aligned.
     std::string raw = readAll(dir / "m.safetensors");
@@ -62,7 +66,8 @@ TEST(Safetensors, RoundTripF32AndMetadata) {
     ASSERT_EQ(t->nbytes, 24u);
     float back[6];
     std::memcpy(back, t->data, 24);
-    for (int i = 0; i < 6; ++i) EXPECT_EQ(back[i], a[i]);
+    for (int i = 0; i < 6; ++i)
+        EXPECT_EQ(back[i], a[i]);
     EXPECT_EQ(c->find("missing"), nullptr);
 }
 
@@ -70,9 +75,9 @@ TEST(Safetensors, HalfTypesKeepTheirBytes) {
     TempDir dir;
     // 1.0 in F16 is 0x3C00, in BF16 0x3F80 (little endian).
     std::vector<std::uint16_t> f16{0x3C00, 0xC000}, bf16{0x3F80};
-    auto st = writeSafetensors(dir / "h.safetensors",
-                               {{"h", DType::F16, {2}, std::as_bytes(std::span(f16))},
-                                {"b", DType::BF16, {1, 1}, std::as_bytes(std::span(bf16))}});
+    auto st =
+        writeSafetensors(dir / "h.safetensors", {{"h", DType::F16, {2}, std::as_bytes(std::span(f16))},
+                                                 {"b", DType::BF16, {1, 1}, std::as_bytes(std::span(bf16))}});
     ASSERT_TRUE(st.ok()) << st.error().message;
     auto c = Checkpoint::open(dir / "h.safetensors");
     ASSERT_TRUE(c.ok()) << c.error().message;
@@ -98,7 +103,9 @@ TEST(Safetensors, WriterRejectsWrongByteCountAndDuplicates) {
 TEST(Safetensors, TruncatedFileNamesFileAndTensor) {
     TempDir dir;
     std::vector<float> a(100, 1.0f), b(50, 2.0f);
-    ASSERT_TRUE(writeSafetensors(dir / "t.safetensors", {f32Tensor("first", {100}, a), f32Tensor("second.weight", {50}, b)}).ok());
+    ASSERT_TRUE(writeSafetensors(dir / "t.safetensors",
+                                 {f32Tensor("first", {100}, a), f32Tensor("second.weight", {50}, b)})
+                    .ok());
     std::string raw = readAll(dir / "t.safetensors");
     // Cut inside the last tensor.
     test::writeFile(dir / "cut.safetensors", raw.substr(0, raw.size() - 10));
@@ -124,14 +131,14 @@ TEST(Safetensors, CorruptHeadersAreErrors) {
         const char* header;
         const char* expect;
     } cases[] = {
-        {R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]})", "JSON"},       // unterminated
+        {R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]})", "JSON"}, // unterminated
         {R"([1,2,3])", "object"},
-        {R"({"w":{"dtype":"Q4","shape":[2],"data_offsets":[0,8]}})", "'w'"},         // unknown dtype
-        {R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", "'w'"},        // shape/bytes mismatch
-        {R"({"w":{"dtype":"F32","shape":[8],"data_offsets":[0,32]}})", "'w'"},       // beyond data
-        {R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})", "'w'"},        // reversed
-        {R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", "'w'"},       // negative size
-        {R"({"w":{"dtype":"F32","shape":[2]}})", "'w'"},                             // no offsets
+        {R"({"w":{"dtype":"Q4","shape":[2],"data_offsets":[0,8]}})", "'w'"},   // unknown dtype
+        {R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", "'w'"},  // shape/bytes mismatch
+        {R"({"w":{"dtype":"F32","shape":[8],"data_offsets":[0,32]}})", "'w'"}, // beyond data
+        {R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}})", "'w'"},  // reversed
+        {R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", "'w'"}, // negative size
+        {R"({"w":{"dtype":"F32","shape":[2]}})", "'w'"},                       // no offsets
         {R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"v":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
          "overlaps"},
         {R"({"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,8]}})", "'w'"}, // overflow
@@ -152,11 +159,13 @@ TEST(Safetensors, CorruptHeadersAreErrors) {
     // Random bytes never crash.
     std::string junk;
     std::uint32_t s = 12345;
-    for (int k = 0; k < 4096; ++k) junk.push_back(static_cast<char>((s = s * 1664525u + 1013904223u) >> 24));
+    for (int k = 0; k < 4096; ++k)
+        junk.push_back(static_cast<char>((s = s * 1664525u + 1013904223u) >> 24));
     for (int k = 0; k < 64; ++k) {
         std::string f = junk.substr(0, 8 + k * 61);
         std::uint64_t len = (k * 37) % 200;
-        for (int b = 0; b < 8; ++b) f[b] = static_cast<char>((len >> (8 * b)) & 0xff);
+        for (int b = 0; b < 8; ++b)
+            f[b] = static_cast<char>((len >> (8 * b)) & 0xff);
         test::writeFile(dir / "junk.safetensors", f);
         (void)Checkpoint::open(dir / "junk.safetensors");
     }
@@ -167,8 +176,10 @@ TEST(Safetensors, ShardedFolderWithIndex) {
     std::vector<float> a{1, 2}, b{3, 4, 5};
     ASSERT_TRUE(writeSafetensors(dir / "model-00001-of-00002.safetensors", {f32Tensor("a", {2}, a)}).ok());
     ASSERT_TRUE(writeSafetensors(dir / "model-00002-of-00002.safetensors", {f32Tensor("b", {3}, b)}).ok());
-    nlohmann::json idx = {{"metadata", {{"total_size", 20}}},
-                          {"weight_map", {{"a", "model-00001-of-00002.safetensors"}, {"b", "model-00002-of-00002.safetensors"}}}};
+    nlohmann::json idx = {
+        {"metadata", {{"total_size", 20}}},
+        {"weight_map",
+         {{"a", "model-00001-of-00002.safetensors"}, {"b", "model-00002-of-00002.safetensors"}}}};
     test::writeFile(dir / "model.safetensors.index.json", idx.dump());
     auto c = Checkpoint::open(dir.path());
     ASSERT_TRUE(c.ok()) << c.error().message;
@@ -191,7 +202,9 @@ TEST(Safetensors, ShardedFolderWithIndex) {
     // A duplicate across shards.
     idx["weight_map"].erase("d");
     test::writeFile(dir / "model.safetensors.index.json", idx.dump());
-    ASSERT_TRUE(writeSafetensors(dir / "model-00002-of-00002.safetensors", {f32Tensor("b", {3}, b), f32Tensor("a", {2}, a)}).ok());
+    ASSERT_TRUE(writeSafetensors(dir / "model-00002-of-00002.safetensors",
+                                 {f32Tensor("b", {3}, b), f32Tensor("a", {2}, a)})
+                    .ok());
     e = openError(dir.path());
     EXPECT_NE(e.message.find("'a'"), std::string::npos) << e.message;
 }

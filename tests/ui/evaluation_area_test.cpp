@@ -1,0 +1,254 @@
+// Evaluation area: real suite runs from the GUI (hashing baselines on a table the test writes,
+// and stories260K on STSbenchmark from ../shared), results that survive a new area on the same
+// project, the comparison with coloured deltas and CIs, the chart, export, and cancel.
+// With SYNTHEMBED_SCREENSHOT_DIR set, saves evaluation_*.png there.
+
+#include "ui/areas/evaluation_area.h"
+#include "ui/qcp.h"
+
+#include "core/eval/embedding_cache.h"
+#include "core/runtime/runtime.h"
+#include "core/store/project.h"
+
+#include <QCheckBox>
+#include <QListWidget>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace synthembed;
+
+namespace {
+
+void writeText(const QString& path, const QByteArray& text) {
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+// Pairs whose gold score follows word overlap, so a bag-of-words encoder scores clearly.
+QByteArray toySts(int pairs, quint32 seed) {
+    const char* words[] = {"cat", "dog", "sun", "rain", "car", "tree", "river", "music", "bread", "stone",
+                           "light", "ocean", "paper", "glass", "field", "cloud"};
+    QRandomGenerator rng(seed);
+    QByteArray out;
+    for (int p = 0; p < pairs; ++p) {
+        QStringList a, b;
+        for (int w = 0; w < 6; ++w) a << QString::fromLatin1(words[rng.bounded(16)]);
+        const int keep = rng.bounded(7);
+        for (int w = 0; w < 6; ++w) b << (w < keep ? a[w] : QString::fromLatin1(words[rng.bounded(16)]));
+        out += QStringLiteral("%1,%2,%3\n").arg(a.join(QLatin1Char(' ')), b.join(QLatin1Char(' '))).arg(5.0 * keep / 6.0, 0, 'f', 2).toUtf8();
+    }
+    return out;
+}
+
+void screenshot(QWidget* w, const QString& name) {
+    const QString dir = qEnvironmentVariable("SYNTHEMBED_SCREENSHOT_DIR");
+    if (dir.isEmpty()) return;
+    QDir().mkpath(dir);
+    QTest::qWait(200);
+    QVERIFY(w->grab().save(dir + QLatin1Char('/') + name));
+}
+
+int column(QTableWidget* t, const QString& header) {
+    for (int c = 0; c < t->columnCount(); ++c)
+        if (t->horizontalHeaderItem(c) && t->horizontalHeaderItem(c)->text() == header) return c;
+    return -1;
+}
+
+} // namespace
+
+class EvaluationAreaTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dataDir;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName(QStringLiteral("synthembed-test"));
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dataDir.isValid());
+        // The embedding cache lives under the data dir: keep it in the test's temp dir.
+        qputenv("SYNTHEMBED_DATA_DIR", m_dataDir.path().toUtf8());
+        initialize();
+    }
+
+    void twoBaselinesCompareChartExportAndPersist() {
+        QTemporaryDir dir;
+        writeText(dir.filePath(QStringLiteral("toy-sts/toy-test.csv")), toySts(120, 7));
+        const QString projectPath = dir.filePath(QStringLiteral("p.synthembed"));
+        auto project = store::Project::create(projectPath.toStdString());
+        QVERIFY2(project, project ? "" : project.error().message.c_str());
+        {
+            ui::EvaluationArea area;
+            // Fits beside the navigation and the guide panel of a 1200-pixel main window.
+            QVERIFY2(area.minimumSizeHint().width() < 880, qPrintable(QString::number(area.minimumSizeHint().width())));
+            area.resize(1200, 800);
+            area.setProject(&*project);
+            area.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&area));
+            QCOMPARE(area.addDataset(dir.filePath(QStringLiteral("toy-sts"))), QString());
+            QVERIFY(!area.addDataset(dir.filePath(QStringLiteral("nowhere"))).isEmpty());
+            area.addModel(QStringLiteral("hash:16"));
+            area.addModel(QStringLiteral("hash:1024"));
+            area.setSuite(eval::SuiteMode::Full, 50);
+            QSignalSpy done(&area, &ui::EvaluationArea::runFinished);
+            area.run();
+            QVERIFY(area.isRunning());
+            QVERIFY(done.wait(120000));
+            QCOMPARE(done.first().at(0).toInt(), 2); // stored
+            QCOMPARE(done.first().at(1).toInt(), 0); // failed
+            QVERIFY(!area.isRunning());
+
+            auto* results = area.resultsTable();
+            QCOMPARE(results->rowCount(), 2);
+            const int ds = column(results, QStringLiteral("Dataset")), sc = column(results, QStringLiteral("Score"));
+            QVERIFY(ds >= 0 && sc >= 0);
+            QStringList models;
+            for (int r = 0; r < 2; ++r) {
+                QCOMPARE(results->item(r, ds)->text(), QStringLiteral("toy-sts"));
+                QCOMPARE(results->item(r, column(results, QStringLiteral("Task")))->text(), QStringLiteral("STS"));
+                QCOMPARE(results->item(r, column(results, QStringLiteral("Suite")))->text(), QStringLiteral("full"));
+                bool ok = false;
+                const double s = results->item(r, sc)->text().toDouble(&ok);
+                QVERIFY(ok && s > 0.2 && s <= 1.0);
+                models << results->item(r, 0)->text();
+            }
+            models.sort();
+            QCOMPARE(models, (QStringList{QStringLiteral("hash:1024"), QStringLiteral("hash:16")}));
+
+            // Comparison: baseline A is the first model evaluated; the other gets score, delta, CI.
+            auto* cmp = area.comparisonTable();
+            QCOMPARE(cmp->rowCount(), 1);
+            QCOMPARE(cmp->columnCount(), 7);
+            QCOMPARE(cmp->horizontalHeaderItem(3)->text(), QStringLiteral("hash:16 (A)"));
+            const double a = cmp->item(0, 3)->text().toDouble(), b = cmp->item(0, 4)->text().toDouble();
+            auto* delta = cmp->item(0, 5);
+            QVERIFY(delta);
+            QVERIFY(std::abs(delta->text().toDouble() - (b - a)) < 2e-4);
+            QVERIFY(delta->text().startsWith(b >= a ? QLatin1Char('+') : QLatin1Char('-')));
+            const QColor fg = delta->foreground().color();
+            if (b > a) QVERIFY(fg.green() > fg.red());
+            else QVERIFY(fg.red() > fg.green());
+            auto* ci = cmp->item(0, 6);
+            QVERIFY(ci);
+            QVERIFY2(ci->text().startsWith(QLatin1Char('[')), qPrintable(ci->text()));
+            const auto bounds = ci->text().mid(1, ci->text().size() - 2).split(QStringLiteral(", "));
+            QCOMPARE(bounds.size(), 2);
+            QVERIFY(bounds[0].toDouble() <= delta->text().toDouble() + 1e-3);
+            QVERIFY(bounds[1].toDouble() >= delta->text().toDouble() - 1e-3);
+
+            // Chart: one bar series per model on the STS datasets.
+            area.tabs()->setCurrentIndex(2);
+            QCOMPARE(area.chart()->plottableCount(), 2);
+            auto* bars = qobject_cast<QCPBars*>(area.chart()->plottable(0));
+            QVERIFY(bars);
+            QCOMPARE(bars->data()->size(), 1);
+            screenshot(&area, QStringLiteral("evaluation_chart.png"));
+            area.tabs()->setCurrentIndex(1);
+            screenshot(&area, QStringLiteral("evaluation_comparison.png"));
+
+            // Export: the comparison as Markdown, the results as CSV.
+            const QString md = dir.filePath(QStringLiteral("cmp.md"));
+            QCOMPARE(area.exportCurrent(md), QString());
+            QFile mdFile(md);
+            QVERIFY(mdFile.open(QIODevice::ReadOnly));
+            const QStringList mdLines = QString::fromUtf8(mdFile.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            QCOMPARE(mdLines.size(), 3);
+            QVERIFY(mdLines[0].startsWith(QStringLiteral("| Task | Dataset | Metric | hash:16 (A) | hash:1024 |")));
+            QVERIFY(mdLines[1].contains(QStringLiteral("---:")));
+            QVERIFY(mdLines[2].contains(QStringLiteral("| toy-sts |")));
+            area.tabs()->setCurrentIndex(0);
+            const QString csv = dir.filePath(QStringLiteral("results.csv"));
+            QCOMPARE(area.exportCurrent(csv), QString());
+            QFile csvFile(csv);
+            QVERIFY(csvFile.open(QIODevice::ReadOnly));
+            const QStringList csvLines = QString::fromUtf8(csvFile.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+            QCOMPARE(csvLines.size(), 3);
+            QVERIFY(csvLines[0].startsWith(QStringLiteral("Model,Task,Dataset,Split,Suite,Metric,Score")));
+            QVERIFY(csvLines[1].contains(QStringLiteral(",STS,toy-sts,test,full,cosine_spearman,")));
+
+            // The quick view holds none of these full-suite results.
+            area.setView(ui::EvaluationArea::View::Quick);
+            QCOMPARE(area.resultsTable()->rowCount(), 0);
+        }
+        // A new area on the same project (as after a restart) shows the stored results and the
+        // remembered models and datasets.
+        ui::EvaluationArea again;
+        again.setProject(&*project);
+        again.setView(ui::EvaluationArea::View::Full);
+        QCOMPARE(again.resultsTable()->rowCount(), 2);
+        QCOMPARE(again.findChild<QListWidget*>(QStringLiteral("evalModels"))->count(), 2);
+        QCOMPARE(again.findChild<QListWidget*>(QStringLiteral("evalDatasets"))->count(), 1);
+        QCOMPARE(again.comparisonTable()->rowCount(), 1);
+        // The embedding cache under the data dir was filled by the run.
+        eval::EmbeddingCache cache(eval::EmbeddingCache::defaultPath());
+        QVERIFY(cache.size() > 0);
+    }
+
+    void cancelStopsTheRun() {
+        QTemporaryDir dir;
+        writeText(dir.filePath(QStringLiteral("big-sts/big-test.csv")), toySts(40000, 11));
+        auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString());
+        QVERIFY(project);
+        ui::EvaluationArea area;
+        area.setProject(&*project);
+        QCOMPARE(area.addDataset(dir.filePath(QStringLiteral("big-sts"))), QString());
+        area.addModel(QStringLiteral("hash:64"));
+        area.setSuite(eval::SuiteMode::Full, 50);
+        QSignalSpy done(&area, &ui::EvaluationArea::runFinished);
+        area.run();
+        area.cancel();
+        QVERIFY(done.wait(120000));
+        QCOMPARE(done.first().at(2).toBool(), true); // cancelled
+        QCOMPARE(done.first().at(0).toInt(), 0);
+        QCOMPARE(area.resultsTable()->rowCount(), 0);
+    }
+
+    void stories260KOnStsBenchmark() {
+        const QString shared = qEnvironmentVariable("SYNTHEMBED_SHARED");
+        const QString model = shared + QStringLiteral("/oracles/models/stories260K");
+        const QString data = shared + QStringLiteral("/data/stsbenchmark");
+        if (shared.isEmpty() || !QFileInfo::exists(model + QStringLiteral("/config.json")) || !QFileInfo::exists(data))
+            QSKIP("shared test material not found: oracles/models/stories260K and data/stsbenchmark "
+                  "(set SYNTHEMBED_SHARED to the shared/ folder)");
+        QTemporaryDir dir;
+        auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString());
+        QVERIFY(project);
+        ui::EvaluationArea area;
+        area.resize(1200, 800);
+        area.setProject(&*project);
+        area.show();
+        area.addModel(model);
+        area.addModel(QStringLiteral("hash:256"));
+        QCOMPARE(area.addDataset(data), QString());
+        area.setSuite(eval::SuiteMode::Quick, 100);
+        QSignalSpy done(&area, &ui::EvaluationArea::runFinished);
+        area.run();
+        QVERIFY(done.wait(280000));
+        QCOMPARE(done.first().at(1).toInt(), 0); // failed
+        QCOMPARE(done.first().at(0).toInt(), 2);
+        auto* results = area.resultsTable();
+        QCOMPARE(results->rowCount(), 2);
+        bool sawStories = false;
+        for (int r = 0; r < results->rowCount(); ++r) {
+            QCOMPARE(results->item(r, column(results, QStringLiteral("Dataset")))->text(), QStringLiteral("stsbenchmark"));
+            QCOMPARE(results->item(r, column(results, QStringLiteral("Suite")))->text(), QStringLiteral("quick (100)"));
+            bool ok = false;
+            const double s = results->item(r, column(results, QStringLiteral("Score")))->text().toDouble(&ok);
+            QVERIFY(ok && s >= -1.0 && s <= 1.0);
+            if (results->item(r, 0)->text() == QStringLiteral("stories260K")) sawStories = true;
+        }
+        QVERIFY(sawStories);
+        QCOMPARE(area.comparisonTable()->rowCount(), 1);
+        area.tabs()->setCurrentIndex(2);
+        QCOMPARE(area.chart()->plottableCount(), 2);
+        screenshot(&area, QStringLiteral("evaluation_stories260k.png"));
+    }
+};
+
+QTEST_MAIN(EvaluationAreaTest)
+#include "evaluation_area_test.moc"

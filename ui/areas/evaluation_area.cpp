@@ -1,0 +1,739 @@
+#include "ui/areas/evaluation_area.h"
+
+#include "ui/eval/eval_job.h"
+#include "ui/eval/eval_settings.h"
+#include "ui/eval/table_export.h"
+#include "ui/explorer/map_view.h"
+#include "ui/qcp.h"
+
+#include "core/eval/embedding_cache.h"
+#include "core/store/project.h"
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace synthembed::ui {
+namespace {
+
+constexpr int kSpecRole = Qt::UserRole + 1;
+
+QString taskLabel(const std::string& type) {
+    static const QMap<QString, const char*> names = {
+        {QStringLiteral("retrieval"), QT_TRANSLATE_NOOP("EvaluationArea", "Retrieval")},
+        {QStringLiteral("sts"), QT_TRANSLATE_NOOP("EvaluationArea", "STS")},
+        {QStringLiteral("classification"), QT_TRANSLATE_NOOP("EvaluationArea", "Classification")},
+        {QStringLiteral("clustering"), QT_TRANSLATE_NOOP("EvaluationArea", "Clustering")},
+        {QStringLiteral("pair"), QT_TRANSLATE_NOOP("EvaluationArea", "Pair classification")},
+        {QStringLiteral("rerank"), QT_TRANSLATE_NOOP("EvaluationArea", "Reranking")},
+        {QStringLiteral("summarization"), QT_TRANSLATE_NOOP("EvaluationArea", "Summarization")},
+        {QStringLiteral("bitext"), QT_TRANSLATE_NOOP("EvaluationArea", "Bitext mining")}};
+    const QString key = QString::fromStdString(type);
+    auto it = names.find(key);
+    return it == names.end() ? key : QCoreApplication::translate("EvaluationArea", it.value());
+}
+
+QTableWidgetItem* textItem(const QString& text) {
+    auto* it = new QTableWidgetItem(text);
+    it->setFlags(it->flags() & ~Qt::ItemIsEditable);
+    return it;
+}
+QTableWidgetItem* numberItem(double v, int decimals = 4, bool sign = false) {
+    QString s = QString::number(v, 'f', decimals);
+    if (sign && v >= 0) s.prepend(QLatin1Char('+'));
+    auto* it = textItem(s);
+    it->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    it->setData(Qt::UserRole, v);
+    return it;
+}
+
+std::string resultKey(const eval::EvalResult& r) { return r.taskType + '\x1f' + r.dataset + '\x1f' + r.split; }
+
+} // namespace
+
+EvaluationArea::EvaluationArea(QWidget* parent) : Area(parent) {
+    setObjectName(QStringLiteral("evaluationArea"));
+    m_pool.setMaxThreadCount(1);
+    buildUi();
+    updateButtons();
+}
+
+EvaluationArea::~EvaluationArea() { stopJob(); }
+
+void EvaluationArea::buildUi() {
+    auto* outer = new QVBoxLayout(this);
+    auto* heading = new QLabel(QStringLiteral("<h2>%1</h2>").arg(title().toHtmlEscaped()), this);
+    outer->addWidget(heading);
+
+    // Models and datasets side by side.
+    auto* pick = new QWidget(this);
+    auto* pickLayout = new QHBoxLayout(pick);
+    pickLayout->setContentsMargins(0, 0, 0, 0);
+
+    auto* modelsBox = new QGroupBox(tr("Models"), pick);
+    auto* ml = new QVBoxLayout(modelsBox);
+    m_models = new QListWidget(modelsBox);
+    m_models->setObjectName(QStringLiteral("evalModels"));
+    m_models->setToolTip(tr("Checked models are evaluated. A model is a Hugging Face folder (config.json, "
+                            "safetensors, tokenizer); hash:DIM is the model-free hashing baseline."));
+    ml->addWidget(m_models);
+    auto* mb = new QHBoxLayout;
+    auto* addModel = new QPushButton(tr("Add model folder..."), modelsBox);
+    auto* addHash = new QPushButton(tr("Add hashing baseline"), modelsBox);
+    auto* removeModel = new QPushButton(tr("Remove"), modelsBox);
+    mb->addWidget(addModel);
+    mb->addWidget(addHash);
+    mb->addStretch();
+    mb->addWidget(removeModel);
+    ml->addLayout(mb);
+    connect(addModel, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Model folder"));
+        if (!dir.isEmpty()) this->addModel(dir);
+    });
+    connect(addHash, &QPushButton::clicked, this, [this] { this->addModel(QStringLiteral("hash:256")); });
+    connect(removeModel, &QPushButton::clicked, this, [this] {
+        delete m_models->currentItem();
+        saveModels();
+    });
+    connect(m_models, &QListWidget::itemChanged, this, [this] {
+        if (!m_loading) saveModels();
+        updateButtons();
+    });
+
+    auto* dataBox = new QGroupBox(tr("Datasets"), pick);
+    auto* dl = new QVBoxLayout(dataBox);
+    m_datasets = new QListWidget(dataBox);
+    m_datasets->setObjectName(QStringLiteral("evalDatasets"));
+    m_datasets->setToolTip(tr("Checked datasets form the suite. Add a BEIR folder (retrieval), an STS table or a "
+                              "classification folder with train and test files."));
+    dl->addWidget(m_datasets);
+    auto* db = new QHBoxLayout;
+    auto* addData = new QPushButton(tr("Add dataset folder..."), dataBox);
+    auto* addFile = new QPushButton(tr("Add dataset file..."), dataBox);
+    auto* removeData = new QPushButton(tr("Remove"), dataBox);
+    db->addWidget(addData);
+    db->addWidget(addFile);
+    db->addStretch();
+    db->addWidget(removeData);
+    dl->addLayout(db);
+    connect(addData, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Dataset folder"));
+        if (!dir.isEmpty()) addDataset(dir);
+    });
+    connect(addFile, &QPushButton::clicked, this, [this] {
+        const QString f = QFileDialog::getOpenFileName(this, tr("Dataset file"), QString(),
+                                                       tr("Tables (*.csv *.tsv *.txt *.jsonl);;All files (*)"));
+        if (!f.isEmpty()) addDataset(f);
+    });
+    connect(removeData, &QPushButton::clicked, this, [this] {
+        const int row = m_datasets->currentRow();
+        if (row < 0) return;
+        delete m_datasets->takeItem(row);
+        m_datasetEntries.erase(m_datasetEntries.begin() + row);
+        saveDatasets();
+    });
+    connect(m_datasets, &QListWidget::itemChanged, this, [this] { updateButtons(); });
+    pickLayout->addWidget(modelsBox, 1);
+    pickLayout->addWidget(dataBox, 1);
+
+    // Suite and run controls.
+    auto* runRow = new QHBoxLayout;
+    runRow->addWidget(new QLabel(tr("Suite:"), this));
+    m_quick = new QRadioButton(tr("Quick"), this);
+    m_quick->setObjectName(QStringLiteral("suiteQuick"));
+    m_quick->setToolTip(tr("A seeded subsample of every dataset: fast feedback, e.g. during training."));
+    m_quickItems = new QSpinBox(this);
+    m_quickItems->setRange(10, 100000);
+    m_quickItems->setValue(int(eval::kQuickItems));
+    m_quickItems->setSuffix(tr(" items per dataset"));
+    m_full = new QRadioButton(tr("Full"), this);
+    m_full->setObjectName(QStringLiteral("suiteFull"));
+    m_full->setToolTip(tr("Every query, pair and text: the numbers to report."));
+    auto* group = new QButtonGroup(this);
+    group->addButton(m_quick);
+    group->addButton(m_full);
+    m_quick->setChecked(true);
+    runRow->addWidget(m_quick);
+    runRow->addWidget(m_quickItems);
+    runRow->addWidget(m_full);
+    runRow->addSpacing(16);
+    m_runButton = new QPushButton(tr("Run"), this);
+    m_runButton->setObjectName(QStringLiteral("evalRun"));
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setObjectName(QStringLiteral("evalCancel"));
+    runRow->addWidget(m_runButton);
+    runRow->addWidget(m_cancelButton);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setTextVisible(false);
+    m_progress->setMaximumWidth(220);
+    runRow->addWidget(m_progress);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("evalStatus"));
+    m_status->setWordWrap(false);
+    // Long messages (errors naming paths) must not widen the window.
+    m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    runRow->addWidget(m_status, 1);
+    connect(m_runButton, &QPushButton::clicked, this, &EvaluationArea::run);
+    connect(m_cancelButton, &QPushButton::clicked, this, &EvaluationArea::cancel);
+    connect(m_quick, &QRadioButton::toggled, this, [this](bool quick) {
+        saveSuite();
+        if (!m_loading) setView(quick ? View::Quick : View::Full);
+    });
+    connect(m_quickItems, &QSpinBox::valueChanged, this, [this] { saveSuite(); });
+
+    auto* top = new QWidget(this);
+    auto* tl = new QVBoxLayout(top);
+    tl->setContentsMargins(0, 0, 0, 0);
+    tl->addWidget(pick, 1);
+    tl->addLayout(runRow);
+
+    // Results, comparison, chart.
+    auto* bottom = new QWidget(this);
+    auto* bl = new QVBoxLayout(bottom);
+    bl->setContentsMargins(0, 0, 0, 0);
+    auto* viewRow = new QHBoxLayout;
+    viewRow->addWidget(new QLabel(tr("Show:"), bottom));
+    m_view = new QComboBox(bottom);
+    m_view->setObjectName(QStringLiteral("evalView"));
+    m_view->addItem(tr("Quick suite results"));
+    m_view->addItem(tr("Full suite results"));
+    m_view->addItem(tr("All runs"));
+    viewRow->addWidget(m_view);
+    m_latestOnly = new QCheckBox(tr("Latest per model and dataset"), bottom);
+    m_latestOnly->setChecked(true);
+    viewRow->addWidget(m_latestOnly);
+    viewRow->addStretch();
+    auto* exportButton = new QPushButton(tr("Export..."), bottom);
+    exportButton->setToolTip(tr("Save the results or comparison table as CSV or Markdown"));
+    viewRow->addWidget(exportButton);
+    bl->addLayout(viewRow);
+    connect(m_view, &QComboBox::currentIndexChanged, this, [this] { refreshResults(); });
+    connect(m_latestOnly, &QCheckBox::toggled, this, [this] { fillResults(); });
+    connect(exportButton, &QPushButton::clicked, this, &EvaluationArea::exportDialog);
+
+    m_tabs = new QTabWidget(bottom);
+    m_results = new QTableWidget(0, 9, m_tabs);
+    m_results->setObjectName(QStringLiteral("evalResults"));
+    m_results->setHorizontalHeaderLabels({tr("Model"), tr("Task"), tr("Dataset"), tr("Split"), tr("Suite"), tr("Metric"),
+                                          tr("Score"), tr("Time (s)"), tr("Date")});
+    m_results->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_results->verticalHeader()->setVisible(false);
+    m_results->horizontalHeader()->setStretchLastSection(true);
+    m_results->setSortingEnabled(false);
+    m_tabs->addTab(m_results, tr("Results"));
+
+    auto* cmp = new QWidget(m_tabs);
+    auto* cl = new QVBoxLayout(cmp);
+    auto* baseRow = new QHBoxLayout;
+    baseRow->addWidget(new QLabel(tr("Baseline (A):"), cmp));
+    m_baseline = new QComboBox(cmp);
+    m_baseline->setObjectName(QStringLiteral("evalBaseline"));
+    baseRow->addWidget(m_baseline);
+    m_comparisonHint = new QLabel(cmp);
+    m_comparisonHint->setWordWrap(true);
+    baseRow->addWidget(m_comparisonHint, 1);
+    cl->addLayout(baseRow);
+    m_comparison = new QTableWidget(0, 0, cmp);
+    m_comparison->setObjectName(QStringLiteral("evalComparison"));
+    m_comparison->verticalHeader()->setVisible(false);
+    m_comparison->setSelectionBehavior(QAbstractItemView::SelectRows);
+    cl->addWidget(m_comparison);
+    m_tabs->addTab(cmp, tr("Comparison"));
+    connect(m_baseline, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_loading) fillComparison();
+    });
+
+    auto* chartPage = new QWidget(m_tabs);
+    auto* chl = new QVBoxLayout(chartPage);
+    auto* typeRow = new QHBoxLayout;
+    typeRow->addWidget(new QLabel(tr("Task type:"), chartPage));
+    m_chartType = new QComboBox(chartPage);
+    m_chartType->setObjectName(QStringLiteral("evalChartType"));
+    typeRow->addWidget(m_chartType);
+    typeRow->addStretch();
+    chl->addLayout(typeRow);
+    m_chart = new QCustomPlot(chartPage);
+    m_chart->setObjectName(QStringLiteral("evalChart"));
+    m_chart->setMinimumHeight(220);
+    chl->addWidget(m_chart, 1);
+    m_tabs->addTab(chartPage, tr("Chart"));
+    connect(m_chartType, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_loading) fillChart();
+    });
+    bl->addWidget(m_tabs, 1);
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(top);
+    split->addWidget(bottom);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setSizes({260, 440});
+    outer->addWidget(split, 1);
+}
+
+void EvaluationArea::setProject(store::Project* project) {
+    if (project == m_project) return;
+    stopJob();
+    Area::setProject(project);
+    loadSettings();
+    refreshResults();
+    updateButtons();
+}
+
+void EvaluationArea::loadSettings() {
+    m_loading = true;
+    m_models->clear();
+    m_datasets->clear();
+    m_datasetEntries.clear();
+    m_specs.clear();
+    if (m_project) {
+        for (const auto& spec : evalsettings::models(m_project)) {
+            auto* it = new QListWidgetItem(evalsettings::modelLabel(spec), m_models);
+            it->setData(kSpecRole, spec);
+            it->setToolTip(spec);
+            it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
+            it->setCheckState(Qt::Checked);
+        }
+        for (auto& d : evalsettings::datasets(m_project)) {
+            m_datasetEntries.push_back(d);
+            auto* it = new QListWidgetItem(tr("%1 — %2, %3 items").arg(QString::fromStdString(d.name), taskLabel(eval::toString(d.type))).arg(d.items), m_datasets);
+            it->setToolTip(QString::fromStdString(d.data.string()));
+            it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
+            it->setCheckState(Qt::Checked);
+        }
+        m_specs = evalsettings::modelSpecs(m_project);
+        const bool full = evalsettings::suiteMode(m_project) == QLatin1String("full");
+        (full ? m_full : m_quick)->setChecked(true);
+        m_quickItems->setValue(evalsettings::quickItems(m_project));
+        m_view->setCurrentIndex(full ? 1 : 0);
+    }
+    m_loading = false;
+}
+
+void EvaluationArea::saveModels() {
+    if (m_loading || !m_project) return;
+    QStringList list;
+    for (int i = 0; i < m_models->count(); ++i) list << m_models->item(i)->data(kSpecRole).toString();
+    evalsettings::setModels(m_project, list);
+}
+
+void EvaluationArea::saveDatasets() {
+    if (!m_loading && m_project) evalsettings::setDatasets(m_project, m_datasetEntries);
+    updateButtons();
+}
+
+void EvaluationArea::saveSuite() {
+    if (!m_loading && m_project)
+        evalsettings::setSuite(m_project, m_full->isChecked() ? QStringLiteral("full") : QStringLiteral("quick"),
+                               m_quickItems->value());
+}
+
+void EvaluationArea::addModel(const QString& spec) {
+    for (int i = 0; i < m_models->count(); ++i)
+        if (m_models->item(i)->data(kSpecRole).toString() == spec) {
+            m_models->item(i)->setCheckState(Qt::Checked);
+            return;
+        }
+    m_loading = true;
+    auto* it = new QListWidgetItem(evalsettings::modelLabel(spec), m_models);
+    it->setData(kSpecRole, spec);
+    it->setToolTip(spec);
+    it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
+    it->setCheckState(Qt::Checked);
+    m_loading = false;
+    saveModels();
+    updateButtons();
+}
+
+QString EvaluationArea::addDataset(const QString& path) {
+    auto d = eval::detectDataset(path.toStdString());
+    if (!d) {
+        const QString msg = QString::fromStdString(d.error().message);
+        m_status->setText(msg);
+        Q_EMIT statusMessage(msg);
+        return msg;
+    }
+    for (std::size_t i = 0; i < m_datasetEntries.size(); ++i)
+        if (m_datasetEntries[i].data == d->data && m_datasetEntries[i].split == d->split) {
+            m_datasets->item(int(i))->setCheckState(Qt::Checked);
+            return {};
+        }
+    m_datasetEntries.push_back(*d);
+    m_loading = true;
+    auto* it = new QListWidgetItem(tr("%1 — %2, %3 items").arg(QString::fromStdString(d->name), taskLabel(eval::toString(d->type))).arg(d->items), m_datasets);
+    it->setToolTip(QString::fromStdString(d->data.string()));
+    it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
+    it->setCheckState(Qt::Checked);
+    m_loading = false;
+    saveDatasets();
+    m_status->setText(tr("Added %1 (%2)").arg(QString::fromStdString(d->name), taskLabel(eval::toString(d->type))));
+    return {};
+}
+
+void EvaluationArea::setSuite(eval::SuiteMode mode, int quickItems) {
+    m_quickItems->setValue(quickItems);
+    (mode == eval::SuiteMode::Full ? m_full : m_quick)->setChecked(true);
+}
+
+void EvaluationArea::setView(View view) { m_view->setCurrentIndex(int(view)); }
+
+bool EvaluationArea::isRunning() const { return m_running; }
+
+void EvaluationArea::updateButtons() {
+    int models = 0, datasets = 0;
+    for (int i = 0; i < m_models->count(); ++i) models += m_models->item(i)->checkState() == Qt::Checked;
+    for (int i = 0; i < m_datasets->count(); ++i) datasets += m_datasets->item(i)->checkState() == Qt::Checked;
+    m_runButton->setEnabled(m_project && !m_running && models > 0 && datasets > 0);
+    m_runButton->setToolTip(!m_project ? tr("Open a project first")
+                            : models == 0 || datasets == 0 ? tr("Check at least one model and one dataset")
+                                                          : tr("Evaluate %1 model(s) on %2 dataset(s)").arg(models).arg(datasets));
+    m_cancelButton->setEnabled(m_running);
+}
+
+void EvaluationArea::run() {
+    if (!m_project || m_running) return;
+    EvalJobParams p;
+    for (int i = 0; i < m_models->count(); ++i)
+        if (m_models->item(i)->checkState() == Qt::Checked) p.models << m_models->item(i)->data(kSpecRole).toString();
+    for (int i = 0; i < m_datasets->count(); ++i)
+        if (m_datasets->item(i)->checkState() == Qt::Checked) p.datasets.push_back(m_datasetEntries[std::size_t(i)]);
+    if (p.models.isEmpty() || p.datasets.empty()) {
+        m_status->setText(tr("Check at least one model and one dataset"));
+        return;
+    }
+    p.mode = m_full->isChecked() ? eval::SuiteMode::Full : eval::SuiteMode::Quick;
+    p.quickItems = std::size_t(m_quickItems->value());
+    p.projectPath = m_project->path();
+    p.cachePath = eval::EmbeddingCache::defaultPath();
+    m_pool.waitForDone();
+    m_job = std::make_unique<EvalJob>(std::move(p));
+    connect(m_job.get(), &EvalJob::progress, this, [this](int permille, const QString& stage) {
+        m_progress->setValue(permille);
+        if (!stage.isEmpty()) m_status->setText(stage);
+    });
+    connect(m_job.get(), &EvalJob::modelOpened, this, [this](const QString& spec, const QString& fingerprint) {
+        m_specs.insert(fingerprint, spec);
+        if (m_project) evalsettings::rememberModel(m_project, fingerprint, spec);
+    });
+    connect(m_job.get(), &EvalJob::resultStored, this, [this](qint64, const QString& summary) {
+        m_status->setText(summary);
+        refreshResults();
+    });
+    connect(m_job.get(), &EvalJob::taskFailed, this, [this](const QString& message) {
+        m_status->setText(message);
+        Q_EMIT statusMessage(message);
+    });
+    connect(m_job.get(), &EvalJob::finished, this, [this](int stored, int failed, bool cancelled) {
+        m_running = false;
+        updateButtons();
+        refreshResults();
+        QString text = cancelled ? tr("Cancelled after %1 result(s)").arg(stored)
+                                 : tr("Done: %1 result(s) stored").arg(stored);
+        if (failed) text += tr(", %1 failed (see the log)").arg(failed);
+        m_status->setText(text);
+        Q_EMIT statusMessage(text);
+        Q_EMIT runFinished(stored, failed, cancelled);
+    });
+    m_running = true;
+    m_progress->setValue(0);
+    m_status->setText(tr("Starting..."));
+    updateButtons();
+    m_pool.start(m_job.get());
+}
+
+void EvaluationArea::cancel() {
+    if (m_job && m_running) {
+        m_job->cancel();
+        m_status->setText(tr("Cancelling..."));
+    }
+}
+
+void EvaluationArea::stopJob() {
+    if (m_job) m_job->cancel();
+    m_pool.waitForDone();
+    if (m_job) {
+        m_job->disconnect(this);
+        m_job.reset();
+    }
+    if (m_running) {
+        m_running = false;
+        updateButtons();
+    }
+}
+
+QString EvaluationArea::modelName(const std::string& fingerprint) const {
+    const QString fp = QString::fromStdString(fingerprint);
+    auto it = m_specs.find(fp);
+    if (it != m_specs.end()) return evalsettings::modelLabel(it.value());
+    return fp.left(12);
+}
+
+void EvaluationArea::refreshResults() {
+    m_stored.clear();
+    if (m_project) {
+        auto rows = eval::listResults(*m_project, {}, 100000);
+        if (rows) m_stored = std::move(*rows);
+        else m_status->setText(QString::fromStdString(rows.error().message));
+        m_specs = evalsettings::modelSpecs(m_project);
+    }
+    fillResults();
+    fillComparison();
+    fillChart();
+}
+
+std::vector<eval::StoredResult> EvaluationArea::shownResults(bool latestOnly) const {
+    const auto view = View(std::max(0, m_view->currentIndex()));
+    std::vector<eval::StoredResult> out;
+    std::set<std::string> seen;
+    for (const auto& s : m_stored) { // newest first
+        if (view == View::Quick && s.result.quick == 0) continue;
+        if (view == View::Full && s.result.quick != 0) continue;
+        if (latestOnly && !seen.insert(s.result.modelFingerprint + '\x1e' + resultKey(s.result)).second) continue;
+        out.push_back(s);
+    }
+    return out;
+}
+
+void EvaluationArea::fillResults() {
+    const auto rows = shownResults(m_latestOnly->isChecked());
+    m_results->setRowCount(int(rows.size()));
+    for (int r = 0; r < int(rows.size()); ++r) {
+        const auto& s = rows[std::size_t(r)];
+        const auto& e = s.result;
+        auto* model = textItem(modelName(e.modelFingerprint));
+        model->setToolTip(tr("fingerprint %1, pooling %2").arg(QString::fromStdString(e.modelFingerprint),
+                                                              QString::fromStdString(e.pooling)));
+        m_results->setItem(r, 0, model);
+        m_results->setItem(r, 1, textItem(taskLabel(e.taskType)));
+        m_results->setItem(r, 2, textItem(QString::fromStdString(e.dataset)));
+        m_results->setItem(r, 3, textItem(QString::fromStdString(e.split)));
+        m_results->setItem(r, 4, textItem(e.quick ? tr("quick (%1)").arg(e.quick) : tr("full")));
+        m_results->setItem(r, 5, textItem(QString::fromStdString(e.mainMetric)));
+        auto* score = numberItem(e.mainScore);
+        QStringList all;
+        for (auto& [k, v] : e.metrics) all << QStringLiteral("%1 = %2").arg(QString::fromStdString(k)).arg(v, 0, 'f', 4);
+        score->setToolTip(all.join(QLatin1Char('\n')));
+        QFont bold = score->font();
+        bold.setBold(true);
+        score->setFont(bold);
+        m_results->setItem(r, 6, score);
+        auto t = e.timings.find("total");
+        m_results->setItem(r, 7, t == e.timings.end() ? textItem(QString()) : numberItem(t->second, 2));
+        m_results->setItem(r, 8, textItem(QString::fromStdString(s.createdAt).left(19).replace(QLatin1Char('T'), QLatin1Char(' '))));
+    }
+    m_results->resizeColumnsToContents();
+}
+
+void EvaluationArea::fillComparison() {
+    const auto rows = shownResults(true);
+    // Models in order of first appearance (newest result first), each with its results.
+    std::vector<std::string> models;
+    std::map<std::string, std::vector<eval::EvalResult>> byModel;
+    for (const auto& s : rows) {
+        auto& v = byModel[s.result.modelFingerprint];
+        if (v.empty()) models.push_back(s.result.modelFingerprint);
+        v.push_back(s.result);
+    }
+    m_loading = true;
+    const QString previous = m_baseline->currentData().toString();
+    m_baseline->clear();
+    for (auto& m : models) m_baseline->addItem(modelName(m), QString::fromStdString(m));
+    int keep = m_baseline->findData(previous);
+    m_baseline->setCurrentIndex(keep >= 0 ? keep : (models.empty() ? -1 : int(models.size()) - 1));
+    m_loading = false;
+
+    m_comparison->clear();
+    m_comparison->setRowCount(0);
+    if (models.size() < 2) {
+        m_comparison->setColumnCount(0);
+        m_comparisonHint->setText(tr("Evaluate at least two models on the same datasets to compare them."));
+        return;
+    }
+    const std::string base = m_baseline->currentData().toString().toStdString();
+    std::vector<std::string> others;
+    for (auto& m : models)
+        if (m != base) others.push_back(m);
+    QStringList headers = {tr("Task"), tr("Dataset"), tr("Metric"), tr("%1 (A)").arg(modelName(base))};
+    for (auto& m : others) headers << modelName(m) << tr("Δ vs A") << tr("95% CI of Δ");
+    m_comparison->setColumnCount(int(headers.size()));
+    m_comparison->setHorizontalHeaderLabels(headers);
+
+    // Rows keyed by (task, dataset, split): the baseline's order, then others' extras.
+    std::vector<std::string> keys;
+    std::map<std::string, int> rowOf;
+    auto rowFor = [&](const std::string& key, const std::string& task, const std::string& dataset, const std::string& metric) {
+        auto it = rowOf.find(key);
+        if (it != rowOf.end()) return it->second;
+        const int r = m_comparison->rowCount();
+        m_comparison->insertRow(r);
+        m_comparison->setItem(r, 0, textItem(taskLabel(task)));
+        m_comparison->setItem(r, 1, textItem(QString::fromStdString(dataset)));
+        m_comparison->setItem(r, 2, textItem(QString::fromStdString(metric)));
+        rowOf[key] = r;
+        return r;
+    };
+    for (auto& e : byModel[base]) {
+        const int r = rowFor(resultKey(e), e.taskType, e.dataset, e.mainMetric);
+        m_comparison->setItem(r, 3, numberItem(e.mainScore));
+    }
+    const QColor up(0, 130, 60), down(190, 30, 30);
+    for (std::size_t m = 0; m < others.size(); ++m) {
+        const int col = 4 + int(m) * 3;
+        for (const auto& c : eval::compareRuns(byModel[base], byModel[others[m]], 1000, 0)) {
+            const int r = rowFor(c.taskType + '\x1f' + c.dataset + '\x1f' + c.split, c.taskType, c.dataset, c.mainMetric);
+            if (c.b) m_comparison->setItem(r, col, numberItem(*c.b));
+            if (c.delta) {
+                auto* d = numberItem(*c.delta, 4, true);
+                d->setForeground(*c.delta > 0 ? up : *c.delta < 0 ? down : palette().color(QPalette::Text));
+                d->setBackground(*c.delta > 0 ? QColor(220, 245, 225) : *c.delta < 0 ? QColor(250, 222, 222) : QColor());
+                // Bold when the paired bootstrap interval excludes zero.
+                if (c.ci && (c.ci->low > 0 || c.ci->high < 0)) {
+                    QFont f = d->font();
+                    f.setBold(true);
+                    d->setFont(f);
+                }
+                m_comparison->setItem(r, col + 1, d);
+            }
+            if (c.ci) {
+                auto* ci = textItem(QStringLiteral("[%1, %2]").arg(c.ci->low, 0, 'f', 4).arg(c.ci->high, 0, 'f', 4));
+                ci->setToolTip(tr("paired bootstrap, %1 resamples, p = %2").arg(c.ci->resamples).arg(c.ci->pValue, 0, 'f', 3));
+                ci->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                m_comparison->setItem(r, col + 2, ci);
+            } else if (c.delta) {
+                auto* na = textItem(tr("n/a"));
+                na->setToolTip(tr("no per-item scores on common items (e.g. different quick subsamples)"));
+                m_comparison->setItem(r, col + 2, na);
+            }
+        }
+    }
+    m_comparisonHint->setText(tr("Δ = model − A; green better, red worse; bold where the 95% paired bootstrap "
+                                 "interval excludes 0."));
+    m_comparison->resizeColumnsToContents();
+}
+
+void EvaluationArea::fillChart() {
+    const auto rows = shownResults(true);
+    std::vector<std::string> types;
+    for (const auto& s : rows)
+        if (std::find(types.begin(), types.end(), s.result.taskType) == types.end()) types.push_back(s.result.taskType);
+    std::sort(types.begin(), types.end());
+    m_loading = true;
+    const QString previous = m_chartType->currentData().toString();
+    m_chartType->clear();
+    for (auto& t : types) m_chartType->addItem(taskLabel(t), QString::fromStdString(t));
+    const int keep = m_chartType->findData(previous);
+    m_chartType->setCurrentIndex(keep >= 0 ? keep : (types.empty() ? -1 : 0));
+    m_loading = false;
+
+    m_chart->clearPlottables();
+    m_chart->clearItems();
+    m_chart->legend->setVisible(false);
+    const std::string type = m_chartType->currentData().toString().toStdString();
+    if (type.empty()) {
+        m_chart->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+    std::vector<std::string> datasets, models;
+    std::map<std::pair<std::string, std::string>, double> score;
+    std::string metric;
+    for (const auto& s : rows) {
+        const auto& e = s.result;
+        if (e.taskType != type) continue;
+        if (std::find(datasets.begin(), datasets.end(), e.dataset) == datasets.end()) datasets.push_back(e.dataset);
+        if (std::find(models.begin(), models.end(), e.modelFingerprint) == models.end()) models.push_back(e.modelFingerprint);
+        score[{e.modelFingerprint, e.dataset}] = e.mainScore;
+        metric = e.mainMetric;
+    }
+    std::sort(datasets.begin(), datasets.end());
+    // Stable colours and order: models by name.
+    std::sort(models.begin(), models.end(), [this](const std::string& x, const std::string& y) {
+        return modelName(x).localeAwareCompare(modelName(y)) < 0;
+    });
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (std::size_t i = 0; i < datasets.size(); ++i) ticker->addTick(double(i + 1), QString::fromStdString(datasets[i]));
+    m_chart->xAxis->setTicker(ticker);
+    m_chart->xAxis->setRange(0.4, double(datasets.size()) + 0.6);
+    m_chart->xAxis->grid()->setVisible(false);
+    m_chart->yAxis->setLabel(QString::fromStdString(metric));
+    auto* group = new QCPBarsGroup(m_chart);
+    const double width = std::min(0.3, 0.8 / double(std::max<std::size_t>(1, models.size())));
+    double lo = 0, hi = 0;
+    for (std::size_t m = 0; m < models.size(); ++m) {
+        auto* bars = new QCPBars(m_chart->xAxis, m_chart->yAxis);
+        bars->setName(modelName(models[m]));
+        const QColor colour = MapView::paletteColor(int(m));
+        bars->setPen(colour.darker(130));
+        bars->setBrush(colour);
+        bars->setWidth(width);
+        bars->setBarsGroup(group);
+        for (std::size_t i = 0; i < datasets.size(); ++i) {
+            auto it = score.find({models[m], datasets[i]});
+            if (it == score.end()) continue;
+            bars->addData(double(i + 1), it->second);
+            lo = std::min(lo, it->second);
+            hi = std::max(hi, it->second);
+        }
+        bars->addToLegend();
+    }
+    // Spacing in key units, so each bar's centre is known for its score label.
+    const double gap = width * 0.06;
+    group->setSpacingType(QCPBarsGroup::stPlotCoords);
+    group->setSpacing(gap);
+    const int nBars = m_chart->plottableCount();
+    for (int b = 0; b < nBars; ++b) {
+        auto* bars = qobject_cast<QCPBars*>(m_chart->plottable(b));
+        const double offset = (b - (nBars - 1) / 2.0) * (width + gap);
+        for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) {
+            auto* label = new QCPItemText(m_chart);
+            label->setText(QString::number(it->value, 'f', 3));
+            label->position->setType(QCPItemPosition::ptPlotCoords);
+            label->position->setCoords(it->key + offset, it->value);
+            label->setPositionAlignment(it->value >= 0 ? (Qt::AlignBottom | Qt::AlignHCenter) : (Qt::AlignTop | Qt::AlignHCenter));
+            label->setPadding(QMargins(0, 2, 0, 2));
+        }
+    }
+    m_chart->yAxis->setRange(lo < 0 ? lo * 1.1 : 0, hi > 0 ? std::max(hi * 1.12, 0.1) : 0.1);
+    m_chart->legend->setVisible(true);
+    m_chart->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_chart->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString EvaluationArea::exportCurrent(const QString& path) {
+    return exportTable(m_tabs->currentIndex() == 0 ? m_results : m_comparison, path);
+}
+
+void EvaluationArea::exportDialog() {
+    QString selected;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export table"), QStringLiteral("evaluation.csv"),
+                                                      tr("CSV (*.csv);;Markdown (*.md)"), &selected);
+    if (path.isEmpty()) return;
+    QString target = path;
+    if (QFileInfo(path).suffix().isEmpty()) target += selected.contains(QLatin1String("*.md")) ? QStringLiteral(".md") : QStringLiteral(".csv");
+    const QString err = exportCurrent(target);
+    if (!err.isEmpty()) QMessageBox::warning(this, tr("Export table"), err);
+    else Q_EMIT statusMessage(tr("Wrote %1").arg(target));
+}
+
+} // namespace synthembed::ui

@@ -1,0 +1,106 @@
+#pragma once
+// Training: describe a fine-tuning run (RunBuilder), start, stop (a checkpointed pause) and
+// resume it, follow it live (MetricPlots, fed by the worker's per-step signals) and look back at
+// earlier runs (the runs table over training_runs; curves from train_metrics), two overlaid.
+
+#include "ui/areas/area.h"
+
+#include "core/train/config.h"
+
+#include <QElapsedTimer>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+
+namespace synthembed::ui {
+
+class MetricPlots;
+class RunBuilder;
+class RunsModel;
+class TrainingJob;
+
+class TrainingArea : public Area {
+    Q_OBJECT
+public:
+    explicit TrainingArea(QWidget* parent = nullptr);
+    ~TrainingArea() override;
+
+    QString title() const override { return tr("Training"); }
+    QString description() const override { return tr("Contrastive fine-tuning of a backbone into an embedder."); }
+    void setProject(store::Project* project) override;
+
+    RunBuilder* builder() const { return m_builder; }
+    MetricPlots* plots() const { return m_plots; }
+    RunsModel* runs() const { return m_runs; }
+    QTableView* runsView() const { return m_table; }
+    bool isRunning() const { return m_job != nullptr; }
+    /// Run id of the live (or last live) run once known, else 0.
+    qint64 liveRunId() const { return m_liveRunId; }
+    /// Steps received from the running job's callback since it started.
+    qsizetype liveStepCount() const { return qsizetype(m_liveSteps.size()); }
+
+public Q_SLOTS:
+    /// Starts a new run from the builder (no-op with a message when the builder has problems).
+    void startRun();
+    /// Asks the running job to checkpoint and stop.
+    void stopRun();
+    /// Resumes the selected stopped/failed/interrupted run from its newest checkpoint.
+    void resumeSelected();
+
+Q_SIGNALS:
+    /// The user wants to evaluate a trained model folder (handled by the Evaluation area).
+    void evaluateRequested(const QString& modelDir);
+    void runFinished(qint64 runId, const QString& state);
+
+private:
+    void launch(train::TrainConfig config, qint64 resumeRunId);
+    void onStep(const train::StepMetrics& m);
+    void onFinished(const train::TrainOutcome& outcome);
+    void onFailed(const QString& message);
+    void endJob();
+    void refreshRuns();
+    void showRun(qint64 runId);
+    void setCompare(qint64 runId);
+    void updateButtons();
+    void updateProgressLabels();
+    void setStatus(const QString& text, bool error = false);
+    qint64 selectedRunId() const;
+    void loadSeries(int slot, qint64 runId);
+
+    RunBuilder* m_builder;
+    MetricPlots* m_plots;
+    RunsModel* m_runs;
+    QTableView* m_table;
+    QPushButton* m_start;
+    QPushButton* m_stop;
+    QPushButton* m_resume;
+    QPushButton* m_loadSettings;
+    QPushButton* m_openOutput;
+    QPushButton* m_evaluate;
+    QComboBox* m_compare;
+    QProgressBar* m_progress;
+    QLabel* m_status;
+    QLabel* m_eta;
+
+    QThreadPool m_pool;
+    TrainingJob* m_job = nullptr;
+    train::TrainConfig m_liveConfig;
+    qint64 m_liveRunId = 0;
+    std::vector<train::StepMetrics> m_liveSteps;
+    qint64 m_shownRunId = 0;   ///< run in the primary slot (0 with m_shownLive: the live run before its id is known)
+    bool m_shownLive = false;
+    qint64 m_compareRunId = 0;
+    QTimer m_refreshTimer;     ///< re-reads the runs table while a run is going
+    QElapsedTimer m_sessionClock;
+    qint64 m_sessionFirstStep = -1;
+    QElapsedTimer m_labelClock;
+};
+
+} // namespace synthembed::ui

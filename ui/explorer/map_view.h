@@ -1,0 +1,98 @@
+#pragma once
+// A 2-D scatter map of an embedding set drawn with QCustomPlot that stays interactive at 100k+
+// points: every point is kept (no down-sampling cap) and rasterised into one image per view
+// change; hover and click find the nearest point through a uniform grid; box selection
+// (toggle or Shift-drag) lists the points inside; highlighted points (query results) are
+// drawn on top.
+
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QStringList>
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QCustomPlot;
+class QMouseEvent;
+
+namespace synthembed::ui {
+
+class MapView : public QWidget {
+    Q_OBJECT
+public:
+    explicit MapView(QWidget* parent = nullptr);
+    ~MapView() override;
+
+    /// Points as x0, y0, x1, y1, ...; all of them are drawn. Clears categories, highlights,
+    /// selection, and fits the view.
+    void setPoints(std::vector<float> xy);
+    /// Category (index into names) per point; -1 = uncategorised (grey). The legend lists the
+    /// names with their colours and counts.
+    void setCategories(std::vector<int> category, const QStringList& names);
+    /// Query results: drawn as large outlined markers, the first (best) one filled.
+    void setHighlighted(const std::vector<int>& points);
+    /// An extra marker (e.g. the query's own position), or none with a NaN point.
+    void setQueryMarker(QPointF xy);
+    void setSelection(const std::vector<int>& points);
+    /// Text for the hover tooltip of a point.
+    void setTooltipProvider(std::function<QString(int)> provider) { m_tooltip = std::move(provider); }
+    /// true: dragging draws a selection box; false: dragging pans (Shift-drag still selects).
+    void setBoxSelectMode(bool on);
+    bool boxSelectMode() const { return m_boxMode; }
+
+    int pointCount() const;
+    QPointF point(int i) const;
+    const std::vector<int>& selection() const { return m_selection; }
+    const std::vector<int>& highlighted() const { return m_highlighted; }
+    QColor categoryColor(int category) const;
+    static QColor paletteColor(int index);
+
+    /// Nearest point to a widget-pixel position of the plot within maxPixels, or -1.
+    int nearestPoint(QPointF pixel, double maxPixels = 8.0) const;
+    /// Points inside a rectangle in plot-widget pixels, in index order.
+    std::vector<int> pointsInRect(const QRectF& pixels) const;
+    /// Plot pixel of a point under the current view.
+    QPointF pixelOf(int i) const;
+    /// Shows every point.
+    void resetView();
+    /// Repaint (queued: repeated calls in one event-loop turn draw once).
+    void requestReplot();
+    QCustomPlot* plot() const { return m_plot; }
+    /// How many times the point layer was rasterised (tests check cached hover redraws).
+    int rasterCount() const;
+
+Q_SIGNALS:
+    void pointClicked(int index);
+    void selectionChanged(const QList<int>& points);
+
+private:
+    class PointLayer;
+    void onMouseMove(QMouseEvent* event);
+    void onMousePress(QMouseEvent* event);
+    void onMouseRelease(QMouseEvent* event);
+    void buildGrid();
+    void rebuildLegend();
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+    QCustomPlot* m_plot;
+    PointLayer* m_layer; // owned by m_plot
+    std::vector<float> m_xy;
+    std::vector<int> m_category;
+    QStringList m_names;
+    std::vector<int> m_highlighted, m_selection;
+    QPointF m_queryMarker;
+    int m_hover = -1;
+    bool m_boxMode = false;
+    QPointF m_pressPos;
+    std::function<QString(int)> m_tooltip;
+    // Uniform grid over the data bounds: the points of cell c are m_cellItems[m_cellStart[c] ..
+    // m_cellStart[c + 1]).
+    int m_gridN = 0;
+    double m_x0 = 0, m_y0 = 0, m_cellW = 1, m_cellH = 1;
+    std::vector<int> m_cellStart, m_cellItems;
+};
+
+} // namespace synthembed::ui

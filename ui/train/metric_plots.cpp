@@ -1,0 +1,259 @@
+#include "ui/train/metric_plots.h"
+
+#include <QGridLayout>
+
+#include "ui/qcp.h" // last: defines Qt keywords for QCustomPlot
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace synthembed::ui {
+
+namespace {
+constexpr double kSmoothing = 0.9; // TensorBoard-style EMA weight for the smoothed loss
+constexpr int kReplotMs = 40;
+
+QColor slotColor(int slot, int variant) {
+    // Primary in blues/greens, comparison in oranges/purples; variant picks the second curve of a plot.
+    static const QColor primary[] = {QColor(0x1f, 0x77, 0xb4), QColor(0x2c, 0xa0, 0x2c)};
+    static const QColor compare[] = {QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd)};
+    return slot == 0 ? primary[variant] : compare[variant];
+}
+} // namespace
+
+MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("metricPlots"));
+    auto* grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->setSpacing(4);
+
+    const int loss = 0, lr = 1, grad = 2, speed = 3, acc = 4, cos = 5;
+    addPlot(tr("Loss"), tr("InfoNCE"));
+    addPlot(tr("Learning rate"), tr("lr"));
+    addPlot(tr("Gradient norm"), tr("L2 norm"));
+    addPlot(tr("Throughput"), tr("samples/s"));
+    addPlot(tr("In-batch accuracy"), tr("top-1"));
+    addPlot(tr("Cosine similarity"), tr("cos"));
+    for (int i = 0; i < m_plots.size(); ++i) grid->addWidget(m_plots[i], i / 3, i % 3);
+
+    addCurve(QStringLiteral("loss"), loss, tr("loss"), 0, true);
+    addCurve(QStringLiteral("loss_smooth"), loss, tr("smoothed"), 0, false);
+    addCurve(QStringLiteral("lr"), lr, tr("lr"), 0, false);
+    addCurve(QStringLiteral("grad_norm"), grad, tr("grad norm"), 0, false);
+    addCurve(QStringLiteral("samples_per_s"), speed, tr("samples/s"), 0, false);
+    addCurve(QStringLiteral("accuracy"), acc, tr("in-batch"), 0, false);
+    addCurve(QStringLiteral("dev_accuracy"), acc, tr("dev"), 1, false);
+    addCurve(QStringLiteral("pos_cos"), cos, tr("positive"), 1, false);
+    addCurve(QStringLiteral("neg_cos"), cos, tr("negative"), 0, false);
+    for (auto& c : m_curves)
+        if (c.key == QLatin1String("dev_accuracy"))
+            for (auto* g : c.graph) {
+                g->setLineStyle(QCPGraph::lsNone);
+                g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+            }
+
+    // Legends where a plot holds several curves.
+    for (int p : {loss, acc, cos}) {
+        m_plots[p]->legend->setVisible(true);
+        m_plots[p]->legend->setFont(QFont(font().family(), std::max(7, font().pointSize() - 2)));
+        m_plots[p]->legend->setRowSpacing(-3);
+        m_plots[p]->legend->setBrush(QColor(255, 255, 255, 200));
+    }
+
+    m_replotTimer.setSingleShot(true);
+    m_replotTimer.setInterval(kReplotMs);
+    connect(&m_replotTimer, &QTimer::timeout, this, &MetricPlots::replot);
+    setLabel(Primary, tr("run"));
+    setLabel(Compare, tr("compare"));
+    clear(Primary);
+    clear(Compare);
+}
+
+QCustomPlot* MetricPlots::addPlot(const QString& title, const QString& yLabel) {
+    auto* plot = new QCustomPlot(this);
+    plot->setObjectName(QStringLiteral("plot_%1").arg(m_plots.size()));
+    plot->setMinimumSize(220, 150);
+    plot->setNoAntialiasingOnDrag(true);
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->plotLayout()->insertRow(0);
+    auto* heading = new QCPTextElement(plot, title, QFont(font().family(), font().pointSize(), QFont::Bold));
+    plot->plotLayout()->addElement(0, 0, heading);
+    plot->xAxis->setLabel(tr("step"));
+    plot->yAxis->setLabel(yLabel);
+    for (auto* axis : {plot->xAxis, plot->yAxis}) {
+        QFont f = axis->tickLabelFont();
+        f.setPointSize(std::max(7, f.pointSize() - 1));
+        axis->setTickLabelFont(f);
+    }
+    plot->yAxis->setNumberFormat(QStringLiteral("gb"));
+    connect(plot, &QCustomPlot::mousePress, this, [this] { m_follow = false; });
+    connect(plot, &QCustomPlot::mouseWheel, this, [this] { m_follow = false; });
+    connect(plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
+    connect(plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
+            [this, plot](const QCPRange& r) { onUserRange(r, plot); });
+    m_plots.push_back(plot);
+    return plot;
+}
+
+void MetricPlots::addCurve(const QString& key, int plot, const QString& name, int variant, bool light) {
+    Curve c{key, name, plot, {}};
+    for (int s = 0; s < SlotCount; ++s) {
+        auto* g = m_plots[plot]->addGraph();
+        QColor color = slotColor(s, variant);
+        if (light) color.setAlpha(90);
+        QPen pen(color, light ? 1.0 : 1.6);
+        if (s == Compare) pen.setStyle(Qt::DashLine);
+        g->setPen(pen);
+        g->setName(name);
+        g->setAdaptiveSampling(true);
+        c.graph[s] = g;
+    }
+    m_curves.push_back(c);
+}
+
+MetricPlots::Curve* MetricPlots::curve(const QString& key) {
+    for (auto& c : m_curves)
+        if (c.key == key) return &c;
+    return nullptr;
+}
+
+const MetricPlots::Curve* MetricPlots::curve(const QString& key) const {
+    for (const auto& c : m_curves)
+        if (c.key == key) return &c;
+    return nullptr;
+}
+
+QStringList MetricPlots::metricKeys() {
+    return {QStringLiteral("loss"),          QStringLiteral("loss_smooth"), QStringLiteral("lr"),
+            QStringLiteral("grad_norm"),     QStringLiteral("samples_per_s"), QStringLiteral("accuracy"),
+            QStringLiteral("dev_accuracy"),  QStringLiteral("pos_cos"),     QStringLiteral("neg_cos")};
+}
+
+void MetricPlots::setLabel(Slot slot, const QString& label) {
+    m_label[slot] = label;
+    for (auto& c : m_curves) c.graph[slot]->setName(QStringLiteral("%1: %2").arg(label, c.name));
+    scheduleReplot();
+}
+
+void MetricPlots::clear(Slot slot) {
+    for (auto& c : m_curves) {
+        c.graph[slot]->data()->clear();
+    }
+    m_ema[slot] = 0;
+    m_emaWeight[slot] = 0;
+    m_lastStep[slot] = -1;
+    scheduleReplot();
+}
+
+void MetricPlots::addPoint(Slot slot, const QString& key, double step, double value) {
+    if (!std::isfinite(value)) return;
+    auto* c = curve(key);
+    if (!c) return;
+    c->graph[slot]->addData(step, value);
+}
+
+void MetricPlots::appendStep(Slot slot, const train::StepMetrics& m) {
+    const double x = double(m.step);
+    if (m.step <= m_lastStep[slot]) {
+        // A resumed run repeats the steps after its last checkpoint: its new values replace the old.
+        for (auto& c : m_curves) c.graph[slot]->data()->remove(x, std::numeric_limits<double>::max());
+        m_ema[slot] = m_emaWeight[slot] = 0;
+        for (const auto& p : *curve(QStringLiteral("loss"))->graph[slot]->data()) {
+            m_ema[slot] = kSmoothing * m_ema[slot] + (1 - kSmoothing) * p.value;
+            m_emaWeight[slot] = kSmoothing * m_emaWeight[slot] + (1 - kSmoothing);
+        }
+        m_lastStep[slot] = m.step - 1;
+    }
+    addPoint(slot, QStringLiteral("loss"), x, m.loss);
+    if (std::isfinite(m.loss)) {
+        m_ema[slot] = kSmoothing * m_ema[slot] + (1 - kSmoothing) * m.loss;
+        m_emaWeight[slot] = kSmoothing * m_emaWeight[slot] + (1 - kSmoothing);
+        addPoint(slot, QStringLiteral("loss_smooth"), x, m_ema[slot] / m_emaWeight[slot]);
+    }
+    addPoint(slot, QStringLiteral("lr"), x, m.lr);
+    addPoint(slot, QStringLiteral("grad_norm"), x, m.gradNorm);
+    addPoint(slot, QStringLiteral("samples_per_s"), x, m.samplesPerSec);
+    addPoint(slot, QStringLiteral("accuracy"), x, m.accuracy);
+    addPoint(slot, QStringLiteral("pos_cos"), x, m.posCos);
+    addPoint(slot, QStringLiteral("neg_cos"), x, m.negCos);
+    if (m.devAccuracy) addPoint(slot, QStringLiteral("dev_accuracy"), x, *m.devAccuracy);
+    m_lastStep[slot] = std::max(m_lastStep[slot], qint64(m.step));
+    scheduleReplot();
+}
+
+void MetricPlots::setSeries(Slot slot, const std::vector<train::MetricSeries>& series) {
+    clear(slot);
+    for (const auto& s : series) {
+        const QString key = QString::fromStdString(s.name);
+        for (const auto& [step, value] : s.points) {
+            addPoint(slot, key, double(step), value);
+            m_lastStep[slot] = std::max(m_lastStep[slot], qint64(step));
+            if (key == QLatin1String("loss") && std::isfinite(value)) {
+                m_ema[slot] = kSmoothing * m_ema[slot] + (1 - kSmoothing) * value;
+                m_emaWeight[slot] = kSmoothing * m_emaWeight[slot] + (1 - kSmoothing);
+                addPoint(slot, QStringLiteral("loss_smooth"), double(step), m_ema[slot] / m_emaWeight[slot]);
+            }
+        }
+    }
+    scheduleReplot();
+}
+
+int MetricPlots::pointCount(const QString& metric, Slot slot) const {
+    const auto* c = curve(metric);
+    return c ? c->graph[slot]->dataCount() : -1;
+}
+
+void MetricPlots::resetView() {
+    m_follow = true;
+    scheduleReplot();
+}
+
+void MetricPlots::scheduleReplot() {
+    if (!m_replotTimer.isActive()) m_replotTimer.start();
+}
+
+void MetricPlots::replot() {
+    ++m_replots;
+    m_syncing = true;
+    // Legends list only the curves that have data (no "dev" entry for a run without a dev set).
+    for (auto& c : m_curves)
+        if (m_plots[c.plot]->legend->visible())
+            for (auto* g : c.graph) {
+                if (g->data()->isEmpty()) g->removeFromLegend();
+                else if (!m_plots[c.plot]->legend->hasItemWithPlottable(g)) g->addToLegend();
+            }
+    for (auto* plot : m_plots) {
+        if (m_follow) {
+            bool any = false;
+            for (int i = 0; i < plot->graphCount(); ++i) any = any || !plot->graph(i)->data()->isEmpty();
+            if (any) {
+                plot->rescaleAxes(true);
+                // A flat curve (constant lr) would otherwise sit on the frame.
+                auto y = plot->yAxis->range();
+                const double pad = y.size() > 0 ? y.size() * 0.05 : std::max(std::abs(y.center()) * 0.05, 1e-12);
+                plot->yAxis->setRange(y.lower - pad, y.upper + pad);
+                if (plot->xAxis->range().size() <= 0) plot->xAxis->setRange(plot->xAxis->range().lower - 1, plot->xAxis->range().upper + 1);
+            } else {
+                plot->xAxis->setRange(0, 10);
+                plot->yAxis->setRange(0, 1);
+            }
+        }
+        plot->replot();
+    }
+    m_syncing = false;
+}
+
+void MetricPlots::onUserRange(const QCPRange& range, QCustomPlot* source) {
+    if (m_syncing) return;
+    // The user zoomed or panned one plot: every plot shows the same steps.
+    m_syncing = true;
+    for (auto* plot : m_plots)
+        if (plot != source) {
+            plot->xAxis->setRange(range);
+            plot->replot(QCustomPlot::rpQueuedReplot);
+        }
+    m_syncing = false;
+}
+
+} // namespace synthembed::ui

@@ -1,0 +1,687 @@
+#include "ui/train/run_builder.h"
+
+#include "core/runtime/runtime.h"
+#include "core/store/project.h"
+#include "core/train/trainer.h"
+#include "core/util/log.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QLocale>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace synthembed::ui {
+
+namespace {
+
+/// A spin box for values that span decades (learning rates): shows 1e-04, 5e-05, 0.001.
+class ScientificSpinBox : public QDoubleSpinBox {
+public:
+    using QDoubleSpinBox::QDoubleSpinBox;
+    QString textFromValue(double v) const override { return QString::number(v, 'g', 4); }
+    double valueFromText(const QString& text) const override { return text.trimmed().toDouble(); }
+    QValidator::State validate(QString& text, int&) const override {
+        const QString t = text.trimmed();
+        if (t.isEmpty() || t.endsWith(QLatin1Char('e')) || t.endsWith(QLatin1Char('-')) || t.endsWith(QLatin1Char('.')))
+            return QValidator::Intermediate;
+        bool ok = false;
+        const double v = t.toDouble(&ok);
+        if (!ok) return QValidator::Invalid;
+        return v >= minimum() && v <= maximum() ? QValidator::Acceptable : QValidator::Intermediate;
+    }
+    void stepBy(int steps) override {
+        // Steps by a factor of two: 1e-4 -> 2e-4 -> 4e-4 ...
+        double v = value() * std::pow(2.0, steps);
+        setValue(std::clamp(v, minimum(), maximum()));
+    }
+};
+
+QSpinBox* intBox(int min, int max, int value, const QString& tip) {
+    auto* b = new QSpinBox;
+    b->setRange(min, max);
+    b->setValue(value);
+    b->setToolTip(tip);
+    b->setAccelerated(true);
+    return b;
+}
+
+QDoubleSpinBox* doubleBox(double min, double max, double value, int decimals, double step, const QString& tip) {
+    auto* b = new QDoubleSpinBox;
+    b->setRange(min, max);
+    b->setDecimals(decimals);
+    b->setSingleStep(step);
+    b->setValue(value);
+    b->setToolTip(tip);
+    return b;
+}
+
+QListWidget* checkList(const QString& objectName, const QString& tip) {
+    auto* l = new QListWidget;
+    l->setObjectName(objectName);
+    l->setToolTip(tip);
+    l->setMaximumHeight(96);
+    l->setUniformItemSizes(true);
+    return l;
+}
+
+QWidget* withButton(QLineEdit* edit, QPushButton* button) {
+    auto* w = new QWidget;
+    auto* h = new QHBoxLayout(w);
+    h->setContentsMargins(0, 0, 0, 0);
+    h->addWidget(edit, 1);
+    h->addWidget(button);
+    return w;
+}
+
+QString humanCount(std::int64_t n) {
+    if (n >= 1'000'000'000) return QStringLiteral("%1 B").arg(double(n) / 1e9, 0, 'f', 2);
+    if (n >= 1'000'000) return QStringLiteral("%1 M").arg(double(n) / 1e6, 0, 'f', 2);
+    if (n >= 1'000) return QStringLiteral("%1 k").arg(double(n) / 1e3, 0, 'f', 1);
+    return QString::number(n);
+}
+
+} // namespace
+
+RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("runBuilder"));
+    const train::TrainConfig d; // core's defaults (the paper's where it has one)
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+
+    auto form = [&](const QString& title) {
+        auto* box = new QGroupBox(title, this);
+        auto* f = new QFormLayout(box);
+        f->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        f->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        outer->addWidget(box);
+        return f;
+    };
+
+    // --- model
+    auto* fm = form(tr("Base model"));
+    m_name = new QLineEdit;
+    m_name->setObjectName(QStringLiteral("runName"));
+    m_name->setPlaceholderText(tr("optional"));
+    m_name->setToolTip(tr("A name for the run in the runs table."));
+    fm->addRow(tr("Run name"), m_name);
+    m_model = new QLineEdit;
+    m_model->setObjectName(QStringLiteral("modelEdit"));
+    m_model->setToolTip(tr("A Hugging Face model folder: config.json, safetensors weights and a tokenizer. "
+                           "Llama, Mistral and Qwen2 decoders and BERT encoders are supported."));
+    auto* browseModelButton = new QPushButton(tr("Browse..."));
+    connect(browseModelButton, &QPushButton::clicked, this, &RunBuilder::browseModel);
+    fm->addRow(tr("Folder"), withButton(m_model, browseModelButton));
+    m_modelInfo = new QLabel;
+    m_modelInfo->setObjectName(QStringLiteral("modelInfo"));
+    m_modelInfo->setWordWrap(true);
+    m_modelInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    fm->addRow(QString(), m_modelInfo);
+    connect(m_model, &QLineEdit::editingFinished, this, &RunBuilder::checkModel);
+
+    // --- data
+    auto* fd = form(tr("Data"));
+    m_fromProject = new QRadioButton(tr("Project samples"));
+    m_fromProject->setObjectName(QStringLiteral("sourceProject"));
+    m_fromProject->setToolTip(tr("Train on the open project's samples that have a query and a positive."));
+    m_fromJsonl = new QRadioButton(tr("JSONL file"));
+    m_fromJsonl->setObjectName(QStringLiteral("sourceJsonl"));
+    m_fromJsonl->setToolTip(tr("Train on a file of lines {\"query\", \"positive\"[, \"negative\"][, \"instruction\"]} "
+                               "(the generation export format)."));
+    m_fromProject->setChecked(true);
+    auto* sourceRow = new QWidget;
+    auto* sh = new QHBoxLayout(sourceRow);
+    sh->setContentsMargins(0, 0, 0, 0);
+    sh->addWidget(m_fromProject);
+    sh->addWidget(m_fromJsonl);
+    sh->addStretch();
+    fd->addRow(tr("Source"), sourceRow);
+    m_families = checkList(QStringLiteral("familyList"), tr("Task families to train on; the number is how many samples "
+                                                            "each has under the other filters."));
+    m_languages = checkList(QStringLiteral("languageList"), tr("Languages to train on."));
+    m_statuses = checkList(QStringLiteral("statusList"), tr("Which curation states count: accepted and edited samples by default."));
+    for (const auto& s : {QStringLiteral("accepted"), QStringLiteral("edited"), QStringLiteral("rejected")}) {
+        auto* item = new QListWidgetItem(s, m_statuses);
+        item->setData(Qt::UserRole, s);
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        item->setCheckState(s == QLatin1String("rejected") ? Qt::Unchecked : Qt::Checked);
+    }
+    m_statuses->setMaximumHeight(64);
+    fd->addRow(tr("Families"), m_families);
+    fd->addRow(tr("Languages"), m_languages);
+    fd->addRow(tr("Status"), m_statuses);
+    m_jsonl = new QLineEdit;
+    m_jsonl->setObjectName(QStringLiteral("jsonlEdit"));
+    m_jsonl->setToolTip(m_fromJsonl->toolTip());
+    auto* browseJsonlButton = new QPushButton(tr("Browse..."));
+    connect(browseJsonlButton, &QPushButton::clicked, this, &RunBuilder::browseJsonl);
+    fd->addRow(tr("File"), withButton(m_jsonl, browseJsonlButton));
+    connect(m_jsonl, &QLineEdit::editingFinished, this, [this] {
+        m_jsonlCount = -1;
+        m_jsonlError.clear();
+        updateCounts();
+    });
+    m_count = new QLabel;
+    m_count->setObjectName(QStringLiteral("exampleCount"));
+    fd->addRow(tr("Examples"), m_count);
+    m_mix = new QComboBox;
+    m_mix->setObjectName(QStringLiteral("batchMix"));
+    m_mix->addItem(tr("Random"), int(train::BatchMix::Random));
+    m_mix->addItem(tr("One family per batch"), int(train::BatchMix::SameFamily));
+    m_mix->setToolTip(tr("Random: every batch draws from all data. One family per batch: in-batch negatives are of "
+                         "the same kind (families weighted by their size), as e5 recipes do."));
+    fd->addRow(tr("Batch mix"), m_mix);
+    m_maxLength = intBox(8, 32768, d.maxLength, tr("Tokens per sequence (query with its instruction, or document); "
+                                                   "longer texts are cut. The paper uses 512."));
+    m_maxLength->setObjectName(QStringLiteral("maxLength"));
+    fd->addRow(tr("Max length"), m_maxLength);
+
+    // --- method
+    auto* fl = form(tr("Method"));
+    m_lora = new QRadioButton(tr("LoRA"));
+    m_lora->setObjectName(QStringLiteral("methodLora"));
+    m_lora->setToolTip(tr("Train small low-rank adapters on every linear projection; the base weights stay frozen "
+                          "(e5-mistral: rank 16 on all linear layers)."));
+    m_full = new QRadioButton(tr("Full fine-tune"));
+    m_full->setObjectName(QStringLiteral("methodFull"));
+    m_full->setToolTip(tr("Train every weight: best for small models, needs memory for optimiser state of all weights."));
+    m_lora->setChecked(!d.fullFineTune);
+    m_full->setChecked(d.fullFineTune);
+    auto* methodRow = new QWidget;
+    auto* mh = new QHBoxLayout(methodRow);
+    mh->setContentsMargins(0, 0, 0, 0);
+    mh->addWidget(m_lora);
+    mh->addWidget(m_full);
+    mh->addStretch();
+    fl->addRow(tr("Train"), methodRow);
+    m_rank = intBox(1, 1024, d.lora.rank, tr("LoRA rank r: size of the low-rank update (paper: 16)."));
+    m_rank->setObjectName(QStringLiteral("loraRank"));
+    m_alpha = doubleBox(0.1, 4096, d.lora.alpha, 1, 1, tr("LoRA alpha: the update is scaled by alpha / r (paper: 32)."));
+    m_alpha->setObjectName(QStringLiteral("loraAlpha"));
+    m_loraDropout = doubleBox(0, 0.9, d.lora.dropout, 2, 0.01, tr("Dropout on the adapters' input, as PEFT applies it."));
+    m_loraDropout->setObjectName(QStringLiteral("loraDropout"));
+    fl->addRow(tr("Rank"), m_rank);
+    fl->addRow(tr("Alpha"), m_alpha);
+    fl->addRow(tr("Dropout"), m_loraDropout);
+    m_pooling = new QComboBox;
+    m_pooling->setObjectName(QStringLiteral("pooling"));
+    m_pooling->addItem(tr("Last token"), int(train::Pooling::LastToken));
+    m_pooling->addItem(tr("Mean"), int(train::Pooling::Mean));
+    m_pooling->addItem(tr("CLS"), int(train::Pooling::Cls));
+    m_pooling->setToolTip(tr("How a text's hidden states become one vector: the last token's (with EOS appended; "
+                             "decoders, as the paper), the mean over tokens, or the first token's (BERT's [CLS])."));
+    fl->addRow(tr("Pooling"), m_pooling);
+
+    // --- loss and optimiser
+    auto* fo = form(tr("Loss and optimiser"));
+    m_temperature = doubleBox(0.001, 10, d.temperature, 3, 0.005,
+                              tr("InfoNCE temperature: cosine similarities are divided by it (paper: 0.02). Lower "
+                                 "values sharpen the contrast between positives and negatives."));
+    m_temperature->setObjectName(QStringLiteral("temperature"));
+    fo->addRow(tr("Temperature"), m_temperature);
+    m_symmetric = new QCheckBox(tr("Also document to query"));
+    m_symmetric->setObjectName(QStringLiteral("symmetric"));
+    m_symmetric->setToolTip(tr("Adds the symmetric InfoNCE term that scores each positive against all queries."));
+    fo->addRow(QString(), m_symmetric);
+    auto* lr = new ScientificSpinBox;
+    lr->setDecimals(12);
+    lr->setRange(1e-9, 1.0);
+    lr->setValue(d.lr);
+    lr->setToolTip(tr("Peak learning rate of AdamW (paper: 1e-4 for LoRA). Full fine-tunes of small models "
+                      "often want more, e.g. 1e-3. Arrows double or halve it."));
+    lr->setObjectName(QStringLiteral("learningRate"));
+    m_lr = lr;
+    fo->addRow(tr("Learning rate"), m_lr);
+    m_warmup = intBox(0, 1'000'000, d.warmupSteps, tr("Steps of linear warm-up from 0 to the peak rate; it then decays "
+                                                      "linearly to 0 at the last step (paper: 100)."));
+    m_warmup->setObjectName(QStringLiteral("warmup"));
+    fo->addRow(tr("Warm-up steps"), m_warmup);
+    m_weightDecay = doubleBox(0, 1, d.weightDecay, 3, 0.01, tr("AdamW weight decay, not applied to norms and biases."));
+    m_weightDecay->setObjectName(QStringLiteral("weightDecay"));
+    fo->addRow(tr("Weight decay"), m_weightDecay);
+
+    // --- batches and length
+    auto* fb = form(tr("Batches and length"));
+    m_batch = intBox(2, 1'000'000, d.batchSize, tr("Queries per optimiser step. Every other positive (and every hard "
+                                                   "negative) in the batch is a negative for a query, so larger batches "
+                                                   "train better (paper: 2048)."));
+    m_batch->setObjectName(QStringLiteral("batchSize"));
+    fb->addRow(tr("Batch size"), m_batch);
+    m_miniBatch = intBox(0, 1'000'000, d.miniBatch, tr("GradCache sub-batch: sequences per forward pass. A large batch "
+                                                       "then needs only the memory of a sub-batch, with the same "
+                                                       "gradients. 0 = the whole batch in one pass."));
+    m_miniBatch->setObjectName(QStringLiteral("miniBatch"));
+    m_miniBatch->setSpecialValueText(tr("off"));
+    fb->addRow(tr("GradCache sub-batch"), m_miniBatch);
+    m_bySteps = new QRadioButton(tr("Steps"));
+    m_bySteps->setObjectName(QStringLiteral("bySteps"));
+    m_byEpochs = new QRadioButton(tr("Epochs"));
+    m_byEpochs->setObjectName(QStringLiteral("byEpochs"));
+    m_byEpochs->setChecked(d.steps == 0);
+    m_bySteps->setChecked(d.steps != 0);
+    m_steps = intBox(1, 100'000'000, d.steps > 0 ? int(d.steps) : 1000, tr("Optimiser steps to train."));
+    m_steps->setObjectName(QStringLiteral("steps"));
+    m_epochs = doubleBox(0.01, 1000, d.epochs, 2, 0.5, tr("Passes over the data (the last partial batch of each epoch is dropped)."));
+    m_epochs->setObjectName(QStringLiteral("epochs"));
+    auto* lenRow = new QWidget;
+    auto* lh = new QHBoxLayout(lenRow);
+    lh->setContentsMargins(0, 0, 0, 0);
+    lh->addWidget(m_bySteps);
+    lh->addWidget(m_steps, 1);
+    lh->addWidget(m_byEpochs);
+    lh->addWidget(m_epochs, 1);
+    fb->addRow(tr("Length"), lenRow);
+
+    // --- run
+    auto* fr = form(tr("Run"));
+    m_seed = intBox(0, std::numeric_limits<int>::max(), int(d.seed), tr("Seeds the data order, dropout and adapter "
+                                                                        "initialisation: the same seed repeats a run."));
+    m_seed->setObjectName(QStringLiteral("seed"));
+    fr->addRow(tr("Seed"), m_seed);
+    m_device = new QComboBox;
+    m_device->setObjectName(QStringLiteral("device"));
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    const int gpus = cudaDeviceCount();
+    if (auto* model = qobject_cast<QStandardItemModel*>(m_device->model())) {
+        auto* item = model->item(1);
+        if (gpus <= 0) {
+            item->setEnabled(false);
+            item->setToolTip(tr("No CUDA device: this build of libtorch or this machine has no usable NVIDIA GPU."));
+        } else {
+            item->setToolTip(tr("%n CUDA device(s); bf16 autocast is used on the GPU.", nullptr, gpus));
+        }
+    }
+    m_device->setToolTip(gpus > 0 ? tr("Where to train.") : tr("Where to train. CUDA is not available here."));
+    fr->addRow(tr("Device"), m_device);
+    m_checkpointEvery = intBox(0, 1'000'000, d.checkpointEvery, tr("Steps between checkpoints (a stop also writes one). "
+                                                                   "0 = only on stop and at the end."));
+    m_checkpointEvery->setObjectName(QStringLiteral("checkpointEvery"));
+    fr->addRow(tr("Checkpoint every"), m_checkpointEvery);
+    m_devFraction = doubleBox(0, 0.5, d.devFraction, 2, 0.01, tr("Share of the data held out to measure in-batch "
+                                                                 "retrieval accuracy during training."));
+    m_devFraction->setObjectName(QStringLiteral("devFraction"));
+    m_devEvery = intBox(0, 1'000'000, d.devEvery, tr("Steps between dev evaluations (0 = none)."));
+    m_devEvery->setObjectName(QStringLiteral("devEvery"));
+    auto* devRow = new QWidget;
+    auto* dh = new QHBoxLayout(devRow);
+    dh->setContentsMargins(0, 0, 0, 0);
+    dh->addWidget(m_devFraction, 1);
+    dh->addWidget(new QLabel(tr("every")));
+    dh->addWidget(m_devEvery, 1);
+    fr->addRow(tr("Dev share"), devRow);
+    m_output = new QLineEdit;
+    m_output->setObjectName(QStringLiteral("outputEdit"));
+    m_output->setToolTip(tr("Where the trained model goes (merged weights, the LoRA adapter, sentence-transformers "
+                            "files); checkpoints are kept in its checkpoints/ folder."));
+    auto* browseOutputButton = new QPushButton(tr("Browse..."));
+    connect(browseOutputButton, &QPushButton::clicked, this, &RunBuilder::browseOutput);
+    fr->addRow(tr("Output folder"), withButton(m_output, browseOutputButton));
+    outer->addStretch();
+
+    // Any edit re-validates (the area enables Start from problems()).
+    auto emitChanged = [this] {
+        if (!m_updating) Q_EMIT changed();
+    };
+    for (auto* e : {m_name, m_model, m_jsonl, m_output}) connect(e, &QLineEdit::textChanged, this, emitChanged);
+    for (auto* s : findChildren<QSpinBox*>()) connect(s, &QSpinBox::valueChanged, this, emitChanged);
+    for (auto* s : findChildren<QDoubleSpinBox*>()) connect(s, &QDoubleSpinBox::valueChanged, this, emitChanged);
+    for (auto* c : findChildren<QComboBox*>()) connect(c, &QComboBox::currentIndexChanged, this, emitChanged);
+    for (auto* r : {m_fromProject, m_fromJsonl, m_lora, m_full, m_bySteps, m_byEpochs})
+        connect(r, &QRadioButton::toggled, this, [this] {
+            updateEnabled();
+            updateCounts();
+        });
+    for (auto* l : {m_families, m_languages, m_statuses})
+        connect(l, &QListWidget::itemChanged, this, [this] {
+            if (!m_updating) updateCounts();
+        });
+    connect(m_symmetric, &QCheckBox::toggled, this, emitChanged);
+    updateEnabled();
+    checkModel();
+    updateCounts();
+}
+
+void RunBuilder::updateEnabled() {
+    const bool lora = m_lora->isChecked();
+    for (QWidget* w : {static_cast<QWidget*>(m_rank), static_cast<QWidget*>(m_alpha), static_cast<QWidget*>(m_loraDropout)})
+        w->setEnabled(lora);
+    const bool project = m_fromProject->isChecked();
+    m_families->setEnabled(project);
+    m_languages->setEnabled(project);
+    m_statuses->setEnabled(project);
+    m_jsonl->setEnabled(!project);
+    m_steps->setEnabled(m_bySteps->isChecked());
+    m_epochs->setEnabled(m_byEpochs->isChecked());
+    if (!m_updating) Q_EMIT changed();
+}
+
+void RunBuilder::browseModel() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Base model folder"), m_model->text());
+    if (dir.isEmpty()) return;
+    m_model->setText(dir);
+    checkModel();
+}
+
+void RunBuilder::browseOutput() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Output folder"), m_output->text());
+    if (!dir.isEmpty()) m_output->setText(dir);
+}
+
+void RunBuilder::browseJsonl() {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Training data"), m_jsonl->text(),
+                                                      tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+    if (file.isEmpty()) return;
+    m_jsonl->setText(file);
+    m_fromJsonl->setChecked(true);
+    m_jsonlCount = -1;
+    m_jsonlError.clear();
+    updateCounts();
+}
+
+void RunBuilder::checkModel() {
+    const QString dir = m_model->text().trimmed();
+    m_modelOk = false;
+    if (dir.isEmpty()) {
+        m_modelInfo->setText(tr("<i>Choose a model folder.</i>"));
+    } else if (auto mc = train::checkBaseModel(dir.toStdString()); mc) {
+        m_modelOk = true;
+        m_modelInfo->setText(tr("%1 %2, hidden size %3, %4 parameters, tokenizer %5")
+                                 .arg(QString::fromStdString(mc->modelType),
+                                      mc->decoder ? tr("decoder") : tr("encoder"))
+                                 .arg(mc->hiddenSize)
+                                 .arg(humanCount(mc->parameters),
+                                      QFileInfo(QString::fromStdString(mc->tokenizerFile)).fileName()));
+        m_modelInfo->setStyleSheet(QString());
+        // A decoder pools its last token by default; an encoder its [CLS].
+        if (!mc->decoder && m_pooling->currentData().toInt() == int(train::Pooling::LastToken))
+            m_pooling->setCurrentIndex(m_pooling->findData(int(train::Pooling::Cls)));
+    } else {
+        m_modelInfo->setText(QString::fromStdString(mc.error().message).toHtmlEscaped());
+        m_modelInfo->setStyleSheet(QStringLiteral("color: #b02020;"));
+    }
+    if (!m_updating) Q_EMIT changed();
+}
+
+void RunBuilder::setProject(store::Project* project) {
+    m_project = project;
+    refreshCounts();
+}
+
+void RunBuilder::refreshCounts() {
+    m_sampleCounts.clear();
+    if (m_project) {
+        try {
+            auto st = m_project->db().prepare(
+                "SELECT family, language, status, COUNT(*) FROM samples WHERE query IS NOT NULL AND query <> '' "
+                "AND positive IS NOT NULL AND positive <> '' GROUP BY family, language, status");
+            while (st.step())
+                m_sampleCounts.insert({QString::fromStdString(st.getText(0)), QString::fromStdString(st.getText(1)),
+                                       QString::fromStdString(st.getText(2))},
+                                      st.getInt(3));
+        } catch (const Failure& f) {
+            log::warn("training data counts: ", f.what());
+        }
+    }
+    // Rebuild the family and language lists, keeping what was unchecked.
+    m_updating = true;
+    for (auto* list : {m_families, m_languages}) {
+        QSet<QString> unchecked;
+        for (int i = 0; i < list->count(); ++i)
+            if (list->item(i)->checkState() == Qt::Unchecked) unchecked.insert(list->item(i)->data(Qt::UserRole).toString());
+        QSet<QString> values;
+        for (auto it = m_sampleCounts.cbegin(); it != m_sampleCounts.cend(); ++it)
+            values.insert(list == m_families ? std::get<0>(it.key()) : std::get<1>(it.key()));
+        QStringList sorted(values.begin(), values.end());
+        sorted.sort();
+        list->clear();
+        for (const auto& v : sorted) {
+            auto* item = new QListWidgetItem(v.isEmpty() ? tr("(none)") : v, list);
+            item->setData(Qt::UserRole, v);
+            item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+            item->setCheckState(unchecked.contains(v) ? Qt::Unchecked : Qt::Checked);
+        }
+    }
+    m_updating = false;
+    updateCounts();
+}
+
+QStringList RunBuilder::checkedValues(QListWidget* list, bool emptyWhenAll) const {
+    QStringList out;
+    for (int i = 0; i < list->count(); ++i)
+        if (list->item(i)->checkState() == Qt::Checked) out << list->item(i)->data(Qt::UserRole).toString();
+    if (emptyWhenAll && out.size() == list->count()) return {};
+    return out;
+}
+
+void RunBuilder::setChecked(QListWidget* list, const std::vector<std::string>& values) {
+    for (int i = 0; i < list->count(); ++i) {
+        const auto v = list->item(i)->data(Qt::UserRole).toString().toStdString();
+        const bool on = values.empty() || std::find(values.begin(), values.end(), v) != values.end();
+        list->item(i)->setCheckState(on ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
+void RunBuilder::updateCounts() {
+    if (m_fromJsonl->isChecked()) {
+        const QString file = m_jsonl->text().trimmed();
+        if (file.isEmpty()) {
+            m_exampleCount = -1;
+            m_count->setText(tr("<i>Choose a JSONL file.</i>"));
+        } else {
+            if (m_jsonlCount < 0 && m_jsonlError.isEmpty()) {
+                train::TrainConfig c;
+                c.dataJsonl = file.toStdString();
+                if (auto n = train::countTrainingExamples(c); n) m_jsonlCount = *n;
+                else m_jsonlError = QString::fromStdString(n.error().message);
+            }
+            m_exampleCount = m_jsonlError.isEmpty() ? m_jsonlCount : -1;
+            m_count->setText(m_jsonlError.isEmpty() ? tr("%n example(s)", nullptr, int(m_jsonlCount))
+                                                    : QStringLiteral("<span style='color:#b02020'>%1</span>")
+                                                          .arg(m_jsonlError.toHtmlEscaped()));
+        }
+        if (!m_updating) Q_EMIT changed();
+        return;
+    }
+    // Project samples: each list shows what each value adds under the other two filters.
+    const QStringList fams = checkedValues(m_families, false), langs = checkedValues(m_languages, false),
+                      stats = checkedValues(m_statuses, false);
+    QMap<QString, qint64> perFamily, perLanguage;
+    qint64 total = 0;
+    for (auto it = m_sampleCounts.cbegin(); it != m_sampleCounts.cend(); ++it) {
+        const auto& [f, l, s] = it.key();
+        if (!stats.contains(s)) continue;
+        if (langs.contains(l)) perFamily[f] += it.value();
+        if (fams.contains(f)) perLanguage[l] += it.value();
+        if (langs.contains(l) && fams.contains(f)) total += it.value();
+    }
+    m_updating = true;
+    for (auto* list : {m_families, m_languages}) {
+        const auto& counts = list == m_families ? perFamily : perLanguage;
+        for (int i = 0; i < list->count(); ++i) {
+            const QString v = list->item(i)->data(Qt::UserRole).toString();
+            list->item(i)->setText(QStringLiteral("%1 (%2)").arg(v.isEmpty() ? tr("(none)") : v).arg(counts.value(v)));
+        }
+    }
+    m_updating = false;
+    m_exampleCount = m_project ? total : -1;
+    m_count->setText(m_project ? tr("%n sample(s) selected", nullptr, int(total)) : tr("<i>No project open.</i>"));
+    if (!m_updating) Q_EMIT changed();
+}
+
+train::TrainConfig RunBuilder::config() const {
+    train::TrainConfig c;
+    c.name = m_name->text().trimmed().toStdString();
+    c.modelDir = QDir::cleanPath(m_model->text().trimmed()).toStdString();
+    if (m_model->text().trimmed().isEmpty()) c.modelDir.clear();
+    if (m_fromJsonl->isChecked()) {
+        c.dataJsonl = m_jsonl->text().trimmed().toStdString();
+    } else {
+        c.filter.families.clear();
+        for (const auto& v : checkedValues(m_families, true)) c.filter.families.push_back(v.toStdString());
+        for (const auto& v : checkedValues(m_languages, true)) c.filter.languages.push_back(v.toStdString());
+        c.filter.statuses.clear();
+        for (const auto& v : checkedValues(m_statuses, false)) c.filter.statuses.push_back(v.toStdString());
+    }
+    c.mix = train::BatchMix(m_mix->currentData().toInt());
+    c.maxLength = m_maxLength->value();
+    c.fullFineTune = m_full->isChecked();
+    c.lora.rank = m_rank->value();
+    c.lora.alpha = m_alpha->value();
+    c.lora.dropout = m_loraDropout->value();
+    c.pooling = train::Pooling(m_pooling->currentData().toInt());
+    c.temperature = m_temperature->value();
+    c.symmetric = m_symmetric->isChecked();
+    c.lr = m_lr->value();
+    c.warmupSteps = m_warmup->value();
+    c.weightDecay = m_weightDecay->value();
+    c.batchSize = m_batch->value();
+    c.miniBatch = m_miniBatch->value();
+    c.steps = m_bySteps->isChecked() ? m_steps->value() : 0;
+    c.epochs = m_epochs->value();
+    c.seed = std::uint64_t(m_seed->value());
+    c.device = m_device->currentData().toString().toStdString();
+    c.checkpointEvery = m_checkpointEvery->value();
+    c.devFraction = m_devFraction->value();
+    c.devEvery = m_devFraction->value() > 0 ? m_devEvery->value() : 0;
+    c.outputDir = m_output->text().trimmed().isEmpty() ? std::string() : QDir::cleanPath(m_output->text().trimmed()).toStdString();
+    return c;
+}
+
+void RunBuilder::setConfig(const train::TrainConfig& c) {
+    m_updating = true;
+    m_name->setText(QString::fromStdString(c.name));
+    m_model->setText(QString::fromStdString(c.modelDir));
+    if (c.dataJsonl.empty()) {
+        m_fromProject->setChecked(true);
+        setChecked(m_families, c.filter.families);
+        setChecked(m_languages, c.filter.languages);
+        setChecked(m_statuses, c.filter.statuses);
+    } else {
+        m_fromJsonl->setChecked(true);
+        m_jsonl->setText(QString::fromStdString(c.dataJsonl));
+        m_jsonlCount = -1;
+        m_jsonlError.clear();
+    }
+    m_mix->setCurrentIndex(m_mix->findData(int(c.mix)));
+    m_maxLength->setValue(c.maxLength);
+    (c.fullFineTune ? m_full : m_lora)->setChecked(true);
+    m_rank->setValue(c.lora.rank);
+    m_alpha->setValue(c.lora.alpha);
+    m_loraDropout->setValue(c.lora.dropout);
+    m_pooling->setCurrentIndex(m_pooling->findData(int(c.pooling)));
+    m_temperature->setValue(c.temperature);
+    m_symmetric->setChecked(c.symmetric);
+    m_lr->setValue(c.lr);
+    m_warmup->setValue(c.warmupSteps);
+    m_weightDecay->setValue(c.weightDecay);
+    m_batch->setValue(c.batchSize);
+    m_miniBatch->setValue(c.miniBatch);
+    (c.steps > 0 ? m_bySteps : m_byEpochs)->setChecked(true);
+    if (c.steps > 0) m_steps->setValue(int(c.steps));
+    m_epochs->setValue(c.epochs);
+    m_seed->setValue(int(c.seed));
+    const int dev = m_device->findData(QString::fromStdString(c.device).startsWith(QLatin1String("cuda")) ? QStringLiteral("cuda")
+                                                                                                        : QStringLiteral("cpu"));
+    m_device->setCurrentIndex(dev >= 0 ? dev : 0);
+    m_checkpointEvery->setValue(c.checkpointEvery);
+    m_devFraction->setValue(c.devFraction);
+    m_devEvery->setValue(c.devEvery);
+    m_output->setText(QString::fromStdString(c.outputDir));
+    m_updating = false;
+    updateEnabled();
+    checkModel();
+    updateCounts();
+}
+
+QStringList RunBuilder::problems() const {
+    QStringList p;
+    if (m_model->text().trimmed().isEmpty()) p << tr("Choose a base model folder.");
+    else if (!m_modelOk) p << tr("The base model folder is not usable: %1").arg(m_modelInfo->text());
+    if (m_fromJsonl->isChecked()) {
+        if (m_jsonl->text().trimmed().isEmpty()) p << tr("Choose a JSONL file.");
+        else if (!m_jsonlError.isEmpty()) p << m_jsonlError;
+    } else if (!m_project) {
+        p << tr("Open a project or choose a JSONL file.");
+    } else if (m_exampleCount <= 0) {
+        p << tr("No samples match the data filters.");
+    }
+    if (m_exampleCount > 0 && m_exampleCount < m_batch->value())
+        p << tr("The batch (%1) is larger than the data (%2 examples).").arg(m_batch->value()).arg(m_exampleCount);
+    if (m_output->text().trimmed().isEmpty()) p << tr("Choose an output folder.");
+    if (m_device->currentData().toString() == QLatin1String("cuda") && cudaDeviceCount() <= 0)
+        p << tr("CUDA is not available on this machine.");
+    return p;
+}
+
+train::TrainConfig RunBuilder::configFromJson(const QString& json, train::TrainConfig c) {
+    // Mirrors the keys core's trainer stores in training_runs.config; unknown keys are ignored,
+    // missing ones keep `c`'s values.
+    auto j = nlohmann::json::parse(json.toStdString(), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return c;
+    auto get = [&](const char* key, auto& out) {
+        auto it = j.find(key);
+        if (it == j.end() || it->is_null()) return;
+        try {
+            out = it->get<std::decay_t<decltype(out)>>();
+        } catch (const nlohmann::json::exception&) {
+        }
+    };
+    get("model", c.modelDir);
+    get("output", c.outputDir);
+    get("data", c.dataJsonl);
+    get("project", c.projectDb);
+    get("families", c.filter.families);
+    get("languages", c.filter.languages);
+    get("statuses", c.filter.statuses);
+    std::string mix;
+    get("mix", mix);
+    if (!mix.empty()) c.mix = mix == "family" ? train::BatchMix::SameFamily : train::BatchMix::Random;
+    get("max_length", c.maxLength);
+    get("full", c.fullFineTune);
+    get("lora_rank", c.lora.rank);
+    get("lora_alpha", c.lora.alpha);
+    get("lora_dropout", c.lora.dropout);
+    get("lora_targets", c.lora.targetModules);
+    std::string pooling;
+    get("pooling", pooling);
+    if (!pooling.empty()) train::parsePooling(pooling, c.pooling);
+    get("temperature", c.temperature);
+    get("symmetric", c.symmetric);
+    get("batch_size", c.batchSize);
+    get("mini_batch", c.miniBatch);
+    get("accumulation", c.accumulation);
+    get("lr", c.lr);
+    get("weight_decay", c.weightDecay);
+    get("warmup", c.warmupSteps);
+    get("steps", c.steps);
+    get("epochs", c.epochs);
+    get("clip", c.clipNorm);
+    get("seed", c.seed);
+    get("device", c.device);
+    get("bf16", c.bf16);
+    get("checkpoint_every", c.checkpointEvery);
+    get("dev_fraction", c.devFraction);
+    get("dev_every", c.devEvery);
+    return c;
+}
+
+} // namespace synthembed::ui

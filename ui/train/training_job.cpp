@@ -1,0 +1,31 @@
+#include "ui/train/training_job.h"
+
+#include "core/train/trainer.h"
+
+namespace synthembed::ui {
+
+TrainingJob::TrainingJob(train::TrainConfig config, QObject* parent) : QObject(parent), m_config(std::move(config)) {
+    qRegisterMetaType<train::StepMetrics>();
+    qRegisterMetaType<train::TrainOutcome>();
+    setAutoDelete(false); // the area owns the job and deletes it once `finished`/`failed` arrived
+}
+
+void TrainingJob::run() {
+    train::TrainCallbacks cb;
+    cb.onStep = [this](const train::StepMetrics& m) { Q_EMIT stepDone(m); };
+    cb.hooks.progress = [this](std::int64_t done, std::int64_t total, const std::string& stage) {
+        Q_EMIT progress(done, total, QString::fromStdString(stage));
+    };
+    cb.hooks.shouldStop = [this] { return m_stop.load(); };
+    // runTraining converts every exception (libtorch's included) into an Error; the catch is
+    // the last line of defence so nothing escapes into the thread pool.
+    try {
+        auto result = train::runTraining(m_config, cb);
+        if (result) Q_EMIT finished(*result);
+        else Q_EMIT failed(QString::fromStdString(result.error().message));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    }
+}
+
+} // namespace synthembed::ui
