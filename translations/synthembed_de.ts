@@ -2,6 +2,601 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>EvaluationArea</name>
+    <message>
+        <source>Retrieval</source>
+        <translation>Retrieval</translation>
+    </message>
+    <message>
+        <source>STS</source>
+        <translation>STS</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>Klassifikation</translation>
+    </message>
+    <message>
+        <source>Clustering</source>
+        <translation>Clustering</translation>
+    </message>
+    <message>
+        <source>Pair classification</source>
+        <translation>Paarklassifikation</translation>
+    </message>
+    <message>
+        <source>Reranking</source>
+        <translation>Reranking</translation>
+    </message>
+    <message>
+        <source>Summarization</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Bitext mining</source>
+        <translation>Bitext-Mining</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (%2)</source>
+        <translation>%1: Schreiben nicht möglich (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::EvalJob</name>
+    <message>
+        <source>%1: loading model</source>
+        <translation>%1: Modell wird geladen</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 auf %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 = %3</source>
+        <translation>%1: %2 = %3</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::EvaluationArea</name>
+    <message>
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <source>Checked models are evaluated. A model is a Hugging Face folder (config.json, safetensors, tokenizer); hash:DIM is the model-free hashing baseline.</source>
+        <translation>Angehakte Modelle werden evaluiert. Ein Modell ist ein Hugging-Face-Ordner (config.json, safetensors, Tokenizer); hash:DIM ist die modellfreie Hashing-Baseline.</translation>
+    </message>
+    <message>
+        <source>Add model folder...</source>
+        <translation>Modellordner hinzufügen...</translation>
+    </message>
+    <message>
+        <source>Add hashing baseline</source>
+        <translation>Hashing-Baseline hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>Modellordner</translation>
+    </message>
+    <message>
+        <source>Datasets</source>
+        <translation>Datensätze</translation>
+    </message>
+    <message>
+        <source>Checked datasets form the suite. Add a BEIR folder (retrieval), an STS table or a classification folder with train and test files.</source>
+        <translation>Angehakte Datensätze bilden die Suite. Fügen Sie einen BEIR-Ordner (Retrieval), eine STS-Tabelle oder einen Klassifikationsordner mit Trainings- und Testdateien hinzu.</translation>
+    </message>
+    <message>
+        <source>Add dataset folder...</source>
+        <translation>Datensatzordner hinzufügen...</translation>
+    </message>
+    <message>
+        <source>Add dataset file...</source>
+        <translation>Datensatzdatei hinzufügen...</translation>
+    </message>
+    <message>
+        <source>Dataset folder</source>
+        <translation>Datensatzordner</translation>
+    </message>
+    <message>
+        <source>Dataset file</source>
+        <translation>Datensatzdatei</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.tsv *.txt *.jsonl);;All files (*)</source>
+        <translation>Tabellen (*.csv *.tsv *.txt *.jsonl);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Suite:</source>
+        <translation>Suite:</translation>
+    </message>
+    <message>
+        <source>Quick</source>
+        <translation>Schnell</translation>
+    </message>
+    <message>
+        <source>A seeded subsample of every dataset: fast feedback, e.g. during training.</source>
+        <translation>Eine reproduzierbare Stichprobe jedes Datensatzes: schnelle Rückmeldung, z. B. während des Trainings.</translation>
+    </message>
+    <message>
+        <source> items per dataset</source>
+        <translation> Elemente pro Datensatz</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>Vollständig</translation>
+    </message>
+    <message>
+        <source>Every query, pair and text: the numbers to report.</source>
+        <translation>Jede Anfrage, jedes Paar und jeder Text: die Zahlen für den Bericht.</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>Quick suite results</source>
+        <translation>Ergebnisse der schnellen Suite</translation>
+    </message>
+    <message>
+        <source>Full suite results</source>
+        <translation>Ergebnisse der vollständigen Suite</translation>
+    </message>
+    <message>
+        <source>All runs</source>
+        <translation>Alle Läufe</translation>
+    </message>
+    <message>
+        <source>Latest per model and dataset</source>
+        <translation>Neueste pro Modell und Datensatz</translation>
+    </message>
+    <message>
+        <source>Export...</source>
+        <translation>Exportieren...</translation>
+    </message>
+    <message>
+        <source>Save the results or comparison table as CSV or Markdown</source>
+        <translation>Ergebnis- oder Vergleichstabelle als CSV oder Markdown speichern</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Aufgabe</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>Split</translation>
+    </message>
+    <message>
+        <source>Suite</source>
+        <translation>Suite</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>Metrik</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Time (s)</source>
+        <translation>Zeit (s)</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>Ergebnisse</translation>
+    </message>
+    <message>
+        <source>Baseline (A):</source>
+        <translation>Baseline (A):</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>Vergleich</translation>
+    </message>
+    <message>
+        <source>Task type:</source>
+        <translation>Aufgabentyp:</translation>
+    </message>
+    <message>
+        <source>Chart</source>
+        <translation>Diagramm</translation>
+    </message>
+    <message>
+        <source>%1 — %2, %3 items</source>
+        <translation>%1 — %2, %3 Elemente</translation>
+    </message>
+    <message>
+        <source>Added %1 (%2)</source>
+        <translation>%1 hinzugefügt (%2)</translation>
+    </message>
+    <message>
+        <source>Open a project first</source>
+        <translation>Öffnen Sie zuerst ein Projekt</translation>
+    </message>
+    <message>
+        <source>Check at least one model and one dataset</source>
+        <translation>Haken Sie mindestens ein Modell und einen Datensatz an</translation>
+    </message>
+    <message>
+        <source>Evaluate %1 model(s) on %2 dataset(s)</source>
+        <translation>%1 Modell(e) auf %2 Datensatz/Datensätzen evaluieren</translation>
+    </message>
+    <message>
+        <source>Cancelled after %1 result(s)</source>
+        <translation>Nach %1 Ergebnis(sen) abgebrochen</translation>
+    </message>
+    <message>
+        <source>Done: %1 result(s) stored</source>
+        <translation>Fertig: %1 Ergebnis(se) gespeichert</translation>
+    </message>
+    <message>
+        <source>, %1 failed (see the log)</source>
+        <translation>, %1 fehlgeschlagen (siehe Protokoll)</translation>
+    </message>
+    <message>
+        <source>Starting...</source>
+        <translation>Wird gestartet...</translation>
+    </message>
+    <message>
+        <source>Cancelling...</source>
+        <translation>Wird abgebrochen...</translation>
+    </message>
+    <message>
+        <source>fingerprint %1, pooling %2</source>
+        <translation>Fingerabdruck %1, Pooling %2</translation>
+    </message>
+    <message>
+        <source>quick (%1)</source>
+        <translation>schnell (%1)</translation>
+    </message>
+    <message>
+        <source>full</source>
+        <translation>vollständig</translation>
+    </message>
+    <message>
+        <source>Evaluate at least two models on the same datasets to compare them.</source>
+        <translation>Evaluieren Sie mindestens zwei Modelle auf denselben Datensätzen, um sie zu vergleichen.</translation>
+    </message>
+    <message>
+        <source>%1 (A)</source>
+        <translation>%1 (A)</translation>
+    </message>
+    <message>
+        <source>Δ vs A</source>
+        <translation>Δ zu A</translation>
+    </message>
+    <message>
+        <source>95% CI of Δ</source>
+        <translation>95-%-KI von Δ</translation>
+    </message>
+    <message>
+        <source>paired bootstrap, %1 resamples, p = %2</source>
+        <translation>gepaartes Bootstrap, %1 Wiederholungen, p = %2</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <source>no per-item scores on common items (e.g. different quick subsamples)</source>
+        <translation>keine Einzel-Scores auf gemeinsamen Elementen (z. B. verschiedene schnelle Stichproben)</translation>
+    </message>
+    <message>
+        <source>Δ = model − A; green better, red worse; bold where the 95% paired bootstrap interval excludes 0.</source>
+        <translation>Δ = Modell − A; grün besser, rot schlechter; fett, wo das 95-%-Intervall des gepaarten Bootstraps 0 ausschließt.</translation>
+    </message>
+    <message>
+        <source>Export table</source>
+        <translation>Tabelle exportieren</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;Markdown (*.md)</source>
+        <translation>CSV (*.csv);;Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>%1 geschrieben</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>Evaluierung</translation>
+    </message>
+    <message>
+        <source>MTEB-style evaluation on your own and public datasets.</source>
+        <translation>Evaluierung im MTEB-Stil auf eigenen und öffentlichen Datensätzen.</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::ExplorerArea</name>
+    <message>
+        <source>Embedding set:</source>
+        <translation>Embedding-Menge:</translation>
+    </message>
+    <message>
+        <source>corpus.jsonl (one {&quot;text&quot;: ...} per line)</source>
+        <translation>corpus.jsonl (ein {&quot;text&quot;: ...} pro Zeile)</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>Durchsuchen...</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Modell:</translation>
+    </message>
+    <message>
+        <source>A model folder, or hash:DIM for the model-free hashing baseline</source>
+        <translation>Ein Modellordner oder hash:DIM für die modellfreie Hashing-Baseline</translation>
+    </message>
+    <message>
+        <source>Choose a model folder</source>
+        <translation>Modellordner wählen</translation>
+    </message>
+    <message>
+        <source>all texts</source>
+        <translation>alle Texte</translation>
+    </message>
+    <message>
+        <source>max </source>
+        <translation>max. </translation>
+    </message>
+    <message>
+        <source>Embed at most this many texts (0 = all)</source>
+        <translation>Höchstens so viele Texte einbetten (0 = alle)</translation>
+    </message>
+    <message>
+        <source>Embed</source>
+        <translation>Einbetten</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Pick a set and a model, then Embed.</source>
+        <translation>Wählen Sie eine Menge und ein Modell, dann Einbetten.</translation>
+    </message>
+    <message>
+        <source>JSONL corpus</source>
+        <translation>JSONL-Korpus</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl *.json);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl *.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>Modellordner</translation>
+    </message>
+    <message>
+        <source>Type a query and press Enter</source>
+        <translation>Anfrage eingeben und Eingabetaste drücken</translation>
+    </message>
+    <message>
+        <source>Instruction for the query (optional, e5 style)</source>
+        <translation>Anweisung für die Anfrage (optional, im e5-Stil)</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Query:</source>
+        <translation>Anfrage:</translation>
+    </message>
+    <message>
+        <source>Instruction:</source>
+        <translation>Anweisung:</translation>
+    </message>
+    <message>
+        <source>Neighbours:</source>
+        <translation>Nachbarn:</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Click a neighbour to read it; double-click to search its neighbours</source>
+        <translation>Nachbarn anklicken, um ihn zu lesen; Doppelklick sucht seine Nachbarn</translation>
+    </message>
+    <message>
+        <source>Neighbours of this text</source>
+        <translation>Nachbarn dieses Textes</translation>
+    </message>
+    <message>
+        <source>Colour by:</source>
+        <translation>Färben nach:</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>Familie</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>Box select</source>
+        <translation>Rechteckauswahl</translation>
+    </message>
+    <message>
+        <source>Drag a box to list its points (Shift-drag works in pan mode too)</source>
+        <translation>Rechteck aufziehen, um seine Punkte aufzulisten (Ziehen mit Umschalt geht auch im Verschiebemodus)</translation>
+    </message>
+    <message>
+        <source>Reset view</source>
+        <translation>Ansicht zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Box-select points on the map (Box select, or Shift-drag) to list them here.</source>
+        <translation>Wählen Sie Punkte auf der Karte per Rechteck aus (Rechteckauswahl oder Ziehen mit Umschalt), um sie hier aufzulisten.</translation>
+    </message>
+    <message>
+        <source>Selected: %1 point(s)</source>
+        <translation>Ausgewählt: %1 Punkt(e)</translation>
+    </message>
+    <message>
+        <source>Project samples (accepted)</source>
+        <translation>Projektbeispiele (angenommen)</translation>
+    </message>
+    <message>
+        <source>JSONL corpus...</source>
+        <translation>JSONL-Korpus...</translation>
+    </message>
+    <message>
+        <source>Dataset: %1</source>
+        <translation>Datensatz: %1</translation>
+    </message>
+    <message>
+        <source>Choose a model first</source>
+        <translation>Wählen Sie zuerst ein Modell</translation>
+    </message>
+    <message>
+        <source>Open a project first</source>
+        <translation>Öffnen Sie zuerst ein Projekt</translation>
+    </message>
+    <message>
+        <source>Reading texts...</source>
+        <translation>Texte werden gelesen...</translation>
+    </message>
+    <message>
+        <source>The set has no texts to embed</source>
+        <translation>Die Menge enthält keine Texte zum Einbetten</translation>
+    </message>
+    <message>
+        <source>Loading %1...</source>
+        <translation>%1 wird geladen...</translation>
+    </message>
+    <message>
+        <source>Embedding %1 of %2 texts...</source>
+        <translation>%1 von %2 Texten werden eingebettet...</translation>
+    </message>
+    <message>
+        <source>Embedding %1 texts...</source>
+        <translation>%1 Texte werden eingebettet...</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Projecting %1 points (PCA)...</source>
+        <translation>%1 Punkte werden projiziert (PCA)...</translation>
+    </message>
+    <message>
+        <source>%1 points, %2 dimensions; PCA keeps %3% of the variance</source>
+        <translation>%1 Punkte, %2 Dimensionen; PCA erhält %3 % der Varianz</translation>
+    </message>
+    <message>
+        <source>Embedded %1 texts of %2 with %3</source>
+        <translation>%1 Texte von %2 mit %3 eingebettet</translation>
+    </message>
+    <message>
+        <source>other (%1 values)</source>
+        <translation>sonstige (%1 Werte)</translation>
+    </message>
+    <message>
+        <source>Searching...</source>
+        <translation>Suche läuft...</translation>
+    </message>
+    <message>
+        <source>Query: “%1”</source>
+        <translation>Anfrage: „%1“</translation>
+    </message>
+    <message>
+        <source>Query: “%1” (instruction: %2)</source>
+        <translation>Anfrage: „%1“ (Anweisung: %2)</translation>
+    </message>
+    <message>
+        <source>Neighbours of “%1”</source>
+        <translation>Nachbarn von „%1“</translation>
+    </message>
+    <message>
+        <source>%1 neighbour(s)</source>
+        <translation>%1 Nachbar(n)</translation>
+    </message>
+    <message>
+        <source>id %1</source>
+        <translation>ID %1</translation>
+    </message>
+    <message>
+        <source>family %1</source>
+        <translation>Familie %1</translation>
+    </message>
+    <message>
+        <source>language %1</source>
+        <translation>Sprache %1</translation>
+    </message>
+    <message>
+        <source>label %1</source>
+        <translation>Label %1</translation>
+    </message>
+    <message>
+        <source>Explorer</source>
+        <translation>Explorer</translation>
+    </message>
+    <message>
+        <source>Nearest-neighbour search and maps of an embedding space.</source>
+        <translation>Suche nach nächsten Nachbarn und Karten eines Embedding-Raums.</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::FindBar</name>
     <message>
         <source>Find:</source>
@@ -30,6 +625,237 @@
     <message>
         <source>Not found</source>
         <translation>Nicht gefunden</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::GenerationArea</name>
+    <message>
+        <source>New job</source>
+        <translation>Neuer Auftrag</translation>
+    </message>
+    <message>
+        <source>Families and their mix (weights):</source>
+        <translation>Familien und ihre Mischung (Gewichte):</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>Familie</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Gewicht</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Exact number of accepted samples the job ends with</source>
+        <translation>Genaue Zahl angenommener Beispiele, mit der der Auftrag endet</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>Beispiele</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>An endpoint configured in Settings, or a base URL typed here (no API key)</source>
+        <translation>Ein in den Einstellungen konfigurierter Endpunkt oder eine hier eingegebene Basis-URL (ohne API-Schlüssel)</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>Endpunkt</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Concurrency</source>
+        <translation>Parallelität</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>unbegrenzt</translation>
+    </message>
+    <message>
+        <source>Requests/min</source>
+        <translation>Anfragen/min</translation>
+    </message>
+    <message>
+        <source>Tokens/min</source>
+        <translation>Tokens/min</translation>
+    </message>
+    <message>
+        <source>server default</source>
+        <translation>Server-Standard</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>Max. Tokens</translation>
+    </message>
+    <message>
+        <source>Launch</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Double-click a job to see its samples</source>
+        <translation>Doppelklick auf einen Auftrag zeigt seine Beispiele</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>All %1 endpoints (spread by free capacity)</source>
+        <translation>Alle %1 Endpunkte (nach freier Kapazität verteilt)</translation>
+    </message>
+    <message>
+        <source>configure endpoints in Settings, or type a base URL</source>
+        <translation>Endpunkte in den Einstellungen konfigurieren oder eine Basis-URL eingeben</translation>
+    </message>
+    <message>
+        <source>Pick at least one family.</source>
+        <translation>Wählen Sie mindestens eine Familie.</translation>
+    </message>
+    <message>
+        <source>%1 families</source>
+        <translation>%1 Familien</translation>
+    </message>
+    <message>
+        <source>Pick an endpoint (configure them in Settings).</source>
+        <translation>Wählen Sie einen Endpunkt (Konfiguration in den Einstellungen).</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No prompt templates found; estimates are unavailable.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Keine Prompt-Vorlagen gefunden; keine Schätzungen verfügbar.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Estimate before launch</source>
+        <translation>Schätzung vor dem Start</translation>
+    </message>
+    <message>
+        <source>%1M</source>
+        <translation>%1 Mio.</translation>
+    </message>
+    <message>
+        <source>%1k</source>
+        <translation>%1 Tsd.</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Generieren</translation>
+    </message>
+    <message>
+        <source>Brainstorm</source>
+        <translation>Brainstorm</translation>
+    </message>
+    <message>
+        <source>Tokens in</source>
+        <translation>Eingabe-Tokens</translation>
+    </message>
+    <message>
+        <source>Tokens out</source>
+        <translation>Ausgabe-Tokens</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <source>%1 requests</source>
+        <translation>%1 Anfragen</translation>
+    </message>
+    <message>
+        <source>Estimated cost: &lt;b&gt;$%1&lt;/b&gt;</source>
+        <translation>Geschätzte Kosten: &lt;b&gt;$%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>No price for this model (add one under settings key llm.prices).</source>
+        <translation>Kein Preis für dieses Modell (unter dem Einstellungsschlüssel llm.prices hinzufügen).</translation>
+    </message>
+    <message>
+        <source>Placeholder combinations: &lt;b&gt;%1&lt;/b&gt; distinct in %2 prompts%3, of %4 possible.</source>
+        <translation>Platzhalterkombinationen: &lt;b&gt;%1&lt;/b&gt; verschiedene in %2 Prompts%3, von %4 möglichen.</translation>
+    </message>
+    <message>
+        <source> (a sample of the plan)</source>
+        <translation> (eine Stichprobe des Plans)</translation>
+    </message>
+    <message>
+        <source>%1 %2% (expected %3%)</source>
+        <translation>%1 %2 % (erwartet %3 %)</translation>
+    </message>
+    <message>
+        <source>Language mix:</source>
+        <translation>Sprachmischung:</translation>
+    </message>
+    <message>
+        <source>Coverage of the placeholder pools</source>
+        <translation>Abdeckung der Platzhalter-Pools</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>Placeholder</source>
+        <translation>Platzhalter</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>Werte</translation>
+    </message>
+    <message>
+        <source>Expected distinct</source>
+        <translation>Erwartet verschieden</translation>
+    </message>
+    <message>
+        <source>Job %1 started</source>
+        <translation>Auftrag %1 gestartet</translation>
+    </message>
+    <message>
+        <source>Job %1: %2</source>
+        <translation>Auftrag %1: %2</translation>
+    </message>
+    <message>
+        <source>Job %1: %2 — %3</source>
+        <translation>Auftrag %1: %2 — %3</translation>
+    </message>
+    <message>
+        <source>Job %1: %2 tasks brainstormed, %3 requests failed, %4 HTTP attempts</source>
+        <translation>Auftrag %1: %2 Aufgaben per Brainstorm erzeugt, %3 Anfragen fehlgeschlagen, %4 HTTP-Versuche</translation>
+    </message>
+    <message>
+        <source>, %1 retries in this run</source>
+        <translation>, %1 Wiederholungen in diesem Lauf</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>Generierung</translation>
+    </message>
+    <message>
+        <source>Jobs that send rendered prompts to an OpenAI-compatible endpoint.</source>
+        <translation>Aufträge, die gerenderte Prompts an einen OpenAI-kompatiblen Endpunkt senden.</translation>
     </message>
 </context>
 <context>
@@ -96,6 +922,93 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::JobTableModel</name>
+    <message>
+        <source>%1: %2 / %3</source>
+        <translation>%1: %2 / %3</translation>
+    </message>
+    <message>
+        <source>Requests sent and not answered yet (retries of this run)</source>
+        <translation>Gesendete, noch nicht beantwortete Anfragen (Wiederholungen in diesem Lauf)</translation>
+    </message>
+    <message>
+        <source>%1 brainstorm, %2 tasks, %3 failed, %4 HTTP attempts</source>
+        <translation>%1 Brainstorm, %2 Aufgaben, %3 fehlgeschlagen, %4 HTTP-Versuche</translation>
+    </message>
+    <message>
+        <source>%1 (other process)</source>
+        <translation>%1 (anderer Prozess)</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2 retries)</source>
+        <translation>%1 (%2 Wiederholungen)</translation>
+    </message>
+    <message>
+        <source>%1 req/s · %2 tok/s</source>
+        <translation>%1 Anfr./s · %2 Tok./s</translation>
+    </message>
+    <message>
+        <source>%1 in / %2 out</source>
+        <translation>%1 Eingabe / %2 Ausgabe</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>Angenommen</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>In flight</source>
+        <translation>Unterwegs</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Tokens</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>Kosten</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::LogDock</name>
     <message>
         <source>Log</source>
@@ -131,66 +1044,6 @@
     <message>
         <source>synthembed</source>
         <translation>synthembed</translation>
-    </message>
-    <message>
-        <source>Generation</source>
-        <translation>Generierung</translation>
-    </message>
-    <message>
-        <source>Jobs that send rendered prompts to an OpenAI-compatible endpoint.</source>
-        <translation>Aufträge, die gerenderte Prompts an einen OpenAI-kompatiblen Endpunkt senden.</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Here you will build generation jobs (families and their mix, count, seed, endpoint, model, concurrency), see coverage and token estimates before launch, and follow running jobs with progress, request rates, tokens and accepted/rejected counts; pause, resume, cancel.&lt;/p&gt;&lt;p&gt;Endpoints are configured in Settings.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Hier stellen Sie Generierungsaufträge zusammen (Familien und ihre Mischung, Anzahl, Seed, Endpunkt, Modell, Parallelität), sehen vor dem Start Abdeckung und Token-Schätzungen und verfolgen laufende Aufträge mit Fortschritt, Anfrageraten, Tokens und der Zahl angenommener/abgelehnter Beispiele; anhalten, fortsetzen, abbrechen.&lt;/p&gt;&lt;p&gt;Endpunkte werden in den Einstellungen konfiguriert.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Samples</source>
-        <translation>Beispiele</translation>
-    </message>
-    <message>
-        <source>The generated training samples: inspect, filter and curate.</source>
-        <translation>Die generierten Trainingsbeispiele: prüfen, filtern und kuratieren.</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Here you will browse every sample with its prompt, sampled values, raw answer and parsed fields; filter by family, language, status and text; accept, reject or edit; remove duplicates.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Hier sehen Sie jedes Beispiel mit seinem Prompt, den gezogenen Werten, der Rohantwort und den ausgewerteten Feldern; filtern nach Familie, Sprache, Status und Text; annehmen, ablehnen oder bearbeiten; Duplikate entfernen.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Training</source>
-        <translation>Training</translation>
-    </message>
-    <message>
-        <source>Contrastive fine-tuning of a backbone into an embedder.</source>
-        <translation>Kontrastive Feinabstimmung eines Basismodells zu einem Embedding-Modell.</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Here you will configure and run fine-tuning (LoRA or full, InfoNCE with hard negatives, GradCache) on CPU or GPU and watch loss and learning-rate curves live.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Hier konfigurieren und starten Sie die Feinabstimmung (LoRA oder vollständig, InfoNCE mit harten Negativbeispielen, GradCache) auf CPU oder GPU und verfolgen Loss- und Lernratenkurven live.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Evaluation</source>
-        <translation>Evaluierung</translation>
-    </message>
-    <message>
-        <source>MTEB-style evaluation on your own and public datasets.</source>
-        <translation>Evaluierung im MTEB-Stil auf eigenen und öffentlichen Datensätzen.</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Here you will evaluate models on retrieval, STS, classification, clustering, pair classification, reranking, summarization and bitext tasks, and compare runs with confidence intervals.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Hier evaluieren Sie Modelle auf Retrieval-, STS-, Klassifikations-, Clustering-, Paarklassifikations-, Reranking-, Zusammenfassungs- und Bitext-Aufgaben und vergleichen Läufe mit Konfidenzintervallen.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Explorer</source>
-        <translation>Explorer</translation>
-    </message>
-    <message>
-        <source>Nearest-neighbour search and maps of an embedding space.</source>
-        <translation>Suche nach nächsten Nachbarn und Karten eines Embedding-Raums.</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Here you will search an embedding set with a typed query and see neighbours with scores, and explore a 2D map of up to hundreds of thousands of points coloured by family, language or label.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Hier durchsuchen Sie eine Embedding-Menge mit einer eingegebenen Anfrage, sehen die Nachbarn mit ihren Scores und erkunden eine 2D-Karte mit bis zu Hunderttausenden Punkten, eingefärbt nach Familie, Sprache oder Label.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -259,6 +1112,873 @@
     <message>
         <source>&lt;h3&gt;synthembed&lt;/h3&gt;&lt;p&gt;Build text-embedding models from LLM-generated synthetic data: templates, generation, curation, contrastive fine-tuning, evaluation and exploration.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;synthembed&lt;/h3&gt;&lt;p&gt;Text-Embedding-Modelle aus LLM-generierten synthetischen Daten erstellen: Vorlagen, Generierung, Kuratierung, kontrastive Feinabstimmung, Evaluierung und Erkundung.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Evaluate %1</source>
+        <translation>%1 evaluieren</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::MapView</name>
+    <message>
+        <source>PC 1</source>
+        <translation>HK 1</translation>
+    </message>
+    <message>
+        <source>PC 2</source>
+        <translation>HK 2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::MetricPlots</name>
+    <message>
+        <source>Loss</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <source>InfoNCE</source>
+        <translation>InfoNCE</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>lr</source>
+        <translation>LR</translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation>Gradientennorm</translation>
+    </message>
+    <message>
+        <source>L2 norm</source>
+        <translation>L2-Norm</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>Durchsatz</translation>
+    </message>
+    <message>
+        <source>samples/s</source>
+        <translation>Beispiele/s</translation>
+    </message>
+    <message>
+        <source>In-batch accuracy</source>
+        <translation>In-Batch-Genauigkeit</translation>
+    </message>
+    <message>
+        <source>top-1</source>
+        <translation>Top-1</translation>
+    </message>
+    <message>
+        <source>Cosine similarity</source>
+        <translation>Kosinus-Ähnlichkeit</translation>
+    </message>
+    <message>
+        <source>cos</source>
+        <translation>cos</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <source>smoothed</source>
+        <translation>geglättet</translation>
+    </message>
+    <message>
+        <source>grad norm</source>
+        <translation>Gradientennorm</translation>
+    </message>
+    <message>
+        <source>in-batch</source>
+        <translation>In-Batch</translation>
+    </message>
+    <message>
+        <source>dev</source>
+        <translation>Dev</translation>
+    </message>
+    <message>
+        <source>positive</source>
+        <translation>positiv</translation>
+    </message>
+    <message>
+        <source>negative</source>
+        <translation>negativ</translation>
+    </message>
+    <message>
+        <source>run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>compare</source>
+        <translation>Vergleich</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::RunBuilder</name>
+    <message>
+        <source>Base model</source>
+        <translation>Basismodell</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>A name for the run in the runs table.</source>
+        <translation>Ein Name für den Lauf in der Lauftabelle.</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>Laufname</translation>
+    </message>
+    <message>
+        <source>A Hugging Face model folder: config.json, safetensors weights and a tokenizer. Llama, Mistral and Qwen2 decoders and BERT encoders are supported.</source>
+        <translation>Ein Hugging-Face-Modellordner: config.json, safetensors-Gewichte und ein Tokenizer. Unterstützt werden Llama-, Mistral- und Qwen2-Decoder sowie BERT-Encoder.</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>Durchsuchen...</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <source>Project samples</source>
+        <translation>Projektbeispiele</translation>
+    </message>
+    <message>
+        <source>Train on the open project&apos;s samples that have a query and a positive.</source>
+        <translation>Auf den Beispielen des geöffneten Projekts trainieren, die eine Anfrage und ein Positiv haben.</translation>
+    </message>
+    <message>
+        <source>JSONL file</source>
+        <translation>JSONL-Datei</translation>
+    </message>
+    <message>
+        <source>Train on a file of lines {&quot;query&quot;, &quot;positive&quot;[, &quot;negative&quot;][, &quot;instruction&quot;]} (the generation export format).</source>
+        <translation>Auf einer Datei mit Zeilen {&quot;query&quot;, &quot;positive&quot;[, &quot;negative&quot;][, &quot;instruction&quot;]} trainieren (das Exportformat der Generierung).</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <source>Task families to train on; the number is how many samples each has under the other filters.</source>
+        <translation>Aufgabenfamilien für das Training; die Zahl gibt an, wie viele Beispiele jede unter den übrigen Filtern hat.</translation>
+    </message>
+    <message>
+        <source>Languages to train on.</source>
+        <translation>Sprachen für das Training.</translation>
+    </message>
+    <message>
+        <source>Which curation states count: accepted and edited samples by default.</source>
+        <translation>Welche Kuratierungszustände zählen: standardmäßig angenommene und bearbeitete Beispiele.</translation>
+    </message>
+    <message>
+        <source>Families</source>
+        <translation>Familien</translation>
+    </message>
+    <message>
+        <source>Languages</source>
+        <translation>Sprachen</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>Beispiele</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>Zufällig</translation>
+    </message>
+    <message>
+        <source>One family per batch</source>
+        <translation>Eine Familie pro Batch</translation>
+    </message>
+    <message>
+        <source>Random: every batch draws from all data. One family per batch: in-batch negatives are of the same kind (families weighted by their size), as e5 recipes do.</source>
+        <translation>Zufällig: Jeder Batch zieht aus allen Daten. Eine Familie pro Batch: In-Batch-Negative sind von derselben Art (Familien nach ihrer Größe gewichtet), wie in den e5-Rezepten.</translation>
+    </message>
+    <message>
+        <source>Batch mix</source>
+        <translation>Batch-Mischung</translation>
+    </message>
+    <message>
+        <source>Tokens per sequence (query with its instruction, or document); longer texts are cut. The paper uses 512.</source>
+        <translation>Tokens pro Sequenz (Anfrage mit ihrer Anweisung oder Dokument); längere Texte werden abgeschnitten. Das Paper verwendet 512.</translation>
+    </message>
+    <message>
+        <source>Max length</source>
+        <translation>Max. Länge</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Train small low-rank adapters on every linear projection; the base weights stay frozen (e5-mistral: rank 16 on all linear layers).</source>
+        <translation>Kleine Low-Rank-Adapter auf jeder linearen Projektion trainieren; die Basisgewichte bleiben eingefroren (e5-mistral: Rang 16 auf allen linearen Schichten).</translation>
+    </message>
+    <message>
+        <source>Full fine-tune</source>
+        <translation>Volle Feinabstimmung</translation>
+    </message>
+    <message>
+        <source>Train every weight: best for small models, needs memory for optimiser state of all weights.</source>
+        <translation>Jedes Gewicht trainieren: am besten für kleine Modelle, braucht Speicher für den Optimierer-Zustand aller Gewichte.</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Trainieren</translation>
+    </message>
+    <message>
+        <source>LoRA rank r: size of the low-rank update (paper: 16).</source>
+        <translation>LoRA-Rang r: Größe des Low-Rank-Updates (Paper: 16).</translation>
+    </message>
+    <message>
+        <source>LoRA alpha: the update is scaled by alpha / r (paper: 32).</source>
+        <translation>LoRA-Alpha: Das Update wird mit alpha / r skaliert (Paper: 32).</translation>
+    </message>
+    <message>
+        <source>Dropout on the adapters&apos; input, as PEFT applies it.</source>
+        <translation>Dropout auf der Eingabe der Adapter, wie PEFT es anwendet.</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>Rang</translation>
+    </message>
+    <message>
+        <source>Alpha</source>
+        <translation>Alpha</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>Dropout</translation>
+    </message>
+    <message>
+        <source>Last token</source>
+        <translation>Letztes Token</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Mittelwert</translation>
+    </message>
+    <message>
+        <source>CLS</source>
+        <translation>CLS</translation>
+    </message>
+    <message>
+        <source>How a text&apos;s hidden states become one vector: the last token&apos;s (with EOS appended; decoders, as the paper), the mean over tokens, or the first token&apos;s (BERT&apos;s [CLS]).</source>
+        <translation>Wie die Hidden States eines Textes zu einem Vektor werden: der des letzten Tokens (mit angehängtem EOS; Decoder, wie im Paper), der Mittelwert über die Tokens oder der des ersten Tokens ([CLS] bei BERT).</translation>
+    </message>
+    <message>
+        <source>Pooling</source>
+        <translation>Pooling</translation>
+    </message>
+    <message>
+        <source>Loss and optimiser</source>
+        <translation>Loss und Optimierer</translation>
+    </message>
+    <message>
+        <source>InfoNCE temperature: cosine similarities are divided by it (paper: 0.02). Lower values sharpen the contrast between positives and negatives.</source>
+        <translation>InfoNCE-Temperatur: Die Kosinus-Ähnlichkeiten werden durch sie geteilt (Paper: 0.02). Kleinere Werte verschärfen den Kontrast zwischen Positiven und Negativen.</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
+    </message>
+    <message>
+        <source>Also document to query</source>
+        <translation>Auch Dokument zu Anfrage</translation>
+    </message>
+    <message>
+        <source>Adds the symmetric InfoNCE term that scores each positive against all queries.</source>
+        <translation>Fügt den symmetrischen InfoNCE-Term hinzu, der jedes Positiv gegen alle Anfragen bewertet.</translation>
+    </message>
+    <message>
+        <source>Peak learning rate of AdamW (paper: 1e-4 for LoRA). Full fine-tunes of small models often want more, e.g. 1e-3. Arrows double or halve it.</source>
+        <translation>Spitzen-Lernrate von AdamW (Paper: 1e-4 für LoRA). Volle Feinabstimmungen kleiner Modelle brauchen oft mehr, z. B. 1e-3. Die Pfeile verdoppeln oder halbieren sie.</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>Steps of linear warm-up from 0 to the peak rate; it then decays linearly to 0 at the last step (paper: 100).</source>
+        <translation>Schritte des linearen Warm-ups von 0 bis zur Spitzenrate; danach fällt sie linear bis 0 im letzten Schritt (Paper: 100).</translation>
+    </message>
+    <message>
+        <source>Warm-up steps</source>
+        <translation>Warm-up-Schritte</translation>
+    </message>
+    <message>
+        <source>AdamW weight decay, not applied to norms and biases.</source>
+        <translation>AdamW-Weight-Decay, nicht auf Normen und Biases angewendet.</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>Weight Decay</translation>
+    </message>
+    <message>
+        <source>Batches and length</source>
+        <translation>Batches und Länge</translation>
+    </message>
+    <message>
+        <source>Queries per optimiser step. Every other positive (and every hard negative) in the batch is a negative for a query, so larger batches train better (paper: 2048).</source>
+        <translation>Anfragen pro Optimiererschritt. Jedes andere Positiv (und jedes harte Negativ) im Batch ist ein Negativ für eine Anfrage, daher trainieren größere Batches besser (Paper: 2048).</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Batch-Größe</translation>
+    </message>
+    <message>
+        <source>GradCache sub-batch: sequences per forward pass. A large batch then needs only the memory of a sub-batch, with the same gradients. 0 = the whole batch in one pass.</source>
+        <translation>GradCache-Teilbatch: Sequenzen pro Vorwärtsdurchlauf. Ein großer Batch braucht dann nur den Speicher eines Teilbatches, bei gleichen Gradienten. 0 = der ganze Batch in einem Durchlauf.</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>GradCache sub-batch</source>
+        <translation>GradCache-Teilbatch</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>Epochen</translation>
+    </message>
+    <message>
+        <source>Optimiser steps to train.</source>
+        <translation>Zu trainierende Optimiererschritte.</translation>
+    </message>
+    <message>
+        <source>Passes over the data (the last partial batch of each epoch is dropped).</source>
+        <translation>Durchläufe über die Daten (der letzte unvollständige Batch jeder Epoche wird verworfen).</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Länge</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>Seeds the data order, dropout and adapter initialisation: the same seed repeats a run.</source>
+        <translation>Bestimmt Datenreihenfolge, Dropout und Adapter-Initialisierung: Derselbe Seed wiederholt einen Lauf.</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA-GPU</translation>
+    </message>
+    <message>
+        <source>No CUDA device: this build of libtorch or this machine has no usable NVIDIA GPU.</source>
+        <translation>Kein CUDA-Gerät: Dieser libtorch-Build oder dieser Rechner hat keine nutzbare NVIDIA-GPU.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n CUDA device(s); bf16 autocast is used on the GPU.</source>
+        <translation>
+            <numerusform>%n CUDA-Gerät; auf der GPU wird bf16-Autocast verwendet.</numerusform>
+            <numerusform>%n CUDA-Geräte; auf der GPU wird bf16-Autocast verwendet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Where to train.</source>
+        <translation>Wo trainiert wird.</translation>
+    </message>
+    <message>
+        <source>Where to train. CUDA is not available here.</source>
+        <translation>Wo trainiert wird. CUDA ist hier nicht verfügbar.</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Steps between checkpoints (a stop also writes one). 0 = only on stop and at the end.</source>
+        <translation>Schritte zwischen Checkpoints (ein Stopp schreibt auch einen). 0 = nur beim Stopp und am Ende.</translation>
+    </message>
+    <message>
+        <source>Checkpoint every</source>
+        <translation>Checkpoint alle</translation>
+    </message>
+    <message>
+        <source>Share of the data held out to measure in-batch retrieval accuracy during training.</source>
+        <translation>Anteil der Daten, der zurückgehalten wird, um während des Trainings die In-Batch-Retrieval-Genauigkeit zu messen.</translation>
+    </message>
+    <message>
+        <source>Steps between dev evaluations (0 = none).</source>
+        <translation>Schritte zwischen Dev-Evaluierungen (0 = keine).</translation>
+    </message>
+    <message>
+        <source>every</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>Dev share</source>
+        <translation>Dev-Anteil</translation>
+    </message>
+    <message>
+        <source>Where the trained model goes (merged weights, the LoRA adapter, sentence-transformers files); checkpoints are kept in its checkpoints/ folder.</source>
+        <translation>Wohin das trainierte Modell geschrieben wird (zusammengeführte Gewichte, der LoRA-Adapter, sentence-transformers-Dateien); Checkpoints liegen in seinem Ordner checkpoints/.</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>Ausgabeordner</translation>
+    </message>
+    <message>
+        <source>Base model folder</source>
+        <translation>Basismodell-Ordner</translation>
+    </message>
+    <message>
+        <source>Training data</source>
+        <translation>Trainingsdaten</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl *.json);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl *.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Choose a model folder.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Wählen Sie einen Modellordner.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>%1 %2, hidden size %3, %4 parameters, tokenizer %5</source>
+        <translation>%1 %2, Hidden Size %3, %4 Parameter, Tokenizer %5</translation>
+    </message>
+    <message>
+        <source>decoder</source>
+        <translation>Decoder</translation>
+    </message>
+    <message>
+        <source>encoder</source>
+        <translation>Encoder</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Choose a JSONL file.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Wählen Sie eine JSONL-Datei.&lt;/i&gt;</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n example(s)</source>
+        <translation>
+            <numerusform>%n Beispiel</numerusform>
+            <numerusform>%n Beispiele</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sample(s) selected</source>
+        <translation>
+            <numerusform>%n Beispiel ausgewählt</numerusform>
+            <numerusform>%n Beispiele ausgewählt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No project open.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Kein Projekt geöffnet.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>Choose a base model folder.</source>
+        <translation>Wählen Sie einen Basismodell-Ordner.</translation>
+    </message>
+    <message>
+        <source>The base model folder is not usable: %1</source>
+        <translation>Der Basismodell-Ordner ist nicht verwendbar: %1</translation>
+    </message>
+    <message>
+        <source>Choose a JSONL file.</source>
+        <translation>Wählen Sie eine JSONL-Datei.</translation>
+    </message>
+    <message>
+        <source>Open a project or choose a JSONL file.</source>
+        <translation>Öffnen Sie ein Projekt oder wählen Sie eine JSONL-Datei.</translation>
+    </message>
+    <message>
+        <source>No samples match the data filters.</source>
+        <translation>Keine Beispiele passen zu den Datenfiltern.</translation>
+    </message>
+    <message>
+        <source>The batch (%1) is larger than the data (%2 examples).</source>
+        <translation>Der Batch (%1) ist größer als die Daten (%2 Beispiele).</translation>
+    </message>
+    <message>
+        <source>Choose an output folder.</source>
+        <translation>Wählen Sie einen Ausgabeordner.</translation>
+    </message>
+    <message>
+        <source>CUDA is not available on this machine.</source>
+        <translation>CUDA ist auf diesem Rechner nicht verfügbar.</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::RunsModel</name>
+    <message>
+        <source>run %1</source>
+        <translation>Lauf %1</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>unterbrochen</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <source>The program ended while this run was training; resume continues from its last checkpoint.</source>
+        <translation>Das Programm wurde während des Trainings dieses Laufs beendet; Fortsetzen macht ab seinem letzten Checkpoint weiter.</translation>
+    </message>
+    <message>
+        <source>Stopped with a checkpoint; resume continues exactly.</source>
+        <translation>Mit Checkpoint gestoppt; Fortsetzen macht genau dort weiter.</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>Basismodell</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>Ausgabeordner</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::SampleTableModel</name>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>Familie</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>Anfrage</translation>
+    </message>
+    <message>
+        <source>Positive</source>
+        <translation>Positiv</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>Negativ</translation>
+    </message>
+    <message>
+        <source>Reject reason</source>
+        <translation>Ablehnungsgrund</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::SamplesArea</name>
+    <message>
+        <source>All statuses</source>
+        <translation>Alle Status</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>bearbeitet</translation>
+    </message>
+    <message>
+        <source>Search query, positive, negative, instruction</source>
+        <translation>Anfrage, Positiv, Negativ, Anweisung durchsuchen</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Filter:</source>
+        <translation>Filter:</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>Beispiele</translation>
+    </message>
+    <message>
+        <source>Reject reason</source>
+        <translation>Ablehnungsgrund</translation>
+    </message>
+    <message>
+        <source>Double-click a reason to list its samples</source>
+        <translation>Doppelklick auf einen Grund listet seine Beispiele</translation>
+    </message>
+    <message>
+        <source>Reject reasons</source>
+        <translation>Ablehnungsgründe</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>Anweisung</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>Anfrage</translation>
+    </message>
+    <message>
+        <source>Positive</source>
+        <translation>Positiv</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>Negativ</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>Felder</translation>
+    </message>
+    <message>
+        <source>The fields parsed from the answer; edit them and press Save edit</source>
+        <translation>Die aus der Antwort ausgewerteten Felder; bearbeiten Sie sie und klicken Sie auf „Änderung speichern“</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>The rendered prompt sent to the LLM</source>
+        <translation>Der gerenderte Prompt, der an das LLM gesendet wurde</translation>
+    </message>
+    <message>
+        <source>Placeholder</source>
+        <translation>Platzhalter</translation>
+    </message>
+    <message>
+        <source>Sampled value</source>
+        <translation>Gezogener Wert</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>Werte</translation>
+    </message>
+    <message>
+        <source>Raw answer</source>
+        <translation>Rohantwort</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>Annehmen</translation>
+    </message>
+    <message>
+        <source>reason for rejecting</source>
+        <translation>Grund für die Ablehnung</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <source>Save edit</source>
+        <translation>Änderung speichern</translation>
+    </message>
+    <message>
+        <source>Saves the edited fields; the original is kept</source>
+        <translation>Speichert die bearbeiteten Felder; das Original bleibt erhalten</translation>
+    </message>
+    <message>
+        <source>All families</source>
+        <translation>Alle Familien</translation>
+    </message>
+    <message>
+        <source>All languages</source>
+        <translation>Alle Sprachen</translation>
+    </message>
+    <message>
+        <source>All jobs</source>
+        <translation>Alle Aufträge</translation>
+    </message>
+    <message>
+        <source>Job %1</source>
+        <translation>Auftrag %1</translation>
+    </message>
+    <message>
+        <source>Job %1: %2</source>
+        <translation>Auftrag %1: %2</translation>
+    </message>
+    <message>
+        <source>(no reason)</source>
+        <translation>(kein Grund)</translation>
+    </message>
+    <message>
+        <source>Reject reasons (%1)</source>
+        <translation>Ablehnungsgründe (%1)</translation>
+    </message>
+    <message>
+        <source>reason: %1</source>
+        <translation>Grund: %1</translation>
+    </message>
+    <message>
+        <source>%1 samples</source>
+        <translation>%1 Beispiele</translation>
+    </message>
+    <message>
+        <source>Select a sample to see its prompt, values and answer.</source>
+        <translation>Wählen Sie ein Beispiel, um Prompt, Werte und Antwort zu sehen.</translation>
+    </message>
+    <message>
+        <source>No project open.</source>
+        <translation>Kein Projekt geöffnet.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Sample %1&lt;/b&gt; · %2 · %3 · &lt;b&gt;%4&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Beispiel %1&lt;/b&gt; · %2 · %3 · &lt;b&gt;%4&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source> · job %1</source>
+        <translation> · Auftrag %1</translation>
+    </message>
+    <message>
+        <source> · template %1</source>
+        <translation> · Vorlage %1</translation>
+    </message>
+    <message>
+        <source> · %1 + %2 tokens</source>
+        <translation> · %1 + %2 Tokens</translation>
+    </message>
+    <message>
+        <source>Task: %1</source>
+        <translation>Aufgabe: %1</translation>
+    </message>
+    <message>
+        <source>Rejected: %1</source>
+        <translation>Abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>(no prompt: the sample was imported)</source>
+        <translation>(kein Prompt: das Beispiel wurde importiert)</translation>
+    </message>
+    <message>
+        <source>(not edited)</source>
+        <translation>(nicht bearbeitet)</translation>
+    </message>
+    <message>
+        <source>Sample %1 accepted</source>
+        <translation>Beispiel %1 angenommen</translation>
+    </message>
+    <message>
+        <source>rejected by hand</source>
+        <translation>von Hand abgelehnt</translation>
+    </message>
+    <message>
+        <source>Sample %1 rejected</source>
+        <translation>Beispiel %1 abgelehnt</translation>
+    </message>
+    <message>
+        <source>Sample %1 saved (original kept)</source>
+        <translation>Beispiel %1 gespeichert (Original erhalten)</translation>
+    </message>
+    <message>
+        <source>The generated training samples: inspect, filter and curate.</source>
+        <translation>Die generierten Trainingsbeispiele: prüfen, filtern und kuratieren.</translation>
     </message>
 </context>
 <context>
@@ -745,6 +2465,125 @@
     <message>
         <source>Prompt templates with diversity placeholders, and their value pools.</source>
         <translation>Prompt-Vorlagen mit Platzhaltern für Vielfalt und ihre Wertepools.</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::TrainingArea</name>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Start a new run with the settings on the left.</source>
+        <translation>Einen neuen Lauf mit den Einstellungen links starten.</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>Write a checkpoint and stop; Resume continues exactly where it stopped.</source>
+        <translation>Einen Checkpoint schreiben und stoppen; Fortsetzen macht genau dort weiter.</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Continue the selected stopped, failed or interrupted run from its newest checkpoint.</source>
+        <translation>Den ausgewählten gestoppten, fehlgeschlagenen oder unterbrochenen Lauf ab seinem neuesten Checkpoint fortsetzen.</translation>
+    </message>
+    <message>
+        <source>step %v / %m</source>
+        <translation>Schritt %v / %m</translation>
+    </message>
+    <message>
+        <source>Use settings</source>
+        <translation>Einstellungen übernehmen</translation>
+    </message>
+    <message>
+        <source>Copy the selected run&apos;s settings into the form on the left.</source>
+        <translation>Die Einstellungen des ausgewählten Laufs in das Formular links übernehmen.</translation>
+    </message>
+    <message>
+        <source>Open output folder</source>
+        <translation>Ausgabeordner öffnen</translation>
+    </message>
+    <message>
+        <source>Evaluate...</source>
+        <translation>Evaluieren...</translation>
+    </message>
+    <message>
+        <source>Evaluate the selected run&apos;s trained model in the Evaluation area.</source>
+        <translation>Das trainierte Modell des ausgewählten Laufs im Bereich Evaluierung evaluieren.</translation>
+    </message>
+    <message>
+        <source>Overlay a second run&apos;s curves (dashed) on the selected run&apos;s.</source>
+        <translation>Die Kurven eines zweiten Laufs (gestrichelt) über die des ausgewählten Laufs legen.</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>Vergleichen mit</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>Training starten</translation>
+    </message>
+    <message>
+        <source>%1 already holds checkpoints of an earlier run. Start a new run there anyway? Its checkpoints will be replaced. (To continue that run, select it and press Resume.)</source>
+        <translation>%1 enthält bereits Checkpoints eines früheren Laufs. Trotzdem dort einen neuen Lauf starten? Dessen Checkpoints werden ersetzt. (Um jenen Lauf fortzusetzen, wählen Sie ihn aus und klicken Sie auf Fortsetzen.)</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>Lauf %1</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <source>Resuming run %1...</source>
+        <translation>Lauf %1 wird fortgesetzt...</translation>
+    </message>
+    <message>
+        <source>Loading model and data...</source>
+        <translation>Modell und Daten werden geladen...</translation>
+    </message>
+    <message>
+        <source>Stopping: writing a checkpoint...</source>
+        <translation>Wird gestoppt: Checkpoint wird geschrieben...</translation>
+    </message>
+    <message>
+        <source>%1 samples/s, ETA %2</source>
+        <translation>%1 Beispiele/s, Restzeit %2</translation>
+    </message>
+    <message>
+        <source>Stopped at step %1 of %2 with a checkpoint; Resume continues from there.</source>
+        <translation>Bei Schritt %1 von %2 mit Checkpoint gestoppt; Fortsetzen macht dort weiter.</translation>
+    </message>
+    <message>
+        <source>Finished %1 steps, final loss %2. Model written to %3.</source>
+        <translation>%1 Schritte abgeschlossen, End-Loss %2. Modell geschrieben nach %3.</translation>
+    </message>
+    <message>
+        <source>done in %1</source>
+        <translation>fertig in %1</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>Training fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Contrastive fine-tuning of a backbone into an embedder.</source>
+        <translation>Kontrastive Feinabstimmung eines Basismodells zu einem Embedding-Modell.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,601 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>EvaluationArea</name>
+    <message>
+        <source>Retrieval</source>
+        <translation>检索</translation>
+    </message>
+    <message>
+        <source>STS</source>
+        <translation>STS</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Clustering</source>
+        <translation>聚类</translation>
+    </message>
+    <message>
+        <source>Pair classification</source>
+        <translation>句对分类</translation>
+    </message>
+    <message>
+        <source>Reranking</source>
+        <translation>重排序</translation>
+    </message>
+    <message>
+        <source>Summarization</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Bitext mining</source>
+        <translation>双语文本挖掘</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <source>%1: cannot write (%2)</source>
+        <translation>%1：无法写入（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::EvalJob</name>
+    <message>
+        <source>%1: loading model</source>
+        <translation>%1：正在加载模型</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 在 %2 上</translation>
+    </message>
+    <message>
+        <source>%1: %2 = %3</source>
+        <translation>%1：%2 = %3</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::EvaluationArea</name>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Checked models are evaluated. A model is a Hugging Face folder (config.json, safetensors, tokenizer); hash:DIM is the model-free hashing baseline.</source>
+        <translation>将评估勾选的模型。模型是一个 Hugging Face 文件夹（config.json、safetensors、分词器）；hash:DIM 是无需模型的哈希基线。</translation>
+    </message>
+    <message>
+        <source>Add model folder...</source>
+        <translation>添加模型文件夹...</translation>
+    </message>
+    <message>
+        <source>Add hashing baseline</source>
+        <translation>添加哈希基线</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>Datasets</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Checked datasets form the suite. Add a BEIR folder (retrieval), an STS table or a classification folder with train and test files.</source>
+        <translation>勾选的数据集组成评测套件。可添加 BEIR 文件夹（检索）、STS 表格，或包含训练和测试文件的分类文件夹。</translation>
+    </message>
+    <message>
+        <source>Add dataset folder...</source>
+        <translation>添加数据集文件夹...</translation>
+    </message>
+    <message>
+        <source>Add dataset file...</source>
+        <translation>添加数据集文件...</translation>
+    </message>
+    <message>
+        <source>Dataset folder</source>
+        <translation>数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Dataset file</source>
+        <translation>数据集文件</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.tsv *.txt *.jsonl);;All files (*)</source>
+        <translation>表格 (*.csv *.tsv *.txt *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Suite:</source>
+        <translation>套件：</translation>
+    </message>
+    <message>
+        <source>Quick</source>
+        <translation>快速</translation>
+    </message>
+    <message>
+        <source>A seeded subsample of every dataset: fast feedback, e.g. during training.</source>
+        <translation>按种子从每个数据集中抽取的子样本：反馈快，例如在训练期间使用。</translation>
+    </message>
+    <message>
+        <source> items per dataset</source>
+        <translation> 项/数据集</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>完整</translation>
+    </message>
+    <message>
+        <source>Every query, pair and text: the numbers to report.</source>
+        <translation>全部查询、句对和文本：用于正式报告的结果。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Quick suite results</source>
+        <translation>快速套件结果</translation>
+    </message>
+    <message>
+        <source>Full suite results</source>
+        <translation>完整套件结果</translation>
+    </message>
+    <message>
+        <source>All runs</source>
+        <translation>所有运行</translation>
+    </message>
+    <message>
+        <source>Latest per model and dataset</source>
+        <translation>每个模型和数据集的最新结果</translation>
+    </message>
+    <message>
+        <source>Export...</source>
+        <translation>导出...</translation>
+    </message>
+    <message>
+        <source>Save the results or comparison table as CSV or Markdown</source>
+        <translation>将结果表或对比表保存为 CSV 或 Markdown</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务类型</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>划分</translation>
+    </message>
+    <message>
+        <source>Suite</source>
+        <translation>套件</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Time (s)</source>
+        <translation>时间（秒）</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Baseline (A):</source>
+        <translation>基线 (A)：</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Task type:</source>
+        <translation>任务类型：</translation>
+    </message>
+    <message>
+        <source>Chart</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>%1 — %2, %3 items</source>
+        <translation>%1 — %2，%3 项</translation>
+    </message>
+    <message>
+        <source>Added %1 (%2)</source>
+        <translation>已添加 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Open a project first</source>
+        <translation>请先打开一个项目</translation>
+    </message>
+    <message>
+        <source>Check at least one model and one dataset</source>
+        <translation>请至少勾选一个模型和一个数据集</translation>
+    </message>
+    <message>
+        <source>Evaluate %1 model(s) on %2 dataset(s)</source>
+        <translation>在 %2 个数据集上评估 %1 个模型</translation>
+    </message>
+    <message>
+        <source>Cancelled after %1 result(s)</source>
+        <translation>已取消，已得到 %1 个结果</translation>
+    </message>
+    <message>
+        <source>Done: %1 result(s) stored</source>
+        <translation>完成：已保存 %1 个结果</translation>
+    </message>
+    <message>
+        <source>, %1 failed (see the log)</source>
+        <translation>，%1 个失败（见日志）</translation>
+    </message>
+    <message>
+        <source>Starting...</source>
+        <translation>正在启动...</translation>
+    </message>
+    <message>
+        <source>Cancelling...</source>
+        <translation>正在取消...</translation>
+    </message>
+    <message>
+        <source>fingerprint %1, pooling %2</source>
+        <translation>指纹 %1，池化 %2</translation>
+    </message>
+    <message>
+        <source>quick (%1)</source>
+        <translation>快速（%1）</translation>
+    </message>
+    <message>
+        <source>full</source>
+        <translation>完整</translation>
+    </message>
+    <message>
+        <source>Evaluate at least two models on the same datasets to compare them.</source>
+        <translation>请在相同的数据集上评估至少两个模型，才能进行比较。</translation>
+    </message>
+    <message>
+        <source>%1 (A)</source>
+        <translation>%1 (A)</translation>
+    </message>
+    <message>
+        <source>Δ vs A</source>
+        <translation>相对 A 的 Δ</translation>
+    </message>
+    <message>
+        <source>95% CI of Δ</source>
+        <translation>Δ 的 95% 置信区间</translation>
+    </message>
+    <message>
+        <source>paired bootstrap, %1 resamples, p = %2</source>
+        <translation>配对 bootstrap，%1 次重采样，p = %2</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <source>no per-item scores on common items (e.g. different quick subsamples)</source>
+        <translation>共同项上没有逐项得分（例如快速子样本不同）</translation>
+    </message>
+    <message>
+        <source>Δ = model − A; green better, red worse; bold where the 95% paired bootstrap interval excludes 0.</source>
+        <translation>Δ = 模型 − A；绿色表示更好，红色表示更差；95% 配对 bootstrap 区间不含 0 时加粗显示。</translation>
+    </message>
+    <message>
+        <source>Export table</source>
+        <translation>导出表格</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;Markdown (*.md)</source>
+        <translation>CSV (*.csv);;Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>MTEB-style evaluation on your own and public datasets.</source>
+        <translation>在自有数据集和公开数据集上进行 MTEB 式评估。</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::ExplorerArea</name>
+    <message>
+        <source>Embedding set:</source>
+        <translation>嵌入集：</translation>
+    </message>
+    <message>
+        <source>corpus.jsonl (one {&quot;text&quot;: ...} per line)</source>
+        <translation>corpus.jsonl（每行一个 {&quot;text&quot;: ...}）</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>A model folder, or hash:DIM for the model-free hashing baseline</source>
+        <translation>模型文件夹，或用 hash:DIM 表示无需模型的哈希基线</translation>
+    </message>
+    <message>
+        <source>Choose a model folder</source>
+        <translation>选择模型文件夹</translation>
+    </message>
+    <message>
+        <source>all texts</source>
+        <translation>全部文本</translation>
+    </message>
+    <message>
+        <source>max </source>
+        <translation>最多 </translation>
+    </message>
+    <message>
+        <source>Embed at most this many texts (0 = all)</source>
+        <translation>最多嵌入这么多条文本（0 = 全部）</translation>
+    </message>
+    <message>
+        <source>Embed</source>
+        <translation>嵌入</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Pick a set and a model, then Embed.</source>
+        <translation>选择一个数据集和一个模型，然后点击“嵌入”。</translation>
+    </message>
+    <message>
+        <source>JSONL corpus</source>
+        <translation>JSONL 语料</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl *.json);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>Type a query and press Enter</source>
+        <translation>输入查询并按 Enter</translation>
+    </message>
+    <message>
+        <source>Instruction for the query (optional, e5 style)</source>
+        <translation>查询的指令（可选，e5 风格）</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Query:</source>
+        <translation>查询：</translation>
+    </message>
+    <message>
+        <source>Instruction:</source>
+        <translation>指令：</translation>
+    </message>
+    <message>
+        <source>Neighbours:</source>
+        <translation>近邻数：</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Click a neighbour to read it; double-click to search its neighbours</source>
+        <translation>单击近邻可阅读全文；双击可搜索它的近邻</translation>
+    </message>
+    <message>
+        <source>Neighbours of this text</source>
+        <translation>此文本的近邻</translation>
+    </message>
+    <message>
+        <source>Colour by:</source>
+        <translation>着色依据：</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Box select</source>
+        <translation>框选</translation>
+    </message>
+    <message>
+        <source>Drag a box to list its points (Shift-drag works in pan mode too)</source>
+        <translation>拖出一个矩形框以列出其中的点（平移模式下也可按住 Shift 拖动）</translation>
+    </message>
+    <message>
+        <source>Reset view</source>
+        <translation>重置视图</translation>
+    </message>
+    <message>
+        <source>Box-select points on the map (Box select, or Shift-drag) to list them here.</source>
+        <translation>在分布图上框选点（“框选”或按住 Shift 拖动），即可在此列出。</translation>
+    </message>
+    <message>
+        <source>Selected: %1 point(s)</source>
+        <translation>已选中：%1 个点</translation>
+    </message>
+    <message>
+        <source>Project samples (accepted)</source>
+        <translation>项目样本（已接受）</translation>
+    </message>
+    <message>
+        <source>JSONL corpus...</source>
+        <translation>JSONL 语料...</translation>
+    </message>
+    <message>
+        <source>Dataset: %1</source>
+        <translation>数据集：%1</translation>
+    </message>
+    <message>
+        <source>Choose a model first</source>
+        <translation>请先选择模型</translation>
+    </message>
+    <message>
+        <source>Open a project first</source>
+        <translation>请先打开一个项目</translation>
+    </message>
+    <message>
+        <source>Reading texts...</source>
+        <translation>正在读取文本...</translation>
+    </message>
+    <message>
+        <source>The set has no texts to embed</source>
+        <translation>该数据集没有可嵌入的文本</translation>
+    </message>
+    <message>
+        <source>Loading %1...</source>
+        <translation>正在加载 %1...</translation>
+    </message>
+    <message>
+        <source>Embedding %1 of %2 texts...</source>
+        <translation>正在嵌入 %1 / %2 条文本...</translation>
+    </message>
+    <message>
+        <source>Embedding %1 texts...</source>
+        <translation>正在嵌入 %1 条文本...</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Projecting %1 points (PCA)...</source>
+        <translation>正在投影 %1 个点（PCA）...</translation>
+    </message>
+    <message>
+        <source>%1 points, %2 dimensions; PCA keeps %3% of the variance</source>
+        <translation>%1 个点，%2 维；PCA 保留了 %3% 的方差</translation>
+    </message>
+    <message>
+        <source>Embedded %1 texts of %2 with %3</source>
+        <translation>已用 %3 嵌入 %1 / %2 条文本</translation>
+    </message>
+    <message>
+        <source>other (%1 values)</source>
+        <translation>其他（%1 个值）</translation>
+    </message>
+    <message>
+        <source>Searching...</source>
+        <translation>正在搜索...</translation>
+    </message>
+    <message>
+        <source>Query: “%1”</source>
+        <translation>查询：“%1”</translation>
+    </message>
+    <message>
+        <source>Query: “%1” (instruction: %2)</source>
+        <translation>查询：“%1”（指令：%2）</translation>
+    </message>
+    <message>
+        <source>Neighbours of “%1”</source>
+        <translation>“%1”的近邻</translation>
+    </message>
+    <message>
+        <source>%1 neighbour(s)</source>
+        <translation>%1 个近邻</translation>
+    </message>
+    <message>
+        <source>id %1</source>
+        <translation>ID %1</translation>
+    </message>
+    <message>
+        <source>family %1</source>
+        <translation>类别 %1</translation>
+    </message>
+    <message>
+        <source>language %1</source>
+        <translation>语言 %1</translation>
+    </message>
+    <message>
+        <source>label %1</source>
+        <translation>标签 %1</translation>
+    </message>
+    <message>
+        <source>Explorer</source>
+        <translation>探索</translation>
+    </message>
+    <message>
+        <source>Nearest-neighbour search and maps of an embedding space.</source>
+        <translation>嵌入空间的最近邻搜索与分布图。</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::FindBar</name>
     <message>
         <source>Find:</source>
@@ -30,6 +625,237 @@
     <message>
         <source>Not found</source>
         <translation>未找到</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::GenerationArea</name>
+    <message>
+        <source>New job</source>
+        <translation>新建任务</translation>
+    </message>
+    <message>
+        <source>Families and their mix (weights):</source>
+        <translation>类别及其配比（权重）：</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Exact number of accepted samples the job ends with</source>
+        <translation>任务结束时恰好得到的已接受样本数</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>An endpoint configured in Settings, or a base URL typed here (no API key)</source>
+        <translation>在“设置”中配置的端点，或在此输入的基础 URL（无 API 密钥）</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>端点</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Concurrency</source>
+        <translation>并发数</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Requests/min</source>
+        <translation>请求数/分钟</translation>
+    </message>
+    <message>
+        <source>Tokens/min</source>
+        <translation>token 数/分钟</translation>
+    </message>
+    <message>
+        <source>server default</source>
+        <translation>服务器默认值</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大 token 数</translation>
+    </message>
+    <message>
+        <source>Launch</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Double-click a job to see its samples</source>
+        <translation>双击任务可查看其样本</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>All %1 endpoints (spread by free capacity)</source>
+        <translation>全部 %1 个端点（按空闲容量分配）</translation>
+    </message>
+    <message>
+        <source>configure endpoints in Settings, or type a base URL</source>
+        <translation>在“设置”中配置端点，或输入基础 URL</translation>
+    </message>
+    <message>
+        <source>Pick at least one family.</source>
+        <translation>请至少选择一个类别。</translation>
+    </message>
+    <message>
+        <source>%1 families</source>
+        <translation>%1 个类别</translation>
+    </message>
+    <message>
+        <source>Pick an endpoint (configure them in Settings).</source>
+        <translation>请选择一个端点（在“设置”中配置）。</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No prompt templates found; estimates are unavailable.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;未找到提示词模板，无法估算。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Estimate before launch</source>
+        <translation>启动前估算</translation>
+    </message>
+    <message>
+        <source>%1M</source>
+        <translation>%1M</translation>
+    </message>
+    <message>
+        <source>%1k</source>
+        <translation>%1k</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Brainstorm</source>
+        <translation>头脑风暴</translation>
+    </message>
+    <message>
+        <source>Tokens in</source>
+        <translation>输入 token</translation>
+    </message>
+    <message>
+        <source>Tokens out</source>
+        <translation>输出 token</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>%1 requests</source>
+        <translation>%1 个请求</translation>
+    </message>
+    <message>
+        <source>Estimated cost: &lt;b&gt;$%1&lt;/b&gt;</source>
+        <translation>预计费用：&lt;b&gt;$%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>No price for this model (add one under settings key llm.prices).</source>
+        <translation>此模型没有价格信息（可在设置键 llm.prices 下添加）。</translation>
+    </message>
+    <message>
+        <source>Placeholder combinations: &lt;b&gt;%1&lt;/b&gt; distinct in %2 prompts%3, of %4 possible.</source>
+        <translation>占位符组合：%2 条提示词%3中有 &lt;b&gt;%1&lt;/b&gt; 种不同组合，共 %4 种可能。</translation>
+    </message>
+    <message>
+        <source> (a sample of the plan)</source>
+        <translation>（计划的抽样）</translation>
+    </message>
+    <message>
+        <source>%1 %2% (expected %3%)</source>
+        <translation>%1 %2%（预期 %3%）</translation>
+    </message>
+    <message>
+        <source>Language mix:</source>
+        <translation>语言配比：</translation>
+    </message>
+    <message>
+        <source>Coverage of the placeholder pools</source>
+        <translation>占位符值池的覆盖情况</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Placeholder</source>
+        <translation>占位符</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Expected distinct</source>
+        <translation>预期不同值数</translation>
+    </message>
+    <message>
+        <source>Job %1 started</source>
+        <translation>任务 %1 已启动</translation>
+    </message>
+    <message>
+        <source>Job %1: %2</source>
+        <translation>任务 %1：%2</translation>
+    </message>
+    <message>
+        <source>Job %1: %2 — %3</source>
+        <translation>任务 %1：%2 — %3</translation>
+    </message>
+    <message>
+        <source>Job %1: %2 tasks brainstormed, %3 requests failed, %4 HTTP attempts</source>
+        <translation>任务 %1：头脑风暴出 %2 个任务描述，%3 个请求失败，%4 次 HTTP 尝试</translation>
+    </message>
+    <message>
+        <source>, %1 retries in this run</source>
+        <translation>，本次运行重试 %1 次</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Jobs that send rendered prompts to an OpenAI-compatible endpoint.</source>
+        <translation>将渲染后的提示词发送到兼容 OpenAI 的端点的任务。</translation>
     </message>
 </context>
 <context>
@@ -96,6 +922,93 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::JobTableModel</name>
+    <message>
+        <source>%1: %2 / %3</source>
+        <translation>%1：%2 / %3</translation>
+    </message>
+    <message>
+        <source>Requests sent and not answered yet (retries of this run)</source>
+        <translation>已发送但尚未得到回答的请求（本次运行的重试次数）</translation>
+    </message>
+    <message>
+        <source>%1 brainstorm, %2 tasks, %3 failed, %4 HTTP attempts</source>
+        <translation>%1 个头脑风暴，%2 个任务描述，%3 个失败，%4 次 HTTP 尝试</translation>
+    </message>
+    <message>
+        <source>%1 (other process)</source>
+        <translation>%1（其他进程）</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2 retries)</source>
+        <translation>%1（重试 %2 次）</translation>
+    </message>
+    <message>
+        <source>%1 req/s · %2 tok/s</source>
+        <translation>%1 请求/秒 · %2 token/秒</translation>
+    </message>
+    <message>
+        <source>%1 in / %2 out</source>
+        <translation>输入 %1 / 输出 %2</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>In flight</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>速率</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>token 数</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::LogDock</name>
     <message>
         <source>Log</source>
@@ -131,66 +1044,6 @@
     <message>
         <source>synthembed</source>
         <translation>synthembed</translation>
-    </message>
-    <message>
-        <source>Generation</source>
-        <translation>生成</translation>
-    </message>
-    <message>
-        <source>Jobs that send rendered prompts to an OpenAI-compatible endpoint.</source>
-        <translation>将渲染后的提示词发送到兼容 OpenAI 的端点的任务。</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Here you will build generation jobs (families and their mix, count, seed, endpoint, model, concurrency), see coverage and token estimates before launch, and follow running jobs with progress, request rates, tokens and accepted/rejected counts; pause, resume, cancel.&lt;/p&gt;&lt;p&gt;Endpoints are configured in Settings.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;在这里可以创建生成任务（类别及其配比、数量、种子、端点、模型、并发数），在启动前查看覆盖情况和 token 估算，并跟踪运行中的任务的进度、请求速率、token 数以及接受/拒绝数量；可暂停、继续、取消。&lt;/p&gt;&lt;p&gt;端点在“设置”中配置。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Samples</source>
-        <translation>样本</translation>
-    </message>
-    <message>
-        <source>The generated training samples: inspect, filter and curate.</source>
-        <translation>生成的训练样本：检查、筛选和整理。</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Here you will browse every sample with its prompt, sampled values, raw answer and parsed fields; filter by family, language, status and text; accept, reject or edit; remove duplicates.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;在这里可以浏览每个样本及其提示词、抽取的值、原始回答和解析出的字段；按类别、语言、状态和文本筛选；接受、拒绝或编辑；去除重复。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Training</source>
-        <translation>训练</translation>
-    </message>
-    <message>
-        <source>Contrastive fine-tuning of a backbone into an embedder.</source>
-        <translation>通过对比微调将骨干模型训练成嵌入模型。</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Here you will configure and run fine-tuning (LoRA or full, InfoNCE with hard negatives, GradCache) on CPU or GPU and watch loss and learning-rate curves live.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;在这里可以在 CPU 或 GPU 上配置并运行微调（LoRA 或全量微调、带困难负样本的 InfoNCE、GradCache），并实时查看损失曲线和学习率曲线。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Evaluation</source>
-        <translation>评估</translation>
-    </message>
-    <message>
-        <source>MTEB-style evaluation on your own and public datasets.</source>
-        <translation>在自有数据集和公开数据集上进行 MTEB 式评估。</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Here you will evaluate models on retrieval, STS, classification, clustering, pair classification, reranking, summarization and bitext tasks, and compare runs with confidence intervals.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;在这里可以在检索、STS、分类、聚类、句对分类、重排序、摘要和双语文本挖掘（bitext）任务上评估模型，并借助置信区间比较各次运行。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Explorer</source>
-        <translation>探索</translation>
-    </message>
-    <message>
-        <source>Nearest-neighbour search and maps of an embedding space.</source>
-        <translation>嵌入空间的最近邻搜索与分布图。</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;Here you will search an embedding set with a typed query and see neighbours with scores, and explore a 2D map of up to hundreds of thousands of points coloured by family, language or label.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;在这里可以用输入的查询搜索一组嵌入，查看近邻及其得分，并浏览多达数十万个点、按类别、语言或标签着色的二维分布图。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -259,6 +1112,870 @@
     <message>
         <source>&lt;h3&gt;synthembed&lt;/h3&gt;&lt;p&gt;Build text-embedding models from LLM-generated synthetic data: templates, generation, curation, contrastive fine-tuning, evaluation and exploration.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;synthembed&lt;/h3&gt;&lt;p&gt;用 LLM 生成的合成数据构建文本嵌入模型：模板、生成、整理、对比微调、评估与探索。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Evaluate %1</source>
+        <translation>评估 %1</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::MapView</name>
+    <message>
+        <source>PC 1</source>
+        <translation>主成分 1</translation>
+    </message>
+    <message>
+        <source>PC 2</source>
+        <translation>主成分 2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::MetricPlots</name>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>InfoNCE</source>
+        <translation>InfoNCE</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>lr</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Gradient norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <source>L2 norm</source>
+        <translation>L2 范数</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>吞吐量</translation>
+    </message>
+    <message>
+        <source>samples/s</source>
+        <translation>样本/秒</translation>
+    </message>
+    <message>
+        <source>In-batch accuracy</source>
+        <translation>批内准确率</translation>
+    </message>
+    <message>
+        <source>top-1</source>
+        <translation>top-1</translation>
+    </message>
+    <message>
+        <source>Cosine similarity</source>
+        <translation>余弦相似度</translation>
+    </message>
+    <message>
+        <source>cos</source>
+        <translation>cos</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>smoothed</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <source>grad norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <source>in-batch</source>
+        <translation>批内</translation>
+    </message>
+    <message>
+        <source>dev</source>
+        <translation>开发集</translation>
+    </message>
+    <message>
+        <source>positive</source>
+        <translation>正样本</translation>
+    </message>
+    <message>
+        <source>negative</source>
+        <translation>负样本</translation>
+    </message>
+    <message>
+        <source>run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::RunBuilder</name>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>A name for the run in the runs table.</source>
+        <translation>此次运行在运行列表中的名称。</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>运行名称</translation>
+    </message>
+    <message>
+        <source>A Hugging Face model folder: config.json, safetensors weights and a tokenizer. Llama, Mistral and Qwen2 decoders and BERT encoders are supported.</source>
+        <translation>Hugging Face 模型文件夹：config.json、safetensors 权重和分词器。支持 Llama、Mistral、Qwen2 解码器和 BERT 编码器。</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>Project samples</source>
+        <translation>项目样本</translation>
+    </message>
+    <message>
+        <source>Train on the open project&apos;s samples that have a query and a positive.</source>
+        <translation>使用当前项目中带有查询和正样本的样本进行训练。</translation>
+    </message>
+    <message>
+        <source>JSONL file</source>
+        <translation>JSONL 文件</translation>
+    </message>
+    <message>
+        <source>Train on a file of lines {&quot;query&quot;, &quot;positive&quot;[, &quot;negative&quot;][, &quot;instruction&quot;]} (the generation export format).</source>
+        <translation>使用每行为 {&quot;query&quot;, &quot;positive&quot;[, &quot;negative&quot;][, &quot;instruction&quot;]} 的文件进行训练（即生成的导出格式）。</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Task families to train on; the number is how many samples each has under the other filters.</source>
+        <translation>用于训练的任务类别；数字表示在其他筛选条件下各类别的样本数。</translation>
+    </message>
+    <message>
+        <source>Languages to train on.</source>
+        <translation>用于训练的语言。</translation>
+    </message>
+    <message>
+        <source>Which curation states count: accepted and edited samples by default.</source>
+        <translation>计入哪些整理状态：默认为已接受和已编辑的样本。</translation>
+    </message>
+    <message>
+        <source>Families</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Languages</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>样例数</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>One family per batch</source>
+        <translation>每批一个类别</translation>
+    </message>
+    <message>
+        <source>Random: every batch draws from all data. One family per batch: in-batch negatives are of the same kind (families weighted by their size), as e5 recipes do.</source>
+        <translation>随机：每批从全部数据中抽取。每批一个类别：批内负样本属于同一类型（类别按规模加权），与 e5 的做法相同。</translation>
+    </message>
+    <message>
+        <source>Batch mix</source>
+        <translation>批次组成</translation>
+    </message>
+    <message>
+        <source>Tokens per sequence (query with its instruction, or document); longer texts are cut. The paper uses 512.</source>
+        <translation>每个序列（带指令的查询或文档）的 token 数；更长的文本会被截断。论文中使用 512。</translation>
+    </message>
+    <message>
+        <source>Max length</source>
+        <translation>最大长度</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Train small low-rank adapters on every linear projection; the base weights stay frozen (e5-mistral: rank 16 on all linear layers).</source>
+        <translation>在每个线性投影上训练小型低秩适配器；基础权重保持冻结（e5-mistral：所有线性层秩为 16）。</translation>
+    </message>
+    <message>
+        <source>Full fine-tune</source>
+        <translation>全量微调</translation>
+    </message>
+    <message>
+        <source>Train every weight: best for small models, needs memory for optimiser state of all weights.</source>
+        <translation>训练所有权重：最适合小模型，需要为所有权重的优化器状态预留内存。</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练方式</translation>
+    </message>
+    <message>
+        <source>LoRA rank r: size of the low-rank update (paper: 16).</source>
+        <translation>LoRA 秩 r：低秩更新的大小（论文：16）。</translation>
+    </message>
+    <message>
+        <source>LoRA alpha: the update is scaled by alpha / r (paper: 32).</source>
+        <translation>LoRA alpha：更新按 alpha / r 缩放（论文：32）。</translation>
+    </message>
+    <message>
+        <source>Dropout on the adapters&apos; input, as PEFT applies it.</source>
+        <translation>适配器输入上的 dropout，与 PEFT 的做法一致。</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>秩</translation>
+    </message>
+    <message>
+        <source>Alpha</source>
+        <translation>Alpha</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>Dropout</translation>
+    </message>
+    <message>
+        <source>Last token</source>
+        <translation>最后一个 token</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>CLS</source>
+        <translation>CLS</translation>
+    </message>
+    <message>
+        <source>How a text&apos;s hidden states become one vector: the last token&apos;s (with EOS appended; decoders, as the paper), the mean over tokens, or the first token&apos;s (BERT&apos;s [CLS]).</source>
+        <translation>如何将文本的隐藏状态汇聚为一个向量：取最后一个 token（追加 EOS；用于解码器，同论文）、对所有 token 取平均，或取第一个 token（BERT 的 [CLS]）。</translation>
+    </message>
+    <message>
+        <source>Pooling</source>
+        <translation>池化</translation>
+    </message>
+    <message>
+        <source>Loss and optimiser</source>
+        <translation>损失与优化器</translation>
+    </message>
+    <message>
+        <source>InfoNCE temperature: cosine similarities are divided by it (paper: 0.02). Lower values sharpen the contrast between positives and negatives.</source>
+        <translation>InfoNCE 温度：余弦相似度除以该值（论文：0.02）。值越低，正负样本之间的对比越鲜明。</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Also document to query</source>
+        <translation>同时计算文档到查询</translation>
+    </message>
+    <message>
+        <source>Adds the symmetric InfoNCE term that scores each positive against all queries.</source>
+        <translation>添加对称的 InfoNCE 项，用每个正样本与所有查询计算得分。</translation>
+    </message>
+    <message>
+        <source>Peak learning rate of AdamW (paper: 1e-4 for LoRA). Full fine-tunes of small models often want more, e.g. 1e-3. Arrows double or halve it.</source>
+        <translation>AdamW 的峰值学习率（论文：LoRA 使用 1e-4）。小模型全量微调通常需要更大的值，例如 1e-3。箭头按钮可将其加倍或减半。</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Steps of linear warm-up from 0 to the peak rate; it then decays linearly to 0 at the last step (paper: 100).</source>
+        <translation>从 0 线性预热到峰值学习率的步数；之后线性衰减，在最后一步降为 0（论文：100）。</translation>
+    </message>
+    <message>
+        <source>Warm-up steps</source>
+        <translation>预热步数</translation>
+    </message>
+    <message>
+        <source>AdamW weight decay, not applied to norms and biases.</source>
+        <translation>AdamW 权重衰减，不作用于归一化层和偏置。</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <source>Batches and length</source>
+        <translation>批次与时长</translation>
+    </message>
+    <message>
+        <source>Queries per optimiser step. Every other positive (and every hard negative) in the batch is a negative for a query, so larger batches train better (paper: 2048).</source>
+        <translation>每个优化步的查询数。批内其他所有正样本（以及所有困难负样本）都是某个查询的负样本，因此批次越大训练效果越好（论文：2048）。</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>GradCache sub-batch: sequences per forward pass. A large batch then needs only the memory of a sub-batch, with the same gradients. 0 = the whole batch in one pass.</source>
+        <translation>GradCache 子批次：每次前向传播的序列数。这样大批次只需一个子批次的内存，梯度不变。0 = 整个批次一次完成。</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>GradCache sub-batch</source>
+        <translation>GradCache 子批次</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Optimiser steps to train.</source>
+        <translation>要训练的优化步数。</translation>
+    </message>
+    <message>
+        <source>Passes over the data (the last partial batch of each epoch is dropped).</source>
+        <translation>遍历数据的次数（每轮最后一个不完整的批次会被丢弃）。</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Seeds the data order, dropout and adapter initialisation: the same seed repeats a run.</source>
+        <translation>决定数据顺序、dropout 和适配器初始化：相同的种子可复现一次运行。</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>No CUDA device: this build of libtorch or this machine has no usable NVIDIA GPU.</source>
+        <translation>没有 CUDA 设备：此 libtorch 构建或本机没有可用的 NVIDIA GPU。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n CUDA device(s); bf16 autocast is used on the GPU.</source>
+        <translation>
+            <numerusform>%n 个 CUDA 设备；在 GPU 上使用 bf16 自动混合精度。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Where to train.</source>
+        <translation>训练所用设备。</translation>
+    </message>
+    <message>
+        <source>Where to train. CUDA is not available here.</source>
+        <translation>训练所用设备。此处 CUDA 不可用。</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Steps between checkpoints (a stop also writes one). 0 = only on stop and at the end.</source>
+        <translation>两次检查点之间的步数（停止时也会写入一个）。0 = 仅在停止时和结束时写入。</translation>
+    </message>
+    <message>
+        <source>Checkpoint every</source>
+        <translation>检查点间隔</translation>
+    </message>
+    <message>
+        <source>Share of the data held out to measure in-batch retrieval accuracy during training.</source>
+        <translation>留出的数据比例，用于在训练期间测量批内检索准确率。</translation>
+    </message>
+    <message>
+        <source>Steps between dev evaluations (0 = none).</source>
+        <translation>两次开发集评估之间的步数（0 = 不评估）。</translation>
+    </message>
+    <message>
+        <source>every</source>
+        <translation>每隔</translation>
+    </message>
+    <message>
+        <source>Dev share</source>
+        <translation>开发集比例</translation>
+    </message>
+    <message>
+        <source>Where the trained model goes (merged weights, the LoRA adapter, sentence-transformers files); checkpoints are kept in its checkpoints/ folder.</source>
+        <translation>训练好的模型的保存位置（合并后的权重、LoRA 适配器、sentence-transformers 文件）；检查点保存在其 checkpoints/ 文件夹中。</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <source>Base model folder</source>
+        <translation>基础模型文件夹</translation>
+    </message>
+    <message>
+        <source>Training data</source>
+        <translation>训练数据</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl *.json);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Choose a model folder.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;请选择模型文件夹。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>%1 %2, hidden size %3, %4 parameters, tokenizer %5</source>
+        <translation>%1 %2，隐藏层大小 %3，%4 个参数，分词器 %5</translation>
+    </message>
+    <message>
+        <source>decoder</source>
+        <translation>解码器</translation>
+    </message>
+    <message>
+        <source>encoder</source>
+        <translation>编码器</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Choose a JSONL file.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;请选择 JSONL 文件。&lt;/i&gt;</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n example(s)</source>
+        <translation>
+            <numerusform>%n 条样例</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sample(s) selected</source>
+        <translation>
+            <numerusform>已选 %n 个样本</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No project open.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;未打开项目。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>Choose a base model folder.</source>
+        <translation>请选择基础模型文件夹。</translation>
+    </message>
+    <message>
+        <source>The base model folder is not usable: %1</source>
+        <translation>基础模型文件夹不可用：%1</translation>
+    </message>
+    <message>
+        <source>Choose a JSONL file.</source>
+        <translation>请选择 JSONL 文件。</translation>
+    </message>
+    <message>
+        <source>Open a project or choose a JSONL file.</source>
+        <translation>请打开一个项目或选择 JSONL 文件。</translation>
+    </message>
+    <message>
+        <source>No samples match the data filters.</source>
+        <translation>没有符合数据筛选条件的样本。</translation>
+    </message>
+    <message>
+        <source>The batch (%1) is larger than the data (%2 examples).</source>
+        <translation>批大小（%1）大于数据量（%2 条样例）。</translation>
+    </message>
+    <message>
+        <source>Choose an output folder.</source>
+        <translation>请选择输出文件夹。</translation>
+    </message>
+    <message>
+        <source>CUDA is not available on this machine.</source>
+        <translation>本机无法使用 CUDA。</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::RunsModel</name>
+    <message>
+        <source>run %1</source>
+        <translation>运行 %1</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>The program ended while this run was training; resume continues from its last checkpoint.</source>
+        <translation>此运行训练期间程序已退出；继续时将从其最后一个检查点接着训练。</translation>
+    </message>
+    <message>
+        <source>Stopped with a checkpoint; resume continues exactly.</source>
+        <translation>已停止并写入检查点；继续时将精确地从停止处接着训练。</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::SampleTableModel</name>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Positive</source>
+        <translation>正样本</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>负样本</translation>
+    </message>
+    <message>
+        <source>Reject reason</source>
+        <translation>拒绝原因</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::SamplesArea</name>
+    <message>
+        <source>All statuses</source>
+        <translation>所有状态</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>Search query, positive, negative, instruction</source>
+        <translation>搜索查询、正样本、负样本、指令</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Filter:</source>
+        <translation>筛选：</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>Reject reason</source>
+        <translation>拒绝原因</translation>
+    </message>
+    <message>
+        <source>Double-click a reason to list its samples</source>
+        <translation>双击某个原因可列出对应的样本</translation>
+    </message>
+    <message>
+        <source>Reject reasons</source>
+        <translation>拒绝原因</translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Positive</source>
+        <translation>正样本</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>负样本</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>The fields parsed from the answer; edit them and press Save edit</source>
+        <translation>从回答中解析出的字段；编辑后点击“保存编辑”</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>The rendered prompt sent to the LLM</source>
+        <translation>发送给 LLM 的渲染后提示词</translation>
+    </message>
+    <message>
+        <source>Placeholder</source>
+        <translation>占位符</translation>
+    </message>
+    <message>
+        <source>Sampled value</source>
+        <translation>抽取的值</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Raw answer</source>
+        <translation>原始回答</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>原始版本</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <source>reason for rejecting</source>
+        <translation>拒绝原因</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Save edit</source>
+        <translation>保存编辑</translation>
+    </message>
+    <message>
+        <source>Saves the edited fields; the original is kept</source>
+        <translation>保存编辑后的字段；原始版本会被保留</translation>
+    </message>
+    <message>
+        <source>All families</source>
+        <translation>所有类别</translation>
+    </message>
+    <message>
+        <source>All languages</source>
+        <translation>所有语言</translation>
+    </message>
+    <message>
+        <source>All jobs</source>
+        <translation>所有任务</translation>
+    </message>
+    <message>
+        <source>Job %1</source>
+        <translation>任务 %1</translation>
+    </message>
+    <message>
+        <source>Job %1: %2</source>
+        <translation>任务 %1：%2</translation>
+    </message>
+    <message>
+        <source>(no reason)</source>
+        <translation>（无原因）</translation>
+    </message>
+    <message>
+        <source>Reject reasons (%1)</source>
+        <translation>拒绝原因（%1）</translation>
+    </message>
+    <message>
+        <source>reason: %1</source>
+        <translation>原因：%1</translation>
+    </message>
+    <message>
+        <source>%1 samples</source>
+        <translation>%1 个样本</translation>
+    </message>
+    <message>
+        <source>Select a sample to see its prompt, values and answer.</source>
+        <translation>选择一个样本以查看其提示词、取值和回答。</translation>
+    </message>
+    <message>
+        <source>No project open.</source>
+        <translation>未打开项目。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Sample %1&lt;/b&gt; · %2 · %3 · &lt;b&gt;%4&lt;/b&gt;</source>
+        <translation>&lt;b&gt;样本 %1&lt;/b&gt; · %2 · %3 · &lt;b&gt;%4&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source> · job %1</source>
+        <translation> · 任务 %1</translation>
+    </message>
+    <message>
+        <source> · template %1</source>
+        <translation> · 模板 %1</translation>
+    </message>
+    <message>
+        <source> · %1 + %2 tokens</source>
+        <translation> · %1 + %2 个 token</translation>
+    </message>
+    <message>
+        <source>Task: %1</source>
+        <translation>任务描述：%1</translation>
+    </message>
+    <message>
+        <source>Rejected: %1</source>
+        <translation>已拒绝：%1</translation>
+    </message>
+    <message>
+        <source>(no prompt: the sample was imported)</source>
+        <translation>（无提示词：该样本是导入的）</translation>
+    </message>
+    <message>
+        <source>(not edited)</source>
+        <translation>（未编辑）</translation>
+    </message>
+    <message>
+        <source>Sample %1 accepted</source>
+        <translation>样本 %1 已接受</translation>
+    </message>
+    <message>
+        <source>rejected by hand</source>
+        <translation>手动拒绝</translation>
+    </message>
+    <message>
+        <source>Sample %1 rejected</source>
+        <translation>样本 %1 已拒绝</translation>
+    </message>
+    <message>
+        <source>Sample %1 saved (original kept)</source>
+        <translation>样本 %1 已保存（保留原始版本）</translation>
+    </message>
+    <message>
+        <source>The generated training samples: inspect, filter and curate.</source>
+        <translation>生成的训练样本：检查、筛选和整理。</translation>
     </message>
 </context>
 <context>
@@ -743,6 +2460,125 @@
     <message>
         <source>Prompt templates with diversity placeholders, and their value pools.</source>
         <translation>带多样性占位符的提示词模板及其值池。</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::TrainingArea</name>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Start a new run with the settings on the left.</source>
+        <translation>使用左侧的设置开始新的运行。</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Write a checkpoint and stop; Resume continues exactly where it stopped.</source>
+        <translation>写入检查点并停止；“继续”会精确地从停止处接着训练。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue the selected stopped, failed or interrupted run from its newest checkpoint.</source>
+        <translation>从最新的检查点继续所选的已停止、失败或已中断的运行。</translation>
+    </message>
+    <message>
+        <source>step %v / %m</source>
+        <translation>第 %v / %m 步</translation>
+    </message>
+    <message>
+        <source>Use settings</source>
+        <translation>使用其设置</translation>
+    </message>
+    <message>
+        <source>Copy the selected run&apos;s settings into the form on the left.</source>
+        <translation>将所选运行的设置复制到左侧表单中。</translation>
+    </message>
+    <message>
+        <source>Open output folder</source>
+        <translation>打开输出文件夹</translation>
+    </message>
+    <message>
+        <source>Evaluate...</source>
+        <translation>评估...</translation>
+    </message>
+    <message>
+        <source>Evaluate the selected run&apos;s trained model in the Evaluation area.</source>
+        <translation>在“评估”区域中评估所选运行训练出的模型。</translation>
+    </message>
+    <message>
+        <source>Overlay a second run&apos;s curves (dashed) on the selected run&apos;s.</source>
+        <translation>在所选运行的曲线上叠加另一运行的曲线（虚线）。</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>对比对象</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>开始训练</translation>
+    </message>
+    <message>
+        <source>%1 already holds checkpoints of an earlier run. Start a new run there anyway? Its checkpoints will be replaced. (To continue that run, select it and press Resume.)</source>
+        <translation>%1 中已有之前某次运行的检查点。仍要在此开始新的运行吗？其检查点将被替换。（如要继续那次运行，请选中它并点击“继续”。）</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>运行 %1</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>Resuming run %1...</source>
+        <translation>正在继续运行 %1...</translation>
+    </message>
+    <message>
+        <source>Loading model and data...</source>
+        <translation>正在加载模型和数据...</translation>
+    </message>
+    <message>
+        <source>Stopping: writing a checkpoint...</source>
+        <translation>正在停止：写入检查点...</translation>
+    </message>
+    <message>
+        <source>%1 samples/s, ETA %2</source>
+        <translation>%1 样本/秒，预计剩余 %2</translation>
+    </message>
+    <message>
+        <source>Stopped at step %1 of %2 with a checkpoint; Resume continues from there.</source>
+        <translation>已在第 %1 / %2 步停止并写入检查点；“继续”将从此处接着训练。</translation>
+    </message>
+    <message>
+        <source>Finished %1 steps, final loss %2. Model written to %3.</source>
+        <translation>已完成 %1 步，最终损失 %2。模型已写入 %3。</translation>
+    </message>
+    <message>
+        <source>done in %1</source>
+        <translation>用时 %1 完成</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>训练失败：%1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Contrastive fine-tuning of a backbone into an embedder.</source>
+        <translation>通过对比微调将骨干模型训练成嵌入模型。</translation>
     </message>
 </context>
 </TS>
