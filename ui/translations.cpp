@@ -13,6 +13,8 @@ QLocale interfaceLocale() {
 }
 
 QString installTranslations(QCoreApplication& app, const QLocale& locale) {
+    // Numbers and dates follow the interface language too (1.000,5 in German), not only the texts.
+    QLocale::setDefault(locale);
     auto* own = new QTranslator(&app);
     QString loaded;
     if (own->load(locale, QStringLiteral("synthembed"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
@@ -21,12 +23,15 @@ QString installTranslations(QCoreApplication& app, const QLocale& locale) {
     } else {
         delete own;
     }
-    auto* qt = new QTranslator(&app);
-    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        app.installTranslator(qt);
-    else
-        delete qt;
+    // Qt's own dialogs and the editor's context menu (QScintilla ships German, not Chinese).
+    for (const auto* catalogue : {"qtbase", "qscintilla"}) {
+        auto* qt = new QTranslator(&app);
+        if (qt->load(locale, QString::fromLatin1(catalogue), QStringLiteral("_"),
+                     QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+            app.installTranslator(qt);
+        else
+            delete qt;
+    }
     return loaded;
 }
 

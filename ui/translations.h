@@ -11,7 +11,8 @@ namespace synthembed::ui {
 /// The locale the interface should use: Settings' override if set, else the system locale.
 QLocale interfaceLocale();
 
-/// Loads synthembed's and Qt's own translations for the locale and installs them. Returns the
+/// Loads synthembed's, Qt's and QScintilla's translations for the locale, installs them and makes the
+/// locale the default one (number formatting). Returns the
 /// name of the loaded synthembed translation ("de", "zh_CN") or an empty string for English.
 QString installTranslations(QCoreApplication& app, const QLocale& locale);
 
