@@ -1412,7 +1412,7 @@
     </message>
     <message>
         <source>InfoNCE temperature: cosine similarities are divided by it (paper: 0.02). Lower values sharpen the contrast between positives and negatives.</source>
-        <translation>InfoNCE-Temperatur: Die Kosinus-Ähnlichkeiten werden durch sie geteilt (Paper: 0.02). Kleinere Werte verschärfen den Kontrast zwischen Positiven und Negativen.</translation>
+        <translation>InfoNCE-Temperatur: Die Kosinus-Ähnlichkeiten werden durch sie geteilt (Paper: 0,02). Kleinere Werte verschärfen den Kontrast zwischen Positiven und Negativen.</translation>
     </message>
     <message>
         <source>Temperature</source>
@@ -1655,6 +1655,18 @@
         <source>CUDA is not available on this machine.</source>
         <translation>CUDA ist auf diesem Rechner nicht verfügbar.</translation>
     </message>
+    <message>
+        <source>accepted</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>bearbeitet</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::RunsModel</name>
@@ -1764,6 +1776,18 @@
     <message>
         <source>Reject reason</source>
         <translation>Ablehnungsgrund</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>bearbeitet</translation>
     </message>
 </context>
 <context>

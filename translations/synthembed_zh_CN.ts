@@ -1652,6 +1652,18 @@
         <source>CUDA is not available on this machine.</source>
         <translation>本机无法使用 CUDA。</translation>
     </message>
+    <message>
+        <source>accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::RunsModel</name>
@@ -1761,6 +1773,18 @@
     <message>
         <source>Reject reason</source>
         <translation>拒绝原因</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
     </message>
 </context>
 <context>

@@ -366,7 +366,7 @@ void SamplesArea::showSample(qint64 id) {
                        .arg(r.id)
                        .arg(QString::fromStdString(r.family).toHtmlEscaped(),
                             QString::fromStdString(r.language.empty() ? "—" : r.language).toHtmlEscaped(),
-                            QString::fromStdString(r.status));
+                            SampleTableModel::statusLabel(r.status));
     if (r.jobId) head += tr(" · job %1").arg(r.jobId);
     if (!d->templateName.empty()) head += tr(" · template %1").arg(QString::fromStdString(d->templateName).toHtmlEscaped());
     head += tr(" · %1 + %2 tokens").arg(d->promptTokens).arg(d->completionTokens);

@@ -137,6 +137,13 @@ QString oneLine(const std::string& s) {
 }
 } // namespace
 
+QString SampleTableModel::statusLabel(const std::string& status) {
+    if (status == "accepted") return tr("accepted");
+    if (status == "rejected") return tr("rejected");
+    if (status == "edited") return tr("edited");
+    return QString::fromStdString(status);
+}
+
 QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
     if (role != Qt::DisplayRole && role != IdRole && role != Qt::ForegroundRole && role != Qt::ToolTipRole) return {};
     const gen::SampleRow* r = rowAt(index.row());
@@ -153,7 +160,7 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
     case Id: return QVariant::fromValue<qint64>(r->id);
     case Family: return QString::fromStdString(r->family);
     case Language: return QString::fromStdString(r->language);
-    case Status: return QString::fromStdString(r->status);
+    case Status: return statusLabel(r->status);
     case Query: return oneLine(r->query);
     case Positive: return oneLine(r->positive);
     case Negative: return oneLine(r->negative);

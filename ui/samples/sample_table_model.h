@@ -38,6 +38,9 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    /// The curation status as shown to the user ("accepted" -> "angenommen"); unknown ones unchanged.
+    static QString statusLabel(const std::string& status);
+
     /// The row's sample id, or -1 (reads its page if needed).
     qint64 sampleId(int row) const;
     /// Row of a sample among the loaded pages, or -1.

@@ -158,8 +158,11 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
                                                             "each has under the other filters."));
     m_languages = checkList(QStringLiteral("languageList"), tr("Languages to train on."));
     m_statuses = checkList(QStringLiteral("statusList"), tr("Which curation states count: accepted and edited samples by default."));
-    for (const auto& s : {QStringLiteral("accepted"), QStringLiteral("edited"), QStringLiteral("rejected")}) {
-        auto* item = new QListWidgetItem(s, m_statuses);
+    const std::pair<QString, QString> statuses[] = {{QStringLiteral("accepted"), tr("accepted")},
+                                                    {QStringLiteral("edited"), tr("edited")},
+                                                    {QStringLiteral("rejected"), tr("rejected")}};
+    for (const auto& [s, label] : statuses) {
+        auto* item = new QListWidgetItem(label, m_statuses);
         item->setData(Qt::UserRole, s);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
         item->setCheckState(s == QLatin1String("rejected") ? Qt::Unchecked : Qt::Checked);
