@@ -27,9 +27,11 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QFontMetrics>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace synthembed::ui {
@@ -90,6 +92,12 @@ void GenerationArea::buildUi() {
         connect(w, &QDoubleSpinBox::valueChanged, this, &GenerationArea::scheduleEstimate);
     }
     connect(m_families, &QTableWidget::itemChanged, this, &GenerationArea::scheduleEstimate);
+    // Wide enough for the family names whatever the label above it (short in Chinese) leaves.
+    int nameWidth = 0;
+    for (const char* fam : prompts::kFamilies)
+        nameWidth = std::max(nameWidth, m_families->fontMetrics().horizontalAdvance(QString::fromLatin1(fam)));
+    const int spinWidth = m_families->rowCount() ? m_families->cellWidget(0, 1)->sizeHint().width() : 0;
+    m_families->setMinimumWidth(nameWidth + spinWidth + 56);
     famBox->addWidget(m_families);
     bl->addLayout(famBox, 1);
 
@@ -175,7 +183,12 @@ void GenerationArea::buildUi() {
     m_jobView->verticalHeader()->hide();
     m_jobView->horizontalHeader()->setStretchLastSection(true);
     const int widths[JobTableModel::ColumnCount] = {36, 150, 80, 140, 70, 70, 100, 110, 170, 190, 70, 110, 200};
-    for (int c = 0; c < JobTableModel::ColumnCount; ++c) m_jobView->setColumnWidth(c, widths[c]);
+    // At least as wide as the (translated) header text.
+    const QFontMetrics headerMetrics(m_jobView->horizontalHeader()->font());
+    for (int c = 0; c < JobTableModel::ColumnCount; ++c) {
+        const QString header = m_jobModel->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+        m_jobView->setColumnWidth(c, std::max(widths[c], headerMetrics.horizontalAdvance(header) + 24));
+    }
     jl->addWidget(m_jobView);
     auto* buttons = new QHBoxLayout;
     m_pause = new QPushButton(tr("Pause"), jobs);
