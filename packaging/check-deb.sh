@@ -12,15 +12,19 @@ src=$(pwd)
 mode=full
 if [ "${1:-}" = --quick ]; then mode=quick; shift; fi
 chroot_dir=${1:-/var/tmp/synthembed-chroot}
-build=build/package
+# PACKAGE_BUILD_DIR reuses an existing build (CI passes the test build) instead of a Release one.
+build=${PACKAGE_BUILD_DIR:-build/package}
 out=${OUT_DIR:-$src/build/package-check}
 mkdir -p "$out"
 
 echo "== building the package"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSYNTHEMBED_TESTS=OFF -DSYNTHEMBED_BENCH=OFF >/dev/null
+if [ -z "${PACKAGE_BUILD_DIR:-}" ]; then
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSYNTHEMBED_TESTS=OFF -DSYNTHEMBED_BENCH=OFF >/dev/null
+fi
 cmake --build "$build" -j "$(nproc)"
 (cd "$build" && cpack -G DEB >/dev/null)
 deb=$(ls -t "$build"/synthembed_*.deb | head -1)
+mkdir -p "$out"
 echo "package: $deb"
 dpkg-deb --info "$deb" | sed -n '/Depends/p'
 

@@ -29,16 +29,4 @@ protected:
     store::Project* m_project = nullptr;
 };
 
-/// An area whose tools are not built yet: says what will be there, shows no fake data.
-class PlannedArea : public Area {
-    Q_OBJECT
-public:
-    PlannedArea(QString title, QString description, QString planned, QWidget* parent = nullptr);
-    QString title() const override { return m_title; }
-    QString description() const override { return m_description; }
-
-private:
-    QString m_title, m_description;
-};
-
 } // namespace synthembed::ui
