@@ -2033,7 +2033,7 @@
     </message>
     <message>
         <source>API key variable</source>
-        <translation>API-Schlüssel-Variable</translation>
+        <translation>Schlüsselvariable</translation>
     </message>
     <message>
         <source>Key</source>
