@@ -827,7 +827,7 @@
     </message>
     <message>
         <source>Expected distinct</source>
-        <translation>Erwartet verschieden</translation>
+        <translation>Erwartet abgedeckt</translation>
     </message>
     <message>
         <source>Job %1 started</source>
@@ -985,7 +985,7 @@
     </message>
     <message>
         <source>In flight</source>
-        <translation>Unterwegs</translation>
+        <translation>Ausstehend</translation>
     </message>
     <message>
         <source>Rate</source>
@@ -1700,7 +1700,7 @@
     </message>
     <message>
         <source>pending</source>
-        <translation>wartend</translation>
+        <translation>wartet</translation>
     </message>
     <message>
         <source>The program ended while this run was training; resume continues from its last checkpoint.</source>

@@ -823,7 +823,7 @@
     </message>
     <message>
         <source>Values</source>
-        <translation>值</translation>
+        <translation>值个数</translation>
     </message>
     <message>
         <source>Expected distinct</source>
