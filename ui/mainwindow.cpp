@@ -24,6 +24,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -58,7 +59,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     addArea(generation);
     addArea(samples);
     connect(generation, &GenerationArea::samplesOfJobRequested, this, [this, samples](qint64 id) {
-        showArea(m_stack->indexOf(samples));
+        showArea(m_areas.indexOf(samples));
         samples->showJob(id);
     });
     auto* training = new TrainingArea;
@@ -70,7 +71,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     // "Evaluate" on a trained run opens the Evaluation area with that model added.
     connect(training, &TrainingArea::evaluateRequested, this, [this, evaluation](const QString& dir) {
         evaluation->addModel(dir);
-        showArea(m_stack->indexOf(evaluation));
+        showArea(m_areas.indexOf(evaluation));
         statusBar()->showMessage(tr("Evaluate %1").arg(dir), 8000);
     });
 
@@ -112,14 +113,21 @@ MainWindow::~MainWindow() {
 }
 
 void MainWindow::addArea(Area* a) {
-    m_stack->addWidget(a);
+    // Each area scrolls when the window is smaller than the area's minimum, so no single area
+    // dictates the window's minimum width.
+    auto* scroll = new QScrollArea(m_stack);
+    scroll->setWidget(a);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_stack->addWidget(scroll);
+    m_areas.push_back(a);
     auto* item = new QListWidgetItem(a->icon(), a->title(), m_nav);
     item->setToolTip(a->description());
     connect(a, &Area::statusMessage, this, [this](const QString& t) { statusBar()->showMessage(t, 5000); });
 }
 
 int MainWindow::areaCount() const { return m_stack->count(); }
-Area* MainWindow::area(int i) const { return qobject_cast<Area*>(m_stack->widget(i)); }
+Area* MainWindow::area(int i) const { return m_areas.value(i); }
 void MainWindow::showArea(int i) { m_nav->setCurrentRow(i); }
 int MainWindow::currentArea() const { return m_stack->currentIndex(); }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The workbench window: a navigation over the areas, the log dock, project handling.
 
+#include <QList>
 #include <QMainWindow>
 
 #include <memory>
@@ -54,6 +55,7 @@ private:
     std::unique_ptr<store::Project> m_project;
     QListWidget* m_nav;
     QStackedWidget* m_stack;
+    QList<Area*> m_areas;
     LogDock* m_log;
     GuidePanel* m_guide;
     QLabel* m_projectLabel;
