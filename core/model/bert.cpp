@@ -1,5 +1,6 @@
 #include "core/model/bert.h"
 
+#include "core/model/gemm.h"
 #include "core/util/result.h"
 
 #include <cmath>
@@ -72,9 +73,45 @@ BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& c, const torch::T
                             Linear(LinearOptions(c.hiddenSize, c.hiddenSize).bias(true).tensor_options(o)));
 }
 
+namespace {
+
+/// Inference on the CPU in fp32 with no autograd and no training-mode behaviour: the fused paths
+/// (packed q|k|v, in-place attention, residual accumulated by the product) apply.
+bool fusedInference(const torch::nn::Module& m, const torch::Tensor& x) {
+    return !m.is_training() && !torch::GradMode::is_enabled() && x.device().is_cpu() &&
+           x.scalar_type() == torch::kFloat32 && fastGemmAvailable();
+}
+
+} // namespace
+
+bool BertSelfAttentionImpl::packedProjection(torch::Tensor& weight, torch::Tensor& bias) {
+    if (query->adapter() || key->adapter() || value->adapter()) return false;
+    if (!query->bias.defined() || !key->bias.defined() || !value->bias.defined()) return false;
+    std::vector<std::int64_t> k;
+    for (const auto* l : {&query, &key, &value})
+        for (const auto* t : {&(*l)->weight, &(*l)->bias}) {
+            k.push_back(reinterpret_cast<std::int64_t>(t->data_ptr()));
+            k.push_back(static_cast<std::int64_t>(t->_version()));
+        }
+    if (k != m_qkvKey || !m_qkvWeight.defined()) {
+        m_qkvWeight = torch::cat({query->weight, key->weight, value->weight}, 0).contiguous();
+        m_qkvBias = torch::cat({query->bias, key->bias, value->bias}, 0).contiguous();
+        m_qkvKey = std::move(k);
+    }
+    weight = m_qkvWeight;
+    bias = m_qkvBias;
+    return true;
+}
+
 torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
     const auto B = x.size(0), S = x.size(1), D = m_headDim;
     const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    torch::Tensor w, b;
+    if (fusedInference(*this, x) && packedProjection(w, b)) {
+        auto ctx = packedSelfAttention(gemmLinear(x, w, b), m_nHead, scale,
+                                       mask.defined() ? mask.reshape({B, S}) : mask);
+        if (ctx.defined()) return ctx;
+    }
     auto q = (query(x) * scale).view({B, S, m_nHead, 1, D}).permute({0, 2, 3, 1, 4}); // [B, nH, 1, S, D]
     auto k = key(x).view({B, S, m_nHead, D}).permute({0, 2, 1, 3});
     auto v = value(x).view({B, S, m_nHead, D}).permute({0, 2, 1, 3});
@@ -88,6 +125,8 @@ BertResidualOutputImpl::BertResidualOutputImpl(std::int64_t in, std::int64_t out
 }
 
 torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& x, const torch::Tensor& residual) {
+    if (fusedInference(*this, x) && !dense->adapter())
+        return LayerNorm_(gemmLinearResidual(x, dense->weight, dense->bias, residual));
     auto y = dense(x);
     return LayerNorm_(torch::GradMode::is_enabled() ? y + residual : y.add_(residual));
 }
@@ -108,7 +147,9 @@ BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c, const torch::Ten
 }
 
 torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) {
-    return activate(m_act, dense(x));
+    auto y = dense(x);
+    if (!torch::GradMode::is_enabled()) return activateInPlace(m_act, y);
+    return activate(m_act, y);
 }
 
 BertLayerImpl::BertLayerImpl(const BertConfig& c, const torch::TensorOptions& o) {
@@ -136,7 +177,8 @@ torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tens
     const auto B = ids.size(0), S = ids.size(1);
     auto x = embeddings(ids, tokenTypes, mask);
     torch::Tensor add;
-    if (mask.defined()) {
+    // An all-ones mask adds nothing: skip the additive mask (one pass over every score block).
+    if (mask.defined() && !mask.to(torch::kBool).all().item<bool>()) {
         // HF: (1 - mask) * finfo.min over the key axis.
         add = torch::zeros({B, 1, 1, 1, S}, x.options());
         add.masked_fill_(mask.to(torch::kBool).logical_not().view({B, 1, 1, 1, S}), maskMin(x.scalar_type()));

@@ -49,7 +49,13 @@ class BertSelfAttentionImpl : public torch::nn::Module {
     Linear query{nullptr}, key{nullptr}, value{nullptr};
 
   private:
+    /// Inference: q | k | v weights packed into one [3 H, H] projection (one product instead
+    /// of three), rebuilt whenever a weight changes (tracked by tensor version counters).
+    bool packedProjection(torch::Tensor& weight, torch::Tensor& bias);
+
     std::int64_t m_nHead, m_headDim;
+    torch::Tensor m_qkvWeight, m_qkvBias;
+    std::vector<std::int64_t> m_qkvKey;
 };
 TORCH_MODULE(BertSelfAttention);
 

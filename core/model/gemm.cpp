@@ -2,6 +2,7 @@
 
 #include "core/util/log.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -102,6 +103,79 @@ torch::Tensor gemmBatched(const torch::Tensor& a, const torch::Tensor& b) {
             f('N', tb, M, N, K, 1.0f, pa + i * M * K, K, pb + i * K * N, ldb, 0.0f, pc + i * M * N, N);
     });
     return C;
+}
+
+torch::Tensor gemmLinearResidual(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                                 const torch::Tensor& residual) {
+    auto f = sgemm();
+    const bool fast = f && eligible(x) && eligible(weight) && eligible(residual) &&
+                      (!bias.defined() || eligible(bias)) && weight.is_contiguous() &&
+                      residual.size(-1) == weight.size(0) && residual.numel() / residual.size(-1) == x.numel() / x.size(-1);
+    if (!fast) {
+        auto y = bias.defined() ? torch::linear(x, weight, bias) : torch::linear(x, weight);
+        return y + residual;
+    }
+    auto x2 = x.reshape({-1, x.size(-1)}).contiguous();
+    const auto M = x2.size(0), K = x2.size(1), N = weight.size(0);
+    auto out_sizes = x.sizes().vec();
+    out_sizes.back() = N;
+    auto r2 = residual.reshape({M, N});
+    torch::Tensor y = bias.defined() ? torch::add(r2, bias) : r2.clone(at::MemoryFormat::Contiguous);
+    if (M > 0 && N > 0)
+        f('N', 'T', M, N, K, 1.0f, x2.data_ptr<float>(), K, weight.data_ptr<float>(), K, 1.0f, y.data_ptr<float>(),
+          N);
+    return y.view(out_sizes);
+}
+
+torch::Tensor packedSelfAttention(const torch::Tensor& qkv, std::int64_t nHead, double scale,
+                                  const torch::Tensor& keyMask) {
+    auto f = sgemm();
+    if (!f || !eligible(qkv) || qkv.dim() != 3 || qkv.size(2) % (3 * nHead) != 0 ||
+        (keyMask.defined() && !eligible(keyMask)))
+        return {};
+    auto P = qkv.contiguous();
+    const auto B = P.size(0), S = P.size(1), H3 = P.size(2), H = H3 / 3, D = H / nHead;
+    torch::Tensor M;
+    if (keyMask.defined()) M = keyMask.reshape({B, S}).contiguous();
+    auto ctx = torch::empty({B, S, H}, P.options());
+    const float* p = P.data_ptr<float>();
+    const float* m = M.defined() ? M.data_ptr<float>() : nullptr;
+    float* c = ctx.data_ptr<float>();
+    const auto alpha = static_cast<float>(scale);
+    // Heads per softmax call: enough to amortise the op's dispatch, few enough that the score
+    // blocks (G S^2 floats, twice) stay in the core's cache.
+    const std::int64_t G = std::max<std::int64_t>(1, std::min<std::int64_t>(16, (256 * 1024) / (S * S * 4)));
+    at::parallel_for(0, B * nHead, 1, [&](std::int64_t begin, std::int64_t end) {
+        const auto n0 = std::min(G, end - begin);
+        auto scores = torch::empty({n0, S, S}, P.options());
+        auto probs = torch::empty({n0, S, S}, P.options());
+        for (auto g0 = begin; g0 < end; g0 += G) {
+            const auto n = std::min(G, end - g0);
+            float* sc = scores.data_ptr<float>();
+            for (auto i = g0; i < g0 + n; ++i) {
+                const auto b = i / nHead, h = i % nHead;
+                const float* q = p + b * S * H3 + h * D;
+                float* out = sc + (i - g0) * S * S;
+                f('N', 'T', S, S, D, alpha, q, H3, q + H, H3, 0.0f, out, S);
+                if (m)
+                    for (std::int64_t r = 0; r < S; ++r) {
+                        float* row = out + r * S;
+                        const float* mb = m + b * S;
+                        for (std::int64_t j = 0; j < S; ++j)
+                            row[j] += mb[j];
+                    }
+            }
+            auto sIn = scores.narrow(0, 0, n), sOut = probs.narrow(0, 0, n);
+            at::_softmax_out(sOut, sIn, -1, false);
+            const float* pr = probs.data_ptr<float>();
+            for (auto i = g0; i < g0 + n; ++i) {
+                const auto b = i / nHead, h = i % nHead;
+                const float* v = p + b * S * H3 + 2 * H + h * D;
+                f('N', 'N', S, D, S, 1.0f, pr + (i - g0) * S * S, S, v, H3, 0.0f, c + b * S * H + h * D, H);
+            }
+        }
+    });
+    return ctx;
 }
 
 } // namespace synthembed::model

@@ -21,4 +21,20 @@ torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, co
 /// a [B, M, K] times b [B, K, N] (b may be a transposed view of [B, N, K]): torch::bmm.
 torch::Tensor gemmBatched(const torch::Tensor& a, const torch::Tensor& b);
 
+/// residual + x weight^T + bias, written in one pass over the output (the product accumulates
+/// into residual + bias instead of adding the residual afterwards). Inference only; anything
+/// the fast path cannot take goes through torch::linear + add.
+torch::Tensor gemmLinearResidual(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                                 const torch::Tensor& residual);
+
+/// Self-attention straight from a packed projection qkv [B, S, 3 H] (queries | keys | values,
+/// head h at columns h D .. h D + D of each third): softmax(scale q k^T + keyMask) v per head,
+/// returned as context [B, S, H]. keyMask is additive [B, S] or undefined. The products read the
+/// heads in place through strides and write the context in place, and each thread keeps its
+/// score block in cache, so no [B, heads, S, S] tensor and no head permute copies exist.
+/// Returns an undefined tensor when the fast path is unavailable (the caller then uses the
+/// general path).
+torch::Tensor packedSelfAttention(const torch::Tensor& qkv, std::int64_t nHead, double scale,
+                                  const torch::Tensor& keyMask);
+
 } // namespace synthembed::model

@@ -57,6 +57,20 @@ torch::Tensor activate(Activation act, const torch::Tensor& x) {
     return x;
 }
 
+torch::Tensor& activateInPlace(Activation act, torch::Tensor& x) {
+    switch (act) {
+    case Activation::Gelu:
+        return torch::gelu_(x);
+    case Activation::GeluTanh:
+        return torch::gelu_(x, "tanh");
+    case Activation::Relu:
+        return torch::relu_(x);
+    case Activation::Silu:
+        return torch::silu_(x);
+    }
+    return x;
+}
+
 double maskMin(torch::ScalarType dtype) {
     switch (dtype) {
     case torch::kFloat16:

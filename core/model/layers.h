@@ -42,6 +42,8 @@ TORCH_MODULE(RmsNorm);
 enum class Activation { Gelu, GeluTanh, Relu, Silu };
 Activation parseActivation(const std::string& name, const std::string& source);
 torch::Tensor activate(Activation act, const torch::Tensor& x);
+/// The same activation in place (inference: saves the output allocation and one pass).
+torch::Tensor& activateInPlace(Activation act, torch::Tensor& x);
 
 /// The additive mask value for a dtype (finite, so fully masked rows give a uniform softmax, not NaN).
 double maskMin(torch::ScalarType dtype);
