@@ -6,13 +6,13 @@
 #
 #   tests/bench/run_fwd_bench.sh [--build DIR] [--reps N] [--as-is] [bert|qwen2 ...]
 #
-# Needs: the bench_fwd target built (cmake --build build/h --target bench_fwd) and, for the
+# Needs: the bench_fwd target built (cmake --build build/dev --target bench_fwd) and, for the
 # baseline, Debian's python3-torch + python3-numpy (packaging/deps/debian.sh, bench list).
 # On a shared 2-core machine the numbers are noisy; compare ratios from one run only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build="$root/build/h"
+build="$root/build/dev"
 reps=5
 asis=0
 models=()

@@ -4,13 +4,13 @@
 # Prints both figures and the ratios (wall-clock tokens/s and tokens per CPU-second; the CPU figure
 # is the steadier one when the machine is shared).
 #
-# usage: tests/bench/run_tok_bench.sh [BUILD_DIR=build/h] [RUNS=3]
+# usage: tests/bench/run_tok_bench.sh [BUILD_DIR=build/dev] [RUNS=3]
 # needs: node, and HF_TOKENIZERS_PKG pointing at an unpacked `npm pack tokenizers@0.23.2`
 #        (default /work/bench-deps/package; never install it inside the repository).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-build="${1:-$root/build/h}"
+build="${1:-$root/build/dev}"
 runs="${2:-3}"
 shared="${SYNTHEMBED_SHARED:-$root/../shared}"
 pkg="${HF_TOKENIZERS_PKG:-/work/bench-deps/package}"

@@ -9,7 +9,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-build="$root/build/h"
+build="$root/build/dev"
 reps=10
 asis=0
 stsb=""
