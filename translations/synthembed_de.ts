@@ -476,16 +476,8 @@
         <translation>Rechteckauswahl</translation>
     </message>
     <message>
-        <source>Drag a box to list its points (Shift-drag works in pan mode too)</source>
-        <translation>Rechteck aufziehen, um seine Punkte aufzulisten (Ziehen mit Umschalt geht auch im Verschiebemodus)</translation>
-    </message>
-    <message>
         <source>Reset view</source>
         <translation>Ansicht zurücksetzen</translation>
-    </message>
-    <message>
-        <source>Box-select points on the map (Box select, or Shift-drag) to list them here.</source>
-        <translation>Wählen Sie Punkte auf der Karte per Rechteck aus (Rechteckauswahl oder Ziehen mit Umschalt), um sie hier aufzulisten.</translation>
     </message>
     <message>
         <source>Selected: %1 point(s)</source>
@@ -594,6 +586,34 @@
     <message>
         <source>Nearest-neighbour search and maps of an embedding space.</source>
         <translation>Suche nach nächsten Nachbarn und Karten eines Embedding-Raums.</translation>
+    </message>
+    <message>
+        <source>Drag to:</source>
+        <translation>Ziehen zum:</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>Verschieben</translation>
+    </message>
+    <message>
+        <source>Drag moves the view, the wheel zooms (Shift-drag still draws a box)</source>
+        <translation>Ziehen verschiebt die Ansicht, das Mausrad zoomt (Ziehen mit Umschalt zieht weiterhin ein Rechteck auf)</translation>
+    </message>
+    <message>
+        <source>Drag a box to list its points</source>
+        <translation>Ziehen Sie ein Rechteck auf, um seine Punkte aufzulisten</translation>
+    </message>
+    <message>
+        <source>Lasso select</source>
+        <translation>Lassoauswahl</translation>
+    </message>
+    <message>
+        <source>Draw a freehand outline around points to list them</source>
+        <translation>Umranden Sie Punkte freihändig, um sie aufzulisten</translation>
+    </message>
+    <message>
+        <source>Select points on the map (Box select, Lasso select, or Shift-drag) to list them here.</source>
+        <translation>Wählen Sie Punkte auf der Karte aus (Rechteckauswahl, Lassoauswahl oder Ziehen mit Umschalt), um sie hier aufzulisten.</translation>
     </message>
 </context>
 <context>
@@ -770,14 +790,6 @@
         <translation>Brainstorm</translation>
     </message>
     <message>
-        <source>Tokens in</source>
-        <translation>Eingabe-Tokens</translation>
-    </message>
-    <message>
-        <source>Tokens out</source>
-        <translation>Ausgabe-Tokens</translation>
-    </message>
-    <message>
         <source>Total</source>
         <translation>Gesamt</translation>
     </message>
@@ -856,6 +868,24 @@
     <message>
         <source>Jobs that send rendered prompts to an OpenAI-compatible endpoint.</source>
         <translation>Aufträge, die gerenderte Prompts an einen OpenAI-kompatiblen Endpunkt senden.</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Tokens</translation>
+    </message>
+    <message>
+        <source>in</source>
+        <comment>estimate table: prompt tokens sent</comment>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <source>out</source>
+        <comment>estimate table: completion tokens received</comment>
+        <translation>Ausgabe</translation>
     </message>
 </context>
 <context>

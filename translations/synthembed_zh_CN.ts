@@ -476,16 +476,8 @@
         <translation>框选</translation>
     </message>
     <message>
-        <source>Drag a box to list its points (Shift-drag works in pan mode too)</source>
-        <translation>拖出一个矩形框以列出其中的点（平移模式下也可按住 Shift 拖动）</translation>
-    </message>
-    <message>
         <source>Reset view</source>
         <translation>重置视图</translation>
-    </message>
-    <message>
-        <source>Box-select points on the map (Box select, or Shift-drag) to list them here.</source>
-        <translation>在分布图上框选点（“框选”或按住 Shift 拖动），即可在此列出。</translation>
     </message>
     <message>
         <source>Selected: %1 point(s)</source>
@@ -594,6 +586,34 @@
     <message>
         <source>Nearest-neighbour search and maps of an embedding space.</source>
         <translation>嵌入空间的最近邻搜索与分布图。</translation>
+    </message>
+    <message>
+        <source>Drag to:</source>
+        <translation>拖动用于：</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <source>Drag moves the view, the wheel zooms (Shift-drag still draws a box)</source>
+        <translation>拖动可移动视图，滚轮可缩放（按住 Shift 拖动仍会画出矩形框）</translation>
+    </message>
+    <message>
+        <source>Drag a box to list its points</source>
+        <translation>拖出一个矩形框以列出其中的点</translation>
+    </message>
+    <message>
+        <source>Lasso select</source>
+        <translation>套索选择</translation>
+    </message>
+    <message>
+        <source>Draw a freehand outline around points to list them</source>
+        <translation>手绘一条轮廓圈住这些点，即可将其列出</translation>
+    </message>
+    <message>
+        <source>Select points on the map (Box select, Lasso select, or Shift-drag) to list them here.</source>
+        <translation>在分布图上选择点（框选、套索选择或按住 Shift 拖动），即可在此列出。</translation>
     </message>
 </context>
 <context>
@@ -770,14 +790,6 @@
         <translation>头脑风暴</translation>
     </message>
     <message>
-        <source>Tokens in</source>
-        <translation>输入 token</translation>
-    </message>
-    <message>
-        <source>Tokens out</source>
-        <translation>输出 token</translation>
-    </message>
-    <message>
         <source>Total</source>
         <translation>合计</translation>
     </message>
@@ -856,6 +868,24 @@
     <message>
         <source>Jobs that send rendered prompts to an OpenAI-compatible endpoint.</source>
         <translation>将渲染后的提示词发送到兼容 OpenAI 的端点的任务。</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>token 数</translation>
+    </message>
+    <message>
+        <source>in</source>
+        <comment>estimate table: prompt tokens sent</comment>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>out</source>
+        <comment>estimate table: completion tokens received</comment>
+        <translation>输出</translation>
     </message>
 </context>
 <context>

@@ -5,9 +5,9 @@
 
 #include "ui/areas/evaluation_area.h"
 #include "ui/qcp.h"
+#include "area_test_support.h"
 
 #include "core/eval/embedding_cache.h"
-#include "core/runtime/runtime.h"
 #include "core/store/project.h"
 
 #include <QCheckBox>
@@ -22,13 +22,6 @@
 using namespace synthembed;
 
 namespace {
-
-void writeText(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
-}
 
 // Pairs whose gold score follows word overlap, so a bag-of-words encoder scores clearly.
 QByteArray toySts(int pairs, quint32 seed) {
@@ -46,14 +39,6 @@ QByteArray toySts(int pairs, quint32 seed) {
     return out;
 }
 
-void screenshot(QWidget* w, const QString& name) {
-    const QString dir = qEnvironmentVariable("SYNTHEMBED_SCREENSHOT_DIR");
-    if (dir.isEmpty()) return;
-    QDir().mkpath(dir);
-    QTest::qWait(200);
-    QVERIFY(w->grab().save(dir + QLatin1Char('/') + name));
-}
-
 int column(QTableWidget* t, const QString& header) {
     for (int c = 0; c < t->columnCount(); ++c)
         if (t->horizontalHeaderItem(c) && t->horizontalHeaderItem(c)->text() == header) return c;
@@ -67,18 +52,11 @@ class EvaluationAreaTest : public QObject {
     QTemporaryDir m_dataDir;
 
 private Q_SLOTS:
-    void initTestCase() {
-        QCoreApplication::setOrganizationName(QStringLiteral("synthembed-test"));
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_dataDir.isValid());
-        // The embedding cache lives under the data dir: keep it in the test's temp dir.
-        qputenv("SYNTHEMBED_DATA_DIR", m_dataDir.path().toUtf8());
-        initialize();
-    }
+    void initTestCase() { QVERIFY(uitest::initEnvironment(m_dataDir)); }
 
     void twoBaselinesCompareChartExportAndPersist() {
         QTemporaryDir dir;
-        writeText(dir.filePath(QStringLiteral("toy-sts/toy-test.csv")), toySts(120, 7));
+        QVERIFY(uitest::writeText(dir.filePath(QStringLiteral("toy-sts/toy-test.csv")), toySts(120, 7)));
         const QString projectPath = dir.filePath(QStringLiteral("p.synthembed"));
         auto project = store::Project::create(projectPath.toStdString());
         QVERIFY2(project, project ? "" : project.error().message.c_str());
@@ -147,9 +125,9 @@ private Q_SLOTS:
             auto* bars = qobject_cast<QCPBars*>(area.chart()->plottable(0));
             QVERIFY(bars);
             QCOMPARE(bars->data()->size(), 1);
-            screenshot(&area, QStringLiteral("evaluation_chart.png"));
+            QVERIFY(uitest::screenshot(&area, QStringLiteral("evaluation_chart.png")));
             area.tabs()->setCurrentIndex(1);
-            screenshot(&area, QStringLiteral("evaluation_comparison.png"));
+            QVERIFY(uitest::screenshot(&area, QStringLiteral("evaluation_comparison.png")));
 
             // Export: the comparison as Markdown, the results as CSV.
             const QString md = dir.filePath(QStringLiteral("cmp.md"));
@@ -191,7 +169,7 @@ private Q_SLOTS:
 
     void cancelStopsTheRun() {
         QTemporaryDir dir;
-        writeText(dir.filePath(QStringLiteral("big-sts/big-test.csv")), toySts(40000, 11));
+        QVERIFY(uitest::writeText(dir.filePath(QStringLiteral("big-sts/big-test.csv")), toySts(40000, 11)));
         auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString());
         QVERIFY(project);
         ui::EvaluationArea area;
@@ -246,7 +224,7 @@ private Q_SLOTS:
         QCOMPARE(area.comparisonTable()->rowCount(), 1);
         area.tabs()->setCurrentIndex(2);
         QCOMPARE(area.chart()->plottableCount(), 2);
-        screenshot(&area, QStringLiteral("evaluation_stories260k.png"));
+        QVERIFY(uitest::screenshot(&area, QStringLiteral("evaluation_stories260k.png")));
     }
 };
 

@@ -1,42 +1,82 @@
-// Explorer: the map keeps every one of 100k points and finds hovered/boxed points like brute
-// force; the area embeds a JSONL corpus, project samples and a registered dataset off-thread
-// through the embedding cache, answers a query with the right neighbour, and walks to a
+// Explorer: the map keeps every one of 100k points and finds hovered, boxed and lassoed points
+// like brute force (the lasso against Qt's own polygon test, and exactly on a concave outline);
+// the area embeds a JSONL corpus, project samples and a registered dataset off-thread through the
+// embedding cache, answers a query with the right neighbour, lists lassoed points, and walks to a
 // neighbour's neighbours. With SYNTHEMBED_SCREENSHOT_DIR set, saves explorer_*.png there.
 
 #include "ui/areas/explorer_area.h"
 #include "ui/eval/eval_settings.h"
 #include "ui/explorer/map_view.h"
 #include "ui/qcp.h"
+#include "area_test_support.h"
 
 #include "core/eval/embedding_cache.h"
-#include "core/runtime/runtime.h"
 #include "core/store/project.h"
 
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QListView>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <limits>
 #include <random>
 
 using namespace synthembed;
 
 namespace {
 
-void writeText(const QString& path, const QByteArray& text) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(text);
+// A left-button drag along a path over the plot, as the mouse would do it (press, moves, release).
+void drag(QWidget* plot, const QPolygonF& path) {
+    auto send = [&](QEvent::Type type, QPointF p, Qt::MouseButton button, Qt::MouseButtons buttons) {
+        QMouseEvent e(type, p, plot->mapToGlobal(p), button, buttons, Qt::NoModifier);
+        QApplication::sendEvent(plot, &e);
+    };
+    send(QEvent::MouseButtonPress, path.front(), Qt::LeftButton, Qt::LeftButton);
+    for (qsizetype i = 1; i + 1 < path.size(); ++i) send(QEvent::MouseMove, path[i], Qt::NoButton, Qt::LeftButton);
+    send(QEvent::MouseButtonRelease, path.back(), Qt::LeftButton, Qt::NoButton);
 }
 
-void screenshot(QWidget* w, const QString& name) {
-    const QString dir = qEnvironmentVariable("SYNTHEMBED_SCREENSHOT_DIR");
-    if (dir.isEmpty()) return;
-    QDir().mkpath(dir);
-    QTest::qWait(200);
-    QVERIFY(w->grab().save(dir + QLatin1Char('/') + name));
+// Points (in pixels) inside a polygon by Qt's own even-odd test: the independent reference.
+std::vector<int> insideByQt(const std::vector<QPointF>& pix, const QPolygonF& polygon) {
+    std::vector<int> out;
+    for (std::size_t i = 0; i < pix.size(); ++i)
+        if (polygon.containsPoint(pix[i], Qt::OddEvenFill)) out.push_back(int(i));
+    return out;
+}
+
+double distanceToBoundary(QPointF p, const QPolygonF& polygon) {
+    double best = std::numeric_limits<double>::max();
+    for (qsizetype i = 0; i < polygon.size(); ++i) {
+        const QPointF a = polygon[i], b = polygon[(i + 1) % polygon.size()];
+        const QPointF ab = b - a;
+        const double len2 = QPointF::dotProduct(ab, ab);
+        const double t = len2 > 0 ? std::clamp(QPointF::dotProduct(p - a, ab) / len2, 0.0, 1.0) : 0.0;
+        const QPointF d = p - (a + t * ab);
+        best = std::min(best, std::hypot(d.x(), d.y()));
+    }
+    return best;
+}
+
+// The lasso's selection equals the reference except, at most, for points within a rounding error
+// of the outline (the map tests in plot coordinates, the reference in pixels).
+bool sameSelection(const std::vector<int>& got, const std::vector<int>& expect, const std::vector<QPointF>& pix,
+                   const QPolygonF& polygon) {
+    std::vector<int> diff;
+    std::set_symmetric_difference(got.begin(), got.end(), expect.begin(), expect.end(), std::back_inserter(diff));
+    for (int i : diff)
+        if (distanceToBoundary(pix[std::size_t(i)], polygon) > 1e-3) {
+            qWarning("point %d (%.3f, %.3f) differs, %.4f px from the outline", i, pix[std::size_t(i)].x(),
+                     pix[std::size_t(i)].y(), distanceToBoundary(pix[std::size_t(i)], polygon));
+            return false;
+        }
+    return diff.size() <= 2;
 }
 
 const char* kCorpus[][3] = {
@@ -61,13 +101,7 @@ class ExplorerAreaTest : public QObject {
     QTemporaryDir m_dataDir;
 
 private Q_SLOTS:
-    void initTestCase() {
-        QCoreApplication::setOrganizationName(QStringLiteral("synthembed-test"));
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_dataDir.isValid());
-        qputenv("SYNTHEMBED_DATA_DIR", m_dataDir.path().toUtf8());
-        initialize();
-    }
+    void initTestCase() { QVERIFY(uitest::initEnvironment(m_dataDir)); }
 
     void mapKeepsAllHundredThousandPoints() {
         ui::MapView map;
@@ -153,6 +187,47 @@ private Q_SLOTS:
         QVERIFY(std::abs(int(list.size()) - int(expect.size())) <= 2);
         QCOMPARE(int(map.selection().size()), int(list.size()));
 
+        // Lasso: a concave, star-shaped freehand outline over the dense middle, its vertices at
+        // least 3 pixels apart (as mouse moves arrive while drawing).
+        QPolygonF star;
+        const QPointF centre = axisRect.center();
+        for (int v = 0; v < 2000; ++v) {
+            const double a = 2 * M_PI * v / 2000.0;
+            const double r = 40 + 110 * (0.5 + 0.5 * std::sin(5 * a)) + 3 * std::sin(37 * a);
+            const QPointF p = centre + QPointF(r * std::cos(a), 0.8 * r * std::sin(a));
+            if (star.isEmpty() || (p - star.back()).manhattanLength() >= 3) star << p;
+        }
+        QVERIFY(star.size() > 300);
+        const auto starExpect = insideByQt(pix, star);
+        QVERIFY(starExpect.size() > 1000);
+        timer.restart();
+        const auto starGot = map.pointsInPolygon(star);
+        qInfo("lasso of %d vertices over 100k points: %d inside, %lld ms", int(star.size()), int(starGot.size()),
+              timer.elapsed());
+        QVERIFY(sameSelection(starGot, starExpect, pix, star));
+        // The same outline drawn with the mouse in lasso mode: the map does not pan, and the points
+        // inside become the selection (signal included), exactly like a box.
+        map.setDragMode(ui::MapView::DragMode::Lasso);
+        const auto xRange = map.plot()->xAxis->range();
+        selected.clear();
+        drag(map.plot(), star);
+        QCOMPARE(map.plot()->xAxis->range(), xRange);
+        QCOMPARE(selected.count(), 1);
+        const auto lassoList = selected.first().at(0).value<QList<int>>();
+        QVERIFY(sameSelection(std::vector<int>(lassoList.begin(), lassoList.end()), starExpect, pix, star));
+        QCOMPARE(map.selection(), std::vector<int>(lassoList.begin(), lassoList.end()));
+        QVERIFY(map.lassoPath().isEmpty()); // the outline is gone once the drag ends
+        // An outline mostly outside the view selects only what lies inside it, and a click
+        // (no drag) in lasso mode still picks the nearest point instead of selecting.
+        const QPolygonF edge{axisRect.topLeft() - QPointF(300, 300), axisRect.topLeft() + QPointF(120, -300),
+                             axisRect.topLeft() + QPointF(120, 100), axisRect.topLeft() + QPointF(-300, 100)};
+        QVERIFY(sameSelection(map.pointsInPolygon(edge), insideByQt(pix, edge), pix, edge));
+        QSignalSpy clicked(&map, &ui::MapView::pointClicked);
+        const QPointF onPoint = map.pixelOf(n / 2);
+        drag(map.plot(), QPolygonF{onPoint, onPoint});
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(selected.count(), 1); // unchanged
+
         // The selection is drawn into a new raster; highlights and the hover ring reuse it.
         map.setBoxSelectMode(false);
         map.plot()->replot();
@@ -164,7 +239,62 @@ private Q_SLOTS:
         QCOMPARE(map.rasterCount(), rasters);
         QCOMPARE(map.highlighted(), (std::vector<int>{4, 5}));
         map.setQueryMarker(map.point(4));
-        screenshot(&map, QStringLiteral("explorer_map_100k.png"));
+        QVERIFY(uitest::screenshot(&map, QStringLiteral("explorer_map_100k.png")));
+    }
+
+    void lassoSelectsExactlyTheEnclosedPoints() {
+        // A 5x5 lattice and an L-shaped (concave) lasso around the bottom row and the left column:
+        // exactly those 9 points, not the 25 of the outline's bounding box.
+        ui::MapView map;
+        map.resize(600, 500);
+        map.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&map));
+        std::vector<float> xy;
+        for (int j = 0; j < 5; ++j)
+            for (int i = 0; i < 5; ++i) xy.insert(xy.end(), {float(i), float(j)}); // index 5 * j + i
+        map.setPoints(xy);
+        map.plot()->xAxis->setRange(-1, 5); // the outline runs half a unit outside the lattice
+        map.plot()->yAxis->setRange(-1, 5);
+        map.plot()->replot();
+        auto px = [&](double x, double y) { return QPointF(map.plot()->xAxis->coordToPixel(x), map.plot()->yAxis->coordToPixel(y)); };
+        const QPointF corners[] = {px(-0.5, -0.5), px(4.5, -0.5), px(4.5, 0.5), px(0.5, 0.5), px(0.5, 4.5), px(-0.5, 4.5), px(-0.5, -0.5)};
+        QPolygonF path; // the outline as a hand draws it: many small steps along each side
+        for (int c = 0; c + 1 < int(std::size(corners)); ++c)
+            for (int s = 0; s < 20; ++s) path << corners[c] + (corners[c + 1] - corners[c]) * (s / 20.0);
+        path << corners[std::size(corners) - 1];
+        QSignalSpy selected(&map, &ui::MapView::selectionChanged);
+        map.setDragMode(ui::MapView::DragMode::Lasso);
+        QCOMPARE(map.dragMode(), ui::MapView::DragMode::Lasso);
+        QVERIFY(!map.boxSelectMode());
+        const std::vector<int> expect{0, 1, 2, 3, 4, 5, 10, 15, 20};
+        // While dragging, the outline is drawn (and kept in the map's coordinates).
+        QMouseEvent press(QEvent::MouseButtonPress, path[0], map.plot()->mapToGlobal(path[0]), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(map.plot(), &press);
+        for (int k = 1; k < 90; ++k) {
+            QMouseEvent move(QEvent::MouseMove, path[k], map.plot()->mapToGlobal(path[k]), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+            QApplication::sendEvent(map.plot(), &move);
+        }
+        QVERIFY(map.lassoPath().size() > 10);
+        map.plot()->replot(); // the outline is an overlay on the cached raster
+        QVERIFY(uitest::screenshot(&map, QStringLiteral("explorer_lasso_drawing.png")));
+        map.setDragMode(ui::MapView::DragMode::Pan); // switching modes drops a half-drawn lasso
+        QVERIFY(map.lassoPath().isEmpty());
+        QCOMPARE(selected.count(), 0);
+        map.setDragMode(ui::MapView::DragMode::Lasso);
+        drag(map.plot(), path);
+        QCOMPARE(selected.count(), 1);
+        const auto list = selected.first().at(0).value<QList<int>>();
+        QCOMPARE(std::vector<int>(list.begin(), list.end()), expect);
+        QCOMPARE(map.selection(), expect);
+        // The programmatic form gives the same, and fewer than three vertices select nothing.
+        QPolygonF outline;
+        for (int c = 0; c + 1 < int(std::size(corners)); ++c) outline << corners[c];
+        QCOMPARE(map.pointsInPolygon(outline), expect);
+        QVERIFY(map.pointsInPolygon(QPolygonF{px(0, 0), px(4, 4)}).empty());
+        // A triangle through lattice-free space around the point (3, 3) only.
+        map.selectPolygon(QPolygonF{px(2.6, 2.6), px(3.6, 2.8), px(3.1, 3.7)});
+        QCOMPARE(map.selection(), std::vector<int>{18});
+        QCOMPARE(selected.count(), 2);
     }
 
     void searchesAJsonlCorpusAndWalksNeighbours() {
@@ -174,7 +304,7 @@ private Q_SLOTS:
             jsonl += QStringLiteral("{\"text\": \"%1\", \"family\": \"%2\", \"language\": \"%3\"}\n")
                          .arg(QString::fromUtf8(row[0]), QString::fromUtf8(row[1]), QString::fromUtf8(row[2]))
                          .toUtf8();
-        writeText(dir.filePath(QStringLiteral("corpus.jsonl")), jsonl);
+        QVERIFY(uitest::writeText(dir.filePath(QStringLiteral("corpus.jsonl")), jsonl));
         ui::ExplorerArea area;
         // Fits beside the navigation and the guide panel of a 1200-pixel main window.
         QVERIFY2(area.minimumSizeHint().width() < 880, qPrintable(QString::number(area.minimumSizeHint().width())));
@@ -209,7 +339,34 @@ private Q_SLOTS:
         const double s0 = area.resultsTable()->item(0, 1)->text().toDouble(), s1 = area.resultsTable()->item(1, 1)->text().toDouble();
         QVERIFY(s0 >= s1 && s0 > 0.5);
         QCOMPARE(area.mapView()->highlighted(), area.hits()); // results highlighted on the map
-        screenshot(&area, QStringLiteral("explorer_query.png"));
+        QVERIFY(uitest::screenshot(&area, QStringLiteral("explorer_query.png")));
+
+        // Lasso select from the toolbar: a small outline around the best hit lists it (and only
+        // what lies inside the outline) in the selection list under the map.
+        auto* lasso = area.findChild<QToolButton*>(QStringLiteral("explorerLasso"));
+        QVERIFY(lasso);
+        lasso->click();
+        QCOMPARE(area.mapView()->dragMode(), ui::MapView::DragMode::Lasso);
+        area.mapView()->plot()->replot();
+        {
+            auto* map = area.mapView();
+            const QPointF c = map->pixelOf(area.hits().front());
+            QPolygonF ring;
+            for (int v = 0; v < 24; ++v)
+                ring << c + QPointF(9 * std::cos(2 * M_PI * v / 24), 9 * std::sin(2 * M_PI * v / 24));
+            std::vector<QPointF> pix;
+            for (int i = 0; i < map->pointCount(); ++i) pix.push_back(map->pixelOf(i));
+            const auto expect = insideByQt(pix, ring);
+            QVERIFY(std::find(expect.begin(), expect.end(), area.hits().front()) != expect.end());
+            drag(map->plot(), ring);
+            auto* list = area.findChild<QListView*>(QStringLiteral("explorerSelection"));
+            QCOMPARE(list->model()->rowCount(), int(expect.size()));
+            std::vector<int> listed;
+            for (int r = 0; r < list->model()->rowCount(); ++r) listed.push_back(list->model()->index(r, 0).data(Qt::UserRole).toInt());
+            QCOMPARE(listed, expect);
+            QCOMPARE(list->model()->index(0, 0).data().toString(), area.itemText(expect.front()).simplified());
+            QVERIFY(area.findChild<QLabel*>(QStringLiteral("explorerSelectionLabel"))->text().contains(QString::number(expect.size())));
+        }
 
         // Double-clicking the best hit searches its neighbours (itself excluded).
         const int first = area.hits().front();
@@ -233,8 +390,8 @@ private Q_SLOTS:
         ins.bindAll("short-long", "en", "how do vaccines work", "Vaccines train the immune system.", "accepted").run();
         ins.bindAll("sts", "de", "Ein Hund rennt", "Ein Hund läuft", "accepted").run();
         ins.bindAll("sts", "fr", "rejected query", "rejected positive", "rejected").run();
-        writeText(dir.filePath(QStringLiteral("mini/mini-test.csv")),
-                  "A man plays guitar.,A man is playing a guitar.,4.8\nA woman cooks.,A man plays guitar.,0.4\n");
+        QVERIFY(uitest::writeText(dir.filePath(QStringLiteral("mini/mini-test.csv")),
+                  "A man plays guitar.,A man is playing a guitar.,4.8\nA woman cooks.,A man plays guitar.,0.4\n"));
         auto d = eval::detectDataset(dir.filePath(QStringLiteral("mini")).toStdString());
         QVERIFY(d);
         ui::evalsettings::setDatasets(&*project, {*d});
@@ -261,7 +418,7 @@ private Q_SLOTS:
         QCOMPARE(area.itemText(area.hits().front()), QStringLiteral("A man is playing a guitar."));
 
         // A broken JSONL file is an error message, not a crash or an empty map.
-        writeText(dir.filePath(QStringLiteral("bad.jsonl")), "{\"text\": \"ok\"}\nnot json\n");
+        QVERIFY(uitest::writeText(dir.filePath(QStringLiteral("bad.jsonl")), "{\"text\": \"ok\"}\nnot json\n"));
         QVERIFY(area.setSource(ui::ExplorerArea::Source::Jsonl, dir.filePath(QStringLiteral("bad.jsonl"))));
         area.embed();
         QVERIFY(embedded.wait(60000));

@@ -330,7 +330,13 @@ private Q_SLOTS:
         Fixture f;
         QVERIFY(f.open());
         QVERIFY(f.pick(QStringLiteral("short-long.generate")));
+        // Shortcuts fire only in the active window. Offscreen activates every shown window; a
+        // bare X server without a window manager does not, so ask for it (Qt then sets the X
+        // input focus itself) and wait until the window really is active.
+        f.window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&f.window));
         f.editor->setFocus();
+        QTRY_VERIFY(f.editor->hasFocus());
         QTest::keyClick(f.editor, Qt::Key_F, Qt::ControlModifier);
         auto* find = f.area->findChild<QLineEdit*>(QStringLiteral("findEdit"));
         QVERIFY(find->isVisible());

@@ -11,9 +11,10 @@
 #include "core/util/log.h"
 
 #include <QAbstractListModel>
+#include <QButtonGroup>
 #include <QComboBox>
 #include <QFileDialog>
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -122,6 +123,8 @@ void ExplorerArea::buildUi() {
     setRow->addWidget(m_path, 1);
     m_browse = new QPushButton(tr("Browse..."), this);
     setRow->addWidget(m_browse);
+    // Takes the free width while the path field is hidden, so the label stays beside its combo.
+    setRow->addStretch(0);
     outer->addLayout(setRow);
     // Second row, so the area stays narrow enough beside the guide panel.
     setRow = new QHBoxLayout;
@@ -186,31 +189,38 @@ void ExplorerArea::buildUi() {
     connect(m_embedButton, &QPushButton::clicked, this, &ExplorerArea::embed);
     connect(m_cancelButton, &QPushButton::clicked, this, &ExplorerArea::cancel);
 
-    // Left: query and neighbours. Right: the map.
+    // Query and instruction span the whole width (above the split) so their placeholders and
+    // typical e5 instructions stay readable, also in longer languages.
+    auto* queryGrid = new QGridLayout;
+    m_query = new QLineEdit(this);
+    m_query->setObjectName(QStringLiteral("explorerQuery"));
+    m_query->setPlaceholderText(tr("Type a query and press Enter"));
+    m_instruction = new QLineEdit(this);
+    m_instruction->setObjectName(QStringLiteral("explorerInstruction"));
+    m_instruction->setPlaceholderText(tr("Instruction for the query (optional, e5 style)"));
+    m_k = new QSpinBox(this);
+    m_k->setObjectName(QStringLiteral("explorerK"));
+    m_k->setRange(1, 1000);
+    m_k->setValue(10);
+    m_searchButton = new QPushButton(tr("Search"), this);
+    m_searchButton->setObjectName(QStringLiteral("explorerSearch"));
+    queryGrid->addWidget(new QLabel(tr("Query:"), this), 0, 0);
+    queryGrid->addWidget(m_query, 0, 1);
+    auto* kLabel = new QLabel(tr("Neighbours:"), this);
+    kLabel->setBuddy(m_k);
+    queryGrid->addWidget(kLabel, 0, 2);
+    queryGrid->addWidget(m_k, 0, 3);
+    queryGrid->addWidget(m_searchButton, 0, 4);
+    queryGrid->addWidget(new QLabel(tr("Instruction:"), this), 1, 0);
+    queryGrid->addWidget(m_instruction, 1, 1, 1, 4);
+    queryGrid->setColumnStretch(1, 1);
+    outer->addLayout(queryGrid);
+
+    // Left: neighbours and the text of one. Right: the map.
     auto* split = new QSplitter(Qt::Horizontal, this);
     auto* left = new QWidget(split);
     auto* ll = new QVBoxLayout(left);
     ll->setContentsMargins(0, 0, 0, 0);
-    auto* form = new QFormLayout;
-    m_query = new QLineEdit(left);
-    m_query->setObjectName(QStringLiteral("explorerQuery"));
-    m_query->setPlaceholderText(tr("Type a query and press Enter"));
-    m_instruction = new QLineEdit(left);
-    m_instruction->setObjectName(QStringLiteral("explorerInstruction"));
-    m_instruction->setPlaceholderText(tr("Instruction for the query (optional, e5 style)"));
-    auto* kRow = new QHBoxLayout;
-    m_k = new QSpinBox(left);
-    m_k->setRange(1, 1000);
-    m_k->setValue(10);
-    kRow->addWidget(m_k);
-    m_searchButton = new QPushButton(tr("Search"), left);
-    m_searchButton->setObjectName(QStringLiteral("explorerSearch"));
-    kRow->addWidget(m_searchButton);
-    kRow->addStretch();
-    form->addRow(tr("Query:"), m_query);
-    form->addRow(tr("Instruction:"), m_instruction);
-    form->addRow(tr("Neighbours:"), kRow);
-    ll->addLayout(form);
     m_trail = new QLabel(left);
     m_trail->setWordWrap(true);
     m_trail->setObjectName(QStringLiteral("explorerTrail"));
@@ -223,6 +233,7 @@ void ExplorerArea::buildUi() {
     m_results->setSelectionMode(QAbstractItemView::SingleSelection);
     m_results->horizontalHeader()->setStretchLastSection(true);
     m_results->setWordWrap(false);
+    m_results->resizeColumnsToContents(); // header widths until the first results come
     m_results->setToolTip(tr("Click a neighbour to read it; double-click to search its neighbours"));
     ll->addWidget(m_results, 2);
     m_text = new QTextBrowser(left);
@@ -256,11 +267,6 @@ void ExplorerArea::buildUi() {
     m_colourBy->setObjectName(QStringLiteral("explorerColourBy"));
     m_colourBy->addItems({tr("Family"), tr("Language"), tr("Label")});
     mapRow->addWidget(m_colourBy);
-    m_boxSelect = new QToolButton(right);
-    m_boxSelect->setText(tr("Box select"));
-    m_boxSelect->setCheckable(true);
-    m_boxSelect->setToolTip(tr("Drag a box to list its points (Shift-drag works in pan mode too)"));
-    mapRow->addWidget(m_boxSelect);
     auto* reset = new QToolButton(right);
     reset->setText(tr("Reset view"));
     mapRow->addWidget(reset);
@@ -268,11 +274,37 @@ void ExplorerArea::buildUi() {
     m_mapInfo->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     mapRow->addWidget(m_mapInfo, 1);
     rl->addLayout(mapRow);
+    // What a drag on the map does: pan, a selection box, or a freehand lasso.
+    auto* dragRow = new QHBoxLayout;
+    dragRow->addWidget(new QLabel(tr("Drag to:"), right));
+    auto* dragGroup = new QButtonGroup(right);
+    auto dragButton = [&](const QString& text, const QString& name, const QString& tip, MapView::DragMode mode) {
+        auto* b = new QToolButton(right);
+        b->setText(text);
+        b->setObjectName(name);
+        b->setToolTip(tip);
+        b->setCheckable(true);
+        b->setAutoRaise(false);
+        dragGroup->addButton(b, int(mode));
+        dragRow->addWidget(b);
+        return b;
+    };
+    m_panMode = dragButton(tr("Pan"), QStringLiteral("explorerPan"),
+                           tr("Drag moves the view, the wheel zooms (Shift-drag still draws a box)"), MapView::DragMode::Pan);
+    m_boxMode = dragButton(tr("Box select"), QStringLiteral("explorerBoxSelect"),
+                           tr("Drag a box to list its points"), MapView::DragMode::Box);
+    m_lassoMode = dragButton(tr("Lasso select"), QStringLiteral("explorerLasso"),
+                             tr("Draw a freehand outline around points to list them"), MapView::DragMode::Lasso);
+    m_panMode->setChecked(true);
+    dragRow->addStretch(1);
+    rl->addLayout(dragRow);
     m_map = new MapView(right);
     m_map->setObjectName(QStringLiteral("explorerMap"));
     m_map->setMinimumSize(320, 260);
     rl->addWidget(m_map, 3);
-    m_selectionLabel = new QLabel(tr("Box-select points on the map (Box select, or Shift-drag) to list them here."), right);
+    m_selectionLabel = new QLabel(tr("Select points on the map (Box select, Lasso select, or Shift-drag) to list them here."), right);
+    m_selectionLabel->setObjectName(QStringLiteral("explorerSelectionLabel"));
+    m_selectionLabel->setWordWrap(true); // a long translation wraps instead of widening the area
     rl->addWidget(m_selectionLabel);
     m_selectionList = new QListView(right);
     m_selectionList->setObjectName(QStringLiteral("explorerSelection"));
@@ -288,7 +320,7 @@ void ExplorerArea::buildUi() {
     outer->addWidget(split, 1);
 
     connect(m_colourBy, &QComboBox::currentIndexChanged, this, [this] { updateColours(); });
-    connect(m_boxSelect, &QToolButton::toggled, m_map, &MapView::setBoxSelectMode);
+    connect(dragGroup, &QButtonGroup::idClicked, this, [this](int id) { m_map->setDragMode(MapView::DragMode(id)); });
     connect(reset, &QToolButton::clicked, m_map, &MapView::resetView);
     connect(m_map, &MapView::pointClicked, this, [this](int i) {
         showItem(i);
@@ -508,7 +540,7 @@ void ExplorerArea::onEmbedded(std::shared_ptr<const Space> space, const QString&
     m_text->clear();
     m_trail->clear();
     m_selectionModel->reset(m_space, {});
-    m_selectionLabel->setText(tr("Box-select points on the map (Box select, or Shift-drag) to list them here."));
+    m_selectionLabel->setText(tr("Select points on the map (Box select, Lasso select, or Shift-drag) to list them here."));
     const auto& pts = m_space->projection.points;
     std::vector<float> xy(pts.rows * 2);
     for (std::size_t i = 0; i < pts.rows; ++i) {

@@ -104,7 +104,9 @@ private:
     QTextBrowser* m_text;
     QPushButton* m_neighboursButton;
     QComboBox* m_colourBy;
-    QToolButton* m_boxSelect;
+    QToolButton* m_panMode;
+    QToolButton* m_boxMode;
+    QToolButton* m_lassoMode;
     QLabel* m_mapInfo;
     MapView* m_map;
     QLabel* m_selectionLabel;

@@ -99,7 +99,7 @@ void GenerationArea::buildUi() {
     const int spinWidth = m_families->rowCount() ? m_families->cellWidget(0, 1)->sizeHint().width() : 0;
     m_families->setMinimumWidth(nameWidth + spinWidth + 56);
     famBox->addWidget(m_families);
-    bl->addLayout(famBox, 1);
+    bl->addLayout(famBox, 0);
 
     auto* form = new QFormLayout;
     m_name = new QLineEdit(builder);
@@ -122,7 +122,7 @@ void GenerationArea::buildUi() {
     m_endpoint->setObjectName(QStringLiteral("jobEndpoint"));
     m_endpoint->setEditable(true);
     m_endpoint->setToolTip(tr("An endpoint configured in Settings, or a base URL typed here (no API key)"));
-    m_endpoint->setMinimumContentsLength(24);
+    m_endpoint->setMinimumContentsLength(18);
     form->addRow(tr("Endpoint"), m_endpoint);
     m_model = new QLineEdit(builder);
     m_model->setObjectName(QStringLiteral("jobModel"));
@@ -151,12 +151,15 @@ void GenerationArea::buildUi() {
     m_launch = new QPushButton(tr("Launch"), builder);
     m_launch->setObjectName(QStringLiteral("launchButton"));
     form->addRow(QString(), m_launch);
-    bl->addLayout(form, 2);
+    bl->addLayout(form, 1);
 
     m_estimate = new QTextBrowser(builder);
     m_estimate->setObjectName(QStringLiteral("estimateView"));
-    m_estimate->setMinimumWidth(420);
-    bl->addWidget(m_estimate, 4);
+    // Words are never broken (Qt's default for text views breaks them anywhere when a table column
+    // is narrow); what does not fit scrolls sideways.
+    m_estimate->setWordWrapMode(QTextOption::WordWrap);
+    m_estimate->setMinimumWidth(360);
+    bl->addWidget(m_estimate, 3); // extra width goes mostly to the estimate tables
 
     for (auto* s : {m_count, m_seed, m_concurrency})
         connect(s, &QSpinBox::valueChanged, this, &GenerationArea::scheduleEstimate);
@@ -387,9 +390,15 @@ void GenerationArea::updateEstimate() {
         if (n >= 10'000) return tr("%1k").arg(loc.toString(static_cast<double>(n) / 1e3, 'f', 0));
         return loc.toString(n);
     };
-    html += QStringLiteral("<table cellspacing=0 cellpadding=2 width='100%'><tr><th align=left>%1</th><th align=right>%2</th>"
-                           "<th align=right>%3</th><th align=right>%4</th><th align=right>%5</th><th align=right>%6</th></tr>")
-                .arg(tr("Family"), tr("Samples"), tr("Generate"), tr("Brainstorm"), tr("Tokens in"), tr("Tokens out"));
+    // Two header rows keep the columns narrow (Requests: generate / brainstorm, Tokens: in / out);
+    // cells never wrap, and the view's word-wrap mode never breaks a word: a table wider than the
+    // view scrolls sideways instead.
+    html += QStringLiteral("<table cellspacing=0 cellpadding=2 width='100%' style='white-space:nowrap'>"
+                           "<tr><th rowspan=2 align=left valign=bottom>%1</th><th rowspan=2 align=right valign=bottom>%2</th>"
+                           "<th colspan=2 align=center>%3</th><th colspan=2 align=center>%4</th></tr>"
+                           "<tr><th align=right>%5</th><th align=right>%6</th><th align=right>%7</th><th align=right>%8</th></tr>")
+                .arg(tr("Family"), tr("Samples"), tr("Requests"), tr("Tokens"), tr("Generate"), tr("Brainstorm"),
+                     tr("in", "estimate table: prompt tokens sent"), tr("out", "estimate table: completion tokens received"));
     for (auto& f : est->families) {
         html += QStringLiteral("<tr><td>%1</td><td align=right>%2</td><td align=right>%3</td><td align=right>%4</td>"
                                "<td align=right>%5</td><td align=right>%6</td></tr>")

@@ -122,6 +122,12 @@ private:
             painter->drawLine(p + QPointF(-7, -7), p + QPointF(7, 7));
             painter->drawLine(p + QPointF(-7, 7), p + QPointF(7, -7));
         }
+        if (!m_view->m_lasso.empty()) {
+            const QPolygonF path = m_view->lassoPath();
+            painter->setPen(QPen(QColor(20, 20, 20), 1.2, Qt::DashLine));
+            painter->setBrush(QColor(30, 120, 220, 40));
+            painter->drawPolygon(path);
+        }
         if (m_view->m_hover >= 0) {
             painter->setPen(QPen(Qt::black, 1.5));
             painter->setBrush(Qt::NoBrush);
@@ -227,9 +233,15 @@ void MapView::setSelection(const std::vector<int>& points) {
     requestReplot();
 }
 
-void MapView::setBoxSelectMode(bool on) {
-    m_boxMode = on;
-    m_plot->setSelectionRectMode(on ? QCP::srmCustom : QCP::srmNone);
+void MapView::setDragMode(DragMode mode) {
+    m_mode = mode;
+    m_plot->setSelectionRectMode(mode == DragMode::Box ? QCP::srmCustom : QCP::srmNone);
+    m_plot->setCursor(mode == DragMode::Pan ? Qt::ArrowCursor : Qt::CrossCursor);
+    if (m_lassoActive || !m_lasso.empty()) {
+        m_lassoActive = false;
+        m_lasso.clear();
+        requestReplot();
+    }
 }
 
 int MapView::pointCount() const { return int(m_xy.size() / 2); }
@@ -337,6 +349,89 @@ std::vector<int> MapView::pointsInRect(const QRectF& pixels) const {
     return out;
 }
 
+std::vector<int> MapView::pointsInPolygon(const QPolygonF& pixels) const {
+    std::vector<QPointF> polygon;
+    polygon.reserve(std::size_t(pixels.size()));
+    for (const QPointF& p : pixels) polygon.emplace_back(m_plot->xAxis->pixelToCoord(p.x()), m_plot->yAxis->pixelToCoord(p.y()));
+    return pointsInCoordPolygon(polygon);
+}
+
+std::vector<int> MapView::pointsInCoordPolygon(const std::vector<QPointF>& polygon) const {
+    std::vector<int> out;
+    const std::size_t nv = polygon.size();
+    if (m_gridN == 0 || nv < 3) return out;
+    double lx = std::numeric_limits<double>::infinity(), hx = -lx, ly = lx, hy = -lx;
+    for (const QPointF& v : polygon) {
+        lx = std::min(lx, v.x()), hx = std::max(hx, v.x());
+        ly = std::min(ly, v.y()), hy = std::max(hy, v.y());
+    }
+    auto cell = [](double v, double origin, double size, int n) { return std::clamp(int(std::floor((v - origin) / size)), -1, n); };
+    const int cx0 = std::max(0, cell(lx, m_x0, m_cellW, m_gridN)), cx1 = std::min(m_gridN - 1, cell(hx, m_x0, m_cellW, m_gridN));
+    const int cy0 = std::max(0, cell(ly, m_y0, m_cellH, m_gridN)), cy1 = std::min(m_gridN - 1, cell(hy, m_y0, m_cellH, m_gridN));
+    if (cx0 > cx1 || cy0 > cy1) return out;
+    // Edges bucketed by grid row (one row of slack each side against rounding): a point meets
+    // only the edges that can cross its horizontal ray, a handful for a freehand lasso.
+    struct Edge {
+        double ax, ay, by, slope; // x on the edge at height y: ax + (y - ay) * slope
+    };
+    std::vector<std::vector<Edge>> rows(std::size_t(cy1 - cy0 + 1));
+    for (std::size_t e = 0; e < nv; ++e) {
+        const QPointF a = polygon[e], b = polygon[(e + 1) % nv];
+        if (a.y() == b.y()) continue; // never crosses a horizontal ray under the half-open rule
+        const int r0 = std::max(cy0, cell(std::min(a.y(), b.y()), m_y0, m_cellH, m_gridN) - 1);
+        const int r1 = std::min(cy1, cell(std::max(a.y(), b.y()), m_y0, m_cellH, m_gridN) + 1);
+        const Edge edge{a.x(), a.y(), b.y(), (b.x() - a.x()) / (b.y() - a.y())};
+        for (int r = r0; r <= r1; ++r) rows[std::size_t(r - cy0)].push_back(edge);
+    }
+    for (int cy = cy0; cy <= cy1; ++cy) {
+        const auto& edges = rows[std::size_t(cy - cy0)];
+        if (edges.empty()) continue; // no edge spans this band: nothing in it is inside
+        for (int cx = cx0; cx <= cx1; ++cx) {
+            const std::size_t c = std::size_t(cy) * m_gridN + cx;
+            for (int k = m_cellStart[c]; k < m_cellStart[c + 1]; ++k) {
+                const int i = m_cellItems[std::size_t(k)];
+                const double x = m_xy[2 * std::size_t(i)], y = m_xy[2 * std::size_t(i) + 1];
+                if (x < lx || x > hx || y < ly || y > hy) continue;
+                // Even-odd rule: count the edges crossed by a ray from the point towards +x.
+                bool inside = false;
+                for (const Edge& e : edges)
+                    if ((e.ay > y) != (e.by > y) && x < e.ax + (y - e.ay) * e.slope) inside = !inside;
+                if (inside) out.push_back(i);
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void MapView::selectPolygon(const QPolygonF& pixels) {
+    setSelection(pointsInPolygon(pixels));
+    Q_EMIT selectionChanged(QList<int>(m_selection.begin(), m_selection.end()));
+}
+
+QPolygonF MapView::lassoPath() const {
+    QPolygonF path;
+    for (const QPointF& p : m_lasso) path << QPointF(m_plot->xAxis->coordToPixel(p.x()), m_plot->yAxis->coordToPixel(p.y()));
+    return path;
+}
+
+void MapView::finishLasso(QPointF pixel) {
+    m_lassoActive = false;
+    m_lasso.emplace_back(m_plot->xAxis->pixelToCoord(pixel.x()), m_plot->yAxis->pixelToCoord(pixel.y()));
+    const QRectF extent = lassoPath().boundingRect();
+    const auto polygon = std::move(m_lasso);
+    m_lasso.clear();
+    requestReplot();
+    if (extent.width() + extent.height() <= 6) {
+        // A click, not a drag: the nearest point, as in the other modes.
+        const int i = nearestPoint(pixel);
+        if (i >= 0) Q_EMIT pointClicked(i);
+        return;
+    }
+    setSelection(pointsInCoordPolygon(polygon));
+    Q_EMIT selectionChanged(QList<int>(m_selection.begin(), m_selection.end()));
+}
+
 void MapView::rebuildLegend() {
     m_plot->legend->clearItems();
     for (int g = m_plot->graphCount(); g-- > 0;) m_plot->removeGraph(g);
@@ -364,11 +459,47 @@ void MapView::rebuildLegend() {
 }
 
 bool MapView::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == m_plot && event->type() == QEvent::MouseButtonPress) {
-        // Decided per press, before QCustomPlot sees it: Shift-drag selects even in pan mode.
+    if (watched != m_plot) return QWidget::eventFilter(watched, event);
+    switch (event->type()) {
+    case QEvent::MouseButtonPress: {
         auto* me = static_cast<QMouseEvent*>(event);
-        const bool box = m_boxMode || (me->modifiers() & Qt::ShiftModifier);
-        m_plot->setSelectionRectMode(box ? QCP::srmCustom : QCP::srmNone);
+        const bool shift = me->modifiers() & Qt::ShiftModifier;
+        if (m_mode == DragMode::Lasso && !shift && me->button() == Qt::LeftButton) {
+            // The lasso is drawn here; QCustomPlot never sees the drag, so it does not pan.
+            m_lassoActive = true;
+            m_lasso.assign(1, QPointF(m_plot->xAxis->pixelToCoord(me->position().x()),
+                                      m_plot->yAxis->pixelToCoord(me->position().y())));
+            m_lassoLastPixel = me->position();
+            m_hover = -1;
+            QToolTip::hideText();
+            requestReplot();
+            return true;
+        }
+        // Decided per press, before QCustomPlot sees it: Shift-drag draws a box in any mode.
+        m_plot->setSelectionRectMode(m_mode == DragMode::Box || shift ? QCP::srmCustom : QCP::srmNone);
+        break;
+    }
+    case QEvent::MouseMove:
+        if (m_lassoActive) {
+            auto* me = static_cast<QMouseEvent*>(event);
+            // A vertex every 2 pixels keeps the path smooth and the polygon small.
+            if ((me->position() - m_lassoLastPixel).manhattanLength() >= 2) {
+                m_lasso.emplace_back(m_plot->xAxis->pixelToCoord(me->position().x()),
+                                     m_plot->yAxis->pixelToCoord(me->position().y()));
+                m_lassoLastPixel = me->position();
+                requestReplot();
+            }
+            return true;
+        }
+        break;
+    case QEvent::MouseButtonRelease:
+        if (m_lassoActive && static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton) {
+            finishLasso(static_cast<QMouseEvent*>(event)->position());
+            return true;
+        }
+        break;
+    default:
+        break;
     }
     return QWidget::eventFilter(watched, event);
 }

@@ -2,12 +2,14 @@
 // A 2-D scatter map of an embedding set drawn with QCustomPlot that stays interactive at 100k+
 // points: every point is kept (no down-sampling cap) and rasterised into one image per view
 // change; hover and click find the nearest point through a uniform grid; box selection
-// (toggle or Shift-drag) lists the points inside; highlighted points (query results) are
+// (mode or Shift-drag) and lasso selection (a freehand polygon, tested in plot coordinates
+// against the grid's candidates) list the points inside; highlighted points (query results) are
 // drawn on top.
 
 #include <QColor>
 #include <QList>
 #include <QPointF>
+#include <QPolygonF>
 #include <QStringList>
 #include <QWidget>
 
@@ -39,9 +41,14 @@ public:
     void setSelection(const std::vector<int>& points);
     /// Text for the hover tooltip of a point.
     void setTooltipProvider(std::function<QString(int)> provider) { m_tooltip = std::move(provider); }
-    /// true: dragging draws a selection box; false: dragging pans (Shift-drag still selects).
-    void setBoxSelectMode(bool on);
-    bool boxSelectMode() const { return m_boxMode; }
+    /// What a left-button drag does: pan the view, draw a selection box, or draw a freehand
+    /// lasso. Shift-drag draws a box in pan mode too.
+    enum class DragMode { Pan, Box, Lasso };
+    void setDragMode(DragMode mode);
+    DragMode dragMode() const { return m_mode; }
+    /// true: Box mode; false: Pan mode.
+    void setBoxSelectMode(bool on) { setDragMode(on ? DragMode::Box : DragMode::Pan); }
+    bool boxSelectMode() const { return m_mode == DragMode::Box; }
 
     int pointCount() const;
     QPointF point(int i) const;
@@ -54,6 +61,14 @@ public:
     int nearestPoint(QPointF pixel, double maxPixels = 8.0) const;
     /// Points inside a rectangle in plot-widget pixels, in index order.
     std::vector<int> pointsInRect(const QRectF& pixels) const;
+    /// Points inside a polygon (vertices in plot-widget pixels, implicitly closed, even-odd rule),
+    /// in index order. The test runs in plot coordinates over the grid cells the polygon covers.
+    std::vector<int> pointsInPolygon(const QPolygonF& pixels) const;
+    /// Selects the points inside a polygon in plot-widget pixels and emits selectionChanged, as a
+    /// finished lasso drag does.
+    void selectPolygon(const QPolygonF& pixels);
+    /// The lasso being drawn, in plot-widget pixels (empty when none).
+    QPolygonF lassoPath() const;
     /// Plot pixel of a point under the current view.
     QPointF pixelOf(int i) const;
     /// Shows every point.
@@ -73,6 +88,8 @@ private:
     void onMouseMove(QMouseEvent* event);
     void onMousePress(QMouseEvent* event);
     void onMouseRelease(QMouseEvent* event);
+    std::vector<int> pointsInCoordPolygon(const std::vector<QPointF>& polygon) const;
+    void finishLasso(QPointF pixel);
     void buildGrid();
     void rebuildLegend();
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -85,8 +102,12 @@ private:
     std::vector<int> m_highlighted, m_selection;
     QPointF m_queryMarker;
     int m_hover = -1;
-    bool m_boxMode = false;
+    DragMode m_mode = DragMode::Pan;
     QPointF m_pressPos;
+    // The lasso being drawn, in plot coordinates (so a zoom while drawing keeps it in place).
+    std::vector<QPointF> m_lasso;
+    bool m_lassoActive = false;
+    QPointF m_lassoLastPixel;
     std::function<QString(int)> m_tooltip;
     // Uniform grid over the data bounds: the points of cell c are m_cellItems[m_cellStart[c] ..
     // m_cellStart[c + 1]).
