@@ -28,7 +28,8 @@ else()
   set(CPACK_DEBIAN_PACKAGE_SECTION science)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
   # Loaded at run time, so dpkg-shlibdeps cannot see them: the optimised BLAS libtorch must use,
-  # and Qt's platform plugins (xcb/wayland).
+  # and Qt's platform plugins (xcb/wayland). FAISS (ivfpq backend) needs no entry: Debian ships it
+  # only as the static libfaiss.a, linked in; its shared BLAS/LAPACK/libgomp are found by shlibdeps.
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-pthread, qt6-qpa-plugins")
   set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "xdg-utils, fonts-noto-cjk, qt6-translations-l10n")
   set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

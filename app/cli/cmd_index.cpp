@@ -115,7 +115,7 @@ void saveAndRegister(const search::VectorIndex& idx) {
 
 struct SearchArgs {
     std::string index, query, family, language, label, model;
-    std::size_t k = 10, ef = 0;
+    std::size_t k = 10, ef = 0, nprobe = 0;
     std::string instruction;
     bool noInstruction = false;
     EncoderOptions enc;
@@ -130,6 +130,7 @@ void runSearch(SearchArgs a) {
     if (!meta.fingerprint.empty() && enc->fingerprint() != meta.fingerprint)
         log::warn("index ", meta.name, " was built with model ", meta.fingerprint, ", querying with ", enc->fingerprint());
     if (a.ef) idx.setEfSearch(a.ef);
+    if (a.nprobe) idx.setNprobe(a.nprobe);
     const std::string instruction = a.noInstruction ? "" : (a.instruction.empty() ? meta.instruction : a.instruction);
     auto q = eval::embedTexts(*enc, nullptr, {a.query}, instruction);
     auto hits = idx.search(q, a.k, {a.family, a.language, a.label});
@@ -165,6 +166,7 @@ void addSearchOptions(CLI::App* cmd, SearchArgs& a, bool indexAsOption) {
     cmd->add_option("--language", a.language, "Only items of this language");
     cmd->add_option("--label", a.label, "Only items with this label");
     cmd->add_option("--ef", a.ef, "HNSW search breadth (default: the index's)");
+    cmd->add_option("--nprobe", a.nprobe, "IVF-PQ lists probed per query (default: the index's)");
     auto* i = cmd->add_option("--instruction", a.instruction, "Query instruction (default: the index's)");
     cmd->add_flag("--no-instruction", a.noInstruction, "Embed the query without instruction")->excludes(i);
     a.enc.add(cmd, false);
@@ -180,6 +182,7 @@ void registerIndexCommands(CLI::App& root) {
         std::string name, input, dir, backend = "exact", metric = "cosine", instruction, samplesField = "positive";
         bool fromSamples = false;
         std::size_t m = 16, efConstruction = 200, ef = 64;
+        std::size_t nlist = 0, pqM = 0, nbits = 8, nprobe = 16;
     };
     auto b = std::make_shared<BuildArgs>();
     auto* build = index->add_subcommand("build", "Embed texts and build a new index (replaces one of the same name)");
@@ -189,12 +192,19 @@ void registerIndexCommands(CLI::App& root) {
     build->add_flag("--from-samples", b->fromSamples, "Index the project's accepted samples")->excludes(in);
     build->add_option("--samples-field", b->samplesField, "Sample field to index: positive or query")->capture_default_str();
     build->add_option("--dir", b->dir, "Index folder (default: <data dir>/indexes/<name>)");
-    build->add_option("--backend", b->backend, "exact or hnsw")->check(CLI::IsMember({"exact", "hnsw"}))->capture_default_str();
+    build->add_option("--backend", b->backend, "exact, hnsw or ivfpq (FAISS IVF-PQ)")
+        ->check(CLI::IsMember({"exact", "hnsw", "ivfpq"}))
+        ->capture_default_str();
     build->add_option("--metric", b->metric, "cosine or ip")->check(CLI::IsMember({"cosine", "ip"}))->capture_default_str();
     build->add_option("--instruction", b->instruction, "Query instruction stored with the index");
     build->add_option("--hnsw-m", b->m, "HNSW M")->capture_default_str();
     build->add_option("--ef-construction", b->efConstruction, "HNSW ef_construction")->capture_default_str();
     build->add_option("--ef", b->ef, "HNSW ef at search time")->capture_default_str();
+    build->add_option("--nlist", b->nlist, "IVF-PQ inverted lists (0: min(4 sqrt(n), n/39))")->capture_default_str();
+    build->add_option("--m", b->pqM, "IVF-PQ subquantizers, must divide the dimension (0: largest divisor <= dim/4)")
+        ->capture_default_str();
+    build->add_option("--nbits", b->nbits, "IVF-PQ bits per subquantizer code")->capture_default_str();
+    build->add_option("--nprobe", b->nprobe, "IVF-PQ lists probed per query")->capture_default_str();
     build->callback([b] {
         if (b->input.empty() && !b->fromSamples) throw CliError{"give --input FILE or --from-samples"};
         std::vector<ItemMeta> items;
@@ -214,6 +224,10 @@ void registerIndexCommands(CLI::App& root) {
         meta.hnswM = b->m;
         meta.efConstruction = b->efConstruction;
         meta.efSearch = b->ef;
+        meta.nlist = b->nlist;
+        meta.pqM = b->pqM;
+        meta.pqNbits = b->nbits;
+        meta.nprobe = b->nprobe;
         const std::filesystem::path dir = b->dir.empty() ? paths::dataDir() / "indexes" / b->name : std::filesystem::path(b->dir);
         auto idx = search::VectorIndex::create(dir, meta);
         if (!idx) throw CliError{idx.error().message};

@@ -1,5 +1,6 @@
 #include "core/eval/datasets.h"
 
+#include "core/util/csv.h"
 #include "core/util/result.h"
 
 #include <nlohmann/json.hpp>
@@ -38,63 +39,6 @@ std::string cellText(const nlohmann::json& v) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_null()) return "";
     return v.dump();
-}
-
-// RFC 4180 CSV (quoted fields may hold delimiters, doubled quotes and newlines) or plain TSV.
-std::vector<std::vector<std::string>> parseDelimited(const std::string& text, char delim, bool quotes,
-                                                     std::vector<std::size_t>& lines) {
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> row;
-    std::string cell;
-    bool inQuotes = false, any = false;
-    std::size_t line = 1, rowLine = 1;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (inQuotes) {
-            if (c == '"') {
-                if (i + 1 < text.size() && text[i + 1] == '"') {
-                    cell.push_back('"');
-                    ++i;
-                } else {
-                    inQuotes = false;
-                }
-            } else {
-                if (c == '\n') ++line;
-                cell.push_back(c);
-            }
-            continue;
-        }
-        if (quotes && c == '"' && cell.empty()) {
-            inQuotes = true;
-            any = true;
-        } else if (c == delim) {
-            row.push_back(std::move(cell));
-            cell.clear();
-            any = true;
-        } else if (c == '\n' || c == '\r') {
-            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-            if (any || !cell.empty()) {
-                row.push_back(std::move(cell));
-                rows.push_back(std::move(row));
-                lines.push_back(rowLine);
-            }
-            row.clear();
-            cell.clear();
-            any = false;
-            ++line;
-            rowLine = line;
-        } else {
-            cell.push_back(c);
-            any = true;
-        }
-    }
-    if (inQuotes) throw Failure("parse", "unterminated quoted field starting on line " + std::to_string(rowLine));
-    if (any || !cell.empty()) {
-        row.push_back(std::move(cell));
-        rows.push_back(std::move(row));
-        lines.push_back(rowLine);
-    }
-    return rows;
 }
 
 } // namespace
@@ -146,7 +90,7 @@ Table readTable(const std::filesystem::path& path, const std::vector<std::string
     const bool tsv = ext == ".tsv" || ext == ".txt";
     std::vector<std::size_t> lines;
     try {
-        t.rows = parseDelimited(readAll(path), tsv ? '\t' : ',', !tsv, lines);
+        t.rows = csv::parseDocument(readAll(path), tsv ? '\t' : ',', !tsv, lines);
     } catch (const Failure& f) {
         throw Failure("parse", path.string() + ": " + f.what());
     }
@@ -225,7 +169,7 @@ BeirData readBeir(const std::filesystem::path& dir, const std::string& split) {
         if (!std::filesystem::exists(p)) throw Failure("io", p.string() + ": missing (BEIR layout: corpus.jsonl, queries.jsonl, qrels/" + split + ".tsv)");
 
     std::vector<std::size_t> lines;
-    auto qrelRows = parseDelimited(readAll(qrelsPath), '\t', false, lines);
+    auto qrelRows = csv::parseDocument(readAll(qrelsPath), '\t', false, lines);
     for (std::size_t i = 0; i < qrelRows.size(); ++i) {
         auto& r = qrelRows[i];
         if (i == 0 && !r.empty() && lower(r[0]) == "query-id") continue;

@@ -381,14 +381,10 @@ std::vector<std::string> stringList(const nlohmann::json& j, const char* key, co
     return out;
 }
 
-void runRerank(Context& c) {
-    const auto path = splitFile(c.o.data, c.o.split);
-    struct Instance {
-        std::string query;
-        std::vector<std::string> pos, neg;
-        std::size_t line;
-    };
-    std::vector<Instance> all;
+// Calls fn(object, "<path>:<line>", line) for every JSON line of a task file; invalid JSON is an
+// error naming the line.
+template <class Fn>
+void forEachJsonObject(const std::filesystem::path& path, Fn&& fn) {
     for (auto& [n, text] : readJsonLines(path)) {
         const std::string where = path.string() + ":" + std::to_string(n);
         nlohmann::json j;
@@ -397,11 +393,24 @@ void runRerank(Context& c) {
         } catch (const std::exception& e) {
             throw Failure("parse", where + ": invalid JSON: " + e.what());
         }
+        fn(j, where, n);
+    }
+}
+
+void runRerank(Context& c) {
+    const auto path = splitFile(c.o.data, c.o.split);
+    struct Instance {
+        std::string query;
+        std::vector<std::string> pos, neg;
+        std::size_t line;
+    };
+    std::vector<Instance> all;
+    forEachJsonObject(path, [&](const nlohmann::json& j, const std::string& where, std::size_t n) {
         Instance in{j.value("query", ""), stringList(j, "positive", where), stringList(j, "negative", where), n};
         if (in.query.empty()) throw Failure("parse", where + ": missing 'query'");
-        if (in.pos.empty() || in.neg.empty()) continue; // MTEB skips instances without both
+        if (in.pos.empty() || in.neg.empty()) return; // MTEB skips instances without both
         all.push_back(std::move(in));
-    }
+    });
     auto idx = subsample(all.size(), c.o.quick, c.o.seed);
     std::vector<std::string> queries, docs;
     for (auto i : idx) {
@@ -448,21 +457,14 @@ void runSummarization(Context& c) {
         std::size_t line;
     };
     std::vector<Item> all;
-    for (auto& [n, text] : readJsonLines(path)) {
-        const std::string where = path.string() + ":" + std::to_string(n);
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(text);
-        } catch (const std::exception& e) {
-            throw Failure("parse", where + ": invalid JSON: " + e.what());
-        }
+    forEachJsonObject(path, [&](const nlohmann::json& j, const std::string& where, std::size_t n) {
         Item it{stringList(j, "human_summaries", where), stringList(j, "machine_summaries", where), {}, n};
         if (j.contains("relevance"))
-            for (auto& v : j["relevance"]) it.relevance.push_back(v.get<double>());
+            for (auto& v : j.at("relevance")) it.relevance.push_back(v.get<double>());
         if (it.human.empty() || it.machine.empty() || it.relevance.size() != it.machine.size())
             throw Failure("parse", where + ": need human_summaries, machine_summaries and one relevance per machine summary");
         all.push_back(std::move(it));
-    }
+    });
     auto idx = subsample(all.size(), c.o.quick, c.o.seed);
     std::vector<std::string> texts;
     for (auto i : idx) {

@@ -2,6 +2,7 @@
 
 #include "core/gen/text_hash.h"
 #include "core/prompts/rng.h"
+#include "core/util/csv.h"
 
 #include <nlohmann/json.hpp>
 
@@ -262,34 +263,6 @@ Result<FilterReport> applyFilters(const store::Project& project, const FilterOpt
 
 namespace {
 
-std::vector<std::string> splitDelimited(const std::string& line, char delim) {
-    std::vector<std::string> out;
-    std::string cur;
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                cur += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                cur += c;
-            }
-        } else if (c == '"' && cur.empty()) {
-            quoted = true;
-        } else if (c == delim) {
-            out.push_back(cur);
-            cur.clear();
-        } else if (c != '\r') {
-            cur += c;
-        }
-    }
-    out.push_back(cur);
-    return out;
-}
-
 void jsonlTexts(const fs::path& p, std::vector<std::string>& out) {
     std::ifstream in(p);
     if (!in) throw Failure("io", p.string() + ": cannot read");
@@ -348,7 +321,7 @@ Result<std::vector<std::string>> loadEvalTexts(const fs::path& path) {
                 out.push_back(line);
                 continue;
             }
-            for (auto& cell : splitDelimited(line, delim)) {
+            for (auto& cell : csv::splitRecord(line, delim)) {
                 // Numbers (scores, ids) are not texts.
                 if (cell.empty() || cell.find_first_not_of("0123456789.-+eE ") == std::string::npos) continue;
                 out.push_back(cell);

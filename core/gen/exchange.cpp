@@ -4,6 +4,7 @@
 #include "core/gen/runner.h"
 #include "core/gen/text_hash.h"
 #include "core/llm/client.h"
+#include "core/util/csv.h"
 
 #include <nlohmann/json.hpp>
 
@@ -207,34 +208,6 @@ Result<BatchImportReport> importBatchResults(const store::Project& project, std:
 
 namespace {
 
-std::vector<std::string> splitRow(const std::string& line, char delim) {
-    std::vector<std::string> out;
-    std::string cur;
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                cur += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                cur += c;
-            }
-        } else if (c == '"' && cur.empty()) {
-            quoted = true;
-        } else if (c == delim) {
-            out.push_back(cur);
-            cur.clear();
-        } else if (c != '\r') {
-            cur += c;
-        }
-    }
-    out.push_back(cur);
-    return out;
-}
-
 // A CSV record may span lines inside quotes: keep reading while a quote is open.
 bool readRecord(std::istream& in, std::string& record, int& lineNo) {
     record.clear();
@@ -279,7 +252,7 @@ Result<ImportReport> importSamples(const store::Project& project, const fs::path
             bool first = true;
             while (readRecord(in, rec, lineNo)) {
                 if (rec.find_first_not_of(" \t\r") == std::string::npos) continue;
-                auto cells = splitRow(rec, delim);
+                auto cells = csv::splitRecord(rec, delim);
                 if (first) {
                     first = false;
                     auto lower = [](std::string s) {

@@ -1,12 +1,33 @@
 #include "core/search/index.h"
 
+#include "core/search/ivfpq.h"
 #include "core/util/log.h"
 
+// hnswlib 0.6.2 prefetches "the next neighbour" inside its neighbour loops by reading
+// *(datal + j + 1) even when j is the last entry (HierarchicalNSW::searchBaseLayer, hnswalg.h:214,
+// and the greedy descent in repairConnectionsForUpdate). For an element's top layer whose link list
+// is full (M entries) that read lands 4 bytes past the malloc(size_links_per_element_ * level + 1)
+// block from addPoint, so AddressSanitizer reports a heap-buffer-overflow during any insertion
+// (serial or parallel; our vectors and pointers are not involved). The value only feeds
+// _mm_prefetch, which never faults, and the 4 bytes lie inside the allocator's usable size
+// (requests are 4j + 1 bytes, glibc/macOS/Windows round up to a multiple of 8 or 16), so release
+// builds keep hnswlib's SSE path: its prefetches are worth about 14% of query throughput (10k x 384 vectors). Under
+// AddressSanitizer we compile hnswlib without manual vectorisation, which removes the prefetch
+// reads (and its SIMD distances fall back to the scalar loop that computes the same inner
+// product). hnswlib must only be included from this file: the macro changes its inline code.
+#if defined(__SANITIZE_ADDRESS__)
+#define NO_MANUAL_VECTORIZATION
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NO_MANUAL_VECTORIZATION
+#endif
+#endif
 #include <hnswlib/hnswlib.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -63,12 +84,51 @@ void runParallel(std::size_t n, int threads, const std::function<void(std::size_
 int hardwareThreads() { return int(std::max(1u, std::thread::hardware_concurrency())); }
 } // namespace
 
-std::string toString(Backend b) { return b == Backend::Exact ? "exact" : "hnsw"; }
+std::string toString(Backend b) {
+    switch (b) {
+    case Backend::Exact: return "exact";
+    case Backend::Hnsw: return "hnsw";
+    case Backend::IvfPq: return "ivfpq";
+    }
+    return "exact";
+}
 std::optional<Backend> parseBackend(const std::string& s) {
     if (s == "exact" || s == "flat") return Backend::Exact;
     if (s == "hnsw") return Backend::Hnsw;
+    if (s == "ivfpq" || s == "faiss") return Backend::IvfPq;
     return std::nullopt;
 }
+bool backendAvailable(Backend b) { return b != Backend::IvfPq || detail::faissAvailable(); }
+
+namespace {
+// IVF-PQ: the PQ codes only pick candidates; they are re-ranked with exact inner products of the
+// stored vectors (as faiss's IndexRefineFlat does), so scores match the other backends. This many
+// candidates per wanted hit (more when a filter rejects candidates).
+constexpr std::size_t kIvfRefine = 4;
+
+void requireBackend(Backend b) {
+    if (!backendAvailable(b))
+        throw Failure("unsupported", "the " + toString(b) +
+                                         " backend is not available: synthembed was built without FAISS (install "
+                                         "libfaiss-dev and reconfigure)");
+}
+
+detail::IvfPqParams resolveIvfPq(IndexMeta& meta, std::size_t n) {
+    if (meta.nlist == 0) {
+        // ~4 sqrt(n) cells, but no fewer than 39 training points per cell (faiss's own minimum).
+        meta.nlist = std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(4 * std::sqrt(double(n))), n / 39));
+    }
+    if (meta.pqM == 0) {
+        meta.pqM = 1;
+        for (std::size_t m = std::max<std::size_t>(1, meta.dim / 4); m >= 1; --m)
+            if (meta.dim % m == 0) {
+                meta.pqM = m;
+                break;
+            }
+    }
+    return {meta.nlist, meta.pqM, meta.pqNbits, meta.nprobe};
+}
+} // namespace
 
 struct VectorIndex::Impl {
     std::filesystem::path dir;
@@ -78,6 +138,7 @@ struct VectorIndex::Impl {
     std::unordered_map<std::int64_t, std::size_t> rowOf;
     std::unique_ptr<hnswlib::InnerProductSpace> space;
     std::unique_ptr<hnswlib::HierarchicalNSW<float>> hnsw;
+    std::unique_ptr<detail::IvfPq> ivf;
 
     void makeHnsw(std::size_t capacity) {
         space = std::make_unique<hnswlib::InnerProductSpace>(meta.dim);
@@ -105,11 +166,17 @@ void VectorIndex::setEfSearch(std::size_t ef) {
     m->meta.efSearch = ef;
     if (m->hnsw) m->hnsw->setEf(ef);
 }
+void VectorIndex::setNprobe(std::size_t nprobe) {
+    m->meta.nprobe = std::max<std::size_t>(1, nprobe);
+    if (m->ivf) m->ivf->setNprobe(m->meta.nprobe);
+}
 
 Result<VectorIndex> VectorIndex::create(const std::filesystem::path& dir, IndexMeta meta) {
     return guarded([&] {
         if (meta.metric != "cosine" && meta.metric != "ip")
             throw Failure("usage", "index metric must be cosine or ip, not '" + meta.metric + "'");
+        requireBackend(meta.backend);
+        if (meta.backend == Backend::IvfPq && meta.nprobe == 0) throw Failure("usage", "ivfpq: --nprobe must be at least 1");
         VectorIndex idx;
         idx.m->dir = dir;
         meta.count = 0;
@@ -142,6 +209,10 @@ Result<VectorIndex> VectorIndex::open(const std::filesystem::path& dir) {
             s.meta.hnswM = j.value("hnsw_m", std::size_t(16));
             s.meta.efConstruction = j.value("ef_construction", std::size_t(200));
             s.meta.efSearch = j.value("ef_search", std::size_t(64));
+            s.meta.nlist = j.value("nlist", std::size_t(0));
+            s.meta.pqM = j.value("pq_m", std::size_t(0));
+            s.meta.pqNbits = j.value("pq_nbits", std::size_t(8));
+            s.meta.nprobe = j.value("nprobe", std::size_t(16));
         } catch (const std::exception& e) {
             throw Failure("parse", metaPath.string() + ": " + e.what());
         }
@@ -186,6 +257,17 @@ Result<VectorIndex> VectorIndex::open(const std::filesystem::path& dir) {
             }
             s.hnsw->setEf(s.meta.efSearch);
         }
+        if (s.meta.backend == Backend::IvfPq) {
+            requireBackend(s.meta.backend);
+            const auto fPath = dir / "ivfpq.faiss";
+            if (s.meta.count > 0 || std::filesystem::exists(fPath)) {
+                if (!std::filesystem::exists(fPath)) throw Failure("io", fPath.string() + ": missing");
+                s.ivf = detail::IvfPq::load(fPath, s.meta.nprobe);
+                if (s.ivf->size() != s.meta.count)
+                    throw Failure("corrupt", fPath.string() + ": " + std::to_string(s.ivf->size()) + " vectors, meta.json says " +
+                                                 std::to_string(s.meta.count));
+            }
+        }
         return idx;
     }, "index");
 }
@@ -217,6 +299,20 @@ Status VectorIndex::add(const Matrix& vectors, const std::vector<ItemMeta>& item
                 if (d % 4096 == 0) hooks.report(std::int64_t(d), std::int64_t(v.rows), "indexing");
             });
         }
+        if (s.meta.backend == Backend::IvfPq) {
+            requireBackend(s.meta.backend);
+            if (!s.ivf) {
+                // Trained once, on the first batch; later batches are encoded with those centroids.
+                IndexMeta resolved = s.meta;
+                const auto params = resolveIvfPq(resolved, v.rows);
+                hooks.report(0, std::int64_t(v.rows), "training ivfpq");
+                s.ivf = detail::IvfPq::train(s.meta.dim, params, v.data.data(), v.rows);
+                s.meta = resolved;
+            }
+            std::vector<std::int64_t> ids(items.size());
+            for (std::size_t i = 0; i < items.size(); ++i) ids[i] = items[i].id;
+            s.ivf->add(v.data.data(), ids.data(), v.rows);
+        }
         s.vectors.append(v);
         for (std::size_t i = 0; i < items.size(); ++i) {
             s.rowOf[items[i].id] = start + i;
@@ -239,6 +335,12 @@ Result<std::size_t> VectorIndex::remove(const std::vector<std::int64_t>& ids) {
             if (s.hnsw) s.hnsw->markDelete(static_cast<hnswlib::labeltype>(id));
         }
         if (!removed) return removed;
+        if (s.ivf) {
+            std::vector<std::int64_t> gone;
+            for (std::size_t i = 0; i < s.items.size(); ++i)
+                if (drop[i]) gone.push_back(s.items[i].id);
+            s.ivf->remove(gone);
+        }
         Matrix kept;
         kept.cols = s.vectors.cols;
         std::vector<ItemMeta> keptItems;
@@ -277,9 +379,10 @@ Result<std::vector<std::vector<SearchHit>>> VectorIndex::search(const Matrix& qu
             for (std::size_t i = 0; i < s.items.size(); ++i) allowed += allow[i] = filter.matches(s.items[i]);
             if (allowed == 0) return out;
         }
-        // HNSW unless the filter keeps so few items that an exact scan of them is cheaper and exact.
-        const bool useHnsw = s.hnsw && (allow.empty() || allowed * 10 >= s.items.size());
-        if (!useHnsw) {
+        // The approximate index unless the filter keeps so few items that an exact scan of them is
+        // cheaper and exact.
+        const bool useAnn = (s.hnsw || s.ivf) && (allow.empty() || allowed * 10 >= s.items.size());
+        if (!useAnn) {
             ExactSearchOptions o;
             o.k = k;
             o.allow = allow.empty() ? nullptr : &allow;
@@ -289,6 +392,45 @@ Result<std::vector<std::vector<SearchHit>>> VectorIndex::search(const Matrix& qu
                     const auto& it = s.items[std::size_t(h.row)];
                     out[i].push_back({it.id, h.score, &it});
                 }
+            return out;
+        }
+        if (s.ivf) {
+            // Batched over the queries still short of k hits; each round fetches 4x more candidates.
+            std::vector<std::size_t> pending(q.rows);
+            for (std::size_t i = 0; i < q.rows; ++i) pending[i] = i;
+            const std::size_t n = s.items.size();
+            std::size_t fetch = std::min(n, k * kIvfRefine);
+            while (!pending.empty()) {
+                const Matrix sub = q.gather(pending);
+                const auto labels = s.ivf->search(sub.data.data(), sub.rows, fetch);
+                std::vector<std::size_t> again;
+                for (std::size_t j = 0; j < pending.size(); ++j) {
+                    const std::size_t i = pending[j];
+                    std::vector<SearchHit> hits;
+                    std::size_t found = 0;
+                    for (std::size_t r = 0; r < fetch; ++r) {
+                        const auto label = labels[j * fetch + r];
+                        if (label < 0) continue;
+                        ++found;
+                        const auto row = s.rowOf.find(label);
+                        if (row == s.rowOf.end()) continue;
+                        if (!allow.empty() && !allow[row->second]) continue;
+                        hits.push_back({label, dot(q.row(i), s.vectors.row(row->second), q.cols), &s.items[row->second]});
+                    }
+                    std::sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
+                        return a.score != b.score ? a.score > b.score : a.id < b.id;
+                    });
+                    // Done when there are k hits, or the probed lists hold no more candidates.
+                    if (hits.size() >= k || found < fetch || fetch >= n) {
+                        if (hits.size() > k) hits.resize(k);
+                        out[i] = std::move(hits);
+                    } else {
+                        again.push_back(i);
+                    }
+                }
+                pending = std::move(again);
+                fetch = std::min(n, fetch * 4);
+            }
             return out;
         }
         runParallel(q.rows, hardwareThreads(), [&](std::size_t i) {
@@ -335,6 +477,7 @@ Status VectorIndex::save() const {
             if (!out) throw Failure("io", p.string() + ": write failed");
         });
         if (s.hnsw) atomicWrite(s.dir / "hnsw.bin", [&](const std::filesystem::path& p) { s.hnsw->saveIndex(p.string()); });
+        if (s.ivf) atomicWrite(s.dir / "ivfpq.faiss", [&](const std::filesystem::path& p) { s.ivf->save(p); });
         // meta.json last: an index folder is complete when its meta matches the other files.
         atomicWrite(s.dir / "meta.json", [&](const std::filesystem::path& p) {
             std::ofstream out(p, std::ios::trunc);
@@ -349,7 +492,11 @@ Status VectorIndex::save() const {
                         {"count", s.meta.count},
                         {"hnsw_m", s.meta.hnswM},
                         {"ef_construction", s.meta.efConstruction},
-                        {"ef_search", s.meta.efSearch}}
+                        {"ef_search", s.meta.efSearch},
+                        {"nlist", s.meta.nlist},
+                        {"pq_m", s.meta.pqM},
+                        {"pq_nbits", s.meta.pqNbits},
+                        {"nprobe", s.meta.nprobe}}
                        .dump(2)
                 << "\n";
             if (!out) throw Failure("io", p.string() + ": write failed");
@@ -364,7 +511,9 @@ Status registerIndex(const store::Project& project, const VectorIndex& index) {
             "INSERT INTO search_indexes(name, backend, path, model, pooling, instruction, dim, count) VALUES (?,?,?,?,?,?,?,?) "
             "ON CONFLICT(name) DO UPDATE SET backend=excluded.backend, path=excluded.path, model=excluded.model, "
             "pooling=excluded.pooling, instruction=excluded.instruction, dim=excluded.dim, count=excluded.count");
-        st.bindAll(meta.name, toString(meta.backend), std::filesystem::absolute(index.dir()).string(), meta.model,
+        // The registry's CHECK constraint (schema v1) names FAISS-backed indexes "faiss".
+        const std::string backend = meta.backend == Backend::IvfPq ? "faiss" : toString(meta.backend);
+        st.bindAll(meta.name, backend, std::filesystem::absolute(index.dir()).string(), meta.model,
                    meta.pooling, meta.instruction, std::int64_t(meta.dim), std::int64_t(meta.count));
         st.run();
     }, "db");

@@ -1,7 +1,8 @@
 #pragma once
 /// A persisted vector index over texts with metadata (id, text, family, language, label): exact
-/// (chunked matrix product) or approximate (hnswlib HNSW). Files live in one folder:
-/// meta.json, vectors.f32 (rows of float32), items.jsonl, and hnsw.bin for the HNSW backend.
+/// (chunked matrix product) or approximate (hnswlib HNSW, or FAISS IVF-PQ when built with FAISS).
+/// Files live in one folder: meta.json, vectors.f32 (rows of float32), items.jsonl, plus hnsw.bin for
+/// the HNSW backend or ivfpq.faiss (faiss::write_index) for the IVF-PQ backend.
 /// The project database keeps a registry row per index (search_indexes).
 
 #include "core/search/exact.h"
@@ -19,9 +20,12 @@
 
 namespace synthembed::search {
 
-enum class Backend { Exact, Hnsw };
+enum class Backend { Exact, Hnsw, IvfPq };
 std::string toString(Backend b);
 std::optional<Backend> parseBackend(const std::string& s);
+/// False for IvfPq in a build without FAISS (creating or opening such an index then fails with
+/// "... built without FAISS ...").
+bool backendAvailable(Backend b);
 
 struct IndexMeta {
     std::string name;
@@ -37,6 +41,13 @@ struct IndexMeta {
     std::size_t hnswM = 16;
     std::size_t efConstruction = 200;
     std::size_t efSearch = 64;
+    // IVF-PQ parameters (FAISS IndexIVFPQ): inverted lists, PQ subquantizers (must divide dim), bits
+    // per code, lists probed per query. nlist = 0 and pqM = 0 pick defaults when the index is trained
+    // (on its first add): nlist = min(4 sqrt(n), n / 39), pqM = the largest divisor of dim <= dim / 4.
+    std::size_t nlist = 0;
+    std::size_t pqM = 0;
+    std::size_t pqNbits = 8;
+    std::size_t nprobe = 16;
 };
 
 struct ItemMeta {
@@ -83,8 +94,10 @@ public:
     /// Top-k per query row, best first, restricted by the filter.
     Result<std::vector<std::vector<SearchHit>>> search(const Matrix& queries, std::size_t k,
                                                        const SearchFilter& filter = {}, const ProgressHooks& hooks = {}) const;
-    /// HNSW search breadth (ignored by the exact backend).
+    /// HNSW search breadth (ignored by the other backends).
     void setEfSearch(std::size_t ef);
+    /// IVF-PQ lists probed per query (ignored by the other backends).
+    void setNprobe(std::size_t nprobe);
 
     /// Writes all files (each to a temp file, then renamed).
     Status save() const;

@@ -8,7 +8,7 @@ core_pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
   libsqlite3-dev sqlite3 libcurl4-openssl-dev ca-certificates
   libtorch-dev libopenblas0-pthread libopenblas-dev libgloo-dev
-  nlohmann-json3-dev libcli11-dev libhnswlib-dev libsentencepiece-dev
+  nlohmann-json3-dev libcli11-dev libhnswlib-dev libfaiss-dev libsentencepiece-dev
   python3 dpkg-dev desktop-file-utils appstream
   python3-numpy python3-scipy python3-sklearn
 )

@@ -1,8 +1,9 @@
 // Exact top-10 search over 1M x 384 float32 (normalised) with 1000 queries, beside the
 // baselines of ../shared/anchors/bench_search.py (faiss IndexFlatIP, torch.mm + topk) run in the
-// same invocation and environment; then HNSW recall@10 vs ef with queries/s.
+// same invocation and environment; then HNSW recall@10 vs ef and FAISS IVF-PQ (when built with
+// FAISS) recall@10 vs nprobe, with queries/s, on the same --hnsw-n rows.
 //
-//   bench_search [--n 1000000] [--reps 3] [--hnsw-n 100000] [--no-baseline] [--no-hnsw]
+//   bench_search [--n 1000000] [--reps 3] [--hnsw-n 100000] [--no-baseline] [--no-hnsw] [--no-ivfpq]
 //
 // Prints one JSON line per measure and a summary with the ratio to faiss. Data: Gaussian rows,
 // normalised (the same distribution as the Python script; not the same numbers).
@@ -89,7 +90,7 @@ int main(int argc, char** argv) {
     std::size_t n = 1'000'000, hnswN = 100'000;
     const std::size_t d = 384, nq = 1000, k = 10;
     int reps = 3;
-    bool baseline = true, hnsw = true;
+    bool baseline = true, hnsw = true, ivfpq = search::backendAvailable(search::Backend::IvfPq);
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--n" && i + 1 < argc) n = std::stoul(argv[++i]);
@@ -97,8 +98,9 @@ int main(int argc, char** argv) {
         else if (a == "--hnsw-n" && i + 1 < argc) hnswN = std::stoul(argv[++i]);
         else if (a == "--no-baseline") baseline = false;
         else if (a == "--no-hnsw") hnsw = false;
+        else if (a == "--no-ivfpq") ivfpq = false;
         else {
-            std::cerr << "usage: bench_search [--n N] [--reps R] [--hnsw-n N] [--no-baseline] [--no-hnsw]\n";
+            std::cerr << "usage: bench_search [--n N] [--reps R] [--hnsw-n N] [--no-baseline] [--no-hnsw] [--no-ivfpq]\n";
             return 2;
         }
     }
@@ -169,8 +171,8 @@ int main(int argc, char** argv) {
     for (auto& key : {"torch_mm_topk_chunk16384", "torch_mm_topk_chunk65536"})
         if (base.contains(key)) summary[std::string(key) + "_qps"] = base[key]["qps"];
 
-    if (hnsw) {
-        // HNSW on hnswN rows (building 1M on two shared cores takes too long for one run), on two
+    if (hnsw || ivfpq) {
+        // HNSW and IVF-PQ on hnswN rows (building 1M on two shared cores takes too long for one run), on two
         // data sets: the Gaussian rows above (isotropic noise, HNSW's worst case: every
         // dimension matters) and a clustered set (1000 centres plus noise of norm 0.7, closer to
         // real embeddings' low intrinsic dimension). Recall against exact search on the same rows.
@@ -226,10 +228,53 @@ int main(int argc, char** argv) {
             std::cout << nlohmann::json{{"synthembed_hnsw_" + name, h}}.dump() << std::endl;
             all[name] = h;
         };
-        runHnsw("gaussian", gauss, q);
+        nlohmann::json allIvf = nlohmann::json::object();
+        // IVF-PQ: nlist min(4 sqrt(n), n/39), 48 subquantizers of 8 bits (8 dimensions per byte of code),
+        // PQ candidates (4k) re-ranked exactly from the stored vectors, as VectorIndex does.
+        auto runIvf = [&](const std::string& name, const Matrix& data, const Matrix& queries) {
+            search::ExactSearchOptions o;
+            o.k = k;
+            auto truth = search::exactSearch(data, queries, o);
+            search::IndexMeta meta;
+            meta.name = "bench-ivfpq-" + name;
+            meta.backend = search::Backend::IvfPq;
+            meta.metric = "ip";
+            meta.pqM = 48;
+            meta.pqNbits = 8;
+            auto idx = search::VectorIndex::create("/nonexistent-bench-index", meta);
+            std::vector<search::ItemMeta> items(data.rows);
+            for (std::size_t i = 0; i < data.rows; ++i) items[i].id = std::int64_t(i);
+            auto b0 = Clock::now();
+            if (auto st = idx->add(data, items); !st) {
+                std::cerr << st.error().message << "\n";
+                std::exit(1);
+            }
+            const double buildS = std::chrono::duration<double>(Clock::now() - b0).count();
+            nlohmann::json curve = nlohmann::json::array();
+            for (std::size_t nprobe : {1, 4, 16, 64}) {
+                idx->setNprobe(nprobe);
+                auto s = Clock::now();
+                auto res = idx->search(queries, k);
+                const double secs = std::chrono::duration<double>(Clock::now() - s).count();
+                double hit = 0;
+                for (std::size_t qi = 0; qi < nq; ++qi)
+                    for (auto& h : (*res)[qi])
+                        for (auto& t : truth[qi]) hit += h.id == t.row;
+                curve.push_back({{"nprobe", nprobe}, {"recall_at_10", hit / double(nq * k)}, {"qps", double(nq) / secs}});
+            }
+            nlohmann::json h = {{"n", data.rows}, {"nlist", idx->meta().nlist}, {"m", 48}, {"nbits", 8},
+                                {"train_and_add_s", buildS}, {"curve", curve}};
+            std::cout << nlohmann::json{{"synthembed_ivfpq_" + name, h}}.dump() << std::endl;
+            allIvf[name] = h;
+        };
+        if (hnsw) runHnsw("gaussian", gauss, q);
+        if (ivfpq) runIvf("gaussian", gauss, q);
         gauss = Matrix();
-        runHnsw("clustered", clustered(hnswN, 11), clustered(nq, 12));
-        summary["hnsw"] = all;
+        const Matrix cdata = clustered(hnswN, 11), cq = clustered(nq, 12);
+        if (hnsw) runHnsw("clustered", cdata, cq);
+        if (ivfpq) runIvf("clustered", cdata, cq);
+        if (hnsw) summary["hnsw"] = all;
+        if (ivfpq) summary["ivfpq"] = allIvf;
     }
     summary["loadavg_end"] = loadavg();
     std::cout << nlohmann::json{{"summary", summary}}.dump() << std::endl;
