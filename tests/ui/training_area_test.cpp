@@ -122,6 +122,41 @@ private Q_SLOTS:
         QCOMPARE(plots.lastStep(ui::MetricPlots::Primary), qint64(901));
     }
 
+    void legendsListTheCurvesWithData() {
+        // No empty legend frames: a legend shows once its plot has data, lists each curve that has
+        // data (in curve order, whatever order data arrived in), and follows clears and comparisons.
+        ui::MetricPlots plots;
+        plots.resize(900, 500);
+        plots.show();
+        QTRY_VERIFY(plots.replotCount() >= 1);
+        const int loss = 0, acc = 4;
+        QCOMPARE(plots.legendItemCount(loss), 0);
+        QCOMPARE(plots.legendItemCount(acc), 0);
+        plots.setLabel(ui::MetricPlots::Primary, QStringLiteral("run 7"));
+        train::StepMetrics m;
+        m.step = 1;
+        m.loss = 2.0;
+        m.accuracy = 0.25;
+        m.devAccuracy = 0.5;
+        plots.appendStep(ui::MetricPlots::Primary, m);
+        QTRY_COMPARE(plots.legendItemCount(loss), 2);
+        QCOMPARE(plots.legendTexts(loss), (QStringList{QStringLiteral("run 7: loss"), QStringLiteral("run 7: smoothed")}));
+        QCOMPARE(plots.legendItemCount(acc), 2);
+        // A run compared later, without a dev set: its curves join, its missing dev curve does not.
+        train::MetricSeries lossSeries{"loss", {{1, 3.0}, {2, 2.5}}}, accSeries{"accuracy", {{1, 0.1}, {2, 0.2}}};
+        plots.setLabel(ui::MetricPlots::Compare, QStringLiteral("run 3"));
+        plots.setSeries(ui::MetricPlots::Compare, {accSeries, lossSeries});
+        QTRY_COMPARE(plots.legendItemCount(loss), 4);
+        QCOMPARE(plots.legendTexts(acc), (QStringList{QStringLiteral("run 7: in-batch"), QStringLiteral("run 7: dev"),
+                                                      QStringLiteral("run 3: in-batch")}));
+        plots.clear(ui::MetricPlots::Primary);
+        QTRY_COMPARE(plots.legendItemCount(loss), 2);
+        QCOMPARE(plots.legendTexts(loss).first(), QStringLiteral("run 3: loss"));
+        plots.clear(ui::MetricPlots::Compare);
+        QTRY_COMPARE(plots.legendItemCount(loss), 0);
+        QCOMPARE(plots.legendItemCount(acc), 0);
+    }
+
     void builderValidatesAndCounts() {
         QTemporaryDir dir;
         auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString()).take();
