@@ -132,7 +132,10 @@ void registerTrainCommands(CLI::App& root) {
             if (!s) throw CliError{s.error().message};
             stored = *s;
         }
-        if (!stored && config.modelDir.empty()) throw CliError{"--model is required (except to resume a run)"};
+        if (!stored && config.modelDir.empty())
+            throw CliError{config.resume ? "nothing to resume with its stored settings in " + config.outputDir +
+                                               "/checkpoints: give --model and the run's options"
+                                         : std::string("--model is required (except to resume a run)")};
         auto check = train::checkBaseModel(config.modelDir.empty() ? stored->modelDir : config.modelDir);
         if (!check) throw CliError{check.error().message};
         if (*pooling == "auto") config.pooling = check->decoder ? train::Pooling::LastToken : train::Pooling::Mean;

@@ -186,4 +186,7 @@ TEST(CliTrain, ErrorsAreOneLine) {
                             (dir / "o").string(), "--batch-size", "8"});
     EXPECT_NE(r3.exitCode, 0);
     EXPECT_NE(r3.err.find("fewer than one batch"), std::string::npos) << r3.err;
+    auto r4 = test::runCli({"train", "--output", (dir / "none").string(), "--resume"});
+    EXPECT_NE(r4.exitCode, 0);
+    EXPECT_NE(r4.err.find("nothing to resume"), std::string::npos) << r4.err;
 }
