@@ -1,11 +1,12 @@
 #pragma once
 /// Core-internal (torch types): gradient checkpointing of one block (activation recomputation,
 /// Chen et al. 2016; PyTorch's torch.utils.checkpoint with preserve_rng_state, which libtorch's
-/// C++ API lacks). The block runs without a graph, keeping only its inputs; backward re-runs it
-/// with a graph from the same RNG (dropout masks) and autocast state and back-propagates the
-/// incoming gradient to the inputs and to the block's trainable parameters (adapters included),
-/// which are inputs of the autograd node so their .grad accumulates as without checkpointing,
-/// even when no input of the block requires grad (frozen embeddings under LoRA).
+/// C++ API lacks). The block's graph is dropped right after its forward, keeping only its inputs
+/// and the RNG and autocast state; backward re-runs it with a graph from that state (the same
+/// dropout masks) and back-propagates the incoming gradient to the inputs and to the block's
+/// trainable parameters (adapters included). The parameters are inputs of the autograd node, so
+/// their .grad accumulates as without checkpointing, even when no input of the block requires
+/// grad (frozen embeddings under LoRA).
 
 #include <torch/torch.h>
 
