@@ -12,6 +12,7 @@
 #include "core/runtime/runtime.h"
 #include "core/store/project.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -282,6 +283,10 @@ private Q_SLOTS:
         child<QSpinBox>(area, "steps")->setValue(40);
         child<QSpinBox>(area, "miniBatch")->setValue(0);
         child<QRadioButton>(area, "methodFull")->click();
+        auto* checkpointing = child<QCheckBox>(area, "gradientCheckpointing");
+        QVERIFY(!checkpointing->toolTip().isEmpty());
+        checkpointing->setChecked(true); // recomputed layers: stored with the run, back on resume
+        QVERIFY(area->builder()->config().gradientCheckpointing);
         QTest::mouseClick(start, Qt::LeftButton);
         QVERIFY(area->isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(area->liveStepCount() >= 2, 120000);
@@ -298,6 +303,8 @@ private Q_SLOTS:
         QVERIFY(stoppedAt >= 2 && stoppedAt < 40);
 
         area->runsView()->selectRow(row2);
+        checkpointing->setChecked(false);
+        child<QSpinBox>(area, "checkpointEvery")->setValue(7);
         auto* resume = child<QPushButton>(area, "resumeButton");
         QVERIFY(resume->isEnabled());
         QTest::mouseClick(resume, Qt::LeftButton);
@@ -306,6 +313,9 @@ private Q_SLOTS:
         QVERIFY2(child<QLabel>(area, "trainStatus")->text().contains(QStringLiteral("Finished 40 steps")),
                  qPrintable(child<QLabel>(area, "trainStatus")->text()));
         QCOMPARE(area->liveRunId(), run2); // the same run continued, no new row
+        // Resume ran with the run's stored settings, not the form's edits (shown back in the form).
+        QVERIFY(checkpointing->isChecked());
+        QCOMPARE(area->builder()->config().checkpointEvery, 0);
         QCOMPARE(runs->rowCount(), 2);
         QCOMPARE(runs->run(runs->rowOf(run2))->state, QStringLiteral("done"));
         QCOMPARE(runs->run(runs->rowOf(run2))->step, qint64(40));
@@ -327,6 +337,7 @@ private Q_SLOTS:
         if (!shot.isEmpty()) {
             QDir().mkpath(shot);
             QVERIFY(w.grab().save(QDir(shot).filePath(QStringLiteral("training-area.png"))));
+            QVERIFY(area->builder()->grab().save(QDir(shot).filePath(QStringLiteral("training-builder.png"))));
         }
     }
 
