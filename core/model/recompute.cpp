@@ -52,8 +52,8 @@ struct AutocastSnapshot {
     at::ScalarType gpuDtype = at::kHalf, cpuDtype = at::kBFloat16;
 
     static AutocastSnapshot take() {
-        return {at::autocast::is_enabled(), at::autocast::is_cpu_enabled(), at::autocast::get_autocast_gpu_dtype(),
-                at::autocast::get_autocast_cpu_dtype()};
+        return {at::autocast::is_enabled(), at::autocast::is_cpu_enabled(),
+                at::autocast::get_autocast_gpu_dtype(), at::autocast::get_autocast_cpu_dtype()};
     }
     void apply() const {
         at::autocast::set_enabled(gpu);
@@ -66,8 +66,8 @@ struct AutocastSnapshot {
 // What backward needs besides the saved inputs: held by the autograd node through a capsule.
 struct BlockState : torch::CustomClassHolder {
     BlockForward fn;
-    std::vector<bool> defined;      ///< per original input: defined (and passed to the node)
-    std::vector<bool> inputNeedsGrad; ///< per defined input
+    std::vector<bool> defined;         ///< per original input: defined (and passed to the node)
+    std::vector<bool> inputNeedsGrad;  ///< per defined input
     std::vector<torch::Tensor> params; ///< the block's trainable parameters at forward time
     std::size_t nParams = 0;
     std::vector<torch::Device> cudaDevices;
@@ -96,7 +96,8 @@ struct AmbientGuard {
 variable_list detachedLike(const variable_list& inputs) {
     variable_list out;
     out.reserve(inputs.size());
-    for (const auto& t : inputs) out.push_back(t.requires_grad() ? t.detach().requires_grad_(true) : t.detach());
+    for (const auto& t : inputs)
+        out.push_back(t.requires_grad() ? t.detach().requires_grad_(true) : t.detach());
     return out;
 }
 
@@ -104,7 +105,8 @@ std::vector<torch::Tensor> expand(const BlockState& s, const variable_list& defi
     std::vector<torch::Tensor> all;
     all.reserve(s.defined.size());
     std::size_t k = 0;
-    for (bool d : s.defined) all.push_back(d ? definedInputs[k++] : torch::Tensor());
+    for (bool d : s.defined)
+        all.push_back(d ? definedInputs[k++] : torch::Tensor());
     return all;
 }
 
@@ -153,20 +155,23 @@ struct RecomputeFunction : torch::autograd::Function<RecomputeFunction> {
         }
         if (!out.requires_grad()) return result;
         const auto nInputTargets = targets.size();
-        for (auto& p : state->params) targets.push_back(p);
+        for (auto& p : state->params)
+            targets.push_back(p);
         auto grads = torch::autograd::grad({out}, targets, {gradOutputs[0]}, /*retain_graph=*/false,
                                            /*create_graph=*/false, /*allow_unused=*/true);
         std::size_t g = 0;
         for (const auto i : c10::irange(saved.size()))
             if (state->inputNeedsGrad[i]) result[1 + i] = grads[g++];
-        for (std::size_t p = 0; p < state->nParams; ++p) result[1 + saved.size() + p] = grads[nInputTargets + p];
+        for (std::size_t p = 0; p < state->nParams; ++p)
+            result[1 + saved.size() + p] = grads[nInputTargets + p];
         return result;
     }
 };
 
 } // namespace
 
-torch::Tensor recomputed(torch::nn::Module& block, const BlockForward& fn, const std::vector<torch::Tensor>& inputs) {
+torch::Tensor recomputed(torch::nn::Module& block, const BlockForward& fn,
+                         const std::vector<torch::Tensor>& inputs) {
     auto state = c10::make_intrusive<BlockState>();
     state->fn = fn;
     std::vector<torch::Tensor> tensors;

@@ -21,7 +21,8 @@ using BlockForward = std::function<torch::Tensor(const std::vector<torch::Tensor
 /// fn(inputs) with activations recomputed in backward. `block` owns the parameters fn uses
 /// (those with requires_grad are differentiated). Inputs may be undefined tensors. fn must not
 /// modify its inputs in place and must be deterministic apart from the default generators.
-torch::Tensor recomputed(torch::nn::Module& block, const BlockForward& fn, const std::vector<torch::Tensor>& inputs);
+torch::Tensor recomputed(torch::nn::Module& block, const BlockForward& fn,
+                         const std::vector<torch::Tensor>& inputs);
 
 /// Whether a model with checkpointing switched on should recompute now: grad mode on and the
 /// module in training mode (inference and evaluation keep the plain path).

@@ -22,17 +22,25 @@ using nlohmann::json;
 namespace {
 
 json bertConfig(int layers = 2, int hidden = 32) {
-    return {{"model_type", "bert"},           {"vocab_size", 50},         {"hidden_size", hidden},
-            {"num_hidden_layers", layers},    {"num_attention_heads", 4}, {"intermediate_size", 2 * hidden},
-            {"max_position_embeddings", 80},  {"type_vocab_size", 2},     {"layer_norm_eps", 1e-12},
-            {"hidden_act", "gelu"},           {"pad_token_id", 0}};
+    return {{"model_type", "bert"},          {"vocab_size", 50},         {"hidden_size", hidden},
+            {"num_hidden_layers", layers},   {"num_attention_heads", 4}, {"intermediate_size", 2 * hidden},
+            {"max_position_embeddings", 80}, {"type_vocab_size", 2},     {"layer_norm_eps", 1e-12},
+            {"hidden_act", "gelu"},          {"pad_token_id", 0}};
 }
 
 json qwen2Config(int layers = 2, int hidden = 32) {
-    return {{"model_type", "qwen2"},         {"vocab_size", 50},          {"hidden_size", hidden},
-            {"intermediate_size", 2 * hidden}, {"num_hidden_layers", layers}, {"num_attention_heads", 4},
-            {"num_key_value_heads", 2},      {"rms_norm_eps", 1e-6},      {"rope_theta", 10000.0},
-            {"max_position_embeddings", 80}, {"tie_word_embeddings", true}, {"hidden_act", "silu"},
+    return {{"model_type", "qwen2"},
+            {"vocab_size", 50},
+            {"hidden_size", hidden},
+            {"intermediate_size", 2 * hidden},
+            {"num_hidden_layers", layers},
+            {"num_attention_heads", 4},
+            {"num_key_value_heads", 2},
+            {"rms_norm_eps", 1e-6},
+            {"rope_theta", 10000.0},
+            {"max_position_embeddings", 80},
+            {"tie_word_embeddings", true},
+            {"hidden_act", "silu"},
             {"eos_token_id", 2}};
 }
 
@@ -66,15 +74,18 @@ struct Fixture {
         lora = train::LoraSet(train::linearProjections(bb->module()), o);
         {
             torch::NoGradGuard ng;
-            for (auto& p : lora->parameters()) p.normal_(0, 0.2); // B != 0: every weight gets a gradient
+            for (auto& p : lora->parameters())
+                p.normal_(0, 0.2); // B != 0: every weight gets a gradient
         }
-        for (auto& p : lora->named_parameters()) trainable.emplace_back("lora." + p.key(), p.value());
+        for (auto& p : lora->named_parameters())
+            trainable.emplace_back("lora." + p.key(), p.value());
         // 4 queries, 6 documents; ragged lengths, so padding and the mask matter (right padding).
         auto mk = [&](int n, int seed) {
             torch::manual_seed(seed);
             auto ids = torch::randint(3, 50, {n, 9}, torch::kLong);
             auto mask = torch::ones({n, 9}, torch::kLong);
-            for (int i = 0; i < n; ++i) mask[i].slice(0, 4 + i % 5).zero_();
+            for (int i = 0; i < n; ++i)
+                mask[i].slice(0, 4 + i % 5).zero_();
             return train::TokenBatch{ids * mask, mask};
         };
         batch.queries = mk(4, 21);
@@ -91,14 +102,16 @@ struct Fixture {
         bb->setGradientCheckpointing(checkpointing);
         bb->module().train();
         lora->train();
-        for (auto& [n, t] : trainable) t.mutable_grad() = torch::Tensor();
+        for (auto& [n, t] : trainable)
+            t.mutable_grad() = torch::Tensor();
         torch::manual_seed(seed);
         auto encode = [&](const train::TokenBatch& b) {
             return train::poolHidden(bb->forward(b.ids, b.mask), b.mask, pooling);
         };
         auto s = train::contrastiveBackward(encode, batch, {0.05, true}, miniBatch, nullptr);
         Result r{s.loss, {}};
-        for (auto& [n, t] : trainable) r.grads.push_back(t.grad().defined() ? t.grad().clone() : torch::Tensor());
+        for (auto& [n, t] : trainable)
+            r.grads.push_back(t.grad().defined() ? t.grad().clone() : torch::Tensor());
         return r;
     }
 
@@ -170,7 +183,8 @@ TEST(GradientCheckpointing, Qwen2WithGradCache) {
 TEST(GradientCheckpointing, OnlyWhenTrainingWithGrad) {
     test::TempDir dir;
     auto bb = makeModel(dir, qwen2Config());
-    for (auto& p : bb->module().parameters()) p.set_requires_grad(true);
+    for (auto& p : bb->module().parameters())
+        p.set_requires_grad(true);
     bb->setGradientCheckpointing(true);
     auto ids = torch::randint(3, 50, {2, 5}, torch::kLong);
     auto mask = torch::ones({2, 5}, torch::kLong);
@@ -213,7 +227,8 @@ TEST(GradientCheckpointing, KeepsLessActivationMemory) {
     test::TempDir dir;
     for (const auto& cfg : {bertConfig(4, 64), qwen2Config(4, 64)}) {
         auto bb = makeModel(dir, cfg);
-        for (auto& p : bb->module().parameters()) p.set_requires_grad(true);
+        for (auto& p : bb->module().parameters())
+            p.set_requires_grad(true);
         bb->module().train();
         graphBytes(*bb, false); // warm up (allocator caches, thread pools)
         const auto plain = graphBytes(*bb, false);

@@ -66,7 +66,8 @@ TEST(TrainSettings, EveryOptionRoundTrips) {
     const auto text = runSettingsJson(c);
     auto j = nlohmann::json::parse(text);
     EXPECT_EQ(j.size(), runSettingKeys().size());
-    for (const auto& k : runSettingKeys()) EXPECT_TRUE(j.contains(k)) << k;
+    for (const auto& k : runSettingKeys())
+        EXPECT_TRUE(j.contains(k)) << k;
     auto back = runSettingsFromJson(text);
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_TRUE(differingSettings(c, *back).empty());
@@ -93,11 +94,11 @@ TEST(TrainSettings, OlderRunsKeepTheBaseAndBadValuesAreNamed) {
 
 TEST(TrainSettings, ResumeRefusesChangesExceptOperationalOnes) {
     const auto stored = unusual();
-    TrainConfig requested; // CLI defaults, with a few choices made explicitly
-    requested.lr = stored.lr;          // same as stored: fine
-    requested.checkpointEvery = 1;     // operational: overrides
-    requested.device = "cpu";          // operational: overrides
-    requested.batchSize = 64;          // not chosen: ignored (stored wins)
+    TrainConfig requested;         // CLI defaults, with a few choices made explicitly
+    requested.lr = stored.lr;      // same as stored: fine
+    requested.checkpointEvery = 1; // operational: overrides
+    requested.device = "cpu";      // operational: overrides
+    requested.batchSize = 64;      // not chosen: ignored (stored wins)
     auto r = resumeConfig(stored, requested, {"lr", "checkpoint_every", "device"});
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_TRUE(r->resume);
@@ -115,11 +116,14 @@ TEST(TrainSettings, ResumeRefusesChangesExceptOperationalOnes) {
     auto bad = resumeConfig(stored, requested, {"dev_fraction", "lr", "checkpoint_every"});
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().code, "train.resume");
-    EXPECT_NE(bad.error().message.find("dev_fraction 0.5 (the run has 0.2)"), std::string::npos) << bad.error().message;
+    EXPECT_NE(bad.error().message.find("dev_fraction 0.5 (the run has 0.2)"), std::string::npos)
+        << bad.error().message;
     EXPECT_NE(bad.error().message.find("lr 0.001"), std::string::npos);
     EXPECT_EQ(bad.error().message.find("checkpoint_every"), std::string::npos);
-    for (const char* k : {"lr", "dev_fraction", "model", "data", "seed", "steps", "mini_batch"}) EXPECT_FALSE(resumeMayChange(k)) << k;
-    for (const char* k : {"device", "gradient_checkpointing", "checkpoint_every", "dev_every"}) EXPECT_TRUE(resumeMayChange(k)) << k;
+    for (const char* k : {"lr", "dev_fraction", "model", "data", "seed", "steps", "mini_batch"})
+        EXPECT_FALSE(resumeMayChange(k)) << k;
+    for (const char* k : {"device", "gradient_checkpointing", "checkpoint_every", "dev_every"})
+        EXPECT_TRUE(resumeMayChange(k)) << k;
 }
 
 TEST(TrainSettings, PathsCompareAbsolute) {
