@@ -1505,6 +1505,18 @@
         <translation>GradCache-Teilbatch</translation>
     </message>
     <message>
+        <source>Recompute activations in backward</source>
+        <translation>Aktivierungen im Rückwärtsdurchlauf neu berechnen</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing: each transformer layer keeps only its input during the forward pass and is run again in the backward pass. Activation memory drops to about one layer&apos;s worth, for roughly 30% more compute per step. Loss and gradients stay the same (dropout is replayed).</source>
+        <translation>Gradient Checkpointing: Jede Transformer-Schicht behält im Vorwärtsdurchlauf nur ihre Eingabe und wird im Rückwärtsdurchlauf erneut ausgeführt. Der Aktivierungsspeicher sinkt auf etwa den einer Schicht, bei rund 30 % mehr Rechenaufwand pro Schritt. Verlust und Gradienten bleiben gleich (Dropout wird wiederholt).</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing</source>
+        <translation>Gradient Checkpointing</translation>
+    </message>
+    <message>
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>

@@ -1505,6 +1505,18 @@
         <translation>GradCache 子批次</translation>
     </message>
     <message>
+        <source>Recompute activations in backward</source>
+        <translation>在反向传播中重新计算激活</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing: each transformer layer keeps only its input during the forward pass and is run again in the backward pass. Activation memory drops to about one layer&apos;s worth, for roughly 30% more compute per step. Loss and gradients stay the same (dropout is replayed).</source>
+        <translation>梯度检查点：每个 Transformer 层在前向传播时只保留其输入，并在反向传播时重新运行。激活内存降至约一层的大小，每步计算量增加约 30%。损失和梯度保持不变（会重放 dropout）。</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing</source>
+        <translation>梯度检查点</translation>
+    </message>
+    <message>
         <source>Steps</source>
         <translation>步数</translation>
     </message>

@@ -4,15 +4,58 @@
 #include "json_out.h"
 #include "progress_bar.h"
 
+#include "core/train/settings.h"
 #include "core/train/trainer.h"
 
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <utility>
 
 namespace synthembed::cli {
 namespace {
+
+// Flag -> run setting key (core/train/settings.h), for checking explicit choices on --resume.
+const std::pair<const char*, const char*> kSettingFlags[] = {
+    {"--model", "model"},
+    {"--data", "data"},
+    {"--output", "output"},
+    {"--name", "name"},
+    {"--family", "families"},
+    {"--language", "languages"},
+    {"--status", "statuses"},
+    {"--mix", "mix"},
+    {"--lora-rank", "lora_rank"},
+    {"--lora-alpha", "lora_alpha"},
+    {"--lora-dropout", "lora_dropout"},
+    {"--lora-targets", "lora_targets"},
+    {"--full", "full"},
+    {"--gradient-checkpointing", "gradient_checkpointing"},
+    {"--pooling", "pooling"},
+    {"--temperature", "temperature"},
+    {"--symmetric", "symmetric"},
+    {"--batch-size", "batch_size"},
+    {"--mini-batch", "mini_batch"},
+    {"--accumulation", "accumulation"},
+    {"--lr", "lr"},
+    {"--weight-decay", "weight_decay"},
+    {"--warmup", "warmup"},
+    {"--no-decay", "linear_decay"},
+    {"--clip", "clip"},
+    {"--steps", "steps"},
+    {"--epochs", "epochs"},
+    {"--max-length", "max_length"},
+    {"--seed", "seed"},
+    {"--device", "device"},
+    {"--no-bf16", "bf16"},
+    {"--checkpoint-every", "checkpoint_every"},
+    {"--keep-checkpoints", "keep_checkpoints"},
+    {"--dev-fraction", "dev_fraction"},
+    {"--dev-every", "dev_every"},
+    {"--no-adapter", "save_adapter"},
+};
 
 void registerTrainCommands(CLI::App& root) {
     auto* cmd = root.add_subcommand("train", "Fine-tune a model into a text embedder (InfoNCE, LoRA, GradCache)");
@@ -25,13 +68,18 @@ void registerTrainCommands(CLI::App& root) {
         "Examples:\n"
         "  synthembed-cli train --model models/stories260K --data pairs.jsonl --output out --full\n"
         "  synthembed-cli train --db proj.synthembed --family short-long --model M --output out --steps 500\n"
-        "  synthembed-cli train --model M --data pairs.jsonl --output out --resume");
+        "  synthembed-cli train --output out --resume\n"
+        "Resume: every setting comes from the newest checkpoint in OUTPUT/checkpoints (model, data,\n"
+        "schedule, LoRA, dev share, ...). Flags given with --resume must match the run's settings, except\n"
+        "--device, --gradient-checkpointing, --checkpoint-every, --keep-checkpoints, --dev-every,\n"
+        "--name and --no-adapter, which override them (they do not change what the run computes).");
     auto c = std::make_shared<train::TrainConfig>();
     auto pooling = std::make_shared<std::string>("auto");
     auto mix = std::make_shared<std::string>("random");
     auto metricsFile = std::make_shared<std::string>();
     auto stopAfter = std::make_shared<std::int64_t>(0);
-    cmd->add_option("--model", c->modelDir, "Base model folder (config.json, safetensors, tokenizer)")->required();
+    cmd->add_option("--model", c->modelDir, "Base model folder (config.json, safetensors, tokenizer); "
+                                            "not needed with --resume");
     cmd->add_option("--data", c->dataJsonl, "Training pairs/triples as JSONL (default: the project's samples)");
     cmd->add_option("--output,-o", c->outputDir, "Output model folder (checkpoints in OUTPUT/checkpoints)")->required();
     cmd->add_option("--name", c->name, "Run name recorded in the project");
@@ -44,6 +92,8 @@ void registerTrainCommands(CLI::App& root) {
     cmd->add_option("--lora-dropout", c->lora.dropout, "Dropout on the LoRA input")->default_val(0.05);
     cmd->add_option("--lora-targets", c->lora.targetModules, "Projection names to adapt (default: every linear layer)");
     cmd->add_flag("--full", c->fullFineTune, "Train every weight instead of LoRA adapters");
+    cmd->add_flag("--gradient-checkpointing", c->gradientCheckpointing,
+                  "Recompute each layer's activations in backward: much less memory, ~30% more compute");
     cmd->add_option("--pooling", *pooling, "last | mean | cls | auto (last for decoders, mean for encoders)")->default_str("auto");
     cmd->add_option("--temperature", c->temperature, "InfoNCE temperature")->default_val(0.02);
     cmd->add_flag("--symmetric", c->symmetric, "Add the document-to-query loss term");
@@ -76,10 +126,30 @@ void registerTrainCommands(CLI::App& root) {
             throw CliError{"--pooling: unknown value '" + *pooling + "' (last, mean, cls, auto)"};
         if (*mix == "family") config.mix = train::BatchMix::SameFamily;
         else if (*mix != "random") throw CliError{"--mix: unknown value '" + *mix + "' (random, family)"};
-        auto check = train::checkBaseModel(config.modelDir);
+        std::optional<train::TrainConfig> stored;
+        if (config.resume) {
+            auto s = train::checkpointSettings(config.outputDir);
+            if (!s) throw CliError{s.error().message};
+            stored = *s;
+        }
+        if (!stored && config.modelDir.empty())
+            throw CliError{config.resume ? "nothing to resume with its stored settings in " + config.outputDir +
+                                               "/checkpoints: give --model and the run's options"
+                                         : std::string("--model is required (except to resume a run)")};
+        auto check = train::checkBaseModel(config.modelDir.empty() ? stored->modelDir : config.modelDir);
         if (!check) throw CliError{check.error().message};
         if (*pooling == "auto") config.pooling = check->decoder ? train::Pooling::LastToken : train::Pooling::Mean;
         if (config.dataJsonl.empty() || !globals().db.empty()) config.projectDb = projectPath().string();
+        if (stored) {
+            // The run's own settings, with what was chosen explicitly now checked against them.
+            std::vector<std::string> chosen;
+            for (const auto& [flag, key] : kSettingFlags)
+                if (cmd->get_option(flag)->count() > 0) chosen.push_back(key);
+            if (!globals().db.empty()) chosen.push_back("project");
+            auto merged = train::resumeConfig(*stored, config, chosen);
+            if (!merged) throw CliError{merged.error().message};
+            config = *merged;
+        }
 
         std::unique_ptr<std::ofstream> metricsOut;
         if (!metricsFile->empty()) {

@@ -70,6 +70,7 @@ class DecoderBackbone : public Backbone {
     }
     torch::nn::Module& module() override { return m_lm ? static_cast<torch::nn::Module&>(*m_lm) : *m_model; }
     LlamaModel& stack() { return m_lm ? m_lm->model : m_model; }
+    void setGradientCheckpointing(bool on) override { stack()->setGradientCheckpointing(on); }
 
     LlamaModel m_model{nullptr};
     LlamaForCausalLM m_lm{nullptr};
@@ -88,6 +89,7 @@ class EncoderBackbone : public Backbone {
         return m_model(ids.to(m_device), mask.defined() ? mask.to(m_device) : mask);
     }
     torch::nn::Module& module() override { return *m_model; }
+    void setGradientCheckpointing(bool on) override { m_model->setGradientCheckpointing(on); }
 
     BertModel m_model{nullptr};
 };

@@ -48,6 +48,9 @@ class Backbone {
     virtual torch::Tensor logits(const torch::Tensor& ids, const torch::Tensor& mask);
     /// The torch module (parameters, train()/eval(), forEachLinear for adapters).
     virtual torch::nn::Module& module() = 0;
+    /// Per-layer activation recomputation in backward (training with grad only): less memory for
+    /// about one more forward pass of compute. Same loss and gradients (dropout masks replayed).
+    virtual void setGradientCheckpointing(bool on) = 0;
 
   protected:
     BackboneSpec m_spec;

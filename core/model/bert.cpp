@@ -1,6 +1,7 @@
 #include "core/model/bert.h"
 
 #include "core/model/gemm.h"
+#include "core/model/recompute.h"
 #include "core/util/result.h"
 
 #include <cmath>
@@ -183,8 +184,16 @@ torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tens
         add = torch::zeros({B, 1, 1, 1, S}, x.options());
         add.masked_fill_(mask.to(torch::kBool).logical_not().view({B, 1, 1, 1, S}), maskMin(x.scalar_type()));
     }
-    for (const auto& l : *layer)
-        x = l->as<BertLayerImpl>()->forward(x, add);
+    const bool recompute = shouldRecompute(m_checkpointing, *this);
+    for (const auto& l : *layer) {
+        auto* block = l->as<BertLayerImpl>();
+        if (recompute)
+            x = recomputed(
+                *block, [block](const std::vector<torch::Tensor>& in) { return block->forward(in[0], in[1]); },
+                {x, add});
+        else
+            x = block->forward(x, add);
+    }
     return x;
 }
 

@@ -110,11 +110,15 @@ class BertModelImpl : public torch::nn::Module {
                           const torch::Tensor& tokenTypes = {});
 
     const BertConfig& config() const { return m_config; }
+    /// Recompute each layer's activations in backward instead of keeping them (training only).
+    void setGradientCheckpointing(bool on) { m_checkpointing = on; }
+    bool gradientCheckpointing() const { return m_checkpointing; }
     BertEmbeddings embeddings{nullptr};
     torch::nn::ModuleList layer{nullptr}; ///< registered under a container "encoder"
 
   private:
     BertConfig m_config;
+    bool m_checkpointing = false;
 };
 TORCH_MODULE(BertModel);
 

@@ -1,5 +1,6 @@
 #include "core/model/llama.h"
 
+#include "core/model/recompute.h"
 #include "core/util/log.h"
 #include "core/util/result.h"
 
@@ -158,8 +159,17 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& ids, const torch::Ten
         positions = torch::arange(S, ids.options().dtype(torch::kInt64)).unsqueeze(0).expand({B, S});
     auto [cos, sin] = ropeTables(positions, m_config.headDim, m_config.ropeTheta, x.scalar_type());
     auto add = attentionMask(mask, B, S, x.scalar_type());
-    for (const auto& layer : *layers)
-        x = layer->as<LlamaDecoderLayerImpl>()->forward(x, cos, sin, add);
+    const bool recompute = shouldRecompute(m_checkpointing, *this);
+    for (const auto& layer : *layers) {
+        auto* block = layer->as<LlamaDecoderLayerImpl>();
+        if (recompute)
+            x = recomputed(
+                *block,
+                [block](const std::vector<torch::Tensor>& in) { return block->forward(in[0], in[1], in[2], in[3]); },
+                {x, cos, sin, add});
+        else
+            x = block->forward(x, cos, sin, add);
+    }
     return norm(x);
 }
 

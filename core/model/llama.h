@@ -96,12 +96,16 @@ class LlamaModelImpl : public torch::nn::Module {
                                 torch::ScalarType dtype) const;
 
     const LlamaConfig& config() const { return m_config; }
+    /// Recompute each decoder layer's activations in backward instead of keeping them (training only).
+    void setGradientCheckpointing(bool on) { m_checkpointing = on; }
+    bool gradientCheckpointing() const { return m_checkpointing; }
     Embedding embed_tokens{nullptr};
     torch::nn::ModuleList layers{nullptr};
     RmsNorm norm{nullptr};
 
   private:
     LlamaConfig m_config;
+    bool m_checkpointing = false;
 };
 TORCH_MODULE(LlamaModel);
 

@@ -2,6 +2,7 @@
 
 #include "core/train/distributed.h"
 #include "core/train/optim.h"
+#include "core/train/settings.h"
 #include "core/util/log.h"
 #include "core/util/result.h"
 
@@ -64,6 +65,7 @@ Trainer::Trainer(Backbone backbone, TokenizerFns tokenizer, TrainConfig config, 
     : m_backbone(std::move(backbone)), m_tok(std::move(tokenizer)), m_config(std::move(config)), m_train(std::move(train)),
       m_dev(std::move(dev)), m_dist(dist), m_device(m_config.device) {
     const auto& c = m_config;
+    m_settingsJson = runSettingsJson(c);
     const int world = m_dist ? m_dist->worldSize() : 1;
     if (c.batchSize % world != 0)
         throw Failure("train.config", "batch size " + std::to_string(c.batchSize) + " is not divisible by the " +
@@ -233,7 +235,8 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
     const auto root = checkpointRoot();
     nlohmann::json summary = {{"batch_size", c.batchSize}, {"accumulation", c.accumulation}, {"seed", c.seed},
                               {"full", c.fullFineTune},    {"lora_rank", c.lora.rank},        {"lr", c.lr},
-                              {"total_steps", m_totalSteps}};
+                              {"total_steps", m_totalSteps},
+                              {"settings", nlohmann::json::parse(m_settingsJson)}};
 
     std::int64_t step = 0, cursor = 0;
     double wallBase = 0;
@@ -249,6 +252,18 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
             meta.extra.value("seed", c.seed) != c.seed)
             throw Failure("train.resume", last->string() + ": written with another batch size, accumulation or seed "
                                                            "than this run's; resume with the same settings");
+        if (meta.extra.contains("settings")) {
+            // Every setting that shapes the run must be the one the checkpoint was written with.
+            auto stored = runSettingsFromJson(meta.extra["settings"].dump());
+            if (!stored) throw Failure("train.resume", last->string() + ": " + stored.error().message);
+            auto mine = runSettingsFromJson(m_settingsJson);
+            std::string differ;
+            for (const auto& k : differingSettings(*stored, *mine))
+                if (!resumeMayChange(k)) differ += (differ.empty() ? "" : ", ") + k;
+            if (!differ.empty())
+                throw Failure("train.resume", last->string() + ": written with other settings than this run's (" + differ +
+                                                  "); resume with the run's settings");
+        }
         restoreRng(rng, m_device);
         step = meta.step;
         cursor = meta.batchCursor;

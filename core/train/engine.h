@@ -55,6 +55,9 @@ public:
     LoraSet lora() const { return m_lora; }
     const Backbone& backbone() const { return m_backbone; }
     const TrainConfig& config() const { return m_config; }
+    /// The settings stored with every checkpoint (runSettingsJson), when they differ from
+    /// config()'s (runTraining stores the device as given, before choosing each rank's GPU).
+    void setRunSettings(const std::string& settingsJson) { m_settingsJson = settingsJson; }
     std::filesystem::path checkpointRoot() const;
 
     /// Tokenised, padded batch of one step for this rank (exposed for tests).
@@ -74,6 +77,7 @@ private:
     Backbone m_backbone;
     TokenizerFns m_tok;
     TrainConfig m_config;
+    std::string m_settingsJson;
     std::vector<TrainExample> m_train, m_dev;
     Distributed* m_dist;
     torch::Device m_device;

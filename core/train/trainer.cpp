@@ -11,6 +11,7 @@
 #include "core/train/engine.h"
 #include "core/train/export.h"
 #include "core/train/run_store.h"
+#include "core/train/settings.h"
 #include "core/util/log.h"
 
 #include <nlohmann/json.hpp>
@@ -21,24 +22,6 @@ namespace synthembed::train {
 namespace fs = std::filesystem;
 
 namespace {
-
-nlohmann::json configJson(const TrainConfig& c) {
-    return {{"model", c.modelDir},          {"output", c.outputDir},
-            {"data", c.dataJsonl},          {"project", c.projectDb},
-            {"families", c.filter.families}, {"languages", c.filter.languages},
-            {"mix", c.mix == BatchMix::SameFamily ? "family" : "random"},
-            {"max_length", c.maxLength},    {"full", c.fullFineTune},
-            {"lora_rank", c.lora.rank},     {"lora_alpha", c.lora.alpha},
-            {"lora_dropout", c.lora.dropout}, {"lora_targets", c.lora.targetModules},
-            {"pooling", poolingName(c.pooling)}, {"temperature", c.temperature},
-            {"symmetric", c.symmetric},     {"batch_size", c.batchSize},
-            {"mini_batch", c.miniBatch},    {"accumulation", c.accumulation},
-            {"lr", c.lr},                   {"weight_decay", c.weightDecay},
-            {"warmup", c.warmupSteps},      {"steps", c.steps},
-            {"epochs", c.epochs},           {"clip", c.clipNorm},
-            {"seed", c.seed},               {"device", c.device},
-            {"bf16", c.bf16}};
-}
 
 std::vector<TrainExample> loadData(const TrainConfig& c) {
     if (!c.dataJsonl.empty()) return loadJsonl(c.dataJsonl).take();
@@ -84,9 +67,11 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
     useComputeThreads(); // may run on a GUI worker thread
     std::unique_ptr<RunRecorder> recorder;
     auto result = guarded([&]() -> TrainOutcome {
-        TrainConfig config = configIn;
-        if (config.outputDir.empty()) throw Failure("train.config", "no output folder given");
-        if (config.modelDir.empty()) throw Failure("train.config", "no base model folder given");
+        if (configIn.outputDir.empty()) throw Failure("train.config", "no output folder given");
+        if (configIn.modelDir.empty()) throw Failure("train.config", "no base model folder given");
+        // Absolute paths, so the stored settings resume from any working folder.
+        TrainConfig config = withAbsolutePaths(configIn);
+        const std::string settings = runSettingsJson(config);
 
         std::unique_ptr<Distributed> dist;
         if (auto env = distributedFromEnvironment()) dist = Distributed::connect(*env);
@@ -115,6 +100,7 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
         backbone.module = std::shared_ptr<torch::nn::Module>(bb, &bb->module());
         backbone.forward = [bb](const torch::Tensor& ids, const torch::Tensor& mask) { return bb->forward(ids, mask); };
         backbone.projections = [bb] { return linearProjections(bb->module()); };
+        backbone.setGradientCheckpointing = [bb](bool on) { bb->setGradientCheckpointing(on); };
 
         TokenizerFns tf;
         const tok::Tokenizer* tk = tokenizer.get();
@@ -125,6 +111,7 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
         tf.padId = sp.pad ? *sp.pad : (spec.padTokenId ? static_cast<std::int32_t>(*spec.padTokenId) : tf.eosId);
 
         Trainer trainer(backbone, tf, config, std::move(train), std::move(dev), dist.get());
+        trainer.setRunSettings(settings);
 
         std::int64_t fromStep = 0;
         if (config.resume)
@@ -133,7 +120,7 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
                 fromStep = nlohmann::json::parse(in, nullptr, false).value("step", std::int64_t{0});
             }
         if (!config.projectDb.empty() && rank == 0)
-            recorder = RunRecorder::open(config.projectDb, config, configJson(config).dump(), fromStep).take();
+            recorder = RunRecorder::open(config.projectDb, config, settings, fromStep).take();
 
         TrainCallbacks cb = callbacks;
         cb.onStep = [&](const StepMetrics& m) {

@@ -3,6 +3,10 @@
 //       seconds per InfoNCE training step (in-batch negatives, mean pooling, tau 0.05, AdamW
 //       lr 1e-3 wd 0.01, one forward over queries+positives), same shapes as
 //       shared/anchors/bench_train.py; random weights.
+//   bench_train ckpt stories260k|bertsmall REPS
+//       the same step with gradient checkpointing against the same step without (the baseline),
+//       interleaved in one run: median seconds of each, the time ratio, and the heap bytes the
+//       forward graph holds until backward with and without (glibc mallinfo2).
 //   bench_train stsb MODEL_DIR STSB_DIR [SECONDS]
 //       full fine-tune of stories260K on STS-B train pairs with score >= 4 (tau 0.05, lr 1e-3,
 //       batch 64, max length 128, last-token pooling), STS-B test Spearman before, after 150
@@ -22,6 +26,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <malloc.h>
 #include <numeric>
 #include <sstream>
 #include <unistd.h>
@@ -33,7 +38,7 @@ namespace {
 
 double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
-int stepBench(const std::string& which, int reps) {
+int stepBench(const std::string& which, int reps, bool compareCheckpointing = false) {
     auto dir = fs::temp_directory_path() / ("synthembed_bench_train_" + std::to_string(::getpid()));
     fs::create_directories(dir);
     nlohmann::json cfg;
@@ -77,6 +82,38 @@ int stepBench(const std::string& which, int reps) {
         r.loss.backward();
         opt->step();
     };
+    if (compareCheckpointing) {
+        auto heap = [] {
+            auto mi = mallinfo2();
+            return static_cast<double>(mi.uordblks + mi.hblkhd);
+        };
+        auto timed = [&](bool on, double* graphBytes) {
+            bb->setGradientCheckpointing(on);
+            double t0 = now();
+            const double before = heap();
+            auto e = train::poolHidden(bb->forward(ids, mask), mask, train::Pooling::Mean);
+            if (graphBytes) *graphBytes = heap() - before;
+            auto r = train::infoNce(e.slice(0, 0, B), e.slice(0, B), labels, 0.05);
+            opt->zero_grad();
+            r.loss.backward();
+            opt->step();
+            return now() - t0;
+        };
+        double bytesOff = 0, bytesOn = 0;
+        for (int i = 0; i < 2; ++i) timed(false, &bytesOff), timed(true, &bytesOn);
+        std::vector<double> off, on;
+        for (int i = 0; i < reps; ++i) off.push_back(timed(false, nullptr)), on.push_back(timed(true, nullptr));
+        std::sort(off.begin(), off.end());
+        std::sort(on.begin(), on.end());
+        const double mOff = off[off.size() / 2], mOn = on[on.size() / 2];
+        nlohmann::json out = {{"model", which},          {"B", B}, {"S", S}, {"threads", computeThreads()},
+                              {"baseline_median_s", mOff}, {"checkpointing_median_s", mOn},
+                              {"time_ratio", mOn / mOff},  {"graph_mb_baseline", bytesOff / 1048576.0},
+                              {"graph_mb_checkpointing", bytesOn / 1048576.0},
+                              {"graph_ratio", bytesOn / std::max(1.0, bytesOff)}};
+        std::cout << out.dump() << std::endl;
+        return 0;
+    }
     for (int i = 0; i < 3; ++i) step();
     std::vector<double> ts;
     for (int i = 0; i < reps; ++i) {
@@ -252,12 +289,14 @@ int main(int argc, char** argv) {
     try {
         std::string mode = argc > 1 ? argv[1] : "";
         if (mode == "step" && argc >= 3) return stepBench(argv[2], argc > 3 ? std::atoi(argv[3]) : 10);
+        if (mode == "ckpt" && argc >= 3) return stepBench(argv[2], argc > 3 ? std::atoi(argv[3]) : 5, true);
         if (mode == "stsb" && argc >= 4) return stsbBench(argv[2], argv[3], argc > 4 ? std::atof(argv[4]) : 600.0);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return 1;
     }
     std::fprintf(stderr, "usage: bench_train step stories260k|bertsmall [REPS]\n"
+                         "       bench_train ckpt stories260k|bertsmall [REPS]\n"
                          "       bench_train stsb MODEL_DIR STSB_DIR [SECONDS]\n");
     return 2;
 }

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <sstream>
+
 using namespace synthembed;
 namespace fs = std::filesystem;
 
@@ -32,12 +34,12 @@ void writePairs(const fs::path& p, int n) {
 TEST(CliTrain, LoraStopResumeAndOutputFolder) {
     SYNTHEMBED_REQUIRE_SHARED(model, "oracles/models/stories260K");
     test::TempDir dir;
-    writePairs(dir / "pairs.jsonl", 32);
+    writePairs(dir / "pairs.jsonl", 40);
     const auto out = dir / "out", db = dir / "p.synthembed";
     std::vector<std::string> args{"train", "--model", model.string(), "--data", (dir / "pairs.jsonl").string(),
                                   "--output", out.string(), "--db", db.string(), "--batch-size", "8", "--steps", "4",
                                   "--max-length", "32", "--lora-rank", "4", "--warmup", "1", "--lr", "1e-3",
-                                  "--checkpoint-every", "0", "--json"};
+                                  "--checkpoint-every", "0", "--dev-fraction", "0.25", "--dev-every", "1", "--json"};
     auto first = args;
     first.insert(first.end(), {"--stop-after", "2"});
     auto r1 = test::runCli(first);
@@ -47,14 +49,45 @@ TEST(CliTrain, LoraStopResumeAndOutputFolder) {
     EXPECT_EQ(j1["steps"], 2);
     EXPECT_FALSE(fs::exists(out / "model.safetensors"));
 
-    auto again = args;
-    again.push_back("--resume");
+    // Resume takes every setting from the checkpoint: a conflicting flag is refused (nothing runs)...
+    auto conflict = test::runCli({"train", "--output", out.string(), "--resume", "--lr", "5e-3", "--dev-fraction", "0.5"});
+    EXPECT_NE(conflict.exitCode, 0);
+    EXPECT_NE(conflict.err.find("lr 0.005 (the run has 0.001)"), std::string::npos) << conflict.err;
+    EXPECT_NE(conflict.err.find("dev_fraction 0.5 (the run has 0.25)"), std::string::npos) << conflict.err;
+    EXPECT_TRUE(fs::exists(out / "checkpoints" / "step-00000002"));
+    EXPECT_FALSE(fs::exists(out / "checkpoints" / "step-00000003"));
+    // ... a repeated one is fine, and the operational ones override (here: a checkpoint every step).
+    auto again = std::vector<std::string>{"train", "--output", out.string(), "--resume", "--max-length", "32",
+                                          "--checkpoint-every", "1", "--json"};
     auto r2 = test::runCli(again);
     ASSERT_EQ(r2.exitCode, 0) << r2.err;
     auto j2 = nlohmann::json::parse(r2.out);
     EXPECT_FALSE(j2["stopped"].get<bool>());
     EXPECT_EQ(j2["steps"], 4);
-    EXPECT_EQ(j2["run_id"], j1["run_id"]);
+    EXPECT_EQ(j2["run_id"], j1["run_id"]); // the project (restored, not given) holds the same run
+    EXPECT_TRUE(fs::exists(out / "checkpoints" / "step-00000003"));
+    {
+        // The stored settings: every option, with the override applied.
+        auto project = store::Project::open(db).take();
+        auto st = project.db().prepare("SELECT config FROM training_runs WHERE id = ?");
+        st.bind(1, j1["run_id"].get<std::int64_t>());
+        ASSERT_TRUE(st.step());
+        auto cfg = nlohmann::json::parse(st.getText(0));
+        EXPECT_EQ(cfg["dev_fraction"], 0.25);
+        EXPECT_EQ(cfg["dev_every"], 1);
+        EXPECT_EQ(cfg["checkpoint_every"], 1);
+        EXPECT_EQ(cfg["lr"], 1e-3);
+        EXPECT_EQ(cfg["lora_rank"], 4);
+        EXPECT_EQ(cfg["warmup"], 1);
+        EXPECT_EQ(cfg["max_length"], 32);
+        EXPECT_EQ(cfg["keep_checkpoints"], 2);
+        EXPECT_EQ(cfg["gradient_checkpointing"], false);
+        EXPECT_TRUE(fs::path(cfg["model"].get<std::string>()).is_absolute());
+        // The dev metric continued after the resume: dev share and cadence came back with it.
+        EXPECT_EQ(project.db().queryInt("SELECT COUNT(*) FROM train_metrics WHERE name='dev_accuracy'"), 4);
+    }
+    auto state = nlohmann::json::parse(test::readFile(out / "checkpoints" / "step-00000003" / "state.json"));
+    EXPECT_EQ(state["extra"]["settings"]["dev_fraction"], 0.25);
 
     // PEFT adapter: names and shapes.
     auto adapter = model::Checkpoint::open(out / "adapter_model.safetensors");
@@ -95,7 +128,46 @@ TEST(CliTrain, LoraStopResumeAndOutputFolder) {
     auto project = store::Project::open(db).take();
     EXPECT_EQ(project.db().queryInt("SELECT COUNT(*) FROM training_runs WHERE state='done'"), 1);
     EXPECT_EQ(project.db().queryInt("SELECT COUNT(*) FROM train_metrics WHERE name='loss'"), 4);
-    EXPECT_EQ(project.db().queryInt("SELECT COUNT(DISTINCT name) FROM train_metrics"), 9);
+    EXPECT_EQ(project.db().queryInt("SELECT COUNT(DISTINCT name) FROM train_metrics"), 10); // with dev_accuracy
+}
+
+TEST(CliTrain, GradientCheckpointingTrainsTheSameRun) {
+    // Same seed, LoRA dropout on, GradCache on: every step's loss and the trained adapter are the
+    // same with per-layer recomputation as without.
+    SYNTHEMBED_REQUIRE_SHARED(model, "oracles/models/stories260K");
+    test::TempDir dir;
+    writePairs(dir / "pairs.jsonl", 16);
+    auto run = [&](const std::string& name, bool checkpointing) {
+        std::vector<std::string> args{"train", "--model", model.string(), "--data", (dir / "pairs.jsonl").string(),
+                                      "--output", (dir / name).string(), "--batch-size", "8", "--steps", "3",
+                                      "--max-length", "24", "--lora-rank", "4", "--lora-dropout", "0.2", "--warmup",
+                                      "1", "--lr", "1e-2", "--mini-batch", "4", "--checkpoint-every", "0",
+                                      "--metrics", (dir / (name + ".jsonl")).string(), "--json"};
+        if (checkpointing) args.push_back("--gradient-checkpointing");
+        auto r = test::runCli(args);
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        std::vector<double> losses;
+        std::istringstream in(test::readFile(dir / (name + ".jsonl")));
+        for (std::string line; std::getline(in, line);) losses.push_back(nlohmann::json::parse(line)["loss"].get<double>());
+        return losses;
+    };
+    auto plain = run("plain", false);
+    auto ckpt = run("ckpt", true);
+    ASSERT_EQ(plain.size(), 3u);
+    ASSERT_EQ(ckpt.size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) EXPECT_NEAR(plain[i], ckpt[i], 1e-5) << "step " << i + 1;
+    EXPECT_GT(std::abs(plain[2] - plain[0]), 1e-4); // it trained
+    auto a = model::Checkpoint::open(dir / "plain" / "adapter_model.safetensors");
+    auto b = model::Checkpoint::open(dir / "ckpt" / "adapter_model.safetensors");
+    ASSERT_TRUE(a && b);
+    for (const auto& t : a->tensors()) {
+        const auto* u = b->find(t.name);
+        ASSERT_NE(u, nullptr) << t.name;
+        auto n = static_cast<std::int64_t>(t.numel());
+        auto x = torch::from_blob(const_cast<std::byte*>(t.data), {n}, torch::kFloat);
+        auto y = torch::from_blob(const_cast<std::byte*>(u->data), {n}, torch::kFloat);
+        EXPECT_LE((x - y).abs().max().item<double>(), 1e-5) << t.name;
+    }
 }
 
 TEST(CliTrain, ErrorsAreOneLine) {
@@ -114,4 +186,7 @@ TEST(CliTrain, ErrorsAreOneLine) {
                             (dir / "o").string(), "--batch-size", "8"});
     EXPECT_NE(r3.exitCode, 0);
     EXPECT_NE(r3.err.find("fewer than one batch"), std::string::npos) << r3.err;
+    auto r4 = test::runCli({"train", "--output", (dir / "none").string(), "--resume"});
+    EXPECT_NE(r4.exitCode, 0);
+    EXPECT_NE(r4.err.find("nothing to resume"), std::string::npos) << r4.err;
 }

@@ -139,6 +139,28 @@ TEST(TrainLoop, ResumeWithoutCheckpointOrWithOtherSettingsFails) {
     c2.resume = true;
     c2.batchSize = 8;
     EXPECT_THROW(trainRun(c2, 0.0), Failure);
+    // Every stored setting counts, not only batch, accumulation and seed...
+    auto c3 = tinyConfig(dir / "x");
+    c3.resume = true;
+    c3.temperature = 0.5;
+    c3.devFraction = 0.3;
+    try {
+        trainRun(c3, 0.0);
+        FAIL() << "resume with another temperature must fail";
+    } catch (const Failure& f) {
+        EXPECT_EQ(f.code(), "train.resume");
+        EXPECT_NE(std::string(f.what()).find("temperature"), std::string::npos) << f.what();
+        EXPECT_NE(std::string(f.what()).find("dev_fraction"), std::string::npos) << f.what();
+    }
+    // ... except the operational ones, which do not change what the run computes.
+    auto c4 = tinyConfig(dir / "x");
+    c4.resume = true;
+    c4.checkpointEvery = 1;
+    c4.keepCheckpoints = 5;
+    c4.gradientCheckpointing = true;
+    auto resumed = trainRun(c4, 0.0);
+    EXPECT_EQ(resumed.outcome.steps, 8);
+    EXPECT_TRUE(fs::exists(dir / "x" / "checkpoints" / "step-00000007"));
 }
 
 TEST(TrainLoop, NonFiniteLossStopsAndKeepsTheLastGoodCheckpoint) {

@@ -12,6 +12,7 @@
 #include "core/runtime/runtime.h"
 #include "core/store/project.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -120,6 +121,41 @@ private Q_SLOTS:
         plots.appendStep(ui::MetricPlots::Primary, again);
         QCOMPARE(plots.pointCount(QStringLiteral("loss"), ui::MetricPlots::Primary), 901);
         QCOMPARE(plots.lastStep(ui::MetricPlots::Primary), qint64(901));
+    }
+
+    void legendsListTheCurvesWithData() {
+        // No empty legend frames: a legend shows once its plot has data, lists each curve that has
+        // data (in curve order, whatever order data arrived in), and follows clears and comparisons.
+        ui::MetricPlots plots;
+        plots.resize(900, 500);
+        plots.show();
+        QTRY_VERIFY(plots.replotCount() >= 1);
+        const int loss = 0, acc = 4;
+        QCOMPARE(plots.legendItemCount(loss), 0);
+        QCOMPARE(plots.legendItemCount(acc), 0);
+        plots.setLabel(ui::MetricPlots::Primary, QStringLiteral("run 7"));
+        train::StepMetrics m;
+        m.step = 1;
+        m.loss = 2.0;
+        m.accuracy = 0.25;
+        m.devAccuracy = 0.5;
+        plots.appendStep(ui::MetricPlots::Primary, m);
+        QTRY_COMPARE(plots.legendItemCount(loss), 2);
+        QCOMPARE(plots.legendTexts(loss), (QStringList{QStringLiteral("run 7: loss"), QStringLiteral("run 7: smoothed")}));
+        QCOMPARE(plots.legendItemCount(acc), 2);
+        // A run compared later, without a dev set: its curves join, its missing dev curve does not.
+        train::MetricSeries lossSeries{"loss", {{1, 3.0}, {2, 2.5}}}, accSeries{"accuracy", {{1, 0.1}, {2, 0.2}}};
+        plots.setLabel(ui::MetricPlots::Compare, QStringLiteral("run 3"));
+        plots.setSeries(ui::MetricPlots::Compare, {accSeries, lossSeries});
+        QTRY_COMPARE(plots.legendItemCount(loss), 4);
+        QCOMPARE(plots.legendTexts(acc), (QStringList{QStringLiteral("run 7: in-batch"), QStringLiteral("run 7: dev"),
+                                                      QStringLiteral("run 3: in-batch")}));
+        plots.clear(ui::MetricPlots::Primary);
+        QTRY_COMPARE(plots.legendItemCount(loss), 2);
+        QCOMPARE(plots.legendTexts(loss).first(), QStringLiteral("run 3: loss"));
+        plots.clear(ui::MetricPlots::Compare);
+        QTRY_COMPARE(plots.legendItemCount(loss), 0);
+        QCOMPARE(plots.legendItemCount(acc), 0);
     }
 
     void builderValidatesAndCounts() {
@@ -247,6 +283,10 @@ private Q_SLOTS:
         child<QSpinBox>(area, "steps")->setValue(40);
         child<QSpinBox>(area, "miniBatch")->setValue(0);
         child<QRadioButton>(area, "methodFull")->click();
+        auto* checkpointing = child<QCheckBox>(area, "gradientCheckpointing");
+        QVERIFY(!checkpointing->toolTip().isEmpty());
+        checkpointing->setChecked(true); // recomputed layers: stored with the run, back on resume
+        QVERIFY(area->builder()->config().gradientCheckpointing);
         QTest::mouseClick(start, Qt::LeftButton);
         QVERIFY(area->isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(area->liveStepCount() >= 2, 120000);
@@ -263,6 +303,8 @@ private Q_SLOTS:
         QVERIFY(stoppedAt >= 2 && stoppedAt < 40);
 
         area->runsView()->selectRow(row2);
+        checkpointing->setChecked(false);
+        child<QSpinBox>(area, "checkpointEvery")->setValue(7);
         auto* resume = child<QPushButton>(area, "resumeButton");
         QVERIFY(resume->isEnabled());
         QTest::mouseClick(resume, Qt::LeftButton);
@@ -271,6 +313,9 @@ private Q_SLOTS:
         QVERIFY2(child<QLabel>(area, "trainStatus")->text().contains(QStringLiteral("Finished 40 steps")),
                  qPrintable(child<QLabel>(area, "trainStatus")->text()));
         QCOMPARE(area->liveRunId(), run2); // the same run continued, no new row
+        // Resume ran with the run's stored settings, not the form's edits (shown back in the form).
+        QVERIFY(checkpointing->isChecked());
+        QCOMPARE(area->builder()->config().checkpointEvery, 0);
         QCOMPARE(runs->rowCount(), 2);
         QCOMPARE(runs->run(runs->rowOf(run2))->state, QStringLiteral("done"));
         QCOMPARE(runs->run(runs->rowOf(run2))->step, qint64(40));
@@ -292,6 +337,7 @@ private Q_SLOTS:
         if (!shot.isEmpty()) {
             QDir().mkpath(shot);
             QVERIFY(w.grab().save(QDir(shot).filePath(QStringLiteral("training-area.png"))));
+            QVERIFY(area->builder()->grab().save(QDir(shot).filePath(QStringLiteral("training-builder.png"))));
         }
     }
 

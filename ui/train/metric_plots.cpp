@@ -53,12 +53,18 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
                 g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
             }
 
-    // Legends where a plot holds several curves.
+    // Legends where a plot holds several curves; replot() fills them with the curves that have data.
     for (int p : {loss, acc, cos}) {
-        m_plots[p]->legend->setVisible(true);
-        m_plots[p]->legend->setFont(QFont(font().family(), std::max(7, font().pointSize() - 2)));
-        m_plots[p]->legend->setRowSpacing(-3);
-        m_plots[p]->legend->setBrush(QColor(255, 255, 255, 200));
+        auto* legend = m_plots[p]->legend;
+        legend->setFont(QFont(font().family(), std::max(7, font().pointSize() - 2)));
+        legend->setRowSpacing(-3);
+        legend->setBrush(QColor(255, 255, 255, 200));
+        m_legendPlots.push_back(p);
+    }
+    for (auto* plot : m_plots) {
+        plot->setAutoAddPlottableToLegend(false);
+        plot->legend->clearItems();
+        plot->legend->setVisible(false);
     }
 
     m_replotTimer.setSingleShot(true);
@@ -216,13 +222,7 @@ void MetricPlots::scheduleReplot() {
 void MetricPlots::replot() {
     ++m_replots;
     m_syncing = true;
-    // Legends list only the curves that have data (no "dev" entry for a run without a dev set).
-    for (auto& c : m_curves)
-        if (m_plots[c.plot]->legend->visible())
-            for (auto* g : c.graph) {
-                if (g->data()->isEmpty()) g->removeFromLegend();
-                else if (!m_plots[c.plot]->legend->hasItemWithPlottable(g)) g->addToLegend();
-            }
+    updateLegends();
     for (auto* plot : m_plots) {
         if (m_follow) {
             bool any = false;
@@ -242,6 +242,41 @@ void MetricPlots::replot() {
         plot->replot();
     }
     m_syncing = false;
+}
+
+void MetricPlots::updateLegends() {
+    // Each legend lists the curves of its plot that have data, in curve order, and is hidden while
+    // there is none (an empty legend frame otherwise sits in the corner). Rebuilt only on change.
+    for (int p : m_legendPlots) {
+        auto* legend = m_plots[p]->legend;
+        std::vector<QCPGraph*> want;
+        for (int s = 0; s < SlotCount; ++s)
+            for (const auto& c : m_curves)
+                if (c.plot == p && !c.graph[s]->data()->isEmpty()) want.push_back(c.graph[s]);
+        bool same = legend->itemCount() == int(want.size());
+        for (int i = 0; same && i < legend->itemCount(); ++i) {
+            auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i));
+            same = item && item->plottable() == want[std::size_t(i)];
+        }
+        if (!same) {
+            legend->clearItems();
+            for (auto* g : want) legend->addItem(new QCPPlottableLegendItem(legend, g));
+        }
+        legend->setVisible(!want.empty());
+    }
+}
+
+int MetricPlots::legendItemCount(int plot) const {
+    return plot >= 0 && plot < m_plots.size() && m_plots[plot]->legend->visible() ? m_plots[plot]->legend->itemCount() : 0;
+}
+
+QStringList MetricPlots::legendTexts(int plot) const {
+    QStringList out;
+    if (plot < 0 || plot >= m_plots.size() || !m_plots[plot]->legend->visible()) return out;
+    for (int i = 0; i < m_plots[plot]->legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(m_plots[plot]->legend->item(i)))
+            out << item->plottable()->name();
+    return out;
 }
 
 void MetricPlots::onUserRange(const QCPRange& range, QCustomPlot* source) {

@@ -46,6 +46,10 @@ public:
     int replotCount() const { return m_replots; }
     /// Largest step shown in a slot (-1 when empty).
     qint64 lastStep(Slot slot) const { return m_lastStep[slot]; }
+    /// Legend entries of plot `plot` (0 = loss, 4 = accuracy, 5 = cosine) as shown after the last
+    /// replot; 0 / empty while the legend is hidden (tests).
+    int legendItemCount(int plot) const;
+    QStringList legendTexts(int plot) const;
     /// Follows the data again after the user zoomed or panned.
     void resetView();
 
@@ -63,9 +67,11 @@ private:
     void addPoint(Slot slot, const QString& key, double step, double value);
     void scheduleReplot();
     void replot();
+    void updateLegends();
     void onUserRange(const QCPRange& range, QCustomPlot* source);
 
     QVector<QCustomPlot*> m_plots;
+    std::vector<int> m_legendPlots; ///< plots that show a legend
     std::vector<Curve> m_curves;
     QTimer m_replotTimer;
     int m_replots = 0;

@@ -2,10 +2,10 @@
 
 #include "core/runtime/runtime.h"
 #include "core/store/project.h"
+#include "core/train/settings.h"
 #include "core/train/trainer.h"
 #include "core/util/log.h"
 
-#include <nlohmann/json.hpp>
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -274,6 +274,14 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
     m_miniBatch->setObjectName(QStringLiteral("miniBatch"));
     m_miniBatch->setSpecialValueText(tr("off"));
     fb->addRow(tr("GradCache sub-batch"), m_miniBatch);
+    m_gradientCheckpointing = new QCheckBox(tr("Recompute activations in backward"));
+    m_gradientCheckpointing->setObjectName(QStringLiteral("gradientCheckpointing"));
+    m_gradientCheckpointing->setChecked(d.gradientCheckpointing);
+    m_gradientCheckpointing->setToolTip(
+        tr("Gradient checkpointing: each transformer layer keeps only its input during the forward pass and is run "
+           "again in the backward pass. Activation memory drops to about one layer's worth, for roughly 30% more "
+           "compute per step. Loss and gradients stay the same (dropout is replayed)."));
+    fb->addRow(tr("Gradient checkpointing"), m_gradientCheckpointing);
     m_bySteps = new QRadioButton(tr("Steps"));
     m_bySteps->setObjectName(QStringLiteral("bySteps"));
     m_byEpochs = new QRadioButton(tr("Epochs"));
@@ -358,6 +366,7 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
             if (!m_updating) updateCounts();
         });
     connect(m_symmetric, &QCheckBox::toggled, this, emitChanged);
+    connect(m_gradientCheckpointing, &QCheckBox::toggled, this, emitChanged);
     updateEnabled();
     checkModel();
     updateCounts();
@@ -558,6 +567,7 @@ train::TrainConfig RunBuilder::config() const {
     c.weightDecay = m_weightDecay->value();
     c.batchSize = m_batch->value();
     c.miniBatch = m_miniBatch->value();
+    c.gradientCheckpointing = m_gradientCheckpointing->isChecked();
     c.steps = m_bySteps->isChecked() ? m_steps->value() : 0;
     c.epochs = m_epochs->value();
     c.seed = std::uint64_t(m_seed->value());
@@ -598,6 +608,7 @@ void RunBuilder::setConfig(const train::TrainConfig& c) {
     m_weightDecay->setValue(c.weightDecay);
     m_batch->setValue(c.batchSize);
     m_miniBatch->setValue(c.miniBatch);
+    m_gradientCheckpointing->setChecked(c.gradientCheckpointing);
     (c.steps > 0 ? m_bySteps : m_byEpochs)->setChecked(true);
     if (c.steps > 0) m_steps->setValue(int(c.steps));
     m_epochs->setValue(c.epochs);
@@ -636,55 +647,13 @@ QStringList RunBuilder::problems() const {
 }
 
 train::TrainConfig RunBuilder::configFromJson(const QString& json, train::TrainConfig c) {
-    // Mirrors the keys core's trainer stores in training_runs.config; unknown keys are ignored,
-    // missing ones keep `c`'s values.
-    auto j = nlohmann::json::parse(json.toStdString(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return c;
-    auto get = [&](const char* key, auto& out) {
-        auto it = j.find(key);
-        if (it == j.end() || it->is_null()) return;
-        try {
-            out = it->get<std::decay_t<decltype(out)>>();
-        } catch (const nlohmann::json::exception&) {
-        }
-    };
-    get("model", c.modelDir);
-    get("output", c.outputDir);
-    get("data", c.dataJsonl);
-    get("project", c.projectDb);
-    get("families", c.filter.families);
-    get("languages", c.filter.languages);
-    get("statuses", c.filter.statuses);
-    std::string mix;
-    get("mix", mix);
-    if (!mix.empty()) c.mix = mix == "family" ? train::BatchMix::SameFamily : train::BatchMix::Random;
-    get("max_length", c.maxLength);
-    get("full", c.fullFineTune);
-    get("lora_rank", c.lora.rank);
-    get("lora_alpha", c.lora.alpha);
-    get("lora_dropout", c.lora.dropout);
-    get("lora_targets", c.lora.targetModules);
-    std::string pooling;
-    get("pooling", pooling);
-    if (!pooling.empty()) train::parsePooling(pooling, c.pooling);
-    get("temperature", c.temperature);
-    get("symmetric", c.symmetric);
-    get("batch_size", c.batchSize);
-    get("mini_batch", c.miniBatch);
-    get("accumulation", c.accumulation);
-    get("lr", c.lr);
-    get("weight_decay", c.weightDecay);
-    get("warmup", c.warmupSteps);
-    get("steps", c.steps);
-    get("epochs", c.epochs);
-    get("clip", c.clipNorm);
-    get("seed", c.seed);
-    get("device", c.device);
-    get("bf16", c.bf16);
-    get("checkpoint_every", c.checkpointEvery);
-    get("dev_fraction", c.devFraction);
-    get("dev_every", c.devEvery);
-    return c;
+    // core's reader of training_runs.config: missing keys (older runs) keep `c`'s values.
+    auto r = train::runSettingsFromJson(json.toStdString(), c);
+    if (!r) {
+        log::warn("run settings not readable: ", r.error().message);
+        return c;
+    }
+    return *r;
 }
 
 } // namespace synthembed::ui

@@ -89,6 +89,7 @@ private:
     QDoubleSpinBox* m_weightDecay;
     QSpinBox* m_batch;
     QSpinBox* m_miniBatch;
+    QCheckBox* m_gradientCheckpointing;
     QRadioButton* m_bySteps;
     QRadioButton* m_byEpochs;
     QSpinBox* m_steps;
