@@ -23,6 +23,9 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QCloseEvent>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QSettings>
 #include <QScrollArea>
 #include <QSplitter>
@@ -41,7 +44,16 @@ const QString kProjectFilter = QStringLiteral("synthembed projects (*.synthembed
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("synthembed"));
-    resize(1200, 780);
+    {
+        // Room for every area beside the guide panel, within the screen; later runs reopen at
+        // the size and place the user left (saved on close).
+        QSize size(1400, 900);
+        if (const auto* screen = QGuiApplication::primaryScreen())
+            size = size.boundedTo(screen->availableGeometry().size() * 0.92);
+        resize(size);
+        const auto geometry = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
+        if (!geometry.isEmpty()) restoreGeometry(geometry);
+    }
 
     m_nav = new QListWidget(this);
     m_nav->setObjectName(QStringLiteral("areaNavigation"));
@@ -130,6 +142,11 @@ int MainWindow::areaCount() const { return m_stack->count(); }
 Area* MainWindow::area(int i) const { return m_areas.value(i); }
 void MainWindow::showArea(int i) { m_nav->setCurrentRow(i); }
 int MainWindow::currentArea() const { return m_stack->currentIndex(); }
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QMainWindow::closeEvent(event);
+}
 
 void MainWindow::buildMenus() {
     auto* file = menuBar()->addMenu(tr("&File"));

@@ -45,6 +45,9 @@ public Q_SLOTS:
     void showSettings();
     void showAbout();
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
     void addArea(Area* area);
     void buildMenus();

@@ -7,6 +7,10 @@
 #include <memory>
 #include <thread>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace synthembed::search {
 
 namespace {
@@ -54,7 +58,22 @@ void scanRows(const float* scores, std::size_t ldScores, std::size_t qBegin, std
             }
             continue;
         }
-        for (std::size_t j = 0; j < nCols; ++j) {
+        std::size_t j = 0;
+#if defined(__SSE2__)
+        // Once the heap is full almost no score beats the threshold: test 16 at a time with
+        // SIMD maxima and look at single scores only in the rare blocks that have a winner.
+        for (; j + 16 <= nCols; j += 16) {
+            const __m128 m = _mm_max_ps(_mm_max_ps(_mm_loadu_ps(s + j), _mm_loadu_ps(s + j + 4)),
+                                        _mm_max_ps(_mm_loadu_ps(s + j + 8), _mm_loadu_ps(s + j + 12)));
+            if (!_mm_movemask_ps(_mm_cmpgt_ps(m, _mm_set1_ps(thr)))) continue;
+            for (std::size_t e = j; e < j + 16; ++e)
+                if (s[e] > thr) {
+                    t.push(rowOffset + std::int64_t(e), s[e]);
+                    thr = t.threshold;
+                }
+        }
+#endif
+        for (; j < nCols; ++j) {
             if (s[j] > thr) {
                 t.push(rowOffset + std::int64_t(j), s[j]);
                 thr = t.threshold;
