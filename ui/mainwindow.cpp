@@ -49,7 +49,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         // the size and place the user left (saved on close).
         QSize size(1400, 900);
         if (const auto* screen = QGuiApplication::primaryScreen())
-            size = size.boundedTo(screen->availableGeometry().size() * 0.92);
+            size = size.boundedTo(screen->availableGeometry().size() * 0.92).expandedTo(QSize(1200, 780));
         resize(size);
         const auto geometry = QSettings().value(QStringLiteral("window/geometry")).toByteArray();
         if (!geometry.isEmpty()) restoreGeometry(geometry);
