@@ -64,13 +64,17 @@ bool fastGemmAvailable() {
     return sgemm() != nullptr;
 }
 
-torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
-    auto f = sgemm();
-    if (!f || !eligible(x) || !eligible(weight) || (bias.defined() && !eligible(bias)) ||
-        !weight.is_contiguous())
-        return bias.defined() ? torch::linear(x, weight, bias) : torch::linear(x, weight);
+namespace {
+
+bool cpuFloat(const torch::Tensor& t) {
+    return t.device().is_cpu() && t.scalar_type() == torch::kFloat32;
+}
+
+/// x W^T + b through oneDNN on raw data (no autograd).
+torch::Tensor rawLinear(SgemmFn f, const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
     auto x2 = x.reshape({-1, x.size(-1)}).contiguous();
-    const auto M = x2.size(0), K = x2.size(1), N = weight.size(0);
+    auto w = weight.contiguous();
+    const auto M = x2.size(0), K = x2.size(1), N = w.size(0);
     auto out_sizes = x.sizes().vec();
     out_sizes.back() = N;
     torch::Tensor y;
@@ -82,9 +86,67 @@ torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, co
         y = torch::empty({M, N}, x.options());
     }
     if (M > 0 && N > 0)
-        f('N', 'T', M, N, K, 1.0f, x2.data_ptr<float>(), K, weight.data_ptr<float>(), K, beta,
-          y.data_ptr<float>(), N);
+        f('N', 'T', M, N, K, 1.0f, x2.data_ptr<float>(), K, w.data_ptr<float>(), K, beta, y.data_ptr<float>(), N);
     return y.view(out_sizes);
+}
+
+/// Training: the linear projection with its three backward products on oneDNN too, so that
+/// forward and backward run on the one OpenMP pool instead of alternating with OpenBLAS's own
+/// threads (which spin and yield against it: shared/anchors/README.md, fact 3).
+class OneDnnLinear : public torch::autograd::Function<OneDnnLinear> {
+  public:
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                                 const torch::Tensor& weight, const torch::Tensor& bias) {
+        ctx->save_for_backward({x, weight});
+        // No bias arrives as an empty tensor (autograd functions take no undefined inputs).
+        const bool hasBias = bias.numel() > 0;
+        ctx->saved_data["bias"] = hasBias;
+        return rawLinear(sgemm(), x, weight, hasBias ? bias : torch::Tensor());
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads) {
+        auto f = sgemm();
+        auto saved = ctx->get_saved_variables();
+        const auto& x = saved[0];
+        auto w = saved[1].contiguous();
+        const auto K = x.size(-1), N = w.size(0);
+        auto gy = grads[0].reshape({-1, N}).contiguous();
+        const auto M = gy.size(0);
+        torch::Tensor gx, gw, gb;
+        if (ctx->needs_input_grad(0)) {
+            gx = torch::empty({M, K}, gy.options());
+            if (M > 0 && K > 0)
+                f('N', 'N', M, K, N, 1.0f, gy.data_ptr<float>(), N, w.data_ptr<float>(), K, 0.0f,
+                  gx.data_ptr<float>(), K);
+            gx = gx.view(x.sizes());
+        }
+        if (ctx->needs_input_grad(1)) {
+            auto x2 = x.reshape({-1, K}).contiguous();
+            gw = torch::empty({N, K}, gy.options());
+            if (N > 0 && K > 0) {
+                if (M > 0)
+                    f('T', 'N', N, K, M, 1.0f, gy.data_ptr<float>(), N, x2.data_ptr<float>(), K, 0.0f,
+                      gw.data_ptr<float>(), K);
+                else
+                    gw.zero_();
+            }
+        }
+        if (ctx->saved_data["bias"].toBool() && ctx->needs_input_grad(2)) gb = gy.sum(0);
+        return {gx, gw, gb};
+    }
+};
+
+} // namespace
+
+torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+    auto f = sgemm();
+    const bool fp32 = f && cpuFloat(x) && cpuFloat(weight) && (!bias.defined() || cpuFloat(bias));
+    if (fp32 && eligible(x) && eligible(weight) && (!bias.defined() || eligible(bias)) && weight.is_contiguous())
+        return rawLinear(f, x, weight, bias);
+    if (fp32 && torch::GradMode::is_enabled() && x.dim() >= 1 && x.size(-1) == weight.size(1))
+        return OneDnnLinear::apply(x, weight, bias.defined() ? bias : torch::empty({0}, x.options()));
+    return bias.defined() ? torch::linear(x, weight, bias) : torch::linear(x, weight);
 }
 
 torch::Tensor gemmBatched(const torch::Tensor& a, const torch::Tensor& b) {
