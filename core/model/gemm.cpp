@@ -1,4 +1,5 @@
 #include "core/model/gemm.h"
+#include "core/model/sgemm.h"
 
 #include "core/util/log.h"
 
@@ -59,6 +60,14 @@ void smallGemm(bool transB, std::int64_t M, std::int64_t N, std::int64_t K, floa
 }
 
 } // namespace
+
+bool oneDnnSgemm(char transA, char transB, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const float* A,
+                 std::int64_t lda, const float* B, std::int64_t ldb, float beta, float* C, std::int64_t ldc) {
+    auto f = sgemm();
+    if (!f) return false;
+    f(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return true;
+}
 
 bool fastGemmAvailable() {
     return sgemm() != nullptr;

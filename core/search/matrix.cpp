@@ -2,6 +2,8 @@
 
 #include "core/util/result.h"
 
+#include "core/model/sgemm.h"
+
 #include <cblas.h>
 
 #include <cmath>
@@ -58,6 +60,11 @@ double cosine(const float* a, const float* b, std::size_t n) {
 
 void gemmABt(const float* a, std::size_t m, const float* b, std::size_t n, std::size_t d, float* c) {
     if (m == 0 || n == 0) return;
+    // oneDNN when libtorch brings it: ~10% above OpenBLAS for these shapes (1000 x 16384 x 384:
+    // 472 vs 420 GFLOP/s here) and on the same OpenMP pool as the models.
+    if (model::oneDnnSgemm('N', 'T', std::int64_t(m), std::int64_t(n), std::int64_t(d), 1.0f, a, std::int64_t(d), b,
+                           std::int64_t(d), 0.0f, c, std::int64_t(n)))
+        return;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(m), static_cast<int>(n), static_cast<int>(d),
                 1.0f, a, static_cast<int>(d), b, static_cast<int>(d), 0.0f, c, static_cast<int>(n));
 }
