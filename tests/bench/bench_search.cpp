@@ -193,6 +193,24 @@ int main(int argc, char** argv) {
             return m;
         };
         nlohmann::json all = nlohmann::json::object();
+        // Ids 0..n-1, one per row.
+        auto rowItems = [](std::size_t n) {
+            std::vector<search::ItemMeta> items(n);
+            for (std::size_t i = 0; i < n; ++i) items[i].id = std::int64_t(i);
+            return items;
+        };
+        // Recall@k against the exact hits and queries/s of one search pass at the index's settings.
+        auto recallAndQps = [&](search::VectorIndex& idx, const Matrix& queries,
+                                const std::vector<std::vector<search::Hit>>& truth) {
+            auto s = Clock::now();
+            auto res = idx.search(queries, k);
+            const double secs = std::chrono::duration<double>(Clock::now() - s).count();
+            double hit = 0;
+            for (std::size_t qi = 0; qi < nq; ++qi)
+                for (auto& h : (*res)[qi])
+                    for (auto& t : truth[qi]) hit += h.id == t.row;
+            return std::pair<double, double>{hit / double(nq * k), double(nq) / secs};
+        };
         auto runHnsw = [&](const std::string& name, const Matrix& data, const Matrix& queries) {
             search::ExactSearchOptions o;
             o.k = k;
@@ -206,22 +224,15 @@ int main(int argc, char** argv) {
             meta.hnswM = 16;
             meta.efConstruction = 100;
             auto idx = search::VectorIndex::create("/nonexistent-bench-index", meta);
-            std::vector<search::ItemMeta> items(data.rows);
-            for (std::size_t i = 0; i < data.rows; ++i) items[i].id = std::int64_t(i);
+            const auto items = rowItems(data.rows);
             auto b0 = Clock::now();
             if (!idx->add(data, items)) std::exit(1);
             const double buildS = std::chrono::duration<double>(Clock::now() - b0).count();
             nlohmann::json curve = nlohmann::json::array();
             for (std::size_t ef : {10, 20, 40, 80, 160, 320, 640}) {
                 idx->setEfSearch(ef);
-                auto s = Clock::now();
-                auto res = idx->search(queries, k);
-                const double secs = std::chrono::duration<double>(Clock::now() - s).count();
-                double hit = 0;
-                for (std::size_t qi = 0; qi < nq; ++qi)
-                    for (auto& h : (*res)[qi])
-                        for (auto& t : truth[qi]) hit += h.id == t.row;
-                curve.push_back({{"ef", ef}, {"recall_at_10", hit / double(nq * k)}, {"qps", double(nq) / secs}});
+                const auto [recall, qps] = recallAndQps(*idx, queries, truth);
+                curve.push_back({{"ef", ef}, {"recall_at_10", recall}, {"qps", qps}});
             }
             nlohmann::json h = {{"n", data.rows}, {"M", 16}, {"ef_construction", 100}, {"build_s", buildS},
                                 {"exact_qps_same_n", exactQps}, {"curve", curve}};
@@ -242,8 +253,7 @@ int main(int argc, char** argv) {
             meta.pqM = 48;
             meta.pqNbits = 8;
             auto idx = search::VectorIndex::create("/nonexistent-bench-index", meta);
-            std::vector<search::ItemMeta> items(data.rows);
-            for (std::size_t i = 0; i < data.rows; ++i) items[i].id = std::int64_t(i);
+            const auto items = rowItems(data.rows);
             auto b0 = Clock::now();
             if (auto st = idx->add(data, items); !st) {
                 std::cerr << st.error().message << "\n";
@@ -253,14 +263,8 @@ int main(int argc, char** argv) {
             nlohmann::json curve = nlohmann::json::array();
             for (std::size_t nprobe : {1, 4, 16, 64}) {
                 idx->setNprobe(nprobe);
-                auto s = Clock::now();
-                auto res = idx->search(queries, k);
-                const double secs = std::chrono::duration<double>(Clock::now() - s).count();
-                double hit = 0;
-                for (std::size_t qi = 0; qi < nq; ++qi)
-                    for (auto& h : (*res)[qi])
-                        for (auto& t : truth[qi]) hit += h.id == t.row;
-                curve.push_back({{"nprobe", nprobe}, {"recall_at_10", hit / double(nq * k)}, {"qps", double(nq) / secs}});
+                const auto [recall, qps] = recallAndQps(*idx, queries, truth);
+                curve.push_back({{"nprobe", nprobe}, {"recall_at_10", recall}, {"qps", qps}});
             }
             nlohmann::json h = {{"n", data.rows}, {"nlist", idx->meta().nlist}, {"m", 48}, {"nbits", 8},
                                 {"train_and_add_s", buildS}, {"curve", curve}};
