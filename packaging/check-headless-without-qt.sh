@@ -18,7 +18,7 @@ exec unshare -m bash -euo pipefail -c '
     [ -e "$f" ] && mount --bind /dev/null "$f" && hidden=$((hidden+1))
   done
   echo "hid $hidden Qt paths"
-    cmake -S . -B "$dir" -G Ninja -DSYNTHEMBED_GUI=OFF -DSYNTHEMBED_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake -S . -B "$dir" -G Ninja -DSYNTHEMBED_GUI=OFF -DSYNTHEMBED_TESTS=ON -DSYNTHEMBED_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$dir" -j "$(nproc)"
   ctest --test-dir "$dir" -L unit --output-on-failure
   echo "headless build without Qt: OK"

@@ -5,13 +5,13 @@
 #include "progress_bar.h"
 
 #include "core/embed/embedder.h"
+#include "core/platform/platform.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 namespace synthembed::cli {
 namespace {
@@ -61,8 +61,7 @@ void writeNpy(std::ostream& out, const std::vector<std::vector<float>>& v, std::
 
 void writeOutput(const std::string& path, const std::vector<std::vector<float>>& vectors, std::size_t dim) {
     std::filesystem::path target(path);
-    std::filesystem::path tmp = target;
-    tmp += ".tmp" + std::to_string(::getpid());
+    std::filesystem::path tmp = platform::temporarySibling(target);
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw CliError{path + ": cannot write"};
@@ -80,11 +79,18 @@ void writeOutput(const std::string& path, const std::vector<std::vector<float>>&
         }
     }
     std::error_code ec;
+    try {
+        platform::syncFile(tmp);
+    } catch (const Failure& f) {
+        std::filesystem::remove(tmp, ec);
+        throw CliError{f.what()};
+    }
     std::filesystem::rename(tmp, target, ec);
     if (ec) {
         std::filesystem::remove(tmp, ec);
         throw CliError{path + ": cannot move the output into place: " + ec.message()};
     }
+    platform::syncDirectory(target.has_parent_path() ? target.parent_path() : std::filesystem::path("."));
 }
 
 void run(const EmbedArgs& a) {

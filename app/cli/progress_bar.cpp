@@ -1,15 +1,10 @@
 #include "progress_bar.h"
 
+#include "core/platform/platform.h"
+
 #include <csignal>
 #include <cstdio>
 
-#if defined(_WIN32)
-#include <io.h>
-#define isatty _isatty
-#define fileno _fileno
-#else
-#include <unistd.h>
-#endif
 
 namespace synthembed::cli {
 
@@ -24,7 +19,7 @@ struct InstallHandler {
 bool interrupted() { return g_interrupted != 0; }
 
 ProgressBar::ProgressBar(std::string label)
-    : m_label(std::move(label)), m_enabled(isatty(fileno(stdout)) != 0), m_start(std::chrono::steady_clock::now()) {}
+    : m_label(std::move(label)), m_enabled(platform::isTerminal(stdout)), m_start(std::chrono::steady_clock::now()) {}
 
 ProgressBar::~ProgressBar() { finish(); }
 

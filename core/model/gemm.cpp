@@ -1,6 +1,7 @@
 #include "core/model/gemm.h"
 #include "core/model/sgemm.h"
 
+#include "core/platform/platform.h"
 #include "core/util/log.h"
 
 #include <algorithm>
@@ -8,9 +9,6 @@
 #include <cstdlib>
 #include <cstring>
 
-#if defined(__unix__)
-#include <dlfcn.h>
-#endif
 
 namespace synthembed::model {
 
@@ -24,17 +22,18 @@ using SgemmFn = int (*)(char transa, char transb, std::int64_t M, std::int64_t N
 SgemmFn resolveSgemm() {
     const char* env = std::getenv("SYNTHEMBED_GEMM");
     if (env && std::strcmp(env, "torch") == 0) return nullptr;
-#if defined(__unix__)
-    for (const char* lib : {"libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"}) {
-        void* h = dlopen(lib, RTLD_NOW | RTLD_NOLOAD);
-        if (!h) h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
-        if (h)
-            if (auto f = reinterpret_cast<SgemmFn>(dlsym(h, "dnnl_sgemm"))) {
-                log::debug("matrix products: oneDNN sgemm from ", lib);
-                return f;
-            }
-    }
+#if defined(_WIN32)
+    const char* libs[] = {"dnnl.dll"};
+#elif defined(__APPLE__)
+    const char* libs[] = {"libdnnl.3.dylib", "libdnnl.2.dylib", "libdnnl.dylib"};
+#else
+    const char* libs[] = {"libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"};
 #endif
+    for (const char* lib : libs)
+        if (auto f = reinterpret_cast<SgemmFn>(platform::librarySymbol(platform::openLibrary(lib), "dnnl_sgemm"))) {
+            log::debug("matrix products: oneDNN sgemm from ", lib);
+            return f;
+        }
     return nullptr;
 }
 

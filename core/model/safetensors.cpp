@@ -1,5 +1,7 @@
 #include "core/model/safetensors.h"
 
+#include "core/platform/platform.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -10,13 +12,6 @@
 #include <set>
 #include <sstream>
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#define SYNTHEMBED_HAVE_MMAP 1
-#endif
 
 namespace synthembed::model {
 
@@ -84,67 +79,7 @@ std::string TensorView::shapeString() const {
     return model::shapeString(shape);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Read-only mapping of a whole file (or, without mmap, a heap copy).
-
-class MappedFile {
-  public:
-    explicit MappedFile(const fs::path& path) : m_path(path) {
-#ifdef SYNTHEMBED_HAVE_MMAP
-        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
-        struct stat st {};
-        if (::fstat(fd, &st) != 0) {
-            ::close(fd);
-            fail(path, "cannot stat");
-        }
-        m_size = static_cast<std::size_t>(st.st_size);
-        if (m_size > 0) {
-            void* p = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);
-            if (p == MAP_FAILED) {
-                ::close(fd);
-                fail(path, std::string("cannot map: ") + std::strerror(errno));
-            }
-            m_data = static_cast<const std::byte*>(p);
-        }
-        ::close(fd);
-#else
-        std::ifstream in(path, std::ios::binary);
-        if (!in) fail(path, "cannot open");
-        in.seekg(0, std::ios::end);
-        m_size = static_cast<std::size_t>(in.tellg());
-        in.seekg(0);
-        m_copy.resize(m_size);
-        in.read(reinterpret_cast<char*>(m_copy.data()), static_cast<std::streamsize>(m_size));
-        m_data = m_copy.data();
-#endif
-    }
-    ~MappedFile() {
-#ifdef SYNTHEMBED_HAVE_MMAP
-        if (m_data) ::munmap(const_cast<std::byte*>(m_data), m_size);
-#endif
-    }
-    MappedFile(const MappedFile&) = delete;
-    MappedFile& operator=(const MappedFile&) = delete;
-
-    const std::byte* data() const {
-        return m_data;
-    }
-    std::size_t size() const {
-        return m_size;
-    }
-    const fs::path& path() const {
-        return m_path;
-    }
-
-  private:
-    fs::path m_path;
-    const std::byte* m_data = nullptr;
-    std::size_t m_size = 0;
-#ifndef SYNTHEMBED_HAVE_MMAP
-    std::vector<std::byte> m_copy;
-#endif
-};
+using platform::MappedFile;
 
 namespace {
 
@@ -279,7 +214,7 @@ Result<Checkpoint> Checkpoint::open(const fs::path& path) {
                         if (!fs::exists(f)) fail(index, "shard " + f.filename().string() + " is missing");
                     }
                     for (const auto& f : c.m_files) {
-                        auto map = std::make_shared<MappedFile>(f);
+                        auto map = std::make_shared<MappedFile>(f, "checkpoint");
                         parseFile(map, c.m_tensors, c.m_maps.empty() ? &c.m_metadata : nullptr);
                         c.m_maps.push_back(map);
                     }
@@ -307,7 +242,7 @@ Result<Checkpoint> Checkpoint::open(const fs::path& path) {
             }
             if (c.m_maps.empty()) {
                 for (const auto& f : c.m_files) {
-                    auto map = std::make_shared<MappedFile>(f);
+                    auto map = std::make_shared<MappedFile>(f, "checkpoint");
                     parseFile(map, c.m_tensors, c.m_maps.empty() ? &c.m_metadata : nullptr);
                     c.m_maps.push_back(map);
                 }
@@ -363,8 +298,7 @@ Status writeSafetensors(const fs::path& path, const std::vector<TensorData>& ten
             while (h.size() % 8)
                 h.push_back(' ');
 
-            fs::path tmp = path;
-            tmp += ".tmp" + std::to_string(::getpid());
+            fs::path tmp = platform::temporarySibling(path);
             {
                 std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
                 if (!out) fail(path, "cannot write " + tmp.string());
@@ -386,11 +320,18 @@ Status writeSafetensors(const fs::path& path, const std::vector<TensorData>& ten
                 }
             }
             std::error_code ec;
+            try {
+                platform::syncFile(tmp);
+            } catch (...) {
+                fs::remove(tmp, ec);
+                throw;
+            }
             fs::rename(tmp, path, ec);
             if (ec) {
                 fs::remove(tmp, ec);
                 fail(path, "cannot rename temporary file into place: " + ec.message());
             }
+            platform::syncDirectory(path.has_parent_path() ? path.parent_path() : fs::path("."));
         },
         "checkpoint");
 }

@@ -18,6 +18,10 @@
 #include <string>
 #include <vector>
 
+namespace synthembed::platform {
+class MappedFile;
+}
+
 namespace synthembed::model {
 
 /// Element types of the safetensors format (names as in the file header).
@@ -45,8 +49,6 @@ struct TensorView {
 /// "[172, 64]" for any shape.
 std::string shapeString(const std::vector<std::int64_t>& shape);
 
-class MappedFile;
-
 /// All tensors of a checkpoint (one file or a sharded folder), validated on open. Cheap to copy
 /// (the mappings are shared).
 class Checkpoint {
@@ -66,7 +68,7 @@ class Checkpoint {
     const std::filesystem::path& source() const { return m_source; }
 
   private:
-    std::vector<std::shared_ptr<MappedFile>> m_maps;
+    std::vector<std::shared_ptr<platform::MappedFile>> m_maps;
     std::vector<TensorView> m_tensors;
     std::map<std::string, std::size_t> m_index;
     std::map<std::string, std::string> m_metadata;

@@ -77,6 +77,29 @@ std::vector<std::int64_t> Distributed::gatherCounts(std::int64_t count) {
 
 #if SYNTHEMBED_HAVE_GLOO
 namespace {
+// libtorch 2.x's TCPStoreOptions has useLibUV (default true from 2.4), 1.13's has not; builds without
+// libuv (Debian's) refuse it with "use_libuv was requested but PyTorch was build without libuv support".
+template <class O>
+auto setLibuv(O& o, bool on, int) -> decltype(o.useLibUV = on, true) {
+    o.useLibUV = on;
+    return true;
+}
+template <class O>
+bool setLibuv(O&, bool, long) {
+    return false;
+}
+
+c10::intrusive_ptr<c10d::TCPStore> openStore(const std::string& host, c10d::TCPStoreOptions so) {
+    try {
+        return c10::make_intrusive<c10d::TCPStore>(host, so);
+    } catch (const std::exception& e) {
+        // Retry without libuv only when that is what failed (the message names it).
+        if (std::string(e.what()).find("libuv") == std::string::npos || !setLibuv(so, false, 0)) throw;
+        log::debug("distributed: this libtorch has no libuv; using the classic TCPStore");
+        return c10::make_intrusive<c10d::TCPStore>(host, so);
+    }
+}
+
 class GlooDistributed final : public Distributed {
 public:
     explicit GlooDistributed(const DistributedOptions& o) : m_o(o) {
@@ -86,7 +109,7 @@ public:
         so.numWorkers = o.worldSize;
         so.waitWorkers = true;
         so.timeout = std::chrono::seconds(o.timeoutSeconds);
-        m_store = c10::make_intrusive<c10d::TCPStore>(o.masterAddr, so);
+        m_store = openStore(o.masterAddr, so);
         auto opts = c10d::ProcessGroupGloo::Options::create(std::chrono::seconds(o.timeoutSeconds));
         // Bind to the interface that reaches the master: its own hostname may not resolve.
         opts->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(

@@ -1,5 +1,6 @@
 #include "core/train/engine.h"
 
+#include "core/platform/platform.h"
 #include "core/train/distributed.h"
 #include "core/train/optim.h"
 #include "core/train/settings.h"
@@ -11,19 +12,11 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
-#include <unistd.h>
 
 namespace synthembed::train {
 namespace fs = std::filesystem;
 
 namespace {
-double residentMb() {
-    std::ifstream in("/proc/self/statm");
-    long pages = 0, rss = 0;
-    if (!(in >> pages >> rss)) return 0;
-    return static_cast<double>(rss) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
-}
-
 std::string fmt(double v) {
     std::ostringstream os;
     os << v;
@@ -339,7 +332,7 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
         m.negCos = agg.negCos;
         m.tokensPerSec = dt > 0 ? tokensSeen / dt : 0;
         m.samplesPerSec = dt > 0 ? static_cast<double>(c.batchSize) * c.accumulation / dt : 0;
-        m.memoryMb = residentMb();
+        m.memoryMb = platform::residentMemoryMb();
         m.wallTime = elapsed();
         if (c.devEvery > 0 && !m_dev.empty() && (step % c.devEvery == 0 || step == m_totalSteps)) m.devAccuracy = devAccuracy();
         out.finalLoss = m.loss;

@@ -1,15 +1,9 @@
 #include "core/util/paths.h"
 
+#include "core/platform/platform.h"
+
 #include <cstdlib>
 #include <system_error>
-
-#if defined(__linux__)
-#include <unistd.h>
-#elif defined(__APPLE__)
-#include <mach-o/dyld.h>
-#elif defined(_WIN32)
-#include <windows.h>
-#endif
 
 namespace fs = std::filesystem;
 
@@ -38,22 +32,8 @@ fs::path dataDir() {
 fs::path defaultProjectPath() { return dataDir() / "default.synthembed"; }
 
 fs::path executableDir() {
-#if defined(__linux__)
-    std::error_code ec;
-    auto p = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? fs::path() : p.parent_path();
-#elif defined(__APPLE__)
-    char buf[4096];
-    uint32_t size = sizeof buf;
-    if (_NSGetExecutablePath(buf, &size) == 0) return fs::path(buf).parent_path();
-    return {};
-#elif defined(_WIN32)
-    wchar_t buf[MAX_PATH];
-    DWORD n = GetModuleFileNameW(nullptr, buf, MAX_PATH);
-    return n ? fs::path(std::wstring(buf, n)).parent_path() : fs::path();
-#else
-    return {};
-#endif
+    auto exe = platform::executablePath();
+    return exe.empty() ? fs::path() : exe.parent_path();
 }
 
 fs::path shippedPromptsDir() {
