@@ -7,6 +7,7 @@
 #include "core/gen/job.h"
 #include "core/gen/runner.h"
 
+#include <csignal>
 #include <iomanip>
 #include <sstream>
 
@@ -43,9 +44,9 @@ nlohmann::json statsJson(const gen::JobStats& s) {
 
 void printStats(const gen::JobStats& s) {
     std::cout << "job " << s.id << ": " << gen::jobStateName(s.state) << ", " << s.accepted << "/" << s.target
-              << " accepted, " << s.rejected << " rejected, " << s.requests << " requests (" << s.requestsFailed
-              << " failed), tokens " << s.usage.promptTokens << " prompt + " << s.usage.completionTokens
-              << " completion";
+              << " accepted, " << s.rejected << " rejected, " << s.requests << " requests ("
+              << s.requestsFailed << " failed), tokens " << s.usage.promptTokens << " prompt + "
+              << s.usage.completionTokens << " completion";
     if (s.costUsd) std::cout << ", about $" << std::fixed << std::setprecision(4) << *s.costUsd;
     std::cout << "\n";
     if (!s.error.empty()) std::cout << "  error: " << s.error << "\n";
@@ -73,11 +74,22 @@ std::vector<std::pair<std::string, double>> parseFamilies(const std::vector<std:
     return out;
 }
 
+// SIGTERM (a service manager, `kill`) pauses a running job like Ctrl-C: in-flight answers get
+// under a second to land, the rest are aborted and the job row is left `paused`.
+volatile std::sig_atomic_t g_terminated = 0;
+extern "C" void onSigterm(int) {
+    g_terminated = 1;
+}
+
 /// Runs a job in the foreground; returns the process exit code.
 int runJob(const store::Project& project, std::int64_t jobId) {
     gen::GenerationRunner runner(project, jobId);
     ProgressBar bar("job " + std::to_string(jobId));
-    auto outcome = runner.run(bar.hooks());
+    auto previous = std::signal(SIGTERM, onSigterm);
+    ProgressHooks hooks = bar.hooks();
+    hooks.shouldStop = [] { return interrupted() || g_terminated != 0; };
+    auto outcome = runner.run(hooks);
+    std::signal(SIGTERM, previous == SIG_ERR ? SIG_DFL : previous);
     bar.finish();
     if (!outcome) throw CliError{outcome.error().message};
     auto stats = gen::jobStats(project, jobId);
@@ -87,13 +99,17 @@ int runJob(const store::Project& project, std::int64_t jobId) {
     else
         printStats(*stats);
     switch (outcome->state) {
-    case gen::JobState::Done: return 0;
+    case gen::JobState::Done:
+        return 0;
     case gen::JobState::Paused:
         if (!globals().json)
-            std::cout << "paused; run the same command again (or `jobs resume " << jobId << "`) to continue\n";
+            std::cout << "paused; run the same command again (or `jobs resume " << jobId
+                      << "`) to continue\n";
         return 0;
-    case gen::JobState::Cancelled: throw CliError{"job " + std::to_string(jobId) + " was cancelled", 3};
-    default: throw CliError{"job " + std::to_string(jobId) + " failed: " + outcome->message};
+    case gen::JobState::Cancelled:
+        throw CliError{"job " + std::to_string(jobId) + " was cancelled", 3};
+    default:
+        throw CliError{"job " + std::to_string(jobId) + " failed: " + outcome->message};
     }
 }
 
@@ -110,7 +126,12 @@ struct GenerateArgs {
     int maxTokens = 0;
     bool jsonMode = false;
     double temperature = 1.0, topP = 1.0;
-    double timeoutSec = 300, connectTimeoutSec = 10;
+    double timeoutSec = 300, connectTimeoutSec = 10, stallTimeoutSec = 180;
+    double maxResponseMiB = 8;
+    int examplesPerTask = 3;
+    std::int64_t maxRequests = 0;
+    double maxCostUsd = 0;
+    int maxRejectsInRow = 30;
     int maxAttempts = 6;
     double backoffSec = 0.5;
     std::string promptsDir;
@@ -128,14 +149,18 @@ void registerGenerateCommands(CLI::App& root) {
                   "several servers; requests go where capacity is free)")
         ->required()
         ->delimiter(',');
-    g->add_option("--endpoint-limit", a.endpointLimit, "Most requests in flight per endpoint (0 = no own limit)");
+    g->add_option("--endpoint-limit", a.endpointLimit,
+                  "Most requests in flight per endpoint (0 = no own limit)");
     g->add_option("--llm-model", a.model, "Model name sent to the endpoint")->required();
-    g->add_option("--api-key-env", a.apiKeyEnv, "Environment variable holding the API key (the key is never stored)");
+    g->add_option("--api-key-env", a.apiKeyEnv,
+                  "Environment variable holding the API key (the key is never stored)");
     g->add_option("--family", a.families,
                   "Families to generate, with optional weights: short-long,sts:2 (short-long, long-short, "
                   "short-short, long-long, sts, bitext)")
         ->required();
-    g->add_option("--count", a.count, "Exact number of accepted samples")->required()->check(CLI::PositiveNumber);
+    g->add_option("--count", a.count, "Exact number of accepted samples")
+        ->required()
+        ->check(CLI::PositiveNumber);
     g->add_option("--concurrency", a.concurrency, "Requests in flight")->check(CLI::Range(1, 4096));
     g->add_option("--seed", a.seed, "Seed of placeholder sampling");
     g->add_option("--rpm", a.rpm, "Requests per minute limit (0 = none)");
@@ -144,11 +169,37 @@ void registerGenerateCommands(CLI::App& root) {
     g->add_flag("--json-mode", a.jsonMode, "Ask for response_format json_object");
     g->add_option("--temperature", a.temperature, "Sampling temperature (the method uses 1.0)");
     g->add_option("--top-p", a.topP, "Nucleus sampling top_p (the method uses 1.0)");
-    g->add_option("--timeout", a.timeoutSec, "Seconds per request attempt");
-    g->add_option("--connect-timeout", a.connectTimeoutSec, "Seconds to connect");
+    g->add_option("--timeout", a.timeoutSec, "Seconds per request attempt (> 0)")->check(CLI::PositiveNumber);
+    g->add_option("--connect-timeout", a.connectTimeoutSec, "Seconds to connect (> 0)")
+        ->check(CLI::PositiveNumber);
+    g->add_option(
+         "--stall-timeout", a.stallTimeoutSec,
+         "Cut an attempt that receives nothing for this many seconds (0 = off; keep it above the slowest "
+         "answer's generation time)")
+        ->check(CLI::NonNegativeNumber);
+    g->add_option("--max-response-mb", a.maxResponseMiB,
+                  "Largest answer kept in memory, in MiB (a bigger one fails that request)")
+        ->check(CLI::Range(0.001, 1024.0));
+    g->add_option("--examples-per-task", a.examplesPerTask,
+                  "Two-step families: generate requests per brainstormed task (the paper's ratio is ~3)")
+        ->check(CLI::Range(1, 1000));
+    g->add_option("--max-requests", a.maxRequests,
+                  "Spend budget: most requests the job sends over all its runs (0 = no limit)")
+        ->check(CLI::NonNegativeNumber);
+    g->add_option(
+         "--max-cost-usd", a.maxCostUsd,
+         "Spend budget in USD over all the job's runs, priced by the project setting llm.prices (0 = no "
+         "limit)")
+        ->check(CLI::NonNegativeNumber);
+    g->add_option(
+         "--max-rejects-in-row", a.maxRejectsInRow,
+         "Spend guard: fail the job after this many answers in a row were rejected or refused (0 = off)")
+        ->check(CLI::NonNegativeNumber);
     g->add_option("--max-attempts", a.maxAttempts, "Attempts per request (429/5xx/timeouts are retried)");
-    g->add_option("--backoff", a.backoffSec, "First retry delay in seconds (doubles per attempt, with jitter)");
-    g->add_option("--prompts", a.promptsDir, "Prompts folder (templates/ and pools/); default: the shipped prompts");
+    g->add_option("--backoff", a.backoffSec,
+                  "First retry delay in seconds (doubles per attempt, with jitter)");
+    g->add_option("--prompts", a.promptsDir,
+                  "Prompts folder (templates/ and pools/); default: the shipped prompts");
     g->add_option("--name", a.name, "Job name");
     g->add_flag("--new", a.forceNew, "Start a new job even if one with the same parameters exists");
     g->add_flag("--insecure", a.insecure, "Do not verify TLS certificates (self-signed test servers only)");
@@ -160,10 +211,12 @@ void registerGenerateCommands(CLI::App& root) {
         spec.families = parseFamilies(a.families);
         spec.target = a.count;
         spec.seed = a.seed;
-        spec.promptsDir = a.promptsDir.empty() ? std::string()
-                                               : std::filesystem::absolute(a.promptsDir).lexically_normal().string();
+        spec.promptsDir = a.promptsDir.empty()
+                              ? std::string()
+                              : std::filesystem::absolute(a.promptsDir).lexically_normal().string();
         auto& c = spec.client;
-        for (auto& e : a.endpoints) c.endpoints.push_back({e, a.apiKeyEnv, a.endpointLimit});
+        for (auto& e : a.endpoints)
+            c.endpoints.push_back({e, a.apiKeyEnv, a.endpointLimit});
         c.model = a.model;
         c.concurrency = a.concurrency;
         c.requestsPerMinute = a.rpm;
@@ -174,6 +227,12 @@ void registerGenerateCommands(CLI::App& root) {
         c.topP = a.topP;
         c.totalTimeoutMs = static_cast<long>(a.timeoutSec * 1000);
         c.connectTimeoutMs = static_cast<long>(a.connectTimeoutSec * 1000);
+        c.stallTimeoutMs = static_cast<long>(a.stallTimeoutSec * 1000);
+        c.maxResponseBytes = static_cast<std::size_t>(a.maxResponseMiB * 1024 * 1024);
+        spec.examplesPerTask = a.examplesPerTask;
+        spec.maxRequests = a.maxRequests;
+        spec.maxCostUsd = a.maxCostUsd;
+        spec.maxConsecutiveRejects = a.maxRejectsInRow;
         c.maxAttempts = a.maxAttempts;
         c.backoffBaseMs = static_cast<long>(a.backoffSec * 1000);
         c.verifyTls = !a.insecure;
@@ -187,7 +246,8 @@ void registerGenerateCommands(CLI::App& root) {
             auto st = gen::jobStats(project, jobId);
             if (!st) throw CliError{st.error().message};
             if (st->state != gen::JobState::Done) {
-                if (auto u = gen::updateJobClient(project, jobId, spec.client); !u) throw CliError{u.error().message};
+                if (auto u = gen::updateJobSettings(project, jobId, spec); !u)
+                    throw CliError{u.error().message};
                 if (st->state == gen::JobState::Paused || st->state == gen::JobState::Failed)
                     if (auto r = gen::resumeJob(project, jobId); !r) throw CliError{r.error().message};
                 if (!globals().json)
@@ -212,13 +272,15 @@ void registerGenerateCommands(CLI::App& root) {
         if (!all) throw CliError{all.error().message};
         if (globals().json) {
             nlohmann::json arr = nlohmann::json::array();
-            for (auto& s : *all) arr.push_back(statsJson(s));
+            for (auto& s : *all)
+                arr.push_back(statsJson(s));
             printJson(arr);
             return;
         }
         std::cout << std::left << std::setw(5) << "id" << std::setw(10) << "state" << std::setw(9) << "target"
                   << std::setw(9) << "accept" << std::setw(9) << "reject" << std::setw(9) << "requests"
-                  << std::setw(12) << "prompt_tok" << std::setw(12) << "compl_tok" << "model\n";
+                  << std::setw(12) << "prompt_tok" << std::setw(12) << "compl_tok"
+                  << "model\n";
         for (auto& s : *all)
             std::cout << std::left << std::setw(5) << s.id << std::setw(10) << gen::jobStateName(s.state)
                       << std::setw(9) << s.target << std::setw(9) << s.accepted << std::setw(9) << s.rejected
@@ -244,12 +306,15 @@ void registerGenerateCommands(CLI::App& root) {
     pause->callback([] {
         auto project = openProject();
         if (auto st = gen::pauseJob(project, jobId); !st) throw CliError{st.error().message};
-        if (!globals().json) std::cout << "job " << jobId << " paused\n";
-        else printJson({{"id", jobId}, {"state", "paused"}});
+        if (!globals().json)
+            std::cout << "job " << jobId << " paused\n";
+        else
+            printJson({{"id", jobId}, {"state", "paused"}});
     });
 
     static bool noRun = false;
-    auto* resume = jobs->add_subcommand("resume", "Resume a paused, failed or cancelled job and run it to the end");
+    auto* resume =
+        jobs->add_subcommand("resume", "Resume a paused, failed or cancelled job and run it to the end");
     resume->add_option("id", jobId, "Job id")->required();
     resume->add_flag("--no-run", noRun, "Only mark it pending (run it later with the same generate command)");
     resume->callback([] {
@@ -259,21 +324,26 @@ void registerGenerateCommands(CLI::App& root) {
         if (s->state != gen::JobState::Pending && s->state != gen::JobState::Running)
             if (auto st = gen::resumeJob(project, jobId); !st) throw CliError{st.error().message};
         if (noRun) {
-            if (!globals().json) std::cout << "job " << jobId << " is pending\n";
-            else printJson({{"id", jobId}, {"state", "pending"}});
+            if (!globals().json)
+                std::cout << "job " << jobId << " is pending\n";
+            else
+                printJson({{"id", jobId}, {"state", "pending"}});
             return;
         }
         int code = runJob(project, jobId);
         if (code != 0) throw CliError{"job " + std::to_string(jobId) + " did not finish", code};
     });
 
-    auto* cancel = jobs->add_subcommand("cancel", "Cancel a job (a running one aborts its in-flight requests)");
+    auto* cancel =
+        jobs->add_subcommand("cancel", "Cancel a job (a running one aborts its in-flight requests)");
     cancel->add_option("id", jobId, "Job id")->required();
     cancel->callback([] {
         auto project = openProject();
         if (auto st = gen::cancelJob(project, jobId); !st) throw CliError{st.error().message};
-        if (!globals().json) std::cout << "job " << jobId << " cancelled\n";
-        else printJson({{"id", jobId}, {"state", "cancelled"}});
+        if (!globals().json)
+            std::cout << "job " << jobId << " cancelled\n";
+        else
+            printJson({{"id", jobId}, {"state", "cancelled"}});
     });
 }
 

@@ -17,19 +17,25 @@ using nlohmann::json;
 
 const char* jobStateName(JobState s) {
     switch (s) {
-    case JobState::Pending: return "pending";
-    case JobState::Running: return "running";
-    case JobState::Paused: return "paused";
-    case JobState::Cancelled: return "cancelled";
-    case JobState::Done: return "done";
-    case JobState::Failed: return "failed";
+    case JobState::Pending:
+        return "pending";
+    case JobState::Running:
+        return "running";
+    case JobState::Paused:
+        return "paused";
+    case JobState::Cancelled:
+        return "cancelled";
+    case JobState::Done:
+        return "done";
+    case JobState::Failed:
+        return "failed";
     }
     return "pending";
 }
 
 std::optional<JobState> parseJobState(const std::string& n) {
-    for (auto s : {JobState::Pending, JobState::Running, JobState::Paused, JobState::Cancelled, JobState::Done,
-                   JobState::Failed})
+    for (auto s : {JobState::Pending, JobState::Running, JobState::Paused, JobState::Cancelled,
+                   JobState::Done, JobState::Failed})
         if (n == jobStateName(s)) return s;
     return std::nullopt;
 }
@@ -38,9 +44,11 @@ std::map<std::string, std::int64_t> splitTarget(const std::vector<std::pair<std:
                                                 std::int64_t target) {
     std::map<std::string, std::int64_t> out;
     double total = 0;
-    for (auto& [f, w] : families) total += std::max(0.0, w);
+    for (auto& [f, w] : families)
+        total += std::max(0.0, w);
     if (total <= 0 || target <= 0) {
-        for (auto& [f, w] : families) out[f] = 0;
+        for (auto& [f, w] : families)
+            out[f] = 0;
         return out;
     }
     std::int64_t given = 0;
@@ -53,17 +61,20 @@ std::map<std::string, std::int64_t> splitTarget(const std::vector<std::pair<std:
         rema.emplace_back(exact - static_cast<double>(base), i);
     }
     std::stable_sort(rema.begin(), rema.end(), [](auto& a, auto& b) { return a.first > b.first; });
-    for (std::size_t k = 0; given < target && k < rema.size(); ++k, ++given) out[families[rema[k].second].first]++;
+    for (std::size_t k = 0; given < target && k < rema.size(); ++k, ++given)
+        out[families[rema[k].second].first]++;
     return out;
 }
 
 Status validateSpec(const JobSpec& spec) {
-    if (spec.families.empty()) return Error{"spec", "no family given (one or more of short-long, long-short, "
-                                                    "short-short, long-long, sts, bitext)"};
+    if (spec.families.empty())
+        return Error{"spec", "no family given (one or more of short-long, long-short, "
+                             "short-short, long-long, sts, bitext)"};
     for (auto& [f, w] : spec.families) {
         if (!prompts::isFamily(f))
-            return Error{"spec", "unknown family '" + f +
-                                     "' (expected short-long, long-short, short-short, long-long, sts or bitext)"};
+            return Error{"spec",
+                         "unknown family '" + f +
+                             "' (expected short-long, long-short, short-short, long-long, sts or bitext)"};
         if (!(w >= 0) || !std::isfinite(w)) return Error{"spec", "family " + f + ": weight must be >= 0"};
     }
     if (spec.target <= 0) return Error{"spec", "count must be at least 1"};
@@ -73,12 +84,26 @@ Status validateSpec(const JobSpec& spec) {
             return Error{"spec", "endpoint '" + e.baseUrl + "' is not an http:// or https:// URL"};
     if (spec.client.model.empty()) return Error{"spec", "no model name given"};
     if (spec.client.concurrency < 1) return Error{"spec", "concurrency must be at least 1"};
+    for (auto& e : spec.client.endpoints)
+        if (auto st = llm::validateApiKeyEnv(e.apiKeyEnv); !st) return Error{"spec", st.error().message};
+    if (spec.client.totalTimeoutMs <= 0) return Error{"spec", "the request timeout must be greater than 0"};
+    if (spec.client.connectTimeoutMs <= 0) return Error{"spec", "the connect timeout must be greater than 0"};
+    if (spec.client.stallTimeoutMs < 0) return Error{"spec", "the stall timeout must be 0 (off) or more"};
+    if (spec.client.maxResponseBytes < 1024)
+        return Error{"spec", "the response size cap must be at least 1 KiB"};
+    if (spec.examplesPerTask < 1) return Error{"spec", "examples per task must be at least 1"};
+    if (spec.maxRequests < 0) return Error{"spec", "max requests must be 0 (no limit) or more"};
+    if (!(spec.maxCostUsd >= 0) || !std::isfinite(spec.maxCostUsd))
+        return Error{"spec", "max cost must be 0 (no limit) or more"};
+    if (spec.maxConsecutiveRejects < 0 || !(spec.maxRejectRatio >= 0) || spec.rejectWarmup < 0)
+        return Error{"spec", "reject budget values must be 0 (off) or more"};
     return {};
 }
 
 std::string specSignature(const JobSpec& spec) {
     json fam = json::array();
-    for (auto& [f, w] : spec.families) fam.push_back({f, w});
+    for (auto& [f, w] : spec.families)
+        fam.push_back({f, w});
     json j = {{"families", fam},
               {"target", spec.target},
               {"seed", spec.seed},
@@ -89,27 +114,31 @@ std::string specSignature(const JobSpec& spec) {
 
 Result<std::int64_t> createJob(const store::Project& project, const JobSpec& spec) {
     if (auto st = validateSpec(spec); !st) return st.error();
-    return guarded([&] {
-        const auto& db = project.db();
-        JobSpec pinned = spec;
-        if (pinned.promptsDir.empty() && pinned.templatePins.empty()) {
-            // Pin the project's current template and pool versions.
-            auto lib = prompts::PromptStore(project).loadLatest();
-            if (lib && !lib->templates.empty()) {
-                for (auto& [family, w] : pinned.families)
-                    for (auto step : {prompts::Step::Brainstorm, prompts::Step::Generate})
-                        if (auto* t = lib->find(family, step)) pinned.templatePins.emplace_back(t->meta.name, t->version);
-                for (auto& p : lib->pools.pools()) pinned.poolPins.emplace_back(p.name, p.version);
+    return guarded(
+        [&] {
+            const auto& db = project.db();
+            JobSpec pinned = spec;
+            if (pinned.promptsDir.empty() && pinned.templatePins.empty()) {
+                // Pin the project's current template and pool versions.
+                auto lib = prompts::PromptStore(project).loadLatest();
+                if (lib && !lib->templates.empty()) {
+                    for (auto& [family, w] : pinned.families)
+                        for (auto step : {prompts::Step::Brainstorm, prompts::Step::Generate})
+                            if (auto* t = lib->find(family, step))
+                                pinned.templatePins.emplace_back(t->meta.name, t->version);
+                    for (auto& p : lib->pools.pools())
+                        pinned.poolPins.emplace_back(p.name, p.version);
+                }
             }
-        }
-        json cfg = specToJson(pinned);
-        auto st = db.prepare("INSERT INTO jobs(name, state, target, seed, endpoint, model, config) "
-                             "VALUES (?, 'pending', ?, ?, ?, ?, ?)");
-        st.bindAll(spec.name, spec.target, static_cast<std::int64_t>(spec.seed), spec.client.endpoints.front().baseUrl,
-                   spec.client.model, cfg.dump());
-        st.run();
-        return db.lastInsertId();
-    }, "db");
+            json cfg = specToJson(pinned);
+            auto st = db.prepare("INSERT INTO jobs(name, state, target, seed, endpoint, model, config) "
+                                 "VALUES (?, 'pending', ?, ?, ?, ?, ?)");
+            st.bindAll(spec.name, spec.target, static_cast<std::int64_t>(spec.seed),
+                       spec.client.endpoints.front().baseUrl, spec.client.model, cfg.dump());
+            st.run();
+            return db.lastInsertId();
+        },
+        "db");
 }
 
 std::optional<std::int64_t> findResumableJob(const store::Project& project, const JobSpec& spec) {
@@ -123,126 +152,171 @@ std::optional<std::int64_t> findResumableJob(const store::Project& project, cons
 }
 
 Result<JobSpec> loadJobSpec(const store::Project& project, std::int64_t jobId) {
-    return guarded([&]() -> JobSpec {
-        auto st = project.db().prepare("SELECT config, name, target, seed FROM jobs WHERE id = ?");
-        st.bind(1, jobId);
-        if (!st.step()) throw Failure("not_found", "no job " + std::to_string(jobId));
-        auto cfg = json::parse(st.getText(0), nullptr, false);
-        if (!cfg.is_object()) throw Failure("corrupt", "job " + std::to_string(jobId) + ": config is not JSON");
-        JobSpec spec = specFromJson(cfg);
-        spec.name = st.getText(1);
-        spec.target = st.getInt(2);
-        spec.seed = static_cast<std::uint64_t>(st.getInt(3));
-        return spec;
-    }, "db");
+    return guarded(
+        [&]() -> JobSpec {
+            auto st = project.db().prepare("SELECT config, name, target, seed FROM jobs WHERE id = ?");
+            st.bind(1, jobId);
+            if (!st.step()) throw Failure("not_found", "no job " + std::to_string(jobId));
+            auto cfg = json::parse(st.getText(0), nullptr, false);
+            if (!cfg.is_object())
+                throw Failure("corrupt", "job " + std::to_string(jobId) + ": config is not JSON");
+            JobSpec spec = specFromJson(cfg);
+            spec.name = st.getText(1);
+            spec.target = st.getInt(2);
+            spec.seed = static_cast<std::uint64_t>(st.getInt(3));
+            return spec;
+        },
+        "db");
 }
 
 Status updateJobClient(const store::Project& project, std::int64_t jobId, const llm::ClientOptions& client) {
     auto spec = loadJobSpec(project, jobId);
     if (!spec) return spec.error();
     spec->client = client;
-    return guarded([&] {
-        auto st = project.db().prepare(
-            "UPDATE jobs SET config = ?, endpoint = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
-        st.bindAll(specToJson(*spec).dump(), client.endpoints.empty() ? std::string() : client.endpoints.front().baseUrl,
-                   jobId);
-        st.run();
-    }, "db");
+    return guarded(
+        [&] {
+            auto st = project.db().prepare("UPDATE jobs SET config = ?, endpoint = ?, updated_at = "
+                                           "strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+            st.bindAll(specToJson(*spec).dump(),
+                       client.endpoints.empty() ? std::string() : client.endpoints.front().baseUrl, jobId);
+            st.run();
+        },
+        "db");
+}
+
+Status updateJobSettings(const store::Project& project, std::int64_t jobId, const JobSpec& from) {
+    if (auto st = validateSpec(from); !st) return st.error();
+    auto spec = loadJobSpec(project, jobId);
+    if (!spec) return spec.error();
+    spec->client = from.client;
+    spec->maxConsecutiveFailures = from.maxConsecutiveFailures;
+    spec->maxEmptyBrainstorms = from.maxEmptyBrainstorms;
+    spec->examplesPerTask = from.examplesPerTask;
+    spec->maxConsecutiveRejects = from.maxConsecutiveRejects;
+    spec->maxRejectRatio = from.maxRejectRatio;
+    spec->rejectWarmup = from.rejectWarmup;
+    spec->maxRequests = from.maxRequests;
+    spec->maxCostUsd = from.maxCostUsd;
+    return guarded(
+        [&] {
+            auto st = project.db().prepare("UPDATE jobs SET config = ?, endpoint = ?, updated_at = "
+                                           "strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+            st.bindAll(specToJson(*spec).dump(),
+                       spec->client.endpoints.empty() ? std::string()
+                                                      : spec->client.endpoints.front().baseUrl,
+                       jobId);
+            st.run();
+        },
+        "db");
 }
 
 Result<JobStats> jobStats(const store::Project& project, std::int64_t jobId) {
-    return guarded([&]() -> JobStats {
-        const auto& db = project.db();
-        JobStats s;
-        auto j = db.prepare("SELECT id, name, state, COALESCE(error,''), target, model, endpoint, created_at, "
-                            "updated_at, config FROM jobs WHERE id = ?");
-        j.bind(1, jobId);
-        if (!j.step()) throw Failure("not_found", "no job " + std::to_string(jobId));
-        s.id = j.getInt(0);
-        s.name = j.getText(1);
-        s.state = parseJobState(j.getText(2)).value_or(JobState::Pending);
-        s.error = j.getText(3);
-        s.target = j.getInt(4);
-        s.model = j.getText(5);
-        s.endpoint = j.getText(6);
-        s.createdAt = j.getText(7);
-        s.updatedAt = j.getText(8);
-        auto cfg = json::parse(j.getText(9), nullptr, false);
-        if (cfg.is_object() && cfg.contains("targets") && cfg["targets"].is_object())
-            for (auto& [f, n] : cfg["targets"].items()) s.targetByFamily[f] = n.get<std::int64_t>();
+    return guarded(
+        [&]() -> JobStats {
+            const auto& db = project.db();
+            JobStats s;
+            auto j =
+                db.prepare("SELECT id, name, state, COALESCE(error,''), target, model, endpoint, created_at, "
+                           "updated_at, config FROM jobs WHERE id = ?");
+            j.bind(1, jobId);
+            if (!j.step()) throw Failure("not_found", "no job " + std::to_string(jobId));
+            s.id = j.getInt(0);
+            s.name = j.getText(1);
+            s.state = parseJobState(j.getText(2)).value_or(JobState::Pending);
+            s.error = j.getText(3);
+            s.target = j.getInt(4);
+            s.model = j.getText(5);
+            s.endpoint = j.getText(6);
+            s.createdAt = j.getText(7);
+            s.updatedAt = j.getText(8);
+            auto cfg = json::parse(j.getText(9), nullptr, false);
+            if (cfg.is_object() && cfg.contains("targets") && cfg["targets"].is_object())
+                for (auto& [f, n] : cfg["targets"].items())
+                    s.targetByFamily[f] = n.get<std::int64_t>();
 
-        auto r = db.prepare("SELECT count(*), COALESCE(sum(state='done'),0), COALESCE(sum(state='pending'),0), "
-                            "COALESCE(sum(state='in_flight'),0), COALESCE(sum(state='failed'),0), "
-                            "COALESCE(sum(kind='brainstorm'),0), COALESCE(sum(attempts),0), "
-                            "COALESCE(sum(prompt_tokens),0), COALESCE(sum(completion_tokens),0) "
-                            "FROM requests WHERE job_id = ?");
-        r.bind(1, jobId);
-        r.step();
-        s.requests = r.getInt(0);
-        s.requestsDone = r.getInt(1);
-        s.requestsPending = r.getInt(2);
-        s.requestsInFlight = r.getInt(3);
-        s.requestsFailed = r.getInt(4);
-        s.brainstormRequests = r.getInt(5);
-        s.attempts = r.getInt(6);
-        s.usage.promptTokens = r.getInt(7);
-        s.usage.completionTokens = r.getInt(8);
+            auto r = db.prepare(
+                "SELECT count(*), COALESCE(sum(state='done'),0), COALESCE(sum(state='pending'),0), "
+                "COALESCE(sum(state='in_flight'),0), COALESCE(sum(state='failed'),0), "
+                "COALESCE(sum(kind='brainstorm'),0), COALESCE(sum(attempts),0), "
+                "COALESCE(sum(prompt_tokens),0), COALESCE(sum(completion_tokens),0) "
+                "FROM requests WHERE job_id = ?");
+            r.bind(1, jobId);
+            r.step();
+            s.requests = r.getInt(0);
+            s.requestsDone = r.getInt(1);
+            s.requestsPending = r.getInt(2);
+            s.requestsInFlight = r.getInt(3);
+            s.requestsFailed = r.getInt(4);
+            s.brainstormRequests = r.getInt(5);
+            s.attempts = r.getInt(6);
+            s.usage.promptTokens = r.getInt(7);
+            s.usage.completionTokens = r.getInt(8);
 
-        auto a = db.prepare("SELECT family, status, count(*) FROM samples WHERE job_id = ? GROUP BY family, status");
-        a.bind(1, jobId);
-        while (a.step()) {
-            auto status = a.getText(1);
-            if (status == "rejected") {
-                s.rejected += a.getInt(2);
-            } else {
-                s.accepted += a.getInt(2);
-                s.acceptedByFamily[a.getText(0)] += a.getInt(2);
+            auto a = db.prepare(
+                "SELECT family, status, count(*) FROM samples WHERE job_id = ? GROUP BY family, status");
+            a.bind(1, jobId);
+            while (a.step()) {
+                auto status = a.getText(1);
+                if (status == "rejected") {
+                    s.rejected += a.getInt(2);
+                } else {
+                    s.accepted += a.getInt(2);
+                    s.acceptedByFamily[a.getText(0)] += a.getInt(2);
+                }
             }
-        }
-        s.tasks = [&] {
-            auto t = db.prepare("SELECT count(*) FROM gen_tasks WHERE job_id = ?");
-            t.bind(1, jobId);
-            t.step();
-            return t.getInt(0);
-        }();
-        if (auto prices = project.setting(llm::kPricesSetting)) {
-            auto p = llm::parsePrices(*prices);
-            if (p) s.costUsd = llm::estimateCost(*p, s.model, s.usage);
-        }
-        return s;
-    }, "db");
+            s.tasks = [&] {
+                auto t = db.prepare("SELECT count(*) FROM gen_tasks WHERE job_id = ?");
+                t.bind(1, jobId);
+                t.step();
+                return t.getInt(0);
+            }();
+            if (auto prices = project.setting(llm::kPricesSetting)) {
+                auto p = llm::parsePrices(*prices);
+                if (p) s.costUsd = llm::estimateCost(*p, s.model, s.usage);
+            }
+            return s;
+        },
+        "db");
 }
 
 Result<std::vector<JobStats>> listJobs(const store::Project& project) {
-    return guarded([&]() -> std::vector<JobStats> {
-        std::vector<std::int64_t> ids;
-        auto st = project.db().prepare("SELECT id FROM jobs ORDER BY id");
-        while (st.step()) ids.push_back(st.getInt(0));
-        std::vector<JobStats> out;
-        for (auto id : ids) out.push_back(std::move(jobStats(project, id)).take());
-        return out;
-    }, "db");
+    return guarded(
+        [&]() -> std::vector<JobStats> {
+            std::vector<std::int64_t> ids;
+            auto st = project.db().prepare("SELECT id FROM jobs ORDER BY id");
+            while (st.step())
+                ids.push_back(st.getInt(0));
+            std::vector<JobStats> out;
+            for (auto id : ids)
+                out.push_back(std::move(jobStats(project, id)).take());
+            return out;
+        },
+        "db");
 }
 
 namespace {
 Status transition(const store::Project& project, std::int64_t jobId, const char* to,
                   std::initializer_list<const char*> from, const char* verb) {
-    return guarded([&] {
-        const auto& db = project.db();
-        db::Transaction tx(db);
-        auto q = db.prepare("SELECT state FROM jobs WHERE id = ?");
-        q.bind(1, jobId);
-        if (!q.step()) throw Failure("not_found", "no job " + std::to_string(jobId));
-        auto cur = q.getText(0);
-        q.reset();
-        if (cur == to) return;
-        if (std::find_if(from.begin(), from.end(), [&](const char* f) { return cur == f; }) == from.end())
-            throw Failure("state", "job " + std::to_string(jobId) + " is " + cur + "; cannot " + verb + " it");
-        auto u = db.prepare("UPDATE jobs SET state = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
-        u.bindAll(to, jobId);
-        u.run();
-        tx.commit();
-    }, "db");
+    return guarded(
+        [&] {
+            const auto& db = project.db();
+            db::Transaction tx(db);
+            auto q = db.prepare("SELECT state FROM jobs WHERE id = ?");
+            q.bind(1, jobId);
+            if (!q.step()) throw Failure("not_found", "no job " + std::to_string(jobId));
+            auto cur = q.getText(0);
+            q.reset();
+            if (cur == to) return;
+            if (std::find_if(from.begin(), from.end(), [&](const char* f) { return cur == f; }) == from.end())
+                throw Failure("state",
+                              "job " + std::to_string(jobId) + " is " + cur + "; cannot " + verb + " it");
+            auto u = db.prepare(
+                "UPDATE jobs SET state = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+            u.bindAll(to, jobId);
+            u.run();
+            tx.commit();
+        },
+        "db");
 }
 } // namespace
 

@@ -34,6 +34,26 @@ struct JobSpec {
     int maxConsecutiveFailures = 20;
     /// Stop after this many brainstorm answers in a row that yield no task.
     int maxEmptyBrainstorms = 10;
+    /// Two-step families: each brainstormed task serves up to this many generate requests (the
+    /// paper's ratio is ~3 examples per task), so identical brainstorm answers (a temperature-0
+    /// server) still finish the job.
+    int examplesPerTask = 3;
+
+    /// Spend guard. Every answer is paid for, rejected or not: the job fails with the reason and
+    /// the last answer instead of buying without end from a model that cannot follow the template.
+    /// Stop after this many generate answers in a row that were rejected or refused (0 = off).
+    /// While answers are being rejected, no more requests are in flight than this budget has left.
+    int maxConsecutiveRejects = 30;
+    /// ... or once rejectWarmup generate answers came back and rejected ones exceed
+    /// maxRejectRatio x accepted ones (over the job's life; 0 = off).
+    double maxRejectRatio = 4.0;
+    int rejectWarmup = 100;
+    /// Most requests the job sends over all its runs, brainstorms included (a retry of the same
+    /// request is not counted); 0 = no limit.
+    std::int64_t maxRequests = 0;
+    /// Most US dollars the job spends over all its runs, at the model's price in the project
+    /// setting "llm.prices" (required when set); 0 = no limit.
+    double maxCostUsd = 0;
 };
 
 enum class JobState { Pending, Running, Paused, Cancelled, Done, Failed };
@@ -88,6 +108,9 @@ std::optional<std::int64_t> findResumableJob(const store::Project& project, cons
 Result<JobSpec> loadJobSpec(const store::Project& project, std::int64_t jobId);
 /// Replaces the job's client settings (endpoints, limits) before a resumed run.
 Status updateJobClient(const store::Project& project, std::int64_t jobId, const llm::ClientOptions& client);
+/// Replaces everything a resumed run may change: the client settings, the spend guard and budgets,
+/// examples per task (not the families, target, seed or model: those are the job's identity).
+Status updateJobSettings(const store::Project& project, std::int64_t jobId, const JobSpec& from);
 
 Result<JobStats> jobStats(const store::Project& project, std::int64_t jobId);
 Result<std::vector<JobStats>> listJobs(const store::Project& project);

@@ -45,7 +45,7 @@ struct RunOutcome {
 };
 
 class GenerationRunner {
-public:
+  public:
     /// `project` is used only on the thread that calls run().
     GenerationRunner(const store::Project& project, std::int64_t jobId);
     ~GenerationRunner();
@@ -76,7 +76,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> m_impl;
 };
 

@@ -7,16 +7,17 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <optional>
-#include <cstdlib>
 #include <deque>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 
 namespace synthembed::llm {
@@ -29,10 +30,13 @@ namespace {
 struct CurlGlobal {
     CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 };
-void ensureCurl() { static CurlGlobal g; }
+void ensureCurl() {
+    static CurlGlobal g;
+}
 
 std::string trimRight(std::string s, const char* chars) {
-    while (!s.empty() && std::strchr(chars, s.back())) s.pop_back();
+    while (!s.empty() && std::strchr(chars, s.back()))
+        s.pop_back();
     return s;
 }
 
@@ -58,8 +62,27 @@ std::string serverMessage(const std::string& body) {
     return s;
 }
 
-bool fatalStatus(long status) { return status == 400 || status == 401 || status == 403 || status == 404; }
-bool retryableStatus(long status) { return status == 408 || status == 409 || status == 429 || status >= 500; }
+// Statuses that concern one prompt: its text (context too long, content policy) or its size.
+bool refusedStatus(long status) {
+    return status == 400 || status == 413 || status == 422;
+}
+// Statuses that concern every request: key, billing, permissions, URL or model name, method.
+bool fatalStatus(long status) {
+    return status == 401 || status == 402 || status == 403 || status == 404 || status == 405;
+}
+bool retryableStatus(long status) {
+    return status == 408 || status == 409 || status == 425 || status == 429 || status >= 500;
+}
+
+// Replaces every occurrence of a key in text (a server may echo the header back).
+std::string redacted(std::string text, const std::vector<std::string>& keys) {
+    for (const auto& k : keys) {
+        if (k.size() < 4) continue;
+        for (auto pos = text.find(k); pos != std::string::npos; pos = text.find(k, pos))
+            text.replace(pos, k.size(), "[api key]");
+    }
+    return text;
+}
 
 } // namespace
 
@@ -81,14 +104,16 @@ std::string ChatClient::completionsUrl(const std::string& baseUrl) {
 
 bool ChatClient::usesApiKeyHeader(const std::string& baseUrl) {
     // Azure OpenAI authenticates with "api-key: KEY" instead of a bearer token.
-    return baseUrl.find(".openai.azure.com") != std::string::npos || baseUrl.find("api-version=") != std::string::npos;
+    return baseUrl.find(".openai.azure.com") != std::string::npos ||
+           baseUrl.find("api-version=") != std::string::npos;
 }
 
 std::string buildRequestBody(const ClientOptions& o, const std::string& prompt) {
     json messages = json::array();
     if (!o.systemPrompt.empty()) messages.push_back({{"role", "system"}, {"content", o.systemPrompt}});
     messages.push_back({{"role", "user"}, {"content", prompt}});
-    json body = {{"model", o.model}, {"messages", messages}, {"temperature", o.temperature}, {"top_p", o.topP}};
+    json body = {
+        {"model", o.model}, {"messages", messages}, {"temperature", o.temperature}, {"top_p", o.topP}};
     if (o.maxTokens > 0) body["max_tokens"] = o.maxTokens;
     if (o.jsonMode) body["response_format"] = {{"type", "json_object"}};
     return body.dump();
@@ -96,21 +121,25 @@ std::string buildRequestBody(const ClientOptions& o, const std::string& prompt) 
 
 Result<ChatResult> parseCompletion(const std::string& body) {
     json j = json::parse(body, nullptr, false);
-    if (j.is_discarded()) return Error{"malformed", "response body is not JSON (" + std::to_string(body.size()) + " bytes)"};
+    if (j.is_discarded())
+        return Error{"malformed", "response body is not JSON (" + std::to_string(body.size()) + " bytes)"};
     if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() || j["choices"].empty())
         return Error{"malformed", "response has no choices"};
     auto& c = j["choices"][0];
     ChatResult r;
+    if (c.is_object() && c.contains("finish_reason") && c["finish_reason"].is_string())
+        r.finishReason = c["finish_reason"].get<std::string>();
     if (c.contains("message") && c["message"].is_object() && c["message"].contains("content") &&
         c["message"]["content"].is_string())
         r.content = c["message"]["content"].get<std::string>();
     else if (c.contains("text") && c["text"].is_string())
         r.content = c["text"].get<std::string>();
-    else
+    else if (r.finishReason != "content_filter") // a filtered answer has no content: still an answer
         return Error{"malformed", "response choice has no message content"};
     if (j.contains("usage") && j["usage"].is_object()) {
         auto& u = j["usage"];
-        if (u.contains("prompt_tokens") && u["prompt_tokens"].is_number_integer()) r.usage.promptTokens = u["prompt_tokens"];
+        if (u.contains("prompt_tokens") && u["prompt_tokens"].is_number_integer())
+            r.usage.promptTokens = u["prompt_tokens"];
         if (u.contains("completion_tokens") && u["completion_tokens"].is_number_integer())
             r.usage.completionTokens = u["completion_tokens"];
     }
@@ -119,9 +148,122 @@ Result<ChatResult> parseCompletion(const std::string& body) {
     return r;
 }
 
+Status validateApiKeyEnv(const std::string& name) {
+    if (name.empty()) return {};
+    const Error refuse{
+        "llm_config",
+        "the API key variable must be the name of an environment variable that holds the key "
+        "(letters, digits and '_', e.g. OPENAI_API_KEY), not the key itself; the text given is not "
+        "shown or stored"};
+    if (name.size() > 128 || std::isdigit(static_cast<unsigned char>(name[0]))) return refuse;
+    std::size_t lower = 0, upper = 0, digits = 0, underscores = 0;
+    for (unsigned char c : name) {
+        if (std::islower(c))
+            lower++;
+        else if (std::isupper(c))
+            upper++;
+        else if (std::isdigit(c))
+            digits++;
+        else if (c == '_')
+            underscores++;
+        else
+            return refuse; // '-', '.', '/' ...: keys have them, variable names do not
+    }
+    // Random-looking text: mixed case with digits, or long runs without a word separator, or a
+    // provider's key prefix (hf_..., gsk_..., AIza...).
+    bool mixed = name.size() >= 20 && lower > 0 && upper > 0 && digits > 0;
+    bool dense = name.size() >= 24 && digits >= 4 && underscores == 0;
+    bool prefixed = false;
+    for (const char* p : {"sk_", "hf_", "gsk_", "xai_", "ghp_", "AIza", "glpat"})
+        if (name.rfind(p, 0) == 0 && name.size() >= 20) prefixed = true;
+    if (mixed || dense || prefixed) return refuse;
+    return {};
+}
+
+AttemptDecision decideAttempt(const AttemptFacts& f, const RetryPolicy& policy, double jitter01) {
+    AttemptDecision d;
+    jitter01 = std::clamp(jitter01, 0.0, 1.0);
+    const std::string http = "HTTP " + std::to_string(f.httpStatus);
+    long retryAfter = -1;
+    if (f.bodyTooLarge || f.curlCode == CURLE_FILESIZE_EXCEEDED) {
+        // Retrying a server that streams without end would buy it again.
+        d.outcome = Outcome::Refused;
+        d.reason = "answer larger than " + std::to_string(policy.maxResponseBytes) +
+                   " bytes (the response size cap); not retried";
+        d.tally = AttemptDecision::Tally::Transport;
+        return d;
+    }
+    if (f.curlCode != CURLE_OK) {
+        std::string why = f.curlError.empty() ? "transfer error " + std::to_string(f.curlCode) : f.curlError;
+        switch (f.curlCode) {
+        case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_URL_MALFORMAT:
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_CERTPROBLEM:
+            d.outcome = Outcome::Fatal;
+            d.reason = why;
+            return d;
+        default:
+            break;
+        }
+        d.reason = why;
+        d.tally = AttemptDecision::Tally::Transport;
+    } else if (f.httpStatus >= 200 && f.httpStatus < 300) {
+        auto parsed = parseCompletion(f.body);
+        if (parsed) {
+            d.finishReason = parsed->finishReason;
+            d.usage = parsed->usage;
+            if (parsed->finishReason == "content_filter") {
+                d.outcome = Outcome::Refused;
+                d.reason = http + ": the answer was withheld by the server's content filter";
+                return d;
+            }
+            d.outcome = Outcome::Ok;
+            d.content = std::move(parsed->content);
+            return d;
+        }
+        d.reason = http + " with a malformed body: " + parsed.error().message;
+        d.tally = AttemptDecision::Tally::Malformed;
+    } else if (refusedStatus(f.httpStatus)) {
+        d.outcome = Outcome::Refused;
+        d.reason = http + " for this prompt: " + serverMessage(f.body);
+        return d;
+    } else if (fatalStatus(f.httpStatus)) {
+        d.outcome = Outcome::Fatal;
+        d.reason = http + ": " + serverMessage(f.body);
+        return d;
+    } else {
+        d.reason = http + ": " + serverMessage(f.body);
+        if (f.httpStatus == 429) d.tally = AttemptDecision::Tally::Http429;
+        if (f.httpStatus >= 500) d.tally = AttemptDecision::Tally::Http5xx;
+        if (!retryableStatus(f.httpStatus)) {
+            d.outcome = Outcome::Exhausted;
+            return d;
+        }
+        retryAfter = parseRetryAfterMs(f.retryAfter);
+    }
+    // Retryable.
+    if (f.attempt >= policy.maxAttempts) {
+        d.outcome = Outcome::Exhausted;
+        d.reason += " (gave up after " + std::to_string(f.attempt) + " attempts)";
+        return d;
+    }
+    d.retry = true;
+    if (retryAfter >= 0) {
+        d.delayMs = std::min(retryAfter, policy.maxRetryAfterMs) + static_cast<long>(jitter01 * 100.0);
+    } else {
+        double b = static_cast<double>(policy.backoffBaseMs) * std::pow(2.0, std::max(0, f.attempt - 1));
+        b = std::min(b, static_cast<double>(policy.backoffMaxMs));
+        d.delayMs = static_cast<long>(b * (0.5 + 0.5 * jitter01)); // "equal jitter"
+    }
+    return d;
+}
+
 long parseRetryAfterMs(const std::string& value) {
     std::string v = value;
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.erase(v.begin());
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front())))
+        v.erase(v.begin());
     v = trimRight(v, " \t\r\n");
     if (v.empty()) return -1;
     char* end = nullptr;
@@ -141,8 +283,10 @@ struct ChatClient::Impl {
         ChatRequest request;
         int attempt = 0; // 1-based attempt number of this transfer
         std::size_t endpoint = 0;
-        std::string body;     // request body, alive for the transfer
+        std::string body; // request body, alive for the transfer
         std::string response;
+        std::size_t cap = 0; // response size cap
+        bool tooLarge = false;
         std::string retryAfter;
         curl_slist* headers = nullptr;
         std::int64_t tokenEstimate = 0;
@@ -161,7 +305,8 @@ struct ChatClient::Impl {
     std::vector<std::string> endpointKeys;
     std::deque<Pending> retries; // kept sorted by due
     std::mt19937_64 rng;
-    std::atomic<int> stopMode{0}; // 0 none, 1 drain, 2 abort
+    std::atomic<int> stopMode{0};                                    // 0 none, 1 drain, 2 abort
+    std::atomic<long> stopDrainMs{std::numeric_limits<long>::max()}; // drain budget once stopping
     mutable std::mutex statsMutex;
     ClientStats st;
     std::size_t roundRobin = 0;
@@ -179,12 +324,12 @@ struct ChatClient::Impl {
             curl_slist_free_all(t->headers);
             curl_easy_cleanup(e);
         }
-        for (CURL* e : idle) curl_easy_cleanup(e);
+        for (CURL* e : idle)
+            curl_easy_cleanup(e);
         curl_multi_cleanup(multi);
     }
 
-    template <class F>
-    void stat(F&& f) {
+    template <class F> void stat(F&& f) {
         std::lock_guard lk(statsMutex);
         f(st);
     }
@@ -195,7 +340,8 @@ struct ChatClient::Impl {
     }
     int totalCap() const {
         long sum = 0;
-        for (std::size_t i = 0; i < o.endpoints.size(); ++i) sum += endpointCap(i);
+        for (std::size_t i = 0; i < o.endpoints.size(); ++i)
+            sum += endpointCap(i);
         return static_cast<int>(std::min<long>(sum, std::max(1, o.concurrency)));
     }
     // The endpoint with the most free slots (ties: round robin); -1 when all are full.
@@ -219,15 +365,13 @@ struct ChatClient::Impl {
         return static_cast<std::int64_t>(r.prompt.size() / 4) + (o.maxTokens > 0 ? o.maxTokens : 512);
     }
 
-    long backoffMs(int attemptsDone) {
-        double d = static_cast<double>(o.backoffBaseMs) * std::pow(2.0, std::max(0, attemptsDone - 1));
-        d = std::min(d, static_cast<double>(o.backoffMaxMs));
-        std::uniform_real_distribution<double> u(0.5, 1.0); // "equal jitter"
-        return static_cast<long>(d * u(rng));
-    }
-
     static size_t onWrite(char* p, size_t size, size_t n, void* ud) {
-        static_cast<Transfer*>(ud)->response.append(p, size * n);
+        auto* t = static_cast<Transfer*>(ud);
+        if (t->response.size() + size * n > t->cap) {
+            t->tooLarge = true;
+            return 0; // curl ends the transfer with CURLE_WRITE_ERROR
+        }
+        t->response.append(p, size * n);
         return size * n;
     }
     static size_t onHeader(char* p, size_t size, size_t n, void* ud) {
@@ -235,7 +379,8 @@ struct ChatClient::Impl {
         static const std::string key = "retry-after:";
         if (line.size() > key.size()) {
             std::string head = line.substr(0, key.size());
-            std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::transform(head.begin(), head.end(), head.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
             if (head == key) static_cast<Transfer*>(ud)->retryAfter = line.substr(key.size());
         }
         return size * n;
@@ -248,6 +393,7 @@ struct ChatClient::Impl {
         t->endpoint = ep;
         t->body = buildRequestBody(o, t->request.prompt);
         t->tokenEstimate = estimateTokens(t->request);
+        t->cap = o.maxResponseBytes;
         CURL* e;
         if (!idle.empty()) {
             e = idle.back();
@@ -261,7 +407,8 @@ struct ChatClient::Impl {
         t->headers = curl_slist_append(t->headers, "Accept: application/json");
         t->headers = curl_slist_append(t->headers, "Expect:");
         if (!t->request.clientRequestId.empty())
-            t->headers = curl_slist_append(t->headers, ("X-Client-Request-Id: " + t->request.clientRequestId).c_str());
+            t->headers =
+                curl_slist_append(t->headers, ("X-Client-Request-Id: " + t->request.clientRequestId).c_str());
         if (!endpointKeys[ep].empty())
             t->headers = curl_slist_append(t->headers, (ChatClient::usesApiKeyHeader(o.endpoints[ep].baseUrl)
                                                             ? "api-key: " + endpointKeys[ep]
@@ -279,6 +426,11 @@ struct ChatClient::Impl {
         curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
         curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o.connectTimeoutMs);
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, o.totalTimeoutMs);
+        if (o.stallTimeoutMs > 0) {
+            curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+            curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, std::max(1L, o.stallTimeoutMs / 1000));
+        }
+        curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(o.maxResponseBytes));
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o.verifyTls ? 1L : 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o.verifyTls ? 2L : 0L);
         curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -312,13 +464,18 @@ struct ChatClient::Impl {
     }
 };
 
-ChatClient::ChatClient(ClientOptions options) : m_options(std::move(options)), m_impl(std::make_unique<Impl>(m_options)) {}
+ChatClient::ChatClient(ClientOptions options)
+    : m_options(std::move(options)), m_impl(std::make_unique<Impl>(m_options)) {}
 ChatClient::~ChatClient() = default;
 
-void ChatClient::requestStop(bool drain) {
+void ChatClient::requestStop(bool drain, long drainMs) {
+    long limit = drain ? (drainMs >= 0 ? drainMs : m_options.drainTimeoutMs) : 0;
+    long cur = m_impl->stopDrainMs.load();
+    while (limit < cur && !m_impl->stopDrainMs.compare_exchange_weak(cur, limit)) {
+    }
     int want = drain ? 1 : 2;
-    int cur = m_impl->stopMode.load();
-    while (cur < want && !m_impl->stopMode.compare_exchange_weak(cur, want)) {
+    int mode = m_impl->stopMode.load();
+    while (mode < want && !m_impl->stopMode.compare_exchange_weak(mode, want)) {
     }
     curl_multi_wakeup(m_impl->multi);
 }
@@ -334,13 +491,17 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
     if (o.endpoints.empty()) return Error{"llm_config", "no LLM endpoint configured"};
     if (o.model.empty()) return Error{"llm_config", "no model name configured"};
     d.endpointKeys.clear();
+    if (o.totalTimeoutMs <= 0 || o.connectTimeoutMs <= 0)
+        return Error{"llm_config", "request and connect timeouts must be greater than 0"};
     for (auto& ep : o.endpoints) {
         std::string key;
+        if (auto valid = validateApiKeyEnv(ep.apiKeyEnv); !valid)
+            return Error{"llm_fatal", valid.error().message};
         if (!ep.apiKeyEnv.empty()) {
             const char* v = std::getenv(ep.apiKeyEnv.c_str());
             if (!v || !*v)
-                return Error{"llm_fatal", "environment variable " + ep.apiKeyEnv + " (API key for " + ep.baseUrl +
-                                              ") is not set"};
+                return Error{"llm_fatal", "environment variable " + ep.apiKeyEnv + " (API key for " +
+                                              ep.baseUrl + ") is not set"};
             key = v;
         }
         d.endpointKeys.push_back(key);
@@ -351,13 +512,16 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
     bool sourceFinished = false;
     std::optional<Error> fatal;
     std::optional<Clock::time_point> drainDeadline;
+    std::optional<Clock::time_point> stopSince;
     std::optional<Impl::Pending> held; // next request, held back by the rate limiter
     std::optional<Clock::time_point> limitedSince;
     const int cap = d.totalCap();
+    const RetryPolicy policy = RetryPolicy::from(o);
 
     auto abortAll = [&](const std::string& why) {
         std::vector<CURL*> handles;
-        for (auto& [e, t] : d.active) handles.push_back(e);
+        for (auto& [e, t] : d.active)
+            handles.push_back(e);
         for (CURL* e : handles) {
             auto t = d.finish(e);
             ChatResult r;
@@ -375,7 +539,8 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
             r.error = why;
             source.onResult(std::move(r));
         };
-        for (auto& p : d.retries) deliverAborted(p);
+        for (auto& p : d.retries)
+            deliverAborted(p);
         d.retries.clear();
         if (held) deliverAborted(*held);
         held.reset();
@@ -385,7 +550,10 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
         auto now = Clock::now();
         if (hooks.stopRequested()) requestStop(true);
         int stop = d.stopMode.load();
-        if (stop == 1 && !drainDeadline) drainDeadline = now + std::chrono::milliseconds(o.drainTimeoutMs);
+        if (stop == 1 && !stopSince) stopSince = now;
+        if (stopSince)
+            drainDeadline =
+                *stopSince + std::chrono::milliseconds(std::min(d.stopDrainMs.load(), 86'400'000L));
         if (stop == 2 || (drainDeadline && now >= *drainDeadline)) {
             abortAll("stopped");
             break;
@@ -451,12 +619,13 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
         if (d.active.empty() && d.retries.empty() && !held && sourceFinished) break;
 
         if (!d.retries.empty()) {
-            auto until = std::chrono::duration_cast<std::chrono::milliseconds>(d.retries.front().due - now).count();
+            auto until =
+                std::chrono::duration_cast<std::chrono::milliseconds>(d.retries.front().due - now).count();
             waitHint = std::min<long>(waitHint, std::max<long>(0, until));
         }
         int running = 0;
         curl_multi_perform(d.multi, &running);
-        // Completed transfers.
+        // Completed transfers: decideAttempt says what each one means; the loop only acts on it.
         int left = 0;
         int completed = 0;
         while (CURLMsg* m = curl_multi_info_read(d.multi, &left)) {
@@ -466,88 +635,99 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
             auto t = d.finish(m->easy_handle);
             long status = 0;
             curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
-            const std::string& epUrl = o.endpoints[t->endpoint].baseUrl;
-            std::string why;
-            long retryAfter = -1;
+            const auto& ep = o.endpoints[t->endpoint];
+            AttemptFacts facts;
+            facts.curlCode = code;
+            if (code != CURLE_OK) facts.curlError = curl_easy_strerror(code);
+            facts.httpStatus = status;
+            facts.body = std::move(t->response);
+            facts.retryAfter = t->retryAfter;
+            facts.bodyTooLarge = t->tooLarge;
+            facts.attempt = t->attempt;
+            auto dec = decideAttempt(facts, policy, std::uniform_real_distribution<double>(0.0, 1.0)(d.rng));
+            d.stat([&](ClientStats& s) {
+                switch (dec.tally) {
+                case AttemptDecision::Tally::Http429:
+                    s.http429++;
+                    break;
+                case AttemptDecision::Tally::Http5xx:
+                    s.http5xx++;
+                    break;
+                case AttemptDecision::Tally::Transport:
+                    s.transportErrors++;
+                    break;
+                case AttemptDecision::Tally::Malformed:
+                    s.malformed++;
+                    break;
+                case AttemptDecision::Tally::None:
+                    break;
+                }
+            });
+            if (dec.retry) {
+                std::string why = redacted(dec.reason, d.endpointKeys);
+                d.stat([](ClientStats& s) { s.retries++; });
+                log::debug("request ", t->request.id, " attempt ", t->attempt, " failed (", why,
+                           "); retrying in ", dec.delayMs, " ms");
+                source.onRetry(t->request, why, t->attempt, dec.delayMs);
+                d.scheduleRetry(std::move(t->request), t->attempt, dec.delayMs);
+                continue;
+            }
             ChatResult r;
             r.id = t->request.id;
             r.attempts = t->attempt;
             r.httpStatus = static_cast<int>(status);
-            r.endpoint = epUrl;
-            r.rawBody = t->response;
-            if (code != CURLE_OK) {
-                why = std::string(curl_easy_strerror(code));
-                d.stat([](ClientStats& s) { s.transportErrors++; });
-            } else if (status >= 200 && status < 300) {
-                auto parsed = parseCompletion(t->response);
-                if (parsed) {
-                    r.outcome = Outcome::Ok;
-                    r.content = std::move(parsed->content);
-                    r.usage = parsed->usage;
-                    limiter.correct(r.usage.promptTokens + r.usage.completionTokens - t->tokenEstimate);
-                    d.stat([&](ClientStats& s) {
-                        s.succeeded++;
-                        s.usage += r.usage;
-                    });
-                    source.onResult(std::move(r));
-                    continue;
+            r.endpoint = ep.baseUrl;
+            r.outcome = dec.outcome;
+            r.finishReason = dec.finishReason;
+            r.usage = dec.usage; // a filtered answer may be paid for too
+            switch (dec.outcome) {
+            case Outcome::Ok:
+                r.content = std::move(dec.content);
+                d.stat([&](ClientStats& s) { s.succeeded++; });
+                break;
+            case Outcome::Fatal: {
+                std::string hint =
+                    status == 401 || status == 403
+                        ? " (check the API key" + (ep.apiKeyEnv.empty()
+                                                       ? std::string(": none is set, use --api-key-env)")
+                                                       : " in $" + ep.apiKeyEnv + ")")
+                    : status == 404    ? " (check the endpoint URL and the model name '" + o.model + "')"
+                    : code != CURLE_OK ? " (check the endpoint URL)"
+                                       : "";
+                r.error = redacted(ep.baseUrl + " answered " + dec.reason + hint, d.endpointKeys);
+                if (!fatal) {
+                    fatal = Error{"llm_fatal", r.error};
+                    // Nothing new goes out; what is in flight may already be paid for, so it drains.
+                    requestStop(true);
                 }
-                why = "HTTP " + std::to_string(status) + " with a malformed body: " + parsed.error().message;
-                d.stat([](ClientStats& s) { s.malformed++; });
-            } else if (fatalStatus(status)) {
-                std::string hint = status == 401 || status == 403
-                                       ? " (check the API key" +
-                                             (o.endpoints[t->endpoint].apiKeyEnv.empty()
-                                                  ? std::string(": none is set, use --api-key-env)")
-                                                  : " in $" + o.endpoints[t->endpoint].apiKeyEnv + ")")
-                                   : status == 404 ? " (check the endpoint URL and the model name '" + o.model + "')"
-                                                   : "";
-                r.outcome = Outcome::Fatal;
-                r.error = epUrl + " answered HTTP " + std::to_string(status) + ": " + serverMessage(t->response) + hint;
-                d.stat([](ClientStats& s) { s.failed++; });
-                if (!fatal) fatal = Error{"llm_fatal", r.error};
-                source.onResult(std::move(r));
-                continue;
-            } else {
-                why = "HTTP " + std::to_string(status) + ": " + serverMessage(t->response);
-                if (status == 429) d.stat([](ClientStats& s) { s.http429++; });
-                if (status >= 500) d.stat([](ClientStats& s) { s.http5xx++; });
-                if (!retryableStatus(status)) {
-                    r.outcome = Outcome::Exhausted;
-                    r.error = epUrl + " answered " + why;
-                    d.stat([](ClientStats& s) { s.failed++; });
-                    source.onResult(std::move(r));
-                    continue;
-                }
-                retryAfter = parseRetryAfterMs(t->retryAfter);
+                break;
             }
-            // Retryable.
-            if (t->attempt >= o.maxAttempts) {
-                r.outcome = Outcome::Exhausted;
-                r.error = epUrl + ": " + why + " (gave up after " + std::to_string(t->attempt) + " attempts)";
-                d.stat([](ClientStats& s) { s.failed++; });
-                source.onResult(std::move(r));
-                continue;
+            case Outcome::Refused:
+            case Outcome::Exhausted:
+            case Outcome::Aborted:
+                r.error = redacted(ep.baseUrl + ": " + dec.reason, d.endpointKeys);
+                break;
             }
-            long delay = retryAfter >= 0 ? std::min(retryAfter, o.maxRetryAfterMs) +
-                                               std::uniform_int_distribution<long>(0, 100)(d.rng)
-                                         : d.backoffMs(t->attempt);
-            d.stat([](ClientStats& s) { s.retries++; });
-            log::debug("request ", t->request.id, " attempt ", t->attempt, " failed (", why, "); retrying in ", delay, " ms");
-            source.onRetry(t->request, why, t->attempt, delay);
-            d.scheduleRetry(std::move(t->request), t->attempt, delay);
+            if (r.outcome != Outcome::Ok)
+                d.stat([&](ClientStats& s) {
+                    s.failed++;
+                    if (r.outcome == Outcome::Refused) s.refused++;
+                });
+            if (r.usage.promptTokens + r.usage.completionTokens > 0) {
+                limiter.correct(r.usage.promptTokens + r.usage.completionTokens - t->tokenEstimate);
+                d.stat([&](ClientStats& s) { s.usage += r.usage; });
+            }
+            r.rawBody = redacted(std::move(facts.body), d.endpointKeys);
+            source.onResult(std::move(r));
         }
         if (completed > 0) source.endResults();
-        if (fatal) {
-            abortAll("stopped after a fatal error");
-            return *fatal;
-        }
         // A finished transfer freed a slot: refill at once instead of waiting in poll.
         if (completed > 0) continue;
         if (!d.active.empty() || !d.retries.empty() || held || !sourceFinished) {
             int numfds = 0;
             // Poll briefly when there is nothing to poll on, so Wait sources are asked again.
-            curl_multi_poll(d.multi, nullptr, 0, static_cast<int>(std::clamp<long>(waitHint, 0, 100)), &numfds);
+            curl_multi_poll(d.multi, nullptr, 0, static_cast<int>(std::clamp<long>(waitHint, 0, 100)),
+                            &numfds);
         }
     }
     if (fatal) return *fatal;

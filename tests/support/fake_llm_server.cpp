@@ -37,8 +37,12 @@ std::string request(const std::string& url, const std::string* body) {
 }
 } // namespace
 
-std::string httpGet(const std::string& url) { return request(url, nullptr); }
-std::string httpPost(const std::string& url, const std::string& body) { return request(url, &body); }
+std::string httpGet(const std::string& url) {
+    return request(url, nullptr);
+}
+std::string httpPost(const std::string& url, const std::string& body) {
+    return request(url, &body);
+}
 
 FakeLlmServer::FakeLlmServer(const nlohmann::json& rules, double latencyMs) {
     int fds[2];
@@ -51,8 +55,8 @@ FakeLlmServer::FakeLlmServer(const nlohmann::json& rules, double latencyMs) {
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
-        execlp("python3", "python3", script.c_str(), "--rules", rulesArg.c_str(), "--latency-ms", latency.c_str(),
-               static_cast<char*>(nullptr));
+        execlp("python3", "python3", script.c_str(), "--rules", rulesArg.c_str(), "--latency-ms",
+               latency.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     close(fds[1]);
@@ -74,7 +78,9 @@ FakeLlmServer::~FakeLlmServer() {
     }
 }
 
-std::string FakeLlmServer::baseUrl() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/v1"; }
+std::string FakeLlmServer::baseUrl() const {
+    return "http://127.0.0.1:" + std::to_string(m_port) + "/v1";
+}
 
 nlohmann::json FakeLlmServer::stats(bool perPrompt) const {
     return nlohmann::json::parse(
@@ -87,6 +93,8 @@ void FakeLlmServer::setRules(const nlohmann::json& rules, double latencyMs) cons
     httpPost("http://127.0.0.1:" + std::to_string(m_port) + "/config", cfg.dump());
 }
 
-void FakeLlmServer::reset() const { httpPost("http://127.0.0.1:" + std::to_string(m_port) + "/reset", "{}"); }
+void FakeLlmServer::reset() const {
+    httpPost("http://127.0.0.1:" + std::to_string(m_port) + "/reset", "{}");
+}
 
 } // namespace synthembed::test

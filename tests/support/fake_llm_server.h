@@ -10,7 +10,7 @@
 namespace synthembed::test {
 
 class FakeLlmServer {
-public:
+  public:
     /// rules: JSON list as documented in fake_llm_server.py; latencyMs: fixed latency per answer.
     explicit FakeLlmServer(const nlohmann::json& rules = nlohmann::json::array(), double latencyMs = 0);
     ~FakeLlmServer();
@@ -25,7 +25,7 @@ public:
     void setRules(const nlohmann::json& rules, double latencyMs = -1) const;
     void reset() const;
 
-private:
+  private:
     pid_t m_pid = -1;
     int m_port = 0;
 };

@@ -19,11 +19,17 @@ first is keyed by the prompt alone), so identical brainstorm prompts still yield
 Rules (a JSON list, first match wins; a request matching none is answered validly):
   {"match": "substring of the prompt" (optional), "mode": MODE, "ratio": 0..1 (optional, default 1,
    drawn from a seeded RNG), "attempts": N (optional: only the first N requests of each prompt),
-   "limit": N (optional: at most N requests in all), "retry_after": seconds, "latency_ms": ms}
+   "limit": N (optional: at most N requests in all), "retry_after": seconds, "latency_ms": ms,
+   "by_prompt": true (optional: the ratio picks a fixed share of prompts by their hash, so a prompt
+   sent again gets the same treatment), "kind": "brainstorm" or "generate" (optional: only prompts
+   that ask for a task list, or only the others)}
 MODE is one of: valid, invalid_sample (content misses a key), not_json (content is prose),
-  status_429, status_500, status_503, status_400, status_401, status_403, status_404,
+  status_NNN (any status: 400, 401, 403, 404, 413, 422, 429, 500, 503 ...),
   malformed (the HTTP body is not JSON), truncated (the body is cut short of Content-Length),
-  hang (never answers within 10 minutes), drop (closes the connection without answering).
+  hang (never answers within 10 minutes), drop (closes the connection without answering),
+  same_tasks (every answer is the same list of 20 tasks: a temperature-0 brainstorm),
+  content_filter (200 with finish_reason "content_filter" and no content),
+  endless (200 headers, then a body that never ends, without Content-Length).
 
 Run:  fake_llm_server.py [--port 0] [--latency-ms 0] [--rules JSON] [--seed 1] [--port-file F]
 It prints "PORT <n>" on stdout once it listens.
@@ -56,6 +62,12 @@ def words_for(seed_text, n):
     h = hashlib.sha256(seed_text.encode("utf-8")).digest()
     rng = random.Random(h)
     return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def asks_for_list(prompt):
+    named = [k for k in SAMPLE_KEYS if ('"%s"' % k) in prompt]
+    lower = prompt.lower()
+    return "brainstorm" in lower or (not named and "list" in lower)
 
 
 def valid_content(prompt, occurrence=1):
@@ -104,11 +116,16 @@ class State:
             for i, r in enumerate(self.rules):
                 if "match" in r and r["match"] not in prompt:
                     continue
+                if "kind" in r and (r["kind"] == "brainstorm") != asks_for_list(prompt):
+                    continue
                 if "attempts" in r and attempt > int(r["attempts"]):
                     continue
                 if "limit" in r and self.rule_hits[i] >= int(r["limit"]):
                     continue
-                if self.rng.random() >= float(r.get("ratio", 1.0)):
+                if r.get("by_prompt"):
+                    if int(prompt_hash(prompt)[:8], 16) / float(1 << 32) >= float(r.get("ratio", 1.0)):
+                        continue
+                elif self.rng.random() >= float(r.get("ratio", 1.0)):
                     continue
                 self.rule_hits[i] += 1
                 return r
@@ -129,7 +146,11 @@ class Reply:
 
 
 REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
+           413: "Payload Too Large", 422: "Unprocessable Entity", 429: "Too Many Requests",
+           500: "Internal Server Error", 503: "Service Unavailable"}
+
+SAME_TASKS = json.dumps(["Task fixed-%02d: retrieve documents about %s." % (i, words_for("fixed" + str(i), 4))
+                         for i in range(20)])
 
 
 def handle_get(st, path):
@@ -201,6 +222,9 @@ def handle_post(st, path, headers, raw):
 
     if mode == "hang":
         return Reply(0, body=b"", mode="hang")
+    if mode == "endless":
+        count_status(200)
+        return Reply(200, body=b"", mode="endless", latency_ms=latency)
     if mode.startswith("status_"):
         code = int(mode.split("_")[1])
         extra = {}
@@ -219,14 +243,18 @@ def handle_post(st, path, headers, raw):
         content = json.dumps({"unexpected_key": "x " + h[:8]})
     elif mode == "not_json":
         content = "Sure! Here is some prose about %s without any JSON." % h[:8]
+    elif mode == "same_tasks":
+        content = SAME_TASKS
+    elif mode == "content_filter":
+        content = None
     else:
         content = valid_content(prompt, attempt)
-    usage = {"prompt_tokens": len(prompt.split()) + 7, "completion_tokens": len(content.split()) + 1}
+    usage = {"prompt_tokens": len(prompt.split()) + 7, "completion_tokens": len((content or "").split()) + 1}
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     body = {"id": "chatcmpl-" + h[:16], "object": "chat.completion", "created": int(time.time()),
             "model": model or "fake-model",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                         "finish_reason": "stop"}],
+                         "finish_reason": "content_filter" if mode == "content_filter" else "stop"}],
             "usage": usage}
     data = json.dumps(body).encode("utf-8")
     count_status(200)
@@ -285,6 +313,14 @@ async def serve_connection(st, reader, writer):
                 reply = Reply(405, {"error": {"message": "method not allowed"}})
             if reply.mode == "drop":
                 break
+            if reply.mode == "endless":
+                writer.write(b"HTTP/1.1 200 OK\r\nServer: FakeLLM/2.0\r\nContent-Type: application/json\r\n"
+                             b"Connection: close\r\n\r\n")
+                chunk = b'{"choices": [{"message": {"content": "' + b"x" * 65536
+                while True:  # until the client hangs up
+                    writer.write(chunk)
+                    await writer.drain()
+                    await asyncio.sleep(0.001)
             head = ["HTTP/1.1 %d %s" % (reply.status, REASONS.get(reply.status, "Status")),
                     "Server: FakeLLM/2.0", "Content-Type: application/json",
                     "Content-Length: %d" % (len(reply.body) if reply.content_length is None else reply.content_length)]

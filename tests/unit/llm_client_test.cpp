@@ -7,8 +7,11 @@
 #include "core/llm/pricing.h"
 #include "core/llm/rate_limiter.h"
 
+#include <curl/curl.h>
+
 #include <chrono>
 #include <map>
+#include <thread>
 
 using namespace synthembed;
 using namespace synthembed::test;
@@ -33,7 +36,8 @@ struct ListSource : llm::RequestSource {
 
 ListSource makeSource(int n, const std::string& stem = "Write \"S1\", \"S2\", \"S3\" for item ") {
     ListSource s;
-    for (int i = 0; i < n; ++i) s.prompts.push_back(stem + std::to_string(i));
+    for (int i = 0; i < n; ++i)
+        s.prompts.push_back(stem + std::to_string(i));
     return s;
 }
 
@@ -158,8 +162,8 @@ TEST(LlmClient, NoRetryOn401AndClearMessage) {
     EXPECT_EQ(src.results.size(), 1u);
 }
 
-TEST(LlmClient, NoRetryOn404And400) {
-    for (const char* mode : {"status_404", "status_400", "status_403"}) {
+TEST(LlmClient, NoRetryOn404And403) {
+    for (const char* mode : {"status_404", "status_403"}) {
         FakeLlmServer server(json::array({{{"mode", mode}}}));
         auto src = makeSource(3);
         llm::ChatClient client(options(server, 1));
@@ -289,7 +293,8 @@ TEST(LlmClient, StopAbortsAndReportsUnsent) {
     ASSERT_TRUE(client.run(src, hooks).ok());
     // Drained: what was in flight completed; nothing new was started.
     EXPECT_LT(server.stats()["total"].get<int>(), 50);
-    for (auto& [id, r] : src.results) EXPECT_TRUE(r.ok() || r.outcome == llm::Outcome::Aborted);
+    for (auto& [id, r] : src.results)
+        EXPECT_TRUE(r.ok() || r.outcome == llm::Outcome::Aborted);
 }
 
 TEST(LlmClient, RequestBodyAndUrls) {
@@ -342,4 +347,227 @@ TEST(LlmClient, PricesAndCost) {
     auto bad = llm::parsePrices(R"({"m": {"prompt": "x"}})");
     ASSERT_FALSE(bad.ok());
     EXPECT_NE(bad.error().message.find("m"), std::string::npos);
+}
+
+// ---- what one HTTP attempt means: the pure decision, as a table ----
+
+namespace {
+llm::AttemptFacts http(long status, std::string body = "", int attempt = 1, std::string retryAfter = "") {
+    llm::AttemptFacts f;
+    f.httpStatus = status;
+    f.body = std::move(body);
+    f.attempt = attempt;
+    f.retryAfter = std::move(retryAfter);
+    return f;
+}
+llm::AttemptFacts transport(int code, const char* text, int attempt = 1) {
+    llm::AttemptFacts f;
+    f.curlCode = code;
+    f.curlError = text;
+    f.attempt = attempt;
+    return f;
+}
+std::string completion(const std::string& content, const std::string& finish = "stop") {
+    json c = {{"index", 0}, {"finish_reason", finish}};
+    c["message"] = {{"role", "assistant"}, {"content", content.empty() ? json(nullptr) : json(content)}};
+    return json{{"choices", json::array({c})}, {"usage", {{"prompt_tokens", 11}, {"completion_tokens", 5}}}}
+        .dump();
+}
+const char* name(llm::Outcome o) {
+    switch (o) {
+    case llm::Outcome::Ok:
+        return "Ok";
+    case llm::Outcome::Refused:
+        return "Refused";
+    case llm::Outcome::Fatal:
+        return "Fatal";
+    case llm::Outcome::Exhausted:
+        return "Exhausted";
+    case llm::Outcome::Aborted:
+        return "Aborted";
+    }
+    return "?";
+}
+} // namespace
+
+TEST(LlmDecision, Table) {
+    llm::RetryPolicy p;
+    p.maxAttempts = 3;
+    p.backoffBaseMs = 1000;
+    p.backoffMaxMs = 3000;
+    p.maxRetryAfterMs = 5000;
+    const std::string error400 = R"({"error": {"message": "maximum context length is 4096 tokens"}})";
+    struct Row {
+        const char* what;
+        llm::AttemptFacts facts;
+        bool retry;
+        llm::Outcome outcome; // when not retried
+        const char* reasonHas;
+    };
+    std::vector<Row> rows = {
+        {"200 answer", http(200, completion("hi")), false, llm::Outcome::Ok, ""},
+        {"200 content filter", http(200, completion("", "content_filter")), false, llm::Outcome::Refused,
+         "content filter"},
+        {"200 garbage", http(200, "<html>"), true, {}, "malformed"},
+        {"200 garbage, last attempt", http(200, "<html>", 3), false, llm::Outcome::Exhausted,
+         "gave up after 3"},
+        {"400 context too long", http(400, error400), false, llm::Outcome::Refused, "maximum context length"},
+        {"413", http(413, "too large"), false, llm::Outcome::Refused, "HTTP 413"},
+        {"422", http(422, "{}"), false, llm::Outcome::Refused, "HTTP 422"},
+        {"401", http(401, R"({"error": {"message": "Incorrect API key"}})"), false, llm::Outcome::Fatal,
+         "Incorrect API key"},
+        {"402", http(402, "{}"), false, llm::Outcome::Fatal, "HTTP 402"},
+        {"403", http(403, "{}"), false, llm::Outcome::Fatal, "HTTP 403"},
+        {"404 model not found", http(404, R"({"error": "model not found"})"), false, llm::Outcome::Fatal,
+         "model not found"},
+        {"429", http(429, "{}", 1, "2"), true, {}, "HTTP 429"},
+        {"500", http(500, "{}"), true, {}, "HTTP 500"},
+        {"503 last attempt", http(503, "{}", 3), false, llm::Outcome::Exhausted, "gave up"},
+        {"418 not retried", http(418, "{}"), false, llm::Outcome::Exhausted, "HTTP 418"},
+        {"timeout", transport(CURLE_OPERATION_TIMEDOUT, "Timeout was reached"), true, {}, "Timeout"},
+        {"refused connection",
+         transport(CURLE_COULDNT_CONNECT, "Couldn't connect to server"),
+         true,
+         {},
+         "connect"},
+        {"bad URL", transport(CURLE_URL_MALFORMAT, "URL using bad/illegal format"), false,
+         llm::Outcome::Fatal, "URL"},
+        {"bad scheme", transport(CURLE_UNSUPPORTED_PROTOCOL, "Unsupported protocol"), false,
+         llm::Outcome::Fatal, "protocol"},
+        {"bad certificate", transport(CURLE_PEER_FAILED_VERIFICATION, "SSL peer certificate"), false,
+         llm::Outcome::Fatal, "certificate"},
+        {"declared body over the cap", transport(CURLE_FILESIZE_EXCEEDED, "Maximum file size exceeded"),
+         false, llm::Outcome::Refused, "size cap"},
+    };
+    auto big = transport(CURLE_WRITE_ERROR, "Failed writing received data");
+    big.bodyTooLarge = true;
+    rows.push_back({"streamed body over the cap", big, false, llm::Outcome::Refused, "size cap"});
+    for (auto& row : rows) {
+        auto d = llm::decideAttempt(row.facts, p, 0.5);
+        EXPECT_EQ(d.retry, row.retry) << row.what;
+        if (!row.retry) {
+            EXPECT_STREQ(name(d.outcome), name(row.outcome)) << row.what;
+        }
+        EXPECT_NE(d.reason.find(row.reasonHas), std::string::npos) << row.what << ": " << d.reason;
+    }
+    auto ok = llm::decideAttempt(http(200, completion("hello")), p, 0);
+    EXPECT_EQ(ok.content, "hello");
+    EXPECT_EQ(ok.usage.promptTokens, 11);
+    EXPECT_EQ(ok.usage.completionTokens, 5);
+    EXPECT_TRUE(ok.reason.empty());
+    // A filtered answer is still reported with its usage (it may be billed).
+    EXPECT_EQ(llm::decideAttempt(http(200, completion("", "content_filter")), p, 0).usage.completionTokens,
+              5);
+}
+
+TEST(LlmDecision, DelaysFollowRetryAfterOrBackoff) {
+    llm::RetryPolicy p;
+    p.maxAttempts = 10;
+    p.backoffBaseMs = 1000;
+    p.backoffMaxMs = 3000;
+    p.maxRetryAfterMs = 5000;
+    // Retry-After wins, plus up to 100 ms of jitter; clamped to maxRetryAfterMs.
+    EXPECT_EQ(llm::decideAttempt(http(429, "", 1, "2"), p, 0.0).delayMs, 2000);
+    EXPECT_EQ(llm::decideAttempt(http(429, "", 1, "2"), p, 0.5).delayMs, 2050);
+    EXPECT_EQ(llm::decideAttempt(http(503, "", 1, "3600"), p, 0.0).delayMs, 5000);
+    // Otherwise base * 2^(attempt-1), capped, times [0.5, 1) by the jitter.
+    EXPECT_EQ(llm::decideAttempt(http(500, "", 1), p, 0.0).delayMs, 500);
+    EXPECT_EQ(llm::decideAttempt(http(500, "", 2), p, 0.0).delayMs, 1000);
+    EXPECT_EQ(llm::decideAttempt(http(500, "", 2), p, 0.5).delayMs, 1500);
+    EXPECT_EQ(llm::decideAttempt(http(500, "", 6), p, 0.0).delayMs, 1500);
+    EXPECT_EQ(
+        llm::decideAttempt(transport(CURLE_RECV_ERROR, "Failure when receiving data", 1), p, 0.0).delayMs,
+        500);
+}
+
+TEST(LlmDecision, ApiKeyVariableNames) {
+    for (const char* ok : {"", "OPENAI_API_KEY", "AZURE_OPENAI_KEY_2", "my_key", "_X", "HF_TOKEN"})
+        EXPECT_TRUE(llm::validateApiKeyEnv(ok).ok()) << ok;
+    for (const char* bad :
+         {"sk-proj-AbCdEf0123456789GhIjKlMnOp", "sk-0123456789abcdef0123456789abcdef",
+          "AbCdEf0123456789GhIjKlMn", "0123456789abcdef0123456789abcdef", "hf_AbCdEfGhIjKlMnOpQrStUv",
+          "gsk_abcdefghijklmnopqrstuvwx", "OPENAI API KEY", "1PASSWORD", "key.with.dots"}) {
+        auto st = llm::validateApiKeyEnv(bad);
+        ASSERT_FALSE(st.ok()) << bad;
+        EXPECT_EQ(st.error().message.find(bad), std::string::npos) << "the text must not be echoed";
+    }
+}
+
+// ---- the same against the real HTTP server ----
+
+TEST(LlmClient, RefusedPromptsFailAloneOthersGoOn) {
+    FakeLlmServer server(json::array({{{"match", "item 1"}, {"mode", "status_400"}},
+                                      {{"match", "item 2"}, {"mode", "status_413"}},
+                                      {{"match", "item 3"}, {"mode", "status_422"}},
+                                      {{"match", "item 4"}, {"mode", "content_filter"}}}));
+    auto src = makeSource(8);
+    llm::ChatClient client(options(server, 4));
+    auto st = client.run(src);
+    ASSERT_TRUE(st.ok()) << st.error().message; // a refused prompt does not stop the run
+    ASSERT_EQ(src.results.size(), 8u);
+    for (int id : {1, 2, 3, 4}) {
+        EXPECT_EQ(src.results[id].outcome, llm::Outcome::Refused) << id << ": " << src.results[id].error;
+        EXPECT_EQ(src.results[id].attempts, 1) << id;
+    }
+    EXPECT_NE(src.results[1].error.find("HTTP 400"), std::string::npos) << src.results[1].error;
+    EXPECT_NE(src.results[4].error.find("content filter"), std::string::npos) << src.results[4].error;
+    EXPECT_EQ(src.results[4].finishReason, "content_filter");
+    for (int id : {0, 5, 6, 7})
+        EXPECT_TRUE(src.results[id].ok()) << id << ": " << src.results[id].error;
+    EXPECT_EQ(server.stats()["total"], 8); // nothing retried
+    EXPECT_EQ(client.stats().refused, 4);
+}
+
+TEST(LlmClient, EndlessBodyIsCutAtTheResponseCap) {
+    FakeLlmServer server(json::array({{{"match", "item 0"}, {"mode", "endless"}}}));
+    auto src = makeSource(3);
+    auto o = options(server, 3);
+    o.maxResponseBytes = 256 * 1024;
+    o.totalTimeoutMs = 60'000;
+    llm::ChatClient client(o);
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(client.run(src).ok());
+    EXPECT_LT(secondsSince(t0), 10.0);
+    EXPECT_EQ(src.results[0].outcome, llm::Outcome::Refused) << src.results[0].error;
+    EXPECT_NE(src.results[0].error.find("size cap"), std::string::npos) << src.results[0].error;
+    EXPECT_LE(src.results[0].rawBody.size(), o.maxResponseBytes);
+    EXPECT_EQ(src.results[0].attempts, 1); // not bought again
+    EXPECT_TRUE(src.results[1].ok());
+    EXPECT_TRUE(src.results[2].ok());
+}
+
+TEST(LlmClient, StopAbortsHungTransfersWithinASecond) {
+    FakeLlmServer server(json::array({{{"mode", "hang"}}}));
+    auto src = makeSource(4);
+    auto o = options(server, 4);
+    o.totalTimeoutMs = 120'000;
+    llm::ChatClient client(o);
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        client.requestStop(true, 300); // drain for 300 ms, then abort
+    });
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(client.run(src).ok());
+    double took = secondsSince(t0);
+    stopper.join();
+    EXPECT_LT(took, 1.5);
+    ASSERT_EQ(src.results.size(), 4u);
+    for (auto& [id, r] : src.results)
+        EXPECT_EQ(r.outcome, llm::Outcome::Aborted);
+}
+
+TEST(LlmClient, KeyLikeVariableNameAndZeroTimeoutAreRefusedBeforeSending) {
+    FakeLlmServer server;
+    auto o = options(server);
+    const std::string planted = "sk-proj-PLANTEDkey0123456789abcdef";
+    o.endpoints[0].apiKeyEnv = planted;
+    auto src = makeSource(2);
+    auto st = llm::ChatClient(o).run(src);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().message.find("PLANTED"), std::string::npos) << st.error().message;
+    auto o2 = options(server);
+    o2.totalTimeoutMs = 0;
+    auto src2 = makeSource(2);
+    EXPECT_FALSE(llm::ChatClient(o2).run(src2).ok());
+    EXPECT_EQ(server.stats()["total"], 0);
 }
