@@ -10,6 +10,8 @@
 #include "core/search/index.h"
 #include "core/search/mining.h"
 #include "core/search/projection.h"
+#include "core/util/csv.h"
+#include "core/util/durable.h"
 #include "core/util/log.h"
 #include "core/util/paths.h"
 
@@ -90,10 +92,19 @@ Matrix embedItems(eval::TextEncoder& enc, eval::EmbeddingCache* cache, const std
     }
 }
 
+/// Refuses the project file and, without --force, an existing file (before any slow work).
+void checkOutputFile(const std::string& output, bool force) {
+    try {
+        durable::checkOutput(output, force, projectPath());
+    } catch (const Failure& f) {
+        throw CliError{f.what()};
+    }
+}
+
 search::VectorIndex openIndexByName(const std::string& name) {
     std::filesystem::path dir;
     std::error_code ec;
-    if (std::filesystem::exists(std::filesystem::path(name) / "meta.json", ec)) dir = name;
+    if (search::isIndexFolder(name)) dir = name;
     else {
         auto project = openProject();
         auto p = search::findIndex(project, name);
@@ -312,21 +323,30 @@ void registerIndexCommands(CLI::App& root) {
     // index map: PCA 2-D coordinates as CSV (id, x, y, family, language, label)
     auto mapName = std::make_shared<std::string>();
     auto mapOut = std::make_shared<std::string>();
+    auto mapForce = std::make_shared<bool>(false);
     auto* mp = index->add_subcommand("map", "Write 2-D PCA coordinates of an index's vectors as CSV");
     mp->add_option("--name", *mapName, "Index name or folder")->required();
     mp->add_option("-o,--output", *mapOut, "CSV file")->required();
-    mp->callback([mapName, mapOut] {
+    mp->add_flag("--force", *mapForce, "Replace the output file when it exists");
+    mp->callback([mapName, mapOut, mapForce] {
+        checkOutputFile(*mapOut, *mapForce);
         auto idx = openIndexByName(*mapName);
         auto p = search::pca(idx.vectors(), 2);
-        std::ofstream out(*mapOut);
-        if (!out) throw CliError{*mapOut + ": cannot open for writing"};
-        out << "id,x,y,family,language,label\n";
-        for (std::size_t i = 0; i < idx.size(); ++i) {
-            const auto& it = idx.items()[i];
-            out << it.id << "," << p.points.row(i)[0] << "," << (p.points.cols > 1 ? p.points.row(i)[1] : 0.0f) << ","
-                << it.family << "," << it.language << "," << it.label << "\n";
+        try {
+            durable::AtomicFile file(*mapOut);
+            auto& out = file.out();
+            out << "id,x,y,family,language,label\n";
+            for (std::size_t i = 0; i < idx.size(); ++i) {
+                const auto& it = idx.items()[i];
+                std::ostringstream x, y;
+                x << p.points.row(i)[0];
+                y << (p.points.cols > 1 ? p.points.row(i)[1] : 0.0f);
+                out << csv::formatRecord({std::to_string(it.id), x.str(), y.str(), it.family, it.language, it.label}, ',');
+            }
+            file.commit();
+        } catch (const Failure& f) {
+            throw CliError{f.what()};
         }
-        if (!out) throw CliError{*mapOut + ": write failed"};
         std::cout << "wrote " << idx.size() << " points to " << *mapOut << " (explained variance "
                   << (p.totalVariance > 0 ? (p.explainedVariance[0] + (p.explainedVariance.size() > 1 ? p.explainedVariance[1] : 0)) / p.totalVariance : 0)
                   << ")\n";
@@ -343,12 +363,14 @@ void registerIndexCommands(CLI::App& root) {
         EncoderOptions enc;
         std::string input, output, corpus;
         search::MiningOptions o;
+        bool force = false;
     };
     auto mi = std::make_shared<MineArgs>();
     auto* mine = root.add_subcommand("mine-negatives", "Add hard negatives to training pairs (JSONL export format)");
     mi->enc.add(mine);
     mine->add_option("--input", mi->input, "JSONL of {query, positive[, negative], instruction, family, language}")->required();
     mine->add_option("-o,--output", mi->output, "Output JSONL (one line per mined negative)")->required();
+    mine->add_flag("--force", mi->force, "Replace the output file when it exists");
     mine->add_option("--corpus", mi->corpus, "JSONL of candidate documents {text[, title]} (default: all positives)");
     mine->add_option("--rank-from", mi->o.rankFrom, "First rank (0-based) to sample negatives from")->capture_default_str();
     mine->add_option("--rank-to", mi->o.rankTo, "One past the last rank")->capture_default_str();
@@ -357,6 +379,7 @@ void registerIndexCommands(CLI::App& root) {
     mine->add_flag("--keep-existing", mi->o.keepExisting, "Also keep the input's own negatives");
     mine->add_option("--seed", mi->o.seed, "Sampling seed")->capture_default_str();
     mine->callback([mi] {
+        checkOutputFile(mi->output, mi->force);
         auto pairs = search::readTrainingJsonl(mi->input);
         if (!pairs) throw CliError{pairs.error().message};
         std::vector<std::string> corpus;

@@ -408,10 +408,12 @@ void registerPromptsCommands(CLI::App& root) {
 
     auto* exp = prompts->add_subcommand("export", "Write the project's latest templates and pools as files");
     static std::string exportDir;
+    static bool exportForce = false;
     exp->add_option("--output", exportDir, "Directory to write templates/ and pools/ into")->required();
+    exp->add_flag("--force", exportForce, "Replace template and pool files that exist in the directory");
     exp->callback([] {
         auto project = openProject();
-        auto r = PromptStore(project).exportDirectory(exportDir);
+        auto r = PromptStore(project).exportDirectory(exportDir, exportForce);
         if (!r) throw CliError{r.error().message};
         if (globals().json)
             printJson({{"files", *r}, {"output", exportDir}});

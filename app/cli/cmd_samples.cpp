@@ -41,11 +41,12 @@ void registerSampleCommands(CLI::App& root) {
     // ---- export ----
     static std::string exFormat = "jsonl", exOutput;
     static ScopeArgs exScope;
-    static bool exInstruction = false;
+    static bool exInstruction = false, exForce = false;
     auto* ex = root.add_subcommand("export", "Write samples (or a job's requests for the OpenAI Batch API) to a file");
     ex->add_option("--format", exFormat, "jsonl | sentence-transformers | flagembedding | openai-batch")
         ->check(CLI::IsMember({"jsonl", "sentence-transformers", "flagembedding", "openai-batch"}));
-    ex->add_option("--output,-o", exOutput, "Output file")->required();
+    ex->add_option("--output,-o", exOutput, "Output file (never the project file)")->required();
+    ex->add_flag("--force", exForce, "Replace the output file when it exists");
     addScope(ex, exScope);
     ex->add_flag("--instruction-in-query", exInstruction,
                  "Prefix queries with \"Instruct: ...\\nQuery: \" (e5-mistral format)");
@@ -57,12 +58,13 @@ void registerSampleCommands(CLI::App& root) {
         Result<std::int64_t> n = std::int64_t{0};
         if (fmt == gen::ExportFormat::OpenAiBatch) {
             if (exScope.job <= 0) throw CliError{"--format openai-batch needs --job ID"};
-            n = gen::exportBatchRequests(project, exScope.job, exOutput);
+            n = gen::exportBatchRequests(project, exScope.job, exOutput, exForce);
         } else {
             gen::ExportOptions o;
             o.format = fmt;
             o.scope = exScope.scope();
             o.instructionInQuery = exInstruction;
+            o.overwrite = exForce;
             n = gen::exportSamples(project, exOutput, o);
         }
         if (!n) throw CliError{n.error().message};

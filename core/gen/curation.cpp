@@ -311,21 +311,29 @@ Result<std::vector<std::string>> loadEvalTexts(const fs::path& path) {
             jsonlTexts(path, out);
             return out;
         }
-        std::ifstream in(path);
-        std::string line;
-        char delim = ext == ".tsv" ? '\t' : ext == ".csv" ? ',' : 0;
-        while (std::getline(in, line)) {
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (line.empty()) continue;
-            if (!delim) {
-                out.push_back(line);
-                continue;
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw Failure("io", path.string() + ": cannot read");
+        const char delim = ext == ".tsv" ? '\t' : ext == ".csv" ? ',' : 0;
+        if (!delim) {
+            std::string line;
+            while (std::getline(in, line)) {
+                if (!line.empty() && line.back() == '\r') line.pop_back();
+                if (!line.empty()) out.push_back(line);
             }
-            for (auto& cell : csv::splitRecord(line, delim)) {
-                // Numbers (scores, ids) are not texts.
-                if (cell.empty() || cell.find_first_not_of("0123456789.-+eE ") == std::string::npos) continue;
-                out.push_back(cell);
-            }
+            return out;
+        }
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        csv::Reader reader(text, delim);
+        csv::Record rec;
+        try {
+            while (reader.next(rec))
+                for (auto& cell : rec.cells) {
+                    // Numbers (scores, ids) are not texts.
+                    if (cell.empty() || cell.find_first_not_of("0123456789.-+eE ") == std::string::npos) continue;
+                    out.push_back(std::move(cell));
+                }
+        } catch (const Failure& f) {
+            throw Failure("parse", path.string() + ": " + f.what());
         }
         return out;
     }, "io");

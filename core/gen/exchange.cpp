@@ -5,11 +5,11 @@
 #include "core/gen/text_hash.h"
 #include "core/llm/client.h"
 #include "core/util/csv.h"
+#include "core/util/durable.h"
 
 #include <nlohmann/json.hpp>
 
 #include <fstream>
-#include <random>
 
 namespace fs = std::filesystem;
 
@@ -37,41 +37,6 @@ std::optional<ImportFormat> parseImportFormat(const std::string& n) {
 
 namespace {
 
-/// Writes to OUTPUT.tmp-N and renames over OUTPUT on commit(); removes the temp file otherwise.
-class AtomicWriter {
-public:
-    explicit AtomicWriter(fs::path target) : m_target(std::move(target)) {
-        std::error_code ec;
-        if (m_target.has_parent_path()) fs::create_directories(m_target.parent_path(), ec);
-        m_tmp = m_target;
-        m_tmp += ".tmp-" + std::to_string(std::random_device{}());
-        m_out.open(m_tmp, std::ios::binary | std::ios::trunc);
-        if (!m_out) throw Failure("io", m_target.string() + ": cannot write");
-    }
-    ~AtomicWriter() {
-        if (!m_done) {
-            m_out.close();
-            std::error_code ec;
-            fs::remove(m_tmp, ec);
-        }
-    }
-    std::ofstream& out() { return m_out; }
-    void commit() {
-        m_out.flush();
-        if (!m_out) throw Failure("io", m_target.string() + ": write failed (disk full?)");
-        m_out.close();
-        std::error_code ec;
-        fs::rename(m_tmp, m_target, ec);
-        if (ec) throw Failure("io", m_target.string() + ": cannot replace: " + ec.message());
-        m_done = true;
-    }
-
-private:
-    fs::path m_target, m_tmp;
-    std::ofstream m_out;
-    bool m_done = false;
-};
-
 std::string e5Query(const std::string& instruction, const std::string& query) {
     return instruction.empty() ? query : "Instruct: " + instruction + "\nQuery: " + query;
 }
@@ -87,9 +52,10 @@ Result<std::int64_t> exportSamples(const store::Project& project, const fs::path
         if (o.scope.jobId) sql += " AND job_id = " + std::to_string(*o.scope.jobId);
         if (o.scope.family) sql += " AND family = ?1";
         sql += " ORDER BY id";
+        durable::checkOutput(output, o.overwrite, project.path());
         auto st = project.db().prepare(sql);
         if (o.scope.family) st.bind(1, *o.scope.family);
-        AtomicWriter w(output);
+        durable::AtomicFile w(output);
         std::int64_t n = 0;
         while (st.step()) {
             std::string query = st.getText(0), positive = st.getText(1), instruction = st.getText(3);
@@ -123,7 +89,10 @@ Result<std::int64_t> exportSamples(const store::Project& project, const fs::path
     }, "io");
 }
 
-Result<std::int64_t> exportBatchRequests(const store::Project& project, std::int64_t jobId, const fs::path& output) {
+Result<std::int64_t> exportBatchRequests(const store::Project& project, std::int64_t jobId, const fs::path& output,
+                                         bool overwrite) {
+    if (auto checked = guarded([&] { durable::checkOutput(output, overwrite, project.path()); }, "io"); !checked)
+        return checked.error();
     GenerationRunner runner(project, jobId);
     auto planned = runner.planPending();
     if (!planned) return planned.error();
@@ -132,7 +101,7 @@ Result<std::int64_t> exportBatchRequests(const store::Project& project, std::int
     return guarded([&]() -> std::int64_t {
         auto st = project.db().prepare("SELECT id, prompt FROM requests WHERE job_id = ? AND state = 'pending' ORDER BY id");
         st.bind(1, jobId);
-        AtomicWriter w(output);
+        durable::AtomicFile w(output);
         std::int64_t n = 0;
         while (st.step()) {
             json line = {{"custom_id", "request-" + std::to_string(st.getInt(0))},
@@ -208,21 +177,12 @@ Result<BatchImportReport> importBatchResults(const store::Project& project, std:
 
 namespace {
 
-// A CSV record may span lines inside quotes: keep reading while a quote is open.
-bool readRecord(std::istream& in, std::string& record, int& lineNo) {
-    record.clear();
-    std::string line;
-    bool any = false;
-    while (std::getline(in, line)) {
-        ++lineNo;
-        if (any) record += '\n';
-        record += line;
-        any = true;
-        std::size_t quotes = 0;
-        for (char c : record) quotes += c == '"';
-        if (quotes % 2 == 0) return true;
-    }
-    return any;
+std::string readWholeFile(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Failure("io", path.string() + ": cannot read");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Failure("io", path.string() + ": read failed");
+    return text;
 }
 
 struct Row {
@@ -235,8 +195,6 @@ struct Row {
 
 Result<ImportReport> importSamples(const store::Project& project, const fs::path& input, const ImportOptions& o) {
     return guarded([&]() -> ImportReport {
-        std::ifstream in(input, std::ios::binary);
-        if (!in) throw Failure("io", input.string() + ": cannot read");
         ImportFormat fmt = o.format;
         auto ext = input.extension().string();
         if (fmt == ImportFormat::Auto)
@@ -246,13 +204,24 @@ Result<ImportReport> importSamples(const store::Project& project, const fs::path
         int lineNo = 0;
         auto where = [&](int n) { return input.filename().string() + ":" + std::to_string(n); };
         if (fmt == ImportFormat::Csv || fmt == ImportFormat::Tsv) {
-            char delim = fmt == ImportFormat::Csv ? ',' : '\t';
-            std::string rec;
+            const char delim = fmt == ImportFormat::Csv ? ',' : '\t';
+            const std::string text = readWholeFile(input);
+            csv::Reader reader(text, delim);
+            csv::Record rec;
             int qi = 0, pi = 1, ni = 2;
             bool first = true;
-            while (readRecord(in, rec, lineNo)) {
-                if (rec.find_first_not_of(" \t\r") == std::string::npos) continue;
-                auto cells = csv::splitRecord(rec, delim);
+            for (;;) {
+                try {
+                    if (!reader.next(rec)) break;
+                } catch (const Failure& f) {
+                    throw Failure("parse", input.filename().string() + ": " + f.what());
+                }
+                lineNo = static_cast<int>(rec.line);
+                auto& cells = rec.cells;
+                bool blank = true;
+                for (auto& c : cells)
+                    if (c.find_first_not_of(" \t\r") != std::string::npos) blank = false;
+                if (blank) continue;
                 if (first) {
                     first = false;
                     auto lower = [](std::string s) {
@@ -287,6 +256,8 @@ Result<ImportReport> importSamples(const store::Project& project, const fs::path
                 rows.emplace_back(lineNo, std::move(r));
             }
         } else {
+            std::ifstream in(input, std::ios::binary);
+            if (!in) throw Failure("io", input.string() + ": cannot read");
             std::string line;
             while (std::getline(in, line)) {
                 ++lineNo;

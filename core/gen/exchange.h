@@ -30,16 +30,19 @@ struct ExportOptions {
     /// sentence-transformers / flagembedding: put "Instruct: {instruction}\nQuery: " before the
     /// query (the e5-mistral query format) instead of leaving the instruction out / in "prompt".
     bool instructionInQuery = false;
+    /// Replace an existing output file (the CLI's --force). The project file itself is always refused.
+    bool overwrite = false;
 };
 
-/// Writes accepted/edited samples (temp file + rename); returns the number written.
+/// Writes accepted/edited samples (durably: temp file, fsync, rename); returns the number written.
+/// Refuses an existing output unless options.overwrite, and always the project's own file.
 Result<std::int64_t> exportSamples(const store::Project& project, const std::filesystem::path& output,
                                    const ExportOptions& options);
 
 /// Plans the job's missing requests and writes every pending one as an OpenAI Batch request line
-/// (custom_id "request-<id>"); returns the number written.
+/// (custom_id "request-<id>"); returns the number written. Output rules as exportSamples.
 Result<std::int64_t> exportBatchRequests(const store::Project& project, std::int64_t jobId,
-                                         const std::filesystem::path& output);
+                                         const std::filesystem::path& output, bool overwrite = false);
 
 struct BatchImportReport {
     std::int64_t lines = 0;

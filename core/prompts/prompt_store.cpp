@@ -1,6 +1,7 @@
 #include "core/prompts/prompt_store.h"
 
 #include "core/prompts/text_util.h"
+#include "core/util/durable.h"
 #include "core/util/log.h"
 #include "core/util/paths.h"
 
@@ -171,24 +172,6 @@ Saved insertPool(const db::Database& db, const Pool& pool) {
     return {id, version, true};
 }
 
-void writeAtomically(const fs::path& path, const std::string& content) {
-    fs::path tmp = path;
-    tmp += ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw Failure("io", tmp.string() + ": cannot write file");
-        out << content;
-        out.flush();
-        if (!out) throw Failure("io", tmp.string() + ": write failed");
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw Failure("io", path.string() + ": cannot replace file: " + ec.message());
-    }
-}
-
 } // namespace
 
 Result<ImportReport> PromptStore::importDirectory(const fs::path& dir) const {
@@ -334,25 +317,31 @@ Result<Library> PromptStore::loadLatest() const {
     }, "db");
 }
 
-Result<int> PromptStore::exportDirectory(const fs::path& dir) const {
+Result<int> PromptStore::exportDirectory(const fs::path& dir, bool overwrite) const {
     return guarded([&]() -> int {
         auto lib = loadLatest();
         if (!lib) throw Failure(lib.error().code, lib.error().message);
+        // Every target is decided (and checked) before the first write: a crafted name in the
+        // database (`../../x`) must not leave DIR, and a refusal must not leave half an export.
+        std::vector<std::pair<fs::path, std::string>> files;
+        for (const auto& p : lib->pools.pools())
+            files.emplace_back(durable::childPath(dir / "pools", p.name, ".pool", "pool"), formatPoolFile(p));
+        for (const auto& t : lib->templates)
+            files.emplace_back(durable::childPath(dir / "templates", t.meta.name, ".prompt", "template"),
+                               formatTemplateFile(t.meta, t.body));
         std::error_code ec;
+        if (!overwrite)
+            for (const auto& [path, text] : files)
+                if (fs::exists(path, ec))
+                    throw Failure("exists", path.string() +
+                                                " already exists: pass --force to replace the files in " +
+                                                dir.string());
         fs::create_directories(dir / "templates", ec);
         if (!ec) fs::create_directories(dir / "pools", ec);
         if (ec) throw Failure("io", dir.string() + ": cannot create directory: " + ec.message());
-        int n = 0;
-        for (const auto& p : lib->pools.pools()) {
-            writeAtomically(dir / "pools" / (p.name + ".pool"), formatPoolFile(p));
-            ++n;
-        }
-        for (const auto& t : lib->templates) {
-            if (!safeFileName(t.meta.name)) throw Failure("invalid", "template name '" + t.meta.name + "' is not a file name");
-            writeAtomically(dir / "templates" / (t.meta.name + ".prompt"), formatTemplateFile(t.meta, t.body));
-            ++n;
-        }
-        return n;
+        for (const auto& [path, text] : files)
+            durable::writeFile(path, text);
+        return static_cast<int>(files.size());
     }, "io");
 }
 

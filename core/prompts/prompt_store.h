@@ -77,9 +77,11 @@ public:
     /// "db:NAME@vN"), plus completeness checks.
     Result<Library> loadLatest() const;
 
-    /// Writes the latest versions to DIR/templates/NAME.prompt and DIR/pools/NAME.pool (each
-    /// file written to a temporary name, then renamed). Returns the number of files written.
-    Result<int> exportDirectory(const std::filesystem::path& dir) const;
+    /// Writes the latest versions to DIR/templates/NAME.prompt and DIR/pools/NAME.pool (each file
+    /// durably: temporary name, fsync, rename). A name that is not a plain file name is refused
+    /// before anything is written (no file may land outside DIR), and so are existing files unless
+    /// `overwrite`. Returns the number of files written.
+    Result<int> exportDirectory(const std::filesystem::path& dir, bool overwrite = false) const;
 
 private:
     const db::Database& m_db;

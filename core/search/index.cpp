@@ -1,6 +1,8 @@
 #include "core/search/index.h"
 
 #include "core/search/ivfpq.h"
+#include "core/platform/platform.h"
+#include "core/util/durable.h"
 #include "core/util/log.h"
 
 // hnswlib 0.6.2 prefetches "the next neighbour" inside its neighbour loops by reading
@@ -30,6 +32,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -38,21 +41,6 @@ namespace synthembed::search {
 
 namespace {
 using nlohmann::json;
-
-void atomicWrite(const std::filesystem::path& path, const std::function<void(const std::filesystem::path&)>& writer) {
-    auto tmp = path;
-    tmp += ".tmp";
-    try {
-        writer(tmp);
-    } catch (...) {
-        std::error_code ec;
-        std::filesystem::remove(tmp, ec);
-        throw;
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw Failure("io", path.string() + ": cannot replace: " + ec.message());
-}
 
 void runParallel(std::size_t n, int threads, const std::function<void(std::size_t)>& fn) {
     threads = std::max(1, std::min<int>(threads, int(n)));
@@ -186,12 +174,70 @@ Result<VectorIndex> VectorIndex::create(const std::filesystem::path& dir, IndexM
     }, "index");
 }
 
+namespace {
+
+// On-disk layout (format 2): DIR/CURRENT names the version folder (DIR/v000007) that holds
+// meta.json, vectors.f32, items.jsonl and hnsw.bin or ivfpq.faiss. save() writes a complete new
+// version folder, flushes it, then replaces CURRENT atomically: a reader (or a process that was
+// killed at any point) sees the old version or the new one, never a mix. Older versions are then
+// removed. A folder without CURRENT is read in the format-1 layout (the files directly in DIR).
+constexpr const char* kCurrent = "CURRENT";
+const char* const kDataFiles[] = {"meta.json", "vectors.f32", "items.jsonl", "hnsw.bin", "ivfpq.faiss"};
+
+/// The version number of a folder name "v000007" (nullopt for anything else).
+std::optional<std::uint64_t> versionOf(const std::string& name) {
+    if (name.size() < 2 || name[0] != 'v' || name.size() > 20) return std::nullopt;
+    std::uint64_t v = 0;
+    for (std::size_t i = 1; i < name.size(); ++i) {
+        if (name[i] < '0' || name[i] > '9') return std::nullopt;
+        v = v * 10 + std::uint64_t(name[i] - '0');
+    }
+    return v;
+}
+
+std::string versionName(std::uint64_t v) {
+    std::string digits = std::to_string(v);
+    return "v" + std::string(digits.size() < 6 ? 6 - digits.size() : 0, '0') + digits;
+}
+
+/// The folder holding the current files: DIR/<CURRENT> (format 2) or DIR itself (format 1).
+std::filesystem::path currentDataDir(const std::filesystem::path& dir) {
+    const auto pointer = dir / kCurrent;
+    std::error_code ec;
+    if (!std::filesystem::exists(pointer, ec)) return dir;
+    std::ifstream in(pointer, std::ios::binary);
+    std::string name;
+    std::getline(in, name);
+    if (!name.empty() && name.back() == '\r') name.pop_back();
+    if (!in && !in.eof()) throw Failure("io", pointer.string() + ": cannot read");
+    if (!versionOf(name)) throw Failure("corrupt", pointer.string() + ": '" + name + "' is not a version folder name");
+    return dir / name;
+}
+
+} // namespace
+
+bool isIndexFolder(const std::filesystem::path& dir) {
+    std::error_code ec;
+    return std::filesystem::exists(dir / kCurrent, ec) || std::filesystem::exists(dir / "meta.json", ec);
+}
+
 Result<VectorIndex> VectorIndex::open(const std::filesystem::path& dir) {
+    for (int attempt = 0;; ++attempt) {
+        auto data = guarded([&] { return currentDataDir(dir); }, "index");
+        if (!data) return data.error();
+        auto r = load(dir, *data);
+        std::error_code ec;
+        // A concurrent save() may have removed the version we were reading: read CURRENT again.
+        if (r || attempt >= 2 || *data == dir || std::filesystem::exists(*data, ec)) return r;
+    }
+}
+
+Result<VectorIndex> VectorIndex::load(const std::filesystem::path& dir, const std::filesystem::path& base) {
     return guarded([&] {
         VectorIndex idx;
         auto& s = *idx.m;
         s.dir = dir;
-        const auto metaPath = dir / "meta.json";
+        const auto metaPath = base / "meta.json";
         std::ifstream in(metaPath);
         if (!in) throw Failure("io", metaPath.string() + ": cannot open (not an index folder?)");
         json j;
@@ -216,7 +262,7 @@ Result<VectorIndex> VectorIndex::open(const std::filesystem::path& dir) {
         } catch (const std::exception& e) {
             throw Failure("parse", metaPath.string() + ": " + e.what());
         }
-        const auto vecPath = dir / "vectors.f32";
+        const auto vecPath = base / "vectors.f32";
         const auto bytes = std::filesystem::file_size(vecPath);
         if (bytes != s.meta.count * s.meta.dim * sizeof(float))
             throw Failure("corrupt", vecPath.string() + ": " + std::to_string(bytes) + " bytes, meta.json says " +
@@ -225,7 +271,7 @@ Result<VectorIndex> VectorIndex::open(const std::filesystem::path& dir) {
         std::ifstream vin(vecPath, std::ios::binary);
         vin.read(reinterpret_cast<char*>(s.vectors.data.data()), std::streamsize(bytes));
         if (!vin) throw Failure("io", vecPath.string() + ": read failed");
-        const auto itemsPath = dir / "items.jsonl";
+        const auto itemsPath = base / "items.jsonl";
         std::ifstream iin(itemsPath);
         if (!iin) throw Failure("io", itemsPath.string() + ": cannot open");
         std::string line;
@@ -247,7 +293,7 @@ Result<VectorIndex> VectorIndex::open(const std::filesystem::path& dir) {
             throw Failure("corrupt", itemsPath.string() + ": " + std::to_string(s.items.size()) + " items, meta.json says " +
                                          std::to_string(s.meta.count));
         if (s.meta.backend == Backend::Hnsw) {
-            const auto hPath = dir / "hnsw.bin";
+            const auto hPath = base / "hnsw.bin";
             if (!std::filesystem::exists(hPath)) throw Failure("io", hPath.string() + ": missing");
             s.space = std::make_unique<hnswlib::InnerProductSpace>(s.meta.dim);
             try {
@@ -259,7 +305,7 @@ Result<VectorIndex> VectorIndex::open(const std::filesystem::path& dir) {
         }
         if (s.meta.backend == Backend::IvfPq) {
             requireBackend(s.meta.backend);
-            const auto fPath = dir / "ivfpq.faiss";
+            const auto fPath = base / "ivfpq.faiss";
             if (s.meta.count > 0 || std::filesystem::exists(fPath)) {
                 if (!std::filesystem::exists(fPath)) throw Failure("io", fPath.string() + ": missing");
                 s.ivf = detail::IvfPq::load(fPath, s.meta.nprobe);
@@ -461,26 +507,44 @@ Result<std::vector<std::vector<SearchHit>>> VectorIndex::search(const Matrix& qu
 
 Status VectorIndex::save() const {
     return guarded([&] {
+        namespace fs = std::filesystem;
         const auto& s = *m;
-        std::filesystem::create_directories(s.dir);
-        atomicWrite(s.dir / "vectors.f32", [&](const std::filesystem::path& p) {
+        fs::create_directories(s.dir);
+        // The next version: one past every version folder present (a folder left by a killed save
+        // included, so it is never reused half-written).
+        std::uint64_t next = 1;
+        for (const auto& e : fs::directory_iterator(s.dir))
+            if (auto v = versionOf(e.path().filename().string())) next = std::max(next, *v + 1);
+        const std::string version = versionName(next);
+        const fs::path vdir = s.dir / version;
+        fs::create_directory(vdir);
+        durable::crashPoint("index: version folder created");
+        // Plain writes inside the new folder: nothing refers to it until CURRENT does.
+        auto writeData = [&](const char* name, const std::function<void(const fs::path&)>& writer) {
+            const fs::path p = vdir / name;
+            writer(p);
+            platform::syncFile(p);
+            durable::crashPoint(name);
+        };
+        writeData("vectors.f32", [&](const fs::path& p) {
             std::ofstream out(p, std::ios::binary | std::ios::trunc);
             out.write(reinterpret_cast<const char*>(s.vectors.data.data()), std::streamsize(s.vectors.data.size() * sizeof(float)));
+            out.close();
             if (!out) throw Failure("io", p.string() + ": write failed");
         });
-        atomicWrite(s.dir / "items.jsonl", [&](const std::filesystem::path& p) {
+        writeData("items.jsonl", [&](const fs::path& p) {
             std::ofstream out(p, std::ios::binary | std::ios::trunc);
             for (auto& it : s.items)
                 out << json{{"id", it.id}, {"text", it.text}, {"family", it.family}, {"language", it.language}, {"label", it.label}, {"key", it.key}}
                            .dump(-1, ' ', false, json::error_handler_t::replace)
                     << "\n";
+            out.close();
             if (!out) throw Failure("io", p.string() + ": write failed");
         });
-        if (s.hnsw) atomicWrite(s.dir / "hnsw.bin", [&](const std::filesystem::path& p) { s.hnsw->saveIndex(p.string()); });
-        if (s.ivf) atomicWrite(s.dir / "ivfpq.faiss", [&](const std::filesystem::path& p) { s.ivf->save(p); });
-        // meta.json last: an index folder is complete when its meta matches the other files.
-        atomicWrite(s.dir / "meta.json", [&](const std::filesystem::path& p) {
-            std::ofstream out(p, std::ios::trunc);
+        if (s.hnsw) writeData("hnsw.bin", [&](const fs::path& p) { s.hnsw->saveIndex(p.string()); });
+        if (s.ivf) writeData("ivfpq.faiss", [&](const fs::path& p) { s.ivf->save(p); });
+        writeData("meta.json", [&](const fs::path& p) {
+            std::ofstream out(p, std::ios::binary | std::ios::trunc);
             out << json{{"name", s.meta.name},
                         {"backend", toString(s.meta.backend)},
                         {"metric", s.meta.metric},
@@ -499,8 +563,33 @@ Status VectorIndex::save() const {
                         {"nprobe", s.meta.nprobe}}
                        .dump(2)
                 << "\n";
+            out.close();
             if (!out) throw Failure("io", p.string() + ": write failed");
         });
+        platform::syncDirectory(vdir);
+        platform::syncDirectory(s.dir);
+        durable::crashPoint("index: version complete");
+        // The one step that switches versions.
+        durable::writeFile(s.dir / kCurrent, version + "\n");
+        durable::crashPoint("index: current replaced");
+        // Clean up: older versions, format-1 files, temporary files of killed saves. A failure here
+        // leaves garbage, never a wrong index.
+        std::error_code ec;
+        std::vector<fs::path> stale;
+        for (const auto& e : fs::directory_iterator(s.dir, ec)) {
+            const std::string name = e.path().filename().string();
+            if (name == version || name == kCurrent) continue;
+            const bool oldVersion = versionOf(name).has_value();
+            const bool tmp = name.find(".tmp") != std::string::npos;
+            bool legacy = false;
+            for (const char* f : kDataFiles) legacy = legacy || name == f;
+            if (oldVersion || tmp || legacy) stale.push_back(e.path());
+        }
+        for (const auto& p : stale) {
+            fs::remove_all(p, ec);
+            if (ec) log::warn("index ", s.dir.string(), ": cannot remove ", p.string(), ": ", ec.message());
+        }
+        if (!stale.empty()) platform::syncDirectory(s.dir);
     }, "io");
 }
 

@@ -1,8 +1,10 @@
 #pragma once
 /// A persisted vector index over texts with metadata (id, text, family, language, label): exact
 /// (chunked matrix product) or approximate (hnswlib HNSW, or FAISS IVF-PQ when built with FAISS).
-/// Files live in one folder: meta.json, vectors.f32 (rows of float32), items.jsonl, plus hnsw.bin for
-/// the HNSW backend or ivfpq.faiss (faiss::write_index) for the IVF-PQ backend.
+/// Files: meta.json, vectors.f32 (rows of float32), items.jsonl, plus hnsw.bin for the HNSW backend or
+/// ivfpq.faiss (faiss::write_index) for the IVF-PQ backend, in a version folder DIR/v000001 named
+/// by DIR/CURRENT. save() writes a new version and switches CURRENT atomically, so the index on disk
+/// is always one whole version (see index.cpp).
 /// The project database keeps a registry row per index (search_indexes).
 
 #include "core/search/exact.h"
@@ -99,7 +101,9 @@ public:
     /// IVF-PQ lists probed per query (ignored by the other backends).
     void setNprobe(std::size_t nprobe);
 
-    /// Writes all files (each to a temp file, then renamed).
+    /// Writes all files as a new version folder (each file fsync'ed), then replaces DIR/CURRENT
+    /// atomically and removes older versions: after a crash at any point open() finds the old or
+    /// the new index.
     Status save() const;
 
     /// The stored vectors (normalised for cosine) and items, row-aligned (for maps, export).
@@ -109,9 +113,13 @@ public:
 
 private:
     VectorIndex();
+    static Result<VectorIndex> load(const std::filesystem::path& dir, const std::filesystem::path& data);
     struct Impl;
     std::unique_ptr<Impl> m;
 };
+
+/// Whether DIR holds a saved index (either layout).
+bool isIndexFolder(const std::filesystem::path& dir);
 
 /// Registers (or updates) an index in the project's search_indexes table.
 Status registerIndex(const store::Project& project, const VectorIndex& index);

@@ -2,6 +2,7 @@
 
 #include "core/eval/datasets.h"
 #include "core/search/exact.h"
+#include "core/util/durable.h"
 
 #include <nlohmann/json.hpp>
 
@@ -112,20 +113,13 @@ Result<std::vector<TrainingExample>> readTrainingJsonl(const std::filesystem::pa
 
 Status writeTrainingJsonl(const std::filesystem::path& path, const std::vector<TrainingExample>& examples) {
     return guarded([&] {
-        if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-        auto tmp = path;
-        tmp += ".tmp";
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            if (!out) throw Failure("io", tmp.string() + ": cannot open for writing");
-            for (auto& e : examples)
-                out << nlohmann::json{{"query", e.query},           {"positive", e.positive}, {"negative", e.negative},
-                                      {"instruction", e.instruction}, {"family", e.family},     {"language", e.language}}
-                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                    << "\n";
-            if (!out) throw Failure("io", tmp.string() + ": write failed");
-        }
-        std::filesystem::rename(tmp, path);
+        durable::AtomicFile file(path);
+        for (auto& e : examples)
+            file.out() << nlohmann::json{{"query", e.query},           {"positive", e.positive}, {"negative", e.negative},
+                                         {"instruction", e.instruction}, {"family", e.family},     {"language", e.language}}
+                              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                       << "\n";
+        file.commit();
     }, "io");
 }
 

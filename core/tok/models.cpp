@@ -8,31 +8,58 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <mutex>
 #include <queue>
+#include <unordered_map>
 
 namespace synthembed::tok::detail {
 namespace {
 
 using nlohmann::json;
 
-std::vector<const std::string*> reverseVocab(const Vocab& vocab) {
-    int32_t maxId = -1;
-    for (const auto& [k, v] : vocab)
-        maxId = std::max(maxId, v);
-    std::vector<const std::string*> r(static_cast<size_t>(maxId + 1), nullptr);
-    for (const auto& [k, v] : vocab)
-        if (v >= 0) r[v] = &k;
-    return r;
-}
+/// id -> token. A vector indexed by id when the ids are (nearly) 0..n-1, as in every real
+/// vocabulary; a hash map otherwise, so memory follows the number of entries (and so the file's
+/// size), never the largest id: `"vocab": {"a": 2000000000}` costs one entry, not 16 GB.
+class ReverseVocab {
+  public:
+    ReverseVocab() = default;
+    explicit ReverseVocab(const Vocab& vocab) {
+        std::int64_t maxId = -1;
+        for (const auto& [k, v] : vocab)
+            maxId = std::max<std::int64_t>(maxId, v);
+        if (maxId < 2 * static_cast<std::int64_t>(vocab.size()) + 1024) {
+            m_dense.assign(static_cast<size_t>(maxId + 1), nullptr);
+            for (const auto& [k, v] : vocab)
+                if (v >= 0) m_dense[static_cast<size_t>(v)] = &k;
+        } else {
+            m_sparse.reserve(vocab.size());
+            for (const auto& [k, v] : vocab)
+                if (v >= 0) m_sparse.emplace(v, &k);
+        }
+    }
+    const std::string* find(int32_t id) const {
+        if (id < 0) return nullptr;
+        if (!m_sparse.empty()) {
+            auto it = m_sparse.find(id);
+            return it == m_sparse.end() ? nullptr : it->second;
+        }
+        return size_t(id) < m_dense.size() ? m_dense[size_t(id)] : nullptr;
+    }
+
+  private:
+    std::vector<const std::string*> m_dense;
+    std::unordered_map<int32_t, const std::string*> m_sparse;
+};
 
 // ---------------------------------------------------------------------------------------------
 class WordPiece final : public Model {
   public:
     WordPiece(Vocab vocab, std::string unk, std::string prefix, size_t maxChars)
         : m_vocab(std::move(vocab)), m_prefix(std::move(prefix)), m_maxChars(maxChars) {
-        m_rev = reverseVocab(m_vocab);
+        m_rev = ReverseVocab(m_vocab);
         auto it = m_vocab.find(unk);
         if (it == m_vocab.end())
             throw Failure("tokenizer_invalid", "WordPiece: unk_token '" + unk + "' is not in the vocabulary");
@@ -88,15 +115,13 @@ class WordPiece final : public Model {
         if (it == m_vocab.end()) return std::nullopt;
         return it->second;
     }
-    const std::string* idToToken(int32_t id) const override {
-        return id >= 0 && size_t(id) < m_rev.size() ? m_rev[id] : nullptr;
-    }
+    const std::string* idToToken(int32_t id) const override { return m_rev.find(id); }
     size_t vocabSize() const override { return m_vocab.size(); }
     std::optional<int32_t> unkId() const override { return m_unk; }
 
   private:
     Vocab m_vocab;
-    std::vector<const std::string*> m_rev;
+    ReverseVocab m_rev;
     std::string m_prefix;
     size_t m_maxChars;
     int32_t m_unk = 0;
@@ -156,7 +181,7 @@ class Bpe final : public Model {
   public:
     Bpe(Vocab vocab, const std::vector<std::pair<std::string, std::string>>& merges, const BpeOptions& o)
         : m_vocab(std::move(vocab)), m_opt(o) {
-        m_rev = reverseVocab(m_vocab);
+        m_rev = ReverseVocab(m_vocab);
         if (o.unkToken) {
             auto it = m_vocab.find(*o.unkToken);
             if (it != m_vocab.end()) m_unk = it->second;
@@ -234,9 +259,7 @@ class Bpe final : public Model {
         if (it == m_vocab.end()) return std::nullopt;
         return it->second;
     }
-    const std::string* idToToken(int32_t id) const override {
-        return id >= 0 && size_t(id) < m_rev.size() ? m_rev[id] : nullptr;
-    }
+    const std::string* idToToken(int32_t id) const override { return m_rev.find(id); }
     size_t vocabSize() const override { return m_vocab.size(); }
     std::optional<int32_t> unkId() const override {
         if (m_unk >= 0) return m_unk;
@@ -349,7 +372,7 @@ class Bpe final : public Model {
     }
 
     Vocab m_vocab;
-    std::vector<const std::string*> m_rev;
+    ReverseVocab m_rev;
     BpeOptions m_opt;
     MergeMap m_merges;
     int32_t m_unk = -1;
@@ -363,8 +386,16 @@ class Bpe final : public Model {
 Vocab readVocabObject(const json& v) {
     Vocab vocab;
     vocab.reserve(v.size());
-    for (auto it = v.begin(); it != v.end(); ++it)
-        vocab.emplace(it.key(), it.value().get<int32_t>());
+    if (!v.is_object()) throw Failure("tokenizer_invalid", "model.vocab is not an object of token: id");
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        // Ids are u32 in Hugging Face's tokenizers and int32 here: refuse what would wrap around.
+        const auto& id = it.value();
+        if (!id.is_number_integer() || id.get<std::int64_t>() < 0 ||
+            id.get<std::int64_t>() > std::numeric_limits<int32_t>::max())
+            throw Failure("tokenizer_invalid", "vocabulary token '" + it.key() + "' has id " + id.dump() +
+                                                   " (ids must be integers from 0 to 2147483647)");
+        vocab.emplace(it.key(), static_cast<int32_t>(id.get<std::int64_t>()));
+    }
     return vocab;
 }
 

@@ -203,7 +203,7 @@ TEST(VectorIndex, CorruptFilesAreNamedAndRegistryWorks) {
     EXPECT_TRUE(VectorIndex::open(*path));
     EXPECT_FALSE(findIndex(*project, "nope"));
     // truncate the vectors: open must fail naming the file
-    std::filesystem::resize_file(dir / "docs" / "vectors.f32", 100);
+    std::filesystem::resize_file(dir / "docs" / "v000001" / "vectors.f32", 100);
     auto bad = VectorIndex::open(dir / "docs");
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("vectors.f32"), std::string::npos) << bad.error().message;
@@ -261,4 +261,75 @@ TEST(Mining, RankRangeAndMarginGuard) {
     ASSERT_EQ(back->size(), 1u);
     EXPECT_EQ((*back)[0].negative, "neg1");
     EXPECT_EQ((*back)[0].language, "en");
+}
+
+// One save is one unit: a complete version folder, then CURRENT switched atomically. Whatever a
+// killed save left behind (a half-written newer version, temporary files) is never read and is
+// removed by the next save.
+TEST(VectorIndex, SaveSwitchesWholeVersionsAndIgnoresUnfinishedOnes) {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    IndexMeta meta;
+    meta.name = "docs";
+    meta.backend = Backend::Hnsw;
+    auto idx = VectorIndex::create(dir / "docs", meta);
+    ASSERT_TRUE(idx->add(randomMatrix(10, 8, 1), makeItems(10, 0)));
+    ASSERT_TRUE(idx->save());
+    EXPECT_EQ(test::readFile(dir / "docs" / "CURRENT"), "v000001\n");
+    const auto v1 = dir / "docs" / "v000001";
+    for (auto f : {"meta.json", "vectors.f32", "items.jsonl", "hnsw.bin"}) EXPECT_TRUE(fs::exists(v1 / f)) << f;
+
+    // A save killed half-way: a newer version folder with new vectors but no meta, and a temp file.
+    fs::create_directories(dir / "docs" / "v000002");
+    test::writeFile(dir / "docs" / "v000002" / "vectors.f32", std::string(40 * 8 * 4, 'x'));
+    test::writeFile(dir / "docs" / "CURRENT.tmp123-0", "v000002\n");
+    auto reopened = VectorIndex::open(dir / "docs");
+    ASSERT_TRUE(reopened) << reopened.error().message;
+    EXPECT_EQ(reopened->size(), 10u); // the old, whole index
+
+    ASSERT_TRUE(reopened->add(randomMatrix(5, 8, 2), makeItems(5, 100)));
+    ASSERT_TRUE(reopened->save());
+    EXPECT_EQ(test::readFile(dir / "docs" / "CURRENT"), "v000003\n"); // never reuses the unfinished number
+    std::vector<std::string> names;
+    for (auto& e : fs::directory_iterator(dir / "docs")) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"CURRENT", "v000003"}));
+    auto last = VectorIndex::open(dir / "docs");
+    ASSERT_TRUE(last) << last.error().message;
+    EXPECT_EQ(last->size(), 15u);
+    EXPECT_TRUE(isIndexFolder(dir / "docs"));
+
+    // CURRENT can only name a version folder inside the index.
+    test::writeFile(dir / "docs" / "CURRENT", "../elsewhere\n");
+    auto bad = VectorIndex::open(dir / "docs");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("CURRENT"), std::string::npos) << bad.error().message;
+}
+
+// Folders written before versions existed (files directly in the folder) still open, and their
+// first save moves them to the versioned layout.
+TEST(VectorIndex, OpensAndUpgradesTheUnversionedLayout) {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    IndexMeta meta;
+    meta.name = "docs";
+    auto idx = VectorIndex::create(dir / "docs", meta);
+    ASSERT_TRUE(idx->add(randomMatrix(6, 4, 3), makeItems(6, 0)));
+    ASSERT_TRUE(idx->save());
+    // Rebuild the format-1 layout by hand from the saved version.
+    for (auto f : {"meta.json", "vectors.f32", "items.jsonl"})
+        fs::copy_file(dir / "docs" / "v000001" / f, dir / "docs" / f);
+    fs::remove_all(dir / "docs" / "v000001");
+    fs::remove(dir / "docs" / "CURRENT");
+    EXPECT_TRUE(isIndexFolder(dir / "docs"));
+    auto old = VectorIndex::open(dir / "docs");
+    ASSERT_TRUE(old) << old.error().message;
+    EXPECT_EQ(old->size(), 6u);
+    ASSERT_TRUE(old->save());
+    EXPECT_FALSE(fs::exists(dir / "docs" / "meta.json"));
+    EXPECT_TRUE(fs::exists(dir / "docs" / "CURRENT"));
+    auto upgraded = VectorIndex::open(dir / "docs");
+    ASSERT_TRUE(upgraded);
+    EXPECT_EQ(upgraded->size(), 6u);
+    EXPECT_EQ(upgraded->vectors().data, old->vectors().data);
 }

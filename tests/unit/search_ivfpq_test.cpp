@@ -123,7 +123,7 @@ TEST(IvfPqIndex, RecallPersistenceAndRemoval) {
 
     // persisted and reloaded: identical results
     ASSERT_TRUE(idx->save());
-    EXPECT_TRUE(std::filesystem::exists(dir / "ivf" / "ivfpq.faiss"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "ivf" / "v000001" / "ivfpq.faiss")); // the first saved version
     auto back = VectorIndex::open(dir / "ivf");
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(back->meta().backend, Backend::IvfPq);

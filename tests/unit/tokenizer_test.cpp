@@ -377,6 +377,29 @@ TEST(Tokenizer, ErrorsNameTheFile) {
     EXPECT_NE(sp.error().message.find("tokenizer.model"), std::string::npos) << sp.error().message;
 }
 
+// Memory follows the vocabulary's entries (and so the file's size), never its largest id: the old
+// reverse table allocated maxId + 1 slots (16 GB for 2e9) and overflowed at INT32_MAX.
+TEST(Tokenizer, SparseVocabularyIdsCostNoMoreThanTheirEntries) {
+    for (std::int64_t big : {std::int64_t{2147483647}, std::int64_t{2000000000}}) {
+        json j = bertJson();
+        j["model"]["vocab"]["far"] = big;
+        auto t = loadJson(j);
+        ASSERT_TRUE(t) << big;
+        EXPECT_EQ(t->idToToken(static_cast<int32_t>(big)), "far");
+        EXPECT_EQ(t->idToToken(4), "hello");
+        EXPECT_EQ(t->idToToken(14), "");
+        EXPECT_EQ(t->encodeIds("far hello", false), (std::vector<int32_t>{static_cast<int32_t>(big), 4}));
+    }
+    // Ids that do not fit (negative, past INT32_MAX, not integers) are errors naming the token.
+    for (json bad : {json(-1), json(std::uint64_t{4294967296}), json(1.5), json("7")}) {
+        json j = bertJson();
+        j["model"]["vocab"]["oops"] = bad;
+        auto r = tok::Tokenizer::fromJson(j.dump());
+        ASSERT_FALSE(r.ok()) << bad.dump();
+        EXPECT_NE(r.error().message.find("'oops'"), std::string::npos) << r.error().message;
+    }
+}
+
 TEST(Tokenizer, CliTokenize) {
     test::TempDir dir;
     std::filesystem::create_directories(dir / "model");
