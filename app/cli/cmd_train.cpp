@@ -114,6 +114,9 @@ void registerTrainCommands(CLI::App& root) {
     cmd->add_option("--checkpoint-every", c->checkpointEvery, "Steps between checkpoints (0 = on stop only)")->default_val(100);
     cmd->add_option("--keep-checkpoints", c->keepCheckpoints, "Checkpoints kept")->default_val(2);
     cmd->add_flag("--resume", c->resume, "Continue from the newest checkpoint in OUTPUT/checkpoints");
+    cmd->add_flag("--overwrite", c->overwrite,
+                  "Start a new run in an OUTPUT that holds another run: the old one is moved to OUTPUT.previous-N")
+        ->excludes("--resume");
     cmd->add_option("--dev-fraction", c->devFraction, "Held-out share for the dev metric (in-batch accuracy)")->default_val(0.0);
     cmd->add_option("--dev-every", c->devEvery, "Steps between dev evaluations")->default_val(0);
     cmd->add_flag("!--no-adapter", c->saveAdapter, "Do not write the LoRA adapter folder files");

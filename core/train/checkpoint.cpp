@@ -1,13 +1,18 @@
 #include "core/train/checkpoint.h"
 
+#include "core/platform/platform.h"
 #include "core/train/distributed.h"
+#include "core/util/durable.h"
 #include "core/util/log.h"
 #include "core/util/result.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iomanip>
+#include <random>
 #include <sstream>
 
 namespace synthembed::train {
@@ -20,19 +25,17 @@ std::string stepName(std::int64_t step) {
     return os.str();
 }
 
-void writeTextAtomic(const fs::path& path, const std::string& text) {
-    auto tmp = path;
-    tmp += ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) throw Failure("train.checkpoint", tmp.string() + ": write failed");
-    }
-    fs::rename(tmp, path);
+std::string readRunId(const fs::path& dir) {
+    std::ifstream in(dir / "state.json");
+    auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return {};
+    auto it = j.find("run_id");
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::vector<std::pair<std::int64_t, fs::path>> completeCheckpoints(const fs::path& root) {
+/// Complete checkpoints by step; with `runId` only that run's.
+std::vector<std::pair<std::int64_t, fs::path>>
+completeCheckpoints(const fs::path& root, const std::optional<std::string>& runId = {}) {
     std::vector<std::pair<std::int64_t, fs::path>> out;
     std::error_code ec;
     if (!fs::is_directory(root, ec)) return out;
@@ -40,6 +43,7 @@ std::vector<std::pair<std::int64_t, fs::path>> completeCheckpoints(const fs::pat
         const auto name = e.path().filename().string();
         if (!e.is_directory() || name.rfind("step-", 0) != 0 || name.find('.') != std::string::npos) continue;
         if (!fs::exists(e.path() / "state.json") || !fs::exists(e.path() / "state.pt")) continue;
+        if (runId && readRunId(e.path()) != *runId) continue;
         try {
             out.emplace_back(std::stoll(name.substr(5)), e.path());
         } catch (...) {
@@ -48,10 +52,18 @@ std::vector<std::pair<std::int64_t, fs::path>> completeCheckpoints(const fs::pat
     std::sort(out.begin(), out.end());
     return out;
 }
+
+/// fsync every file of a finished checkpoint folder, then the folder.
+void syncTree(const fs::path& dir) {
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.is_regular_file()) platform::syncFile(e.path());
+    platform::syncDirectory(dir);
+}
 } // namespace
 
 fs::path saveCheckpoint(const fs::path& root, const CheckpointMeta& meta, const NamedTensors& params,
-                        torch::optim::Optimizer& optimizer, const RngState& rng, Distributed* dist, int keep) {
+                        torch::optim::Optimizer& optimizer, const RngState& rng, Distributed* dist,
+                        int keep) {
     const int rank = dist ? dist->rank() : 0;
     const auto finalDir = root / stepName(meta.step);
     auto tmpDir = finalDir;
@@ -71,7 +83,8 @@ fs::path saveCheckpoint(const fs::path& root, const CheckpointMeta& meta, const 
     if (rank == 0) {
         torch::serialize::OutputArchive a;
         torch::serialize::OutputArchive p;
-        for (const auto& [name, t] : params) p.write(name, t.detach().cpu());
+        for (const auto& [name, t] : params)
+            p.write(name, t.detach().cpu());
         a.write("params", p);
         torch::serialize::OutputArchive o;
         optimizer.save(o);
@@ -85,12 +98,25 @@ fs::path saveCheckpoint(const fs::path& root, const CheckpointMeta& meta, const 
                             {"wall_time", meta.wallTime},
                             {"world_size", dist ? dist->worldSize() : 1},
                             {"extra", meta.extra}};
-        writeTextAtomic(tmpDir / "state.json", j.dump(2));
-        fs::remove_all(finalDir);
-        fs::rename(tmpDir, finalDir);
+        if (!meta.runId.empty()) j["run_id"] = meta.runId;
+        durable::writeFile(tmpDir / "state.json", j.dump(2));
+        syncTree(tmpDir);
+        durable::crashPoint("checkpoint: folder complete");
+        // Never a moment without this step's checkpoint: an older folder of the same step (a run
+        // resumed from an earlier checkpoint) is renamed aside first and removed last.
+        std::error_code ec;
+        fs::path aside;
+        if (fs::exists(finalDir, ec)) {
+            aside = platform::temporarySibling(finalDir);
+            fs::rename(finalDir, aside);
+        }
+        durable::renameDurably(tmpDir, finalDir);
+        if (!aside.empty()) fs::remove_all(aside, ec);
         if (keep > 0) {
-            auto all = completeCheckpoints(root);
-            for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < all.size(); ++i) fs::remove_all(all[i].second);
+            // Only this run's checkpoints: another run's (or an older one's) are not ours to delete.
+            auto mine = completeCheckpoints(root, meta.runId);
+            for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < mine.size(); ++i)
+                fs::remove_all(mine[i].second, ec);
         }
         log::debug("checkpoint written: ", finalDir.string());
     }
@@ -98,24 +124,93 @@ fs::path saveCheckpoint(const fs::path& root, const CheckpointMeta& meta, const 
     return finalDir;
 }
 
-std::optional<fs::path> latestCheckpoint(const fs::path& root) {
-    auto all = completeCheckpoints(root);
+std::optional<fs::path> latestCheckpoint(const fs::path& root, const std::string& runId) {
+    auto all = runId.empty() ? completeCheckpoints(root) : completeCheckpoints(root, runId);
     if (all.empty()) return std::nullopt;
     return all.back().second;
 }
 
-CheckpointMeta loadCheckpoint(const fs::path& dir, const NamedTensors& params, torch::optim::Optimizer& optimizer,
-                              RngState& rng, int rank) {
+std::string checkpointRunId(const fs::path& dir) {
+    return readRunId(dir);
+}
+
+std::string newRunId() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+#if defined(_WIN32)
+    gmtime_s(&utc, &now);
+#else
+    gmtime_r(&now, &utc);
+#endif
+    std::ostringstream os;
+    os << std::put_time(&utc, "%Y%m%dT%H%M%S") << "-" << std::hex << std::setw(8) << std::setfill('0')
+       << (std::random_device{}() & 0xffffffffu);
+    return os.str();
+}
+
+RunFolder prepareRunFolder(const fs::path& outputDir, bool resume, bool overwrite) {
+    const fs::path root = outputDir / "checkpoints";
+    RunFolder f;
+    const auto last = latestCheckpoint(root);
+    if (resume) {
+        // The run being continued keeps its id ("" for checkpoints written before run ids, whose
+        // pruning then stays as it was).
+        f.runId = last ? checkpointRunId(*last) : newRunId();
+        return f;
+    }
+    f.runId = newRunId();
+    if (!last) return f;
+    const std::string other = checkpointRunId(*last);
+    const std::string who = "run " + (other.empty() ? std::string("(without id)") : other) +
+                            ", last checkpoint " + last->filename().string();
+    if (!overwrite)
+        throw Failure("train.output",
+                      outputDir.string() + " holds another training run (" + who +
+                          "): continue it with --resume, or pass --overwrite to move it aside "
+                          "and start a new run there");
+    std::error_code ec;
+    const fs::path abs = fs::weakly_canonical(fs::absolute(outputDir), ec);
+    const fs::path cwd = fs::current_path(ec);
+    if (!abs.empty() && !cwd.empty()) {
+        auto rel = cwd.lexically_relative(abs);
+        if (!rel.empty() && *rel.begin() != "..")
+            throw Failure("train.output",
+                          outputDir.string() +
+                              " contains the working folder: it cannot be moved aside; choose another "
+                              "--output");
+    }
+    fs::path aside;
+    for (int n = 1;; ++n) {
+        aside = outputDir;
+        aside += ".previous-" + std::to_string(n);
+        if (!fs::exists(aside, ec)) break;
+    }
+    fs::rename(outputDir, aside, ec);
+    if (ec)
+        throw Failure("train.output", outputDir.string() + ": cannot move the previous run to " +
+                                          aside.string() + ": " + ec.message());
+    platform::syncDirectory(aside.has_parent_path() ? aside.parent_path() : fs::path("."));
+    fs::create_directories(outputDir);
+    f.previousMovedTo = aside;
+    log::warn("--overwrite: moved the previous run (", who, ") from ", outputDir.string(), " to ",
+              aside.string());
+    return f;
+}
+
+CheckpointMeta loadCheckpoint(const fs::path& dir, const NamedTensors& params,
+                              torch::optim::Optimizer& optimizer, RngState& rng, int rank) {
     CheckpointMeta meta;
     {
         std::ifstream in(dir / "state.json");
         if (!in) throw Failure("train.checkpoint", (dir / "state.json").string() + ": cannot read");
         auto j = nlohmann::json::parse(in, nullptr, false);
-        if (j.is_discarded()) throw Failure("train.checkpoint", (dir / "state.json").string() + ": not valid JSON");
+        if (j.is_discarded())
+            throw Failure("train.checkpoint", (dir / "state.json").string() + ": not valid JSON");
         meta.step = j.value("step", std::int64_t{0});
         meta.batchCursor = j.value("batch_cursor", std::int64_t{0});
         meta.wallTime = j.value("wall_time", 0.0);
         meta.extra = j.value("extra", nlohmann::json::object());
+        meta.runId = j.value("run_id", std::string());
     }
     try {
         torch::serialize::InputArchive a;
@@ -126,7 +221,8 @@ CheckpointMeta loadCheckpoint(const fs::path& dir, const NamedTensors& params, t
         for (const auto& [name, t] : params) {
             torch::Tensor v;
             if (!p.try_read(name, v))
-                throw Failure("train.checkpoint", (dir / "state.pt").string() + ": tensor " + name + " is missing");
+                throw Failure("train.checkpoint",
+                              (dir / "state.pt").string() + ": tensor " + name + " is missing");
             if (v.sizes() != t.sizes()) {
                 std::ostringstream os;
                 os << (dir / "state.pt").string() << ": tensor " << name << " has shape " << v.sizes()
@@ -145,7 +241,9 @@ CheckpointMeta loadCheckpoint(const fs::path& dir, const NamedTensors& params, t
     }
     auto rngFile = dir / ("rng-rank" + std::to_string(rank) + ".pt");
     if (!fs::exists(rngFile))
-        throw Failure("train.checkpoint", rngFile.string() + ": missing (was the checkpoint written with another number of processes?)");
+        throw Failure("train.checkpoint",
+                      rngFile.string() +
+                          ": missing (was the checkpoint written with another number of processes?)");
     torch::serialize::InputArchive r;
     r.load_from(rngFile.string());
     torch::Tensor t;

@@ -79,6 +79,7 @@ struct TrainConfig {
     int checkpointEvery = 100;  ///< steps between checkpoints; 0 = only on stop and at the end
     int keepCheckpoints = 2;
     bool resume = false;        ///< continue from the newest checkpoint under outputDir/checkpoints
+    bool overwrite = false;     ///< a new run in a folder holding another run moves that run aside
     int devEvery = 0;           ///< steps between dev evaluations; 0 = none
     double devFraction = 0.0;   ///< held-out share of the data for the dev metric (in-batch retrieval accuracy)
     int logEvery = 1;           ///< steps between metric rows

@@ -235,6 +235,8 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
     double wallBase = 0;
     TrainOutcome out;
     out.totalSteps = m_totalSteps;
+    // Rank 0 owns the output folder: a new run never writes next to another run's checkpoints.
+    const std::string runId = rank == 0 ? prepareRunFolder(c.outputDir, c.resume, c.overwrite).runId : std::string();
     if (c.resume) {
         auto last = latestCheckpoint(root);
         if (!last) throw Failure("train.resume", "nothing to resume: no complete checkpoint under " + root.string());
@@ -273,7 +275,7 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
     const auto t0 = std::chrono::steady_clock::now();
     auto elapsed = [&] { return wallBase + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     auto checkpoint = [&](std::int64_t atStep) {
-        CheckpointMeta meta{atStep, cursor, elapsed(), summary};
+        CheckpointMeta meta{atStep, cursor, elapsed(), summary, runId};
         auto path = saveCheckpoint(root, meta, m_trainable, *m_optimizer, captureRng(m_device), m_dist, c.keepCheckpoints);
         out.lastCheckpoint = path.string();
     };

@@ -1,0 +1,120 @@
+// Output folders of training runs: a new run never loses its checkpoints to (or deletes those of)
+// another run in the same folder. Each checkpoint carries its run id; pruning only touches its own
+// run; a new run refuses a folder holding another run unless it continues it (--resume) or moves it
+// aside (--overwrite).
+
+#include "core/train/checkpoint.h"
+#include "core/train/engine.h"
+#include "support/test_support.h"
+#include "tiny_model.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+using namespace synthembed;
+using namespace synthembed::train;
+namespace fs = std::filesystem;
+
+namespace {
+
+TrainConfig tinyConfig(const fs::path& out, std::int64_t steps) {
+    TrainConfig c;
+    c.outputDir = out.string();
+    c.batchSize = 4;
+    c.steps = steps;
+    c.warmupSteps = 1;
+    c.lr = 5e-2;
+    c.temperature = 0.1;
+    c.maxLength = 24;
+    c.lora.rank = 4;
+    c.checkpointEvery = 3;
+    c.keepCheckpoints = 2;
+    c.seed = 3;
+    return c;
+}
+
+TrainOutcome trainRun(const TrainConfig& c, std::int64_t stopAt = 0) {
+    torch::manual_seed(99);
+    test::TinyModel m(64, 16, 0.0);
+    Trainer t(test::tinyBackbone(m), test::byteTokenizer(), c, test::toyExamples(24), {}, nullptr);
+    TrainCallbacks cb;
+    std::int64_t last = 0;
+    cb.onStep = [&](const StepMetrics& s) { last = s.step; };
+    cb.hooks.shouldStop = [&] { return stopAt && last >= stopAt; };
+    return t.run(cb);
+}
+
+std::vector<std::string> checkpoints(const fs::path& out) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (auto& e : fs::directory_iterator(out / "checkpoints", ec))
+        names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+} // namespace
+
+TEST(TrainOutput, ANewRunRefusesAFolderHoldingAnotherRun) {
+    test::TempDir dir;
+    const auto out = dir / "out";
+    trainRun(tinyConfig(out, 8)); // periodic checkpoints at 3 and 6 (the end writes the model)
+    const auto before = checkpoints(out);
+    ASSERT_EQ(before, (std::vector<std::string>{"step-00000003", "step-00000006"}));
+    const std::string firstRun = checkpointRunId(out / "checkpoints" / "step-00000006");
+    EXPECT_FALSE(firstRun.empty());
+
+    // The old code trained here, replacing the old step-3 with its own and pruning by step number
+    // across both runs; --resume then continued whichever run had the highest step.
+    try {
+        trainRun(tinyConfig(out, 4));
+        FAIL() << "a new run must refuse a folder holding another run";
+    } catch (const Failure& f) {
+        EXPECT_EQ(f.code(), "train.output");
+        EXPECT_NE(std::string(f.what()).find("--resume"), std::string::npos) << f.what();
+        EXPECT_NE(std::string(f.what()).find("--overwrite"), std::string::npos) << f.what();
+        EXPECT_NE(std::string(f.what()).find(firstRun), std::string::npos) << f.what();
+    }
+    EXPECT_EQ(checkpoints(out), before); // untouched
+
+    // --overwrite moves the whole previous run aside and says where.
+    auto c = tinyConfig(out, 8);
+    c.checkpointEvery = 2;
+    c.overwrite = true;
+    auto second = trainRun(c);
+    EXPECT_EQ(second.steps, 8);
+    EXPECT_EQ(checkpoints(dir / "out.previous-1"), before);
+    EXPECT_EQ(checkpointRunId(dir / "out.previous-1" / "checkpoints" / "step-00000006"), firstRun);
+    EXPECT_EQ(checkpoints(out), (std::vector<std::string>{"step-00000004", "step-00000006"}));
+    const std::string secondRun = checkpointRunId(out / "checkpoints" / "step-00000006");
+    EXPECT_FALSE(secondRun.empty());
+    EXPECT_NE(secondRun, firstRun);
+    EXPECT_EQ(checkpointRunId(out / "checkpoints" / "step-00000004"), secondRun);
+}
+
+TEST(TrainOutput, PruningOnlyRemovesTheWritingRunsOwnCheckpoints) {
+    test::TempDir dir;
+    const auto out = dir / "out";
+    auto c = tinyConfig(out, 8);
+    c.checkpointEvery = 2;
+    auto first = trainRun(c, 2); // stopped at 2: checkpoint step-2
+    ASSERT_TRUE(first.stopped);
+    const std::string runId = checkpointRunId(out / "checkpoints" / "step-00000002");
+    // A foreign checkpoint with a low step number (another run's, e.g. copied in by hand).
+    fs::copy(out / "checkpoints" / "step-00000002", out / "checkpoints" / "step-00000001",
+             fs::copy_options::recursive);
+    {
+        auto j = nlohmann::json::parse(test::readFile(out / "checkpoints" / "step-00000001" / "state.json"));
+        j["run_id"] = "someone-else";
+        test::writeFile(out / "checkpoints" / "step-00000001" / "state.json", j.dump());
+    }
+    // Resume continues this run (newest checkpoint) and prunes only its own: 2, 4, 6 -> 4, 6; the
+    // old code deleted the lowest steps whoever wrote them (step-1 here).
+    c.resume = true;
+    auto resumed = trainRun(c);
+    EXPECT_EQ(resumed.steps, 8);
+    EXPECT_EQ(checkpoints(out),
+              (std::vector<std::string>{"step-00000001", "step-00000004", "step-00000006"}));
+    EXPECT_EQ(checkpointRunId(out / "checkpoints" / "step-00000006"), runId); // the resumed run kept its id
+    EXPECT_EQ(latestCheckpoint(out / "checkpoints", "someone-else"), out / "checkpoints" / "step-00000001");
+}
