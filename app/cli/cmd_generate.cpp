@@ -26,6 +26,7 @@ nlohmann::json statsJson(const gen::JobStats& s) {
                         {"requests_pending", s.requestsPending},
                         {"requests_in_flight", s.requestsInFlight},
                         {"requests_failed", s.requestsFailed},
+                        {"requests_refused", s.requestsRefused},
                         {"brainstorm_requests", s.brainstormRequests},
                         {"tasks", s.tasks},
                         {"attempts", s.attempts},
@@ -45,8 +46,11 @@ nlohmann::json statsJson(const gen::JobStats& s) {
 void printStats(const gen::JobStats& s) {
     std::cout << "job " << s.id << ": " << gen::jobStateName(s.state) << ", " << s.accepted << "/" << s.target
               << " accepted, " << s.rejected << " rejected, " << s.requests << " requests ("
-              << s.requestsFailed << " failed), tokens " << s.usage.promptTokens << " prompt + "
-              << s.usage.completionTokens << " completion";
+              << s.requestsFailed << " failed"
+              << (s.requestsRefused > 0 ? ", " + std::to_string(s.requestsRefused) + " refused by the server"
+                                        : "")
+              << "), tokens " << s.usage.promptTokens << " prompt + " << s.usage.completionTokens
+              << " completion";
     if (s.costUsd) std::cout << ", about $" << std::fixed << std::setprecision(4) << *s.costUsd;
     std::cout << "\n";
     if (!s.error.empty()) std::cout << "  error: " << s.error << "\n";

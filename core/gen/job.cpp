@@ -238,7 +238,8 @@ Result<JobStats> jobStats(const store::Project& project, std::int64_t jobId) {
                 "SELECT count(*), COALESCE(sum(state='done'),0), COALESCE(sum(state='pending'),0), "
                 "COALESCE(sum(state='in_flight'),0), COALESCE(sum(state='failed'),0), "
                 "COALESCE(sum(kind='brainstorm'),0), COALESCE(sum(attempts),0), "
-                "COALESCE(sum(prompt_tokens),0), COALESCE(sum(completion_tokens),0) "
+                "COALESCE(sum(prompt_tokens),0), COALESCE(sum(completion_tokens),0), "
+                "COALESCE(sum(state='failed' AND error LIKE 'refused:%'),0) "
                 "FROM requests WHERE job_id = ?");
             r.bind(1, jobId);
             r.step();
@@ -247,6 +248,7 @@ Result<JobStats> jobStats(const store::Project& project, std::int64_t jobId) {
             s.requestsPending = r.getInt(2);
             s.requestsInFlight = r.getInt(3);
             s.requestsFailed = r.getInt(4);
+            s.requestsRefused = r.getInt(9);
             s.brainstormRequests = r.getInt(5);
             s.attempts = r.getInt(6);
             s.usage.promptTokens = r.getInt(7);

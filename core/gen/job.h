@@ -74,6 +74,7 @@ struct JobStats {
     std::int64_t requestsPending = 0;
     std::int64_t requestsInFlight = 0;
     std::int64_t requestsFailed = 0;
+    std::int64_t requestsRefused = 0; ///< of requestsFailed: prompts the server refused (400, content filter)
     std::int64_t brainstormRequests = 0;
     std::int64_t tasks = 0;
     std::int64_t attempts = 0; ///< HTTP attempts over all requests

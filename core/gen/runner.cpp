@@ -1,8 +1,8 @@
 #include "core/gen/runner.h"
 
+#include "core/gen/request_queue.h"
 #include "core/gen/text_hash.h"
 #include "core/llm/pricing.h"
-#include "core/platform/platform.h"
 #include "core/prompts/answer.h"
 #include "core/prompts/library.h"
 #include "core/prompts/prompt_store.h"
@@ -11,9 +11,6 @@
 #include "core/util/log.h"
 #include "core/util/paths.h"
 
-#include <nlohmann/json.hpp>
-
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -27,34 +24,14 @@
 
 namespace synthembed::gen {
 
-using nlohmann::ordered_json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-using platform::hostName;
-using platform::processAlive;
 
 // Independent seed per (family, step), so adding a family to a mix does not change the others.
 std::uint64_t streamSeed(std::uint64_t seed, const std::string& family, prompts::Step step) {
     std::uint64_t s = seed ^ fnv1a64(family + "/" + prompts::stepName(step));
     return prompts::splitmix64(s);
-}
-
-std::string valuesJson(const std::vector<std::pair<std::string, std::string>>& values) {
-    ordered_json j = ordered_json::object();
-    for (auto& [k, v] : values)
-        j[k] = v;
-    return j.dump();
-}
-
-std::vector<std::pair<std::string, std::string>> valuesFromJson(const std::string& text) {
-    std::vector<std::pair<std::string, std::string>> out;
-    auto j = ordered_json::parse(text, nullptr, false);
-    if (!j.is_object()) return out;
-    for (auto& [k, v] : j.items())
-        out.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
-    return out;
 }
 
 constexpr double kTasksPerBrainstormGuess = 20.0;
@@ -119,11 +96,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
         int emptyBrainstormsInRow = 0;
         bool satisfied() const { return accepted >= target; }
     };
-    struct InFlight {
-        std::string kind;
-        std::string family;
-        prompts::RenderedPrompt prompt;
-    };
+    using InFlight = QueuedRequest; // what a request in flight needs for its answer
     // The spend guard's counters (JobSpec::maxConsecutiveRejects and the budgets).
     struct Guard {
         std::int64_t rejectsInRow =
@@ -140,6 +113,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
     const store::Project& project;
     const db::Database& db;
     std::int64_t jobId;
+    RequestQueue queue; // every read and write of the job's rows
     JobSpec spec;
     prompts::Library library;
     std::vector<Family> families;
@@ -168,7 +142,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
     mutable std::mutex liveMutex;
     LiveStats liveStats;
 
-    Impl(const store::Project& p, std::int64_t id) : project(p), db(p.db()), jobId(id) {}
+    Impl(const store::Project& p, std::int64_t id) : project(p), db(p.db()), jobId(id), queue(p.db(), id) {}
 
     template <class F> void updateLive(F&& f) {
         std::lock_guard lk(liveMutex);
@@ -183,29 +157,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
 
     // ---- setup ----
 
-    void acquire() {
-        db::Transaction tx(db);
-        auto q = db.prepare("SELECT state, runner_pid, COALESCE(runner_host,'') FROM jobs WHERE id = ?");
-        q.bind(1, jobId);
-        if (!q.step()) throw Failure("not_found", "no job " + std::to_string(jobId));
-        auto state = q.getText(0);
-        auto pid = q.isNull(1) ? 0 : q.getInt(1);
-        auto host = q.getText(2);
-        q.reset();
-        if (state == "cancelled")
-            throw Failure("state", "job " + std::to_string(jobId) +
-                                       " is cancelled (resume it with `jobs resume " + std::to_string(jobId) +
-                                       "`)");
-        if (state == "running" && pid != platform::processId() && host == hostName() && processAlive(pid))
-            throw Failure("busy",
-                          "job " + std::to_string(jobId) + " is being run by process " + std::to_string(pid));
-        auto u =
-            db.prepare("UPDATE jobs SET state = 'running', runner_pid = ?, runner_host = ?, error = NULL, "
-                       "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
-        u.bindAll(static_cast<std::int64_t>(platform::processId()), hostName(), jobId);
-        u.run();
-        tx.commit();
-    }
+    void acquire() { queue.claim(); }
 
     void loadLibrary() {
         std::string where;
@@ -272,94 +224,53 @@ struct GenerationRunner::Impl : llm::RequestSource {
 
     void loadCounts() {
         // Crash recovery: whatever was in flight when the last run died is sent again.
-        auto r = db.prepare("UPDATE requests SET state = 'pending' WHERE job_id = ? AND state = 'in_flight'");
-        r.bind(1, jobId);
-        r.run();
-        if (int n = db.changes(); n > 0)
+        if (int n = queue.requeueInFlight(); n > 0)
             log::info("job ", jobId, ": ", n, " request(s) in flight at the last stop will be sent again");
-
-        auto acc = db.prepare(
-            "SELECT family, count(*) FROM samples WHERE job_id = ? AND status <> 'rejected' GROUP BY family");
-        acc.bind(1, jobId);
-        while (acc.step())
-            if (auto* f = family(acc.getText(0))) f->accepted = acc.getInt(1);
-        auto out =
-            db.prepare("SELECT family, kind, count(*) FROM requests WHERE job_id = ? AND state = 'pending' "
-                       "GROUP BY family, kind");
-        out.bind(1, jobId);
-        while (out.step())
-            if (auto* f = family(out.getText(0)))
-                (out.getText(1) == "brainstorm" ? f->outstandingBrain : f->outstandingGen) = out.getInt(2);
-        auto seq = db.prepare(
-            "SELECT family, kind, max(seq) + 1 FROM requests WHERE job_id = ? GROUP BY family, kind");
-        seq.bind(1, jobId);
-        while (seq.step())
-            if (auto* f = family(seq.getText(0)))
-                (seq.getText(1) == "brainstorm" ? f->nextBrainSeq : f->nextGenSeq) = seq.getInt(2);
+        auto t = queue.totals();
+        for (auto& f : families) {
+            if (auto it = t.acceptedByFamily.find(f.name); it != t.acceptedByFamily.end())
+                f.accepted = it->second;
+            auto count = [&](const std::map<QueueTotals::FamilyKind, std::int64_t>& m, const char* kind) {
+                auto it = m.find({f.name, kind});
+                return it == m.end() ? std::int64_t{0} : it->second;
+            };
+            f.outstandingBrain = count(t.pending, "brainstorm");
+            f.outstandingGen = count(t.pending, "generate");
+            f.nextBrainSeq = count(t.nextSeq, "brainstorm");
+            f.nextGenSeq = count(t.nextSeq, "generate");
+        }
         loadTaskSlots();
-        auto pend = db.prepare("SELECT id FROM requests WHERE job_id = ? AND state = 'pending' ORDER BY id");
-        pend.bind(1, jobId);
-        while (pend.step())
-            ready.push_back(pend.getInt(0));
+        ready.assign(t.pendingIds.begin(), t.pendingIds.end());
 
         std::int64_t accepted = 0, target = 0;
         for (auto& f : families) {
             accepted += f.accepted;
             target += f.target;
         }
-        auto rej = db.prepare("SELECT count(*) FROM samples WHERE job_id = ? AND status = 'rejected'");
-        rej.bind(1, jobId);
-        rej.step();
-        auto nt = db.prepare("SELECT count(*) FROM gen_tasks WHERE job_id = ?");
-        nt.bind(1, jobId);
-        nt.step();
-
         // The guard's view of the job so far: a rerun does not start the budgets from zero.
-        auto sent =
-            db.prepare("SELECT COALESCE(sum(state IN ('done','failed')),0), COALESCE(sum(state = 'done'),0), "
-                       "COALESCE(sum(prompt_tokens),0), COALESCE(sum(completion_tokens),0), "
-                       "COALESCE(sum(kind = 'generate' AND state = 'failed' AND error LIKE 'refused:%'),0) "
-                       "FROM requests WHERE job_id = ?");
-        sent.bind(1, jobId);
-        sent.step();
-        guard.sent = sent.getInt(0);
-        guard.paid = sent.getInt(1);
-        guard.usage = {sent.getInt(2), sent.getInt(3)};
-        auto largest = db.prepare("SELECT COALESCE(max(prompt_tokens),0), COALESCE(max(completion_tokens),0) "
-                                  "FROM requests WHERE job_id = ? AND state = 'done'");
-        largest.bind(1, jobId);
-        largest.step();
-        guard.largest = {largest.getInt(0), largest.getInt(1)};
-        guard.unproductive = rej.getInt(0) + sent.getInt(4);
+        guard.sent = t.sent;
+        guard.paid = t.answered;
+        guard.usage = t.usage;
+        guard.largest = t.largest;
+        guard.unproductive = t.rejected + t.refused;
         guard.answered = accepted + guard.unproductive;
         updateLive([&](LiveStats& s) {
             s.target = target;
             s.accepted = accepted;
-            s.rejected = rej.getInt(0);
-            s.tasks = nt.getInt(0);
+            s.rejected = t.rejected;
+            s.tasks = t.tasks;
         });
     }
 
     // Each task serves spec.examplesPerTask generate requests; its uses are counted from the rows
     // (generate requests carry their task), so no extra state is stored.
     void loadTaskSlots() {
-        std::map<std::pair<std::string, std::string>, std::int64_t> uses;
-        auto u = db.prepare(
-            "SELECT family, task, count(*) FROM requests WHERE job_id = ? AND kind = 'generate' AND "
-            "task IS NOT NULL GROUP BY family, task");
-        u.bind(1, jobId);
-        while (u.step())
-            uses[{u.getText(0), u.getText(1)}] = u.getInt(2);
-        auto t =
-            db.prepare("SELECT id, request_id, family, task FROM gen_tasks WHERE job_id = ? ORDER BY id");
-        t.bind(1, jobId);
-        while (t.step()) {
-            Family* f = family(t.getText(2));
+        for (auto& task : queue.tasks()) {
+            Family* f = family(task.family);
             if (!f) continue;
-            auto it = uses.find({f->name, t.getText(3)});
-            std::int64_t left = spec.examplesPerTask - (it == uses.end() ? 0 : it->second);
+            std::int64_t left = spec.examplesPerTask - task.uses;
             if (left <= 0) continue;
-            f->taskSlots.push_back({t.getInt(0), t.getInt(1), static_cast<int>(left)});
+            f->taskSlots.push_back({task.id, task.requestId, static_cast<int>(left)});
             f->freeTasks += left;
         }
     }
@@ -369,27 +280,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
     std::int64_t insertRequest(const Family& f, const char* kind, const prompts::RenderedPrompt& p,
                                std::optional<std::int64_t> parent, const std::string& task,
                                std::int64_t seq) {
-        auto st = db.prepare(
-            "INSERT INTO requests(job_id, parent_id, kind, template_id, family, task, prompt, "
-            "sampled_values, state, template_name, seq) VALUES (?,?,?,?,?,?,?,?, 'pending', ?, ?)");
-        st.bind(1, jobId);
-        st.bind(2, parent);
-        st.bind(3, kind);
-        if (p.templateId > 0)
-            st.bind(4, p.templateId);
-        else
-            st.bindNull(4);
-        st.bind(5, f.name);
-        if (task.empty())
-            st.bindNull(6);
-        else
-            st.bind(6, task);
-        st.bind(7, p.text);
-        st.bind(8, valuesJson(p.values));
-        st.bind(9, p.templateName);
-        st.bind(10, seq);
-        st.run();
-        return db.lastInsertId();
+        return queue.add(f.name, kind, p, parent, task, seq);
     }
 
     prompts::RenderedPrompt renderOrThrow(const prompts::Template& tpl, prompts::Step step, const Family& f,
@@ -428,25 +319,16 @@ struct GenerationRunner::Impl : llm::RequestSource {
                 std::deque<TaskSlot> slots = f.taskSlots;
                 std::vector<std::int64_t> ids;
                 db::inTransaction(db, [&] {
-                    auto text = db.prepare("SELECT task FROM gen_tasks WHERE id = ?");
-                    auto mark = db.prepare("UPDATE gen_tasks SET used_by = ? WHERE id = ?");
-                    for (std::int64_t i = 0; i < use && !slots.empty(); ++i) {
+                    while (static_cast<std::int64_t>(ids.size()) < use && !slots.empty()) {
                         TaskSlot slot = slots.front();
                         slots.pop_front();
-                        text.bind(1, slot.taskId);
-                        if (!text.step()) {
-                            text.reset();
-                            --i;
-                            continue;
-                        }
-                        std::string task = text.getText(0);
-                        text.reset();
+                        auto task = queue.taskText(slot.taskId);
+                        if (!task) continue;
                         std::int64_t seq = f.nextGenSeq + static_cast<std::int64_t>(ids.size());
                         auto p =
-                            renderOrThrow(*f.generate, prompts::Step::Generate, f, seq, {{"task", task}});
-                        auto rid = insertRequest(f, "generate", p, slot.parent, task, seq);
-                        mark.bindAll(rid, slot.taskId);
-                        mark.run();
+                            renderOrThrow(*f.generate, prompts::Step::Generate, f, seq, {{"task", *task}});
+                        auto rid = insertRequest(f, "generate", p, slot.parent, *task, seq);
+                        queue.markTaskUsed(slot.taskId, rid);
                         ids.push_back(rid);
                         if (--slot.usesLeft > 0) slots.push_back(slot);
                     }
@@ -500,13 +382,9 @@ struct GenerationRunner::Impl : llm::RequestSource {
         if (now - lastPoll >= std::chrono::milliseconds(200)) {
             lastPoll = now;
             try {
-                auto q = db.prepare("SELECT state FROM jobs WHERE id = ?");
-                q.bind(1, jobId);
-                if (q.step()) {
-                    auto s = q.getText(0);
-                    if (s == "paused" && externalStop.load() == 0) externalStop = 1;
-                    if (s == "cancelled") externalStop = 2;
-                }
+                auto state = queue.jobState();
+                if (state == "paused" && externalStop.load() == 0) externalStop = 1;
+                if (state == "cancelled") externalStop = 2;
             } catch (const Failure& e) {
                 log::debug("job ", jobId, ": could not read the job's state (", e.what(), "); trying again");
             }
@@ -602,22 +480,10 @@ struct GenerationRunner::Impl : llm::RequestSource {
     // ---- RequestSource ----
 
     std::optional<InFlight> loadInFlight(std::int64_t id, std::string* state = nullptr) {
-        auto q = db.prepare("SELECT kind, family, prompt, template_name, sampled_values, state, "
-                            "COALESCE(template_id, 0) FROM requests WHERE id = ? AND job_id = ?");
-        q.bindAll(id, jobId);
-        if (!q.step()) return std::nullopt;
-        InFlight in;
-        in.kind = q.getText(0);
-        in.family = q.getText(1);
-        in.prompt.text = q.getText(2);
-        in.prompt.templateName = q.getText(3);
-        in.prompt.values = valuesFromJson(q.getText(4));
-        in.prompt.family = in.family;
-        in.prompt.step = in.kind == "brainstorm" ? prompts::Step::Brainstorm : prompts::Step::Generate;
-        if (state) *state = q.getText(5);
-        in.prompt.templateId = q.getInt(6);
-        if (!family(in.family)) return std::nullopt;
-        return in;
+        auto r = queue.request(id);
+        if (!r || !family(r->family)) return std::nullopt;
+        if (state) *state = r->state;
+        return r;
     }
 
     void stopClient() {
@@ -661,9 +527,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
             if (loaded->kind == "brainstorm" &&
                 f->target - f->accepted - f->outstandingGen - f->freeTasks <= 0) {
                 // Planned before other brainstorms delivered enough tasks: never sent, so drop it.
-                auto del = db.prepare("DELETE FROM requests WHERE id = ? AND state = 'pending'");
-                del.bind(1, id);
-                del.run();
+                queue.dropPending(id);
                 ready.pop_front();
                 f->outstandingBrain--;
                 continue;
@@ -782,41 +646,13 @@ struct GenerationRunner::Impl : llm::RequestSource {
     }
 
     void flushInFlight() {
-        if (unmarked.empty()) return;
-        auto u = db.prepare(
-            "UPDATE requests SET state = 'in_flight', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-            "WHERE id = ? AND state = 'pending'");
-        for (auto id : unmarked) {
-            u.bind(1, id);
-            u.run();
-        }
+        queue.markInFlight(unmarked);
         unmarked.clear();
     }
 
     void markRequest(std::int64_t id, const char* state, const llm::ChatResult& r, const std::string& error) {
         flushInFlight();
-        auto st =
-            db.prepare("UPDATE requests SET state = ?, attempts = attempts + ?, raw_answer = ?, error = ?, "
-                       "prompt_tokens = prompt_tokens + ?, completion_tokens = completion_tokens + ?, "
-                       "http_status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
-        st.bind(1, state);
-        st.bind(2, static_cast<std::int64_t>(r.attempts));
-        if (r.ok())
-            st.bind(3, r.content);
-        else
-            st.bindNull(3);
-        if (error.empty())
-            st.bindNull(4);
-        else
-            st.bind(4, error);
-        st.bind(5, r.usage.promptTokens);
-        st.bind(6, r.usage.completionTokens);
-        if (r.httpStatus)
-            st.bind(7, static_cast<std::int64_t>(r.httpStatus));
-        else
-            st.bindNull(7);
-        st.bind(8, r.id);
-        st.run();
+        queue.markAnswered(id, state, r, error);
     }
 
     void onBrainstorm(Family& f, const llm::ChatResult& r) {
@@ -825,13 +661,9 @@ struct GenerationRunner::Impl : llm::RequestSource {
         markRequest(r.id, "done", r,
                     tasks ? std::string() : tasks.error().code + ": " + tasks.error().message);
         if (tasks) {
-            auto ins = db.prepare(
-                "INSERT OR IGNORE INTO gen_tasks(job_id, request_id, family, task) VALUES (?,?,?,?)");
             for (auto& t : *tasks) {
-                ins.bindAll(jobId, r.id, f.name, t);
-                ins.run();
-                if (db.changes() > 0) {
-                    f.taskSlots.push_back({db.lastInsertId(), r.id, std::max(1, spec.examplesPerTask)});
+                if (auto taskId = queue.addTask(f.name, r.id, t)) {
+                    f.taskSlots.push_back({*taskId, r.id, std::max(1, spec.examplesPerTask)});
                     f.freeTasks += std::max(1, spec.examplesPerTask);
                     added++;
                 }
@@ -861,58 +693,37 @@ struct GenerationRunner::Impl : llm::RequestSource {
         if (outcome.accepted()) {
             auto& s = *outcome.sample;
             hash = sampleTextHash(s.query, s.positive, s.negative.value_or(""));
-            auto dup =
-                db.prepare("SELECT id FROM samples WHERE text_hash = ? AND status <> 'rejected' LIMIT 1");
-            dup.bind(1, hash);
-            if (dup.step())
-                rejectReason = "duplicate: same normalised text as sample " + std::to_string(dup.getInt(0));
+            if (auto dup = queue.acceptedSampleWithHash(hash))
+                rejectReason = "duplicate: same normalised text as sample " + std::to_string(*dup);
         } else {
             rejectReason = outcome.rejectCode + ": " + outcome.rejectReason;
         }
         bool accepted = rejectReason.empty();
         markRequest(r.id, "done", r, accepted ? std::string() : rejectReason);
-        auto st = db.prepare(
-            "INSERT INTO samples(job_id, request_id, template_id, family, instruction, language, query, "
-            "positive, "
-            "negative, sampled_values, status, reject_reason, raw_output, text_hash, prompt_tokens, "
-            "completion_tokens, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?, 'generated')");
-        st.bind(1, jobId);
-        st.bind(2, r.id);
-        if (in.prompt.templateId > 0)
-            st.bind(3, in.prompt.templateId);
-        else
-            st.bindNull(3);
-        st.bind(4, f.name);
+        SampleRow row;
+        row.requestId = r.id;
+        row.templateId = in.prompt.templateId;
+        row.family = f.name;
         if (outcome.accepted()) {
             auto& s = *outcome.sample;
-            if (s.templateId > 0) st.bind(3, s.templateId);
-            st.bind(5, s.instruction);
-            st.bind(6, s.language);
-            st.bind(7, s.query);
-            st.bind(8, s.positive);
-            st.bind(9, s.negative);
-            st.bind(10, valuesJson(s.values));
+            if (s.templateId > 0) row.templateId = s.templateId;
+            row.instruction = s.instruction;
+            row.language = s.language;
+            row.query = s.query;
+            row.positive = s.positive;
+            row.negative = s.negative;
+            row.values = s.values;
         } else {
-            st.bind(5, in.prompt.value("task"));
-            st.bind(6, prompts::sampleLanguage(in.prompt));
-            st.bindNull(7);
-            st.bindNull(8);
-            st.bindNull(9);
-            st.bind(10, valuesJson(in.prompt.values));
+            row.instruction = in.prompt.value("task");
+            row.language = prompts::sampleLanguage(in.prompt);
+            row.values = in.prompt.values;
         }
-        st.bind(11, accepted ? "accepted" : "rejected");
-        if (accepted)
-            st.bindNull(12);
-        else
-            st.bind(12, rejectReason);
-        st.bind(13, r.content);
-        if (accepted)
-            st.bind(14, hash);
-        else
-            st.bindNull(14);
-        st.bind(15, r.usage.promptTokens);
-        st.bind(16, r.usage.completionTokens);
-        st.run();
+        row.accepted = accepted;
+        row.rejectReason = rejectReason;
+        row.rawOutput = r.content;
+        row.textHash = hash;
+        row.usage = r.usage;
+        queue.addSample(row);
         f.outstandingGen--;
         if (accepted) f.accepted++;
         countAnswer(accepted, rejectReason, r.content);
@@ -957,7 +768,9 @@ struct GenerationRunner::Impl : llm::RequestSource {
             (brainstorm ? f.outstandingBrain : f.outstandingGen)--;
             updateLive([&](LiveStats& s) {
                 s.requestsFailed++;
+                s.requestsRefused++;
                 s.usage += r.usage;
+                s.lastError = r.error;
             });
             if (brainstorm) {
                 if (++f.emptyBrainstormsInRow >= spec.maxEmptyBrainstorms && !failure)
@@ -971,7 +784,10 @@ struct GenerationRunner::Impl : llm::RequestSource {
         case llm::Outcome::Exhausted:
             markRequest(r.id, "failed", r, r.error);
             (brainstorm ? f.outstandingBrain : f.outstandingGen)--;
-            updateLive([&](LiveStats& s) { s.requestsFailed++; });
+            updateLive([&](LiveStats& s) {
+                s.requestsFailed++;
+                s.lastError = r.error;
+            });
             if (++consecutiveFailures >= spec.maxConsecutiveFailures && !failure)
                 failure = std::to_string(consecutiveFailures) +
                           " requests in a row failed after all retries; last: " + r.error;
@@ -987,22 +803,13 @@ struct GenerationRunner::Impl : llm::RequestSource {
     }
 
     void onRetry(const llm::ChatRequest&, const std::string& why, int attempt, long delayMs) override {
-        updateLive([&](LiveStats& s) { s.retries++; });
+        updateLive([&](LiveStats& s) {
+            s.retries++;
+            s.lastError = why;
+        });
     }
 
-    void finish(JobState state, const std::string& message) {
-        auto st =
-            db.prepare("UPDATE jobs SET state = CASE WHEN state = 'cancelled' THEN 'cancelled' ELSE ? END, "
-                       "error = ?, runner_pid = NULL, runner_host = NULL, "
-                       "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
-        st.bind(1, jobStateName(state));
-        if (message.empty())
-            st.bindNull(2);
-        else
-            st.bind(2, message);
-        st.bind(3, jobId);
-        st.run();
-    }
+    void finish(JobState state, const std::string& message) { queue.finish(state, message); }
 
     // The last writes of a run (the job row) are retried like answers: a job is never left
     // `running` because another writer held the lock for a while.
@@ -1043,13 +850,7 @@ void prepareOffline(GenerationRunner::Impl& d) {
     auto spec = loadJobSpec(d.project, d.jobId);
     if (!spec) throw Failure(spec.error().code, spec.error().message);
     d.spec = std::move(spec).take();
-    auto q = d.db.prepare("SELECT state, runner_pid, COALESCE(runner_host,'') FROM jobs WHERE id = ?");
-    q.bind(1, d.jobId);
-    if (!q.step()) throw Failure("not_found", "no job " + std::to_string(d.jobId));
-    if (q.getText(0) == "running" && q.getInt(1) != platform::processId() && q.getText(2) == hostName() &&
-        processAlive(q.getInt(1)))
-        throw Failure("busy", "job " + std::to_string(d.jobId) + " is being run by process " +
-                                  std::to_string(q.getInt(1)));
+    d.queue.checkNotRunElsewhere();
     d.loadLibrary();
     d.loadCounts();
 }
@@ -1062,10 +863,7 @@ Result<std::int64_t> GenerationRunner::planPending() {
             prepareOffline(d);
             d.window = static_cast<std::size_t>(1) << 40;
             d.plan();
-            auto q = d.db.prepare("SELECT count(*) FROM requests WHERE job_id = ? AND state = 'pending'");
-            q.bind(1, d.jobId);
-            q.step();
-            return q.getInt(0);
+            return d.queue.pendingCount();
         },
         "db");
 }
@@ -1112,11 +910,7 @@ Result<RunOutcome> GenerationRunner::run(const ProgressHooks& hooks) {
             auto spec = loadJobSpec(d.project, d.jobId);
             if (!spec) throw Failure(spec.error().code, spec.error().message);
             d.spec = std::move(spec).take();
-            {
-                auto q = d.db.prepare("SELECT state FROM jobs WHERE id = ?");
-                q.bind(1, d.jobId);
-                if (q.step() && q.getText(0) == "done") return true;
-            }
+            if (d.queue.jobState() == "done") return true;
             d.loadLibrary();
             d.loadPrices();
             d.acquire();
@@ -1174,9 +968,7 @@ Result<RunOutcome> GenerationRunner::run(const ProgressHooks& hooks) {
             });
             if (out.state == JobState::Done) {
                 // Rows still pending can only be leftovers of a changed mix: nothing more is needed.
-                auto q = d.db.prepare("SELECT state FROM jobs WHERE id = ?");
-                q.bind(1, d.jobId);
-                if (q.step() && q.getText(0) == "cancelled") out = {JobState::Cancelled, "cancelled"};
+                if (d.queue.jobState() == "cancelled") out = {JobState::Cancelled, "cancelled"};
             }
         },
         "db");

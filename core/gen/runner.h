@@ -34,9 +34,11 @@ struct LiveStats {
     std::int64_t inFlight = 0;
     std::int64_t requestsDone = 0;
     std::int64_t requestsFailed = 0;
+    std::int64_t requestsRefused = 0; ///< of requestsFailed: prompts the server refused
     std::int64_t retries = 0;
     std::int64_t tasks = 0;
-    llm::Usage usage; ///< of the requests answered in this run
+    llm::Usage usage;      ///< of the requests answered in this run
+    std::string lastError; ///< the latest retry or failure, in the server's words (for a job table)
 };
 
 struct RunOutcome {

@@ -223,6 +223,7 @@ TEST(GenSpend, RefusedPromptsFailAloneAndTheJobReachesItsTarget) {
     EXPECT_EQ(j["state"], "done");
     EXPECT_EQ(j["accepted"], 30);
     EXPECT_GT(j["requests_failed"].get<int>(), 0);
+    EXPECT_EQ(j["requests_refused"], j["requests_failed"]);
     EXPECT_EQ(
         queryInt(db, "SELECT count(*) FROM requests WHERE state = 'failed' AND error NOT LIKE 'refused:%'"),
         0);
