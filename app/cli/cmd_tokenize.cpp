@@ -2,7 +2,10 @@
 
 #include "command.h"
 
+#include "core/platform/platform.h"
 #include "core/tok/tokenizer.h"
+#include "core/util/durable.h"
+#include "core/util/result.h"
 
 #include <nlohmann/json.hpp>
 
@@ -89,9 +92,12 @@ void runTokenize(const TokenizeOptions& o) {
     if (!tmpPath.empty()) {
         outFile.close();
         if (!outFile) fail(o.output + ": write error");
-        std::error_code ec;
-        std::filesystem::rename(tmpPath, outPath, ec);
-        if (ec) fail(o.output + ": cannot rename from " + tmpPath.string() + ": " + ec.message());
+        try { // flushed to the disk before it replaces the output (durable, like every file we write)
+            platform::syncFile(tmpPath);
+            durable::renameDurably(tmpPath, outPath);
+        } catch (const Failure& f) {
+            fail(f.what());
+        }
     } else {
         out->flush();
     }

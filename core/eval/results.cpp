@@ -1,5 +1,7 @@
 #include "core/eval/results.h"
 
+#include "core/util/durable.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -61,24 +63,7 @@ EvalResult fromJ(const json& j) {
     return r;
 }
 
-void writeAtomically(const std::filesystem::path& path, const std::string& text) {
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-    auto tmp = path;
-    tmp += ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw Failure("io", tmp.string() + ": cannot open for writing");
-        out << text;
-        out.flush();
-        if (!out) throw Failure("io", tmp.string() + ": write failed");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp);
-        throw Failure("io", path.string() + ": cannot replace: " + ec.message());
-    }
-}
+void writeAtomically(const std::filesystem::path& path, const std::string& text) { durable::writeFile(path, text); }
 
 } // namespace
 

@@ -3,6 +3,8 @@
 #include "core/model/bert.h"
 #include "core/model/safetensors.h"
 #include "core/model/weights.h"
+#include "core/platform/platform.h"
+#include "core/util/durable.h"
 #include "core/util/log.h"
 #include "core/util/result.h"
 
@@ -17,23 +19,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void writeJson(const fs::path& path, const nlohmann::json& j) {
-    fs::create_directories(path.parent_path());
-    auto tmp = path;
-    tmp += ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << j.dump(2) << "\n";
-        if (!out) throw Failure("train.export", tmp.string() + ": write failed");
-    }
-    fs::rename(tmp, path);
-}
+void writeJson(const fs::path& path, const nlohmann::json& j) { durable::writeFile(path, j.dump(2) + "\n"); }
 
 void copyAtomic(const fs::path& from, const fs::path& to) {
-    auto tmp = to;
-    tmp += ".tmp";
-    fs::copy_file(from, tmp, fs::copy_options::overwrite_existing);
-    fs::rename(tmp, to);
+    durable::writeFileWith(to, [&](const fs::path& tmp) { fs::copy_file(from, tmp, fs::copy_options::overwrite_existing); });
 }
 
 model::DType toDType(torch::ScalarType t) {
@@ -86,6 +75,10 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
                  const NamedTensors& trainable) {
     const fs::path out(info.outputDir), base(info.baseModelDir);
     fs::create_directories(out);
+    // synthembed_train.json is written last and marks a complete export: removed first, so a
+    // folder whose export was interrupted (files of two exports side by side) never looks whole.
+    std::error_code ec;
+    if (fs::remove(out / "synthembed_train.json", ec)) platform::syncDirectory(out);
 
     // 1. LoRA adapter alone (PEFT: base_model.model.<module path>.lora_A.weight, A [r, in], B [out, r]).
     if (lora && config.saveAdapter) {
