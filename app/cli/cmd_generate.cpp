@@ -136,6 +136,7 @@ struct GenerateArgs {
     std::int64_t maxRequests = 0;
     double maxCostUsd = 0;
     int maxRejectsInRow = 30;
+    double maxRejectRatio = 4.0;
     int maxAttempts = 6;
     double backoffSec = 0.5;
     std::string promptsDir;
@@ -199,6 +200,10 @@ void registerGenerateCommands(CLI::App& root) {
          "--max-rejects-in-row", a.maxRejectsInRow,
          "Spend guard: fail the job after this many answers in a row were rejected or refused (0 = off)")
         ->check(CLI::NonNegativeNumber);
+    g->add_option("--max-reject-ratio", a.maxRejectRatio,
+                  "Spend guard: fail the job once, after 100 answers, rejected ones exceed this many per "
+                  "accepted one (0 = off)")
+        ->check(CLI::NonNegativeNumber);
     g->add_option("--max-attempts", a.maxAttempts, "Attempts per request (429/5xx/timeouts are retried)");
     g->add_option("--backoff", a.backoffSec,
                   "First retry delay in seconds (doubles per attempt, with jitter)");
@@ -237,6 +242,7 @@ void registerGenerateCommands(CLI::App& root) {
         spec.maxRequests = a.maxRequests;
         spec.maxCostUsd = a.maxCostUsd;
         spec.maxConsecutiveRejects = a.maxRejectsInRow;
+        spec.maxRejectRatio = a.maxRejectRatio;
         c.maxAttempts = a.maxAttempts;
         c.backoffBaseMs = static_cast<long>(a.backoffSec * 1000);
         c.verifyTls = !a.insecure;

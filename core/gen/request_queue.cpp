@@ -151,6 +151,14 @@ QueueTotals RequestQueue::totals() const {
     t.usage = {r.getInt(2), r.getInt(3)};
     t.refused = r.getInt(4);
     t.largest = {r.getInt(5), r.getInt(6)};
+    auto trailing = m_db.prepare(
+        "SELECT count(*) FROM requests WHERE job_id = ?1 AND kind = 'generate' AND "
+        "(state = 'done' OR (state = 'failed' AND error LIKE 'refused:%')) AND updated_at > "
+        "COALESCE((SELECT max(r.updated_at) FROM requests r JOIN samples s ON s.request_id = r.id "
+        "WHERE r.job_id = ?1 AND s.status <> 'rejected'), '')");
+    trailing.bind(1, m_jobId);
+    trailing.step();
+    t.trailingRejects = trailing.getInt(0);
     return t;
 }
 

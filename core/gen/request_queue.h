@@ -51,8 +51,11 @@ struct QueueTotals {
     std::int64_t sent = 0;     ///< rows done or failed (each was sent at least once)
     std::int64_t answered = 0; ///< rows done
     std::int64_t refused = 0;  ///< generate rows failed with a refusal ("refused: ...")
-    llm::Usage usage;          ///< over all rows
-    llm::Usage largest;        ///< the largest prompt and answer of one done row
+    /// Generate answers rejected or refused since the job's last accepted one (the spend guard's
+    /// run of rejects carries over to the next run).
+    std::int64_t trailingRejects = 0;
+    llm::Usage usage;   ///< over all rows
+    llm::Usage largest; ///< the largest prompt and answer of one done row
 };
 
 /// One answer to a generate request, as a sample row (accepted, or rejected with its reason).

@@ -254,6 +254,7 @@ struct GenerationRunner::Impl : llm::RequestSource {
         guard.largest = t.largest;
         guard.unproductive = t.rejected + t.refused;
         guard.answered = accepted + guard.unproductive;
+        guard.rejectsInRow = t.trailingRejects; // a rerun does not get a fresh run of rejects
         updateLive([&](LiveStats& s) {
             s.target = target;
             s.accepted = accepted;
@@ -418,6 +419,10 @@ struct GenerationRunner::Impl : llm::RequestSource {
                       "); nothing more was bought";
             return Budget::Stop;
         }
+        if (auto tripped = guardTripped()) {
+            failure = *tripped;
+            return Budget::Stop;
+        }
         // While answers are being rejected, keep no more in flight than the reject budget has left,
         // so a model that never follows the template is not paid beyond the budget.
         if (spec.maxConsecutiveRejects > 0 && guard.rejectsInRow > 0 &&
@@ -461,20 +466,28 @@ struct GenerationRunner::Impl : llm::RequestSource {
         if (!answer.empty()) guard.lastReject += "; answer " + quoteAnswer(answer);
         for (char& c : guard.lastReject)
             if (c == '\n' || c == '\r') c = ' ';
-        if (failure) return;
-        if (spec.maxConsecutiveRejects > 0 && guard.rejectsInRow >= spec.maxConsecutiveRejects) {
-            failure = "spend guard: " + std::to_string(guard.rejectsInRow) +
-                      " answers in a row were rejected or refused, nothing more was bought (last: " +
-                      guard.lastReject + ")";
-        } else if (spec.maxRejectRatio > 0 && guard.answered >= spec.rejectWarmup &&
-                   static_cast<double>(guard.unproductive) >
-                       spec.maxRejectRatio * static_cast<double>(guard.answered - guard.unproductive)) {
+        if (!failure) failure = guardTripped();
+    }
+
+    // The spend guard's verdict on the answers so far (also asked before buying, so a rerun of a
+    // job that tripped it buys nothing until its limits are raised).
+    std::optional<std::string> guardTripped() const {
+        std::string last = guard.lastReject.empty() ? "" : " (last: " + guard.lastReject + ")";
+        const std::string hint = "; raise --max-rejects-in-row (0 = off) to buy more for this job";
+        if (spec.maxConsecutiveRejects > 0 && guard.rejectsInRow >= spec.maxConsecutiveRejects)
+            return "spend guard: " + std::to_string(guard.rejectsInRow) +
+                   " answers in a row were rejected or refused, nothing more was bought" + last + hint;
+        if (spec.maxRejectRatio > 0 && guard.answered >= spec.rejectWarmup &&
+            static_cast<double>(guard.unproductive) >
+                spec.maxRejectRatio * static_cast<double>(guard.answered - guard.unproductive)) {
             std::ostringstream os;
             os << "spend guard: " << guard.unproductive << " of " << guard.answered
                << " answers were rejected or refused (more than " << spec.maxRejectRatio
-               << " per accepted one), nothing more was bought (last: " << guard.lastReject << ")";
-            failure = os.str();
+               << " per accepted one), nothing more was bought" << last
+               << "; raise --max-reject-ratio (0 = off) to buy more for this job";
+            return os.str();
         }
+        return std::nullopt;
     }
 
     // ---- RequestSource ----

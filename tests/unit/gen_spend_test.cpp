@@ -145,6 +145,12 @@ TEST(GenSpend, AlwaysInvalidAnswersStopAtTheRejectBudget) {
     EXPECT_EQ(j["completion_tokens"].get<std::int64_t>(),
               server.stats()["completion_tokens"].get<std::int64_t>());
 
+    // Rerunning the same command buys nothing: the run of rejects is the job's, not the run's.
+    auto again = cli(generateArgs(db, server, "sts", 5, 4));
+    EXPECT_NE(again.exitCode, 0);
+    EXPECT_NE(again.err.find("spend guard"), std::string::npos) << again.err;
+    EXPECT_EQ(server.stats()["total"].get<int>(), total);
+
     // A smaller budget from the command line is honoured too.
     FakeLlmServer second(json::array({{{"mode", "invalid_sample"}, {"limit", 300}}}));
     auto db2 = (dir / "q.synthembed").string();
