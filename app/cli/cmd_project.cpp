@@ -3,6 +3,7 @@
 #include "command.h"
 #include "json_out.h"
 
+#include "core/cuda/cuda.h"
 #include "core/runtime/runtime.h"
 #include "core/store/schema.h"
 #include "core/util/paths.h"
@@ -54,6 +55,13 @@ void registerProjectCommands(CLI::App& root) {
             nlohmann::json j = nlohmann::json::object();
             for (auto& [k, val] : v) j[k] = val;
             j["compute_threads"] = computeThreads();
+            nlohmann::json gpus = nlohmann::json::array();
+            for (const auto& d : cuda::devices())
+                gpus.push_back({{"index", d.index},
+                                {"name", d.name},
+                                {"memory_bytes", d.totalMemory},
+                                {"compute_capability", std::to_string(d.major) + "." + std::to_string(d.minor)}});
+            j["cuda"] = {{"compiled", cuda::compiledIn()}, {"runtime", cuda::runtimeVersion()}, {"devices", gpus}};
             j["data_dir"] = paths::dataDir().string();
             printJson(j);
             return;

@@ -1,5 +1,7 @@
 #include "core/model/recompute.h"
 
+#include "core/model/autocast_compat.h"
+
 #include <ATen/Context.h>
 #include <ATen/autocast_mode.h>
 #include <c10/util/irange.h>
@@ -52,14 +54,14 @@ struct AutocastSnapshot {
     at::ScalarType gpuDtype = at::kHalf, cpuDtype = at::kBFloat16;
 
     static AutocastSnapshot take() {
-        return {at::autocast::is_enabled(), at::autocast::is_cpu_enabled(),
-                at::autocast::get_autocast_gpu_dtype(), at::autocast::get_autocast_cpu_dtype()};
+        return {autocast::enabled(at::kCUDA), autocast::enabled(at::kCPU), autocast::dtype(at::kCUDA),
+                autocast::dtype(at::kCPU)};
     }
     void apply() const {
-        at::autocast::set_enabled(gpu);
-        at::autocast::set_cpu_enabled(cpu);
-        at::autocast::set_autocast_gpu_dtype(gpuDtype);
-        at::autocast::set_autocast_cpu_dtype(cpuDtype);
+        autocast::setEnabled(at::kCUDA, gpu);
+        autocast::setEnabled(at::kCPU, cpu);
+        autocast::setDtype(at::kCUDA, gpuDtype);
+        autocast::setDtype(at::kCPU, cpuDtype);
     }
 };
 

@@ -1,5 +1,6 @@
 #include "core/runtime/runtime.h"
 
+#include "core/cuda/cuda.h"
 #include "core/prompts/prompt_store.h"
 #include "core/runtime/torch_runtime.h"
 #include "core/store/sqlite.h"
@@ -7,6 +8,7 @@
 #include <curl/curl.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #if defined(__GLIBC__)
@@ -44,13 +46,22 @@ void useComputeThreads() {
 }
 
 std::vector<std::pair<std::string, std::string>> versionInfo() {
-    return {
+    std::vector<std::pair<std::string, std::string>> v = {
         {"synthembed", SYNTHEMBED_VERSION},
         {"SQLite", db::sqliteVersion()},
         {"libcurl", curl_version_info(CURLVERSION_NOW)->version},
         {"libtorch", detail::torchVersion()},
+        {"CUDA", cuda::compiledIn() ? "built with CUDA " + cuda::runtimeVersion()
+                                    : "not built with CUDA (CPU-only libtorch)"},
         {"CUDA devices", std::to_string(detail::cudaDevices())},
     };
+    for (const auto& d : cuda::devices()) {
+        char mem[32];
+        std::snprintf(mem, sizeof mem, "%.0f GiB", static_cast<double>(d.totalMemory) / (1024.0 * 1024.0 * 1024.0));
+        v.emplace_back("CUDA device " + std::to_string(d.index),
+                       d.name + ", " + mem + ", sm_" + std::to_string(d.major) + std::to_string(d.minor));
+    }
+    return v;
 }
 
 int cudaDeviceCount() { return detail::cudaDevices(); }

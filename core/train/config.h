@@ -100,7 +100,7 @@ struct StepMetrics {
     double negCos = 0;     ///< mean cosine query/other candidates
     double tokensPerSec = 0;
     double samplesPerSec = 0;
-    double memoryMb = 0;   ///< resident set (CPU) or CUDA allocated
+    double memoryMb = 0;   ///< resident set of the process (CPU), or peak CUDA memory allocated during the step (CUDA)
     double wallTime = 0;   ///< seconds since the run (or resume) began
     std::optional<double> devAccuracy; ///< set on dev-evaluation steps
     /// name -> value for storage

@@ -20,18 +20,20 @@ struct DistributedOptions {
     int worldSize = 1;
     int localRank = 0;
     int timeoutSeconds = 300;
+    bool cuda = false; ///< NCCL over the rank's GPU (cuda:LOCAL_RANK) instead of Gloo on the CPU
 };
 
 /// The environment's settings, or nullopt when WORLD_SIZE is unset or 1 (single process).
 /// Throws Failure naming the variable when one is malformed or missing.
 std::optional<DistributedOptions> distributedFromEnvironment();
 
-/// Whether this build can run multi-process (c10d with Gloo compiled in).
+/// Whether this build can run multi-process on the CPU (c10d with Gloo compiled in).
 bool distributedAvailable();
 
 class Distributed {
 public:
-    /// Joins the process group (blocks until every rank has joined or the timeout passes).
+    /// Joins the process group (blocks until every rank has joined or the timeout passes): NCCL
+    /// when options.cuda, else Gloo. Throws Failure("train.dist") naming the master and rank.
     static std::unique_ptr<Distributed> connect(const DistributedOptions& options);
     virtual ~Distributed() = default;
 
@@ -56,5 +58,9 @@ public:
     /// Every rank's row count (all-gathered).
     std::vector<std::int64_t> gatherCounts(std::int64_t count);
 };
+
+/// NCCL over cuda:LOCAL_RANK (defined in core/cuda/: cuda_on.cpp in CUDA builds; cuda_off.cpp
+/// throws Failure("train.dist") saying that this build has no CUDA).
+std::unique_ptr<Distributed> connectNccl(const DistributedOptions& options);
 
 } // namespace synthembed::train

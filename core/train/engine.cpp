@@ -1,13 +1,13 @@
 #include "core/train/engine.h"
 
+#include "core/cuda/cuda.h"
+#include "core/model/autocast_compat.h"
 #include "core/platform/platform.h"
 #include "core/train/distributed.h"
 #include "core/train/optim.h"
 #include "core/train/settings.h"
 #include "core/util/log.h"
 #include "core/util/result.h"
-
-#include <ATen/autocast_mode.h>
 
 #include <chrono>
 #include <cmath>
@@ -28,13 +28,13 @@ struct AutocastScope {
     bool on;
     AutocastScope(const torch::Device& d, bool bf16) : on(d.is_cuda() && bf16) {
         if (!on) return;
-        at::autocast::set_enabled(true);
-        at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+        model::autocast::setEnabled(at::kCUDA, true);
+        model::autocast::setDtype(at::kCUDA, at::kBFloat16);
     }
     ~AutocastScope() {
         if (!on) return;
         at::autocast::clear_cache();
-        at::autocast::set_enabled(false);
+        model::autocast::setEnabled(at::kCUDA, false);
     }
 };
 } // namespace
@@ -334,7 +334,14 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
         m.negCos = agg.negCos;
         m.tokensPerSec = dt > 0 ? tokensSeen / dt : 0;
         m.samplesPerSec = dt > 0 ? static_cast<double>(c.batchSize) * c.accumulation / dt : 0;
-        m.memoryMb = platform::residentMemoryMb();
+        if (m_device.is_cuda()) {
+            // Peak of the step on the GPU, then a new peak window for the next step.
+            int gpu = m_device.has_index() ? m_device.index() : 0;
+            m.memoryMb = cuda::memory(gpu).peakAllocatedMb;
+            cuda::resetPeak(gpu);
+        } else {
+            m.memoryMb = platform::residentMemoryMb();
+        }
         m.wallTime = elapsed();
         if (c.devEvery > 0 && !m_dev.empty() && (step % c.devEvery == 0 || step == m_totalSteps)) m.devAccuracy = devAccuracy();
         out.finalLoss = m.loss;

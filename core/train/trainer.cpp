@@ -74,7 +74,10 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
         const std::string settings = runSettingsJson(config);
 
         std::unique_ptr<Distributed> dist;
-        if (auto env = distributedFromEnvironment()) dist = Distributed::connect(*env);
+        if (auto env = distributedFromEnvironment()) {
+            env->cuda = config.device.rfind("cuda", 0) == 0; // NCCL between GPUs, Gloo between CPUs
+            dist = Distributed::connect(*env);
+        }
         const int rank = dist ? dist->rank() : 0;
         if (dist && config.device.rfind("cuda", 0) == 0 && config.device == "cuda")
             config.device = "cuda:" + std::to_string(dist->localRank());

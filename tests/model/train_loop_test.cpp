@@ -1,6 +1,7 @@
 // The training loop on a tiny model: exact resume after a stop and after a crash, the NaN stop,
 // and 2-process data parallel (Gloo on loopback) against one process with the doubled batch.
 
+#include "core/cuda/cuda.h"
 #include "core/train/distributed.h"
 #include "core/train/engine.h"
 #include "support/test_support.h"
@@ -284,5 +285,28 @@ TEST(TrainDist, TwoProcessesEqualOneWithTheDoubledBatch) {
         EXPECT_TRUE(torch::allclose(w0, expected, 1e-4, 1e-5))
             << "max diff to single process " << (w0 - expected).abs().max().item<double>();
         EXPECT_TRUE(fs::exists(out / "run" / "checkpoints" / "step-00000002" / "rng-rank1.pt"));
+    }
+}
+
+// NCCL is chosen for a CUDA device; without a CUDA libtorch, or without the GPU that LOCAL_RANK
+// names, joining fails at once with a reason (never a hang waiting for other ranks).
+TEST(TrainDist, NcclNeedsACudaBuildAndTheRanksGpu) {
+    DistributedOptions o;
+    o.worldSize = 2;
+    o.rank = 1;
+    o.localRank = 7;
+    o.cuda = true;
+    o.timeoutSeconds = 5;
+    EXPECT_EQ(cuda::compiledIn(), SYNTHEMBED_EXPECT_CUDA != 0);
+    try {
+        auto d = Distributed::connect(o);
+        FAIL() << "joined an NCCL group without GPU 7";
+    } catch (const Failure& f) {
+        EXPECT_EQ(f.code(), "train.dist");
+        const std::string why = f.what();
+        if (cuda::compiledIn())
+            EXPECT_NE(why.find("LOCAL_RANK 7 needs GPU 7"), std::string::npos) << why;
+        else
+            EXPECT_NE(why.find("CUDA libtorch"), std::string::npos) << why;
     }
 }

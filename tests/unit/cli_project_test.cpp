@@ -46,6 +46,12 @@ TEST(CliProject, VersionAndHelp) {
     auto parsed = nlohmann::json::parse(j.out);
     EXPECT_TRUE(parsed.contains("libtorch"));
     EXPECT_GE(parsed["compute_threads"].get<int>(), 1);
+    // Whether CUDA is compiled in (a CUDA libtorch build) and the GPUs it sees.
+    ASSERT_TRUE(parsed.contains("cuda")) << j.out;
+    EXPECT_EQ(parsed["cuda"]["compiled"].get<bool>(), SYNTHEMBED_EXPECT_CUDA != 0) << j.out;
+    EXPECT_TRUE(parsed["cuda"]["devices"].is_array());
+    EXPECT_EQ(parsed["cuda"]["devices"].size(), std::stoul(parsed["CUDA devices"].get<std::string>()));
+    if (SYNTHEMBED_EXPECT_CUDA) EXPECT_FALSE(parsed["cuda"]["runtime"].get<std::string>().empty());
     auto h = runCli({"info", "--help"});
     EXPECT_EQ(h.exitCode, 0);
     EXPECT_NE(h.out.find("--db"), std::string::npos) << h.out;
