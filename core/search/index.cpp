@@ -264,7 +264,10 @@ Result<VectorIndex> VectorIndex::load(const std::filesystem::path& dir, const st
         }
         const auto vecPath = base / "vectors.f32";
         const auto bytes = std::filesystem::file_size(vecPath);
-        if (bytes != s.meta.count * s.meta.dim * sizeof(float))
+        // Sizes from meta.json are checked against the file before anything is allocated (a
+        // crafted count * dim must not wrap around to the file's size).
+        const bool fits = s.meta.dim == 0 ? bytes == 0 : s.meta.count <= bytes / sizeof(float) / s.meta.dim;
+        if (!fits || bytes != s.meta.count * s.meta.dim * sizeof(float))
             throw Failure("corrupt", vecPath.string() + ": " + std::to_string(bytes) + " bytes, meta.json says " +
                                          std::to_string(s.meta.count) + " x " + std::to_string(s.meta.dim) + " floats");
         s.vectors = Matrix(s.meta.count, s.meta.dim);

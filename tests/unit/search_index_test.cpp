@@ -7,6 +7,8 @@
 
 #include "support/test_support.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <numeric>
 #include <random>
@@ -332,4 +334,23 @@ TEST(VectorIndex, OpensAndUpgradesTheUnversionedLayout) {
     ASSERT_TRUE(upgraded);
     EXPECT_EQ(upgraded->size(), 6u);
     EXPECT_EQ(upgraded->vectors().data, old->vectors().data);
+}
+
+// meta.json's sizes are checked against the files before anything is allocated: a count whose
+// count * dim * 4 wraps around to the real file size is refused naming vectors.f32.
+TEST(VectorIndex, CraftedCountsCannotWrapAroundTheSizeCheck) {
+    TempDir dir;
+    IndexMeta meta;
+    meta.name = "docs";
+    auto idx = VectorIndex::create(dir / "docs", meta);
+    ASSERT_TRUE(idx->add(randomMatrix(4, 4, 5), makeItems(4, 0)));
+    ASSERT_TRUE(idx->save());
+    const auto metaPath = dir / "docs" / "v000001" / "meta.json";
+    auto j = nlohmann::json::parse(test::readFile(metaPath));
+    j["count"] = (std::uint64_t{1} << 62) + 4; // * 4 dims * 4 bytes = 2^66 + 64, i.e. 64 mod 2^64
+    test::writeFile(metaPath, j.dump());
+    auto bad = VectorIndex::open(dir / "docs");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, "corrupt");
+    EXPECT_NE(bad.error().message.find("vectors.f32"), std::string::npos) << bad.error().message;
 }
