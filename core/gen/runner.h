@@ -1,14 +1,23 @@
 #pragma once
 /// Runs one generation job to its exact target of accepted samples, resumably.
 ///
-/// Every request is a row before it is sent; brainstorm requests run first for two-step families,
-/// their tasks are stored, then one generate request per task. Answers are parsed as they arrive and
+/// Every request is a row before it is sent (core/gen/request_queue.h holds every read and write of
+/// those rows); brainstorm requests run first for two-step families, their tasks are stored, then
+/// each task serves up to JobSpec::examplesPerTask generate requests. Answers are parsed as they arrive and
 /// the sample (or the reject with its reason) is written in the same transaction that marks the
 /// request done, so a kill -9 at any point loses at most the answers in flight: on the next run,
 /// in-flight rows are sent again and done rows never are. Only as many generate requests are ever
 /// outstanding as accepted samples are still missing, so the job ends with exactly the target.
 /// (A row handed to the client is marked in_flight with the next write rather than in a commit of
 /// its own; after a crash pending and in_flight rows alike are sent, done rows never.)
+///
+/// Nothing is bought beyond what the job allows: the spend guard (JobSpec::maxConsecutiveRejects,
+/// maxRejectRatio) and the budgets (maxRequests, maxCostUsd) fail the job with a one-line reason
+/// quoting the last answer. A prompt the server refuses (400/413/422, content filter) fails alone
+/// and is replaced by a new one; only errors that concern every request fail the job. Answers that
+/// arrive while the database is locked are kept and stored later, never dropped (and nothing new
+/// is bought meanwhile). Pause, cancel and hooks.shouldStop are seen within 0.2 s whatever the
+/// server does; in-flight requests get 0.5 s to land, then are aborted (their rows stay pending).
 ///
 /// Off-thread use (GUI): construct and call run() on a worker thread with its own Project
 /// connection; call requestPause()/requestCancel()/live() from any thread. pauseJob()/cancelJob()
@@ -55,7 +64,7 @@ class GenerationRunner {
     /// Runs until the job is done, paused, cancelled or failed. An Error only for problems
     /// before any work starts (unknown job, job run by another live process, bad templates);
     /// an LLM failure (bad key, endpoint gone) ends as state failed with its message.
-    /// hooks.shouldStop pauses the job (in-flight requests finish first).
+    /// hooks.shouldStop pauses the job (in-flight requests get 0.5 s to finish, then are aborted).
     Result<RunOutcome> run(const ProgressHooks& hooks = {});
 
     /// OpenAI Batch route, step 1: creates every request row still needed (for two-step families
@@ -71,7 +80,7 @@ class GenerationRunner {
     /// answers are stored (parsed, validated, same transaction). Result ids are request ids.
     Result<ImportCounts> importAnswers(const std::vector<llm::ChatResult>& results);
 
-    /// Thread-safe. Pause lets in-flight requests finish; cancel aborts them.
+    /// Thread-safe. Pause lets in-flight requests finish for up to 0.5 s; cancel aborts them at once.
     void requestPause();
     void requestCancel();
     LiveStats live() const;
