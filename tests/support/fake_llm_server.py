@@ -29,7 +29,8 @@ MODE is one of: valid, invalid_sample (content misses a key), not_json (content 
   hang (never answers within 10 minutes), drop (closes the connection without answering),
   same_tasks (every answer is the same list of 20 tasks: a temperature-0 brainstorm),
   content_filter (200 with finish_reason "content_filter" and no content),
-  endless (200 headers, then a body that never ends, without Content-Length).
+  endless (200 headers, then a body that never ends, without Content-Length),
+  gzip_bomb (a ~100 KB gzip body, Content-Encoding: gzip, that inflates to 100 MB).
 
 Run:  fake_llm_server.py [--port 0] [--latency-ms 0] [--rules JSON] [--seed 1] [--port-file F]
 It prints "PORT <n>" on stdout once it listens.
@@ -37,6 +38,7 @@ It prints "PORT <n>" on stdout once it listens.
 
 import argparse
 import asyncio
+import gzip
 import hashlib
 import json
 import os
@@ -149,6 +151,15 @@ REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
            413: "Payload Too Large", 422: "Unprocessable Entity", 429: "Too Many Requests",
            500: "Internal Server Error", 503: "Service Unavailable"}
 
+_BOMB = []
+
+
+def gzip_bomb():
+    if not _BOMB:
+        _BOMB.append(gzip.compress(b'{"choices": [{"message": {"content": "' + b"x" * (100 << 20), 1))
+    return _BOMB[0]
+
+
 SAME_TASKS = json.dumps(["Task fixed-%02d: retrieve documents about %s." % (i, words_for("fixed" + str(i), 4))
                          for i in range(20)])
 
@@ -225,6 +236,9 @@ def handle_post(st, path, headers, raw):
     if mode == "endless":
         count_status(200)
         return Reply(200, body=b"", mode="endless", latency_ms=latency)
+    if mode == "gzip_bomb":
+        count_status(200)
+        return Reply(200, body=gzip_bomb(), headers={"Content-Encoding": "gzip"}, latency_ms=latency)
     if mode.startswith("status_"):
         code = int(mode.split("_")[1])
         extra = {}

@@ -536,6 +536,21 @@ TEST(LlmClient, EndlessBodyIsCutAtTheResponseCap) {
     EXPECT_TRUE(src.results[2].ok());
 }
 
+TEST(LlmClient, CompressionBombIsCutAtTheResponseCap) {
+    // ~100 KB on the wire, 100 MB once inflated: the cap applies to what curl decompresses.
+    FakeLlmServer server(json::array({{{"match", "item 0"}, {"mode", "gzip_bomb"}}}));
+    auto src = makeSource(2);
+    auto o = options(server, 2);
+    o.maxResponseBytes = 1 << 20;
+    llm::ChatClient client(o);
+    ASSERT_TRUE(client.run(src).ok());
+    EXPECT_EQ(src.results[0].outcome, llm::Outcome::Refused) << src.results[0].error;
+    EXPECT_NE(src.results[0].error.find("size cap"), std::string::npos) << src.results[0].error;
+    EXPECT_LE(src.results[0].rawBody.size(), o.maxResponseBytes);
+    EXPECT_TRUE(src.results[1].ok());
+    EXPECT_EQ(server.stats()["total"], 2);
+}
+
 TEST(LlmClient, StopAbortsHungTransfersWithinASecond) {
     FakeLlmServer server(json::array({{{"mode", "hang"}}}));
     auto src = makeSource(4);
