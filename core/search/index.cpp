@@ -184,9 +184,10 @@ namespace {
 constexpr const char* kCurrent = "CURRENT";
 const char* const kDataFiles[] = {"meta.json", "vectors.f32", "items.jsonl", "hnsw.bin", "ivfpq.faiss"};
 
-/// The version number of a folder name "v000007" (nullopt for anything else).
+/// The version number of a folder name "v000007" ('v' and 6 or more digits; nullopt for anything
+/// else, such as a user's own "v2" in a folder chosen with --dir).
 std::optional<std::uint64_t> versionOf(const std::string& name) {
-    if (name.size() < 2 || name[0] != 'v' || name.size() > 20) return std::nullopt;
+    if (name.size() < 7 || name[0] != 'v' || name.size() > 20) return std::nullopt;
     std::uint64_t v = 0;
     for (std::size_t i = 1; i < name.size(); ++i) {
         if (name[i] < '0' || name[i] > '9') return std::nullopt;
@@ -582,11 +583,12 @@ Status VectorIndex::save() const {
         for (const auto& e : fs::directory_iterator(s.dir, ec)) {
             const std::string name = e.path().filename().string();
             if (name == version || name == kCurrent) continue;
+            // Only names this code writes (the folder may be one the user chose with --dir).
             const bool oldVersion = versionOf(name).has_value();
-            const bool tmp = name.find(".tmp") != std::string::npos;
-            bool legacy = false;
-            for (const char* f : kDataFiles) legacy = legacy || name == f;
-            if (oldVersion || tmp || legacy) stale.push_back(e.path());
+            bool ours = name.rfind(std::string(kCurrent) + ".tmp", 0) == 0;
+            for (const char* f : kDataFiles)
+                ours = ours || name == f || name.rfind(std::string(f) + ".tmp", 0) == 0;
+            if (oldVersion || ours) stale.push_back(e.path());
         }
         for (const auto& p : stale) {
             fs::remove_all(p, ec);

@@ -354,3 +354,23 @@ TEST(VectorIndex, CraftedCountsCannotWrapAroundTheSizeCheck) {
     EXPECT_EQ(bad.error().code, "corrupt");
     EXPECT_NE(bad.error().message.find("vectors.f32"), std::string::npos) << bad.error().message;
 }
+
+// The cleanup after a save removes only what saves write: a folder chosen with --dir may hold the
+// user's own files.
+TEST(VectorIndex, SaveLeavesForeignFilesInTheFolderAlone) {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    fs::create_directories(dir / "docs" / "v2");
+    test::writeFile(dir / "docs" / "notes.tmp.txt", "mine");
+    test::writeFile(dir / "docs" / "v2" / "draft.txt", "mine too");
+    IndexMeta meta;
+    meta.name = "docs";
+    auto idx = VectorIndex::create(dir / "docs", meta);
+    ASSERT_TRUE(idx->add(randomMatrix(3, 4, 7), makeItems(3, 0)));
+    ASSERT_TRUE(idx->save());
+    ASSERT_TRUE(idx->save());
+    EXPECT_TRUE(fs::exists(dir / "docs" / "notes.tmp.txt"));
+    EXPECT_TRUE(fs::exists(dir / "docs" / "v2" / "draft.txt"));
+    EXPECT_FALSE(fs::exists(dir / "docs" / "v000001"));
+    EXPECT_TRUE(fs::exists(dir / "docs" / "v000002"));
+}
