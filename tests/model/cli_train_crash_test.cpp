@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 using namespace synthembed;
 namespace fs = std::filesystem;
 
@@ -103,4 +105,67 @@ TEST(CliTrainCrash, EveryStopInACheckpointSaveLeavesLoadableCheckpoints) {
     RecordProperty("kill_points", killPoints);
     EXPECT_GE(killPoints, 8); // per checkpoint: state.json written/synced/renamed, folder complete, renamed
     EXPECT_GE(resumed, 4);
+}
+
+// A model export is many files; synthembed_train.json is removed first and written last, so after a
+// stop at any point a folder that carries it is byte for byte the complete export.
+TEST(CliTrainCrash, AnInterruptedModelExportNeverLooksComplete) {
+    SYNTHEMBED_REQUIRE_SHARED(model, "oracles/models/stories260K");
+    test::TempDir dir;
+    writePairs(dir / "pairs.jsonl", 16);
+    const std::vector<std::string> env = {"SYNTHEMBED_DATA_DIR=" + (dir / "data").string()};
+    auto args = [&](const fs::path& out) {
+        return std::vector<std::string>{"train",
+                                        "--model",
+                                        model.string(),
+                                        "--data",
+                                        (dir / "pairs.jsonl").string(),
+                                        "--output",
+                                        out.string(),
+                                        "--batch-size",
+                                        "8",
+                                        "--steps",
+                                        "1",
+                                        "--max-length",
+                                        "32",
+                                        "--lora-rank",
+                                        "4",
+                                        "--checkpoint-every",
+                                        "0"};
+    };
+    auto clean = test::runCli(args(dir / "clean"), env);
+    ASSERT_EQ(clean.exitCode, 0) << clean.err;
+    std::map<std::string, std::string> files; // relative path -> content of the complete export
+    for (auto& e : fs::recursive_directory_iterator(dir / "clean"))
+        if (e.is_regular_file() && e.path().string().find("checkpoints") == std::string::npos)
+            files[fs::relative(e.path(), dir / "clean").string()] = test::readFile(e.path());
+    ASSERT_TRUE(files.count("synthembed_train.json"));
+    ASSERT_TRUE(files.count("model.safetensors"));
+
+    int killPoints = 0, marked = 0;
+    bool completed = false;
+    for (int n = 1; n <= 80 && !completed; ++n) {
+        const auto out = dir / "out";
+        fs::remove_all(out);
+        auto envN = env;
+        envN.push_back("SYNTHEMBED_CRASH_AT=" + std::to_string(n));
+        auto r = test::runCli(args(out), envN);
+        if (r.exitCode == 0) {
+            completed = true;
+        } else {
+            ASSERT_EQ(r.exitCode, durable::kCrashExitCode) << "point " << n << ": " << r.err;
+            ++killPoints;
+        }
+        if (!fs::exists(out / "synthembed_train.json")) continue; // visibly incomplete
+        ++marked;
+        for (const auto& [rel, content] : files)
+            if (rel != "synthembed_train.json") // it holds absolute paths of this run's base model only
+                EXPECT_TRUE(fs::exists(out / rel) && test::readFile(out / rel) == content)
+                    << "point " << n << ": " << rel << " differs from the complete export";
+    }
+    EXPECT_TRUE(completed);
+    std::cout << "model export: " << killPoints << " kill points tried, " << marked
+              << " found marked complete\n";
+    RecordProperty("kill_points", killPoints);
+    EXPECT_GE(killPoints, 20);
 }
