@@ -47,7 +47,7 @@ std::string httpPost(const std::string& url, const std::string& body) {
 FakeLlmServer::FakeLlmServer(const nlohmann::json& rules, double latencyMs) {
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-    std::string script = std::string(SYNTHEMBED_TEST_SOURCE_DIR) + "/support/fake_llm_server.py";
+    std::string script = std::string(SYNTHEMBED_TESTS_DIR_PATH) + "/support/fake_llm_server.py";
     std::string rulesArg = rules.is_null() ? std::string("[]") : rules.dump();
     std::string latency = std::to_string(latencyMs);
     m_pid = fork();

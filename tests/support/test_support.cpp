@@ -31,6 +31,9 @@ TempDir::~TempDir() {
     fs::remove_all(m_path, ec);
 }
 
+const char* testsSourceDir() { return SYNTHEMBED_TESTS_DIR_PATH; }
+const char* cliExecutable() { return SYNTHEMBED_CLI_EXE_PATH; }
+
 fs::path sharedDir() {
     const char* env = std::getenv("SYNTHEMBED_SHARED");
     fs::path p = env && *env ? fs::path(env) : fs::path(SYNTHEMBED_TEST_SOURCE_DIR) / ".." / ".." / "shared";

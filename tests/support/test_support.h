@@ -24,6 +24,13 @@ private:
 /// ../shared (or $SYNTHEMBED_SHARED); empty path when absent.
 std::filesystem::path sharedDir();
 
+/// The source tree's tests/ folder and the built synthembed-cli (absolute paths, defined only in
+/// test_support.cpp so that no other compile line carries a path of this clone).
+const char* testsSourceDir();
+const char* cliExecutable();
+#define SYNTHEMBED_TEST_SOURCE_DIR (::synthembed::test::testsSourceDir())
+#define SYNTHEMBED_CLI_PATH (::synthembed::test::cliExecutable())
+
 /// Path of a file under ../shared, or GTEST_SKIP with a message naming it when absent.
 #define SYNTHEMBED_REQUIRE_SHARED(var, rel)                                                            \
     const std::filesystem::path var = ::synthembed::test::sharedDir() / (rel);                          \
