@@ -84,6 +84,12 @@ deps=$(abspath "${deps:-$root/build/gpu-deps}")
 work=$(abspath "${work:-/tmp/synthembed-device-check}")
 jobs=${jobs:-$(nproc 2>/dev/null || echo 4)}
 case "$work/" in "$out"/*) echo "device_check: --work must not lie under OUT (its model files are large)" >&2; exit 2 ;; esac
+work=${work%/}
+case "$work" in
+  ""|/tmp|/root|/home|"$HOME"|"$root"|"$root"/build) echo "device_check: --work $work would be wiped: give a scratch folder of its own" >&2; exit 2 ;;
+  "$root"/build/*) ;;
+  "$root"/*) echo "device_check: --work inside the repository must lie under build/ (git-ignored)" >&2; exit 2 ;;
+esac
 rm -rf "$work" && mkdir -p "$work/logs" "$work/runs"
 export SYNTHEMBED_DATA_DIR=$work/data   # the CLI's default project, away from the user's
 cuda=0; [ "$device" != cpu ] && cuda=1
@@ -163,7 +169,7 @@ fi
 
 # ---------------------------------------------------------------- carried dependencies
 ld_extra=""     # LD_LIBRARY_PATH addition for the CLI and tests (only sonames missing on the machine)
-curl_lib="" link_flags=""
+curl_lib="" link_flags="" openblas_a=$work/openblas/libopenblas.a
 deps_facts='{}'
 prepare_deps() {
   local u=$deps/usr
@@ -171,12 +177,12 @@ prepare_deps() {
     say "carried deps: $deps missing (run tests/gpu/prepare_carry.sh here and carry build/gpu-deps)"
     return 1
   fi
-  if [ ! -f "$deps/openblas/libopenblas.a" ]; then
-    if command -v xz >/dev/null; then xz -dc "$deps/openblas/libopenblas.a.xz" > "$deps/openblas/libopenblas.a.part"
-    else "$py" -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2],"wb"))' \
-           "$deps/openblas/libopenblas.a.xz" "$deps/openblas/libopenblas.a.part"; fi && \
-      mv "$deps/openblas/libopenblas.a.part" "$deps/openblas/libopenblas.a" || return 1
-  fi
+  # The static OpenBLAS travels compressed; unpacked into the work folder (never into the carried folder,
+  # which must stay small enough to travel).
+  mkdir -p "$work/openblas"
+  if command -v xz >/dev/null; then xz -dc "$deps/openblas/libopenblas.a.xz" > "$openblas_a"
+  else "$py" -c 'import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2],"wb"))' \
+         "$deps/openblas/libopenblas.a.xz" "$openblas_a"; fi || return 1
   # libcurl: the machine's own when it has one (no foreign shared library then), else the carried Debian one.
   local machine_curl="" n p
   if [ "${SYNTHEMBED_GPU_DEPS_CARRIED_CURL:-0}" = 0 ]; then
@@ -241,7 +247,7 @@ else
       "-Dnlohmann_json_DIR=$u/share/cmake/nlohmann_json" "-DCLI11_DIR=$u/share/cmake/CLI11" "-DGTest_DIR=$u/lib/$a/cmake/GTest"
       "-DSQLite3_INCLUDE_DIR=$u/include" "-DSQLite3_LIBRARY=$u/lib/$a/libsqlite3.a"
       "-DCURL_INCLUDE_DIR=$u/include/$a" "-DCURL_LIBRARY=$curl_lib" "-DCURL_LIBRARY_RELEASE=$curl_lib" -DCURL_NO_CURL_CMAKE=ON
-      "-DOPENBLAS_INCLUDE_DIR=$u/include/$a/openblas-pthread" "-DOPENBLAS_LIBRARY=$deps/openblas/libopenblas.a"
+      "-DOPENBLAS_INCLUDE_DIR=$u/include/$a/openblas-pthread" "-DOPENBLAS_LIBRARY=$openblas_a"
       "-DCMAKE_CXX_FLAGS=-isystem $u/include"
       "-DCMAKE_CXX_STANDARD_LIBRARIES=-lpthread -ldl -lm"
       "-DCMAKE_EXE_LINKER_FLAGS=$link_flags")
@@ -292,7 +298,7 @@ if wanted deps_probe; then
     cxx=${CXX:-$(command -v g++ || command -v c++)}
     if run_logged deps_probe "$(stage_timeout 120 20)" "$cxx" -std=c++20 -O1 -isystem "$u/include" -isystem "$u/include/$a" \
          -isystem "$u/include/$a/openblas-pthread" "$root/tests/gpu/deps_probe.cpp" -o "$work/deps_probe" \
-         "$u/lib/$a/libgtest.a" "$u/lib/$a/libsqlite3.a" "$deps/openblas/libopenblas.a" "$curl_lib" $link_flags -lpthread -ldl -lm \
+         "$u/lib/$a/libgtest.a" "$u/lib/$a/libsqlite3.a" "$openblas_a" "$curl_lib" $link_flags -lpthread -ldl -lm \
        && run_logged deps_probe_run 60 "${rt[@]}" "$work/deps_probe"; then
       record deps_probe pass "$(since "$t0")" "" "$(tail -n 1 "$work/logs/deps_probe_run.log")"
     else
