@@ -324,9 +324,16 @@ fi
 gen_dev=cpu; [ $cuda = 1 ] && gen_dev=cuda
 models=$work/models
 mkdir -p "$models"
+# Tokenizers of the model folders: the carried ones, else the shared test material next to the checkout.
+tokenizers=$deps/tokenizers
+if [ ! -d "$tokenizers" ]; then
+  for d in "${SYNTHEMBED_SHARED:-}" "$root/../shared"; do
+    [ -n "$d" ] && [ -f "$d/oracles/tokenizers/qwen2/tokenizer.json" ] && { tokenizers=$d/oracles/tokenizers; break; }
+  done
+fi
 make_model() {  # make_model SHAPE DIR
   [ -f "$2/config.json" ] && return 0
-  run_logged "model_$1" "$(stage_timeout 240 20)" "${tools[@]}" model --shape "$1" --out "$2" --tokenizers "$deps/tokenizers" \
+  run_logged "model_$1" "$(stage_timeout 240 20)" "${tools[@]}" model --shape "$1" --out "$2" --tokenizers "$tokenizers" \
     --dtype bf16 --device "$gen_dev" --seed 0
 }
 cli_run() { "${rt[@]}" "$cli" "$@"; }
@@ -359,7 +366,7 @@ budget_skip() { record "$1" skipped 0 "out of budget ($(remaining) s left)"; }
 mt_state=none mt_pid="" mt_t0="" mt_lim=0 mt_have=() mt_missing=()
 if wanted model_tests; then mt_state=pending; fi
 start_model_tests() {
-  mt_state=done
+  mt_state="done"
   mt_t0=$(now); mt_lim=$(stage_timeout 300 30)
   if [ ! -f "$build_dir/CTestTestfile.cmake" ]; then record model_tests skipped 0 "no CTest files in $build_dir"; return; fi
   if [ "$mt_lim" = 0 ]; then budget_skip model_tests; return; fi
@@ -379,7 +386,7 @@ start_model_tests() {
 finish_model_tests() {
   [ "$mt_state" = running ] || return 0
   wait "$mt_pid"
-  mt_state=done
+  mt_state="done"
   local rc line failed skips figs
   rc=$(cat "$work/model_tests.rc" 2>/dev/null || echo 1)
   line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$work/logs/model_tests.log" | tail -n 1)
@@ -445,7 +452,7 @@ if wanted gradcache_fp32 || wanted gradcache_bf16; then
     [ -f "$work/gc.jsonl" ] || "${tools[@]}" data --out "$work/gc.jsonl" --n $((gc_b * (gc_steps + 1))) --negatives --seed 3
     lim=$(stage_timeout 150 20)
     if [ "$lim" = 0 ]; then budget_skip "gradcache_$kind"; continue; fi
-    if ! make_model "$qwen" "$models/$qwen"; then record "gradcache_$kind" fail "$(since "$t0")" "model"; continue; fi
+    if ! make_model "$qwen" "$models/$qwen"; then record "gradcache_$kind" fail "$(since "$t0")" "could not write the model (logs/model_*.log)"; continue; fi
     bfarg=(); [ $kind = fp32 ] && bfarg=(--no-bf16)
     tol=1e-3; [ $cuda = 0 ] && tol=1e-4; [ $kind = bf16 ] && tol=3e-2
     common=(--steps "$gc_steps" --batch-size "$gc_b" --max-length "$gc_len" --lora-dropout 0 --warmup 0 --lr 1e-3 "${bfarg[@]}")
@@ -482,7 +489,7 @@ if wanted train_qwen2_0_5b_lora; then
   t0=$(now); lim=$(stage_timeout 150 20)
   if [ $have_cli = 0 ]; then skip_cli train_qwen2_0_5b_lora
   elif [ "$lim" = 0 ]; then budget_skip train_qwen2_0_5b_lora
-  elif ! make_model "$qwen" "$models/$qwen"; then record train_qwen2_0_5b_lora fail "$(since "$t0")" "model"
+  elif ! make_model "$qwen" "$models/$qwen"; then record train_qwen2_0_5b_lora fail "$(since "$t0")" "could not write the model (logs/model_*.log)"
   elif train_run qwen_lora "$models/$qwen" "$work/qwen_train.jsonl" "$lim" --steps "$q_steps" --batch-size "$q_b" \
          --max-length "$q_len" --lr "$q_lr" --warmup "$q_warm"; then
     metrics_check train_qwen2_0_5b_lora "$work/runs/qwen_lora.jsonl" 1 "dict($q_cfg, steps=$q_steps)" "$t0"
@@ -492,7 +499,7 @@ fi
 if wanted peers_qwen2_0_5b_lora; then
   t0=$(now); lim=$(stage_timeout 150 20)
   if [ "$lim" = 0 ]; then budget_skip peers_qwen2_0_5b_lora
-  elif ! make_model "$qwen" "$models/$qwen"; then record peers_qwen2_0_5b_lora fail "$(since "$t0")" "model"
+  elif ! make_model "$qwen" "$models/$qwen"; then record peers_qwen2_0_5b_lora fail "$(since "$t0")" "could not write the model (logs/model_*.log)"
   elif run_logged peers_qwen "$lim" "$py" "$root/tests/gpu/peers_st.py" --model "$models/$qwen" --data "$work/qwen_train.jsonl" \
          --metrics "$work/runs/peers_qwen.jsonl" --device "$device" --steps "$q_steps" --batch-size "$q_b" --max-length "$q_len" \
          --lr "$q_lr" --warmup "$q_warm"; then

@@ -69,8 +69,11 @@ def cmd_model(a):
     with open(cpath, "w") as f:
         json.dump(c, f, indent=2)
     src = os.path.join(a.tokenizers, tok)
-    with lzma.open(os.path.join(src, "tokenizer.json.xz")) as fi, open(os.path.join(a.out, "tokenizer.json"), "wb") as fo:
-        shutil.copyfileobj(fi, fo)
+    if os.path.exists(os.path.join(src, "tokenizer.json.xz")):  # build/gpu-deps/tokenizers
+        with lzma.open(os.path.join(src, "tokenizer.json.xz")) as fi, open(os.path.join(a.out, "tokenizer.json"), "wb") as fo:
+            shutil.copyfileobj(fi, fo)
+    else:  # ../shared/oracles/tokenizers
+        shutil.copy(os.path.join(src, "tokenizer.json"), a.out)
     shutil.copy(os.path.join(src, "tokenizer_config.json"), a.out)
     del model
     if a.device.startswith("cuda"):

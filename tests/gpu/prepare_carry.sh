@@ -89,7 +89,7 @@ done
 {
   echo "build/gpu-deps, prepared $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(. /etc/os-release && echo "$PRETTY_NAME") by tests/gpu/prepare_carry.sh"
   echo "packages (name version):"
-  for f in "$work"/debs/*.deb; do dpkg-deb -f "$f" Package Version | paste -sd' '; done | sed 's/^/  /'
+  for f in "$work"/debs/*.deb; do dpkg-deb -W --showformat='  ${Package} ${Version}\n' "$f"; done
   echo "used how:"
   echo "  headers only: nlohmann-json, CLI11, hnswlib, curl (API), sqlite3.h, cblas.h"
   echo "  static: libsqlite3.a, libgtest*.a, openblas/libopenblas.a.xz (unpacked on use)"
