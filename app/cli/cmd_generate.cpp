@@ -7,8 +7,10 @@
 #include "core/gen/job.h"
 #include "core/gen/runner.h"
 
+#include <cmath>
 #include <csignal>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 namespace synthembed::cli {
@@ -25,6 +27,7 @@ nlohmann::json statsJson(const gen::JobStats& s) {
                         {"requests_done", s.requestsDone},
                         {"requests_pending", s.requestsPending},
                         {"requests_in_flight", s.requestsInFlight},
+                        {"requests_exported", s.requestsExported},
                         {"requests_failed", s.requestsFailed},
                         {"requests_refused", s.requestsRefused},
                         {"brainstorm_requests", s.brainstormRequests},
@@ -49,6 +52,9 @@ void printStats(const gen::JobStats& s) {
               << s.requestsFailed << " failed"
               << (s.requestsRefused > 0 ? ", " + std::to_string(s.requestsRefused) + " refused by the server"
                                         : "")
+              << (s.requestsExported > 0
+                      ? ", " + std::to_string(s.requestsExported) + " in OpenAI Batch files awaiting import"
+                      : "")
               << "), tokens " << s.usage.promptTokens << " prompt + " << s.usage.completionTokens
               << " completion";
     if (s.costUsd) std::cout << ", about $" << std::fixed << std::setprecision(4) << *s.costUsd;
@@ -106,7 +112,10 @@ int runJob(const store::Project& project, std::int64_t jobId) {
     case gen::JobState::Done:
         return 0;
     case gen::JobState::Paused:
-        if (!globals().json)
+        if (globals().json) return 0;
+        if (stats->requestsExported > 0 && stats->requestsPending == 0)
+            std::cout << "paused: nothing left to send; " << outcome->message << "\n";
+        else
             std::cout << "paused; run the same command again (or `jobs resume " << jobId
                       << "`) to continue\n";
         return 0;
@@ -114,6 +123,44 @@ int runJob(const store::Project& project, std::int64_t jobId) {
         throw CliError{"job " + std::to_string(jobId) + " was cancelled", 3};
     default:
         throw CliError{"job " + std::to_string(jobId) + " failed: " + outcome->message};
+    }
+}
+
+double parseLimit(const std::string& text, const std::string& flag, const std::string& item) {
+    try {
+        std::size_t used = 0;
+        double v = std::stod(text, &used);
+        if (used == text.size() && v >= 0 && std::isfinite(v)) return v;
+    } catch (...) {
+    }
+    throw CliError{flag + " " + item + ": expected a number >= 0 (or URL=N for one endpoint)"};
+}
+
+std::string withoutTrailingSlash(std::string s) {
+    while (!s.empty() && s.back() == '/')
+        s.pop_back();
+    return s;
+}
+
+// --rpm/--tpm items: "N" is the default of every endpoint, "URL=N" one endpoint's own limit (the
+// URL as given to --endpoint; the last '=' splits, so Azure's ?api-version=... URLs work).
+void applyLimits(const std::vector<std::string>& items, const std::string& flag, llm::ClientOptions& c,
+                 double llm::ClientOptions::*all, std::optional<double> llm::Endpoint::*own) {
+    for (const auto& item : items) {
+        auto eq = item.rfind('=');
+        if (eq == std::string::npos) {
+            c.*all = parseLimit(item, flag, item);
+            continue;
+        }
+        const std::string url = withoutTrailingSlash(item.substr(0, eq));
+        double v = parseLimit(item.substr(eq + 1), flag, item);
+        bool found = false;
+        for (auto& e : c.endpoints)
+            if (withoutTrailingSlash(e.baseUrl) == url) {
+                e.*own = v;
+                found = true;
+            }
+        if (!found) throw CliError{flag + " " + item + ": " + url + " is not one of the --endpoint URLs"};
     }
 }
 
@@ -126,7 +173,7 @@ struct GenerateArgs {
     std::int64_t count = 0;
     int concurrency = 8;
     std::uint64_t seed = 0;
-    double rpm = 0, tpm = 0;
+    std::vector<std::string> rpm, tpm; // "N" (every endpoint) or "URL=N" (that endpoint)
     int maxTokens = 0;
     bool jsonMode = false;
     double temperature = 1.0, topP = 1.0;
@@ -168,8 +215,11 @@ void registerGenerateCommands(CLI::App& root) {
         ->check(CLI::PositiveNumber);
     g->add_option("--concurrency", a.concurrency, "Requests in flight")->check(CLI::Range(1, 4096));
     g->add_option("--seed", a.seed, "Seed of placeholder sampling");
-    g->add_option("--rpm", a.rpm, "Requests per minute limit (0 = none)");
-    g->add_option("--tpm", a.tpm, "Tokens per minute limit (0 = none)");
+    g->add_option("--rpm", a.rpm,
+                  "Requests per minute limit of each endpoint (0 = none); URL=N sets one endpoint's own "
+                  "limit (repeat: --rpm 600 --rpm http://b:8001/v1=60)");
+    g->add_option("--tpm", a.tpm,
+                  "Tokens per minute limit of each endpoint (0 = none); URL=N sets one endpoint's own limit");
     g->add_option("--max-tokens", a.maxTokens, "max_tokens per answer (0 = server default)");
     g->add_flag("--json-mode", a.jsonMode, "Ask for response_format json_object");
     g->add_option("--temperature", a.temperature, "Sampling temperature (the method uses 1.0)");
@@ -228,8 +278,9 @@ void registerGenerateCommands(CLI::App& root) {
             c.endpoints.push_back({e, a.apiKeyEnv, a.endpointLimit});
         c.model = a.model;
         c.concurrency = a.concurrency;
-        c.requestsPerMinute = a.rpm;
-        c.tokensPerMinute = a.tpm;
+        applyLimits(a.rpm, "--rpm", c, &llm::ClientOptions::requestsPerMinute,
+                    &llm::Endpoint::requestsPerMinute);
+        applyLimits(a.tpm, "--tpm", c, &llm::ClientOptions::tokensPerMinute, &llm::Endpoint::tokensPerMinute);
         c.maxTokens = a.maxTokens;
         c.jsonMode = a.jsonMode;
         c.temperature = a.temperature;

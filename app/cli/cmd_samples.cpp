@@ -51,7 +51,8 @@ void registerSampleCommands(CLI::App& root) {
     ex->add_flag("--instruction-in-query", exInstruction,
                  "Prefix queries with \"Instruct: ...\\nQuery: \" (e5-mistral format)");
     ex->footer("openai-batch plans the job's missing requests and writes every pending one (custom_id "
-               "request-N); upload it, then `import --batch-results FILE --job N`.");
+               "request-N), marking them exported so `generate` does not buy them again; upload it, then "
+               "`import --batch-results FILE --job N`.");
     ex->callback([] {
         auto project = openProject();
         auto fmt = *gen::parseExportFormat(exFormat);
@@ -98,7 +99,11 @@ void registerSampleCommands(CLI::App& root) {
             auto r = gen::importBatchResults(project, imJob, imBatch);
             if (!r) throw CliError{r.error().message};
             if (globals().json)
-                printJson({{"lines", r->lines}, {"stored", r->stored}, {"failed", r->failed}, {"skipped", r->skipped}});
+                printJson({{"lines", r->lines},
+                           {"stored", r->stored},
+                           {"failed", r->failed},
+                           {"skipped", r->skipped},
+                           {"not_exported", r->notExported}});
             else
                 std::cout << "stored " << r->stored << " answers (" << r->failed << " failed, " << r->skipped
                           << " skipped) from " << imBatch << "\n";

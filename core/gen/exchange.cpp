@@ -1,6 +1,7 @@
 #include "core/gen/exchange.h"
 
 #include "core/gen/job.h"
+#include "core/gen/request_queue.h"
 #include "core/gen/runner.h"
 #include "core/gen/text_hash.h"
 #include "core/llm/client.h"
@@ -99,20 +100,34 @@ Result<std::int64_t> exportBatchRequests(const store::Project& project, std::int
     auto spec = loadJobSpec(project, jobId);
     if (!spec) return spec.error();
     return guarded([&]() -> std::int64_t {
-        auto st = project.db().prepare("SELECT id, prompt FROM requests WHERE job_id = ? AND state = 'pending' ORDER BY id");
-        st.bind(1, jobId);
+        // The rows are marked exported in the transaction that renames the file into place: either
+        // the file exists and no run sends its requests again, or neither happened.
+        RequestQueue queue(project.db(), jobId);
+        db::Transaction tx(project.db());
+        auto rows = queue.pendingPrompts();
         durable::AtomicFile w(output);
-        std::int64_t n = 0;
-        while (st.step()) {
-            json line = {{"custom_id", "request-" + std::to_string(st.getInt(0))},
+        std::vector<std::int64_t> ids;
+        for (const auto& [id, prompt] : rows) {
+            json line = {{"custom_id", "request-" + std::to_string(id)},
                          {"method", "POST"},
                          {"url", "/v1/chat/completions"},
-                         {"body", json::parse(llm::buildRequestBody(spec->client, st.getText(1)))}};
+                         {"body", json::parse(llm::buildRequestBody(spec->client, prompt))}};
             w.out() << line.dump() << '\n';
-            ++n;
+            ids.push_back(id);
         }
+        auto marked = queue.markExported(ids, fs::absolute(output).lexically_normal().string());
+        if (marked != static_cast<std::int64_t>(ids.size()))
+            throw Failure("db", "job " + std::to_string(jobId) + ": " + std::to_string(ids.size() - marked) +
+                                    " request(s) changed while being exported; nothing was written");
         w.commit();
-        return n;
+        try {
+            tx.commit();
+        } catch (...) {
+            std::error_code ec;
+            fs::remove(output, ec); // unmarked requests must not sit in a file that may be uploaded
+            throw;
+        }
+        return static_cast<std::int64_t>(ids.size());
     }, "io");
 }
 
@@ -172,6 +187,7 @@ Result<BatchImportReport> importBatchResults(const store::Project& project, std:
     rep.stored = counts->stored;
     rep.failed = counts->failed;
     rep.skipped = counts->skipped;
+    rep.notExported = counts->notExported;
     return rep;
 }
 

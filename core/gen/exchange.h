@@ -5,7 +5,8 @@
 ///   jsonl                  {"query", "positive", "negative"?, "instruction", "family", "language"}
 ///   sentence-transformers  {"anchor", "positive", "negative"?}
 ///   flagembedding          {"query", "pos": [..], "neg": [..], "prompt"}
-///   openai-batch           {"custom_id": "request-N", "method": "POST", "url": "/v1/chat/completions", "body"}
+///   openai-batch           {"custom_id": "request-N", "method": "POST", "url": "/v1/chat/completions",
+///   "body"}
 /// Import reads the first three (detected per line) and CSV/TSV (query, positive[, negative]; a
 /// header row naming those columns is recognised), and Batch API result files.
 
@@ -41,6 +42,9 @@ Result<std::int64_t> exportSamples(const store::Project& project, const std::fil
 
 /// Plans the job's missing requests and writes every pending one as an OpenAI Batch request line
 /// (custom_id "request-<id>"); returns the number written. Output rules as exportSamples.
+/// The rows written are marked `exported` (with the file's path) in the same step: `generate` does
+/// not send them again, a second export does not write them again, and importBatchResults
+/// completes them.
 Result<std::int64_t> exportBatchRequests(const store::Project& project, std::int64_t jobId,
                                          const std::filesystem::path& output, bool overwrite = false);
 
@@ -48,10 +52,12 @@ struct BatchImportReport {
     std::int64_t lines = 0;
     std::int64_t stored = 0;
     std::int64_t failed = 0;
-    std::int64_t skipped = 0;
+    std::int64_t skipped = 0;     ///< results of requests already done or failed (a second import)
+    std::int64_t notExported = 0; ///< stored results of rows that were not marked exported
 };
 
-/// Reads a Batch API result file and stores its answers in the job like live ones.
+/// Reads a Batch API result file and stores its answers in the job like live ones. A result for
+/// a request the job does not have fails the import before anything is stored.
 Result<BatchImportReport> importBatchResults(const store::Project& project, std::int64_t jobId,
                                              const std::filesystem::path& input);
 

@@ -84,6 +84,13 @@ Status validateSpec(const JobSpec& spec) {
             return Error{"spec", "endpoint '" + e.baseUrl + "' is not an http:// or https:// URL"};
     if (spec.client.model.empty()) return Error{"spec", "no model name given"};
     if (spec.client.concurrency < 1) return Error{"spec", "concurrency must be at least 1"};
+    auto badLimit = [](double v) { return !(v >= 0) || !std::isfinite(v); };
+    if (badLimit(spec.client.requestsPerMinute) || badLimit(spec.client.tokensPerMinute))
+        return Error{"spec", "requests/min and tokens/min limits must be 0 (none) or more"};
+    for (auto& e : spec.client.endpoints)
+        if (badLimit(e.requestsPerMinute.value_or(0)) || badLimit(e.tokensPerMinute.value_or(0)))
+            return Error{"spec", "endpoint '" + e.baseUrl +
+                                     "': requests/min and tokens/min limits must be 0 (none) or more"};
     for (auto& e : spec.client.endpoints)
         if (auto st = llm::validateApiKeyEnv(e.apiKeyEnv); !st) return Error{"spec", st.error().message};
     if (spec.client.totalTimeoutMs <= 0) return Error{"spec", "the request timeout must be greater than 0"};
@@ -239,7 +246,8 @@ Result<JobStats> jobStats(const store::Project& project, std::int64_t jobId) {
                 "COALESCE(sum(state='in_flight'),0), COALESCE(sum(state='failed'),0), "
                 "COALESCE(sum(kind='brainstorm'),0), COALESCE(sum(attempts),0), "
                 "COALESCE(sum(prompt_tokens),0), COALESCE(sum(completion_tokens),0), "
-                "COALESCE(sum(state='failed' AND error LIKE 'refused:%'),0) "
+                "COALESCE(sum(state='failed' AND error LIKE 'refused:%'),0), "
+                "COALESCE(sum(state='exported'),0) "
                 "FROM requests WHERE job_id = ?");
             r.bind(1, jobId);
             r.step();
@@ -249,6 +257,7 @@ Result<JobStats> jobStats(const store::Project& project, std::int64_t jobId) {
             s.requestsInFlight = r.getInt(3);
             s.requestsFailed = r.getInt(4);
             s.requestsRefused = r.getInt(9);
+            s.requestsExported = r.getInt(10);
             s.brainstormRequests = r.getInt(5);
             s.attempts = r.getInt(6);
             s.usage.promptTokens = r.getInt(7);

@@ -73,6 +73,7 @@ struct JobStats {
     std::int64_t requestsDone = 0;
     std::int64_t requestsPending = 0;
     std::int64_t requestsInFlight = 0;
+    std::int64_t requestsExported = 0; ///< written to an OpenAI Batch file, results not imported yet
     std::int64_t requestsFailed = 0;
     std::int64_t requestsRefused = 0; ///< of requestsFailed: prompts the server refused (400, content filter)
     std::int64_t brainstormRequests = 0;

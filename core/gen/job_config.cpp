@@ -7,9 +7,13 @@ using nlohmann::json;
 json specToJson(const JobSpec& spec) {
     const auto& c = spec.client;
     json eps = json::array();
-    for (auto& e : c.endpoints)
-        eps.push_back(
-            {{"url", e.baseUrl}, {"api_key_env", e.apiKeyEnv}, {"max_concurrency", e.maxConcurrency}});
+    for (auto& e : c.endpoints) {
+        json ep = {{"url", e.baseUrl}, {"api_key_env", e.apiKeyEnv}, {"max_concurrency", e.maxConcurrency}};
+        // Only an endpoint's own limits are stored; absent = the client's limits.
+        if (e.requestsPerMinute) ep["requests_per_minute"] = *e.requestsPerMinute;
+        if (e.tokensPerMinute) ep["tokens_per_minute"] = *e.tokensPerMinute;
+        eps.push_back(std::move(ep));
+    }
     json fam = json::array();
     for (auto& [f, w] : spec.families)
         fam.push_back({{"family", f}, {"weight", w}});
@@ -82,9 +86,15 @@ JobSpec specFromJson(const json& cfg) {
     const json c = cfg.value("client", json::object());
     auto& o = s.client;
     const json endpoints = c.value("endpoints", json::array());
-    for (auto& e : endpoints)
-        o.endpoints.push_back({e.value("url", std::string()), e.value("api_key_env", std::string()),
-                               e.value("max_concurrency", 0)});
+    for (auto& e : endpoints) {
+        llm::Endpoint ep{e.value("url", std::string()), e.value("api_key_env", std::string()),
+                         e.value("max_concurrency", 0)};
+        if (e.contains("requests_per_minute") && e["requests_per_minute"].is_number())
+            ep.requestsPerMinute = e["requests_per_minute"].get<double>();
+        if (e.contains("tokens_per_minute") && e["tokens_per_minute"].is_number())
+            ep.tokensPerMinute = e["tokens_per_minute"].get<double>();
+        o.endpoints.push_back(std::move(ep));
+    }
     o.model = c.value("model", std::string());
     o.temperature = c.value("temperature", 1.0);
     o.topP = c.value("top_p", 1.0);

@@ -125,6 +125,18 @@ QueueTotals RequestQueue::totals() const {
     seq.bind(1, m_jobId);
     while (seq.step())
         t.nextSeq[{seq.getText(0), seq.getText(1)}] = seq.getInt(2);
+    auto exp = m_db.prepare("SELECT family, kind, count(*) FROM requests WHERE job_id = ? AND "
+                            "state = 'exported' GROUP BY family, kind");
+    exp.bind(1, m_jobId);
+    while (exp.step()) {
+        t.exported[{exp.getText(0), exp.getText(1)}] = exp.getInt(2);
+        t.exportedCount += exp.getInt(2);
+    }
+    auto files = m_db.prepare("SELECT DISTINCT COALESCE(batch_file,'') FROM requests WHERE job_id = ? AND "
+                              "state = 'exported' ORDER BY 1");
+    files.bind(1, m_jobId);
+    while (files.step())
+        t.batchFiles.push_back(files.getText(0));
     auto ids = m_db.prepare("SELECT id FROM requests WHERE job_id = ? AND state = 'pending' ORDER BY id");
     ids.bind(1, m_jobId);
     while (ids.step())
@@ -184,7 +196,8 @@ std::vector<StoredTask> RequestQueue::tasks() const {
 
 std::optional<QueuedRequest> RequestQueue::request(std::int64_t id) const {
     auto q = m_db.prepare("SELECT kind, family, prompt, template_name, sampled_values, state, "
-                          "COALESCE(template_id, 0) FROM requests WHERE id = ? AND job_id = ?");
+                          "COALESCE(template_id, 0), COALESCE(batch_file, '') FROM requests "
+                          "WHERE id = ? AND job_id = ?");
     q.bindAll(id, m_jobId);
     if (!q.step()) return std::nullopt;
     QueuedRequest r;
@@ -196,6 +209,7 @@ std::optional<QueuedRequest> RequestQueue::request(std::int64_t id) const {
     r.prompt.values = valuesFromJson(q.getText(4));
     r.state = q.getText(5);
     r.prompt.templateId = q.getInt(6);
+    r.batchFile = q.getText(7);
     r.prompt.family = r.family;
     r.prompt.step = r.kind == "brainstorm" ? prompts::Step::Brainstorm : prompts::Step::Generate;
     return r;
@@ -247,6 +261,31 @@ void RequestQueue::dropPending(std::int64_t id) {
     auto del = m_db.prepare("DELETE FROM requests WHERE id = ? AND job_id = ? AND state = 'pending'");
     del.bindAll(id, m_jobId);
     del.run();
+}
+
+// ---- OpenAI Batch route ----
+
+std::vector<std::pair<std::int64_t, std::string>> RequestQueue::pendingPrompts() const {
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    auto st =
+        m_db.prepare("SELECT id, prompt FROM requests WHERE job_id = ? AND state = 'pending' ORDER BY id");
+    st.bind(1, m_jobId);
+    while (st.step())
+        out.emplace_back(st.getInt(0), st.getText(1));
+    return out;
+}
+
+std::int64_t RequestQueue::markExported(const std::vector<std::int64_t>& ids, const std::string& batchFile) {
+    auto u =
+        m_db.prepare(std::string("UPDATE requests SET state = 'exported', batch_file = ?, updated_at = ") +
+                     kNow + " WHERE id = ? AND job_id = ? AND state = 'pending'");
+    std::int64_t n = 0;
+    for (auto id : ids) {
+        u.bindAll(batchFile, id, m_jobId);
+        u.run();
+        n += m_db.changes();
+    }
+    return n;
 }
 
 // ---- results ----

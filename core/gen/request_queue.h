@@ -27,7 +27,8 @@ struct QueuedRequest {
     std::int64_t id = 0;
     std::string kind; ///< "brainstorm" or "generate"
     std::string family;
-    std::string state;              ///< pending, in_flight, done or failed
+    std::string state;              ///< pending, in_flight, exported, done or failed
+    std::string batchFile;          ///< exported: the OpenAI Batch file it was written to
     prompts::RenderedPrompt prompt; ///< text, template name and id, sampled values, family, step
 };
 
@@ -44,9 +45,13 @@ struct QueueTotals {
     using FamilyKind = std::pair<std::string, std::string>; ///< (family, "brainstorm"|"generate")
     std::map<std::string, std::int64_t> acceptedByFamily;   ///< accepted or hand-edited samples
     std::map<FamilyKind, std::int64_t> pending;             ///< pending rows
-    std::map<FamilyKind, std::int64_t> nextSeq;             ///< max(seq) + 1
-    std::vector<std::int64_t> pendingIds;                   ///< in id order
-    std::int64_t rejected = 0;                              ///< rejected samples
+    /// Rows written to an OpenAI Batch file and not imported yet: outstanding, never sent by a run.
+    std::map<FamilyKind, std::int64_t> exported;
+    std::int64_t exportedCount = 0;
+    std::vector<std::string> batchFiles;        ///< the files those rows are in
+    std::map<FamilyKind, std::int64_t> nextSeq; ///< max(seq) + 1
+    std::vector<std::int64_t> pendingIds;       ///< in id order
+    std::int64_t rejected = 0;                  ///< rejected samples
     std::int64_t tasks = 0;
     std::int64_t sent = 0;     ///< rows done or failed (each was sent at least once)
     std::int64_t answered = 0; ///< rows done
@@ -114,6 +119,14 @@ class RequestQueue {
     void markTaskUsed(std::int64_t taskId, std::int64_t requestId);
     /// Deletes a row that was never sent (only while pending).
     void dropPending(std::int64_t id);
+
+    // ---- OpenAI Batch route ----
+
+    /// The pending rows (id, prompt) in id order: what a Batch export writes.
+    std::vector<std::pair<std::int64_t, std::string>> pendingPrompts() const;
+    /// Marks pending rows as written to `batchFile`: a run no longer sends them; importing their
+    /// results completes them. Returns how many were marked.
+    std::int64_t markExported(const std::vector<std::int64_t>& ids, const std::string& batchFile);
 
     // ---- results ----
 

@@ -126,7 +126,12 @@ struct GenerationRunner::Impl : llm::RequestSource {
     Guard guard;
     std::optional<std::map<std::string, llm::Price>> prices; // when a cost budget is set
     std::optional<std::string> failure;                      // the job fails with this message
-    std::atomic<int> externalStop{0};                        // 1 pause, 2 cancel
+    // Rows written to OpenAI Batch files and not imported yet: outstanding (never planned again),
+    // never sent by a run; when only they are left the run ends paused with this message.
+    std::int64_t exportedCount = 0;
+    std::vector<std::string> batchFiles;
+    std::optional<std::string> waitingOnBatch;
+    std::atomic<int> externalStop{0}; // 1 pause, 2 cancel
     Clock::time_point lastPoll{};
     const ProgressHooks* hooks = nullptr;
 
@@ -234,11 +239,14 @@ struct GenerationRunner::Impl : llm::RequestSource {
                 auto it = m.find({f.name, kind});
                 return it == m.end() ? std::int64_t{0} : it->second;
             };
-            f.outstandingBrain = count(t.pending, "brainstorm");
-            f.outstandingGen = count(t.pending, "generate");
+            // Exported rows are outstanding: their answers come back through a Batch import.
+            f.outstandingBrain = count(t.pending, "brainstorm") + count(t.exported, "brainstorm");
+            f.outstandingGen = count(t.pending, "generate") + count(t.exported, "generate");
             f.nextBrainSeq = count(t.nextSeq, "brainstorm");
             f.nextGenSeq = count(t.nextSeq, "generate");
         }
+        exportedCount = t.exportedCount;
+        batchFiles = t.batchFiles;
         loadTaskSlots();
         ready.assign(t.pendingIds.begin(), t.pendingIds.end());
 
@@ -367,6 +375,16 @@ struct GenerationRunner::Impl : llm::RequestSource {
             f.nextBrainSeq += k;
             f.outstandingBrain += k;
         }
+    }
+
+    std::string batchWaitMessage() const {
+        std::string files;
+        for (const auto& f : batchFiles)
+            files += (files.empty() ? "" : ", ") + f;
+        return std::to_string(exportedCount) + " request(s) of this job are in OpenAI Batch file(s) " +
+               files +
+               " and are not bought again: import their results with `import --batch-results FILE --job " +
+               std::to_string(jobId) + "`";
     }
 
     bool allSatisfied() const {
@@ -526,6 +544,10 @@ struct GenerationRunner::Impl : llm::RequestSource {
         while (true) {
             if (ready.empty()) {
                 if (!inflight.empty()) return Next::Wait;
+                if (!allSatisfied() && !failure && exportedCount > 0) {
+                    waitingOnBatch = batchWaitMessage();
+                    return Next::Finished;
+                }
                 if (!allSatisfied() && !failure)
                     failure = "nothing left to request but the target is not met (check the templates)";
                 return Next::Finished;
@@ -888,6 +910,17 @@ GenerationRunner::importAnswers(const std::vector<llm::ChatResult>& results) {
         [&]() -> ImportCounts {
             prepareOffline(d);
             ImportCounts c;
+            // Results for requests this job does not have are refused before anything is stored
+            // (a result file of another job, or of another project).
+            std::vector<std::int64_t> unknown;
+            for (const auto& r : results)
+                if (!d.loadInFlight(r.id)) unknown.push_back(r.id);
+            if (!unknown.empty())
+                throw Failure("batch",
+                              std::to_string(unknown.size()) + " of " + std::to_string(results.size()) +
+                                  " result(s) are for requests that job " + std::to_string(d.jobId) +
+                                  " does not have (first: request-" + std::to_string(unknown.front()) +
+                                  "); is this the result file of another job?");
             for (const auto& r : results) {
                 std::string state;
                 auto in = d.loadInFlight(r.id, &state);
@@ -895,6 +928,10 @@ GenerationRunner::importAnswers(const std::vector<llm::ChatResult>& results) {
                     c.skipped++;
                     continue;
                 }
+                // A row that was not marked exported (a file written before exports were marked)
+                // has not been sent by any run either (done rows are skipped above): the paid
+                // answer is stored all the same.
+                if (state != "exported") c.notExported++;
                 d.inflight.emplace(r.id, std::move(*in));
                 if (r.outcome == llm::Outcome::Ok) {
                     c.stored++;
@@ -909,7 +946,15 @@ GenerationRunner::importAnswers(const std::vector<llm::ChatResult>& results) {
                     throw Failure("db_busy",
                                   "could not store the imported answers (" + d.lastStoreError + ")");
             }
-            if (d.allSatisfied()) d.finish(JobState::Done, "");
+            if (d.allSatisfied()) {
+                d.finish(JobState::Done, "");
+            } else if (d.queue.jobState() == "paused") {
+                // The job's message named the Batch files it waited on: say what is left now.
+                auto t = d.queue.totals();
+                d.exportedCount = t.exportedCount;
+                d.batchFiles = t.batchFiles;
+                d.finish(JobState::Paused, t.exportedCount > 0 ? d.batchWaitMessage() : "");
+            }
             return c;
         },
         "db");
@@ -967,6 +1012,8 @@ Result<RunOutcome> GenerationRunner::run(const ProgressHooks& hooks) {
                 out = {JobState::Failed, *d.failure};
             } else if (d.externalStop.load() == 2) {
                 out = {JobState::Cancelled, "cancelled"};
+            } else if (d.waitingOnBatch) {
+                out = {JobState::Paused, *d.waitingOnBatch};
             } else {
                 out = {JobState::Paused, "paused"};
             }
@@ -977,7 +1024,9 @@ Result<RunOutcome> GenerationRunner::run(const ProgressHooks& hooks) {
             }
             d.retryWrite([&] {
                 d.finish(out.state,
-                         out.state == JobState::Done || out.state == JobState::Paused ? "" : out.message);
+                         out.state == JobState::Done || (out.state == JobState::Paused && !d.waitingOnBatch)
+                             ? ""
+                             : out.message);
             });
             if (out.state == JobState::Done) {
                 // Rows still pending can only be leftovers of a changed mix: nothing more is needed.

@@ -69,15 +69,19 @@ class GenerationRunner {
 
     /// OpenAI Batch route, step 1: creates every request row still needed (for two-step families
     /// without tasks yet: the brainstorms) without sending anything; returns the job's pending rows.
+    /// Rows already exported to a Batch file count as outstanding: they are not planned again, and
+    /// run() never sends them (it ends paused, naming the files, when only they are left).
     Result<std::int64_t> planPending();
 
     struct ImportCounts {
-        std::int64_t stored = 0;  ///< answers stored (accepted or rejected samples, brainstorm tasks)
-        std::int64_t failed = 0;  ///< error results, marked failed
-        std::int64_t skipped = 0; ///< unknown ids or requests already done
+        std::int64_t stored = 0;      ///< answers stored (accepted or rejected samples, brainstorm tasks)
+        std::int64_t failed = 0;      ///< error results, marked failed
+        std::int64_t skipped = 0;     ///< requests already done or failed (a file imported twice)
+        std::int64_t notExported = 0; ///< of stored+failed: rows that were not marked exported
     };
     /// OpenAI Batch route, step 2: stores answers obtained outside the client exactly as live
-    /// answers are stored (parsed, validated, same transaction). Result ids are request ids.
+    /// answers are stored (parsed, validated, same transaction). Result ids are request ids; an id
+    /// that is not a request of this job fails the whole import before anything is stored.
     Result<ImportCounts> importAnswers(const std::vector<llm::ChatResult>& results);
 
     /// Thread-safe. Pause lets in-flight requests finish for up to 0.5 s; cancel aborts them at once.

@@ -344,13 +344,22 @@ struct ChatClient::Impl {
             sum += endpointCap(i);
         return static_cast<int>(std::min<long>(sum, std::max(1, o.concurrency)));
     }
-    // The endpoint with the most free slots (ties: round robin); -1 when all are full.
-    int pickEndpoint() {
+    // The endpoint with the most free slots whose rate limiter lets a request of `tokens` start
+    // now (ties: round robin); -1 when none can. *limitedMs: when an endpoint has a free slot but
+    // its limiter holds it back, the shortest such wait (0 when every free endpoint is full).
+    int pickEndpoint(std::vector<RateLimiter>& limiters, std::int64_t tokens, Clock::time_point now,
+                     long* limitedMs) {
         int best = -1, bestFree = 0;
+        *limitedMs = 0;
         std::size_t n = o.endpoints.size();
         for (std::size_t k = 0; k < n; ++k) {
             std::size_t i = (roundRobin + k) % n;
             int free = endpointCap(i) - endpointInFlight[i];
+            if (free <= 0) continue;
+            if (long w = limiters[i].waitMs(tokens, now); w > 0) {
+                *limitedMs = *limitedMs == 0 ? w : std::min(*limitedMs, w);
+                continue;
+            }
             if (free > bestFree) {
                 best = static_cast<int>(i);
                 bestFree = free;
@@ -508,7 +517,11 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
     }
     d.endpointInFlight.assign(o.endpoints.size(), 0);
 
-    RateLimiter limiter(o.requestsPerMinute, o.tokensPerMinute);
+    // One limiter per endpoint (its own limits, else the client's as defaults).
+    std::vector<RateLimiter> limiters;
+    for (const auto& ep : o.endpoints)
+        limiters.emplace_back(ep.requestsPerMinute.value_or(o.requestsPerMinute),
+                              ep.tokensPerMinute.value_or(o.tokensPerMinute));
     bool sourceFinished = false;
     std::optional<Error> fatal;
     std::optional<Clock::time_point> drainDeadline;
@@ -598,10 +611,13 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
                 }
             }
             std::int64_t est = d.estimateTokens(held->request);
-            long w = limiter.waitMs(est, now);
-            if (w > 0) {
-                waitHint = std::min(waitHint, w);
-                if (!limitedSince) limitedSince = now;
+            long w = 0;
+            int ep = d.pickEndpoint(limiters, est, now, &w);
+            if (ep < 0) {
+                if (w > 0) { // a free slot waits on its endpoint's limiter
+                    waitHint = std::min(waitHint, w);
+                    if (!limitedSince) limitedSince = now;
+                }
                 break;
             }
             if (limitedSince) {
@@ -609,9 +625,7 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
                 d.stat([&](ClientStats& s) { s.rateLimitWaitSec += waited; });
                 limitedSince.reset();
             }
-            int ep = d.pickEndpoint();
-            if (ep < 0) break;
-            limiter.consume(est, now);
+            limiters[static_cast<std::size_t>(ep)].consume(est, now);
             d.start(std::move(held->request), held->attemptsDone + 1, static_cast<std::size_t>(ep));
             held.reset();
         }
@@ -714,7 +728,8 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
                     if (r.outcome == Outcome::Refused) s.refused++;
                 });
             if (r.usage.promptTokens + r.usage.completionTokens > 0) {
-                limiter.correct(r.usage.promptTokens + r.usage.completionTokens - t->tokenEstimate);
+                limiters[t->endpoint].correct(r.usage.promptTokens + r.usage.completionTokens -
+                                              t->tokenEstimate);
                 d.stat([&](ClientStats& s) { s.usage += r.usage; });
             }
             r.rawBody = redacted(std::move(facts.body), d.endpointKeys);

@@ -2,13 +2,13 @@
 /// OpenAI-compatible chat-completions client over libcurl's multi interface.
 ///
 /// One event loop on the calling thread keeps up to `concurrency` requests in flight across one or
-/// more endpoints (each request goes to the endpoint with the most free capacity), paces them with
-/// a requests/min + tokens/min limiter, and retries 429/5xx/timeouts/connection errors/garbled
-/// bodies with exponential backoff and jitter, honouring Retry-After. What each HTTP attempt means
-/// is decided by one pure function, decideAttempt(): a refusal of one prompt (400/413/422, a
-/// content filter, an answer over the size cap) fails that request only; an error that concerns
-/// every request (401/402/403/404, a bad URL or certificate, a missing key) stops the run with an
-/// error naming the endpoint and the server's message.
+/// more endpoints (each request goes to the endpoint with the most free capacity among those whose
+/// own requests/min + tokens/min limiter lets it start now), and retries 429/5xx/timeouts/connection
+/// errors/garbled bodies with exponential backoff and jitter, honouring Retry-After. What each HTTP attempt
+/// means is decided by one pure function, decideAttempt(): a refusal of one prompt (400/413/422, a content
+/// filter, an answer over the size cap) fails that request only; an error that concerns every request
+/// (401/402/403/404, a bad URL or certificate, a missing key) stops the run with an error naming the endpoint
+/// and the server's message.
 ///
 /// Work is pulled from a RequestSource, so the caller decides what to send next (the job queue
 /// persists every request before it is handed out) and sees each result as soon as it arrives.
@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,11 @@ struct Endpoint {
     std::string apiKeyEnv;
     /// Most requests in flight on this endpoint; 0 = only the client's overall limit applies.
     int maxConcurrency = 0;
+    /// This endpoint's own requests/min and tokens/min limits (0 = unlimited); unset = the client's
+    /// requestsPerMinute / tokensPerMinute. Each endpoint is paced on its own: a slow (limited)
+    /// endpoint never holds back requests another endpoint could take now.
+    std::optional<double> requestsPerMinute = std::nullopt;
+    std::optional<double> tokensPerMinute = std::nullopt;
 };
 
 struct ClientOptions {
@@ -60,9 +66,11 @@ struct ClientOptions {
     /// request (not retried: a server streaming forever, or a compression bomb).
     std::size_t maxResponseBytes = 8u << 20;
     int concurrency = 8;
-    double requestsPerMinute = 0; ///< 0 = unlimited
-    double tokensPerMinute = 0;   ///< 0 = unlimited; estimated before sending, corrected by usage
-    int maxAttempts = 6;          ///< attempts per request, first one included
+    /// Per-endpoint defaults (Endpoint::requestsPerMinute overrides): each endpoint has its own
+    /// limiter. 0 = unlimited.
+    double requestsPerMinute = 0;
+    double tokensPerMinute = 0; ///< 0 = unlimited; estimated before sending, corrected by usage
+    int maxAttempts = 6;        ///< attempts per request, first one included
     long backoffBaseMs = 500;
     long backoffMaxMs = 60'000;
     long maxRetryAfterMs = 600'000; ///< Retry-After values above this are clamped

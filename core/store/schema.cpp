@@ -188,12 +188,39 @@ ALTER TABLE eval_results ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
 CREATE INDEX eval_results_model ON eval_results(model_fingerprint, task_type, dataset);
 )SQL";
 
+// v5: OpenAI Batch exports. A request written to a Batch file is `exported` (named by batch_file)
+// until its result is imported, so a run never buys it again. The state CHECK is widened in place
+// (see migrate(): removing or widening a CHECK does not change the stored rows, SQLite's documented
+// writable_schema procedure, so the table and the foreign keys into it stay as they are).
+const char* kV5 = R"SQL(
+ALTER TABLE requests ADD COLUMN batch_file TEXT;
+)SQL";
+
 const std::vector<Migration> kMigrations = {
     {1, "project model: templates, pools, jobs, requests, samples, training, evaluation, settings", kV1},
     {2, "evaluation timings; search index registry", kV2},
     {3, "generation queue: job runner, request template/seq, brainstormed tasks, sample flags", kV3},
     {4, "evaluation details (per-item scores for paired comparisons)", kV4},
+    {5, "generation queue: requests exported to OpenAI Batch files", kV5},
 };
+} // namespace
+
+namespace {
+// Adds 'exported' to the requests.state CHECK by editing the table's stored definition (inside
+// migrate()'s transaction), then bumps schema_version so every connection reloads it.
+void widenRequestStates(const db::Database& db) {
+    const auto schemaVersion = db.queryInt("PRAGMA schema_version");
+    db.executeScript("PRAGMA writable_schema = ON;"
+                     "UPDATE sqlite_master SET sql = replace(sql, "
+                     "'CHECK (state IN (''pending'',''in_flight'',''done'',''failed''))', "
+                     "'CHECK (state IN (''pending'',''in_flight'',''exported'',''done'',''failed''))') "
+                     "WHERE type = 'table' AND name = 'requests';"
+                     "PRAGMA schema_version = " +
+                     std::to_string(schemaVersion + 1) + ";PRAGMA writable_schema = OFF;");
+    if (db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'requests' AND "
+                    "sql LIKE '%''exported''%'") != 1)
+        throw Failure("db", "schema v5: the requests table's state constraint has an unexpected form");
+}
 } // namespace
 
 const std::vector<Migration>& migrations() { return kMigrations; }
@@ -206,13 +233,15 @@ void migrate(const db::Database& db, int target) {
         if (m.version <= current || m.version > target) continue;
         db::Transaction tx(db);
         db.executeScript(m.sql);
+        if (m.version == 5) widenRequestStates(db);
         if (m.version == 1) {
             db.executeScript("PRAGMA application_id = " + std::to_string(kApplicationId) + ";");
             db.prepare("INSERT INTO meta(key, value) VALUES ('created_by', 'synthembed')").run();
         }
         db.executeScript("PRAGMA user_version = " + std::to_string(m.version) + ";");
         tx.commit();
-        log::info("project ", db.path().string(), ": schema migrated to version ", m.version, " (", m.summary, ")");
+        log::info("project ", db.path().string(), ": schema migrated to version ", m.version, " (", m.summary,
+                  ")");
     }
 }
 

@@ -283,6 +283,40 @@ TEST(LlmClient, SpreadsOverEndpointsByFreeCapacity) {
     EXPECT_LE(sb["max_in_flight"].get<int>(), 2);
 }
 
+// Rate limits belong to each endpoint: a request the limited endpoint must hold back goes to one
+// whose limiter lets it start now, and the client's limits are each endpoint's defaults.
+TEST(LlmClient, EachEndpointHasItsOwnRateLimit) {
+    FakeLlmServer slow({}, 20), fast({}, 20);
+    auto src = makeSource(20);
+    llm::ClientOptions o = options(slow, 4);
+    o.endpoints = {{slow.baseUrl(), "", 0, 6.0}, {fast.baseUrl(), "", 0}}; // 6/min: one now, then 10 s
+    llm::ChatClient client(o);
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(client.run(src).ok());
+    double took = secondsSince(t0);
+    EXPECT_LT(took, 5.0) << "the unlimited endpoint waited on the limited one";
+    EXPECT_EQ(src.results.size(), 20u);
+    EXPECT_EQ(slow.stats()["total"].get<int>(), 1);
+    EXPECT_EQ(fast.stats()["total"].get<int>(), 19);
+
+    // Defaults: both endpoints get 120/min (2/s, bursts of 2) unless they set their own.
+    slow.reset();
+    fast.reset();
+    auto src2 = makeSource(8);
+    llm::ClientOptions d = options(slow, 4);
+    d.requestsPerMinute = 120;
+    d.endpoints = {{slow.baseUrl(), "", 0}, {fast.baseUrl(), "", 0}};
+    llm::ChatClient paced(d);
+    t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(paced.run(src2).ok());
+    took = secondsSince(t0);
+    // Two buckets of 2/s: 8 requests take ~1 s (one bucket alone would take ~3 s).
+    EXPECT_GE(took, 0.7);
+    EXPECT_LT(took, 2.5);
+    EXPECT_GT(slow.stats()["total"].get<int>(), 0);
+    EXPECT_GT(fast.stats()["total"].get<int>(), 0);
+}
+
 TEST(LlmClient, StopAbortsAndReportsUnsent) {
     FakeLlmServer server({}, 300);
     auto src = makeSource(50);
