@@ -19,8 +19,9 @@
 #                          8 bits of mantissa: ~3e-3 relative per rounding; cosines of whole vectors stay > 0.999)
 #   gradcache_fp32         train 2 steps, --mini-batch (GradCache) vs full batch, same seed, no dropout, fp32:
 #                          per-step loss and gradient norm within 1e-3 relative (CPU: 1e-4)
-#   gradcache_bf16         the same under bf16 autocast (cuda only): within 3e-2 (different GEMM shapes round
-#                          differently in bf16)
+#   gradcache_bf16         the same under bf16 autocast (cuda only): within 5e-2 (bf16 keeps ~3 digits; the
+#                          full batch and the mini-batches are different GEMM shapes that round differently, and
+#                          the 1/0.02 temperature scales those differences into the logits)
 #   train_qwen2_0_5b_lora  LoRA r16, bf16 autocast, InfoNCE with a hard negative, 50 steps, batch 32 x 128:
 #                          mean loss of the last 5 steps below that of the first 5
 #   peers_qwen2_0_5b_lora  the same configuration with sentence-transformers + PEFT (tests/gpu/peers_st.py)
@@ -454,7 +455,7 @@ if wanted gradcache_fp32 || wanted gradcache_bf16; then
     if [ "$lim" = 0 ]; then budget_skip "gradcache_$kind"; continue; fi
     if ! make_model "$qwen" "$models/$qwen"; then record "gradcache_$kind" fail "$(since "$t0")" "could not write the model (logs/model_*.log)"; continue; fi
     bfarg=(); [ $kind = fp32 ] && bfarg=(--no-bf16)
-    tol=1e-3; [ $cuda = 0 ] && tol=1e-4; [ $kind = bf16 ] && tol=3e-2
+    tol=1e-3; [ $cuda = 0 ] && tol=1e-4; [ $kind = bf16 ] && tol=5e-2
     common=(--steps "$gc_steps" --batch-size "$gc_b" --max-length "$gc_len" --lora-dropout 0 --warmup 0 --lr 1e-3 "${bfarg[@]}")
     if train_run "gc_full_$kind" "$models/$qwen" "$work/gc.jsonl" "$lim" "${common[@]}" \
        && train_run "gc_mini_$kind" "$models/$qwen" "$work/gc.jsonl" "$lim" "${common[@]}" --mini-batch "$gc_mb"; then
