@@ -37,7 +37,7 @@
 set -uo pipefail
 
 usage() {
-  sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"
   cat <<'EOF'
 Options:
   --device cuda|cpu     where the GPU checks run (default cuda); cpu: parity becomes CPU vs CPU (bf16 vs fp32)
