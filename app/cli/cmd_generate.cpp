@@ -4,6 +4,7 @@
 #include "json_out.h"
 #include "progress_bar.h"
 
+#include "core/gen/exchange.h"
 #include "core/gen/job.h"
 #include "core/gen/runner.h"
 
@@ -393,6 +394,23 @@ void registerGenerateCommands(CLI::App& root) {
         }
         int code = runJob(project, jobId);
         if (code != 0) throw CliError{"job " + std::to_string(jobId) + " did not finish", code};
+    });
+
+    static std::string batchFile;
+    auto* release = jobs->add_subcommand(
+        "release-batch",
+        "Give back the requests exported to an OpenAI Batch file that will not be run (or is "
+        "lost): the next generate buys them");
+    release->add_option("id", jobId, "Job id")->required();
+    release->add_option("--batch", batchFile, "Only the requests of this Batch file (default: every file)");
+    release->callback([] {
+        auto project = openProject();
+        auto n = gen::releaseBatchRequests(project, jobId, batchFile);
+        if (!n) throw CliError{n.error().message};
+        if (globals().json)
+            printJson({{"id", jobId}, {"released", *n}});
+        else
+            std::cout << "job " << jobId << ": " << *n << " exported request(s) are pending again\n";
     });
 
     auto* cancel =

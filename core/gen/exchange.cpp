@@ -131,6 +131,20 @@ Result<std::int64_t> exportBatchRequests(const store::Project& project, std::int
     }, "io");
 }
 
+Result<std::int64_t> releaseBatchRequests(const store::Project& project, std::int64_t jobId,
+                                          const fs::path& batchFile) {
+    return guarded([&]() -> std::int64_t {
+        RequestQueue queue(project.db(), jobId);
+        if (!queue.jobState()) throw Failure("not_found", "no job " + std::to_string(jobId));
+        const std::string file = batchFile.empty() ? std::string() : fs::absolute(batchFile).lexically_normal().string();
+        auto n = queue.releaseExported(file);
+        if (n == 0)
+            throw Failure("not_found", "job " + std::to_string(jobId) + " has no requests exported" +
+                                           (file.empty() ? std::string() : " to " + file));
+        return n;
+    }, "db");
+}
+
 Result<BatchImportReport> importBatchResults(const store::Project& project, std::int64_t jobId, const fs::path& input) {
     std::vector<llm::ChatResult> results;
     BatchImportReport rep;

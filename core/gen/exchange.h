@@ -48,6 +48,12 @@ Result<std::int64_t> exportSamples(const store::Project& project, const std::fil
 Result<std::int64_t> exportBatchRequests(const store::Project& project, std::int64_t jobId,
                                          const std::filesystem::path& output, bool overwrite = false);
 
+/// Gives back the requests exported to a Batch file that will never be run (or is lost): they
+/// become pending, and the next `generate` buys them. `batchFile` empty = every file of the job.
+/// Returns how many; Error "not_found" when the job has none exported (to that file).
+Result<std::int64_t> releaseBatchRequests(const store::Project& project, std::int64_t jobId,
+                                          const std::filesystem::path& batchFile = {});
+
 struct BatchImportReport {
     std::int64_t lines = 0;
     std::int64_t stored = 0;

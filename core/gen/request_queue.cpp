@@ -288,6 +288,15 @@ std::int64_t RequestQueue::markExported(const std::vector<std::int64_t>& ids, co
     return n;
 }
 
+std::int64_t RequestQueue::releaseExported(const std::string& batchFile) {
+    auto u =
+        m_db.prepare(std::string("UPDATE requests SET state = 'pending', batch_file = NULL, updated_at = ") +
+                     kNow + " WHERE job_id = ?1 AND state = 'exported' AND (?2 = '' OR batch_file = ?2)");
+    u.bindAll(m_jobId, batchFile);
+    u.run();
+    return m_db.changes();
+}
+
 // ---- results ----
 
 void RequestQueue::markInFlight(const std::vector<std::int64_t>& ids) {

@@ -127,6 +127,9 @@ class RequestQueue {
     /// Marks pending rows as written to `batchFile`: a run no longer sends them; importing their
     /// results completes them. Returns how many were marked.
     std::int64_t markExported(const std::vector<std::int64_t>& ids, const std::string& batchFile);
+    /// Exported rows (of `batchFile`, or of every file when empty) become pending again; returns
+    /// how many.
+    std::int64_t releaseExported(const std::string& batchFile);
 
     // ---- results ----
 

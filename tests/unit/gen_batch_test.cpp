@@ -210,6 +210,29 @@ TEST(GenBatch, UnmarkedRowsInAResultFileAreStoredAndCounted) {
     EXPECT_EQ(jobJson(db)["accepted"], 6);
 }
 
+// A Batch file that will never run gives its requests back; the next run buys them.
+TEST(GenBatch, ReleasedExportsAreBoughtByTheNextRun) {
+    FakeLlmServer server;
+    TempDir dir;
+    auto db = (dir / "p.synthembed").string();
+    ASSERT_NE(cli(plus(generateArgs(db, server, 6), {"--max-requests", "2"})).exitCode, 0);
+    auto batch = dir / "batch.jsonl";
+    ASSERT_EQ(
+        cli({"export", "--db", db, "--format", "openai-batch", "--job", "1", "--output", batch.string()})
+            .exitCode,
+        0);
+    auto other = cli({"jobs", "release-batch", "1", "--db", db, "--batch", (dir / "other.jsonl").string()});
+    EXPECT_NE(other.exitCode, 0);
+    EXPECT_NE(other.err.find("no requests exported"), std::string::npos) << other.err;
+    auto rel = cli({"jobs", "release-batch", "1", "--db", db, "--batch", batch.string(), "--json"});
+    ASSERT_EQ(rel.exitCode, 0) << rel.err;
+    EXPECT_EQ(json::parse(rel.out)["released"], 4);
+    auto run = cli(generateArgs(db, server, 6));
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+    EXPECT_EQ(serverTotal(server), 6);
+    EXPECT_EQ(jobJson(db)["state"], "done");
+}
+
 TEST(GenRateLimits, ALimitedEndpointDoesNotSlowTheOther) {
     FakeLlmServer slow({}, 20), fast({}, 20);
     TempDir dir;
