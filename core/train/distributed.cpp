@@ -3,7 +3,8 @@
 #include "core/util/log.h"
 #include "core/util/result.h"
 
-#if __has_include(<gloo/config.h>) && __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>)
+#if !defined(SYNTHEMBED_NO_GLOO) && __has_include(<gloo/config.h>) && \
+    __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>)
 #ifndef USE_C10D_GLOO
 #define USE_C10D_GLOO 1
 #endif

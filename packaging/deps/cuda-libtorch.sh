@@ -52,4 +52,6 @@ if [ ! -f "$dest/.complete" ]; then
   touch "$dest.part/.complete"
   rm -rf "$dest" && mv "$dest.part" "$dest"
 fi
-echo "$dest/torch/share/cmake"
+# The torch folder itself: CMake finds TorchConfig under share/cmake and, first, the wheel's own
+# lib/ (a CUDA libtorch must not pick up Debian's libtorch.so / libc10.so from /usr/lib).
+echo "$dest/torch"
