@@ -32,7 +32,11 @@ TempDir::~TempDir() {
 }
 
 const char* testsSourceDir() { return SYNTHEMBED_TESTS_DIR_PATH; }
-const char* cliExecutable() { return SYNTHEMBED_CLI_EXE_PATH; }
+// SYNTHEMBED_TEST_CLI runs the CLI tests against another build (e.g. the binary before a change).
+const char* cliExecutable() {
+    const char* other = std::getenv("SYNTHEMBED_TEST_CLI");
+    return other && *other ? other : SYNTHEMBED_CLI_EXE_PATH;
+}
 
 fs::path sharedDir() {
     const char* env = std::getenv("SYNTHEMBED_SHARED");

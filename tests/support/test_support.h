@@ -25,7 +25,8 @@ private:
 std::filesystem::path sharedDir();
 
 /// The source tree's tests/ folder and the built synthembed-cli (absolute paths, defined only in
-/// test_support.cpp so that no other compile line carries a path of this clone).
+/// test_support.cpp so that no other compile line carries a path of this clone). SYNTHEMBED_TEST_CLI
+/// replaces the CLI (to show that a test fails on an older build).
 const char* testsSourceDir();
 const char* cliExecutable();
 #define SYNTHEMBED_TEST_SOURCE_DIR (::synthembed::test::testsSourceDir())

@@ -24,13 +24,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string cliPath() {
-    const char* other = std::getenv("SYNTHEMBED_TEST_CLI");
-    return other && *other ? other : SYNTHEMBED_CLI_PATH;
-}
-
 CommandResult cli(std::vector<std::string> args) {
-    args.insert(args.begin(), cliPath());
+    args.insert(args.begin(), cliExecutable());
     return runCommand(args);
 }
 

@@ -27,13 +27,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string cliPath() {
-    const char* other = std::getenv("SYNTHEMBED_TEST_CLI");
-    return other && *other ? other : SYNTHEMBED_CLI_PATH;
-}
-
 CommandResult cli(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
-    args.insert(args.begin(), cliPath());
+    args.insert(args.begin(), cliExecutable());
     return runCommand(args, env);
 }
 
