@@ -26,6 +26,21 @@ LlamaConfig LlamaConfig::fromJson(const ConfigJson& cfg) {
     if (c.headDim <= 0 || c.headDim % 2) cfg.fail("head_dim", "must be a positive even number");
     c.rmsNormEps = cfg.getDouble("rms_norm_eps", 1e-6);
     c.ropeTheta = cfg.getDouble("rope_theta", 10000.0);
+    // transformers >= 5 writes `rope_parameters: {"rope_type": "default", "rope_theta": ...}` instead of
+    // a top-level rope_theta (and folds rope_scaling into it).
+    if (cfg.has("rope_parameters")) {
+        const auto& rp = cfg.json()["rope_parameters"];
+        if (!rp.is_object()) cfg.fail("rope_parameters", "must be an object");
+        if (rp.contains("rope_theta")) {
+            if (!rp["rope_theta"].is_number()) cfg.fail("rope_parameters.rope_theta", "must be a number");
+            c.ropeTheta = rp["rope_theta"].get<double>();
+        }
+        const auto type = rp.value("rope_type", std::string("default"));
+        if (type != "default")
+            log::warn(cfg.source(), ": rope_parameters ", rp.dump(),
+                      " (rope_type '", type, "') is not supported and is ignored (exact only within the original context length)");
+    }
+    if (!(c.ropeTheta > 0)) cfg.fail("rope_theta", "must be a positive number");
     if (cfg.has("rope_scaling"))
         log::warn(cfg.source(), ": rope_scaling ", cfg.json()["rope_scaling"].dump(),
                   " is not supported and is ignored (exact only within the original context length)");

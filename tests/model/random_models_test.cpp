@@ -432,3 +432,32 @@ TEST(RandomDecoderSliding, WindowChangesTheResult) {
     EXPECT_LT((ha[3] - hb[3]).abs().max().item<double>(), 1e-6); // inside the window: identical
     EXPECT_GT((ha[9] - hb[9]).abs().max().item<double>(), 1e-3);
 }
+
+TEST(RandomDecoderRope, Transformers5RopeParametersAreRead) {
+    // transformers >= 5 writes rope_theta inside rope_parameters; the float64 reference uses the same theta.
+    test::TempDir dir;
+    Rng rng;
+    auto cfg = decoderConfig("qwen2"); // theta 1e6, far from the 1e4 default
+    auto w = decoderWeights(cfg, rng);
+    auto saved = cfg;
+    saved.erase("rope_theta");
+    saved["rope_parameters"] = {{"rope_type", "default"}, {"rope_theta", cfg["rope_theta"]}};
+    writeModel(dir.path(), saved, w);
+    std::vector<std::int32_t> ids{5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+    auto [refH, refLogits] = decoderReference(cfg, w, ids);
+    EXPECT_LT((runSingle(*model::loadBackbone(dir.path()), ids) - refH).abs().max().item<double>(), 1e-4);
+    // and the default theta would differ visibly (the test can fail)
+    auto other = cfg;
+    other["rope_theta"] = 10000.0;
+    auto [otherH, otherLogits] = decoderReference(other, w, ids);
+    EXPECT_GT((otherH - refH).abs().max().item<double>(), 1e-3);
+
+    saved["rope_parameters"] = {{"rope_type", "default"}, {"rope_theta", "big"}};
+    writeModel(dir.path(), saved, w);
+    try {
+        model::loadBackbone(dir.path());
+        FAIL() << "expected an error";
+    } catch (const Failure& f) {
+        EXPECT_NE(std::string(f.what()).find("rope_parameters.rope_theta"), std::string::npos) << f.what();
+    }
+}
