@@ -5,7 +5,7 @@
 #include "progress_bar.h"
 
 #include "core/embed/embedder.h"
-#include "core/platform/platform.h"
+#include "core/util/durable.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +18,7 @@ namespace {
 
 struct EmbedArgs {
     std::string model, input, output, pooling = "auto", instruction, device = "cpu", dtype = "auto";
-    bool noNormalize = false;
+    bool noNormalize = false, force = false;
     int batchSize = 32, maxLength = 512;
 };
 
@@ -60,40 +60,20 @@ void writeNpy(std::ostream& out, const std::vector<std::vector<float>>& v, std::
 }
 
 void writeOutput(const std::string& path, const std::vector<std::vector<float>>& vectors, std::size_t dim) {
-    std::filesystem::path target(path);
-    std::filesystem::path tmp = platform::temporarySibling(target);
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw CliError{path + ": cannot write"};
-        if (target.extension() == ".npy") {
-            writeNpy(out, vectors, dim);
-        } else {
-            for (const auto& v : vectors)
-                out << nlohmann::json{{"embedding", v}}.dump() << "\n";
-        }
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            std::filesystem::remove(tmp, ec);
-            throw CliError{path + ": write failed"};
-        }
+    durable::AtomicFile file(path); // temporary sibling, fsync, rename, folder fsync
+    auto& out = file.out();
+    if (std::filesystem::path(path).extension() == ".npy") {
+        writeNpy(out, vectors, dim);
+    } else {
+        for (const auto& v : vectors)
+            out << nlohmann::json{{"embedding", v}}.dump() << "\n";
     }
-    std::error_code ec;
-    try {
-        platform::syncFile(tmp);
-    } catch (const Failure& f) {
-        std::filesystem::remove(tmp, ec);
-        throw CliError{f.what()};
-    }
-    std::filesystem::rename(tmp, target, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw CliError{path + ": cannot move the output into place: " + ec.message()};
-    }
-    platform::syncDirectory(target.has_parent_path() ? target.parent_path() : std::filesystem::path("."));
+    file.commit();
 }
 
 void run(const EmbedArgs& a) {
+    // Refuse the output before loading the model: never the project file, an existing file only with --force.
+    durable::checkOutput(a.output, a.force, projectPath());
     embed::EmbedOptions o;
     if (!embed::parsePooling(a.pooling, o.pooling))
         throw CliError{"--pooling must be auto, last, mean or cls"};
@@ -135,8 +115,9 @@ void registerEmbed(CLI::App& root) {
         ->required()
         ->check(CLI::ExistingFile);
     cmd->add_option("--output", args->output,
-                    "JSONL ({\"embedding\": [...]} per line) or .npy (float32 [n, dim])")
+                    "JSONL ({\"embedding\": [...]} per line) or .npy (float32 [n, dim]); never the project file")
         ->required();
+    cmd->add_flag("--force", args->force, "Replace the --output file when it exists");
     cmd->add_option("--pooling", args->pooling, "auto (model's default), last (EOS appended), mean, cls")
         ->check(CLI::IsMember({"auto", "last", "mean", "cls"}));
     cmd->add_option("--instruction", args->instruction,

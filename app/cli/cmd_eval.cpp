@@ -7,6 +7,7 @@
 
 #include "core/eval/results.h"
 #include "core/eval/tasks.h"
+#include "core/util/durable.h"
 
 #include <cstdio>
 #include <iomanip>
@@ -19,7 +20,7 @@ namespace {
 struct EvalArgs {
     EncoderOptions enc;
     std::string taskType, data, split = "test", dataset, instruction, output, columns, train, scoreRange;
-    bool noInstruction = false, noStore = false;
+    bool noInstruction = false, noStore = false, force = false;
     std::size_t quick = 0;
     std::uint64_t seed = 42;
     int experiments = 10, samplesPerLabel = 8;
@@ -76,6 +77,8 @@ void runEvalCommand(const EvalArgs& a) {
             throw CliError{"--score-range expects MIN:MAX, e.g. 0:5"};
         }
     }
+    // Refuse the output before any slow work: never the project file, an existing file only with --force.
+    if (!a.output.empty()) durable::checkOutput(a.output, a.force, projectPath());
     std::optional<store::Project> project;
     if (!a.noStore) project = openProject();
     auto encoder = a.enc.open();
@@ -165,7 +168,8 @@ void registerEvalCommands(CLI::App& root) {
     ev->add_option("--train", args->train, "Classification: train file when --data is the test file");
     ev->add_option("--experiments", args->experiments, "Classification: experiments")->capture_default_str();
     ev->add_option("--samples-per-label", args->samplesPerLabel, "Classification: train samples per label")->capture_default_str();
-    ev->add_option("-o,--output", args->output, "Write the result as JSON here");
+    ev->add_option("-o,--output", args->output, "Write the result as JSON here (never the project file)");
+    ev->add_flag("--force", args->force, "Replace the --output file when it exists");
     ev->add_flag("--no-store", args->noStore, "Do not store the result in the project database");
     ev->footer("Example: synthembed-cli eval --model hash:256 --task-type sts --data ../shared/data/stsbenchmark "
                "--split test --output sts.json");

@@ -76,3 +76,33 @@ TEST(CliEmbed, BadInputIsOneLineError) {
     EXPECT_NE(r.exitCode, 0);
     EXPECT_NE(r.err.find("config.json"), std::string::npos) << r.err;
 }
+
+TEST(CliEmbed, OutputRefusesExistingFileWithoutForceAndNeverTheProject) {
+    SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
+    test::TempDir tmp;
+    test::writeFile(tmp / "in.jsonl", "{\"text\": \"a story\"}\n");
+    test::writeFile(tmp / "out.npy", "keep me");
+    auto embed = [&](const std::filesystem::path& out, std::vector<std::string> extra) {
+        std::vector<std::string> args = {"embed", "--model", dir.string(), "--input", (tmp / "in.jsonl").string(),
+                                         "--output", out.string(), "-q"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::runCli(args);
+    };
+    auto r = embed(tmp / "out.npy", {});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+    EXPECT_EQ(test::readFile(tmp / "out.npy"), "keep me");
+    // The project file named by --db is refused even with --force.
+    const auto db = tmp / "p.db";
+    ASSERT_EQ(test::runCli({"init", "--db", db.string()}).exitCode, 0);
+    const auto before = test::readFile(db);
+    r = embed(db, {"--force", "--db", db.string()});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.err.find("project file"), std::string::npos) << r.err;
+    EXPECT_EQ(test::readFile(db), before);
+    // --force replaces the file.
+    r = embed(tmp / "out.npy", {"--force"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(test::readFile(tmp / "out.npy").substr(0, 6), "\x93NUMPY");
+}

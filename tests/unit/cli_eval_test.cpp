@@ -77,6 +77,44 @@ TEST(CliEval, ErrorsAreOneLine) {
     EXPECT_NE(badModel.err.find("no-model"), std::string::npos) << badModel.err;
 }
 
+TEST(CliEval, OutputRefusesExistingFileWithoutForceAndNeverTheProject) {
+    TempDir dir;
+    const auto db = (dir / "p.db").string();
+    ASSERT_EQ(runCli({"init", "--db", db}).exitCode, 0);
+    writeSts(dir / "sts.jsonl");
+    const auto out = (dir / "r.json").string();
+    writeFile(out, "keep me\n");
+    std::vector<std::string> base = {"eval", "--db", db, "--model", "hash:64", "--task-type", "sts", "--data",
+                                     (dir / "sts.jsonl").string(), "--no-cache"};
+    auto with = [&](std::vector<std::string> extra) {
+        auto args = base;
+        args.insert(args.end(), extra.begin(), extra.end());
+        return runCli(args, envFor(dir));
+    };
+    auto refused = with({"-o", out});
+    EXPECT_NE(refused.exitCode, 0);
+    EXPECT_EQ(refused.err.rfind("error: ", 0), 0u) << refused.err;
+    EXPECT_NE(refused.err.find("--force"), std::string::npos) << refused.err;
+    EXPECT_EQ(readFile(out), "keep me\n");
+    // refused before any work: nothing was stored either
+    auto list = runCli({"eval-results", "--db", db, "--json"}, envFor(dir));
+    ASSERT_EQ(list.exitCode, 0) << list.err;
+    EXPECT_EQ(nlohmann::json::parse(list.out).size(), 0u);
+    // the project file (and its companions) is refused even with --force
+    const auto dbBefore = readFile(db);
+    for (const std::string& target : {db, db + "-wal"}) {
+        auto p = with({"-o", target, "--force"});
+        EXPECT_NE(p.exitCode, 0) << target;
+        EXPECT_NE(p.err.find("project file"), std::string::npos) << p.err;
+    }
+    EXPECT_EQ(readFile(db), dbBefore);
+    EXPECT_FALSE(std::filesystem::exists(db + "-wal"));
+    // --force replaces the file with the result
+    auto forced = with({"-o", out, "--force"});
+    ASSERT_EQ(forced.exitCode, 0) << forced.err;
+    EXPECT_EQ(nlohmann::json::parse(readFile(out))["task"], "sts");
+}
+
 TEST(CliEval, RetrievalOnSciFactQuick) {
     SYNTHEMBED_REQUIRE_SHARED(scifact, "data/scifact");
     TempDir dir;
