@@ -158,6 +158,136 @@ std::optional<std::int64_t> findResumableJob(const store::Project& project, cons
     return std::nullopt;
 }
 
+namespace {
+
+// The template versions a job of `spec` uses, by name: its own pins, else the project's latest
+// (what createJob would pin). Empty when it uses a prompts folder or the shipped prompts.
+std::map<std::string, int> templateVersionsOf(const store::Project& project, const JobSpec& spec) {
+    std::map<std::string, int> out;
+    if (!spec.promptsDir.empty()) return out;
+    if (!spec.templatePins.empty()) {
+        for (auto& [n, v] : spec.templatePins)
+            out[n] = v;
+        return out;
+    }
+    auto lib = prompts::PromptStore(project).loadLatest();
+    if (lib)
+        for (auto& [family, w] : spec.families)
+            for (auto step : {prompts::Step::Brainstorm, prompts::Step::Generate})
+                if (auto* t = lib->find(family, step)) out[t->meta.name] = t->version;
+    return out;
+}
+
+// Template names of one family in a pin list ("family.step" by default; pins carry only names, so
+// the template rows tell the family).
+bool sameFamilyVersions(const std::map<std::string, int>& mine, const std::map<std::string, int>& theirs,
+                        const std::map<std::string, std::string>& familyOf, const std::string& family) {
+    bool any = false;
+    for (auto& [name, version] : mine) {
+        auto f = familyOf.find(name);
+        if (f == familyOf.end() || f->second != family) continue;
+        any = true;
+        auto t = theirs.find(name);
+        if (t == theirs.end() || t->second != version) return false;
+    }
+    return any;
+}
+
+} // namespace
+
+Result<std::vector<SeedReuse>> findSeedReuse(const store::Project& project, const JobSpec& spec) {
+    return guarded(
+        [&] {
+            std::vector<SeedReuse> out;
+            const auto mine = templateVersionsOf(project, spec);
+            // Which family each stored template belongs to (by name; a name keeps its family).
+            std::map<std::string, std::string> familyOf;
+            if (auto versions = prompts::PromptStore(project).templateVersions())
+                for (auto& v : *versions)
+                    familyOf[v.name] = v.family;
+            std::vector<std::int64_t> ids;
+            {
+                auto st = project.db().prepare("SELECT id FROM jobs WHERE seed = ? ORDER BY id");
+                st.bind(1, static_cast<std::int64_t>(spec.seed));
+                while (st.step())
+                    ids.push_back(st.getInt(0));
+            }
+            for (auto id : ids) {
+                auto other = loadJobSpec(project, id);
+                if (!other) continue;
+                SeedReuse r;
+                r.jobId = id;
+                r.name = other->name;
+                const auto theirs = templateVersionsOf(project, *other);
+                for (auto& [family, w] : spec.families) {
+                    if (w <= 0) continue;
+                    bool shared = false;
+                    for (auto& [f2, w2] : other->families)
+                        if (f2 == family && w2 > 0) shared = true;
+                    if (!shared) continue;
+                    bool same = false;
+                    if (!spec.promptsDir.empty() || !other->promptsDir.empty() || mine.empty() || theirs.empty())
+                        same = spec.promptsDir == other->promptsDir && mine.empty() == theirs.empty();
+                    else
+                        same = sameFamilyVersions(mine, theirs, familyOf, family);
+                    if (same) r.families.push_back(family);
+                }
+                if (r.families.empty()) continue;
+                if (auto stats = jobStats(project, id)) {
+                    r.state = stats->state;
+                    r.accepted = stats->accepted;
+                }
+                out.push_back(std::move(r));
+            }
+            return out;
+        },
+        "db");
+}
+
+Result<std::uint64_t> unusedSeed(const store::Project& project) {
+    return guarded(
+        [&]() -> std::uint64_t {
+            auto st = project.db().prepare("SELECT MAX(seed) FROM jobs");
+            if (!st.step() || st.isNull(0)) return 1;
+            return static_cast<std::uint64_t>(st.getInt(0)) + 1;
+        },
+        "db");
+}
+
+std::vector<prompts::SourceDiagnostic> templateProblems(const prompts::Library& library,
+                                                        const std::vector<std::pair<std::string, double>>& families) {
+    std::vector<prompts::SourceDiagnostic> out;
+    std::vector<const prompts::Template*> used;
+    for (auto& [family, w] : families)
+        for (auto step : {prompts::Step::Brainstorm, prompts::Step::Generate})
+            if (auto* t = library.find(family, step))
+                if (std::find(used.begin(), used.end(), t) == used.end()) used.push_back(t);
+    auto stemOf = [](const std::string& source) {
+        auto slash = source.find_last_of("/\\");
+        std::string file = slash == std::string::npos ? source : source.substr(slash + 1);
+        auto dot = file.rfind('.');
+        return dot == std::string::npos ? file : file.substr(0, dot);
+    };
+    for (const auto& d : library.diagnostics) {
+        bool mine = false;
+        for (const auto* t : used) {
+            if (d.source == "db:" + t->meta.name + "@v" + std::to_string(t->version) ||
+                (t->version == 0 && d.source.rfind("db:", 0) != 0 && stemOf(d.source) == t->meta.name))
+                mine = true;
+            for (const auto& p : t->meta.placeholders)
+                if (d.source.rfind("db:pool:" + p.pool + "@v", 0) == 0 ||
+                    (d.source.rfind("db:", 0) != 0 && d.source.find("pools") != std::string::npos &&
+                     stemOf(d.source) == p.pool))
+                    mine = true;
+        }
+        if (d.source == "library")
+            for (auto& [family, w] : families)
+                if (d.diagnostic.message.find("'" + family + "'") != std::string::npos) mine = true;
+        if (mine) out.push_back(d);
+    }
+    return out;
+}
+
 Result<JobSpec> loadJobSpec(const store::Project& project, std::int64_t jobId) {
     return guarded(
         [&]() -> JobSpec {

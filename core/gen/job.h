@@ -4,6 +4,7 @@
 /// Everything here is a short query on the project's connection; the runner (runner.h) does the work.
 
 #include "core/llm/client.h"
+#include "core/prompts/library.h"
 #include "core/store/project.h"
 #include "core/util/result.h"
 
@@ -105,6 +106,31 @@ Result<std::int64_t> createJob(const store::Project& project, const JobSpec& spe
 
 /// The most recent job with the same signature that is not cancelled, if any.
 std::optional<std::int64_t> findResumableJob(const store::Project& project, const JobSpec& spec);
+
+/// An earlier job whose prompts a new job would draw again.
+struct SeedReuse {
+    std::int64_t jobId = 0;
+    std::string name;
+    JobState state = JobState::Pending;
+    std::int64_t accepted = 0;
+    std::vector<std::string> families; ///< the families whose prompts would repeat
+};
+
+/// Earlier jobs (any state) that drew the prompts `spec` would draw: the same seed and, for a family
+/// both use, the same template versions (the project's latest, which createJob pins, when `spec`
+/// has no pins of its own) or the same prompts folder. Prompts are drawn per (seed, family, step),
+/// so such a job repeats their prompts and its answers come back as duplicates.
+Result<std::vector<SeedReuse>> findSeedReuse(const store::Project& project, const JobSpec& spec);
+
+/// A seed no job of the project has used: one above the largest used (1 when there is no job).
+Result<std::uint64_t> unusedSeed(const store::Project& project);
+
+/// The problems (errors and warnings) of the templates a job of these families would use from
+/// `library` (each family's generate template, and its brainstorm template when it has that step),
+/// of the pools those templates draw from, and the library's own problems about these families
+/// (a missing template). Empty = nothing stands in the way.
+std::vector<prompts::SourceDiagnostic> templateProblems(const prompts::Library& library,
+                                                        const std::vector<std::pair<std::string, double>>& families);
 
 /// Reads a job's spec back from its config (the endpoints/limits stored at creation or last run).
 Result<JobSpec> loadJobSpec(const store::Project& project, std::int64_t jobId);

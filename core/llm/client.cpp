@@ -772,4 +772,237 @@ Result<ChatResult> ChatClient::completeOne(const ClientOptions& options, const s
     return *one.result;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Test connection: two plain blocking calls on one easy handle.
+
+std::string modelsUrl(const std::string& baseUrl) {
+    std::string url = ChatClient::completionsUrl(baseUrl);
+    std::string query;
+    if (auto q = url.find('?'); q != std::string::npos) {
+        query = url.substr(q);
+        url = url.substr(0, q);
+    }
+    static const std::string suffix = "/chat/completions";
+    if (endsWith(url, suffix)) url = url.substr(0, url.size() - suffix.size());
+    return url + "/models" + query;
+}
+
+namespace {
+
+struct SimpleCall {
+    std::string response;
+    std::size_t cap = 0;
+    bool tooLarge = false;
+    std::string retryAfter;
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+size_t simpleWrite(char* p, size_t size, size_t n, void* ud) {
+    auto* c = static_cast<SimpleCall*>(ud);
+    if (c->response.size() + size * n > c->cap) {
+        c->tooLarge = true;
+        return 0;
+    }
+    c->response.append(p, size * n);
+    return size * n;
+}
+
+size_t simpleHeader(char* p, size_t size, size_t n, void* ud) {
+    std::string line(p, size * n);
+    static const std::string key = "retry-after:";
+    if (line.size() > key.size()) {
+        std::string head = line.substr(0, key.size());
+        std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+        if (head == key) static_cast<SimpleCall*>(ud)->retryAfter = line.substr(key.size());
+    }
+    return size * n;
+}
+
+int simpleProgress(void* ud, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    auto* c = static_cast<SimpleCall*>(ud);
+    return c->cancel && c->cancel->load() ? 1 : 0;
+}
+
+// One GET (postBody null) or POST; the facts decideAttempt reads.
+AttemptFacts simpleHttp(const std::string& url, const std::string* postBody, const std::string& authHeader,
+                        const ConnectionCheckOptions& o, std::size_t cap) {
+    ensureCurl();
+    SimpleCall call;
+    call.cap = cap;
+    call.cancel = o.cancel;
+    CURL* e = curl_easy_init();
+    curl_slist* headers = nullptr;
+    headers = curl_slist_append(headers, "Accept: application/json");
+    headers = curl_slist_append(headers, "Expect:");
+    if (postBody) headers = curl_slist_append(headers, "Content-Type: application/json");
+    if (!authHeader.empty()) headers = curl_slist_append(headers, authHeader.c_str());
+    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+    if (postBody) {
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, postBody->c_str());
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(postBody->size()));
+    }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &simpleWrite);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &call);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &simpleHeader);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &call);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &simpleProgress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, &call);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, std::max(1L, o.connectTimeoutMs));
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, std::max(1L, o.timeoutMs));
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(cap));
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o.verifyTls ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o.verifyTls ? 2L : 0L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "synthembed/" SYNTHEMBED_VERSION);
+    CURLcode code = curl_easy_perform(e);
+    AttemptFacts f;
+    f.curlCode = code;
+    if (code != CURLE_OK) f.curlError = curl_easy_strerror(code);
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &f.httpStatus);
+    f.body = std::move(call.response);
+    f.retryAfter = call.retryAfter;
+    f.bodyTooLarge = call.tooLarge;
+    f.attempt = 1;
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(e);
+    return f;
+}
+
+// Words a user can act on, after curl's or the server's own.
+std::string connectionHint(const AttemptFacts& f, const Endpoint& ep, const std::string& model,
+                           const ConnectionCheckOptions& o) {
+    switch (f.curlCode) {
+    case CURLE_OK:
+        break;
+    case CURLE_COULDNT_CONNECT:
+        return " (is the server running at " + ep.baseUrl + "?)";
+    case CURLE_COULDNT_RESOLVE_HOST:
+        return " (check the host name in " + ep.baseUrl + ")";
+    case CURLE_OPERATION_TIMEDOUT:
+        return " (no answer within " + std::to_string(o.timeoutMs / 1000) + " s)";
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+        return " (the server's TLS certificate is not trusted)";
+    default:
+        return {};
+    }
+    if (f.httpStatus == 401 || f.httpStatus == 403)
+        return ep.apiKeyEnv.empty() ? " (this endpoint has no API key variable; set one in Settings)"
+                                    : " (check the API key in $" + ep.apiKeyEnv + ")";
+    if (f.httpStatus == 404) return " (check the base URL and the model name '" + model + "')";
+    return {};
+}
+
+} // namespace
+
+ConnectionCheck testConnection(const Endpoint& ep, const std::string& model, const ConnectionCheckOptions& o) {
+    ConnectionCheck out;
+    out.modelsUrl = modelsUrl(ep.baseUrl);
+    out.chatUrl = ChatClient::completionsUrl(ep.baseUrl);
+    auto cancelled = [&] { return o.cancel && o.cancel->load(); };
+    std::vector<std::string> keys;
+    std::string auth;
+    if (auto valid = validateApiKeyEnv(ep.apiKeyEnv); !valid) {
+        out.modelsError = out.chatError = valid.error().message;
+        return out;
+    }
+    bool keyMissing = false;
+    if (!ep.apiKeyEnv.empty()) {
+        const char* v = std::getenv(ep.apiKeyEnv.c_str());
+        if (!v || !*v) {
+            keyMissing = true;
+        } else {
+            keys.emplace_back(v);
+            auth = (ChatClient::usesApiKeyHeader(ep.baseUrl) ? "api-key: " : "Authorization: Bearer ") + keys.back();
+        }
+    }
+    const std::string keyMissingText = "environment variable " + ep.apiKeyEnv + " (the API key) is not set";
+
+    // 1. The models the server lists (a key may be needed here too).
+    if (keyMissing) {
+        out.modelsError = keyMissingText;
+    } else {
+        AttemptFacts f = simpleHttp(out.modelsUrl, nullptr, auth, o, 4u << 20);
+        if (cancelled()) {
+            out.modelsError = out.chatError = "cancelled";
+            return out;
+        }
+        if (f.curlCode != CURLE_OK) {
+            out.modelsError = f.curlError + connectionHint(f, ep, model, o);
+        } else if (f.httpStatus < 200 || f.httpStatus >= 300) {
+            out.modelsError = "HTTP " + std::to_string(f.httpStatus) + ": " + serverMessage(f.body) +
+                              connectionHint(f, ep, model, o);
+        } else {
+            json j = json::parse(f.body, nullptr, false);
+            // OpenAI and most servers: {"data": [{"id": ...}]}; Ollama's native list: {"models": [{"name": ...}]}.
+            const json* list = nullptr;
+            if (j.is_object() && j.contains("data") && j["data"].is_array()) list = &j["data"];
+            if (j.is_object() && j.contains("models") && j["models"].is_array()) list = &j["models"];
+            if (!list) {
+                out.modelsError = "HTTP " + std::to_string(f.httpStatus) + " with a body that is not a model list";
+            } else {
+                out.modelsOk = true;
+                for (auto& m : *list) {
+                    if (!m.is_object()) continue;
+                    for (const char* k : {"id", "name"})
+                        if (m.contains(k) && m[k].is_string()) {
+                            out.models.push_back(m[k].get<std::string>());
+                            break;
+                        }
+                }
+                out.modelListed = std::find(out.models.begin(), out.models.end(), model) != out.models.end();
+            }
+        }
+        // The server is not there at all: the chat request would only say the same again.
+        if (f.curlCode == CURLE_COULDNT_CONNECT || f.curlCode == CURLE_COULDNT_RESOLVE_HOST ||
+            f.curlCode == CURLE_UNSUPPORTED_PROTOCOL || f.curlCode == CURLE_URL_MALFORMAT) {
+            out.chatError = out.modelsError;
+            out.modelsError = redacted(out.modelsError, keys);
+            out.chatError = redacted(out.chatError, keys);
+            return out;
+        }
+    }
+
+    // 2. One tiny chat request, not retried.
+    if (model.empty()) {
+        out.chatError = "no model name given";
+    } else if (keyMissing) {
+        out.chatError = keyMissingText;
+    } else {
+        ClientOptions co;
+        co.model = model;
+        co.temperature = 0;
+        co.maxTokens = o.maxTokens;
+        const std::string body = buildRequestBody(co, "Reply with OK.");
+        const auto t0 = Clock::now();
+        AttemptFacts f = simpleHttp(out.chatUrl, &body, auth, o, 1u << 20);
+        out.chatSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        out.chatSent = true;
+        out.chatHttpStatus = static_cast<int>(f.httpStatus);
+        if (cancelled()) {
+            out.chatError = "cancelled";
+        } else {
+            RetryPolicy policy;
+            policy.maxAttempts = 2; // a retryable failure is reported as such, without "gave up after"
+            policy.maxResponseBytes = 1u << 20;
+            AttemptDecision d = decideAttempt(f, policy, 0.0);
+            out.usage = d.usage;
+            if (!d.retry && d.outcome == Outcome::Ok) {
+                out.chatOk = true;
+                out.reply = d.content.substr(0, 200);
+            } else {
+                out.chatError = d.reason + connectionHint(f, ep, model, o);
+            }
+        }
+    }
+    out.modelsError = redacted(out.modelsError, keys);
+    out.chatError = redacted(out.chatError, keys);
+    out.reply = redacted(out.reply, keys);
+    return out;
+}
+
 } // namespace synthembed::llm

@@ -254,4 +254,43 @@ AttemptDecision decideAttempt(const AttemptFacts& facts, const RetryPolicy& poli
 /// milliseconds from now; -1 when absent or unparsable.
 long parseRetryAfterMs(const std::string& value);
 
+/// What "Test connection" found out about one endpoint: the models it lists (GET .../models) and
+/// the fate of one tiny chat request, each failure in plain words ("Couldn't connect to server",
+/// "HTTP 401: Incorrect API key provided", ...) with a hint where one helps. No key text appears in
+/// any message.
+struct ConnectionCheck {
+    std::string modelsUrl;
+    bool modelsOk = false;
+    std::vector<std::string> models; ///< ids the server lists
+    std::string modelsError;         ///< why listing failed; empty when modelsOk
+    bool modelListed = false;        ///< the model asked for is among `models`
+    std::string chatUrl;
+    bool chatSent = false; ///< false: nothing was sent (no model name, key variable not set, cancelled)
+    bool chatOk = false;
+    int chatHttpStatus = 0; ///< of the tiny request (0 = no HTTP answer)
+    std::string reply;      ///< the tiny request's answer (first 200 bytes)
+    std::string chatError;  ///< why the tiny request failed; empty when chatOk
+    Usage usage;            ///< what the tiny request cost
+    double chatSeconds = 0; ///< how long the tiny request took
+    bool ok() const { return chatOk; }
+};
+
+struct ConnectionCheckOptions {
+    long connectTimeoutMs = 5'000;
+    long timeoutMs = 30'000; ///< per HTTP call
+    int maxTokens = 8;       ///< of the tiny request
+    bool verifyTls = true;
+    /// Set from another thread to give up at once (the calls end within ~0.1 s).
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+/// Lists the endpoint's models and sends one tiny chat request ("Reply with OK.", max_tokens
+/// `maxTokens`, no retries) for `model`; the key comes from the endpoint's environment variable
+/// as for a job. Blocks for up to two HTTP calls: call it off the GUI thread.
+ConnectionCheck testConnection(const Endpoint& endpoint, const std::string& model,
+                               const ConnectionCheckOptions& options = {});
+
+/// The models URL of a base URL (completionsUrl with ".../chat/completions" -> ".../models").
+std::string modelsUrl(const std::string& baseUrl);
+
 } // namespace synthembed::llm

@@ -620,3 +620,108 @@ TEST(LlmClient, KeyLikeVariableNameAndZeroTimeoutAreRefusedBeforeSending) {
     EXPECT_FALSE(llm::ChatClient(o2).run(src2).ok());
     EXPECT_EQ(server.stats()["total"], 0);
 }
+
+TEST(LlmClient, EndpointOwnTokensPerMinutePacesThatEndpointOnly) {
+    // The limited endpoint's own 600 tokens/min (10/s) lets one 100-token request through now and
+    // the next only after ~10 s; the other endpoint (no limit of its own, none by default) takes the rest.
+    FakeLlmServer limited({}, 20), open({}, 20);
+    auto src = makeSource(12);
+    llm::ClientOptions o = options(limited, 4);
+    o.endpoints = {{limited.baseUrl(), "", 0, std::nullopt, 600.0}, {open.baseUrl(), "", 0}};
+    struct Est : llm::RequestSource {
+        ListSource& inner;
+        explicit Est(ListSource& s) : inner(s) {}
+        Next next(llm::ChatRequest& out) override {
+            auto n = inner.next(out);
+            out.estimatedTokens = 100;
+            return n;
+        }
+        void onResult(llm::ChatResult r) override { inner.onResult(std::move(r)); }
+    } est(src);
+    llm::ChatClient client(o);
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(client.run(est).ok());
+    EXPECT_LT(secondsSince(t0), 5.0) << "the open endpoint waited on the limited one";
+    EXPECT_EQ(src.results.size(), 12u);
+    EXPECT_EQ(limited.stats()["total"].get<int>(), 1);
+    EXPECT_EQ(open.stats()["total"].get<int>(), 11);
+}
+
+TEST(LlmConnection, ListsModelsAndAnswersOneTinyRequest) {
+    FakeLlmServer server;
+    EXPECT_EQ(llm::modelsUrl(server.baseUrl()), server.baseUrl() + "/models");
+    EXPECT_EQ(llm::modelsUrl("http://h:1/v1/chat/completions?api-version=2"), "http://h:1/v1/models?api-version=2");
+    auto c = llm::testConnection({server.baseUrl(), "", 0}, "fake-model");
+    EXPECT_TRUE(c.modelsOk) << c.modelsError;
+    EXPECT_EQ(c.models, std::vector<std::string>{"fake-model"});
+    EXPECT_TRUE(c.modelListed);
+    ASSERT_TRUE(c.ok()) << c.chatError;
+    EXPECT_TRUE(c.chatSent);
+    EXPECT_EQ(c.chatHttpStatus, 200);
+    EXPECT_FALSE(c.reply.empty());
+    EXPECT_GT(c.usage.promptTokens, 0);
+    EXPECT_EQ(server.stats()["total"].get<int>(), 1) << "one chat request, no retry";
+
+    // A model the server does not list is still tried (servers often list fewer than they serve).
+    auto other = llm::testConnection({server.baseUrl(), "", 0}, "other-model");
+    EXPECT_TRUE(other.modelsOk);
+    EXPECT_FALSE(other.modelListed);
+}
+
+TEST(LlmConnection, ServerErrorsInPlainWordsWithoutRetrying) {
+    FakeLlmServer server(json::array({{{"mode", "status_401"}}}));
+    auto c = llm::testConnection({server.baseUrl(), "", 0}, "fake-model");
+    EXPECT_FALSE(c.ok());
+    EXPECT_EQ(c.chatHttpStatus, 401);
+    EXPECT_NE(c.chatError.find("HTTP 401"), std::string::npos) << c.chatError;
+    EXPECT_NE(c.chatError.find("API key"), std::string::npos) << c.chatError;
+    server.setRules(json::array({{{"mode", "status_503"}}}));
+    server.reset();
+    auto busy = llm::testConnection({server.baseUrl(), "", 0}, "fake-model");
+    EXPECT_FALSE(busy.ok());
+    EXPECT_EQ(busy.chatError.find("gave up"), std::string::npos) << busy.chatError;
+    EXPECT_NE(busy.chatError.find("HTTP 503"), std::string::npos) << busy.chatError;
+    EXPECT_EQ(server.stats()["total"].get<int>(), 1) << "the test never retries";
+}
+
+TEST(LlmConnection, NoServerNoKeyAndCancel) {
+    int port = 0;
+    {
+        FakeLlmServer gone;
+        port = gone.port();
+    }
+    const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
+    auto c = llm::testConnection({url, "", 0}, "m");
+    EXPECT_FALSE(c.ok());
+    EXPECT_FALSE(c.chatSent);
+    EXPECT_NE(c.chatError.find("Couldn't connect to server"), std::string::npos) << c.chatError;
+    EXPECT_NE(c.modelsError.find("Couldn't connect to server"), std::string::npos) << c.modelsError;
+
+    FakeLlmServer server(json::array({{{"mode", "hang"}}}));
+    ::unsetenv("SYNTHEMBED_TEST_UNSET_KEY");
+    auto noKey = llm::testConnection({server.baseUrl(), "SYNTHEMBED_TEST_UNSET_KEY", 0}, "fake-model");
+    EXPECT_FALSE(noKey.chatSent);
+    EXPECT_NE(noKey.chatError.find("SYNTHEMBED_TEST_UNSET_KEY"), std::string::npos) << noKey.chatError;
+    EXPECT_NE(noKey.chatError.find("not set"), std::string::npos) << noKey.chatError;
+
+    // A key-like variable name is refused without repeating it.
+    auto pasted = llm::testConnection({server.baseUrl(), "sk-proj-PLANTEDkey0123456789abcdef", 0}, "fake-model");
+    EXPECT_FALSE(pasted.ok());
+    EXPECT_EQ(pasted.chatError.find("PLANTED"), std::string::npos) << pasted.chatError;
+    EXPECT_EQ(server.stats()["total"].get<int>(), 0);
+
+    // A hung server: cancel ends the test within a second.
+    std::atomic<bool> cancel{false};
+    llm::ConnectionCheckOptions o;
+    o.cancel = &cancel;
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        cancel = true;
+    });
+    auto t0 = std::chrono::steady_clock::now();
+    auto hung = llm::testConnection({server.baseUrl(), "", 0}, "fake-model", o);
+    canceller.join();
+    EXPECT_LT(secondsSince(t0), 1.5);
+    EXPECT_FALSE(hung.ok());
+    EXPECT_EQ(hung.chatError, "cancelled");
+}
