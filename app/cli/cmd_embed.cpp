@@ -5,10 +5,12 @@
 #include "progress_bar.h"
 
 #include "core/embed/embedder.h"
+#include "core/platform/platform.h"
 #include "core/util/durable.h"
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -98,7 +100,8 @@ void run(const EmbedArgs& a) {
                    {"pooling",
                     embed::poolingName(o.pooling == embed::Pooling::Auto ? info.defaultPooling : o.pooling)},
                    {"device", info.device},
-                   {"fingerprint", info.fingerprint}});
+                   {"fingerprint", info.fingerprint},
+                   {"peak_memory_mb", std::lround(platform::peakResidentMemoryMb())}});
     else if (!globals().quiet)
         std::cerr << "embedded " << texts.size() << " texts (" << info.dimension << " dims) -> " << a.output
                   << "\n";

@@ -2,8 +2,10 @@
 
 #include "core/model/bert.h"
 #include "core/model/config_json.h"
+#include "core/model/footprint.h"
 #include "core/model/llama.h"
 #include "core/model/weights.h"
+#include "core/platform/platform.h"
 #include "core/util/log.h"
 #include "core/util/result.h"
 
@@ -119,9 +121,17 @@ NameCandidates candidatesFor(const Backbone& b) {
 
 std::shared_ptr<Backbone> loadBackbone(const fs::path& dir, const BackboneOptions& options) {
     auto cfg = ConfigJson::load(dir / "config.json");
-    auto backbone = build(cfg, options);
     auto ckpt = Checkpoint::open(dir);
     if (!ckpt) throw Failure(ckpt.error().code, ckpt.error().message);
+    BackboneOptions chosen = options;
+    if (parseDevice(options.device).is_cpu()) {
+        // Before anything is allocated: the dtype that fits this machine, or one line saying what would.
+        std::string why;
+        chosen.dtype = chooseCpuDtype(options.dtype, footprint(*ckpt, options.lmHead),
+                                      platform::physicalMemoryBytes(), dir.string(), &why);
+        if (!why.empty()) log::info(why);
+    }
+    auto backbone = build(cfg, chosen);
     loadWeights(backbone->module(), *ckpt, candidatesFor(*backbone));
     backbone->module().eval();
     return backbone;

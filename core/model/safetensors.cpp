@@ -135,6 +135,7 @@ void parseFile(const std::shared_ptr<MappedFile>& map, std::vector<TensorView>& 
         TensorView t;
         t.name = name;
         t.file = path;
+        t.mapping = map;
         if (!parseDType(e["dtype"].get<std::string>(), t.dtype))
             bad("unsupported dtype '" + e["dtype"].get<std::string>() + "'");
         if (!e.contains("shape") || !e["shape"].is_array()) bad("missing shape");
@@ -214,7 +215,7 @@ Result<Checkpoint> Checkpoint::open(const fs::path& path) {
                         if (!fs::exists(f)) fail(index, "shard " + f.filename().string() + " is missing");
                     }
                     for (const auto& f : c.m_files) {
-                        auto map = std::make_shared<MappedFile>(f, "checkpoint");
+                        auto map = std::make_shared<MappedFile>(f, "checkpoint", MappedFile::Access::CopyOnWrite);
                         parseFile(map, c.m_tensors, c.m_maps.empty() ? &c.m_metadata : nullptr);
                         c.m_maps.push_back(map);
                     }
@@ -242,7 +243,7 @@ Result<Checkpoint> Checkpoint::open(const fs::path& path) {
             }
             if (c.m_maps.empty()) {
                 for (const auto& f : c.m_files) {
-                    auto map = std::make_shared<MappedFile>(f, "checkpoint");
+                    auto map = std::make_shared<MappedFile>(f, "checkpoint", MappedFile::Access::CopyOnWrite);
                     parseFile(map, c.m_tensors, c.m_maps.empty() ? &c.m_metadata : nullptr);
                     c.m_maps.push_back(map);
                 }

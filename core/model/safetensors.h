@@ -40,6 +40,9 @@ struct TensorView {
     const std::byte* data = nullptr;
     std::size_t nbytes = 0;
     std::filesystem::path file; ///< the file it lives in (for error messages)
+    /// The mapping that holds `data` (keeps it alive for tensors that use the bytes in place). The
+    /// mapping is copy-on-write: a view written to changes this process's pages, never the file.
+    std::shared_ptr<const platform::MappedFile> mapping;
 
     std::int64_t numel() const;
     /// "[172, 64]"

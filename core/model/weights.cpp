@@ -1,6 +1,11 @@
 #include "core/model/weights.h"
 
+#include "core/platform/platform.h"
 #include "core/util/log.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
 
 namespace synthembed::model {
 
@@ -43,9 +48,25 @@ torch::Tensor viewOf(const TensorView& t) {
     return torch::from_blob(const_cast<std::byte*>(t.data), t.shape, torch::TensorOptions().dtype(st));
 }
 
+namespace {
+
+/// Whether the parameter can take the mapped bytes as its storage: same dtype, on the CPU, a
+/// contiguous parameter, bytes aligned for the element type (safetensors does not promise it) and a
+/// mapping that may be written privately.
+bool canUseInPlace(const TensorView& src, const torch::Tensor& view, const torch::Tensor& dst) {
+    if (!src.mapping || !src.mapping->writableData() || !dst.device().is_cpu()) return false;
+    if (view.scalar_type() != dst.scalar_type() || !dst.is_contiguous()) return false;
+    const auto align = static_cast<std::uintptr_t>(dtypeSize(src.dtype));
+    return reinterpret_cast<std::uintptr_t>(src.data) % align == 0;
+}
+
+} // namespace
+
 std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const NameCandidates& candidates) {
     torch::NoGradGuard noGrad;
     std::size_t loaded = 0;
+    std::size_t inPlaceBytes = 0, copiedBytes = 0;
+    std::set<const std::byte*> usedInPlace; // a tensor loaded into two parameters is copied the second time
     auto loadOne = [&](const std::string& name, torch::Tensor& dst) {
         const TensorView* src = nullptr;
         auto names = candidates(name);
@@ -68,7 +89,20 @@ std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const
             throw Failure("weights", src->file.string() + ": tensor '" + src->name + "' has dtype " +
                                          dtypeName(src->dtype) + ", expected a floating-point type");
         }
-        dst.copy_(viewOf(*src));
+        auto view = viewOf(*src);
+        if (canUseInPlace(*src, view, dst) && usedInPlace.insert(src->data).second) {
+            // The file's bytes become the parameter's storage: no copy, and the memory is the page
+            // cache's (shared, dropped under pressure, reused by the next run). The deleter keeps the
+            // mapping alive; it is copy-on-write, so training may still update the weights.
+            auto owner = src->mapping;
+            auto storageOf = torch::from_blob(const_cast<std::byte*>(src->data), dst.sizes(),
+                                              [owner](void*) {}, dst.options().requires_grad(false));
+            dst.set_(storageOf.storage(), 0, dst.sizes(), dst.strides());
+            inPlaceBytes += src->nbytes;
+        } else {
+            dst.copy_(view);
+            copiedBytes += src->nbytes;
+        }
         ++loaded;
     };
     for (auto& p : module.named_parameters(/*recurse=*/true))
@@ -78,6 +112,10 @@ std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const
     if (loaded < ckpt.tensors().size())
         log::debug(ckpt.source().string(), ": ", ckpt.tensors().size() - loaded,
                    " checkpoint tensors not used by the model");
+    constexpr double kMb = 1024.0 * 1024.0;
+    log::debug(ckpt.source().string(), ": weights used in place from the file mapping: ",
+               static_cast<long long>(inPlaceBytes / kMb), " MiB; converted or copied: ",
+               static_cast<long long>(copiedBytes / kMb), " MiB");
     return loaded;
 }
 

@@ -18,7 +18,9 @@ using NameCandidates = std::function<std::vector<std::string>(const std::string&
 /// A non-owning CPU tensor over the mapped bytes (valid while the checkpoint lives).
 torch::Tensor viewOf(const TensorView& t);
 
-/// Copies every parameter and buffer of `module` from `ckpt` (converting dtype and device).
+/// Loads every parameter and buffer of `module` from `ckpt`. Where the checkpoint's dtype is the
+/// module's and the module is on the CPU, the parameter uses the file's (copy-on-write) mapping as its
+/// storage, without a copy; otherwise the bytes are converted and copied (other dtype, other device).
 /// A missing tensor or a shape that disagrees with the module (i.e. with config.json) is a
 /// Failure naming the tensor, the file and both shapes. Returns the number of tensors loaded.
 std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const NameCandidates& candidates);

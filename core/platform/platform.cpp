@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <fstream>
 
 #if defined(_WIN32)
@@ -112,6 +114,25 @@ double residentMemoryMb() {
 #endif
 }
 
+double peakResidentMemoryMb() {
+    constexpr double kMiB = 1024.0 * 1024.0;
+#if defined(_WIN32)
+    PROCESS_MEMORY_COUNTERS pmc{};
+    if (!K32GetProcessMemoryInfo(GetCurrentProcess(), &pmc, sizeof pmc)) return 0;
+    return static_cast<double>(pmc.PeakWorkingSetSize) / kMiB;
+#elif defined(__APPLE__)
+    struct rusage ru {};
+    if (::getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+    return static_cast<double>(ru.ru_maxrss) / kMiB; // bytes on macOS
+#else
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0; // kB
+    return 0;
+#endif
+}
+
 std::uint64_t physicalMemoryBytes() {
 #if defined(_WIN32)
     MEMORYSTATUSEX st{};
@@ -162,7 +183,8 @@ bool isTerminal(std::FILE* stream) {
 // ---------------------------------------------------------------------------------------------
 // Read-only file mapping
 
-MappedFile::MappedFile(const fs::path& path, const char* errorCode) : m_path(path) {
+MappedFile::MappedFile(const fs::path& path, const char* errorCode, Access access) : m_path(path) {
+    const bool cow = access == Access::CopyOnWrite;
 #if defined(_WIN32)
     HANDLE file = CreateFileW(path.wstring().c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE,
                               nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
@@ -174,12 +196,12 @@ MappedFile::MappedFile(const fs::path& path, const char* errorCode) : m_path(pat
     }
     m_size = static_cast<std::size_t>(size.QuadPart);
     if (m_size > 0) {
-        HANDLE mapping = CreateFileMappingW(file, nullptr, PAGE_READONLY, 0, 0, nullptr);
+        HANDLE mapping = CreateFileMappingW(file, nullptr, cow ? PAGE_WRITECOPY : PAGE_READONLY, 0, 0, nullptr);
         if (!mapping) {
             CloseHandle(file);
             fail(errorCode, path, "cannot map: " + lastError());
         }
-        void* p = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, 0);
+        void* p = MapViewOfFile(mapping, cow ? FILE_MAP_COPY : FILE_MAP_READ, 0, 0, 0);
         if (!p) {
             CloseHandle(mapping);
             CloseHandle(file);
@@ -187,6 +209,7 @@ MappedFile::MappedFile(const fs::path& path, const char* errorCode) : m_path(pat
         }
         m_handle = mapping;
         m_data = static_cast<const std::byte*>(p);
+        m_writable = cow;
     }
     CloseHandle(file);
 #else
@@ -200,7 +223,7 @@ MappedFile::MappedFile(const fs::path& path, const char* errorCode) : m_path(pat
     }
     m_size = static_cast<std::size_t>(st.st_size);
     if (m_size > 0) {
-        void* p = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        void* p = ::mmap(nullptr, m_size, cow ? PROT_READ | PROT_WRITE : PROT_READ, MAP_PRIVATE, fd, 0);
         if (p == MAP_FAILED) {
             // Some file systems cannot map (e.g. some FUSE mounts): read a copy instead.
             m_copy.resize(m_size);
@@ -215,8 +238,10 @@ MappedFile::MappedFile(const fs::path& path, const char* errorCode) : m_path(pat
                 done += static_cast<std::size_t>(n);
             }
             m_data = m_copy.data();
+            m_writable = cow; // a private heap copy: writes never reach the file either
         } else {
             m_data = static_cast<const std::byte*>(p);
+            m_writable = cow;
         }
     }
     ::close(fd);

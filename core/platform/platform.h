@@ -25,6 +25,11 @@ std::string hostName();
 /// Resident memory of this process in MiB (0 when the system does not say).
 double residentMemoryMb();
 
+/// Peak resident memory of this process so far in MiB (Linux VmHWM, Windows PeakWorkingSetSize, macOS
+/// ru_maxrss; 0 when the system does not say). Unlike a parent's rusage of its child, this is the
+/// process's own peak (Linux carries ru_maxrss across exec).
+double peakResidentMemoryMb();
+
 /// Physical memory of the machine in bytes (0 when the system does not say).
 std::uint64_t physicalMemoryBytes();
 
@@ -34,16 +39,23 @@ std::filesystem::path executablePath();
 /// Whether the stream is an interactive terminal (progress bars draw only there).
 bool isTerminal(std::FILE* stream);
 
-/// A whole file mapped read-only (a heap copy where mapping is not possible). Throws
+/// A whole file mapped into memory (a heap copy where mapping is not possible). Throws
 /// synthembed::Failure(errorCode, "<path>: ...") when the file cannot be opened or mapped.
+/// ReadOnly: writing through data() faults. CopyOnWrite: the pages may be written through
+/// writableData(); a written page becomes private to this process and the file never changes
+/// (model weights used in place that training may still update).
 class MappedFile {
   public:
-    explicit MappedFile(const std::filesystem::path& path, const char* errorCode = "io");
+    enum class Access { ReadOnly, CopyOnWrite };
+    explicit MappedFile(const std::filesystem::path& path, const char* errorCode = "io",
+                        Access access = Access::ReadOnly);
     ~MappedFile();
     MappedFile(const MappedFile&) = delete;
     MappedFile& operator=(const MappedFile&) = delete;
 
     const std::byte* data() const { return m_data; }
+    /// The same bytes, writable: only for Access::CopyOnWrite (nullptr otherwise).
+    std::byte* writableData() const { return m_writable ? const_cast<std::byte*>(m_data) : nullptr; }
     std::size_t size() const { return m_size; }
     const std::filesystem::path& path() const { return m_path; }
 
@@ -51,6 +63,7 @@ class MappedFile {
     std::filesystem::path m_path;
     const std::byte* m_data = nullptr;
     std::size_t m_size = 0;
+    bool m_writable = false;
     void* m_handle = nullptr;      // Windows: the mapping object
     std::vector<std::byte> m_copy; // when the file could not be mapped
 };
