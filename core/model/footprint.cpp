@@ -101,4 +101,22 @@ std::string chooseCpuDtype(const std::string& requested, const Footprint& fp, st
     return chosen;
 }
 
+std::uint64_t cpuTrainingBytes(const Footprint& fp, bool fullFineTune) {
+    return fp.parameters * (fullFineTune ? 16u : 4u);
+}
+
+void checkCpuTrainingFits(const Footprint& fp, bool fullFineTune, std::uint64_t physicalBytes,
+                          const std::string& modelName) {
+    const auto need = cpuTrainingBytes(fp, fullFineTune);
+    if (physicalBytes == 0 || need + kRuntimeReserveBytes <= physicalBytes) return;
+    char params[32];
+    std::snprintf(params, sizeof params, "%.2f B", static_cast<double>(fp.parameters) / 1e9);
+    throw Failure("memory",
+                  modelName + ": training on the CPU needs about " + formatGigabytes(need) + " before activations (" +
+                      (fullFineTune ? "full fine-tuning: float32 weights, gradients and AdamW moments, 16 bytes"
+                                    : "LoRA: the float32 base weights, 4 bytes") +
+                      " per parameter x " + params + "), this machine has " + formatGigabytes(physicalBytes) +
+                      "; a model this size trains on a GPU (--device cuda)");
+}
+
 } // namespace synthembed::model

@@ -42,6 +42,17 @@ inline constexpr std::uint64_t kRuntimeReserveBytes = 1ull << 30;
 std::string chooseCpuDtype(const std::string& requested, const Footprint& fp, std::uint64_t physicalBytes,
                            const std::string& modelName, std::string* why = nullptr);
 
+/// Memory a CPU training run needs before activations: full fine-tuning holds float32 weights,
+/// gradients and AdamW's two moments (16 bytes per parameter); LoRA holds the float32 base weights
+/// (4 bytes per parameter; adapters and their optimizer state are small).
+std::uint64_t cpuTrainingBytes(const Footprint& fp, bool fullFineTune);
+
+/// Throws Failure("memory") with the estimate when a CPU training run cannot fit this machine
+/// (`physicalBytes`, 0 = unknown: no check): one line with the estimate, what it is made of, and that
+/// such a model trains on a GPU.
+void checkCpuTrainingFits(const Footprint& fp, bool fullFineTune, std::uint64_t physicalBytes,
+                          const std::string& modelName);
+
 /// "14.2 GB"
 std::string formatGigabytes(std::uint64_t bytes);
 

@@ -4,14 +4,17 @@
 
 #include "core/model/backbone.h"
 #include "core/model/bert.h"
+#include "core/model/footprint.h"
 #include "core/model/safetensors.h"
 #include "core/model/weights.h"
+#include "core/platform/platform.h"
 #include "core/tok/tokenizer.h"
 #include "core/train/distributed.h"
 #include "core/train/engine.h"
 #include "core/train/export.h"
 #include "core/train/run_store.h"
 #include "core/train/settings.h"
+#include "core/util/durable.h"
 #include "core/util/log.h"
 
 #include <nlohmann/json.hpp>
@@ -82,6 +85,14 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
         if (dist && config.device.rfind("cuda", 0) == 0 && config.device == "cuda")
             config.device = "cuda:" + std::to_string(dist->localRank());
 
+        if (model::parseDevice(config.device).is_cpu()) {
+            // Before anything is loaded: a model that cannot train in this machine's memory says so.
+            auto fp = model::footprint(config.modelDir);
+            if (!fp) throw Failure(fp.error().code, fp.error().message);
+            model::checkCpuTrainingFits(*fp, config.fullFineTune, platform::physicalMemoryBytes(), config.modelDir);
+        }
+        // A base model that `train` wrote: finish an interrupted model swap before reading any of it.
+        durable::settleFolder(config.modelDir, durable::kModelManifestName);
         auto tokenizer = tok::Tokenizer::load(config.modelDir).take();
         model::BackboneOptions bo;
         bo.device = config.device;
@@ -137,7 +148,8 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
             return out;
         }
         if (rank == 0) {
-            ExportInfo info{config.modelDir, config.outputDir, spec.decoder, spec.hiddenSize, spec.modelType, instruction};
+            ExportInfo info{config.modelDir, config.outputDir, spec.decoder, spec.hiddenSize, spec.modelType, instruction,
+                            out.checkpointRunId, out.steps};
             exportModel(info, config, bb->module(), trainer.lora(), trainer.trainable());
             out.outputDir = config.outputDir;
         }

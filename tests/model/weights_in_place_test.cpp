@@ -207,6 +207,24 @@ TEST(Footprint, CountsParametersAndChoosesTheDtype) {
     }
 }
 
+TEST(Footprint, CpuTrainingThatCannotFitSaysSoWithTheEstimate) {
+    model::Footprint m7b{7'240'000'000ull, 14'480'000'000ull, "bfloat16"};
+    EXPECT_EQ(model::cpuTrainingBytes(m7b, true), 7'240'000'000ull * 16);
+    EXPECT_EQ(model::cpuTrainingBytes(m7b, false), 7'240'000'000ull * 4);
+    try {
+        model::checkCpuTrainingFits(m7b, false, 16ull << 30, "e5-mistral");
+        FAIL() << "expected a memory error";
+    } catch (const Failure& f) {
+        std::string m = f.what();
+        EXPECT_EQ(f.code(), "memory");
+        EXPECT_NE(m.find("29.0 GB"), std::string::npos) << m;
+        EXPECT_NE(m.find("LoRA"), std::string::npos) << m;
+        EXPECT_NE(m.find("GPU"), std::string::npos) << m;
+    }
+    EXPECT_NO_THROW(model::checkCpuTrainingFits(m7b, false, 64ull << 30, "e5-mistral"));
+    EXPECT_THROW(model::checkCpuTrainingFits(m7b, true, 64ull << 30, "e5-mistral"), Failure); // 116 GB
+}
+
 namespace {
 
 /// Runs `embed --json` and returns the process's own peak resident memory in MiB (what it reports: a
