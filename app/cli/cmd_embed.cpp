@@ -2,6 +2,7 @@
 
 #include "command.h"
 #include "json_out.h"
+#include "model_ref.h"
 #include "progress_bar.h"
 
 #include "core/embed/embedder.h"
@@ -84,7 +85,7 @@ void run(const EmbedArgs& a) {
     o.batchSize = a.batchSize;
     o.maxLength = a.maxLength;
     auto texts = readTexts(a.input);
-    auto e = embed::Embedder::load(a.model, {.device = a.device, .dtype = a.dtype});
+    auto e = embed::Embedder::load(resolveModelArg(a.model), {.device = a.device, .dtype = a.dtype});
     if (!e) throw CliError{e.error().message};
     ProgressBar bar("embed");
     auto vectors = (*e)->embed(texts, o, bar.hooks());
@@ -111,9 +112,8 @@ void registerEmbed(CLI::App& root) {
     auto args = std::make_shared<EmbedArgs>();
     auto* cmd =
         root.add_subcommand("embed", "Embed texts with a Hugging Face model folder (JSONL {\"text\"} in)");
-    cmd->add_option("--model", args->model, "Model folder: config.json, *.safetensors, tokenizer files")
-        ->required()
-        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--model", args->model, "Model folder (config.json, *.safetensors, tokenizer files) or Hugging Face repo id ORG/NAME[@REV]")
+        ->required();
     cmd->add_option("--input", args->input, "JSONL file, one {\"text\": ...} per line")
         ->required()
         ->check(CLI::ExistingFile);

@@ -1,6 +1,7 @@
 // tokenize: run a model folder's tokenizer over JSONL texts.
 
 #include "command.h"
+#include "model_ref.h"
 
 #include "core/platform/platform.h"
 #include "core/tok/tokenizer.h"
@@ -27,7 +28,7 @@ struct TokenizeOptions {
 };
 
 void runTokenize(const TokenizeOptions& o) {
-    auto tok = tok::Tokenizer::load(o.model);
+    auto tok = tok::Tokenizer::load(resolveModelArg(o.model));
     if (!tok) throw CliError{tok.error().message};
 
     std::ifstream inFile;
@@ -109,7 +110,7 @@ void registerTokenizeCommands(CLI::App& root) {
         "tokenize", "Tokenize JSONL texts ({\"text\": ...} per line) with a model's tokenizer");
     cmd->add_option("--model", opts->model,
                     "Model folder (tokenizer.json, tokenizer.model or vocab.txt, with tokenizer_config.json) "
-                    "or a tokenizer file")
+                    "or a tokenizer file, or a Hugging Face repo id ORG/NAME[@REV]")
         ->required();
     cmd->add_option("--input", opts->input, "Input JSONL (default: stdin)");
     cmd->add_option("--output", opts->output,

@@ -2,6 +2,7 @@
 
 #include "command.h"
 #include "json_out.h"
+#include "model_ref.h"
 #include "progress_bar.h"
 
 #include "core/train/settings.h"
@@ -80,7 +81,7 @@ void registerTrainCommands(CLI::App& root) {
     auto mix = std::make_shared<std::string>("random");
     auto metricsFile = std::make_shared<std::string>();
     auto stopAfter = std::make_shared<std::int64_t>(0);
-    cmd->add_option("--model", c->modelDir, "Base model folder (config.json, safetensors, tokenizer); "
+    cmd->add_option("--model", c->modelDir, "Base model folder (config.json, safetensors, tokenizer) or Hugging Face repo id ORG/NAME[@REV]; "
                                             "not needed with --resume");
     cmd->add_option("--data", c->dataJsonl, "Training pairs/triples as JSONL (default: the project's samples)");
     cmd->add_option("--output,-o", c->outputDir, "Output model folder (checkpoints in OUTPUT/checkpoints)")->required();
@@ -141,6 +142,7 @@ void registerTrainCommands(CLI::App& root) {
             throw CliError{config.resume ? "nothing to resume with its stored settings in " + config.outputDir +
                                                "/checkpoints: give --model and the run's options"
                                          : std::string("--model is required (except to resume a run)")};
+        if (!config.modelDir.empty()) config.modelDir = resolveModelArg(config.modelDir);
         auto check = train::checkBaseModel(config.modelDir.empty() ? stored->modelDir : config.modelDir);
         if (!check) throw CliError{check.error().message};
         if (*pooling == "auto") config.pooling = check->decoder ? train::Pooling::LastToken : train::Pooling::Mean;

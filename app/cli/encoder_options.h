@@ -2,6 +2,7 @@
 // Options shared by commands that embed text (eval, index, search, mine-negatives).
 
 #include "command.h"
+#include "model_ref.h"
 
 #include "core/eval/embedding_cache.h"
 #include "core/eval/encoder_factory.h"
@@ -22,7 +23,7 @@ struct EncoderOptions {
     bool noCache = false;
 
     void add(CLI::App* cmd, bool modelRequired = true) {
-        auto* m = cmd->add_option("--model", model, "Model folder, or hash:DIM for the model-free hashing encoder");
+        auto* m = cmd->add_option("--model", model, "Model folder, Hugging Face repo id ORG/NAME[@REV], or hash:DIM for the model-free hashing encoder");
         if (modelRequired) m->required();
         cmd->add_option("--pooling", pooling, "Pooling: last, mean or cls (default: the model's)")
             ->check(CLI::IsMember({"last", "mean", "cls"}));
@@ -34,7 +35,7 @@ struct EncoderOptions {
     }
 
     std::unique_ptr<eval::TextEncoder> open() const {
-        auto r = eval::openEncoder({model, pooling, maxLength, batchSize, device});
+        auto r = eval::openEncoder({resolveModelArg(model), pooling, maxLength, batchSize, device});
         if (!r) throw CliError{r.error().message};
         return std::move(r).take();
     }
