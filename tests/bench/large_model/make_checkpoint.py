@@ -12,10 +12,12 @@ SHAPES = {
     # model_type, vocab, hidden, intermediate, layers, heads, kv heads, rope theta, extra
     "mistral-7b": dict(model_type="mistral", vocab_size=32000, hidden_size=4096, intermediate_size=14336,
                        num_hidden_layers=32, num_attention_heads=32, num_key_value_heads=8, rope_theta=10000.0,
-                       sliding_window=4096, rms_norm_eps=1e-5, tie_word_embeddings=False),
+                       sliding_window=4096, rms_norm_eps=1e-5, tie_word_embeddings=False, bos_token_id=1,
+                       eos_token_id=2),
     "qwen2-1.5b": dict(model_type="qwen2", vocab_size=151936, hidden_size=1536, intermediate_size=8960,
                        num_hidden_layers=28, num_attention_heads=12, num_key_value_heads=2, rope_theta=1000000.0,
-                       rms_norm_eps=1e-6, tie_word_embeddings=True, use_sliding_window=False),
+                       rms_norm_eps=1e-6, tie_word_embeddings=True, use_sliding_window=False,
+                       bos_token_id=151643, eos_token_id=151643),
 }
 
 
@@ -56,8 +58,8 @@ def main():
     c = dict(SHAPES[a.shape])
     if a.layers:
         c["num_hidden_layers"] = a.layers
-    c.update(hidden_act="silu", max_position_embeddings=32768, bos_token_id=1, eos_token_id=2,
-             torch_dtype="bfloat16" if a.dtype == "bf16" else "float32", architectures=["MistralModel"])
+    c.update(hidden_act="silu", max_position_embeddings=32768,
+             torch_dtype="bfloat16" if a.dtype == "bf16" else "float32")
     os.makedirs(a.out, exist_ok=True)
     esize = 2 if a.dtype == "bf16" else 4
     header, off = {}, 0

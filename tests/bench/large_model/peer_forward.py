@@ -31,7 +31,15 @@ for k, v in hdr.items():
 t_load = time.time()
 tok = Tokenizer.from_file(f"{a.model}/tokenizer.json")
 texts = [json.loads(l)["text"] for l in open(a.texts) if l.strip()]
-ids = [tok.encode(s).ids[: a.max_length - 1] + [c["eos_token_id"]] for s in texts]
+# EOS as e5-mistral appends it: the tokenizer's eos_token (tokenizer_config.json), else config.json's
+eos = c["eos_token_id"]
+try:
+    t = json.load(open(f"{a.model}/tokenizer_config.json")).get("eos_token")
+    t = t.get("content") if isinstance(t, dict) else t
+    if t and tok.token_to_id(t) is not None: eos = tok.token_to_id(t)
+except FileNotFoundError:
+    pass
+ids = [tok.encode(s).ids[: a.max_length - 1] + [eos] for s in texts]
 H, nH, nKv = c["hidden_size"], c["num_attention_heads"], c["num_key_value_heads"]; D = H // nH
 L = max(map(len, ids)); B = len(ids)
 inp = torch.tensor([[0] * (L - len(s)) + s for s in ids])             # left padding
