@@ -348,6 +348,22 @@
         <source>MTEB-style evaluation on your own and public datasets.</source>
         <translation>Evaluierung im MTEB-Stil auf eigenen und öffentlichen Datensätzen.</translation>
     </message>
+    <message>
+        <source>model folder %1</source>
+        <translation>Modellordner %1</translation>
+    </message>
+    <message>
+        <source>training run %1, step %2</source>
+        <translation>Trainingslauf %1, Schritt %2</translation>
+    </message>
+    <message>
+        <source>Model files gone since this result: %1</source>
+        <translation>Modelldateien seit diesem Ergebnis verschwunden: %1</translation>
+    </message>
+    <message>
+        <source>Model files changed since this result: %1</source>
+        <translation>Modelldateien seit diesem Ergebnis geändert: %1</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::ExplorerArea</name>

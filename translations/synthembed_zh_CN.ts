@@ -348,6 +348,22 @@
         <source>MTEB-style evaluation on your own and public datasets.</source>
         <translation>在自有数据集和公开数据集上进行 MTEB 式评估。</translation>
     </message>
+    <message>
+        <source>model folder %1</source>
+        <translation>模型文件夹 %1</translation>
+    </message>
+    <message>
+        <source>training run %1, step %2</source>
+        <translation>训练运行 %1，第 %2 步</translation>
+    </message>
+    <message>
+        <source>Model files gone since this result: %1</source>
+        <translation>自此结果以来模型文件已不存在：%1</translation>
+    </message>
+    <message>
+        <source>Model files changed since this result: %1</source>
+        <translation>自此结果以来模型文件已更改：%1</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::ExplorerArea</name>

@@ -7,12 +7,29 @@
 #include "core/util/progress.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace synthembed::eval {
+
+/// What a model folder held when it was evaluated, so that a stored result can tell later whether
+/// the files it describes are still there (see eval::stampModelFiles / eval::checkModelFiles).
+struct ModelFiles {
+    struct File {
+        std::string name;          ///< relative to the folder
+        std::int64_t size = 0;     ///< bytes
+        std::int64_t mtimeNs = 0;  ///< last write time, ns since the file clock's epoch
+    };
+    std::string folder;            ///< absolute path of the model folder
+    std::string runId;             ///< training run id from synthembed_train.json ("" for a base model)
+    std::int64_t step = -1;        ///< checkpoint step the export was made at (-1: unknown)
+    std::vector<File> files;       ///< weights, config and tokenizer files, sorted by name
+    std::string digest;            ///< content digest of those files (sampled for big ones)
+};
 
 class TextEncoder {
 public:
@@ -25,6 +42,9 @@ public:
     virtual Matrix encode(const std::vector<std::string>& texts, const ProgressHooks& hooks) = 0;
     /// Preferred number of texts per call (the cache embeds misses in batches of this size).
     virtual std::size_t batchSize() const { return 64; }
+    /// The model folder's files as they were when the encoder was opened (none for models
+    /// without files, such as the hashing encoder).
+    virtual std::optional<ModelFiles> modelFiles() const { return std::nullopt; }
 };
 
 /// Wraps a plain function (tests, or a model adapter written as a lambda).

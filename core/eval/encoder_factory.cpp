@@ -1,6 +1,9 @@
 #include "core/eval/encoder_factory.h"
 
 #include "core/embed/embedder.h"
+#include "core/eval/results.h"
+
+#include "core/util/log.h"
 
 #include <filesystem>
 
@@ -13,8 +16,9 @@ namespace {
 /// vectors are the model's standard (L2-normalised) output.
 class ModelEncoder : public TextEncoder {
 public:
-    ModelEncoder(std::unique_ptr<embed::Embedder> e, embed::EmbedOptions o, std::size_t batch)
-        : m_embedder(std::move(e)), m_options(std::move(o)), m_batch(batch) {
+    ModelEncoder(std::unique_ptr<embed::Embedder> e, embed::EmbedOptions o, std::size_t batch,
+                 std::optional<ModelFiles> files)
+        : m_embedder(std::move(e)), m_options(std::move(o)), m_batch(batch), m_files(std::move(files)) {
         embed::Pooling p = m_options.pooling == embed::Pooling::Auto ? m_embedder->info().defaultPooling : m_options.pooling;
         m_options.pooling = p;
         m_pooling = embed::poolingName(p);
@@ -25,6 +29,7 @@ public:
     std::string fingerprint() const override { return m_fingerprint; }
     std::string pooling() const override { return m_pooling; }
     std::size_t batchSize() const override { return m_batch; }
+    std::optional<ModelFiles> modelFiles() const override { return m_files; }
     Matrix encode(const std::vector<std::string>& texts, const ProgressHooks& hooks) override {
         auto r = m_embedder->embed(texts, m_options, hooks);
         if (!r) throw Failure(r.error().code, r.error().message);
@@ -41,6 +46,7 @@ private:
     std::unique_ptr<embed::Embedder> m_embedder;
     embed::EmbedOptions m_options;
     std::size_t m_batch;
+    std::optional<ModelFiles> m_files;
     std::string m_fingerprint, m_pooling;
 };
 
@@ -69,10 +75,14 @@ Result<std::unique_ptr<TextEncoder>> openEncoder(const EncoderSpec& spec) {
         o.maxLength = spec.maxLength;
         o.normalize = true;
         o.batchSize = spec.batchSize ? int(spec.batchSize) : 32;
+        // Stamped before loading: a change during the load shows as a change later, never the reverse.
+        auto files = stampModelFiles(spec.model);
+        if (!files) log::warn("model files of ", spec.model, " not stamped: ", files.error().message);
         auto e = embed::Embedder::load(spec.model, embed::LoadOptions{spec.device, "auto"});
         if (!e) throw Failure(e.error().code, e.error().message);
         // Hand texts to the embedder in groups of several of its batches (progress, cache writes).
-        return std::make_unique<ModelEncoder>(std::move(*e), o, std::size_t(o.batchSize) * 8);
+        return std::make_unique<ModelEncoder>(std::move(*e), o, std::size_t(o.batchSize) * 8,
+                                              files ? std::optional<ModelFiles>(std::move(*files)) : std::nullopt);
     }, "model");
 }
 

@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <unordered_map>
@@ -15,6 +17,26 @@ namespace synthembed::eval {
 namespace {
 
 using nlohmann::json;
+
+json filesToJ(const ModelFiles& m) {
+    json files = json::array();
+    for (const auto& f : m.files) files.push_back({{"name", f.name}, {"size", f.size}, {"mtime_ns", f.mtimeNs}});
+    return {{"folder", m.folder}, {"run_id", m.runId}, {"step", m.step}, {"digest", m.digest}, {"files", files}};
+}
+
+std::optional<ModelFiles> filesFromJ(const json& j) {
+    if (!j.is_object()) return std::nullopt;
+    ModelFiles m;
+    m.folder = j.value("folder", "");
+    m.runId = j.value("run_id", "");
+    m.step = j.value("step", std::int64_t{-1});
+    m.digest = j.value("digest", "");
+    if (j.contains("files") && j["files"].is_array())
+        for (const auto& f : j["files"])
+            m.files.push_back({f.value("name", ""), f.value("size", std::int64_t{0}), f.value("mtime_ns", std::int64_t{0})});
+    if (m.folder.empty()) return std::nullopt;
+    return m;
+}
 
 json toJ(const EvalResult& r, bool withPerItem) {
     json j = {{"task", r.taskType},
@@ -30,6 +52,7 @@ json toJ(const EvalResult& r, bool withPerItem) {
               {"counts", r.counts},
               {"quick", r.quick},
               {"seed", r.seed}};
+    if (r.modelFiles) j["model_files"] = filesToJ(*r.modelFiles);
     if (withPerItem && !r.perItem.ids.empty())
         j["per_item"] = {{"statistic", r.perItem.statistic},
                          {"ids", r.perItem.ids},
@@ -53,6 +76,7 @@ EvalResult fromJ(const json& j) {
     if (j.contains("counts")) r.counts = j["counts"].get<std::map<std::string, double>>();
     r.quick = j.value("quick", std::size_t(0));
     r.seed = j.value("seed", std::uint64_t(0));
+    if (j.contains("model_files")) r.modelFiles = filesFromJ(j["model_files"]);
     if (j.contains("per_item")) {
         auto& p = j["per_item"];
         r.perItem.statistic = p.value("statistic", "mean");
@@ -114,6 +138,7 @@ Result<std::int64_t> storeResult(const store::Project& project, const EvalResult
     return guarded([&] {
         json details = {{"pooling", r.pooling},       {"instruction", r.instruction}, {"main_metric", r.mainMetric},
                         {"counts", r.counts},         {"quick", r.quick},             {"seed", r.seed}};
+        if (r.modelFiles) details["model_files"] = filesToJ(*r.modelFiles);
         if (!r.perItem.ids.empty())
             details["per_item"] = {{"statistic", r.perItem.statistic},
                                    {"ids", r.perItem.ids},
@@ -152,6 +177,7 @@ StoredResult rowToResult(const db::Statement& st) {
     if (d.contains("counts")) r.counts = d["counts"].get<std::map<std::string, double>>();
     r.quick = d.value("quick", std::size_t(0));
     r.seed = d.value("seed", std::uint64_t(0));
+    if (d.contains("model_files")) r.modelFiles = filesFromJ(d["model_files"]);
     if (d.contains("per_item")) {
         auto& p = d["per_item"];
         r.perItem.statistic = p.value("statistic", "mean");
@@ -185,6 +211,155 @@ Result<StoredResult> loadResult(const store::Project& project, std::int64_t id) 
         if (!st.step()) throw Failure("not_found", project.path().string() + ": no evaluation result with id " + std::to_string(id));
         return rowToResult(st);
     }, "db");
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Files that decide the vectors, besides the weights.
+bool isModelFile(const fs::path& rel) {
+    const std::string name = rel.generic_string();
+    const std::string ext = rel.extension().string();
+    if (ext == ".safetensors" || ext == ".bin") return true;
+    for (const char* n : {"config.json", "tokenizer.json", "tokenizer.model", "vocab.txt", "vocab.json", "merges.txt",
+                          "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "1_Pooling/config.json"})
+        if (name == n) return true;
+    return false;
+}
+
+bool isWeights(const std::string& name) {
+    const std::string ext = fs::path(name).extension().string();
+    return ext == ".safetensors" || ext == ".bin";
+}
+
+std::int64_t mtimeNs(const fs::path& p) {
+    std::error_code ec;
+    const auto t = fs::last_write_time(p, ec);
+    if (ec) return 0;
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+// The stamp without its digest: run id, step and the file list with sizes and mtimes.
+ModelFiles listModelFiles(const fs::path& folder) {
+    ModelFiles m;
+    std::error_code ec;
+    m.folder = fs::absolute(folder, ec).lexically_normal().string();
+    if (!fs::is_directory(folder, ec)) throw Failure("io", folder.string() + ": no such model folder");
+    for (const fs::path& rel : {fs::path(), fs::path("1_Pooling")}) {
+        fs::directory_iterator it(folder / rel, ec), end;
+        if (ec) {
+            if (rel.empty()) throw Failure("io", folder.string() + ": cannot list: " + ec.message());
+            continue;
+        }
+        for (; it != end; it.increment(ec)) {
+            if (!it->is_regular_file(ec)) continue;
+            const fs::path name = rel / it->path().filename();
+            if (!isModelFile(name)) continue;
+            const auto size = it->file_size(ec);
+            if (ec) throw Failure("io", it->path().string() + ": cannot read its size: " + ec.message());
+            m.files.push_back({name.generic_string(), static_cast<std::int64_t>(size), mtimeNs(it->path())});
+        }
+        if (ec) throw Failure("io", (folder / rel).string() + ": cannot list: " + ec.message());
+    }
+    std::sort(m.files.begin(), m.files.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::ifstream in(folder / "synthembed_train.json", std::ios::binary);
+    if (in) {
+        const json t = json::parse(in, nullptr, false);
+        if (t.is_object()) {
+            if (t.contains("run_id") && t["run_id"].is_string()) m.runId = t["run_id"].get<std::string>();
+            if (t.contains("step") && t["step"].is_number_integer()) m.step = t["step"].get<std::int64_t>();
+        }
+    }
+    return m;
+}
+
+void readAt(std::ifstream& in, const fs::path& p, std::uint64_t offset, std::uint64_t n, std::string& into) {
+    const auto at = into.size();
+    into.resize(at + n);
+    in.seekg(static_cast<std::streamoff>(offset));
+    in.read(into.data() + at, static_cast<std::streamsize>(n));
+    if (static_cast<std::uint64_t>(in.gcount()) != n) throw Failure("io", p.string() + ": read failed (file changed while stamped?)");
+}
+
+std::string digestOf(const fs::path& folder, const std::vector<ModelFiles::File>& files) {
+    constexpr std::uint64_t kWhole = 64ull << 20, kHead = 1ull << 20, kBlock = 64ull << 10;
+    constexpr int kBlocks = 64;
+    std::string all;
+    for (const auto& f : files) {
+        const fs::path p = folder / f.name;
+        std::ifstream in(p, std::ios::binary);
+        if (!in) throw Failure("io", p.string() + ": cannot open for reading");
+        const auto size = static_cast<std::uint64_t>(f.size);
+        std::string bytes = f.name + '\0' + std::to_string(size) + '\0';
+        if (size <= kWhole) {
+            readAt(in, p, 0, size, bytes);
+        } else {
+            readAt(in, p, 0, kHead, bytes);
+            for (int b = 0; b < kBlocks; ++b)
+                readAt(in, p, kHead + (size - kHead - kBlock) / kBlocks * static_cast<std::uint64_t>(b), kBlock, bytes);
+            readAt(in, p, size - kBlock, kBlock, bytes);
+        }
+        all += contentHash(bytes);
+    }
+    return contentHash(all);
+}
+
+std::string describeRun(const ModelFiles& m) {
+    if (m.runId.empty()) return "no training run";
+    return "run " + m.runId + (m.step >= 0 ? " at step " + std::to_string(m.step) : std::string());
+}
+
+} // namespace
+
+Result<ModelFiles> stampModelFiles(const std::filesystem::path& folder) {
+    return guarded([&] {
+        ModelFiles m = listModelFiles(folder);
+        m.digest = digestOf(folder, m.files);
+        return m;
+    }, "io");
+}
+
+ModelFilesCheck checkModelFiles(const ModelFiles& stamp) {
+    using State = ModelFilesCheck::State;
+    const fs::path folder(stamp.folder);
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) return {State::Missing, "the model folder " + stamp.folder + " no longer exists"};
+    ModelFiles now;
+    try {
+        now = listModelFiles(folder);
+    } catch (const Failure& f) {
+        return {State::Missing, f.what()};
+    }
+    bool anyWeights = false;
+    for (const auto& f : now.files) anyWeights = anyWeights || isWeights(f.name);
+    if (!anyWeights) return {State::Missing, "no weights left in " + stamp.folder};
+    if (now.runId != stamp.runId || now.step != stamp.step)
+        return {State::Changed, stamp.folder + " now holds " + describeRun(now) + " (the result is of " + describeRun(stamp) + ")"};
+    std::map<std::string, const ModelFiles::File*> was;
+    for (const auto& f : stamp.files) was[f.name] = &f;
+    bool moved = false;
+    for (const auto& f : now.files) {
+        auto it = was.find(f.name);
+        if (it == was.end()) return {State::Changed, f.name + " was added to " + stamp.folder};
+        if (it->second->size != f.size) return {State::Changed, f.name + " in " + stamp.folder + " changed size"};
+        moved = moved || it->second->mtimeNs != f.mtimeNs;
+        was.erase(it);
+    }
+    if (!was.empty()) return {State::Changed, was.begin()->first + " was removed from " + stamp.folder};
+    if (!moved) return {State::Unchanged, {}};
+    try {
+        if (digestOf(folder, now.files) != stamp.digest)
+            return {State::Changed, "the files in " + stamp.folder + " were rewritten with other content"};
+    } catch (const Failure& f) {
+        return {State::Missing, f.what()};
+    }
+    return {State::Unchanged, {}};
+}
+
+ModelFilesCheck checkModelFiles(const EvalResult& result) {
+    if (!result.modelFiles) return {ModelFilesCheck::State::Unknown, "the result carries no model file stamp"};
+    return checkModelFiles(*result.modelFiles);
 }
 
 Result<BootstrapCi> compareBootstrap(const EvalResult& a, const EvalResult& b, int resamples, double alpha,

@@ -15,7 +15,8 @@
 namespace synthembed::eval {
 
 /// One result as a JSON object text (keys: task, dataset, split, model_fingerprint, pooling,
-/// instruction, main_metric, main_score, metrics, timings, counts, quick, seed, per_item).
+/// instruction, main_metric, main_score, metrics, timings, counts, quick, seed, per_item, and
+/// model_files {folder, run_id, step, digest, files: [{name, size, mtime_ns}]} when stamped).
 std::string resultToJson(const EvalResult& r, bool withPerItem = true, int indent = 2);
 Result<EvalResult> resultFromJson(const std::string& json);
 
@@ -38,6 +39,35 @@ struct StoredResult {
 Result<std::vector<StoredResult>> listResults(const store::Project& project, const std::string& modelFingerprint = {},
                                               std::size_t limit = 1000);
 Result<StoredResult> loadResult(const store::Project& project, std::int64_t id);
+
+/// Stamps a model folder for a result (EvalResult::modelFiles): the training run id and step from
+/// synthembed_train.json (written by `train`'s export), and the files that decide the vectors
+/// (*.safetensors, *.bin, config.json, tokenizer files) with size, mtime and one content digest.
+///
+/// The digest is a 128-bit hash (eval::contentHash) of each file's name, size and bytes: all of a
+/// file up to 64 MiB; for a bigger one its first 1 MiB (the safetensors header and first tensors),
+/// 64 blocks of 64 KiB spread evenly, and its last 64 KiB. That keeps the stamp of a 14 GB
+/// checkpoint under ~10 ms of reading while catching a retrain (which rewrites every block); a
+/// full hash of such a file would take tens of seconds on every evaluation. A folder that cannot
+/// be read gives an "io" error naming it.
+Result<ModelFiles> stampModelFiles(const std::filesystem::path& folder);
+
+/// Whether the files a stored result describes are still the ones it evaluated.
+struct ModelFilesCheck {
+    enum class State {
+        Unknown,   ///< the result has no stamp (hashing encoder, or stored before stamps existed)
+        Unchanged, ///< same run, step and files (a file whose mtime moved but whose digest matches counts as unchanged)
+        Changed,   ///< another run or step, or files added, removed or rewritten
+        Missing,   ///< the folder (or its weights) is gone
+    };
+    State state = State::Unknown;
+    std::string reason; ///< one line for a tooltip or log, naming what changed
+};
+/// Compares a stamp with the folder now: size and mtime first, the digest only when an mtime or
+/// size moved, so checking a result is cheap.
+ModelFilesCheck checkModelFiles(const ModelFiles& stamp);
+/// For a result: Unknown when it carries no stamp.
+ModelFilesCheck checkModelFiles(const EvalResult& result);
 
 /// Paired bootstrap of statistic(a) - statistic(b) over the items both results scored (matched
 /// by id): resamples items with replacement and recomputes the task's statistic on each side.

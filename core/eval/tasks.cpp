@@ -611,6 +611,7 @@ Result<EvalResult> runEval(TextEncoder& encoder, EmbeddingCache* cache, const Ev
         r.dataset = datasetName(options);
         r.split = options.split;
         r.modelFingerprint = encoder.fingerprint();
+        r.modelFiles = encoder.modelFiles();
         r.pooling = encoder.pooling();
         r.instruction = options.instruction ? *options.instruction : defaultInstruction(options.type, r.dataset);
         r.quick = options.quick;

@@ -72,6 +72,8 @@ struct EvalResult {
     PerItem perItem;
     std::size_t quick = 0;
     std::uint64_t seed = 0;
+    /// The evaluated model folder's run id, step and file digest (absent for the hashing encoder).
+    std::optional<ModelFiles> modelFiles;
 };
 
 /// Runs one evaluation. cache may be null. Errors name the file and line.

@@ -122,6 +122,7 @@ struct TrainOutcome {
     std::string lastCheckpoint;
     double finalLoss = 0;
     std::int64_t runId = 0;     ///< training_runs row when recorded in a project
+    std::string checkpointRunId; ///< the run id its checkpoints carry (see prepareRunFolder)
 };
 
 } // namespace synthembed::train

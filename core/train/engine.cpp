@@ -237,6 +237,7 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
     out.totalSteps = m_totalSteps;
     // Rank 0 owns the output folder: a new run never writes next to another run's checkpoints.
     const std::string runId = rank == 0 ? prepareRunFolder(c.outputDir, c.resume, c.overwrite).runId : std::string();
+    out.checkpointRunId = runId;
     if (c.resume) {
         auto last = latestCheckpoint(root);
         if (!last) throw Failure("train.resume", "nothing to resume: no complete checkpoint under " + root.string());

@@ -187,6 +187,8 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
                            {"query_prefix_format", "Instruct: {task}\nQuery: {query}"},
                            {"temperature", config.temperature},
                            {"base_model", fs::absolute(base).string()},
+                           {"run_id", info.runId},
+                           {"step", info.step},
                            {"lora", lora ? nlohmann::json{{"r", lora->options().rank}, {"alpha", lora->options().alpha}}
                                          : nlohmann::json(nullptr)}};
     writeJson(out / "synthembed_train.json", meta);

@@ -22,6 +22,8 @@ struct ExportInfo {
     std::int64_t hiddenSize = 0;
     std::string modelType;
     std::string instruction; ///< the one instruction of the data, if they share one (query prompt)
+    std::string runId;       ///< the training run (checkpoint run id), kept in synthembed_train.json
+    std::int64_t step = -1;  ///< optimiser steps the exported weights have seen
 };
 
 /// Writes the folder (each file atomically). Merging modifies `module`'s weights in place and

@@ -53,6 +53,51 @@ void writeFileWith(const std::filesystem::path& target,
 /// rename(from, to) followed by an fsync of `to`'s folder. Throws Failure("io").
 void renameDurably(const std::filesystem::path& from, const std::filesystem::path& to);
 
+/// Replaces a set of files in a folder as one unit, next to files that are not part of it: a trained
+/// model folder (weights, config, tokenizer and sentence-transformers files) beside checkpoints/.
+///
+/// The new files are written under FOLDER/.synthembed-update/ (with the helpers above). commit()
+/// writes the manifest there last, listing every file with its size: that is the commit point.
+/// It then moves the files into FOLDER, deletes the files of the previous manifest that the new one
+/// lacks, and renames the manifest into FOLDER. settleFolder(), which every loader calls first,
+/// finishes a committed update that a crash interrupted (an uncommitted stage is left alone: the
+/// old files are untouched, and the next update removes it), so a reader finds the old set of
+/// files or the new one, never a mix.
+///
+///     durable::FolderUpdate u(dir, "synthembed_train.json");
+///     durable::writeFile(u.stagePath("config.json"), text);
+///     u.commit(R"({"pooling": "last"})"); // "files" and "folders" are added
+class FolderUpdate {
+  public:
+    /// Settles `folder` (see settleFolder) and starts an empty stage in it. Throws Failure("io").
+    FolderUpdate(std::filesystem::path folder, std::string manifestName);
+    ~FolderUpdate(); ///< an uncommitted stage is removed
+    FolderUpdate(const FolderUpdate&) = delete;
+    FolderUpdate& operator=(const FolderUpdate&) = delete;
+
+    /// Where to write the file `relative` of the new set (its folders are created).
+    std::filesystem::path stagePath(const std::filesystem::path& relative) const;
+    /// `manifestJson` (a JSON object) with "files" [{path, size}] and "folders" added is written
+    /// into the stage durably (the commit point), then the update is applied. Throws Failure.
+    void commit(const std::string& manifestJson);
+
+  private:
+    std::filesystem::path m_folder, m_stage;
+    std::string m_manifest;
+    bool m_done = false;
+};
+
+/// The manifest of a model folder written by `train` (its export settings, run id, step and files).
+inline constexpr const char* kModelManifestName = "synthembed_train.json";
+
+/// The stage folder FolderUpdate uses inside a folder.
+inline constexpr const char* kUpdateStageName = ".synthembed-update";
+
+/// Finishes an interrupted, committed FolderUpdate of `folder` (a no-op when there is none), then
+/// checks the folder against its manifest `manifestName` when that lists files: each must exist
+/// with its size. Throws Failure("invalid") naming the file that differs, Failure("io").
+void settleFolder(const std::filesystem::path& folder, const std::string& manifestName);
+
 /// A crash-injection point named for the log (see above); a no-op unless SYNTHEMBED_CRASH_AT is set.
 void crashPoint(std::string_view name);
 /// The exit code of a process stopped by crashPoint.

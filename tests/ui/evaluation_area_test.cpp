@@ -8,6 +8,7 @@
 #include "area_test_support.h"
 
 #include "core/eval/embedding_cache.h"
+#include "core/eval/results.h"
 #include "core/store/project.h"
 
 #include <QCheckBox>
@@ -225,6 +226,76 @@ private Q_SLOTS:
         area.tabs()->setCurrentIndex(2);
         QCOMPARE(area.chart()->plottableCount(), 2);
         QVERIFY(uitest::screenshot(&area, QStringLiteral("evaluation_stories260k.png")));
+    }
+
+    // A stored result whose model folder got another run's files is flagged (icon, tooltip, role);
+    // one whose folder is untouched is not.
+    void resultsFlagModelFilesChangedSince() {
+        QTemporaryDir dir;
+        auto makeModel = [&](const QString& name) {
+            const QString folder = dir.filePath(name);
+            const bool ok = uitest::writeText(folder + QStringLiteral("/config.json"), "{}") &&
+                            uitest::writeText(folder + QStringLiteral("/model.safetensors"), QByteArray(2048, 'w')) &&
+                            uitest::writeText(folder + QStringLiteral("/synthembed_train.json"),
+                                              R"({"run_id": "20261205T000000-11111111", "step": 40})");
+            return ok ? folder : QString();
+        };
+        const QString kept = makeModel(QStringLiteral("kept")), retrained = makeModel(QStringLiteral("retrained"));
+        QVERIFY(!kept.isEmpty() && !retrained.isEmpty());
+        auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString());
+        QVERIFY(project);
+        auto store = [&](const QString& folder, const std::string& dataset) {
+            eval::EvalResult r;
+            r.taskType = "sts";
+            r.dataset = dataset;
+            r.split = "test";
+            r.modelFingerprint = "fp-" + dataset;
+            r.mainMetric = "cosine_spearman";
+            r.mainScore = 0.5;
+            r.metrics = {{"cosine_spearman", 0.5}};
+            auto stamp = eval::stampModelFiles(folder.toStdString());
+            if (!stamp) return false;
+            r.modelFiles = *stamp;
+            return bool(eval::storeResult(*project, r));
+        };
+        QVERIFY(store(kept, "ds-kept"));
+        QVERIFY(store(retrained, "ds-retrained"));
+        ui::EvaluationArea area;
+        area.setProject(&*project);
+        area.setView(ui::EvaluationArea::View::All);
+        auto* results = area.resultsTable();
+        const int datasetCol = column(results, QStringLiteral("Dataset"));
+        auto modelCell = [&](const QString& dataset) -> QTableWidgetItem* {
+            for (int r = 0; r < results->rowCount(); ++r)
+                if (results->item(r, datasetCol)->text() == dataset) return results->item(r, 0);
+            return nullptr;
+        };
+        QCOMPARE(results->rowCount(), 2);
+        for (const QString ds : {QStringLiteral("ds-kept"), QStringLiteral("ds-retrained")}) {
+            QVERIFY(modelCell(ds));
+            QCOMPARE(modelCell(ds)->data(ui::EvaluationArea::kModelFilesChangedRole).toBool(), false);
+            QVERIFY(modelCell(ds)->icon().isNull());
+            QVERIFY(modelCell(ds)->toolTip().contains(QStringLiteral("20261205T000000-11111111")));
+        }
+        // Another run is exported into the second folder.
+        QVERIFY(uitest::writeText(retrained + QStringLiteral("/model.safetensors"), QByteArray(2048, 'v')));
+        QVERIFY(uitest::writeText(retrained + QStringLiteral("/synthembed_train.json"),
+                                  R"({"run_id": "20261206T000000-22222222", "step": 80})"));
+        area.refreshResults();
+        auto* flagged = modelCell(QStringLiteral("ds-retrained"));
+        QVERIFY(flagged);
+        QCOMPARE(flagged->data(ui::EvaluationArea::kModelFilesChangedRole).toBool(), true);
+        QVERIFY(!flagged->icon().isNull());
+        QVERIFY2(flagged->toolTip().startsWith(QStringLiteral("Model files changed since this result")),
+                 qPrintable(flagged->toolTip()));
+        QVERIFY(flagged->toolTip().contains(QStringLiteral("20261206T000000-22222222")));
+        QCOMPARE(modelCell(QStringLiteral("ds-kept"))->data(ui::EvaluationArea::kModelFilesChangedRole).toBool(), false);
+        // The folder removed: flagged as gone.
+        QVERIFY(QDir(retrained).removeRecursively());
+        area.refreshResults();
+        flagged = modelCell(QStringLiteral("ds-retrained"));
+        QVERIFY(flagged->toolTip().startsWith(QStringLiteral("Model files gone since this result")));
+        QCOMPARE(flagged->data(ui::EvaluationArea::kModelFilesChangedRole).toBool(), true);
     }
 };
 

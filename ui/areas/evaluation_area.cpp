@@ -26,12 +26,14 @@
 #include <QRadioButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace synthembed::ui {
@@ -519,12 +521,36 @@ std::vector<eval::StoredResult> EvaluationArea::shownResults(bool latestOnly) co
 void EvaluationArea::fillResults() {
     const auto rows = shownResults(m_latestOnly->isChecked());
     m_results->setRowCount(int(rows.size()));
+    // One check per stamp: many rows share a model, and a check reads files once an mtime moved.
+    std::map<std::string, eval::ModelFilesCheck> checks;
     for (int r = 0; r < int(rows.size()); ++r) {
         const auto& s = rows[std::size_t(r)];
         const auto& e = s.result;
         auto* model = textItem(modelName(e.modelFingerprint));
-        model->setToolTip(tr("fingerprint %1, pooling %2").arg(QString::fromStdString(e.modelFingerprint),
-                                                              QString::fromStdString(e.pooling)));
+        QString tip = tr("fingerprint %1, pooling %2").arg(QString::fromStdString(e.modelFingerprint),
+                                                           QString::fromStdString(e.pooling));
+        bool changed = false;
+        if (e.modelFiles) {
+            const auto& m = *e.modelFiles;
+            const std::string key = m.folder + '\x1f' + m.digest + '\x1f' + m.runId + '\x1f' + std::to_string(m.step);
+            auto it = checks.find(key);
+            if (it == checks.end()) it = checks.emplace(key, eval::checkModelFiles(m)).first;
+            const auto& c = it->second;
+            tip += QLatin1Char('\n') + tr("model folder %1").arg(QString::fromStdString(m.folder));
+            if (!m.runId.empty())
+                tip += QLatin1Char('\n') + tr("training run %1, step %2").arg(QString::fromStdString(m.runId)).arg(m.step);
+            using State = eval::ModelFilesCheck::State;
+            if (c.state == State::Changed || c.state == State::Missing) {
+                changed = true;
+                model->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
+                tip.prepend((c.state == State::Missing ? tr("Model files gone since this result: %1")
+                                                       : tr("Model files changed since this result: %1"))
+                                .arg(QString::fromStdString(c.reason)) +
+                            QLatin1Char('\n'));
+            }
+        }
+        model->setData(kModelFilesChangedRole, changed);
+        model->setToolTip(tip);
         m_results->setItem(r, 0, model);
         m_results->setItem(r, 1, textItem(taskLabel(e.taskType)));
         m_results->setItem(r, 2, textItem(QString::fromStdString(e.dataset)));

@@ -58,6 +58,9 @@ public:
     QString exportCurrent(const QString& path);
 
     QTableWidget* resultsTable() const { return m_results; }
+    /// Role of the results table's Model cells: true when the model files the result was computed
+    /// from have changed (or are gone) since (see eval::checkModelFiles).
+    static constexpr int kModelFilesChangedRole = Qt::UserRole + 2;
     QTableWidget* comparisonTable() const { return m_comparison; }
     QCustomPlot* chart() const { return m_chart; }
     QTabWidget* tabs() const { return m_tabs; }
