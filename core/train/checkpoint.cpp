@@ -2,6 +2,7 @@
 
 #include "core/platform/platform.h"
 #include "core/train/distributed.h"
+#include "core/train/trainer.h"
 #include "core/util/durable.h"
 #include "core/util/log.h"
 #include "core/util/result.h"
@@ -148,26 +149,75 @@ std::string newRunId() {
     return os.str();
 }
 
+namespace {
+fs::path asideName(const fs::path& outputDir) {
+    std::error_code ec;
+    for (int n = 1;; ++n) {
+        fs::path aside = outputDir;
+        aside += ".previous-" + std::to_string(n);
+        if (!fs::exists(aside, ec) && !fs::is_symlink(aside, ec)) return aside;
+    }
+}
+
+std::optional<OutputFolderRun> findRun(const fs::path& outputDir) {
+    OutputFolderRun r;
+    std::error_code ec;
+    if (auto last = latestCheckpoint(outputDir / "checkpoints")) {
+        r.lastCheckpoint = last->string();
+        r.runId = checkpointRunId(*last);
+        std::ifstream in(*last / "state.json");
+        const auto j = nlohmann::json::parse(in, nullptr, false);
+        if (j.is_object() && j.contains("step") && j["step"].is_number_integer()) r.step = j["step"].get<std::int64_t>();
+    }
+    if (fs::exists(outputDir / "synthembed_train.json", ec)) {
+        r.exportedModel = true;
+        std::ifstream in(outputDir / "synthembed_train.json");
+        const auto j = nlohmann::json::parse(in, nullptr, false);
+        if (r.lastCheckpoint.empty() && j.is_object()) {
+            if (j.contains("run_id") && j["run_id"].is_string()) r.runId = j["run_id"].get<std::string>();
+            if (j.contains("step") && j["step"].is_number_integer()) r.step = j["step"].get<std::int64_t>();
+        }
+    }
+    if (r.lastCheckpoint.empty() && !r.exportedModel) return std::nullopt;
+    r.asideTo = asideName(outputDir).string();
+    return r;
+}
+} // namespace
+
+std::string OutputFolderRun::describe() const {
+    std::string s = "run " + (runId.empty() ? std::string("(without id: written before run ids)") : runId);
+    if (!lastCheckpoint.empty()) s += ", last checkpoint " + fs::path(lastCheckpoint).filename().string();
+    else if (step >= 0) s += ", exported model at step " + std::to_string(step);
+    else s += ", exported model";
+    return s;
+}
+
+Result<std::optional<OutputFolderRun>> inspectOutputFolder(const std::string& outputDir) {
+    return guarded([&] { return findRun(outputDir); }, "train.output");
+}
+
 RunFolder prepareRunFolder(const fs::path& outputDir, bool resume, bool overwrite) {
     const fs::path root = outputDir / "checkpoints";
     RunFolder f;
-    const auto last = latestCheckpoint(root);
     if (resume) {
         // The run being continued keeps its id ("" for checkpoints written before run ids, whose
         // pruning then stays as it was).
+        const auto last = latestCheckpoint(root);
         f.runId = last ? checkpointRunId(*last) : newRunId();
         return f;
     }
     f.runId = newRunId();
-    if (!last) return f;
-    const std::string other = checkpointRunId(*last);
-    const std::string who = "run " + (other.empty() ? std::string("(without id)") : other) +
-                            ", last checkpoint " + last->filename().string();
+    // Checkpoints or an exported model of another run (with or without a run id) are never
+    // written over: the user continues that run or has it moved aside.
+    const auto other = findRun(outputDir);
+    if (!other) return f;
+    const std::string who = other->describe();
     if (!overwrite)
         throw Failure("train.output",
-                      outputDir.string() + " holds another training run (" + who +
-                          "): continue it with --resume, or pass --overwrite to move it aside "
-                          "and start a new run there");
+                      outputDir.string() + " holds another training run (" + who + "): " +
+                          (other->lastCheckpoint.empty() ? std::string() : "continue it with --resume, or ") +
+                          "pass --overwrite to move it aside (to " + other->asideTo +
+                          ") and start a new run there");
     std::error_code ec;
     const fs::path abs = fs::weakly_canonical(fs::absolute(outputDir), ec);
     const fs::path cwd = fs::current_path(ec);
@@ -179,12 +229,7 @@ RunFolder prepareRunFolder(const fs::path& outputDir, bool resume, bool overwrit
                               " contains the working folder: it cannot be moved aside; choose another "
                               "--output");
     }
-    fs::path aside;
-    for (int n = 1;; ++n) {
-        aside = outputDir;
-        aside += ".previous-" + std::to_string(n);
-        if (!fs::exists(aside, ec)) break;
-    }
+    const fs::path aside = asideName(outputDir);
     fs::rename(outputDir, aside, ec);
     if (ec)
         throw Failure("train.output", outputDir.string() + ": cannot move the previous run to " +

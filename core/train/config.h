@@ -123,6 +123,7 @@ struct TrainOutcome {
     double finalLoss = 0;
     std::int64_t runId = 0;     ///< training_runs row when recorded in a project
     std::string checkpointRunId; ///< the run id its checkpoints carry (see prepareRunFolder)
+    std::string previousMovedTo; ///< where `overwrite` moved the folder's previous run (or empty)
 };
 
 } // namespace synthembed::train

@@ -236,8 +236,11 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
     TrainOutcome out;
     out.totalSteps = m_totalSteps;
     // Rank 0 owns the output folder: a new run never writes next to another run's checkpoints.
-    const std::string runId = rank == 0 ? prepareRunFolder(c.outputDir, c.resume, c.overwrite).runId : std::string();
+    RunFolder folder;
+    if (rank == 0) folder = prepareRunFolder(c.outputDir, c.resume, c.overwrite);
+    const std::string runId = folder.runId;
     out.checkpointRunId = runId;
+    out.previousMovedTo = folder.previousMovedTo.string();
     if (c.resume) {
         auto last = latestCheckpoint(root);
         if (!last) throw Failure("train.resume", "nothing to resume: no complete checkpoint under " + root.string());

@@ -15,6 +15,9 @@
 #include "core/train/config.h"
 #include "core/util/result.h"
 
+#include <optional>
+#include <string>
+
 namespace synthembed::train {
 
 /// Loads the model, tokenizer and data, trains, and writes the output folder (merged HF
@@ -23,6 +26,25 @@ namespace synthembed::train {
 /// training_runs / train_metrics. Errors: train.data, train.config, train.resume,
 /// train.nonfinite (NaN/Inf loss; the last good checkpoint is kept), train.dist, ...
 Result<TrainOutcome> runTraining(const TrainConfig& config, const TrainCallbacks& callbacks = {});
+
+/// A training run found in an output folder: its checkpoints and/or its exported model.
+struct OutputFolderRun {
+    std::string runId;          ///< "" when its files predate run ids
+    std::string lastCheckpoint; ///< newest complete checkpoint folder; "" when only a model is there
+    std::int64_t step = -1;     ///< the newest checkpoint's step, else the exported model's (-1: unknown)
+    bool exportedModel = false; ///< the folder holds a model written by `train` (synthembed_train.json)
+    std::string asideTo;        ///< where moving it aside would put it now: OUTPUT.previous-N
+    /// "run R, last checkpoint step-00000123", "run (without id: ...), exported model at step 40", ...
+    std::string describe() const;
+};
+
+/// What `outputDir` holds before a new run writes there: nullopt when a new run may use it (missing,
+/// empty, or nothing of a run). Any complete checkpoint or exported model counts as another run,
+/// with or without a run id (folders written before run ids have none). A new run refuses such a
+/// folder (Failure "train.output") unless TrainConfig::resume continues it (only possible with a
+/// checkpoint) or TrainConfig::overwrite moves the whole folder to `asideTo`; the CLI (--resume /
+/// --overwrite) and the GUI ask the same question.
+Result<std::optional<OutputFolderRun>> inspectOutputFolder(const std::string& outputDir);
 
 /// Checks a base model folder without loading weights: architecture, size, tokenizer found.
 struct ModelCheck {

@@ -5,6 +5,7 @@
 
 #include "core/train/checkpoint.h"
 #include "core/train/engine.h"
+#include "core/train/trainer.h"
 #include "support/test_support.h"
 #include "tiny_model.h"
 
@@ -117,4 +118,95 @@ TEST(TrainOutput, PruningOnlyRemovesTheWritingRunsOwnCheckpoints) {
               (std::vector<std::string>{"step-00000001", "step-00000004", "step-00000006"}));
     EXPECT_EQ(checkpointRunId(out / "checkpoints" / "step-00000006"), runId); // the resumed run kept its id
     EXPECT_EQ(latestCheckpoint(out / "checkpoints", "someone-else"), out / "checkpoints" / "step-00000001");
+}
+
+// Output folders written before run ids existed: checkpoints whose state.json has no run_id, or a
+// model exported without one, are another run like any other: a new run refuses the folder (it
+// does not adopt or prune them), --resume continues such checkpoints, --overwrite moves them aside.
+TEST(TrainOutput, FoldersFromBeforeRunIdsCountAsAnotherRun) {
+    test::TempDir dir;
+    const auto out = dir / "out";
+    trainRun(tinyConfig(out, 8));
+    const auto before = checkpoints(out);
+    ASSERT_EQ(before, (std::vector<std::string>{"step-00000003", "step-00000006"}));
+    for (const auto& name : before) { // as the versions before run ids wrote them
+        const auto state = out / "checkpoints" / name / "state.json";
+        auto j = nlohmann::json::parse(test::readFile(state));
+        ASSERT_TRUE(j.contains("run_id"));
+        j.erase("run_id");
+        test::writeFile(state, j.dump());
+        ASSERT_EQ(checkpointRunId(out / "checkpoints" / name), "");
+    }
+    auto found = inspectOutputFolder(out.string());
+    ASSERT_TRUE(found) << found.error().message;
+    ASSERT_TRUE(found->has_value());
+    EXPECT_EQ((*found)->runId, "");
+    EXPECT_EQ((*found)->step, 6);
+    EXPECT_EQ(fs::path((*found)->lastCheckpoint).filename(), "step-00000006");
+    EXPECT_EQ((*found)->asideTo, (dir / "out.previous-1").string());
+    EXPECT_NE((*found)->describe().find("without id"), std::string::npos) << (*found)->describe();
+
+    try {
+        trainRun(tinyConfig(out, 4));
+        FAIL() << "a new run must refuse a folder holding checkpoints without run id";
+    } catch (const Failure& f) {
+        EXPECT_EQ(f.code(), "train.output");
+        EXPECT_NE(std::string(f.what()).find("without id"), std::string::npos) << f.what();
+        EXPECT_NE(std::string(f.what()).find("--resume"), std::string::npos) << f.what();
+        EXPECT_NE(std::string(f.what()).find("--overwrite"), std::string::npos) << f.what();
+    }
+    EXPECT_EQ(checkpoints(out), before);
+
+    // --resume continues the old run from step 6 and keeps it without id.
+    auto c = tinyConfig(out, 8);
+    c.resume = true;
+    auto resumed = trainRun(c);
+    EXPECT_EQ(resumed.steps, 8);
+    EXPECT_EQ(resumed.checkpointRunId, "");
+    EXPECT_EQ(checkpoints(out), before); // no checkpoint due after 6; nothing pruned
+
+    // --overwrite moves it aside and says where.
+    c = tinyConfig(out, 4);
+    c.overwrite = true;
+    auto fresh = trainRun(c);
+    EXPECT_EQ(fresh.previousMovedTo, (dir / "out.previous-1").string());
+    EXPECT_EQ(checkpoints(dir / "out.previous-1"), before);
+    EXPECT_FALSE(fresh.checkpointRunId.empty());
+}
+
+TEST(TrainOutput, AnExportedModelWithoutCheckpointsIsAnotherRun) {
+    test::TempDir dir;
+    const auto out = dir / "out";
+    fs::create_directories(out);
+    // A model exported by a version before run ids (or a run with its checkpoints deleted).
+    test::writeFile(out / "synthembed_train.json", R"({"pooling": "last", "base_model": "/models/base"})");
+    test::writeFile(out / "model.safetensors", "weights");
+    auto found = inspectOutputFolder(out.string());
+    ASSERT_TRUE(found);
+    ASSERT_TRUE(found->has_value());
+    EXPECT_TRUE((*found)->exportedModel);
+    EXPECT_TRUE((*found)->lastCheckpoint.empty());
+    try {
+        trainRun(tinyConfig(out, 4));
+        FAIL() << "a new run must refuse a folder holding another run's model";
+    } catch (const Failure& f) {
+        EXPECT_EQ(f.code(), "train.output");
+        EXPECT_NE(std::string(f.what()).find("exported model"), std::string::npos) << f.what();
+        EXPECT_EQ(std::string(f.what()).find("--resume"), std::string::npos) << f.what(); // nothing to resume
+        EXPECT_NE(std::string(f.what()).find("--overwrite"), std::string::npos) << f.what();
+    }
+    EXPECT_EQ(test::readFile(out / "model.safetensors"), "weights");
+    auto c = tinyConfig(out, 4);
+    c.overwrite = true;
+    auto fresh = trainRun(c);
+    EXPECT_EQ(fresh.previousMovedTo, (dir / "out.previous-1").string());
+    EXPECT_EQ(test::readFile(dir / "out.previous-1" / "model.safetensors"), "weights");
+    EXPECT_FALSE(fs::exists(out / "synthembed_train.json"));
+
+    // An empty folder, or one with unrelated files, is free.
+    fs::create_directories(dir / "free");
+    test::writeFile(dir / "free" / "notes.txt", "x");
+    auto none = inspectOutputFolder((dir / "free").string());
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(none->has_value());
 }
