@@ -56,6 +56,41 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::ConnectionTester</name>
+    <message>
+        <source>%1: connected; &quot;%2&quot; answered in %3 s.</source>
+        <translation>%1: verbunden; „%2“ antwortete in %3 s.</translation>
+    </message>
+    <message>
+        <source>Its answer: &quot;%1&quot;</source>
+        <translation>Seine Antwort: „%1“</translation>
+    </message>
+    <message>
+        <source>%1: the test request failed: %2</source>
+        <translation>%1: Die Testanfrage ist fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>… (%1 in all)</source>
+        <translation>… (%1 insgesamt)</translation>
+    </message>
+    <message>
+        <source>The server lists no models.</source>
+        <translation>Der Server listet keine Modelle auf.</translation>
+    </message>
+    <message>
+        <source>Models the server lists: %1</source>
+        <translation>Vom Server gelistete Modelle: %1</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not among them.</source>
+        <translation>„%1“ ist nicht darunter.</translation>
+    </message>
+    <message>
+        <source>Listing the models failed: %1</source>
+        <translation>Auflisten der Modelle fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::EvalJob</name>
     <message>
         <source>%1: loading model</source>
@@ -903,6 +938,103 @@
         <comment>estimate table: completion tokens received</comment>
         <translation>Ausgabe</translation>
     </message>
+    <message>
+        <source>Test</source>
+        <translation>Testen</translation>
+    </message>
+    <message>
+        <source>Connection not tested yet</source>
+        <translation>Verbindung noch nicht getestet</translation>
+    </message>
+    <message>
+        <source>Test connection: lists the endpoint&apos;s models and sends it one tiny request (each endpoint when all are chosen)</source>
+        <translation>Verbindung testen: listet die Modelle des Endpunkts auf und sendet ihm eine winzige Anfrage (jedem Endpunkt, wenn alle gewählt sind)</translation>
+    </message>
+    <message>
+        <source>Per endpoint; an endpoint&apos;s own limit in Settings takes precedence</source>
+        <translation>Pro Endpunkt; ein eigenes Limit des Endpunkts in den Einstellungen hat Vorrang</translation>
+    </message>
+    <message>
+        <source>Connection test passed</source>
+        <translation>Verbindungstest bestanden</translation>
+    </message>
+    <message>
+        <source>Connection test failed</source>
+        <translation>Verbindungstest fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Launch cancelled</source>
+        <translation>Start abgebrochen</translation>
+    </message>
+    <message>
+        <source>%1, line %2: %3 %4</source>
+        <translation>%1, Zeile %2: %3 %4</translation>
+    </message>
+    <message>
+        <source>error:</source>
+        <translation>Fehler:</translation>
+    </message>
+    <message>
+        <source>warning:</source>
+        <translation>Warnung:</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… und %n weiteres</numerusform>
+            <numerusform>… und %n weitere</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The templates this job uses have %n problem(s):</source>
+        <translation>
+            <numerusform>Die Vorlagen dieses Auftrags haben %n Problem:</numerusform>
+            <numerusform>Die Vorlagen dieses Auftrags haben %n Probleme:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Their prompts would be sent to the LLM (and paid for) as they are. Fix them in the Templates area, or launch anyway?</source>
+        <translation>Ihre Prompts würden so, wie sie sind, an das LLM gesendet (und bezahlt). Im Bereich Vorlagen korrigieren oder trotzdem starten?</translation>
+    </message>
+    <message>
+        <source>Launch anyway</source>
+        <translation>Trotzdem starten</translation>
+    </message>
+    <message>
+        <source>Don&apos;t launch</source>
+        <translation>Nicht starten</translation>
+    </message>
+    <message>
+        <source>Job %1 “%2” (%3, %4 accepted): %5</source>
+        <translation>Auftrag %1 „%2“ (%3, %4 akzeptiert): %5</translation>
+    </message>
+    <message numerus="yes">
+        <source>Seed %1 was already used with the same template versions by %n job(s):</source>
+        <translation>
+            <numerusform>Seed %1 wurde mit denselben Vorlagenversionen bereits von %n Auftrag verwendet:</numerusform>
+            <numerusform>Seed %1 wurde mit denselben Vorlagenversionen bereits von %n Aufträgen verwendet:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The new job would draw the same prompts again: most answers would be duplicates, rejected after they are paid for.</source>
+        <translation>Der neue Auftrag würde dieselben Prompts noch einmal ziehen: Die meisten Antworten wären Duplikate, die erst nach der Bezahlung verworfen werden.</translation>
+    </message>
+    <message>
+        <source>Use seed %1</source>
+        <translation>Seed %1 verwenden</translation>
+    </message>
+    <message>
+        <source>Launch with seed %1</source>
+        <translation>Mit Seed %1 starten</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>Verbindung wird getestet…</translation>
+    </message>
+    <message>
+        <source>last error: %1</source>
+        <translation>letzter Fehler: %1</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::GuidePanel</name>
@@ -1052,6 +1184,10 @@
     <message>
         <source>Error</source>
         <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Letzter Fehler: %1</translation>
     </message>
 </context>
 <context>
@@ -2144,6 +2280,42 @@
     <message>
         <source>Could not save the settings: %1</source>
         <translation>Die Einstellungen konnten nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>Requests/min</source>
+        <translation>Anfragen/min</translation>
+    </message>
+    <message>
+        <source>Tokens/min</source>
+        <translation>Tokens/min</translation>
+    </message>
+    <message>
+        <source>This endpoint&apos;s own requests per minute (empty = the job&apos;s limit)</source>
+        <translation>Eigene Anfragen pro Minute dieses Endpunkts (leer = Limit des Auftrags)</translation>
+    </message>
+    <message>
+        <source>This endpoint&apos;s own tokens per minute (empty = the job&apos;s limit)</source>
+        <translation>Eigene Tokens pro Minute dieses Endpunkts (leer = Limit des Auftrags)</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Verbindung testen</translation>
+    </message>
+    <message>
+        <source>Lists the selected endpoint&apos;s models and sends it one tiny request</source>
+        <translation>Listet die Modelle des gewählten Endpunkts auf und sendet ihm eine winzige Anfrage</translation>
+    </message>
+    <message>
+        <source>Endpoint &quot;%1&quot;: requests/min and tokens/min must be empty or a number of 0 or more</source>
+        <translation>Endpunkt „%1“: Anfragen/min und Tokens/min müssen leer oder eine Zahl ab 0 sein</translation>
+    </message>
+    <message>
+        <source>Select the endpoint to test.</source>
+        <translation>Wählen Sie den zu testenden Endpunkt aus.</translation>
+    </message>
+    <message>
+        <source>Testing %1…</source>
+        <translation>%1 wird getestet…</translation>
     </message>
 </context>
 <context>

@@ -56,6 +56,41 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::ConnectionTester</name>
+    <message>
+        <source>%1: connected; &quot;%2&quot; answered in %3 s.</source>
+        <translation>%1：已连接；“%2”在 %3 秒内作答。</translation>
+    </message>
+    <message>
+        <source>Its answer: &quot;%1&quot;</source>
+        <translation>其回答：“%1”</translation>
+    </message>
+    <message>
+        <source>%1: the test request failed: %2</source>
+        <translation>%1：测试请求失败：%2</translation>
+    </message>
+    <message>
+        <source>… (%1 in all)</source>
+        <translation>…（共 %1 个）</translation>
+    </message>
+    <message>
+        <source>The server lists no models.</source>
+        <translation>服务器未列出任何模型。</translation>
+    </message>
+    <message>
+        <source>Models the server lists: %1</source>
+        <translation>服务器列出的模型：%1</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not among them.</source>
+        <translation>“%1”不在其中。</translation>
+    </message>
+    <message>
+        <source>Listing the models failed: %1</source>
+        <translation>列出模型失败：%1</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::EvalJob</name>
     <message>
         <source>%1: loading model</source>
@@ -903,6 +938,100 @@
         <comment>estimate table: completion tokens received</comment>
         <translation>输出</translation>
     </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Connection not tested yet</source>
+        <translation>尚未测试连接</translation>
+    </message>
+    <message>
+        <source>Test connection: lists the endpoint&apos;s models and sends it one tiny request (each endpoint when all are chosen)</source>
+        <translation>测试连接：列出端点的模型并向其发送一个极小的请求（选择全部端点时逐个测试）</translation>
+    </message>
+    <message>
+        <source>Per endpoint; an endpoint&apos;s own limit in Settings takes precedence</source>
+        <translation>按端点计；在“设置”中为端点单独设置的限制优先</translation>
+    </message>
+    <message>
+        <source>Connection test passed</source>
+        <translation>连接测试通过</translation>
+    </message>
+    <message>
+        <source>Connection test failed</source>
+        <translation>连接测试失败</translation>
+    </message>
+    <message>
+        <source>Launch cancelled</source>
+        <translation>已取消启动</translation>
+    </message>
+    <message>
+        <source>%1, line %2: %3 %4</source>
+        <translation>%1，第 %2 行：%3 %4</translation>
+    </message>
+    <message>
+        <source>error:</source>
+        <translation>错误：</translation>
+    </message>
+    <message>
+        <source>warning:</source>
+        <translation>警告：</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>…以及另外 %n 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The templates this job uses have %n problem(s):</source>
+        <translation>
+            <numerusform>此任务使用的模板有 %n 个问题：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Their prompts would be sent to the LLM (and paid for) as they are. Fix them in the Templates area, or launch anyway?</source>
+        <translation>其提示将按原样发送给 LLM（并产生费用）。请在“模板”区域中修正，或者仍然启动？</translation>
+    </message>
+    <message>
+        <source>Launch anyway</source>
+        <translation>仍然启动</translation>
+    </message>
+    <message>
+        <source>Don&apos;t launch</source>
+        <translation>不启动</translation>
+    </message>
+    <message>
+        <source>Job %1 “%2” (%3, %4 accepted): %5</source>
+        <translation>任务 %1“%2”（%3，已接受 %4 条）：%5</translation>
+    </message>
+    <message numerus="yes">
+        <source>Seed %1 was already used with the same template versions by %n job(s):</source>
+        <translation>
+            <numerusform>种子 %1 已被 %n 个使用相同模板版本的任务用过：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The new job would draw the same prompts again: most answers would be duplicates, rejected after they are paid for.</source>
+        <translation>新任务会再次抽取相同的提示：大多数回答将是重复项，在付费之后才被拒绝。</translation>
+    </message>
+    <message>
+        <source>Use seed %1</source>
+        <translation>使用种子 %1</translation>
+    </message>
+    <message>
+        <source>Launch with seed %1</source>
+        <translation>仍以种子 %1 启动</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <source>last error: %1</source>
+        <translation>最近的错误：%1</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::GuidePanel</name>
@@ -1052,6 +1181,10 @@
     <message>
         <source>Error</source>
         <translation>错误</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>最近的错误：%1</translation>
     </message>
 </context>
 <context>
@@ -2141,6 +2274,42 @@
     <message>
         <source>Could not save the settings: %1</source>
         <translation>无法保存设置：%1</translation>
+    </message>
+    <message>
+        <source>Requests/min</source>
+        <translation>请求数/分钟</translation>
+    </message>
+    <message>
+        <source>Tokens/min</source>
+        <translation>token 数/分钟</translation>
+    </message>
+    <message>
+        <source>This endpoint&apos;s own requests per minute (empty = the job&apos;s limit)</source>
+        <translation>此端点自身的每分钟请求数（留空 = 使用任务的限制）</translation>
+    </message>
+    <message>
+        <source>This endpoint&apos;s own tokens per minute (empty = the job&apos;s limit)</source>
+        <translation>此端点自身的每分钟 token 数（留空 = 使用任务的限制）</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Lists the selected endpoint&apos;s models and sends it one tiny request</source>
+        <translation>列出所选端点的模型并向其发送一个极小的请求</translation>
+    </message>
+    <message>
+        <source>Endpoint &quot;%1&quot;: requests/min and tokens/min must be empty or a number of 0 or more</source>
+        <translation>端点“%1”：每分钟请求数和每分钟 token 数必须留空或为不小于 0 的数字</translation>
+    </message>
+    <message>
+        <source>Select the endpoint to test.</source>
+        <translation>请选择要测试的端点。</translation>
+    </message>
+    <message>
+        <source>Testing %1…</source>
+        <translation>正在测试 %1…</translation>
     </message>
 </context>
 <context>

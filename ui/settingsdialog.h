@@ -7,6 +7,8 @@
 class QTableWidget;
 class QSpinBox;
 class QComboBox;
+class QLabel;
+class QPushButton;
 
 namespace synthembed::store {
 class Project;
@@ -14,8 +16,13 @@ class Project;
 
 namespace synthembed::ui {
 
+class ConnectionTester;
+
 struct EndpointSetting {
     QString name, baseUrl, model, apiKeyEnv;
+    /// This endpoint's own requests/min and tokens/min limits; 0 = the job's limits apply.
+    double requestsPerMinute = 0;
+    double tokensPerMinute = 0;
 };
 
 /// Endpoints as stored in the project's settings table (key "llm.endpoints", JSON).
@@ -32,7 +39,11 @@ public:
 private:
     void addEndpointRow(const EndpointSetting& e);
     void refreshKeyStatus();
+    void testSelected();
     store::Project* m_project;
+    ConnectionTester* m_tester;
+    QPushButton* m_test;
+    QLabel* m_testResult;
     QTableWidget* m_endpoints;
     QSpinBox* m_threads;
     QComboBox* m_language;

@@ -1,5 +1,6 @@
 #include "ui/areas/generation_area.h"
 
+#include "ui/gen/connection_tester.h"
 #include "ui/gen/job_table_model.h"
 #include "ui/gen/job_worker.h"
 #include "ui/gen/progress_delegate.h"
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -123,7 +125,26 @@ void GenerationArea::buildUi() {
     m_endpoint->setEditable(true);
     m_endpoint->setToolTip(tr("An endpoint configured in Settings, or a base URL typed here (no API key)"));
     m_endpoint->setMinimumContentsLength(18);
-    form->addRow(tr("Endpoint"), m_endpoint);
+    m_testConnection = new QPushButton(tr("Test"), builder);
+    m_testConnection->setObjectName(QStringLiteral("testConnectionButton"));
+    m_testConnection->setToolTip(tr("Test connection: lists the endpoint's models and sends it one tiny request "
+                                    "(each endpoint when all are chosen)"));
+    auto* endpointRow = new QHBoxLayout;
+    endpointRow->setContentsMargins(0, 0, 0, 0);
+    endpointRow->addWidget(m_endpoint, 1);
+    endpointRow->addWidget(m_testConnection, 0);
+    form->addRow(tr("Endpoint"), endpointRow);
+    // Three lines, always there (a box that grows when a result arrives would squeeze the form in
+    // its splitter pane and cut the text); a longer report scrolls.
+    m_connectionResult = new QTextBrowser(builder);
+    m_connectionResult->setObjectName(QStringLiteral("connectionResult"));
+    m_connectionResult->setFrameShape(QFrame::NoFrame);
+    m_connectionResult->viewport()->setAutoFillBackground(false);
+    m_connectionResult->setPlaceholderText(tr("Connection not tested yet"));
+    m_connectionResult->setFixedHeight(m_connectionResult->fontMetrics().lineSpacing() * 3 +
+                                       2 * static_cast<int>(m_connectionResult->document()->documentMargin()) + 2);
+    form->addRow(m_connectionResult);
+    m_tester = new ConnectionTester(this);
     m_model = new QLineEdit(builder);
     m_model->setObjectName(QStringLiteral("jobModel"));
     form->addRow(tr("Model"), m_model);
@@ -136,12 +157,14 @@ void GenerationArea::buildUi() {
     m_rpm->setObjectName(QStringLiteral("jobRpm"));
     m_rpm->setRange(0, 10'000'000);
     m_rpm->setSpecialValueText(tr("unlimited"));
+    m_rpm->setToolTip(tr("Per endpoint; an endpoint's own limit in Settings takes precedence"));
     form->addRow(tr("Requests/min"), m_rpm);
     m_tpm = new QSpinBox(builder);
     m_tpm->setObjectName(QStringLiteral("jobTpm"));
     m_tpm->setRange(0, 1'000'000'000);
     m_tpm->setSpecialValueText(tr("unlimited"));
     m_tpm->setGroupSeparatorShown(true);
+    m_tpm->setToolTip(tr("Per endpoint; an endpoint's own limit in Settings takes precedence"));
     form->addRow(tr("Tokens/min"), m_tpm);
     m_maxTokens = new QSpinBox(builder);
     m_maxTokens->setObjectName(QStringLiteral("jobMaxTokens"));
@@ -166,6 +189,13 @@ void GenerationArea::buildUi() {
     connect(m_model, &QLineEdit::textChanged, this, &GenerationArea::scheduleEstimate);
     connect(m_endpoint, &QComboBox::activated, this, &GenerationArea::endpointChosen);
     connect(m_launch, &QPushButton::clicked, this, [this] { launch(); });
+    connect(m_testConnection, &QPushButton::clicked, this, [this] { testConnection(); });
+    connect(m_tester, &ConnectionTester::finished, this, [this](bool ok, const QString& report) {
+        m_testConnection->setEnabled(true);
+        m_connectionResult->setStyleSheet(ok ? QStringLiteral("color:#207030") : QStringLiteral("color:#b02020"));
+        m_connectionResult->setPlainText(report);
+        Q_EMIT statusMessage(ok ? tr("Connection test passed") : tr("Connection test failed"));
+    });
 
     // ---- job table ----
     auto* jobs = new QWidget(split);
@@ -185,7 +215,8 @@ void GenerationArea::buildUi() {
     m_jobView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_jobView->verticalHeader()->hide();
     m_jobView->horizontalHeader()->setStretchLastSection(true);
-    const int widths[JobTableModel::ColumnCount] = {36, 150, 80, 140, 70, 70, 100, 110, 170, 190, 70, 110, 200};
+    // In flight is wide enough for "3 (70 retries) — Couldn't connect to server".
+    const int widths[JobTableModel::ColumnCount] = {36, 150, 80, 140, 70, 70, 100, 270, 170, 190, 70, 110, 200};
     // At least as wide as the (translated) header text.
     const QFontMetrics headerMetrics(m_jobView->horizontalHeader()->font());
     for (int c = 0; c < JobTableModel::ColumnCount; ++c) {
@@ -330,7 +361,11 @@ std::optional<gen::JobSpec> GenerationArea::currentSpec(QString* error) const {
         for (int i = 0; i < m_endpointList.size(); ++i) {
             if (which != kAllEndpoints && which != i) continue;
             const auto& e = m_endpointList[i];
-            spec.client.endpoints.push_back({e.baseUrl.toStdString(), e.apiKeyEnv.toStdString(), 0});
+            llm::Endpoint ep{e.baseUrl.toStdString(), e.apiKeyEnv.toStdString(), 0};
+            // Its own limits from Settings; none = the job's limits below.
+            if (e.requestsPerMinute > 0) ep.requestsPerMinute = e.requestsPerMinute;
+            if (e.tokensPerMinute > 0) ep.tokensPerMinute = e.tokensPerMinute;
+            spec.client.endpoints.push_back(std::move(ep));
         }
     } else if (!text.isEmpty()) {
         spec.client.endpoints.push_back({text.toStdString(), std::string(), 0});
@@ -475,6 +510,10 @@ qint64 GenerationArea::launch() {
         Q_EMIT statusMessage(err);
         return -1;
     }
+    if (!confirmTemplates(*spec) || !confirmSeed(*spec)) {
+        Q_EMIT statusMessage(tr("Launch cancelled"));
+        return -1;
+    }
     auto id = gen::createJob(*m_project, *spec);
     if (!id) {
         m_jobDetail->setText(QString::fromStdString(id.error().message));
@@ -486,6 +525,122 @@ qint64 GenerationArea::launch() {
     int row = m_jobModel->rowOfJob(*id);
     if (row >= 0) m_jobView->selectRow(row);
     return *id;
+}
+
+bool GenerationArea::confirmTemplates(const gen::JobSpec& spec) {
+    // What the job would use now (the Templates area may have saved since the last look).
+    reloadLibrary();
+    if (!m_library) return true;
+    const auto problems = gen::templateProblems(*m_library, spec.families);
+    if (problems.empty()) return true;
+    constexpr std::size_t kListed = 12;
+    QStringList lines;
+    for (std::size_t i = 0; i < problems.size() && i < kListed; ++i) {
+        const auto& p = problems[i];
+        QString source = QString::fromStdString(p.source);
+        if (source.startsWith(QLatin1String("db:"))) source = source.mid(3).replace(QLatin1String("@v"), QLatin1String(" v"));
+        lines << tr("%1, line %2: %3 %4")
+                     .arg(source)
+                     .arg(p.diagnostic.pos.line)
+                     .arg(p.diagnostic.isError() ? tr("error:") : tr("warning:"),
+                          QString::fromStdString(p.diagnostic.message));
+    }
+    if (problems.size() > kListed) lines << tr("… and %n more", nullptr, static_cast<int>(problems.size() - kListed));
+    QMessageBox box(QMessageBox::Warning, tr("Launch"),
+                    tr("The templates this job uses have %n problem(s):", nullptr, static_cast<int>(problems.size())),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.setObjectName(QStringLiteral("templateProblemsDialog"));
+    box.setInformativeText(lines.join(QLatin1Char('\n')) + QStringLiteral("\n\n") +
+                           tr("Their prompts would be sent to the LLM (and paid for) as they are. Fix them in the "
+                              "Templates area, or launch anyway?"));
+    box.button(QMessageBox::Yes)->setText(tr("Launch anyway"));
+    box.button(QMessageBox::No)->setText(tr("Don't launch"));
+    box.setDefaultButton(QMessageBox::No);
+    box.setEscapeButton(QMessageBox::No);
+    return box.exec() == QMessageBox::Yes;
+}
+
+bool GenerationArea::confirmSeed(gen::JobSpec& spec) {
+    auto reuse = gen::findSeedReuse(*m_project, spec);
+    if (!reuse) {
+        log::warn("generation: could not check the seed: ", reuse.error().message);
+        return true;
+    }
+    if (reuse->empty()) return true;
+    auto freshSeed = gen::unusedSeed(*m_project);
+    const std::uint64_t fresh = std::min<std::uint64_t>(freshSeed ? *freshSeed : spec.seed + 1,
+                                                        static_cast<std::uint64_t>(m_seed->maximum()));
+    QStringList jobs;
+    for (const auto& r : *reuse) {
+        QStringList fams;
+        for (const auto& f : r.families) fams << QString::fromStdString(f);
+        jobs << tr("Job %1 “%2” (%3, %4 accepted): %5")
+                    .arg(r.jobId)
+                    .arg(QString::fromStdString(r.name), QString::fromLatin1(gen::jobStateName(r.state)),
+                         QLocale().toString(static_cast<qint64>(r.accepted)), fams.join(QStringLiteral(", ")));
+    }
+    QMessageBox box(QMessageBox::Warning, tr("Launch"),
+                    tr("Seed %1 was already used with the same template versions by %n job(s):", nullptr,
+                       static_cast<int>(reuse->size()))
+                        .arg(spec.seed),
+                    QMessageBox::NoButton, this);
+    box.setObjectName(QStringLiteral("seedReuseDialog"));
+    box.setInformativeText(jobs.join(QLatin1Char('\n')) + QStringLiteral("\n\n") +
+                           tr("The new job would draw the same prompts again: most answers would be duplicates, "
+                              "rejected after they are paid for."));
+    QPushButton* useFresh = box.addButton(tr("Use seed %1").arg(fresh), QMessageBox::AcceptRole);
+    useFresh->setObjectName(QStringLiteral("useFreshSeed"));
+    QPushButton* keep = box.addButton(tr("Launch with seed %1").arg(spec.seed), QMessageBox::DestructiveRole);
+    keep->setObjectName(QStringLiteral("keepSeed"));
+    QPushButton* cancel = box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(useFresh);
+    box.setEscapeButton(cancel);
+    box.exec();
+    if (box.clickedButton() == keep) return true;
+    if (box.clickedButton() != useFresh) return false;
+    spec.seed = fresh;
+    QSignalBlocker block(m_seed);
+    m_seed->setValue(static_cast<int>(fresh));
+    scheduleEstimate();
+    return true;
+}
+
+bool GenerationArea::testConnection() {
+    if (m_tester->isRunning()) return false;
+    std::vector<ConnectionTarget> targets;
+    const QString text = m_endpoint->currentText().trimmed();
+    const QString model = m_model->text().trimmed();
+    const int idx = m_endpoint->findText(text);
+    if (idx >= 0) {
+        const int which = m_endpoint->itemData(idx).toInt();
+        for (int i = 0; i < m_endpointList.size(); ++i) {
+            if (which != kAllEndpoints && which != i) continue;
+            const auto& e = m_endpointList[i];
+            ConnectionTarget t;
+            t.name = e.name.isEmpty() ? e.baseUrl : e.name;
+            t.endpoint.baseUrl = e.baseUrl.toStdString();
+            t.endpoint.apiKeyEnv = e.apiKeyEnv.toStdString();
+            // "All endpoints" tests each with its own model when it has one.
+            t.model = (which == kAllEndpoints && !e.model.isEmpty() ? e.model : model).toStdString();
+            targets.push_back(std::move(t));
+        }
+    } else if (!text.isEmpty()) {
+        ConnectionTarget t;
+        t.name = text;
+        t.endpoint.baseUrl = text.toStdString();
+        t.model = model.toStdString();
+        targets.push_back(std::move(t));
+    }
+    if (targets.empty()) {
+        m_connectionResult->setStyleSheet(QStringLiteral("color:#b02020"));
+        m_connectionResult->setPlainText(tr("Pick an endpoint (configure them in Settings)."));
+        return false;
+    }
+    if (!m_tester->start(std::move(targets))) return false;
+    m_testConnection->setEnabled(false);
+    m_connectionResult->setStyleSheet(QString());
+    m_connectionResult->setPlainText(tr("Testing the connection…"));
+    return true;
 }
 
 void GenerationArea::startWorker(qint64 id) {
@@ -544,10 +699,17 @@ void GenerationArea::updateButtons() {
     }
     QString text = tr("Job %1: %2 tasks brainstormed, %3 requests failed, %4 HTTP attempts")
                        .arg(j->id).arg(j->tasks).arg(j->requestsFailed).arg(j->attempts);
+    QString lastError;
     if (auto* w = m_workers.value(id)) {
-        if (auto live = w->live()) text += tr(", %1 retries in this run").arg(live->retries);
+        if (auto live = w->live()) {
+            text += tr(", %1 retries in this run").arg(live->retries);
+            lastError = QString::fromStdString(live->lastError);
+        }
     }
-    if (!j->error.empty()) text += QStringLiteral(" — ") + QString::fromStdString(j->error);
+    if (!j->error.empty())
+        text += QStringLiteral(" — ") + QString::fromStdString(j->error);
+    else if (!lastError.isEmpty())
+        text += QStringLiteral(" — ") + tr("last error: %1").arg(lastError);
     m_jobDetail->setText(text);
 }
 

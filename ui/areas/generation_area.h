@@ -27,6 +27,7 @@ class QLabel;
 
 namespace synthembed::ui {
 
+class ConnectionTester;
 class JobTableModel;
 class JobWorker;
 
@@ -56,6 +57,10 @@ public:
     void reloadEndpoints();
     /// Re-reads the templates estimates use (the project's stored ones, else the shipped ones).
     void reloadLibrary();
+    /// "Test connection": lists the chosen endpoint's (or each endpoint's) models and sends one tiny
+    /// request, on a pool thread; the result shows under the endpoint (connectionResult) when done.
+    /// False when nothing could be tested (no endpoint) or a test is still running.
+    bool testConnection();
 
 Q_SIGNALS:
     /// The user asked to see a job's samples (double-click in the job table).
@@ -74,12 +79,19 @@ private:
     qint64 selectedJob() const;
     void updateButtons();
     void endpointChosen(int index);
+    /// Launch checks (dialogs; false = do not launch): problems in the templates the job would use,
+    /// and a seed whose prompts an earlier job already drew (offers an unused seed, may change spec).
+    bool confirmTemplates(const gen::JobSpec& spec);
+    bool confirmSeed(gen::JobSpec& spec);
 
     QLineEdit* m_name = nullptr;
     QTableWidget* m_families = nullptr;
     QSpinBox* m_count = nullptr;
     QSpinBox* m_seed = nullptr;
     QComboBox* m_endpoint = nullptr;
+    QPushButton* m_testConnection = nullptr;
+    QTextBrowser* m_connectionResult = nullptr;
+    ConnectionTester* m_tester = nullptr;
     QLineEdit* m_model = nullptr;
     QSpinBox* m_concurrency = nullptr;
     QSpinBox* m_rpm = nullptr;

@@ -98,8 +98,16 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
         default: return {};
         }
     }
+    // The latest retry or failure of a job running here, in the server's (or curl's) words.
+    const auto liveIt = m_liveStats.constFind(j->id);
+    const QString lastError = liveIt != m_liveStats.constEnd() ? QString::fromStdString(liveIt->lastError) : QString();
+    if (role == Qt::ForegroundRole && (index.column() == Error || index.column() == InFlight) && j->error.empty() &&
+        !lastError.isEmpty())
+        return QColor(0xb0, 0x50, 0x00);
     if (role == Qt::ToolTipRole) {
         if (index.column() == Error && !j->error.empty()) return QString::fromStdString(j->error);
+        if ((index.column() == Error || index.column() == InFlight) && !lastError.isEmpty())
+            return tr("Last error: %1").arg(lastError);
         if (index.column() == Progress) {
             QStringList lines;
             for (auto& [fam, tgt] : j->targetByFamily) {
@@ -131,8 +139,10 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
     case InFlight: {
         auto it = m_liveStats.constFind(j->id);
         if (it == m_liveStats.constEnd()) return loc.toString(j->requestsInFlight);
-        return it->retries > 0 ? tr("%1 (%2 retries)").arg(loc.toString(it->inFlight), loc.toString(it->retries))
-                               : loc.toString(it->inFlight);
+        if (it->retries <= 0) return loc.toString(it->inFlight);
+        const QString counts = tr("%1 (%2 retries)").arg(loc.toString(it->inFlight), loc.toString(it->retries));
+        // Why it retries, next to how often (the Error column holds it too, further right).
+        return it->lastError.empty() ? counts : counts + QStringLiteral(" — ") + QString::fromStdString(it->lastError);
     }
     case Rate:
         return j->state == gen::JobState::Running
@@ -141,7 +151,9 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
     case Tokens: return tr("%1 in / %2 out").arg(loc.toString(j->usage.promptTokens), loc.toString(j->usage.completionTokens));
     case Cost: return j->costUsd ? QStringLiteral("$%1").arg(*j->costUsd, 0, 'f', 4) : QString();
     case Model: return QString::fromStdString(j->model);
-    case Error: return QString::fromStdString(j->error);
+    case Error:
+        if (!j->error.empty()) return QString::fromStdString(j->error);
+        return lastError.isEmpty() ? QString() : tr("Last error: %1").arg(lastError);
     default: return {};
     }
 }
