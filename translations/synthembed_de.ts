@@ -2784,10 +2784,6 @@
         <translation>Training starten</translation>
     </message>
     <message>
-        <source>%1 already holds checkpoints of an earlier run. Start a new run there anyway? Its checkpoints will be replaced. (To continue that run, select it and press Resume.)</source>
-        <translation>%1 enthält bereits Checkpoints eines früheren Laufs. Trotzdem dort einen neuen Lauf starten? Dessen Checkpoints werden ersetzt. (Um jenen Lauf fortzusetzen, wählen Sie ihn aus und klicken Sie auf Fortsetzen.)</translation>
-    </message>
-    <message>
         <source>run %1</source>
         <translation>Lauf %1</translation>
     </message>
@@ -2838,6 +2834,50 @@
     <message>
         <source>Contrastive fine-tuning of a backbone into an embedder.</source>
         <translation>Kontrastive Feinabstimmung eines Basismodells zu einem Embedding-Modell.</translation>
+    </message>
+    <message>
+        <source>a run from before run ids</source>
+        <translation>ein Lauf aus der Zeit vor Lauf-IDs</translation>
+    </message>
+    <message>
+        <source>its newest checkpoint is %1</source>
+        <translation>sein neuester Checkpoint ist %1</translation>
+    </message>
+    <message>
+        <source>it holds a trained model, without checkpoints</source>
+        <translation>er enthält ein trainiertes Modell, ohne Checkpoints</translation>
+    </message>
+    <message>
+        <source>%1 holds another training run (%2; %3).</source>
+        <translation>%1 enthält einen anderen Trainingslauf (%2; %3).</translation>
+    </message>
+    <message>
+        <source>Resume continues that run from its newest checkpoint with its own settings.</source>
+        <translation>Fortsetzen setzt jenen Lauf ab seinem neuesten Checkpoint mit seinen eigenen Einstellungen fort.</translation>
+    </message>
+    <message>
+        <source>Move aside moves the whole folder (checkpoints and model files) to %1 and starts a new run in %2.</source>
+        <translation>Beiseiteschieben verschiebt den ganzen Ordner (Checkpoints und Modelldateien) nach %1 und startet einen neuen Lauf in %2.</translation>
+    </message>
+    <message>
+        <source>Resume it</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Move aside, start new</source>
+        <translation>Beiseiteschieben, neu starten</translation>
+    </message>
+    <message>
+        <source>Moving the previous run to %1; loading model and data...</source>
+        <translation>Der vorige Lauf wird nach %1 verschoben; Modell und Daten werden geladen...</translation>
+    </message>
+    <message>
+        <source>Resuming the run in %1...</source>
+        <translation>Der Lauf in %1 wird fortgesetzt...</translation>
+    </message>
+    <message>
+        <source>The previous run is in %1.</source>
+        <translation>Der vorige Lauf liegt in %1.</translation>
     </message>
 </context>
 </TS>

@@ -2776,10 +2776,6 @@
         <translation>开始训练</translation>
     </message>
     <message>
-        <source>%1 already holds checkpoints of an earlier run. Start a new run there anyway? Its checkpoints will be replaced. (To continue that run, select it and press Resume.)</source>
-        <translation>%1 中已有之前某次运行的检查点。仍要在此开始新的运行吗？其检查点将被替换。（如要继续那次运行，请选中它并点击“继续”。）</translation>
-    </message>
-    <message>
         <source>run %1</source>
         <translation>运行 %1</translation>
     </message>
@@ -2830,6 +2826,50 @@
     <message>
         <source>Contrastive fine-tuning of a backbone into an embedder.</source>
         <translation>通过对比微调将骨干模型训练成嵌入模型。</translation>
+    </message>
+    <message>
+        <source>a run from before run ids</source>
+        <translation>一个早于运行 ID 的运行</translation>
+    </message>
+    <message>
+        <source>its newest checkpoint is %1</source>
+        <translation>其最新检查点为 %1</translation>
+    </message>
+    <message>
+        <source>it holds a trained model, without checkpoints</source>
+        <translation>其中有已训练的模型，没有检查点</translation>
+    </message>
+    <message>
+        <source>%1 holds another training run (%2; %3).</source>
+        <translation>%1 中已有另一个训练运行（%2；%3）。</translation>
+    </message>
+    <message>
+        <source>Resume continues that run from its newest checkpoint with its own settings.</source>
+        <translation>“继续”将以该运行自己的设置从其最新检查点接着训练。</translation>
+    </message>
+    <message>
+        <source>Move aside moves the whole folder (checkpoints and model files) to %1 and starts a new run in %2.</source>
+        <translation>“移开”会把整个文件夹（检查点和模型文件）移到 %1，并在 %2 中开始新的运行。</translation>
+    </message>
+    <message>
+        <source>Resume it</source>
+        <translation>继续该运行</translation>
+    </message>
+    <message>
+        <source>Move aside, start new</source>
+        <translation>移开并重新开始</translation>
+    </message>
+    <message>
+        <source>Moving the previous run to %1; loading model and data...</source>
+        <translation>正在把之前的运行移到 %1；正在加载模型和数据...</translation>
+    </message>
+    <message>
+        <source>Resuming the run in %1...</source>
+        <translation>正在继续 %1 中的运行...</translation>
+    </message>
+    <message>
+        <source>The previous run is in %1.</source>
+        <translation>之前的运行位于 %1。</translation>
     </message>
 </context>
 </TS>

@@ -11,15 +11,20 @@
 
 #include "core/runtime/runtime.h"
 #include "core/store/project.h"
+#include "core/train/trainer.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
@@ -69,6 +74,33 @@ void typeInto(QLineEdit* edit, const QString& text) {
     QTest::keyClicks(edit, text);
     QTest::keyClick(edit, Qt::Key_Return); // editingFinished
 }
+
+
+// Answers the "folder holds another run" question (a modal QMessageBox named outputFolderQuestion)
+// by clicking the button named `button`, and keeps the question's text. Stops with the object.
+class OutputQuestionAnswerer : public QObject {
+public:
+    explicit OutputQuestionAnswerer(QString button) : m_button(std::move(button)) {
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box || box->objectName() != QLatin1String("outputFolderQuestion")) return;
+            text = box->text() + QLatin1Char('\n') + box->informativeText();
+            for (auto* b : box->buttons()) buttons << b->objectName();
+            if (auto* b = box->findChild<QPushButton*>(m_button)) b->click();
+            else box->reject();
+            ++asked;
+            m_timer.stop();
+        });
+        m_timer.start(20);
+    }
+    QString text;
+    QStringList buttons;
+    int asked = 0;
+
+private:
+    QString m_button;
+    QTimer m_timer;
+};
 
 } // namespace
 
@@ -339,6 +371,115 @@ private Q_SLOTS:
             QVERIFY(w.grab().save(QDir(shot).filePath(QStringLiteral("training-area.png"))));
             QVERIFY(area->builder()->grab().save(QDir(shot).filePath(QStringLiteral("training-builder.png"))));
         }
+    }
+
+    // A new run in a folder that holds another run asks what the CLI asks (--resume / --overwrite):
+    // cancel leaves everything as it was, "Resume it" continues that run (same run id, same row),
+    // "Move aside" moves the whole folder to OUT.previous-1 and says so.
+    void anotherRunInTheOutputFolderIsAskedAbout() {
+        const QString model = sharedModel();
+        if (model.isEmpty())
+            QSKIP("shared test material not found: oracles/models/stories260K (set SYNTHEMBED_SHARED to the shared/ folder)");
+        QTemporaryDir dir;
+        auto p = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString()).take();
+        addSamples(p, 10);
+        ui::TrainingArea area;
+        area.setProject(&p);
+        const QString out = dir.filePath(QStringLiteral("out"));
+        train::TrainConfig c;
+        c.modelDir = model.toStdString();
+        c.outputDir = out.toStdString();
+        c.steps = 6;
+        c.batchSize = 4;
+        c.maxLength = 24;
+        c.warmupSteps = 1;
+        c.checkpointEvery = 2;
+        area.builder()->setConfig(c);
+        QVERIFY2(area.builder()->problems().isEmpty(), qPrintable(area.builder()->problems().join(' ')));
+        {
+            OutputQuestionAnswerer never(QStringLiteral("cancelStart"));
+            area.startRun(); // an empty folder: no question
+            QVERIFY(area.isRunning());
+            QTRY_VERIFY_WITH_TIMEOUT(area.liveStepCount() >= 2, 180000);
+            area.stopRun();
+            QTRY_VERIFY_WITH_TIMEOUT(!area.isRunning(), 180000);
+            QCOMPARE(never.asked, 0);
+        }
+        QCOMPARE(area.runs()->rowCount(), 1);
+        const qint64 firstRow = area.runs()->run(0)->id;
+        auto found = train::inspectOutputFolder(c.outputDir);
+        QVERIFY(found && *found);
+        const std::string runId = (*found)->runId;
+        QVERIFY(!runId.empty());
+        const QString stoppedAt = QString::fromStdString((*found)->lastCheckpoint);
+
+        // Cancel: nothing starts, nothing moves.
+        {
+            OutputQuestionAnswerer answer(QStringLiteral("cancelStart"));
+            area.startRun();
+            QCOMPARE(answer.asked, 1);
+            QVERIFY2(answer.text.contains(QString::fromStdString(runId)), qPrintable(answer.text));
+            QVERIFY2(answer.text.contains(out + QStringLiteral(".previous-1")), qPrintable(answer.text));
+            QCOMPARE(answer.buttons.contains(QStringLiteral("resumeOtherRun")), true);
+            QCOMPARE(answer.buttons.contains(QStringLiteral("moveOtherRunAside")), true);
+        }
+        QVERIFY(!area.isRunning());
+        QVERIFY(QFileInfo::exists(stoppedAt));
+        QVERIFY(!QFileInfo::exists(out + QStringLiteral(".previous-1")));
+
+        // Resume it: the same run (id, project row) finishes its 6 steps.
+        {
+            OutputQuestionAnswerer answer(QStringLiteral("resumeOtherRun"));
+            area.startRun();
+            QCOMPARE(answer.asked, 1);
+            QVERIFY(area.isRunning());
+            QTRY_VERIFY_WITH_TIMEOUT(!area.isRunning(), 180000);
+        }
+        QCOMPARE(area.runs()->rowCount(), 1);
+        QCOMPARE(area.runs()->run(0)->id, firstRow);
+        QCOMPARE(area.runs()->run(0)->step, qint64(6));
+        found = train::inspectOutputFolder(c.outputDir);
+        QVERIFY(found && *found);
+        QCOMPARE((*found)->runId, runId);
+        QVERIFY((*found)->exportedModel);
+        {
+            QFile manifest(out + QStringLiteral("/synthembed_train.json")); // the model of step 6, this run's
+            QVERIFY(manifest.open(QIODevice::ReadOnly));
+            const auto j = QJsonDocument::fromJson(manifest.readAll()).object();
+            QCOMPARE(j.value(QStringLiteral("step")).toInt(), 6);
+            QCOMPARE(j.value(QStringLiteral("run_id")).toString(), QString::fromStdString(runId));
+        }
+
+        // Move aside: the finished run goes to out.previous-1 whole; a new run starts in out.
+        {
+            OutputQuestionAnswerer answer(QStringLiteral("moveOtherRunAside"));
+            area.startRun();
+            QCOMPARE(answer.asked, 1);
+            QVERIFY(area.isRunning());
+            QTRY_VERIFY_WITH_TIMEOUT(!area.isRunning(), 180000);
+        }
+        const QString aside = out + QStringLiteral(".previous-1");
+        QVERIFY(QFileInfo::exists(aside + QStringLiteral("/synthembed_train.json")));
+        auto old = train::inspectOutputFolder(aside.toStdString());
+        QVERIFY(old && *old);
+        QCOMPARE((*old)->runId, runId);
+        found = train::inspectOutputFolder(c.outputDir);
+        QVERIFY(found && *found);
+        QVERIFY((*found)->runId != runId);
+        QCOMPARE(area.runs()->rowCount(), 2);
+        auto* status = child<QLabel>(&area, "trainStatus");
+        QVERIFY2(status->text().contains(aside), qPrintable(status->text()));
+
+        // A folder with only a trained model (no checkpoints) cannot be resumed: no such button.
+        QVERIFY(QDir(out + QStringLiteral("/checkpoints")).removeRecursively());
+        {
+            OutputQuestionAnswerer answer(QStringLiteral("cancelStart"));
+            area.startRun();
+            QCOMPARE(answer.asked, 1);
+            QVERIFY(!answer.buttons.contains(QStringLiteral("resumeOtherRun")));
+            QVERIFY(answer.buttons.contains(QStringLiteral("moveOtherRunAside")));
+        }
+        QVERIFY(!area.isRunning());
     }
 
     void runsSurviveARestart() {

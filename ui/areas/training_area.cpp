@@ -7,6 +7,8 @@
 
 #include "core/store/project.h"
 #include "core/train/run_store.h"
+#include "core/train/settings.h"
+#include "core/train/trainer.h"
 #include "core/util/log.h"
 
 #include <QComboBox>
@@ -227,16 +229,80 @@ void TrainingArea::startRun() {
         return;
     }
     auto config = m_builder->config();
-    const QDir checkpoints(QDir(QString::fromStdString(config.outputDir)).filePath(QStringLiteral("checkpoints")));
-    if (checkpoints.exists() && !checkpoints.isEmpty(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        const auto answer = QMessageBox::question(
-            this, tr("Start training"),
-            tr("%1 already holds checkpoints of an earlier run. Start a new run there anyway? Its checkpoints "
-               "will be replaced. (To continue that run, select it and press Resume.)")
-                .arg(QString::fromStdString(config.outputDir)));
-        if (answer != QMessageBox::Yes) return;
-    }
     config.resume = false;
+    config.overwrite = false;
+    // The question the CLI asks with --resume / --overwrite: a new run never writes into a folder
+    // that holds another run (its checkpoints or its exported model).
+    auto found = train::inspectOutputFolder(config.outputDir);
+    if (!found) {
+        setStatus(QString::fromStdString(found.error().message), true);
+        return;
+    }
+    if (*found) {
+        const auto& other = **found;
+        const QString folder = QString::fromStdString(config.outputDir);
+        const QString who = other.runId.empty() ? tr("a run from before run ids")
+                                                : tr("run %1").arg(QString::fromStdString(other.runId));
+        const QString what = !other.lastCheckpoint.empty()
+                                 ? tr("its newest checkpoint is %1").arg(QFileInfo(QString::fromStdString(other.lastCheckpoint)).fileName())
+                                 : tr("it holds a trained model, without checkpoints");
+        QMessageBox box(QMessageBox::Question, tr("Start training"),
+                        tr("%1 holds another training run (%2; %3).").arg(folder, who, what), QMessageBox::NoButton, this);
+        box.setObjectName(QStringLiteral("outputFolderQuestion"));
+        box.setInformativeText(
+            (other.lastCheckpoint.empty() ? QString() : tr("Resume continues that run from its newest checkpoint with its own settings.") + QLatin1Char('\n')) +
+            tr("Move aside moves the whole folder (checkpoints and model files) to %1 and starts a new run in %2.")
+                .arg(QString::fromStdString(other.asideTo), folder));
+        QPushButton* resume = nullptr;
+        if (!other.lastCheckpoint.empty()) {
+            resume = box.addButton(tr("Resume it"), QMessageBox::AcceptRole);
+            resume->setObjectName(QStringLiteral("resumeOtherRun"));
+        }
+        auto* aside = box.addButton(tr("Move aside, start new"), QMessageBox::DestructiveRole);
+        aside->setObjectName(QStringLiteral("moveOtherRunAside"));
+        auto* cancel = box.addButton(QMessageBox::Cancel);
+        cancel->setObjectName(QStringLiteral("cancelStart"));
+        box.setDefaultButton(cancel);
+        box.setEscapeButton(cancel);
+        box.exec();
+        if (resume && box.clickedButton() == resume) {
+            resumeFolder(std::move(config));
+            return;
+        }
+        if (box.clickedButton() != aside) return;
+        config.overwrite = true;
+        log::warn("training: the previous run in ", config.outputDir, " (", other.describe(), ") is moved to ",
+                  other.asideTo);
+        m_pendingAside = QString::fromStdString(other.asideTo);
+    }
+    launch(std::move(config), 0);
+}
+
+void TrainingArea::resumeFolder(train::TrainConfig config) {
+    // The project's row of that run when it has one (its curves continue), else the settings stored
+    // with the checkpoint, else the form's (the trainer refuses settings that do not match).
+    const QString folder = QDir::cleanPath(QString::fromStdString(config.outputDir));
+    for (int row = 0; row < m_runs->rowCount(); ++row) {
+        const auto* r = m_runs->run(row);
+        if (r && QDir::cleanPath(r->outputDir) == folder && r->state != QLatin1String("done")) {
+            auto c = RunBuilder::configFromJson(r->configJson, config);
+            c.name = r->name.toStdString();
+            c.resume = true;
+            m_builder->setConfig(c);
+            launch(std::move(c), r->id);
+            return;
+        }
+    }
+    auto stored = train::checkpointSettings(config.outputDir);
+    if (stored && *stored) {
+        auto c = **stored;
+        c.device = config.device; // where it runs now may differ (resumeMayChange)
+        c.resume = true;
+        m_builder->setConfig(c);
+        config = std::move(c);
+    }
+    config.resume = true;
+    config.overwrite = false;
     launch(std::move(config), 0);
 }
 
@@ -282,7 +348,13 @@ void TrainingArea::launch(train::TrainConfig config, qint64 resumeRunId) {
 
     m_runs->setActiveRun(resumeRunId);
     m_runs->setActiveOutput(QString::fromStdString(config.outputDir));
-    setStatus(resumeRunId ? tr("Resuming run %1...").arg(resumeRunId) : tr("Loading model and data..."));
+    if (!m_pendingAside.isEmpty())
+        setStatus(tr("Moving the previous run to %1; loading model and data...").arg(m_pendingAside));
+    else if (config.resume && !resumeRunId)
+        setStatus(tr("Resuming the run in %1...").arg(QString::fromStdString(config.outputDir)));
+    else
+        setStatus(resumeRunId ? tr("Resuming run %1...").arg(resumeRunId) : tr("Loading model and data..."));
+    m_pendingAside.clear();
     log::info(resumeRunId ? "training: resuming run " + std::to_string(resumeRunId) : std::string("training: starting a run"),
               " (", config.modelDir, " -> ", config.outputDir, ")");
     m_pool.start(m_job);
@@ -339,6 +411,9 @@ void TrainingArea::onFinished(const train::TrainOutcome& outcome) {
                       .arg(QString::fromStdString(outcome.outputDir)));
         m_eta->setText(tr("done in %1").arg(duration(m_sessionClock.elapsed() / 1000.0)));
     }
+    if (!outcome.previousMovedTo.empty())
+        setStatus(m_status->text() + QLatin1Char(' ') +
+                  tr("The previous run is in %1.").arg(QString::fromStdString(outcome.previousMovedTo)));
     log::info("training: run ", outcome.runId, outcome.stopped ? " stopped at step " : " finished at step ", outcome.steps);
     endJob();
     Q_EMIT runFinished(outcome.runId, outcome.stopped ? QStringLiteral("stopped") : QStringLiteral("done"));

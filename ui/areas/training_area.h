@@ -61,6 +61,8 @@ Q_SIGNALS:
 
 private:
     void launch(train::TrainConfig config, qint64 resumeRunId);
+    /// Continues the run found in config.outputDir (the "Resume it" answer of startRun).
+    void resumeFolder(train::TrainConfig config);
     void onStep(const train::StepMetrics& m);
     void onFinished(const train::TrainOutcome& outcome);
     void onFailed(const QString& message);
@@ -92,6 +94,7 @@ private:
     QThreadPool m_pool;
     TrainingJob* m_job = nullptr;
     train::TrainConfig m_liveConfig;
+    QString m_pendingAside; ///< where the run about to start moves the previous one (for the status line)
     qint64 m_liveRunId = 0;
     std::vector<train::StepMetrics> m_liveSteps;
     qint64 m_shownRunId = 0;   ///< run in the primary slot (0 with m_shownLive: the live run before its id is known)
