@@ -430,16 +430,20 @@ class Puller {
     Puller(const RepoRef& ref, const PullParams& p)
         : m_ref(ref), m_p(p), m_s(p.settings), m_repoDir(repoCacheDir(p.settings, ref.repo)) {}
 
+    /// Whether the hub answered the file list (a network error after that is no reason to fall back).
+    bool listed() const { return m_listed; }
+
     Snapshot run() {
         auto [commit, siblings] = fileList();
         m_commit = commit;
+        m_listed = true;
         std::vector<std::string> files = chooseFiles(siblings, m_p.allFiles, m_ref.text());
-        std::set<std::string> listed(siblings.begin(), siblings.end());
+        std::set<std::string> inRepo(siblings.begin(), siblings.end());
         // An index first: it names the shards that must come with it.
         if (!m_p.allFiles && std::find(files.begin(), files.end(), "model.safetensors.index.json") != files.end()) {
             fetchFiles({"model.safetensors.index.json"});
             for (const auto& s : indexShards(snapshotFile(m_repoDir, m_commit, "model.safetensors.index.json"))) {
-                if (!listed.count(s))
+                if (!inRepo.count(s))
                     throw Failure("hub", m_ref.text() + ": model.safetensors.index.json names shard " + s +
                                              " that the repository does not have");
                 if (std::find(files.begin(), files.end(), s) == files.end()) files.push_back(s);
@@ -661,6 +665,7 @@ class Puller {
     fs::path m_repoDir;
     std::string m_commit;
     std::int64_t m_total = 0, m_doneFiles = 0, m_received = 0;
+    bool m_listed = false;
 };
 
 bool truthy(std::string v) {
@@ -777,10 +782,11 @@ Result<Snapshot> pull(const RepoRef& ref, const PullParams& params) {
             throw Failure("offline", "HF_HUB_OFFLINE is set and " + cached.error().message +
                                          ": run `synthembed-cli models pull " + ref.text() + "` where the hub can be reached");
         }
+        Puller puller(ref, params);
         try {
-            return Puller(ref, params).run();
+            return puller.run();
         } catch (const Failure& f) {
-            if (f.code() != "network") throw;
+            if (f.code() != "network" || puller.listed()) throw;
             auto cached = findCached(ref, params.settings); // as huggingface_hub does without a network
             if (!cached) throw;
             log::warn(f.what(), "; using the cached snapshot ", cached->path.string());

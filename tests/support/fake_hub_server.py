@@ -5,6 +5,7 @@ It serves the files under --root: ROOT/ORG/NAME/<files> is repo ORG/NAME (every 
 names the same files).
 
   GET  /api/models/ORG/NAME/revision/REV   {"id", "sha", "siblings": [{"rfilename"}]}
+  GET  /api/models/ORG/NAME/tree/REV       [{"type", "path", "size", "oid", "lfs"}] (huggingface_hub's listing)
   HEAD/GET /ORG/NAME/resolve/REV/FILE      REV: a ref name or the commit. LFS files (.safetensors,
        .bin, .model, .gguf) answer 302 to /cdn/<sha256> with X-Linked-Etag (the sha256) and
        X-Linked-Size; other files answer 200 with ETag (the git blob sha1). Both carry X-Repo-Commit.
@@ -141,6 +142,20 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(404, {"error": "Invalid rev id: " + rev}, {"X-Error-Code": "RevisionNotFound"})
             return self.send_json(200, {"id": repo, "sha": commit_of(repo),
                                         "siblings": [{"rfilename": f} for f in repo_files(root, repo)]})
+        if len(parts) >= 6 and parts[0] == "api" and parts[1] == "models" and parts[4] == "tree":
+            # The listing huggingface_hub's snapshot_download asks for (one page, recursive).
+            repo = parts[2] + "/" + parts[3]
+            if not os.path.isdir(os.path.join(root, repo)):
+                return self.send_json(404, {"error": "Repository not found"}, {"X-Error-Code": "RepoNotFound"})
+            entries = []
+            for f in repo_files(root, repo):
+                data = open(os.path.join(root, repo, f), "rb").read()
+                e = {"type": "file", "path": f, "size": len(data),
+                     "oid": hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()}
+                if f.endswith(LFS_EXT):
+                    e["lfs"] = {"oid": hashlib.sha256(data).hexdigest(), "size": len(data), "pointerSize": 134}
+                entries.append(e)
+            return self.send_json(200, entries)
         if len(parts) >= 5 and parts[2] == "resolve":
             repo = parts[0] + "/" + parts[1]
             rev = parts[3]
