@@ -71,11 +71,9 @@ std::vector<ItemMeta> readItems(const std::filesystem::path& path, std::int64_t 
 /// Accepted or edited samples of the project (field: positive or query).
 std::vector<ItemMeta> readSamples(const store::Project& project, const std::string& field) {
     if (field != "positive" && field != "query") throw CliError{"--samples-field must be positive or query"};
-    auto st = project.db().prepare("SELECT id, " + field + ", family, language FROM samples WHERE status IN ('accepted','edited') AND " +
-                                   field + " IS NOT NULL AND " + field + " <> '' ORDER BY id");
-    std::vector<ItemMeta> out;
-    while (st.step()) out.push_back({st.getInt(0), st.getText(1), st.getText(2), st.getText(3), "", ""});
-    return out;
+    auto items = search::projectSampleItems(project, field);
+    if (!items) throw CliError{items.error().message};
+    return std::move(items).take();
 }
 
 Matrix embedItems(eval::TextEncoder& enc, eval::EmbeddingCache* cache, const std::vector<ItemMeta>& items) {

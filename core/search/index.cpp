@@ -634,4 +634,22 @@ Result<std::vector<RegisteredIndex>> listIndexes(const store::Project& project) 
     }, "db");
 }
 
+Result<std::vector<ItemMeta>> projectSampleItems(const store::Project& project, const std::string& field) {
+    return guarded([&] {
+        // One fixed statement per field (no column name is spliced into SQL).
+        static constexpr const char* kPositive =
+            "SELECT id, positive, family, language FROM samples WHERE status IN ('accepted','edited') AND "
+            "positive IS NOT NULL AND positive <> '' ORDER BY id";
+        static constexpr const char* kQuery =
+            "SELECT id, query, family, language FROM samples WHERE status IN ('accepted','edited') AND "
+            "query IS NOT NULL AND query <> '' ORDER BY id";
+        if (field != "positive" && field != "query")
+            throw Failure("usage", "sample field must be positive or query, not '" + field + "'");
+        auto st = project.db().prepare(field == "positive" ? kPositive : kQuery);
+        std::vector<ItemMeta> out;
+        while (st.step()) out.push_back({st.getInt(0), st.getText(1), st.getText(2), st.getText(3), "", ""});
+        return out;
+    }, "db");
+}
+
 } // namespace synthembed::search

@@ -131,4 +131,9 @@ struct RegisteredIndex {
 };
 Result<std::vector<RegisteredIndex>> listIndexes(const store::Project& project);
 
+/// The project's accepted or edited samples as index items (id, text, family, language), by id;
+/// `field` names the text: "positive" or "query" (anything else fails with code "usage").
+/// Samples whose field is empty are left out.
+Result<std::vector<ItemMeta>> projectSampleItems(const store::Project& project, const std::string& field);
+
 } // namespace synthembed::search

@@ -117,7 +117,7 @@ std::optional<std::string> Project::setting(const std::string& key) const {
 void Project::setSetting(const std::string& key, const std::string& value) const {
     db::inTransaction(m_db, [&] {
         m_db.prepare("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
-                     "excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
+                     "excluded.value, updated_at = " SYNTHEMBED_SQL_NOW)
             .bindAll(key, value)
             .run();
     });

@@ -7,7 +7,7 @@
 namespace synthembed::store {
 
 namespace {
-// v1: the whole project model. Times are UTC ISO-8601 text; JSON columns hold objects/arrays.
+// v1: the whole project model. Times are UTC ISO-8601 text (SYNTHEMBED_SQL_NOW); JSON columns hold objects/arrays.
 const char* kV1 = R"SQL(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -16,7 +16,7 @@ CREATE TABLE meta (
 CREATE TABLE settings (
   key        TEXT PRIMARY KEY,
   value      TEXT NOT NULL,
-  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  updated_at TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL()
 );
 -- Templates are versioned: an edit inserts a new row with version+1; samples point at the row.
 CREATE TABLE templates (
@@ -27,7 +27,7 @@ CREATE TABLE templates (
   step        TEXT NOT NULL CHECK (step IN ('brainstorm','generate')),
   body        TEXT NOT NULL,
   metadata    TEXT NOT NULL DEFAULT '{}',
-  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  created_at  TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL(),
   UNIQUE (name, version)
 );
 -- Placeholder value pools (versioned like templates) and their weighted values.
@@ -36,7 +36,7 @@ CREATE TABLE pools (
   name        TEXT NOT NULL,
   version     INTEGER NOT NULL,
   description TEXT NOT NULL DEFAULT '',
-  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  created_at  TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL(),
   UNIQUE (name, version)
 );
 CREATE TABLE pool_values (
@@ -57,8 +57,8 @@ CREATE TABLE jobs (
   model       TEXT NOT NULL DEFAULT '',
   config      TEXT NOT NULL DEFAULT '{}',
   error       TEXT,
-  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-  updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  created_at  TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL(),
+  updated_at  TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL()
 );
 CREATE TABLE requests (
   id                INTEGER PRIMARY KEY,
@@ -77,8 +77,8 @@ CREATE TABLE requests (
   error             TEXT,
   prompt_tokens     INTEGER NOT NULL DEFAULT 0,
   completion_tokens INTEGER NOT NULL DEFAULT 0,
-  created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-  updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  created_at        TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL(),
+  updated_at        TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL()
 );
 CREATE INDEX requests_job_state ON requests(job_id, state);
 CREATE TABLE samples (
@@ -102,8 +102,8 @@ CREATE TABLE samples (
   prompt_tokens     INTEGER NOT NULL DEFAULT 0,
   completion_tokens INTEGER NOT NULL DEFAULT 0,
   source            TEXT NOT NULL DEFAULT 'generated',
-  created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-  updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  created_at        TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL(),
+  updated_at        TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL()
 );
 CREATE INDEX samples_status ON samples(status, family, language);
 CREATE INDEX samples_hash ON samples(text_hash);
@@ -116,7 +116,7 @@ CREATE TABLE training_runs (
   output_dir  TEXT NOT NULL DEFAULT '',
   config      TEXT NOT NULL DEFAULT '{}',
   error       TEXT,
-  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  created_at  TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL(),
   started_at  TEXT,
   finished_at TEXT
 );
@@ -137,7 +137,7 @@ CREATE TABLE eval_results (
   split             TEXT NOT NULL DEFAULT 'test',
   main_score        REAL NOT NULL,
   metrics           TEXT NOT NULL DEFAULT '{}',
-  created_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  created_at        TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL()
 );
 )SQL";
 
@@ -154,7 +154,7 @@ CREATE TABLE search_indexes (
   instruction TEXT NOT NULL DEFAULT '',
   dim         INTEGER NOT NULL,
   count       INTEGER NOT NULL DEFAULT 0,
-  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  created_at  TEXT NOT NULL DEFAULT ()SQL" SYNTHEMBED_SQL_NOW R"SQL()
 );
 )SQL";
 

@@ -13,6 +13,11 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
+/// The current UTC time as the project stores it (ISO-8601 with milliseconds, e.g.
+/// 2026-01-31T12:00:00.123Z), as an SQL expression; a string literal, so it joins other literals:
+/// "UPDATE jobs SET updated_at = " SYNTHEMBED_SQL_NOW " WHERE id = ?".
+#define SYNTHEMBED_SQL_NOW "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
 namespace synthembed::db {
 
 class Statement {

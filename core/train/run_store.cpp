@@ -30,7 +30,7 @@ Result<std::unique_ptr<RunRecorder>> RunRecorder::open(const std::filesystem::pa
                 db.prepare("DELETE FROM train_metrics WHERE run_id=? AND step>?").bindAll(r->m_runId, fromStep).run();
             } else {
                 db.prepare("INSERT INTO training_runs(name, state, base_model, output_dir, config, started_at) "
-                           "VALUES (?, 'running', ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+                           "VALUES (?, 'running', ?, ?, ?, " SYNTHEMBED_SQL_NOW ")")
                     .bindAll(config.name, config.modelDir, config.outputDir, configJson)
                     .run();
                 r->m_runId = db.lastInsertId();
@@ -70,7 +70,7 @@ void RunRecorder::flush() {
 void RunRecorder::finish(const std::string& state, const std::string& error) {
     flush();
     auto st = m->project.db().prepare(
-        "UPDATE training_runs SET state=?, error=?, finished_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?");
+        "UPDATE training_runs SET state=?, error=?, finished_at=" SYNTHEMBED_SQL_NOW " WHERE id=?");
     st.bind(1, state);
     if (error.empty()) st.bindNull(2);
     else st.bind(2, error);
@@ -91,6 +91,24 @@ Result<std::vector<MetricSeries>> loadRunMetrics(const std::filesystem::path& pr
         }
         return out;
     }, "train.db");
+}
+
+Result<std::vector<RunSummary>> listRuns(const db::Database& db) {
+    return guarded([&] {
+        auto st = db.prepare(
+            "SELECT r.id, r.name, r.state, r.base_model, r.output_dir, r.created_at, r.finished_at, r.error, r.config, "
+            "  (SELECT MAX(step) FROM train_metrics m WHERE m.run_id = r.id), "
+            "  (SELECT value FROM train_metrics m WHERE m.run_id = r.id AND m.name = 'loss' ORDER BY step DESC LIMIT 1) "
+            "FROM training_runs r ORDER BY r.id DESC");
+        std::vector<RunSummary> rows;
+        const auto optInt = [&](int col) { return st.isNull(col) ? std::nullopt : std::optional(st.getInt(col)); };
+        const auto optReal = [&](int col) { return st.isNull(col) ? std::nullopt : std::optional(st.getDouble(col)); };
+        while (st.step())
+            rows.push_back({st.getInt(0), st.getText(1), st.getText(2), st.getText(3), st.getText(4), st.getText(5),
+                            st.getOptText(6).value_or(""), st.getOptText(7).value_or(""), st.getText(8), optInt(9),
+                            optReal(10)});
+        return rows;
+    }, "db");
 }
 
 } // namespace synthembed::train

@@ -8,7 +8,12 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
+
+namespace synthembed::db {
+class Database;
+}
 
 namespace synthembed::train {
 
@@ -39,5 +44,15 @@ struct MetricSeries {
     std::vector<std::pair<std::int64_t, double>> points;
 };
 Result<std::vector<MetricSeries>> loadRunMetrics(const std::filesystem::path& projectPath, std::int64_t runId);
+
+/// One training_runs row with its last recorded step and loss (for the runs table).
+struct RunSummary {
+    std::int64_t id = 0;
+    std::string name, state, baseModel, outputDir, createdAt, finishedAt, error, configJson;
+    std::optional<std::int64_t> step; ///< last recorded step (none yet: empty)
+    std::optional<double> loss;       ///< loss at the last step that recorded one
+};
+/// All runs of the project, newest first.
+Result<std::vector<RunSummary>> listRuns(const db::Database& db);
 
 } // namespace synthembed::train

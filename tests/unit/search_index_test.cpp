@@ -204,6 +204,23 @@ TEST(VectorIndex, CorruptFilesAreNamedAndRegistryWorks) {
     ASSERT_TRUE(path);
     EXPECT_TRUE(VectorIndex::open(*path));
     EXPECT_FALSE(findIndex(*project, "nope"));
+    // The project's accepted/edited samples as items, by the chosen field; empty fields left out.
+    auto ins = project->db().prepare("INSERT INTO samples(family, language, query, positive, status) VALUES (?,?,?,?,?)");
+    ins.bindAll("sts", "en", "q1", "p1", "accepted").run();
+    ins.bindAll("sts", "de", "", "p2", "edited").run();
+    ins.bindAll("sts", "en", "q3", "p3", "rejected").run();
+    auto positives = projectSampleItems(*project, "positive");
+    ASSERT_TRUE(positives) << positives.error().message;
+    ASSERT_EQ(positives->size(), 2u);
+    EXPECT_EQ((*positives)[1].text, "p2");
+    EXPECT_EQ((*positives)[1].language, "de");
+    auto queries = projectSampleItems(*project, "query");
+    ASSERT_TRUE(queries);
+    ASSERT_EQ(queries->size(), 1u);
+    EXPECT_EQ((*queries)[0].text, "q1");
+    auto badField = projectSampleItems(*project, "id, status");
+    ASSERT_FALSE(badField);
+    EXPECT_EQ(badField.error().code, "usage");
     // truncate the vectors: open must fail naming the file
     std::filesystem::resize_file(dir / "docs" / "v000001" / "vectors.f32", 100);
     auto bad = VectorIndex::open(dir / "docs");

@@ -134,4 +134,25 @@ TEST(TrainData, RunsAndMetricsAreRecorded) {
     auto project = store::Project::open(dir / "p.synthembed").take();
     EXPECT_EQ(project.db().queryInt("SELECT COUNT(*) FROM train_metrics WHERE name='loss'"), 1);
     EXPECT_EQ(project.db().queryInt("SELECT COUNT(*) FROM training_runs WHERE state='done'"), 1);
+    // The runs table's view: newest first, last step and last loss, a run without metrics has neither.
+    c.resume = false;
+    c.name = "r2";
+    auto second = RunRecorder::open(dir / "p.synthembed", c, "{\"lr\":1}", 0);
+    ASSERT_TRUE(second);
+    (*second)->finish("failed", "out of memory");
+    auto runs = listRuns(project.db());
+    ASSERT_TRUE(runs) << runs.error().message;
+    ASSERT_EQ(runs->size(), 2u);
+    EXPECT_EQ((*runs)[0].name, "r2");
+    EXPECT_EQ((*runs)[0].state, "failed");
+    EXPECT_EQ((*runs)[0].error, "out of memory");
+    EXPECT_EQ((*runs)[0].configJson, "{\"lr\":1}");
+    EXPECT_FALSE((*runs)[0].step);
+    EXPECT_FALSE((*runs)[0].loss);
+    EXPECT_EQ((*runs)[1].id, id);
+    EXPECT_EQ((*runs)[1].state, "done");
+    EXPECT_EQ((*runs)[1].error, "");
+    EXPECT_EQ((*runs)[1].step, 1);
+    EXPECT_DOUBLE_EQ((*runs)[1].loss.value_or(-1), 1.0);
+    EXPECT_EQ((*runs)[1].finishedAt.size(), 24u) << (*runs)[1].finishedAt; // 2026-01-31T12:00:00.123Z
 }

@@ -1,8 +1,7 @@
 #include "ui/train/runs_model.h"
 
-#include "core/store/sqlite.h"
+#include "core/train/run_store.h"
 #include "core/util/log.h"
-#include "core/util/result.h"
 
 #include <QBrush>
 #include <QColor>
@@ -21,30 +20,26 @@ void RunsModel::setDatabase(const db::Database* db) {
 QVector<RunRow> RunsModel::load() const {
     QVector<RunRow> rows;
     if (!m_db) return rows;
-    try {
-        auto st = m_db->prepare(
-            "SELECT r.id, r.name, r.state, r.base_model, r.output_dir, r.created_at, r.finished_at, r.error, r.config, "
-            "  (SELECT MAX(step) FROM train_metrics m WHERE m.run_id = r.id), "
-            "  (SELECT value FROM train_metrics m WHERE m.run_id = r.id AND m.name = 'loss' ORDER BY step DESC LIMIT 1) "
-            "FROM training_runs r ORDER BY r.id DESC");
-        while (st.step()) {
-            RunRow r;
-            r.id = st.getInt(0);
-            r.name = QString::fromStdString(st.getText(1));
-            r.state = QString::fromStdString(st.getText(2));
-            r.baseModel = QString::fromStdString(st.getText(3));
-            r.outputDir = QString::fromStdString(st.getText(4));
-            r.createdAt = QString::fromStdString(st.getText(5));
-            r.finishedAt = QString::fromStdString(st.getOptText(6).value_or(""));
-            r.error = QString::fromStdString(st.getOptText(7).value_or(""));
-            r.configJson = QString::fromStdString(st.getText(8));
-            if (!st.isNull(9)) r.step = st.getInt(9);
-            if (!st.isNull(10)) r.loss = st.getDouble(10);
-            rows.push_back(std::move(r));
-        }
-    } catch (const Failure& f) {
+    auto runs = train::listRuns(*m_db);
+    if (!runs) {
         // A locked or damaged database must not take the window down; the next refresh retries.
-        log::warn("training runs: ", f.what());
+        log::warn("training runs: ", runs.error().message);
+        return rows;
+    }
+    for (const auto& s : *runs) {
+        RunRow r;
+        r.id = s.id;
+        r.name = QString::fromStdString(s.name);
+        r.state = QString::fromStdString(s.state);
+        r.baseModel = QString::fromStdString(s.baseModel);
+        r.outputDir = QString::fromStdString(s.outputDir);
+        r.createdAt = QString::fromStdString(s.createdAt);
+        r.finishedAt = QString::fromStdString(s.finishedAt);
+        r.error = QString::fromStdString(s.error);
+        r.configJson = QString::fromStdString(s.configJson);
+        if (s.step) r.step = *s.step;
+        if (s.loss) r.loss = *s.loss;
+        rows.push_back(std::move(r));
     }
     return rows;
 }
