@@ -88,7 +88,10 @@ torch::Tensor rawLinear(SgemmFn f, const torch::Tensor& x, const torch::Tensor& 
     torch::Tensor y;
     float beta = 0.0f;
     if (bias.defined()) {
-        y = bias.unsqueeze(0).expand({M, N}).contiguous();
+        // A copy, always: for M == 1 the expanded view is already contiguous, and contiguous()
+        // would hand back the bias itself for the product to accumulate into.
+        y = torch::empty({M, N}, x.options());
+        y.copy_(bias.unsqueeze(0).expand({M, N}));
         beta = 1.0f;
     } else {
         y = torch::empty({M, N}, x.options());
