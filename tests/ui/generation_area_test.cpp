@@ -320,6 +320,7 @@ private Q_SLOTS:
         auto project = makeProject(dir, server.baseUrl());
         {
             ui::SettingsDialog dlg(project.get());
+            dlg.show();
             auto* table = dlg.findChild<QTableWidget*>(QStringLiteral("endpointsTable"));
             QVERIFY(table);
             QCOMPARE(table->rowCount(), 1);
@@ -330,6 +331,7 @@ private Q_SLOTS:
             // Requests/min and tokens/min of this endpoint (the last two columns).
             table->item(0, table->columnCount() - 2)->setText(QStringLiteral("30"));
             table->item(0, table->columnCount() - 1)->setText(QStringLiteral("5000"));
+            QVERIFY(uitest::screenshot(&dlg, QStringLiteral("settings_endpoints.png")));
             dlg.accept();
         }
         const auto eps = ui::loadEndpoints(*project);
