@@ -121,7 +121,9 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
         tf.encode = [tk](const std::string& s) { return tk->encodeIds(s, true); };
         const auto& sp = tokenizer->specialTokenIds();
         tf.appendEos = spec.decoder;
-        tf.eosId = spec.eosTokenId ? static_cast<std::int32_t>(*spec.eosTokenId) : sp.eos.value_or(2);
+        // The same EOS as the embedder appends at inference (core/embed: the tokenizer's, then config.json's),
+        // so a model is trained on the token it is later pooled at.
+        tf.eosId = sp.eos ? *sp.eos : (spec.eosTokenId ? static_cast<std::int32_t>(*spec.eosTokenId) : 2);
         tf.padId = sp.pad ? *sp.pad : (spec.padTokenId ? static_cast<std::int32_t>(*spec.padTokenId) : tf.eosId);
 
         Trainer trainer(backbone, tf, config, std::move(train), std::move(dev), dist.get());
