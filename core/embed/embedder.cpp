@@ -1,6 +1,7 @@
 #include "core/embed/embedder.h"
 
 #include "core/runtime/runtime.h"
+#include "core/runtime/torch_runtime.h"
 
 #include "core/model/backbone.h"
 #include "core/model/safetensors.h"
@@ -10,10 +11,16 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <numeric>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 namespace synthembed::embed {
 
@@ -131,11 +138,86 @@ std::optional<Pooling> sentenceTransformersPooling(const fs::path& dir) {
 
 } // namespace
 
+/// Worker threads that live as long as the embedder, each computing with one thread of its own.
+/// Threads are kept, not started per call: libtorch re-initialises a new thread's thread counts
+/// on its first parallel call (and rebuilds a thread pool that then spins), which per call costs
+/// more than a small model's whole batch.
+class BatchWorkers {
+  public:
+    explicit BatchWorkers(int n) {
+        for (int i = 0; i < n; ++i)
+            m_threads.emplace_back([this] { loop(); });
+    }
+    ~BatchWorkers() {
+        {
+            std::lock_guard lock(m_mu);
+            m_quit = true;
+        }
+        m_wake.notify_all();
+        for (auto& t : m_threads)
+            t.join();
+    }
+    int size() const { return static_cast<int>(m_threads.size()); }
+    std::mutex& busy() { return m_busy; }
+
+    /// Runs task on every worker; returns at once. `finished` counts the workers done.
+    void start(std::function<void()> task) {
+        {
+            std::lock_guard lock(m_mu);
+            m_task = std::move(task);
+            m_finished = 0;
+            ++m_generation;
+        }
+        m_wake.notify_all();
+    }
+    /// Waits up to `timeout` for all workers to finish the current task; true when they have.
+    bool waitFor(std::chrono::milliseconds timeout) {
+        std::unique_lock lock(m_mu);
+        if (m_finished == size()) return true;
+        m_done.wait_for(lock, timeout); // also woken by poke()
+        return m_finished == size();
+    }
+    /// Wakes waitFor early (progress to report).
+    void poke() { m_done.notify_all(); }
+
+  private:
+    void loop() {
+        detail::setThisThreadOnly(1);
+        std::uint64_t seen = 0;
+        for (;;) {
+            std::function<void()> task;
+            {
+                std::unique_lock lock(m_mu);
+                m_wake.wait(lock, [&] { return m_quit || m_generation != seen; });
+                if (m_quit) return;
+                seen = m_generation;
+                task = m_task;
+            }
+            task(); // never throws: the task keeps its own errors
+            {
+                std::lock_guard lock(m_mu);
+                ++m_finished;
+            }
+            m_done.notify_all();
+        }
+    }
+
+    std::vector<std::thread> m_threads;
+    std::mutex m_mu, m_busy;
+    std::condition_variable m_wake, m_done;
+    std::function<void()> m_task;
+    std::uint64_t m_generation = 0;
+    int m_finished = 0;
+    bool m_quit = false;
+};
+
 struct Embedder::Impl {
     ModelInfo info;
     std::shared_ptr<model::Backbone> backbone;
     std::unique_ptr<tok::Tokenizer> tokenizer;
     std::optional<std::int32_t> eos, pad;
+    mutable std::mutex workersMutex;
+    mutable std::unique_ptr<BatchWorkers> workers; ///< created on first use (small CPU models)
 
     Pooling resolve(Pooling p) const { return p == Pooling::Auto ? info.defaultPooling : p; }
 
@@ -172,18 +254,17 @@ struct Embedder::Impl {
         const bool left = o.padding == Padding::Left || (o.padding == Padding::Auto && info.decoder);
 
         // Longest first, so each batch pads as little as possible (and the first batch shows
-        // at once whether memory suffices).
+        // at once whether memory suffices). Results go back to input order through `order`.
         std::vector<std::size_t> order(seqs.size());
         std::iota(order.begin(), order.end(), 0);
         std::stable_sort(order.begin(), order.end(),
                          [&](auto a, auto b) { return seqs[a].size() > seqs[b].size(); });
 
         std::vector<std::vector<float>> out(seqs.size());
-        c10::InferenceMode inference;
         const std::int64_t padId = pad.value_or(0);
-        for (std::size_t start = 0; start < order.size(); start += static_cast<std::size_t>(o.batchSize)) {
-            if (hooks.stopRequested()) throw Failure("cancelled", "embedding cancelled");
-            std::size_t end = std::min(order.size(), start + static_cast<std::size_t>(o.batchSize));
+        // One batch: padded to its own longest text only; decoders on CPU float32 compute the
+        // real tokens only (LlamaModel::forwardPacked), so padding costs no work there.
+        auto embedBatch = [&](std::size_t start, std::size_t end) {
             const auto B = static_cast<std::int64_t>(end - start);
             const auto S = static_cast<std::int64_t>(seqs[order[start]].size());
             auto ids = torch::full({B, S}, padId, torch::kInt64);
@@ -227,10 +308,91 @@ struct Embedder::Impl {
             const auto H = pooled.size(1);
             for (std::int64_t b = 0; b < B; ++b)
                 out[order[start + b]].assign(p + b * H, p + (b + 1) * H);
-            hooks.report(static_cast<std::int64_t>(end), static_cast<std::int64_t>(order.size()),
-                         "embedding");
+        };
+
+        const int workers = batchWorkers(seqs.size(), o.batchSize);
+        // Several workers: enough batches that they finish together (smaller batches cost no
+        // more per token here: no padding is computed).
+        std::size_t batch = static_cast<std::size_t>(o.batchSize);
+        if (workers > 1)
+            batch = std::min(batch, std::max<std::size_t>(8, (seqs.size() + 4 * workers - 1) / (4 * workers)));
+        std::vector<std::pair<std::size_t, std::size_t>> batches;
+        for (std::size_t start = 0; start < order.size(); start += batch)
+            batches.emplace_back(start, std::min(order.size(), start + batch));
+
+        if (workers <= 1) {
+            c10::InferenceMode inference;
+            for (auto [start, end] : batches) {
+                if (hooks.stopRequested()) throw Failure("cancelled", "embedding cancelled");
+                embedBatch(start, end);
+                hooks.report(static_cast<std::int64_t>(end), static_cast<std::int64_t>(order.size()), "embedding");
+            }
+            return out;
         }
+
+        // Tiny models on CPU: each worker runs whole batches with one compute thread. Their
+        // products are too small to split across cores; an OpenMP team per operation spends most
+        // of its time waiting at barriers (10x slower on a loaded 2-core machine), and workers
+        // never wait on one another. Progress and cancellation stay on the calling thread.
+        BatchWorkers* pool = nullptr;
+        {
+            std::lock_guard lock(workersMutex);
+            if (!this->workers) this->workers = std::make_unique<BatchWorkers>(workers);
+            // (a later change of the compute threads keeps the first pool's size)
+            pool = this->workers.get();
+        }
+        std::unique_lock busy(pool->busy(), std::try_to_lock);
+        if (!busy.owns_lock()) { // another call is using the workers: run on this thread
+            c10::InferenceMode inference;
+            for (auto [start, end] : batches) {
+                if (hooks.stopRequested()) throw Failure("cancelled", "embedding cancelled");
+                embedBatch(start, end);
+                hooks.report(static_cast<std::int64_t>(end), static_cast<std::int64_t>(order.size()), "embedding");
+            }
+            return out;
+        }
+        if (hooks.stopRequested()) throw Failure("cancelled", "embedding cancelled");
+        std::atomic<std::size_t> next{0}, doneTexts{0};
+        std::atomic<bool> stop{false};
+        std::exception_ptr error;
+        std::mutex errorMutex;
+        pool->start([&] {
+            c10::InferenceMode inference;
+            try {
+                for (std::size_t i; !stop && (i = next++) < batches.size();) {
+                    embedBatch(batches[i].first, batches[i].second);
+                    doneTexts += batches[i].second - batches[i].first;
+                    pool->poke();
+                }
+            } catch (...) {
+                std::lock_guard lock(errorMutex);
+                if (!error) error = std::current_exception();
+                stop = true;
+            }
+        });
+        std::size_t reported = 0;
+        bool cancelled = false;
+        for (bool finished = false; !finished;) {
+            finished = pool->waitFor(std::chrono::milliseconds(100));
+            if (!finished && !cancelled && hooks.stopRequested()) cancelled = stop = true;
+            if (const std::size_t done = doneTexts; done != reported && !stop) {
+                reported = done;
+                hooks.report(static_cast<std::int64_t>(done), static_cast<std::int64_t>(order.size()), "embedding");
+            }
+        }
+        if (error) std::rethrow_exception(error);
+        if (cancelled) throw Failure("cancelled", "embedding cancelled");
         return out;
+    }
+
+    /// Worker threads for one embed call: one per compute thread for small models on CPU (hidden
+    /// size up to kSmallHidden), else 1 (the calling thread, every compute thread per product).
+    int batchWorkers(std::size_t texts, int batchSize) const {
+        constexpr int kSmallHidden = 512;
+        const int threads = computeThreads();
+        if (threads <= 1 || info.dimension > kSmallHidden || !backbone->device().is_cpu()) return 1;
+        if (texts <= static_cast<std::size_t>(std::min(batchSize, 8))) return 1;
+        return threads;
     }
 
     std::vector<std::vector<std::int32_t>> tokenize(const std::vector<std::string>& texts,

@@ -4,6 +4,7 @@
 #include "core/util/paths.h"
 #include "core/util/result.h"
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
@@ -135,6 +136,10 @@ Matrix embedTexts(TextEncoder& encoder, EmbeddingCache* cache, const std::vector
     std::vector<std::size_t> missing;
     for (std::size_t i = 0; i < texts.size(); ++i)
         if (!cached[i]) missing.push_back(i);
+    // Longest first across all misses, so each encoder call gets texts of similar length (less
+    // padding in its batches); vectors go back to their rows through `missing`.
+    std::stable_sort(missing.begin(), missing.end(),
+                     [&](std::size_t a, std::size_t b) { return texts[a].size() > texts[b].size(); });
 
     Matrix out;
     std::size_t dim = 0;

@@ -8,6 +8,7 @@
 #include <cblas.h>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 
 namespace synthembed::model {
@@ -257,6 +258,68 @@ torch::Tensor packedSelfAttention(const torch::Tensor& qkv, std::int64_t nHead, 
                 const auto b = i / nHead, h = i % nHead;
                 const float* v = p + b * S * H3 + 2 * H + h * D;
                 smallGemm(false, S, D, S, 1.0f, pr + (i - g0) * S * S, S, v, H3, c + b * S * H + h * D, H);
+            }
+        }
+    });
+    return ctx;
+}
+
+torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                    const std::vector<std::int64_t>& offsets, std::int64_t window) {
+    if (!eligible(q) || !eligible(k) || !eligible(v) || q.dim() != 4 || k.dim() != 3 || v.dim() != 3 ||
+        offsets.size() < 2)
+        return {};
+    const auto nKv = q.size(0), rep = q.size(1), T = q.size(2), D = q.size(3);
+    if (k.size(0) != nKv || k.size(1) != T || k.size(2) != D || v.sizes() != k.sizes() || offsets.back() != T ||
+        offsets.front() != 0)
+        return {};
+    auto Q = q.contiguous(), K = k.contiguous(), V = v.contiguous();
+    const auto nHead = nKv * rep, H = nHead * D;
+    auto ctx = torch::empty({T, H}, q.options());
+    const float* pq = Q.data_ptr<float>();
+    const float* pk = K.data_ptr<float>();
+    const float* pv = V.data_ptr<float>();
+    float* pc = ctx.data_ptr<float>();
+    const auto nSeq = static_cast<std::int64_t>(offsets.size()) - 1;
+    const float ninf = -std::numeric_limits<float>::infinity();
+    // One task per sequence; within it, heads in groups whose score blocks (G n^2 floats, twice)
+    // stay in the core's cache, one softmax call per group.
+    at::parallel_for(0, nSeq, 1, [&](std::int64_t begin, std::int64_t end) {
+        torch::Tensor scores, probs;
+        for (auto s = begin; s < end; ++s) {
+            const auto off = offsets[s], n = offsets[s + 1] - off;
+            if (n <= 0) continue;
+            const std::int64_t G =
+                std::max<std::int64_t>(1, std::min<std::int64_t>(nHead, (256 * 1024) / (n * n * 4)));
+            if (!scores.defined() || scores.numel() < G * n * n) {
+                scores = torch::empty({G * n * n}, q.options());
+                probs = torch::empty({G * n * n}, q.options());
+            }
+            for (std::int64_t h0 = 0; h0 < nHead; h0 += G) {
+                const auto g = std::min(G, nHead - h0);
+                float* sc = scores.data_ptr<float>();
+                for (auto h = h0; h < h0 + g; ++h) {
+                    const auto kv = h / rep;
+                    float* out = sc + (h - h0) * n * n;
+                    smallGemm(true, n, n, D, 1.0f, pq + (h * T + off) * D, D, pk + (kv * T + off) * D, D, out, n);
+                    for (std::int64_t i = 0; i < n; ++i) {
+                        float* row = out + i * n;
+                        for (std::int64_t j = i + 1; j < n; ++j)
+                            row[j] = ninf;
+                        if (window > 0)
+                            for (std::int64_t j = 0; j <= i - window; ++j)
+                                row[j] = ninf;
+                    }
+                }
+                auto sIn = scores.narrow(0, 0, g * n * n).view({g * n, n});
+                auto sOut = probs.narrow(0, 0, g * n * n).view({g * n, n});
+                at::_softmax_out(sOut, sIn, -1, false);
+                const float* pr = probs.data_ptr<float>();
+                for (auto h = h0; h < h0 + g; ++h) {
+                    const auto kv = h / rep;
+                    smallGemm(false, n, D, n, 1.0f, pr + (h - h0) * n * n, n, pv + (kv * T + off) * D, D,
+                              pc + off * H + h * D, H);
+                }
             }
         }
     });

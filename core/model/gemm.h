@@ -37,4 +37,15 @@ torch::Tensor gemmLinearResidual(const torch::Tensor& x, const torch::Tensor& we
 torch::Tensor packedSelfAttention(const torch::Tensor& qkv, std::int64_t nHead, double scale,
                                   const torch::Tensor& keyMask);
 
+/// Causal (optionally sliding-window) grouped-query attention over packed sequences, for
+/// inference: q [nKv, rep, T, D], k and v [nKv, T, D] (contiguous, T tokens of all sequences one
+/// after another, the scale already folded into q); sequence s holds tokens offsets[s] ..
+/// offsets[s+1]-1 and sees only its own tokens. Query token i of a sequence attends to keys
+/// j <= i (and i - j < window when window > 0). Returns the context [T, nKv rep D] with head
+/// h = g rep + r at columns h D .. h D + D (HF's repeat_kv order). No padding is computed and
+/// no [B, heads, S, S] tensor exists: each thread keeps one sequence's score block. Returns an
+/// undefined tensor when the fast path does not apply (not CPU float32, or autograd needed).
+torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                    const std::vector<std::int64_t>& offsets, std::int64_t window);
+
 } // namespace synthembed::model

@@ -1,5 +1,6 @@
 #include "core/model/llama.h"
 
+#include "core/model/gemm.h"
 #include "core/model/recompute.h"
 #include "core/util/log.h"
 #include "core/util/result.h"
@@ -110,6 +111,21 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
     return o_proj(groupedAttention(q, k, v.contiguous(), mask));
 }
 
+torch::Tensor LlamaAttentionImpl::forwardPacked(const torch::Tensor& x, const torch::Tensor& cos,
+                                                const torch::Tensor& sin, const std::vector<std::int64_t>& offsets,
+                                                std::int64_t window) {
+    const auto T = x.size(0), rep = m_nHead / m_nKvHead, D = m_headDim;
+    auto q = q_proj(x).view({T, m_nKvHead, rep, D}).permute({1, 2, 0, 3}); // [nKv, rep, T, D]
+    auto k = k_proj(x).view({T, m_nKvHead, D}).permute({1, 0, 2});         // [nKv, T, D]
+    auto v = v_proj(x).view({T, m_nKvHead, D}).permute({1, 0, 2}).contiguous();
+    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    q = applyRope(q, cos * scale, sin * scale); // [T, D/2] broadcasts over the leading dims
+    k = applyRope(k, cos, sin);
+    auto ctx = varlenCausalAttention(q, k, v, offsets, window);
+    if (!ctx.defined()) throw Failure("internal", "packed attention needs CPU float32 inference tensors");
+    return o_proj(ctx);
+}
+
 LlamaMlpImpl::LlamaMlpImpl(const LlamaConfig& c, const torch::TensorOptions& o) : m_act(c.act) {
     gate_proj = register_module(
         "gate_proj",
@@ -142,6 +158,13 @@ torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch
     return torch::GradMode::is_enabled() ? h + m : h.add_(m);
 }
 
+torch::Tensor LlamaDecoderLayerImpl::forwardPacked(const torch::Tensor& x, const torch::Tensor& cos,
+                                                    const torch::Tensor& sin, const std::vector<std::int64_t>& offsets,
+                                                    std::int64_t window) {
+    auto h = x + self_attn->forwardPacked(input_layernorm(x), cos, sin, offsets, window);
+    return h.add_(mlp(post_attention_layernorm(h)));
+}
+
 LlamaModelImpl::LlamaModelImpl(const LlamaConfig& c, const torch::TensorOptions& o) : m_config(c) {
     embed_tokens = register_module("embed_tokens", Embedding(c.vocabSize, c.hiddenSize, o));
     layers = register_module("layers", torch::nn::ModuleList());
@@ -164,7 +187,48 @@ torch::Tensor LlamaModelImpl::attentionMask(const torch::Tensor& mask, std::int6
     return add.masked_fill_(allowed5.logical_not(), maskMin(dtype));
 }
 
+torch::Tensor LlamaModelImpl::forwardPacked(const torch::Tensor& ids, const torch::Tensor& mask) {
+    const auto& w = embed_tokens->weight;
+    if (torch::GradMode::is_enabled() || !mask.defined() || ids.dim() != 2 || mask.sizes() != ids.sizes() ||
+        !w.device().is_cpu() || w.scalar_type() != torch::kFloat32)
+        return {};
+    const auto B = ids.size(0), S = ids.size(1);
+    auto m = mask.to(torch::kCPU).to(torch::kBool).contiguous();
+    const bool* pm = m.data_ptr<bool>();
+    std::vector<std::int64_t> offsets{0}, index, positions;
+    index.reserve(static_cast<std::size_t>(B * S));
+    for (std::int64_t b = 0; b < B; ++b) {
+        const bool* row = pm + b * S;
+        std::int64_t first = 0;
+        while (first < S && !row[first])
+            ++first;
+        std::int64_t last = first;
+        while (last < S && row[last])
+            ++last;
+        if (first == S) return {}; // an empty row: the padded path defines what it gets
+        for (std::int64_t j = last; j < S; ++j)
+            if (row[j]) return {}; // holes inside a row: only the general mask describes them
+        for (std::int64_t t = first; t < last; ++t) {
+            index.push_back(b * S + t);
+            positions.push_back(t - first);
+        }
+        offsets.push_back(static_cast<std::int64_t>(index.size()));
+    }
+    const auto T = static_cast<std::int64_t>(index.size());
+    auto idx = torch::tensor(index, torch::kInt64);
+    auto x = embed_tokens(ids.to(torch::kCPU).reshape({-1}).index_select(0, idx)); // [T, H]
+    auto [cos, sin] = ropeTables(torch::tensor(positions, torch::kInt64), m_config.headDim, m_config.ropeTheta,
+                                 x.scalar_type()); // [T, D/2]
+    for (const auto& layer : *layers)
+        x = layer->as<LlamaDecoderLayerImpl>()->forwardPacked(x, cos, sin, offsets, m_config.slidingWindow);
+    x = norm(x);
+    auto out = torch::zeros({B * S, x.size(1)}, x.options());
+    out.index_copy_(0, idx, x.view({T, -1}));
+    return out.view({B, S, -1});
+}
+
 torch::Tensor LlamaModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& mask) {
+    if (auto packed = forwardPacked(ids, mask); packed.defined()) return packed;
     const auto B = ids.size(0), S = ids.size(1);
     auto x = embed_tokens(ids);
     torch::Tensor positions;

@@ -53,6 +53,10 @@ class LlamaAttentionImpl : public torch::nn::Module {
     /// x [B, S, H]; cos/sin [B, S, D/2]; mask additive [B, 1, 1, S, S].
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                           const torch::Tensor& mask);
+    /// Inference over packed sequences (no padding): x [T, H]; cos/sin [T, D/2]; sequence s holds
+    /// tokens offsets[s] .. offsets[s+1]-1 (see varlenCausalAttention). CPU float32 only.
+    torch::Tensor forwardPacked(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                const std::vector<std::int64_t>& offsets, std::int64_t window);
     Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
 
   private:
@@ -76,6 +80,9 @@ class LlamaDecoderLayerImpl : public torch::nn::Module {
     LlamaDecoderLayerImpl(const LlamaConfig& c, const torch::TensorOptions& options);
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                           const torch::Tensor& mask);
+    /// See LlamaAttentionImpl::forwardPacked.
+    torch::Tensor forwardPacked(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                const std::vector<std::int64_t>& offsets, std::int64_t window);
     LlamaAttention self_attn{nullptr};
     LlamaMlp mlp{nullptr};
     RmsNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
@@ -90,7 +97,15 @@ class LlamaModelImpl : public torch::nn::Module {
     /// ids [B, S] int64; mask [B, S] (1 = token, 0 = padding; left or right padding; undefined =
     /// no padding). Positions count real tokens only (cumsum of the mask), so a left-padded row
     /// sees the same positions as the unpadded text. Returns the final-norm hidden states [B, S, H].
+    /// Inference on CPU float32 with a mask whose rows are one run of tokens each (left or right
+    /// padding) computes the real tokens only (forwardPacked): padded positions then hold zeros.
     torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask = {});
+    /// The real tokens of each row packed into one sequence of T tokens, each row attending to
+    /// its own tokens only: work and memory grow with the real tokens, not with B x longest, and
+    /// no [B, heads, S, S] mask or score tensor exists. Returns [B, S, H] with zeros at padded
+    /// positions, or an undefined tensor when it does not apply (autograd on, not CPU float32, a
+    /// row whose tokens are not one contiguous run, or an empty row).
+    torch::Tensor forwardPacked(const torch::Tensor& ids, const torch::Tensor& mask);
     /// The additive attention mask [B, 1, 1, S, S]: causal, padding keys, sliding window.
     torch::Tensor attentionMask(const torch::Tensor& mask, std::int64_t B, std::int64_t S,
                                 torch::ScalarType dtype) const;

@@ -1,5 +1,7 @@
 #include "core/runtime/torch_runtime.h"
 
+#include "core/platform/platform.h"
+
 #include <torch/torch.h>
 
 namespace synthembed::detail {
@@ -15,6 +17,25 @@ void setTorchThreads(int threads) {
 }
 
 void setTorchThreadsHere(int threads) { at::set_num_threads(threads); }
+
+void setThisThreadOnly(int threads) {
+    using SetFn = void (*)(int);
+    static SetFn set = [] {
+        // The OpenMP runtime libtorch was built with, already loaded by libtorch_cpu.
+        for (const char* lib : {"libgomp.so.1", "libomp.so", "libiomp5.so", "libomp.dylib", "libiomp5.dylib",
+                                "libiomp5md.dll", "vcomp140.dll"})
+            if (void* h = platform::openLibrary(lib))
+                if (auto f = reinterpret_cast<SetFn>(platform::librarySymbol(h, "omp_set_num_threads"))) return f;
+        return SetFn(nullptr);
+    }();
+    // libtorch sets a thread's OpenMP team size to its process-wide count on the thread's first
+    // parallel call (lazy_init_num_threads); let that happen now, not after the setting below.
+    (void)at::get_num_threads();
+    if (set)
+        set(threads);
+    else
+        at::set_num_threads(threads);
+}
 
 int torchThreads() { return at::get_num_threads(); }
 

@@ -1,0 +1,173 @@
+// Batching must not change embeddings: the same text gives the same vector (within 1e-5) at every
+// batch size, in any input order, padded left or right, whether the decoder runs its packed
+// inference path (real tokens only) or the general padded path with the [B, 1, 1, S, S] mask.
+// Also: progress counts texts up to the total and cancellation stops the worker threads.
+
+#include "core/embed/embedder.h"
+#include "core/model/backbone.h"
+
+#include "support/test_support.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+using namespace synthembed;
+
+namespace {
+
+/// Texts from 1 to ~60 words (a few hundred characters), in a scrambled length order.
+std::vector<std::string> mixedTexts(std::size_t n) {
+    const std::vector<std::string> words = {"card",   "arrived", "my",      "transfer", "pending", "why",
+                                            "is",     "the",     "account", "top-up",   "failed",  "once",
+                                            "upon",   "a",       "time",    "little",   "girl",    "Lily"};
+    std::mt19937 rng(7);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t len = 1 + (i * 37) % 60;
+        std::string t;
+        for (std::size_t w = 0; w < len; ++w)
+            t += (w ? " " : "") + words[rng() % words.size()];
+        out.push_back(t + (i % 3 == 0 ? "?" : "."));
+    }
+    return out;
+}
+
+double maxDiff(const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b) {
+    double d = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        for (std::size_t j = 0; j < a[i].size(); ++j)
+            d = std::max(d, static_cast<double>(std::fabs(a[i][j] - b[i][j])));
+    return d;
+}
+
+} // namespace
+
+TEST(EmbedBatching, SameVectorsAtEveryBatchSizeAndOrder) {
+    SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
+    auto e = embed::Embedder::load(dir);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    const auto texts = mixedTexts(120);
+    for (auto pooling : {embed::Pooling::Last, embed::Pooling::Mean}) {
+        for (auto padding : {embed::Padding::Left, embed::Padding::Right}) {
+            embed::EmbedOptions o;
+            o.pooling = pooling;
+            o.padding = padding;
+            o.batchSize = 1; // no padding at all: the reference
+            auto ref = (*e)->embed(texts, o);
+            ASSERT_TRUE(ref.ok()) << ref.error().message;
+            ASSERT_EQ(ref->size(), texts.size());
+            for (int batch : {3, 8, 32, 256}) {
+                o.batchSize = batch;
+                auto v = (*e)->embed(texts, o);
+                ASSERT_TRUE(v.ok()) << v.error().message;
+                EXPECT_LE(maxDiff(*ref, *v), 1e-5) << "batch " << batch << " pooling " << embed::poolingName(pooling);
+            }
+            // Shuffled input: each vector still comes back at its text's position.
+            std::vector<std::size_t> perm(texts.size());
+            std::iota(perm.begin(), perm.end(), 0);
+            std::shuffle(perm.begin(), perm.end(), std::mt19937(3));
+            std::vector<std::string> shuffled;
+            for (auto i : perm)
+                shuffled.push_back(texts[i]);
+            o.batchSize = 64;
+            auto v = (*e)->embed(shuffled, o);
+            ASSERT_TRUE(v.ok()) << v.error().message;
+            std::vector<std::vector<float>> back(texts.size());
+            for (std::size_t k = 0; k < perm.size(); ++k)
+                back[perm[k]] = v->at(k);
+            EXPECT_LE(maxDiff(*ref, back), 1e-5);
+        }
+    }
+}
+
+TEST(EmbedBatching, PackedDecoderPathMatchesPaddedPath) {
+    SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
+    // The real model, and a random Mistral-style model with a sliding window of 3 tokens (so the
+    // window, not only causality, limits what a token sees).
+    test::TempDir tmp;
+    std::ofstream(tmp / "config.json") << nlohmann::json{{"model_type", "mistral"},
+                                                         {"vocab_size", 512},
+                                                         {"hidden_size", 64},
+                                                         {"intermediate_size", 96},
+                                                         {"num_hidden_layers", 2},
+                                                         {"num_attention_heads", 8},
+                                                         {"num_key_value_heads", 2},
+                                                         {"sliding_window", 3},
+                                                         {"max_position_embeddings", 128}}
+                                                             .dump();
+    std::vector<std::shared_ptr<model::Backbone>> models = {model::loadBackbone(dir),
+                                                            model::randomBackbone(tmp / "config.json")};
+    const std::vector<std::int64_t> lens = {9, 1, 5, 9, 2};
+    const std::int64_t B = static_cast<std::int64_t>(lens.size()), S = 9;
+    for (auto& m : models) {
+        for (bool left : {true, false}) {
+            auto ids = torch::zeros({B, S}, torch::kInt64);
+            auto mask = torch::zeros({B, S}, torch::kInt64);
+            for (std::int64_t b = 0; b < B; ++b)
+                for (std::int64_t t = 0; t < lens[b]; ++t) {
+                    const auto pos = left ? S - lens[b] + t : t;
+                    ids[b][pos] = 3 + (b * 31 + t * 7) % 500;
+                    mask[b][pos] = 1;
+                }
+            torch::Tensor packed, padded;
+            {
+                torch::NoGradGuard noGrad; // inference: the packed path
+                packed = m->forward(ids, mask);
+            }
+            padded = m->forward(ids, mask).detach(); // autograd on: the general padded path
+            ASSERT_EQ(packed.sizes(), padded.sizes());
+            auto real = mask.to(torch::kBool);
+            const double diff = (packed.index({real}) - padded.index({real})).abs().max().item<double>();
+            EXPECT_LE(diff, 1e-5) << m->spec().modelType << (left ? " left" : " right") << " padding";
+            // Padded positions hold zeros on the packed path.
+            EXPECT_EQ(packed.index({real.logical_not()}).abs().sum().item<double>(), 0.0);
+        }
+    }
+}
+
+TEST(EmbedBatching, ProgressCountsTextsAndCancellationStops) {
+    SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
+    auto e = embed::Embedder::load(dir);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    const auto texts = mixedTexts(200);
+    embed::EmbedOptions o;
+    o.batchSize = 8;
+    std::vector<std::int64_t> done;
+    ProgressHooks hooks;
+    hooks.progress = [&](std::int64_t d, std::int64_t total, const std::string& stage) {
+        EXPECT_EQ(total, 200);
+        EXPECT_EQ(stage, "embedding");
+        done.push_back(d);
+    };
+    auto v = (*e)->embed(texts, o, hooks);
+    ASSERT_TRUE(v.ok()) << v.error().message;
+    ASSERT_FALSE(done.empty());
+    EXPECT_TRUE(std::is_sorted(done.begin(), done.end()));
+    EXPECT_EQ(done.back(), 200);
+
+    // Stop once the first batches are reported: the call ends as cancelled, before the rest.
+    const auto many = mixedTexts(3000);
+    std::atomic<bool> seen{false};
+    std::atomic<std::int64_t> last{0};
+    hooks.progress = [&](std::int64_t d, std::int64_t, const std::string&) {
+        seen = true;
+        last = d;
+    };
+    hooks.shouldStop = [&] { return seen.load(); };
+    auto stopped = (*e)->embed(many, o, hooks);
+    ASSERT_FALSE(stopped.ok());
+    EXPECT_EQ(stopped.error().code, "cancelled");
+    EXPECT_LT(last.load(), 3000);
+    // The workers are free again afterwards.
+    hooks.shouldStop = {};
+    hooks.progress = {};
+    auto again = (*e)->embed(texts, o, hooks);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_LE(maxDiff(*v, *again), 1e-6);
+}
