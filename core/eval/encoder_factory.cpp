@@ -3,6 +3,7 @@
 #include "core/embed/embedder.h"
 #include "core/eval/results.h"
 
+#include "core/util/durable.h"
 #include "core/util/log.h"
 
 #include <filesystem>
@@ -75,7 +76,9 @@ Result<std::unique_ptr<TextEncoder>> openEncoder(const EncoderSpec& spec) {
         o.maxLength = spec.maxLength;
         o.normalize = true;
         o.batchSize = spec.batchSize ? int(spec.batchSize) : 32;
-        // Stamped before loading: a change during the load shows as a change later, never the reverse.
+        // A folder `train` wrote is settled first (an interrupted model swap finished), then stamped
+        // before loading: a change during the load shows as a change later, never the reverse.
+        durable::settleFolder(spec.model, durable::kModelManifestName);
         auto files = stampModelFiles(spec.model);
         if (!files) log::warn("model files of ", spec.model, " not stamped: ", files.error().message);
         auto e = embed::Embedder::load(spec.model, embed::LoadOptions{spec.device, "auto"});

@@ -6,6 +6,7 @@
 #include "core/model/llama.h"
 #include "core/model/weights.h"
 #include "core/platform/platform.h"
+#include "core/util/durable.h"
 #include "core/util/log.h"
 #include "core/util/result.h"
 
@@ -120,6 +121,8 @@ NameCandidates candidatesFor(const Backbone& b) {
 } // namespace
 
 std::shared_ptr<Backbone> loadBackbone(const fs::path& dir, const BackboneOptions& options) {
+    // A folder `train` wrote: finish an interrupted model swap, check the files against the manifest.
+    durable::settleFolder(dir, durable::kModelManifestName);
     auto cfg = ConfigJson::load(dir / "config.json");
     auto ckpt = Checkpoint::open(dir);
     if (!ckpt) throw Failure(ckpt.error().code, ckpt.error().message);

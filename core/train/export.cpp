@@ -73,12 +73,12 @@ std::string queryPrompt(const std::string& instruction) {
 
 void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::Module& module, LoraSet lora,
                  const NamedTensors& trainable) {
-    const fs::path out(info.outputDir), base(info.baseModelDir);
-    fs::create_directories(out);
-    // synthembed_train.json is written last and marks a complete export: removed first, so a
-    // folder whose export was interrupted (files of two exports side by side) never looks whole.
-    std::error_code ec;
-    if (fs::remove(out / "synthembed_train.json", ec)) platform::syncDirectory(out);
+    const fs::path base(info.baseModelDir);
+    // The model files are swapped as one unit (durable::FolderUpdate): written into a stage inside
+    // the output folder, then moved into place once synthembed_train.json, their manifest, is
+    // committed; loaders settle the folder first, so they see the previous model or this one.
+    durable::FolderUpdate update(info.outputDir, durable::kModelManifestName);
+    auto at = [&update](const fs::path& rel) { return update.stagePath(rel); };
 
     // 1. LoRA adapter alone (PEFT: base_model.model.<module path>.lora_A.weight, A [r, in], B [out, r]).
     if (lora && config.saveAdapter) {
@@ -90,9 +90,9 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
             auto dot = name.rfind('.');
             targets.insert(dot == std::string::npos ? name : name.substr(dot + 1));
         }
-        writeTensors(out / "adapter_model.safetensors", s, {{"format", "pt"}});
+        writeTensors(at("adapter_model.safetensors"), s, {{"format", "pt"}});
         const auto& o = lora->options();
-        writeJson(out / "adapter_config.json",
+        writeJson(at("adapter_config.json"),
                   {{"peft_type", "LORA"},
                    {"task_type", "FEATURE_EXTRACTION"},
                    {"base_model_name_or_path", fs::absolute(base).string()},
@@ -145,29 +145,29 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
                     s.add(v.name, t, t.scalar_type());
                     written.insert(v.name);
                 }
-        writeTensors(out / "model.safetensors", s, {{"format", "pt"}});
-        copyAtomic(base / "config.json", out / "config.json");
+        writeTensors(at("model.safetensors"), s, {{"format", "pt"}});
+        copyAtomic(base / "config.json", at("config.json"));
         for (const char* f : {"tokenizer.json", "tokenizer.model", "special_tokens_map.json", "vocab.txt", "vocab.json",
                               "merges.txt", "added_tokens.json"})
-            if (fs::exists(base / f)) copyAtomic(base / f, out / f);
+            if (fs::exists(base / f)) copyAtomic(base / f, at(f));
         if (fs::exists(base / "tokenizer_config.json")) {
             std::ifstream in(base / "tokenizer_config.json");
             auto tc = nlohmann::json::parse(in, nullptr, false);
             // Last-token pooling needs EOS at the end; Llama-style tokenizers add it on request.
             if (!tc.is_discarded() && info.decoder && config.pooling == Pooling::LastToken && tc.contains("add_eos_token"))
                 tc["add_eos_token"] = true;
-            if (tc.is_discarded()) copyAtomic(base / "tokenizer_config.json", out / "tokenizer_config.json");
-            else writeJson(out / "tokenizer_config.json", tc);
+            if (tc.is_discarded()) copyAtomic(base / "tokenizer_config.json", at("tokenizer_config.json"));
+            else writeJson(at("tokenizer_config.json"), tc);
         }
     }
 
     // 3. sentence-transformers description of the pipeline.
-    writeJson(out / "modules.json",
+    writeJson(at("modules.json"),
               nlohmann::json::array({{{"idx", 0}, {"name", "0"}, {"path", ""}, {"type", "sentence_transformers.models.Transformer"}},
                                      {{"idx", 1}, {"name", "1"}, {"path", "1_Pooling"}, {"type", "sentence_transformers.models.Pooling"}},
                                      {{"idx", 2}, {"name", "2"}, {"path", "2_Normalize"}, {"type", "sentence_transformers.models.Normalize"}}}));
-    writeJson(out / "sentence_bert_config.json", {{"max_seq_length", config.maxLength}, {"do_lower_case", false}});
-    writeJson(out / "1_Pooling" / "config.json",
+    writeJson(at("sentence_bert_config.json"), {{"max_seq_length", config.maxLength}, {"do_lower_case", false}});
+    writeJson(at("1_Pooling/config.json"),
               {{"word_embedding_dimension", info.hiddenSize},
                {"pooling_mode_cls_token", config.pooling == Pooling::Cls},
                {"pooling_mode_mean_tokens", config.pooling == Pooling::Mean},
@@ -176,8 +176,8 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
                {"pooling_mode_weightedmean_tokens", false},
                {"pooling_mode_lasttoken", config.pooling == Pooling::LastToken},
                {"include_prompt", true}});
-    fs::create_directories(out / "2_Normalize");
-    writeJson(out / "config_sentence_transformers.json",
+    update.stagePath("2_Normalize/config.json"); // creates the (empty) module folder sentence-transformers expects
+    writeJson(at("config_sentence_transformers.json"),
               {{"__version__", {{"sentence_transformers", "3.0.0"}}},
                {"prompts", {{"query", queryPrompt(info.instruction)}, {"document", ""}}},
                {"default_prompt_name", nullptr},
@@ -191,8 +191,8 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
                            {"step", info.step},
                            {"lora", lora ? nlohmann::json{{"r", lora->options().rank}, {"alpha", lora->options().alpha}}
                                          : nlohmann::json(nullptr)}};
-    writeJson(out / "synthembed_train.json", meta);
-    log::info("model written to ", out.string());
+    update.commit(meta.dump(2));
+    log::info("model written to ", info.outputDir);
 }
 
 } // namespace synthembed::train

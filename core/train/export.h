@@ -26,7 +26,10 @@ struct ExportInfo {
     std::int64_t step = -1;  ///< optimiser steps the exported weights have seen
 };
 
-/// Writes the folder (each file atomically). Merging modifies `module`'s weights in place and
+/// Writes the model files as one unit (durable::FolderUpdate): they are staged, committed by the
+/// manifest synthembed_train.json (settings, run id, step, every file with its size) and moved into
+/// the output folder, which keeps its checkpoints/; a reader finds the previous model or this one.
+/// Merging modifies `module`'s weights in place and
 /// detaches the adapters. Tensor names and dtypes follow the base checkpoint.
 void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::Module& module, LoraSet lora,
                  const NamedTensors& trainable);
