@@ -564,6 +564,9 @@ class Puller {
         fs::path blobs = m_repoDir / "blobs";
         fs::create_directories(blobs);
         fs::path blob = blobs / m.etag;
+        // One writer per blob across processes (torchrun's ranks resolving one --model, huggingface_hub):
+        // the lock file huggingface_hub uses. Whoever comes second finds the blob complete.
+        platform::FileLock lock(m_s.cacheDir / ".locks" / m_repoDir.filename() / (m.etag + ".lock"));
         std::error_code ec;
         if (fs::exists(blob, ec) && (m.size < 0 || std::int64_t(fs::file_size(blob, ec)) == m.size)) {
             m_doneFiles += std::max<std::int64_t>(m.size, 0);

@@ -20,6 +20,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -321,6 +322,46 @@ void syncDirectory(const fs::path& dir) {
     // Some file systems refuse fsync on a directory (EINVAL); the rename is then as durable as they allow.
     if (rc != 0 && e != EINVAL)
         fail("io", dir, std::string("cannot flush folder to disk: ") + std::strerror(e));
+#endif
+}
+
+FileLock::FileLock(const fs::path& lockFile) {
+    std::error_code ec;
+    if (lockFile.has_parent_path()) fs::create_directories(lockFile.parent_path(), ec);
+#if defined(_WIN32)
+    HANDLE h = CreateFileW(lockFile.wstring().c_str(), GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                           nullptr, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (h == INVALID_HANDLE_VALUE) fail("io", lockFile, "cannot open lock file");
+    OVERLAPPED ov{};
+    if (!LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK, 0, MAXDWORD, MAXDWORD, &ov)) {
+        CloseHandle(h);
+        fail("io", lockFile, "cannot lock");
+    }
+    m_handle = reinterpret_cast<std::intptr_t>(h);
+#else
+    int fd = ::open(lockFile.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) fail("io", lockFile, std::string("cannot open lock file: ") + std::strerror(errno));
+    int rc;
+    do {
+        rc = ::flock(fd, LOCK_EX);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+        int e = errno;
+        ::close(fd);
+        fail("io", lockFile, std::string("cannot lock: ") + std::strerror(e));
+    }
+    m_handle = fd;
+#endif
+}
+
+FileLock::~FileLock() {
+#if defined(_WIN32)
+    HANDLE h = reinterpret_cast<HANDLE>(m_handle);
+    OVERLAPPED ov{};
+    UnlockFileEx(h, 0, MAXDWORD, MAXDWORD, &ov);
+    CloseHandle(h);
+#else
+    if (m_handle >= 0) ::close(static_cast<int>(m_handle)); // closing releases the flock
 #endif
 }
 

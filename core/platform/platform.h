@@ -75,6 +75,21 @@ void* openLibrary(const char* name);
 /// A symbol of a library from openLibrary (nullptr when absent).
 void* librarySymbol(void* library, const char* name);
 
+/// An exclusive lock between processes on a lock file (flock on POSIX, LockFileEx on Windows), held
+/// until destruction; blocks until granted. The file (and its folder) is created when missing and
+/// left in place. huggingface_hub locks its downloads the same way, on the same files, so the two
+/// never write one blob at once. Throws Failure("io").
+class FileLock {
+  public:
+    explicit FileLock(const std::filesystem::path& lockFile);
+    ~FileLock();
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+  private:
+    std::intptr_t m_handle = -1;
+};
+
 /// Flushes a written file's data to the disk (fsync; F_FULLFSYNC on macOS; FlushFileBuffers on
 /// Windows). Throws Failure("io") when the system reports an error.
 void syncFile(const std::filesystem::path& file);

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <random>
+#include <thread>
 
 using namespace synthembed;
 using nlohmann::json;
@@ -83,6 +84,14 @@ struct HubFixture : ::testing::Test {
         return p;
     }
     fs::path repoDir() const { return cache / "models--synth-org--tiny-model"; }
+    /// Bytes of the files synthembed pulls from the tiny repo.
+    std::int64_t snapshotBytes() const {
+        std::int64_t n = 0;
+        for (const char* f : {"1_Pooling/config.json", "config.json", "model.safetensors", "modules.json", "tokenizer.json",
+                              "tokenizer_config.json"})
+            n += std::int64_t(fs::file_size(serverRoot / repo / f));
+        return n;
+    }
     fs::path snapshot() const { return repoDir() / "snapshots" / commit; }
     std::string source(const std::string& f) const { return test::readFile(serverRoot / repo / f); }
     /// Requests whose path contains `part`.
@@ -483,4 +492,23 @@ TEST_F(HubFixture, UnknownRepoAndUnreachableEndpoint) {
     auto folder = hub::resolveModel((serverRoot / repo).string(), params());
     ASSERT_TRUE(folder);
     EXPECT_EQ(*folder, serverRoot / repo);
+}
+
+TEST_F(HubFixture, ConcurrentPullsDownloadEachBlobOnce) {
+    // Two pulls at once (as torchrun's ranks resolving one --model): the blob lock makes the second
+    // wait and find the blob, so the weights come over the network once and are intact.
+    server->setConfig(config({{{"file", "model.safetensors"}, {"mode", "drop"}, {"after", 80000}, {"times", 1}}}));
+    Result<hub::Snapshot> a = Error{}, b = Error{};
+    std::thread t1([&] { a = hub::pull(*hub::parseRepoRef(repo), params()); });
+    std::thread t2([&] { b = hub::pull(*hub::parseRepoRef(repo), params()); });
+    t1.join();
+    t2.join();
+    ASSERT_TRUE(a) << a.error().message;
+    ASSERT_TRUE(b) << b.error().message;
+    EXPECT_EQ(test::readFile(snapshot() / "model.safetensors"), source("model.safetensors"));
+    auto cdn = requestsTo("/cdn/");
+    ASSERT_EQ(cdn.size(), 2u); // the first attempt dropped, one resume: nobody downloaded it twice
+    EXPECT_EQ(cdn[1]["range"], "bytes=80000-");
+    EXPECT_EQ(a->bytesDownloaded + b->bytesDownloaded, snapshotBytes());
+    EXPECT_TRUE(fs::exists(cache / ".locks" / "models--synth-org--tiny-model"));
 }
