@@ -19,6 +19,10 @@ inline std::string resolveModelArg(const std::string& model) {
     if (model.empty() || model == "hash" || model.rfind("hash:", 0) == 0 || std::filesystem::exists(model, ec))
         return model;
     hub::PullParams params;
+    if (auto ref = hub::parseRepoRef(model)) { // in the cache: no progress bar to draw
+        auto cached = hub::findCached(*ref, params.settings);
+        if (cached) return cached->path.string();
+    }
     ProgressBar bar("download");
     params.hooks = bar.hooks();
     auto dir = hub::resolveModel(model, params);
