@@ -282,6 +282,17 @@ torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor&
     float* pc = ctx.data_ptr<float>();
     const auto nSeq = static_cast<std::int64_t>(offsets.size()) - 1;
     const float ninf = -std::numeric_limits<float>::infinity();
+    // Products of long sequences (n x n x D) are large enough for OpenBLAS to start its own
+    // threads, which then fight every other thread (69% of the time in exec_blas_async seen with
+    // two embedding workers on SciFact). A caller outside any parallel region (an embedding
+    // worker with one compute thread) uses oneDNN, which stays on the caller's OpenMP team; inside
+    // this function's own parallel region the BLAS gets only small blocks, as in packedSelfAttention.
+    const bool serialCaller = !at::in_parallel_region() && at::get_num_threads() == 1;
+    auto product = [&](bool transB, std::int64_t M, std::int64_t N, std::int64_t K, const float* A,
+                       std::int64_t lda, const float* Bm, std::int64_t ldb, float* C, std::int64_t ldc) {
+        if (serialCaller && oneDnnSgemm('N', transB ? 'T' : 'N', M, N, K, 1.0f, A, lda, Bm, ldb, 0.0f, C, ldc)) return;
+        smallGemm(transB, M, N, K, 1.0f, A, lda, Bm, ldb, C, ldc);
+    };
     // One task per sequence; within it, heads in groups whose score blocks (G n^2 floats, twice)
     // stay in the core's cache, one softmax call per group.
     at::parallel_for(0, nSeq, 1, [&](std::int64_t begin, std::int64_t end) {
@@ -301,7 +312,7 @@ torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor&
                 for (auto h = h0; h < h0 + g; ++h) {
                     const auto kv = h / rep;
                     float* out = sc + (h - h0) * n * n;
-                    smallGemm(true, n, n, D, 1.0f, pq + (h * T + off) * D, D, pk + (kv * T + off) * D, D, out, n);
+                    product(true, n, n, D, pq + (h * T + off) * D, D, pk + (kv * T + off) * D, D, out, n);
                     for (std::int64_t i = 0; i < n; ++i) {
                         float* row = out + i * n;
                         for (std::int64_t j = i + 1; j < n; ++j)
@@ -317,8 +328,8 @@ torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor&
                 const float* pr = probs.data_ptr<float>();
                 for (auto h = h0; h < h0 + g; ++h) {
                     const auto kv = h / rep;
-                    smallGemm(false, n, D, n, 1.0f, pr + (h - h0) * n * n, n, pv + (kv * T + off) * D, D,
-                              pc + off * H + h * D, H);
+                    product(false, n, D, n, pr + (h - h0) * n * n, n, pv + (kv * T + off) * D, D,
+                            pc + off * H + h * D, H);
                 }
             }
         }
