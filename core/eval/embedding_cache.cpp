@@ -183,6 +183,8 @@ Matrix embedTexts(TextEncoder& encoder, EmbeddingCache* cache, const std::vector
     }
     for (std::size_t i = 0; i < texts.size(); ++i)
         if (cached[i]) std::memcpy(out.row(i), cached[i]->data(), dim * sizeof(float));
+    if (missing.empty()) // all from the cache: still say that every text is done
+        hooks.report(static_cast<std::int64_t>(texts.size()), static_cast<std::int64_t>(texts.size()), "embedding");
     return out;
 }
 

@@ -91,12 +91,35 @@ struct Context {
     const ProgressHooks& hooks;
     EvalResult& r;
     double embedSeconds = 0;
+    /// Texts embedded so far by this task, and all it will embed when known up front (0: the
+    /// total grows with each call). Progress reports these counts under the current stage.
+    std::int64_t embedDone = 0, embedTotal = 0;
 
-    Embedded embed(const std::vector<std::string>& texts, const std::string& instruction) {
+    ProgressHooks embedProgress(const std::string& stage) {
+        ProgressHooks h;
+        h.shouldStop = hooks.shouldStop;
+        h.progress = [this, stage](std::int64_t done, std::int64_t total, const std::string&) {
+            hooks.report(embedDone + done, std::max(embedTotal, embedDone + total), stage);
+        };
+        return h;
+    }
+    /// Reports a stage after the embedding (scoring, searching) with the final counts.
+    void stage(const std::string& name) { hooks.report(embedDone, std::max(embedTotal, embedDone), name); }
+
+    Embedded embed(const std::vector<std::string>& texts, const std::string& instruction,
+                   const std::string& stage = "embedding texts") {
         const auto t0 = Clock::now();
-        auto e = embedUnique(enc, cache, texts, instruction, hooks);
+        auto e = embedUnique(enc, cache, texts, instruction, embedProgress(stage));
+        embedDone += static_cast<std::int64_t>(e.vectors.rows);
         embedSeconds += since(t0);
         return e;
+    }
+    Matrix embedAll(const std::vector<std::string>& texts, const std::string& instruction, const std::string& stage) {
+        const auto t0 = Clock::now();
+        auto m = embedTexts(enc, cache, texts, instruction, embedProgress(stage));
+        embedDone += static_cast<std::int64_t>(texts.size());
+        embedSeconds += since(t0);
+        return m;
     }
 };
 
@@ -159,8 +182,9 @@ void runRetrieval(Context& c) {
     std::vector<std::string> docs, queries;
     for (auto i : dIdx) docs.push_back(d.docTexts[i]);
     for (auto i : qIdx) queries.push_back(d.queryTexts[i]);
-    auto ed = c.embed(docs, "");
-    auto eq = c.embed(queries, c.r.instruction);
+    auto ed = c.embed(docs, "", "embedding documents");
+    auto eq = c.embed(queries, c.r.instruction, "embedding queries");
+    c.stage("searching");
     const auto t0 = Clock::now();
     const std::size_t kMax = std::size_t(*std::max_element(c.o.ks.begin(), c.o.ks.end()));
     // Rows of unique documents: duplicates (same text) share a row, so search over all documents
@@ -255,10 +279,10 @@ void runClassification(Context& c) {
         trainTexts.push_back(train.texts[i]);
     }
     // MTEB's logistic regression uses the raw (not normalised) embeddings.
-    const auto tEmbed = Clock::now();
-    Matrix trainEmb = embedTexts(c.enc, c.cache, trainTexts, c.r.instruction, c.hooks);
-    Matrix testEmb = embedTexts(c.enc, c.cache, testTexts, c.r.instruction, c.hooks);
-    c.embedSeconds += since(tEmbed);
+    c.embedTotal = static_cast<std::int64_t>(trainTexts.size() + testTexts.size());
+    Matrix trainEmb = c.embedAll(trainTexts, c.r.instruction, "embedding train texts");
+    Matrix testEmb = c.embedAll(testTexts, c.r.instruction, "embedding test texts");
+    c.stage("scoring");
     const auto t0 = Clock::now();
     double accSum = 0, f1Sum = 0;
     std::vector<double> correct(testY.size(), 0.0);
@@ -308,9 +332,8 @@ void runClustering(Context& c) {
         texts.push_back(l.texts[i]);
         y.push_back(labelIds[l.labels[i]]);
     }
-    const auto tEmbed = Clock::now();
-    Matrix emb = embedTexts(c.enc, c.cache, texts, c.r.instruction, c.hooks);
-    c.embedSeconds += since(tEmbed);
+    Matrix emb = c.embedAll(texts, c.r.instruction, "embedding texts");
+    c.stage("clustering");
     const auto t0 = Clock::now();
     KMeansOptions ko;
     ko.k = next;
@@ -418,8 +441,9 @@ void runRerank(Context& c) {
         for (auto& p : all[i].pos) docs.push_back(p);
         for (auto& p : all[i].neg) docs.push_back(p);
     }
-    auto eq = c.embed(queries, c.r.instruction);
-    auto ed = c.embed(docs, "");
+    auto eq = c.embed(queries, c.r.instruction, "embedding queries");
+    auto ed = c.embed(docs, "", "embedding documents");
+    c.stage("scoring");
     const auto t0 = Clock::now();
     std::size_t off = 0;
     double mapSum = 0, mrrSum = 0;

@@ -177,6 +177,53 @@ TEST(EvalTasks, PairRerankBitextSummarizationClusteringClassification) {
     EXPECT_NEAR(r->metrics["f1"], 1.0, 1e-12);
 }
 
+TEST(EvalTasks, ProgressCountsTextsOfTheWholeTaskWithStages) {
+    TempDir dir;
+    std::filesystem::create_directories(dir / "cls");
+    std::string train;
+    for (int i = 0; i < 40; ++i)
+        train += "{\"text\": \"train " + std::to_string(i) + "\", \"label\": \"" + (i % 2 ? "a" : "b") + "\"}\n";
+    writeFile(dir / "cls" / "train.jsonl", train);
+    writeFile(dir / "cls" / "test.jsonl", "{\"text\": \"u one\", \"label\": \"a\"}\n{\"text\": \"v two\", \"label\": \"b\"}\n"
+                                          "{\"text\": \"w three\", \"label\": \"a\"}\n");
+    HashEncoder enc(16);
+    EvalOptions o;
+    o.type = TaskType::Classification;
+    o.data = dir / "cls";
+    o.samplesPerLabel = 4;
+    o.nExperiments = 3;
+    struct Report {
+        std::int64_t done, total;
+        std::string stage;
+    };
+    std::vector<Report> reports;
+    ProgressHooks hooks;
+    hooks.progress = [&](std::int64_t d, std::int64_t t, const std::string& s) { reports.push_back({d, t, s}); };
+    auto r = runEval(enc, nullptr, o, hooks);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_FALSE(reports.empty());
+    const auto total = std::int64_t(r->counts["train_texts_embedded"] + r->counts["test"]);
+    std::vector<std::string> stages;
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        EXPECT_EQ(reports[i].total, total) << i << " " << reports[i].stage; // one total for the whole task
+        if (i) EXPECT_GE(reports[i].done, reports[i - 1].done) << i;
+        if (stages.empty() || stages.back() != reports[i].stage) stages.push_back(reports[i].stage);
+    }
+    EXPECT_EQ(stages, (std::vector<std::string>{"embedding train texts", "embedding test texts", "scoring"}));
+    EXPECT_EQ(reports.back().done, total);
+    // The time of the task is part of the result (stored with it in eval_results.timings).
+    EXPECT_GT(r->timings.at("total"), 0.0);
+    EXPECT_GE(r->timings.at("total"), r->timings.at("embed"));
+
+    // All from the cache: the counts still reach the total.
+    EmbeddingCache cache(dir / "cache.sqlite");
+    ASSERT_TRUE(runEval(enc, &cache, o));
+    reports.clear();
+    ASSERT_TRUE(runEval(enc, &cache, o, hooks));
+    ASSERT_FALSE(reports.empty());
+    EXPECT_EQ(reports.back().done, total);
+}
+
 TEST(EvalCache, SecondRunEmbedsNothingAndKeysOnInstruction) {
     TempDir dir;
     EmbeddingCache cache(dir / "cache.sqlite");
