@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -395,8 +396,11 @@ void linkSnapshotFile(const fs::path& repoDir, const std::string& commit, const 
     std::size_t depth = 2 + std::size_t(std::count(file.begin(), file.end(), '/'));
     for (std::size_t i = 0; i < depth; ++i) rel += "../";
     rel += "blobs/" + etag;
+    // A name of this process and call: two processes (torchrun's ranks) may link the same file at once,
+    // and each must rename its own link (the last rename wins; both point at the same blob).
+    static std::atomic<unsigned> counter{0};
     fs::path tmp = target;
-    tmp += ".synthembed-link";
+    tmp += ".synthembed-link-" + std::to_string(platform::processId()) + "-" + std::to_string(counter++);
     std::error_code ec;
     fs::remove(tmp, ec);
     fs::create_symlink(rel, tmp, ec);
@@ -412,7 +416,9 @@ std::vector<std::string> listSnapshot(const fs::path& dir) {
     std::vector<std::string> files;
     std::error_code ec;
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-        if (fs::is_regular_file(it->path())) files.push_back(fs::relative(it->path(), dir).generic_string());
+        if (fs::is_regular_file(it->path()) &&
+            it->path().filename().string().find(".synthembed-link") == std::string::npos) // a link being made
+            files.push_back(fs::relative(it->path(), dir).generic_string());
     std::sort(files.begin(), files.end());
     return files;
 }

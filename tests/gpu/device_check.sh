@@ -249,6 +249,7 @@ else
       "-DSQLite3_INCLUDE_DIR=$u/include" "-DSQLite3_LIBRARY=$u/lib/$a/libsqlite3.a"
       "-DCURL_INCLUDE_DIR=$u/include/$a" "-DCURL_LIBRARY=$curl_lib" "-DCURL_LIBRARY_RELEASE=$curl_lib" -DCURL_NO_CURL_CMAKE=ON
       "-DOPENBLAS_INCLUDE_DIR=$u/include/$a/openblas-pthread" "-DOPENBLAS_LIBRARY=$openblas_a"
+      "-DOPENSSL_INCLUDE_DIR=$u/include" "-DOPENSSL_CRYPTO_LIBRARY=$u/lib/$a/libcrypto.a" -DOPENSSL_USE_STATIC_LIBS=ON
       "-DCMAKE_CXX_FLAGS=-isystem $u/include"
       "-DCMAKE_CXX_STANDARD_LIBRARIES=-lpthread -ldl -lm"
       "-DCMAKE_EXE_LINKER_FLAGS=$link_flags")

@@ -13,6 +13,7 @@
 #                              openblas-pthread/cblas.h: header-only pieces need nothing at run time
 #   usr/lib/.../libsqlite3.a   SQLite, static: no runtime library needed on the machine
 #   usr/lib/.../libgtest*.a    GoogleTest (+ its CMake config), static
+#   usr/lib/.../libcrypto.a    OpenSSL's libcrypto (+ usr/include/openssl), static
 #   openblas/libopenblas.a.xz  OpenBLAS (pthread build), static, xz-compressed (58 MB unpacked); only
 #                              cblas_sgemm/dgemm are used. device_check.sh unpacks it next to itself.
 #   curl-runtime/              libcurl.so.4 and the libraries it needs (Debian 12 builds). libcurl cannot
@@ -35,7 +36,7 @@ shared=${SYNTHEMBED_SHARED:-$root/../shared}
 limit_mib=56   # the device call carries 64 MiB in all (the working tree included)
 
 dev_pkgs=(libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libhnswlib-dev
-          libopenblas-pthread-dev libgtest-dev)
+          libopenblas-pthread-dev libgtest-dev libssl-dev)
 # libcurl4's run-time closure on Debian 12 without libc6/libgcc-s1/gcc-12-base.
 curl_rt_pkgs=(libcurl4 libbrotli1 libcom-err2 libdb5.3 libffi8 libgmp10 libgnutls30 libgssapi-krb5-2 libhogweed6
               libidn2-0 libk5crypto3 libkeyutils1 libkrb5-3 libkrb5support0 libldap-2.5-0 libnettle8 libnghttp2-14
@@ -66,6 +67,10 @@ cp -a "$u/include/$arch/curl" "$u/include/$arch/openblas-pthread" "$dest.part/us
 cp -a "$u/share/cmake" "$dest.part/usr/share/"            # nlohmann_json, CLI11
 cp -a "$u/lib/$arch/cmake" "$dest.part/usr/lib/$arch/"    # GTest (and openblas' own, unused)
 cp -a "$u/lib/$arch/libsqlite3.a" "$u/lib/$arch"/libgtest*.a "$dest.part/usr/lib/$arch/"
+# OpenSSL's libcrypto (SHA-256 of downloaded model files), static: headers and libcrypto.a (9 MB).
+cp -a "$u/include/openssl" "$dest.part/usr/include/"
+cp -a "$u/include/$arch/openssl" "$dest.part/usr/include/$arch/"
+cp -a "$u/lib/$arch/libcrypto.a" "$dest.part/usr/lib/$arch/"
 rm -rf "$dest.part/usr/lib/$arch/cmake/openblas"
 # OpenBLAS static, compressed; no shared library under a findable name (find_library must pick the .a).
 mkdir -p "$dest.part/openblas"
