@@ -82,7 +82,6 @@ struct TrainConfig {
     bool overwrite = false;     ///< a new run in a folder holding another run moves that run aside
     int devEvery = 0;           ///< steps between dev evaluations; 0 = none
     double devFraction = 0.0;   ///< held-out share of the data for the dev metric (in-batch retrieval accuracy)
-    int logEvery = 1;           ///< steps between metric rows
     // --- output
     bool saveMerged = true;  ///< merged weights as HF safetensors (always true for full fine-tunes)
     bool saveAdapter = true; ///< LoRA adapter alone in PEFT's layout
@@ -100,7 +99,7 @@ struct StepMetrics {
     double negCos = 0;     ///< mean cosine query/other candidates
     double tokensPerSec = 0;
     double samplesPerSec = 0;
-    double memoryMb = 0;   ///< resident set of the process (CPU), or peak CUDA memory allocated during the step (CUDA)
+    double memoryMb = 0;   ///< MiB: on CUDA the peak allocated during the step; on CPU the process's resident set after it
     double wallTime = 0;   ///< seconds since the run (or resume) began
     std::optional<double> devAccuracy; ///< set on dev-evaluation steps
     /// name -> value for storage

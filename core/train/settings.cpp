@@ -13,49 +13,31 @@ using nlohmann::json;
 
 namespace {
 
+// The JSON value of one field, and its inverse (throws json::exception or std::invalid_argument).
+template <class T>
+json toValue(const T& v) {
+    return v;
+}
+json toValue(BatchMix m) { return mixName(m); }
+json toValue(Pooling p) { return poolingName(p); }
+
+template <class T>
+void fromValue(const json& v, T& out) {
+    out = v.get<T>();
+}
+void fromValue(const json& v, BatchMix& out) {
+    const auto m = v.get<std::string>();
+    if (!parseMix(m, out)) throw std::invalid_argument("unknown mix '" + m + "' (random, family)");
+}
+void fromValue(const json& v, Pooling& out) {
+    const auto p = v.get<std::string>();
+    if (!parsePooling(p, out)) throw std::invalid_argument("unknown pooling '" + p + "' (last, mean, cls)");
+}
+
 json toJson(const TrainConfig& c) {
-    return {{"model", c.modelDir},
-            {"output", c.outputDir},
-            {"name", c.name},
-            {"data", c.dataJsonl},
-            {"project", c.projectDb},
-            {"families", c.filter.families},
-            {"languages", c.filter.languages},
-            {"statuses", c.filter.statuses},
-            {"mix", c.mix == BatchMix::SameFamily ? "family" : "random"},
-            {"max_length", c.maxLength},
-            {"full", c.fullFineTune},
-            {"lora_rank", c.lora.rank},
-            {"lora_alpha", c.lora.alpha},
-            {"lora_dropout", c.lora.dropout},
-            {"lora_targets", c.lora.targetModules},
-            {"pooling", poolingName(c.pooling)},
-            {"gradient_checkpointing", c.gradientCheckpointing},
-            {"temperature", c.temperature},
-            {"symmetric", c.symmetric},
-            {"batch_size", c.batchSize},
-            {"mini_batch", c.miniBatch},
-            {"accumulation", c.accumulation},
-            {"lr", c.lr},
-            {"weight_decay", c.weightDecay},
-            {"beta1", c.beta1},
-            {"beta2", c.beta2},
-            {"eps", c.eps},
-            {"warmup", c.warmupSteps},
-            {"steps", c.steps},
-            {"epochs", c.epochs},
-            {"clip", c.clipNorm},
-            {"linear_decay", c.linearDecay},
-            {"seed", c.seed},
-            {"device", c.device},
-            {"bf16", c.bf16},
-            {"checkpoint_every", c.checkpointEvery},
-            {"keep_checkpoints", c.keepCheckpoints},
-            {"dev_every", c.devEvery},
-            {"dev_fraction", c.devFraction},
-            {"log_every", c.logEvery},
-            {"save_merged", c.saveMerged},
-            {"save_adapter", c.saveAdapter}};
+    json j = json::object();
+    visitRunSettings(c, [&](const RunSetting& s, const auto& field) { j[s.key] = toValue(field); });
+    return j;
 }
 
 std::string absolute(const std::string& p) {
@@ -65,97 +47,11 @@ std::string absolute(const std::string& p) {
     return ec ? p : a.lexically_normal().string();
 }
 
-// One key of `from` into `c` (the inverse of toJson).
+// One key of `from` into `c` (the inverse of toJson); unknown keys are ignored.
 void setKey(TrainConfig& c, const std::string& key, const json& v) {
-    auto get = [&](auto& out) { out = v.get<std::decay_t<decltype(out)>>(); };
-    if (key == "model")
-        get(c.modelDir);
-    else if (key == "output")
-        get(c.outputDir);
-    else if (key == "name")
-        get(c.name);
-    else if (key == "data")
-        get(c.dataJsonl);
-    else if (key == "project")
-        get(c.projectDb);
-    else if (key == "families")
-        get(c.filter.families);
-    else if (key == "languages")
-        get(c.filter.languages);
-    else if (key == "statuses")
-        get(c.filter.statuses);
-    else if (key == "mix") {
-        auto m = v.get<std::string>();
-        if (m != "family" && m != "random")
-            throw std::invalid_argument("unknown mix '" + m + "' (random, family)");
-        c.mix = m == "family" ? BatchMix::SameFamily : BatchMix::Random;
-    } else if (key == "max_length")
-        get(c.maxLength);
-    else if (key == "full")
-        get(c.fullFineTune);
-    else if (key == "lora_rank")
-        get(c.lora.rank);
-    else if (key == "lora_alpha")
-        get(c.lora.alpha);
-    else if (key == "lora_dropout")
-        get(c.lora.dropout);
-    else if (key == "lora_targets")
-        get(c.lora.targetModules);
-    else if (key == "pooling") {
-        if (!parsePooling(v.get<std::string>(), c.pooling))
-            throw std::invalid_argument("unknown pooling '" + v.get<std::string>() + "' (last, mean, cls)");
-    } else if (key == "gradient_checkpointing")
-        get(c.gradientCheckpointing);
-    else if (key == "temperature")
-        get(c.temperature);
-    else if (key == "symmetric")
-        get(c.symmetric);
-    else if (key == "batch_size")
-        get(c.batchSize);
-    else if (key == "mini_batch")
-        get(c.miniBatch);
-    else if (key == "accumulation")
-        get(c.accumulation);
-    else if (key == "lr")
-        get(c.lr);
-    else if (key == "weight_decay")
-        get(c.weightDecay);
-    else if (key == "beta1")
-        get(c.beta1);
-    else if (key == "beta2")
-        get(c.beta2);
-    else if (key == "eps")
-        get(c.eps);
-    else if (key == "warmup")
-        get(c.warmupSteps);
-    else if (key == "steps")
-        get(c.steps);
-    else if (key == "epochs")
-        get(c.epochs);
-    else if (key == "clip")
-        get(c.clipNorm);
-    else if (key == "linear_decay")
-        get(c.linearDecay);
-    else if (key == "seed")
-        get(c.seed);
-    else if (key == "device")
-        get(c.device);
-    else if (key == "bf16")
-        get(c.bf16);
-    else if (key == "checkpoint_every")
-        get(c.checkpointEvery);
-    else if (key == "keep_checkpoints")
-        get(c.keepCheckpoints);
-    else if (key == "dev_every")
-        get(c.devEvery);
-    else if (key == "dev_fraction")
-        get(c.devFraction);
-    else if (key == "log_every")
-        get(c.logEvery);
-    else if (key == "save_merged")
-        get(c.saveMerged);
-    else if (key == "save_adapter")
-        get(c.saveAdapter);
+    visitRunSettings(c, [&](const RunSetting& s, auto& field) {
+        if (key == s.key) fromValue(v, field);
+    });
 }
 
 std::string shown(const json& v) {
@@ -185,53 +81,20 @@ TrainConfig fromJsonObject(const json& j, TrainConfig c, const std::string& sour
 const std::vector<std::string>& runSettingKeys() {
     static const std::vector<std::string> keys = [] {
         std::vector<std::string> k;
-        // nlohmann::json sorts object keys; the documented order is toJson's initializer order.
-        for (const char* name : {"model",
-                                 "output",
-                                 "name",
-                                 "data",
-                                 "project",
-                                 "families",
-                                 "languages",
-                                 "statuses",
-                                 "mix",
-                                 "max_length",
-                                 "full",
-                                 "lora_rank",
-                                 "lora_alpha",
-                                 "lora_dropout",
-                                 "lora_targets",
-                                 "pooling",
-                                 "gradient_checkpointing",
-                                 "temperature",
-                                 "symmetric",
-                                 "batch_size",
-                                 "mini_batch",
-                                 "accumulation",
-                                 "lr",
-                                 "weight_decay",
-                                 "beta1",
-                                 "beta2",
-                                 "eps",
-                                 "warmup",
-                                 "steps",
-                                 "epochs",
-                                 "clip",
-                                 "linear_decay",
-                                 "seed",
-                                 "device",
-                                 "bf16",
-                                 "checkpoint_every",
-                                 "keep_checkpoints",
-                                 "dev_every",
-                                 "dev_fraction",
-                                 "log_every",
-                                 "save_merged",
-                                 "save_adapter"})
-            k.emplace_back(name);
+        const TrainConfig defaults;
+        visitRunSettings(defaults, [&](const RunSetting& s, const auto&) { k.emplace_back(s.key); });
         return k;
     }();
     return keys;
+}
+
+const char* mixName(BatchMix mix) { return mix == BatchMix::SameFamily ? "family" : "random"; }
+
+bool parseMix(const std::string& name, BatchMix& out) {
+    if (name == "family") out = BatchMix::SameFamily;
+    else if (name == "random") out = BatchMix::Random;
+    else return false;
+    return true;
 }
 
 std::string runSettingsJson(const TrainConfig& config) {
@@ -249,16 +112,12 @@ Result<TrainConfig> runSettingsFromJson(const std::string& text, TrainConfig bas
 }
 
 bool resumeMayChange(const std::string& key) {
-    static const std::vector<std::string> free = {"name",
-                                                  "device",
-                                                  "gradient_checkpointing",
-                                                  "checkpoint_every",
-                                                  "keep_checkpoints",
-                                                  "dev_every",
-                                                  "log_every",
-                                                  "save_merged",
-                                                  "save_adapter"};
-    return std::find(free.begin(), free.end(), key) != free.end();
+    bool may = false;
+    const TrainConfig defaults;
+    visitRunSettings(defaults, [&](const RunSetting& s, const auto&) {
+        if (key == s.key) may = s.mayChangeOnResume;
+    });
+    return may;
 }
 
 std::vector<std::string> differingSettings(const TrainConfig& a, const TrainConfig& b) {

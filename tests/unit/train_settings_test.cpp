@@ -54,7 +54,6 @@ TrainConfig unusual() {
     c.keepCheckpoints = 4;
     c.devEvery = 13;
     c.devFraction = 0.2;
-    c.logEvery = 2;
     c.saveMerged = false;
     c.saveAdapter = false;
     return c;
