@@ -108,6 +108,38 @@
         <source>%1: %2 = %3</source>
         <translation>%1: %2 = %3</translation>
     </message>
+    <message>
+        <source>embedding texts</source>
+        <translation>Texte werden eingebettet</translation>
+    </message>
+    <message>
+        <source>embedding train texts</source>
+        <translation>Trainingstexte werden eingebettet</translation>
+    </message>
+    <message>
+        <source>embedding test texts</source>
+        <translation>Testtexte werden eingebettet</translation>
+    </message>
+    <message>
+        <source>embedding queries</source>
+        <translation>Anfragen werden eingebettet</translation>
+    </message>
+    <message>
+        <source>embedding documents</source>
+        <translation>Dokumente werden eingebettet</translation>
+    </message>
+    <message>
+        <source>scoring</source>
+        <translation>Bewertung</translation>
+    </message>
+    <message>
+        <source>searching</source>
+        <translation>Suche</translation>
+    </message>
+    <message>
+        <source>clustering</source>
+        <translation>Clustering</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::EvaluationArea</name>
@@ -398,6 +430,22 @@
     <message>
         <source>Model files changed since this result: %1</source>
         <translation>Modelldateien seit diesem Ergebnis geändert: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 / %3 texts</source>
+        <translation>%1: %2 / %3 Texte</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>, about %1 left</source>
+        <translation>, noch etwa %1</translation>
     </message>
 </context>
 <context>

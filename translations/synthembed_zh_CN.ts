@@ -108,6 +108,38 @@
         <source>%1: %2 = %3</source>
         <translation>%1：%2 = %3</translation>
     </message>
+    <message>
+        <source>embedding texts</source>
+        <translation>正在嵌入文本</translation>
+    </message>
+    <message>
+        <source>embedding train texts</source>
+        <translation>正在嵌入训练文本</translation>
+    </message>
+    <message>
+        <source>embedding test texts</source>
+        <translation>正在嵌入测试文本</translation>
+    </message>
+    <message>
+        <source>embedding queries</source>
+        <translation>正在嵌入查询</translation>
+    </message>
+    <message>
+        <source>embedding documents</source>
+        <translation>正在嵌入文档</translation>
+    </message>
+    <message>
+        <source>scoring</source>
+        <translation>正在评分</translation>
+    </message>
+    <message>
+        <source>searching</source>
+        <translation>正在搜索</translation>
+    </message>
+    <message>
+        <source>clustering</source>
+        <translation>正在聚类</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::EvaluationArea</name>
@@ -398,6 +430,22 @@
     <message>
         <source>Model files changed since this result: %1</source>
         <translation>自此结果以来模型文件已更改：%1</translation>
+    </message>
+    <message>
+        <source>%1: %2 / %3 texts</source>
+        <translation>%1：%2 / %3 条文本</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>, about %1 left</source>
+        <translation>，约剩 %1</translation>
     </message>
 </context>
 <context>

@@ -188,8 +188,9 @@ void EvaluationArea::buildUi() {
     runRow->addWidget(m_cancelButton);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1000);
-    m_progress->setTextVisible(false);
-    m_progress->setMaximumWidth(220);
+    m_progress->setTextVisible(true);
+    m_progress->setFormat(QString());
+    m_progress->setMaximumWidth(380);
     runRow->addWidget(m_progress);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("evalStatus"));
@@ -435,6 +436,10 @@ void EvaluationArea::run() {
         m_progress->setValue(permille);
         if (!stage.isEmpty()) m_status->setText(stage);
     });
+    connect(m_job.get(), &EvalJob::counts, this, [this](qint64 done, qint64 total, const QString& stage, double eta) {
+        m_progress->setFormat(progressText(done, total, stage, eta));
+        m_progress->setToolTip(m_progress->format());
+    });
     connect(m_job.get(), &EvalJob::modelOpened, this, [this](const QString& spec, const QString& fingerprint) {
         m_specs.insert(fingerprint, spec);
         if (m_project) evalsettings::rememberModel(m_project, fingerprint, spec);
@@ -460,9 +465,20 @@ void EvaluationArea::run() {
     });
     m_running = true;
     m_progress->setValue(0);
+    m_progress->setFormat(QString());
     m_status->setText(tr("Starting..."));
     updateButtons();
     m_pool.start(m_job.get());
+}
+
+QString EvaluationArea::progressText(qint64 done, qint64 total, const QString& stage, double etaSeconds) {
+    QString text = tr("%1: %2 / %3 texts").arg(stage).arg(done).arg(total);
+    if (etaSeconds >= 0) {
+        const auto s = qint64(etaSeconds + 0.5);
+        const QString left = s >= 60 ? tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0')) : tr("%1 s").arg(s);
+        text += tr(", about %1 left").arg(left);
+    }
+    return text;
 }
 
 void EvaluationArea::cancel() {

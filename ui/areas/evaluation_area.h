@@ -64,6 +64,10 @@ public:
     QTableWidget* comparisonTable() const { return m_comparison; }
     QCustomPlot* chart() const { return m_chart; }
     QTabWidget* tabs() const { return m_tabs; }
+    QProgressBar* progressBar() const { return m_progress; }
+    /// The progress bar's text for a running task: stage, texts embedded / total, and the time
+    /// left when known (etaSeconds < 0: unknown).
+    static QString progressText(qint64 done, qint64 total, const QString& stage, double etaSeconds);
 
 public Q_SLOTS:
     void run();

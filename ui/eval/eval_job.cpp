@@ -11,6 +11,18 @@
 
 namespace synthembed::ui {
 
+QString EvalJob::stageName(const std::string& stage) {
+    if (stage == "embedding texts") return tr("embedding texts");
+    if (stage == "embedding train texts") return tr("embedding train texts");
+    if (stage == "embedding test texts") return tr("embedding test texts");
+    if (stage == "embedding queries") return tr("embedding queries");
+    if (stage == "embedding documents") return tr("embedding documents");
+    if (stage == "scoring") return tr("scoring");
+    if (stage == "searching") return tr("searching");
+    if (stage == "clustering") return tr("clustering");
+    return QString::fromStdString(stage);
+}
+
 EvalJob::EvalJob(EvalJobParams params) : m_params(std::move(params)) { setAutoDelete(false); }
 
 void EvalJob::run() {
@@ -52,12 +64,18 @@ void EvalJob::run() {
                 const QString where = tr("%1 on %2").arg(model.section(QLatin1Char('/'), -1), QString::fromStdString(d.name));
                 ProgressHooks hooks;
                 hooks.shouldStop = [this] { return m_cancel.load(); };
+                const auto taskStart = std::chrono::steady_clock::now();
                 hooks.progress = [&](std::int64_t done, std::int64_t total, const std::string& stage) {
                     const auto now = std::chrono::steady_clock::now();
                     if (now - last < std::chrono::milliseconds(50) && done != total) return;
                     last = now;
                     const double part = total > 0 ? std::min(1.0, double(done) / double(total)) : 0.0;
-                    Q_EMIT progress(int(1000.0 * (step + part) / steps), tr("%1: %2").arg(where, QString::fromStdString(stage)));
+                    const QString name = stageName(stage);
+                    Q_EMIT progress(int(1000.0 * (step + part) / steps), tr("%1: %2").arg(where, name));
+                    // Rate so far of this task (model load excluded: it ended before runEval).
+                    const double elapsed = std::chrono::duration<double>(now - taskStart).count();
+                    const double eta = done > 0 && done < total ? elapsed * double(total - done) / double(done) : -1.0;
+                    Q_EMIT counts(qint64(done), qint64(total), name, eta);
                 };
                 Q_EMIT progress(1000 * step / steps, where);
                 log::info("evaluating ", model.toStdString(), " on ", d.name, " (", eval::toString(d.type), ")");

@@ -34,10 +34,15 @@ public:
     void run() override;
     void cancel() { m_cancel = true; }
     bool cancelled() const { return m_cancel; }
+    /// A core stage name ("embedding test texts", "scoring", ...) in the user's language.
+    static QString stageName(const std::string& stage);
 
 Q_SIGNALS:
     /// permille of the whole suite, and what runs now.
     void progress(int permille, const QString& stage);
+    /// The running task: texts embedded / all it embeds, its stage (translated), and the
+    /// estimated seconds left for the embedding (-1 when unknown).
+    void counts(qint64 done, qint64 total, const QString& stage, double etaSeconds);
     void modelOpened(const QString& spec, const QString& fingerprint);
     void resultStored(qint64 id, const QString& summary);
     void taskFailed(const QString& message);
