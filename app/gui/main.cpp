@@ -2,6 +2,7 @@
 
 #include "ui/mainwindow.h"
 #include "ui/translations.h"
+#include "ui/wheel_guard.h"
 
 #include "core/runtime/runtime.h"
 #include "core/util/paths.h"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/synthembed-256.png")));
 
     synthembed::ui::installTranslations(app, synthembed::ui::interfaceLocale());
+    synthembed::ui::installWheelGuard(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("synthembed workbench"));
