@@ -161,7 +161,7 @@ void MainWindow::buildMenus() {
 
     auto* edit = menuBar()->addMenu(tr("&Edit"));
     auto* settings = edit->addAction(tr("&Settings..."), this, &MainWindow::showSettings);
-    settings->setShortcut(QKeySequence::Preferences);
+    settings->setShortcuts(settingsShortcuts());
     settings->setObjectName(QStringLiteral("settingsAction"));
 
     auto* view = menuBar()->addMenu(tr("&View"));
@@ -243,6 +243,15 @@ void MainWindow::updateStatus() {
                                 .arg(templates)
                                 .arg(samples));
     setWindowTitle(tr("%1 — synthembed").arg(QString::fromStdString(m_project->path().filename().string())));
+}
+
+QList<QKeySequence> MainWindow::settingsShortcuts() {
+    // QKeySequence::Preferences is Cmd+, on macOS but empty on Linux desktops and Windows: Ctrl+,
+    // (Cmd+, on macOS, where Qt's Ctrl is Command) everywhere, first so that the menu shows it.
+    QList<QKeySequence> keys{QKeySequence(Qt::CTRL | Qt::Key_Comma)};
+    for (const auto& k : QKeySequence::keyBindings(QKeySequence::Preferences))
+        if (!k.isEmpty() && !keys.contains(k)) keys << k;
+    return keys;
 }
 
 void MainWindow::showSettings() {

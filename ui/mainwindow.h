@@ -1,6 +1,7 @@
 #pragma once
 // The workbench window: a navigation over the areas, the log dock, project handling.
 
+#include <QKeySequence>
 #include <QList>
 #include <QMainWindow>
 
@@ -38,6 +39,9 @@ public:
     int currentArea() const;
     LogDock* logDock() const { return m_log; }
     GuidePanel* guide() const { return m_guide; }
+    /// Settings' shortcuts: Ctrl+, on every platform (first, shown in the menu), and the
+    /// platform's Preferences key when it has one.
+    static QList<QKeySequence> settingsShortcuts();
 
 public Q_SLOTS:
     void newProject();
