@@ -97,6 +97,17 @@ Result<std::vector<TrainExample>> loadJsonl(const std::filesystem::path& path) {
     }, "train.data");
 }
 
+Result<std::vector<SampleCount>> countProjectSamples(const store::Project& project) {
+    return guarded([&] {
+        auto st = project.db().prepare(
+            "SELECT family, language, status, COUNT(*) FROM samples WHERE query IS NOT NULL AND query <> '' "
+            "AND positive IS NOT NULL AND positive <> '' GROUP BY family, language, status");
+        std::vector<SampleCount> out;
+        while (st.step()) out.push_back({st.getText(0), st.getText(1), st.getText(2), st.getInt(3)});
+        return out;
+    }, "db");
+}
+
 Result<std::vector<TrainExample>> loadProjectSamples(const std::filesystem::path& projectPath, const SampleFilter& filter) {
     return guarded([&] {
         auto project = store::Project::open(projectPath).take();

@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+namespace synthembed::store {
+class Project;
+}
+
 namespace synthembed::train {
 
 /// One training example: the query (with its task instruction), its positive, and any number
@@ -33,6 +37,14 @@ Result<std::vector<TrainExample>> loadJsonl(const std::filesystem::path& path);
 /// Accepted (by default) samples of a project that have a query and a positive, filtered by
 /// family/language/status. A `negative` holding a JSON array of strings gives several negatives.
 Result<std::vector<TrainExample>> loadProjectSamples(const std::filesystem::path& projectPath, const SampleFilter& filter);
+
+/// How many of a project's samples have a query and a positive, per family, language and status
+/// (what loadProjectSamples can draw on; the GUI's run builder shows it before a run).
+struct SampleCount {
+    std::string family, language, status;
+    std::int64_t count = 0;
+};
+Result<std::vector<SampleCount>> countProjectSamples(const store::Project& project);
 
 /// Which examples make up each batch: a fresh seeded permutation per epoch (the last partial
 /// batch of an epoch is dropped), so batch k is a pure function of (seed, k) and a resumed run

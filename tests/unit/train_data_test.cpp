@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 using namespace synthembed;
@@ -73,6 +74,17 @@ TEST(TrainData, ProjectSamplesFilteredByFamilyAndStatus) {
     EXPECT_EQ((*some)[0].query, "q1");
     f.families = {"bitext"};
     EXPECT_FALSE(loadProjectSamples(dir / "p.synthembed", f));
+    // Counts per family, language and status (every status; samples without a query left out).
+    ins.bindAll("sts", "", "en", "q5", "p5", "", "accepted").run();
+    ins.bindAll("sts", "", "en", "", "p6", "", "accepted").run();
+    auto counts = countProjectSamples(project);
+    ASSERT_TRUE(counts) << counts.error().message;
+    std::map<std::string, std::int64_t> byKey;
+    for (const auto& c : *counts) byKey[c.family + "/" + c.language + "/" + c.status] = c.count;
+    EXPECT_EQ(byKey, (std::map<std::string, std::int64_t>{{"short-long/de/edited", 1},
+                                                          {"short-long/en/accepted", 1},
+                                                          {"sts/en/accepted", 2},
+                                                          {"sts/en/rejected", 1}}));
 }
 
 TEST(TrainData, BatchOrderIsSeededCompleteAndPerFamily) {

@@ -2,6 +2,7 @@
 
 #include "core/runtime/runtime.h"
 #include "core/store/project.h"
+#include "core/train/data.h"
 #include "core/train/settings.h"
 #include "core/train/trainer.h"
 #include "core/util/log.h"
@@ -441,16 +442,13 @@ void RunBuilder::setProject(store::Project* project) {
 void RunBuilder::refreshCounts() {
     m_sampleCounts.clear();
     if (m_project) {
-        try {
-            auto st = m_project->db().prepare(
-                "SELECT family, language, status, COUNT(*) FROM samples WHERE query IS NOT NULL AND query <> '' "
-                "AND positive IS NOT NULL AND positive <> '' GROUP BY family, language, status");
-            while (st.step())
-                m_sampleCounts.insert({QString::fromStdString(st.getText(0)), QString::fromStdString(st.getText(1)),
-                                       QString::fromStdString(st.getText(2))},
-                                      st.getInt(3));
-        } catch (const Failure& f) {
-            log::warn("training data counts: ", f.what());
+        if (auto counts = train::countProjectSamples(*m_project); !counts) {
+            log::warn("training data counts: ", counts.error().message);
+        } else {
+            for (const auto& c : *counts)
+                m_sampleCounts.insert({QString::fromStdString(c.family), QString::fromStdString(c.language),
+                                       QString::fromStdString(c.status)},
+                                      c.count);
         }
     }
     // Rebuild the family and language lists, keeping what was unchecked.
