@@ -130,6 +130,14 @@ std::optional<Pooling> sentenceTransformersPooling(const fs::path& dir) {
         if (j.value("pooling_mode_lasttoken", false)) return Pooling::Last;
         if (j.value("pooling_mode_cls_token", false)) return Pooling::Cls;
         if (j.value("pooling_mode_mean_tokens", false)) return Pooling::Mean;
+        // sentence-transformers >= 5 writes one string instead of the flags.
+        if (j.contains("pooling_mode") && j["pooling_mode"].is_string()) {
+            const auto mode = j["pooling_mode"].get<std::string>();
+            if (mode == "lasttoken") return Pooling::Last;
+            if (mode == "cls") return Pooling::Cls;
+            if (mode == "mean") return Pooling::Mean;
+            log::warn(p.string(), ": pooling_mode '", mode, "' is not supported (mean, cls, lasttoken); using the default");
+        }
     } catch (const std::exception& e) {
         log::warn(p.string(), ": ignored (", e.what(), ")");
     }

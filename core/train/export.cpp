@@ -21,6 +21,46 @@ namespace {
 
 void writeJson(const fs::path& path, const nlohmann::json& j) { durable::writeFile(path, j.dump(2) + "\n"); }
 
+/// Last-token pooling reads EOS's hidden state, and Llama-style tokenizer.json templates add only
+/// BOS (transformers 5 ignores tokenizer_config's add_eos_token): writes `from` to `to` with EOS
+/// (tokenizer_config's eos_token) appended to the template, so sentence-transformers and
+/// transformers tokenize as synthembed embeds. Unchanged copy when there is nothing to do.
+void writeTokenizerWithEos(const fs::path& from, const fs::path& to, const nlohmann::json& tokenizerConfig) {
+    std::ifstream in(from);
+    auto t = nlohmann::json::parse(in, nullptr, false);
+    std::string eos;
+    if (tokenizerConfig.contains("eos_token")) {
+        const auto& e = tokenizerConfig["eos_token"];
+        if (e.is_string()) eos = e.get<std::string>();
+        else if (e.is_object() && e.contains("content") && e["content"].is_string()) eos = e["content"].get<std::string>();
+    }
+    if (t.is_discarded() || eos.empty() || !t.contains("post_processor") || !t["post_processor"].is_object() ||
+        t["post_processor"].value("type", "") != "TemplateProcessing")
+        return;
+    nlohmann::json id;
+    if (t.contains("added_tokens") && t["added_tokens"].is_array())
+        for (const auto& a : t["added_tokens"])
+            if (a.is_object() && a.value("content", "") == eos && a.contains("id")) id = a["id"];
+    if (id.is_null() && t.contains("model") && t["model"].contains("vocab") && t["model"]["vocab"].is_object() &&
+        t["model"]["vocab"].contains(eos))
+        id = t["model"]["vocab"][eos];
+    if (!id.is_number_integer()) return;
+    auto& pp = t["post_processor"];
+    auto endsWithEos = [&eos](const nlohmann::json& seq) {
+        return !seq.empty() && seq.back().is_object() && seq.back().contains("SpecialToken") &&
+               seq.back()["SpecialToken"].value("id", "") == eos;
+    };
+    bool changed = false;
+    for (const auto& [key, typeId] : {std::pair<const char*, int>{"single", 0}, {"pair", 1}})
+        if (pp.contains(key) && pp[key].is_array() && !endsWithEos(pp[key])) {
+            pp[key].push_back({{"SpecialToken", {{"id", eos}, {"type_id", typeId}}}});
+            changed = true;
+        }
+    if (!changed) return;
+    pp["special_tokens"][eos] = {{"id", eos}, {"ids", {id}}, {"tokens", {eos}}};
+    writeJson(to, t);
+}
+
 void copyAtomic(const fs::path& from, const fs::path& to) {
     durable::writeFileWith(to, [&](const fs::path& tmp) { fs::copy_file(from, tmp, fs::copy_options::overwrite_existing); });
 }
@@ -156,6 +196,15 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
             // Last-token pooling needs EOS at the end; Llama-style tokenizers add it on request.
             if (!tc.is_discarded() && info.decoder && config.pooling == Pooling::LastToken && tc.contains("add_eos_token"))
                 tc["add_eos_token"] = true;
+            // sentence-transformers pads every batch of more than one text, which fails on a
+            // tokenizer without a pad token (Llama's): padding is masked, so its UNK (else EOS) serves.
+            if (!tc.is_discarded() && (!tc.contains("pad_token") || tc["pad_token"].is_null())) {
+                if (tc.contains("unk_token") && !tc["unk_token"].is_null()) tc["pad_token"] = tc["unk_token"];
+                else if (tc.contains("eos_token") && !tc["eos_token"].is_null()) tc["pad_token"] = tc["eos_token"];
+            }
+            if (!tc.is_discarded() && info.decoder && config.pooling == Pooling::LastToken &&
+                fs::exists(base / "tokenizer.json"))
+                writeTokenizerWithEos(base / "tokenizer.json", at("tokenizer.json"), tc);
             if (tc.is_discarded()) copyAtomic(base / "tokenizer_config.json", at("tokenizer_config.json"));
             else writeJson(at("tokenizer_config.json"), tc);
         }
