@@ -309,6 +309,23 @@ TEST(RandomBert, ForwardMatchesFloat64Reference) {
     }
 }
 
+TEST(RandomBert, OneTokenForwardLeavesTheModelUnchanged) {
+    // A one-row linear with a bias once accumulated into the bias tensor itself (rawLinear's
+    // expand().contiguous() is the bias for M == 1): every later output was wrong.
+    test::TempDir dir;
+    Rng rng;
+    auto cfg = bertConfig();
+    auto w = bertWeights(cfg, rng);
+    writeModel(dir.path(), cfg, w);
+    auto b = model::loadBackbone(dir.path());
+    std::vector<std::int32_t> ids{2, 7, 11, 5, 3};
+    auto ref = bertReference(cfg, w, ids);
+    for (int i = 0; i < 3; ++i)
+        runSingle(*b, {7}); // length-1 sequences, alone
+    EXPECT_LT((runSingle(*b, ids) - ref).abs().max().item<double>(), 1e-4);
+    EXPECT_LT((runSingle(*b, {7}) - bertReference(cfg, w, {7})).abs().max().item<double>(), 1e-4);
+}
+
 TEST(RandomBert, BatchedEqualsSingleBothPaddings) {
     test::TempDir dir;
     Rng rng;
