@@ -91,6 +91,89 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::DownloadDialog</name>
+    <message>
+        <source>Download a model</source>
+        <translation>Modell herunterladen</translation>
+    </message>
+    <message>
+        <source>A model from the Hugging Face Hub: type its repo id, ORG/NAME, optionally followed by @revision (a branch, tag or commit).</source>
+        <translation>Ein Modell vom Hugging Face Hub: geben Sie seine Repo-ID ein, ORG/NAME, optional gefolgt von @Revision (ein Branch, Tag oder Commit).</translation>
+    </message>
+    <message>
+        <source>Repo id</source>
+        <translation>Repo-ID</translation>
+    </message>
+    <message>
+        <source>Files go to the Hugging Face cache (%1), where transformers and sentence-transformers find them too; what is already there is not downloaded again.</source>
+        <translation>Die Dateien kommen in den Hugging-Face-Cache (%1), wo auch transformers und sentence-transformers sie finden; was dort schon liegt, wird nicht erneut heruntergeladen.</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>Download abbrechen</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a repo id: type ORG/NAME or ORG/NAME@revision, e.g. intfloat/e5-mistral-7b-instruct.</source>
+        <translation>„%1“ ist keine Repo-ID: geben Sie ORG/NAME oder ORG/NAME@Revision ein, z. B. intfloat/e5-mistral-7b-instruct.</translation>
+    </message>
+    <message>
+        <source>Asking the hub for %1...</source>
+        <translation>Frage den Hub nach %1...</translation>
+    </message>
+    <message>
+        <source>Cancelling...</source>
+        <translation>Wird abgebrochen...</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is gated or private: accept its terms on huggingface.co with your account, create an access token there, set HF_TOKEN to it in the environment and start synthembed again.</source>
+        <translation>%1 ist zugangsbeschränkt oder privat: akzeptieren Sie die Bedingungen auf huggingface.co mit Ihrem Konto, erstellen Sie dort ein Zugriffstoken, setzen Sie HF_TOKEN in der Umgebung darauf und starten Sie synthembed neu.</translation>
+    </message>
+    <message>
+        <source>Offline mode is on (HF_HUB_OFFLINE=1) and %1 is not complete in the Hugging Face cache. Unset HF_HUB_OFFLINE to download it.</source>
+        <translation>Der Offline-Modus ist an (HF_HUB_OFFLINE=1) und %1 liegt nicht vollständig im Hugging-Face-Cache. Entfernen Sie HF_HUB_OFFLINE, um es herunterzuladen.</translation>
+    </message>
+    <message>
+        <source>%1 is not in the Hugging Face cache and offline mode is on.</source>
+        <translation>%1 liegt nicht im Hugging-Face-Cache und der Offline-Modus ist an.</translation>
+    </message>
+    <message>
+        <source>The hub could not be reached (check the network connection, or HF_ENDPOINT for a mirror): %1</source>
+        <translation>Der Hub war nicht erreichbar (prüfen Sie die Netzwerkverbindung oder HF_ENDPOINT für einen Mirror): %1</translation>
+    </message>
+    <message>
+        <source>%1 was not found on the hub: check the name and the revision.</source>
+        <translation>%1 wurde auf dem Hub nicht gefunden: prüfen Sie Namen und Revision.</translation>
+    </message>
+    <message>
+        <source>A downloaded file did not match its checksum; it was discarded. Try again: %1</source>
+        <translation>Eine heruntergeladene Datei passte nicht zu ihrer Prüfsumme und wurde verworfen. Versuchen Sie es erneut: %1</translation>
+    </message>
+    <message>
+        <source>Cancelled. What was downloaded so far is kept; downloading %1 again resumes it.</source>
+        <translation>Abgebrochen. Das bisher Heruntergeladene bleibt erhalten; ein erneuter Download von %1 setzt dort fort.</translation>
+    </message>
+    <message>
+        <source>The download failed: %1</source>
+        <translation>Der Download ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Downloaded to %1</source>
+        <translation>Heruntergeladen nach %1</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::EvalJob</name>
     <message>
         <source>%1: loading model</source>
@@ -447,6 +530,14 @@
         <source>, about %1 left</source>
         <translation>, noch etwa %1</translation>
     </message>
+    <message>
+        <source>Download...</source>
+        <translation>Herunterladen...</translation>
+    </message>
+    <message>
+        <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and add it here.</source>
+        <translation>Ein Modell über seine Repo-ID (ORG/NAME) vom Hugging Face Hub in den Hugging-Face-Cache herunterladen und hier hinzufügen.</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::ExplorerArea</name>
@@ -713,6 +804,14 @@
     <message>
         <source>Select points on the map (Box select, Lasso select, or Shift-drag) to list them here.</source>
         <translation>Wählen Sie Punkte auf der Karte aus (Rechteckauswahl, Lassoauswahl oder Ziehen mit Umschalt), um sie hier aufzulisten.</translation>
+    </message>
+    <message>
+        <source>Download...</source>
+        <translation>Herunterladen...</translation>
+    </message>
+    <message>
+        <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and use it here.</source>
+        <translation>Ein Modell über seine Repo-ID (ORG/NAME) vom Hugging Face Hub in den Hugging-Face-Cache herunterladen und hier verwenden.</translation>
     </message>
 </context>
 <context>
@@ -1459,6 +1558,33 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::ModelMemory</name>
+    <message>
+        <source>%1 parameters, %2 checkpoint</source>
+        <translation>%1 Parameter, Checkpoint in %2</translation>
+    </message>
+    <message>
+        <source>%1; needs about %2 as %3 on CPU (this machine: %4)</source>
+        <translation>%1; braucht etwa %2 als %3 auf der CPU (dieser Rechner: %4)</translation>
+    </message>
+    <message>
+        <source>%1; needs about %2 as %3 on CPU</source>
+        <translation>%1; braucht etwa %2 als %3 auf der CPU</translation>
+    </message>
+    <message>
+        <source>%1; does not fit this machine&apos;s memory (%2)</source>
+        <translation>%1; passt nicht in den Speicher dieses Rechners (%2)</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning on CPU needs about %1 before activations (float32 weights, gradients and optimizer state).</source>
+        <translation>Volles Fine-Tuning auf der CPU braucht etwa %1 vor den Aktivierungen (float32-Gewichte, Gradienten und Optimiererzustand).</translation>
+    </message>
+    <message>
+        <source>LoRA training on CPU needs about %1 before activations (float32 base weights).</source>
+        <translation>LoRA-Training auf der CPU braucht etwa %1 vor den Aktivierungen (float32-Basisgewichte).</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::RunBuilder</name>
     <message>
         <source>Base model</source>
@@ -1908,6 +2034,14 @@
     <message>
         <source>rejected</source>
         <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>Download...</source>
+        <translation>Herunterladen...</translation>
+    </message>
+    <message>
+        <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and use it here.</source>
+        <translation>Ein Modell über seine Repo-ID (ORG/NAME) vom Hugging Face Hub in den Hugging-Face-Cache herunterladen und hier verwenden.</translation>
     </message>
 </context>
 <context>

@@ -293,43 +293,54 @@ torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor&
         if (serialCaller && oneDnnSgemm('N', transB ? 'T' : 'N', M, N, K, 1.0f, A, lda, Bm, ldb, 0.0f, C, ldc)) return;
         smallGemm(transB, M, N, K, 1.0f, A, lda, Bm, ldb, C, ldc);
     };
-    // One task per sequence; within it, heads in groups whose score blocks (G n^2 floats, twice)
-    // stay in the core's cache, one softmax call per group.
+    // One task per sequence. Within it, query rows in blocks of kRows: a block's queries see keys
+    // lo .. r1-1 only (causal, window), so scores, exponentials and the value product cover about
+    // half of the n x n square. Heads in groups whose blocks stay in the core's cache, one softmax
+    // call per group and row block.
+    constexpr std::int64_t kRows = 64;
     at::parallel_for(0, nSeq, 1, [&](std::int64_t begin, std::int64_t end) {
         torch::Tensor scores, probs;
         for (auto s = begin; s < end; ++s) {
             const auto off = offsets[s], n = offsets[s + 1] - off;
             if (n <= 0) continue;
+            const auto blk = std::min(kRows, n);
             const std::int64_t G =
-                std::max<std::int64_t>(1, std::min<std::int64_t>(nHead, (256 * 1024) / (n * n * 4)));
-            if (!scores.defined() || scores.numel() < G * n * n) {
-                scores = torch::empty({G * n * n}, q.options());
-                probs = torch::empty({G * n * n}, q.options());
+                std::max<std::int64_t>(1, std::min<std::int64_t>(nHead, (256 * 1024) / (blk * n * 4)));
+            if (!scores.defined() || scores.numel() < G * blk * n) {
+                scores = torch::empty({G * blk * n}, q.options());
+                probs = torch::empty({G * blk * n}, q.options());
             }
-            for (std::int64_t h0 = 0; h0 < nHead; h0 += G) {
-                const auto g = std::min(G, nHead - h0);
-                float* sc = scores.data_ptr<float>();
-                for (auto h = h0; h < h0 + g; ++h) {
-                    const auto kv = h / rep;
-                    float* out = sc + (h - h0) * n * n;
-                    product(true, n, n, D, pq + (h * T + off) * D, D, pk + (kv * T + off) * D, D, out, n);
-                    for (std::int64_t i = 0; i < n; ++i) {
-                        float* row = out + i * n;
-                        for (std::int64_t j = i + 1; j < n; ++j)
-                            row[j] = ninf;
-                        if (window > 0)
-                            for (std::int64_t j = 0; j <= i - window; ++j)
+            for (std::int64_t r0 = 0; r0 < n; r0 += blk) {
+                const auto r1 = std::min(n, r0 + blk), rows = r1 - r0;
+                const auto lo = window > 0 ? std::max<std::int64_t>(0, r0 - window + 1) : 0;
+                const auto cols = r1 - lo;
+                for (std::int64_t h0 = 0; h0 < nHead; h0 += G) {
+                    const auto g = std::min(G, nHead - h0);
+                    float* sc = scores.data_ptr<float>();
+                    for (auto h = h0; h < h0 + g; ++h) {
+                        const auto kv = h / rep;
+                        float* out = sc + (h - h0) * rows * cols;
+                        product(true, rows, cols, D, pq + (h * T + off + r0) * D, D, pk + (kv * T + off + lo) * D, D,
+                                out, cols);
+                        for (std::int64_t i = 0; i < rows; ++i) {
+                            const auto qi = r0 + i;
+                            float* row = out + i * cols;
+                            for (std::int64_t j = qi + 1 - lo; j < cols; ++j) // later keys
                                 row[j] = ninf;
+                            if (window > 0)
+                                for (std::int64_t j = 0; j <= qi - window - lo; ++j) // outside the window
+                                    row[j] = ninf;
+                        }
                     }
-                }
-                auto sIn = scores.narrow(0, 0, g * n * n).view({g * n, n});
-                auto sOut = probs.narrow(0, 0, g * n * n).view({g * n, n});
-                at::_softmax_out(sOut, sIn, -1, false);
-                const float* pr = probs.data_ptr<float>();
-                for (auto h = h0; h < h0 + g; ++h) {
-                    const auto kv = h / rep;
-                    product(false, n, D, n, pr + (h - h0) * n * n, n, pv + (kv * T + off) * D, D,
-                            pc + off * H + h * D, H);
+                    auto sIn = scores.narrow(0, 0, g * rows * cols).view({g * rows, cols});
+                    auto sOut = probs.narrow(0, 0, g * rows * cols).view({g * rows, cols});
+                    at::_softmax_out(sOut, sIn, -1, false);
+                    const float* pr = probs.data_ptr<float>();
+                    for (auto h = h0; h < h0 + g; ++h) {
+                        const auto kv = h / rep;
+                        product(false, rows, D, cols, pr + (h - h0) * rows * cols, cols, pv + (kv * T + off + lo) * D,
+                                D, pc + (off + r0) * H + h * D, H);
+                    }
                 }
             }
         }
