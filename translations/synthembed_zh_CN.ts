@@ -91,6 +91,89 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::DownloadDialog</name>
+    <message>
+        <source>Download a model</source>
+        <translation>下载模型</translation>
+    </message>
+    <message>
+        <source>A model from the Hugging Face Hub: type its repo id, ORG/NAME, optionally followed by @revision (a branch, tag or commit).</source>
+        <translation>来自 Hugging Face Hub 的模型：输入其仓库 ID，ORG/NAME，可在后面加上 @修订版本（分支、标签或提交）。</translation>
+    </message>
+    <message>
+        <source>Repo id</source>
+        <translation>仓库 ID</translation>
+    </message>
+    <message>
+        <source>Files go to the Hugging Face cache (%1), where transformers and sentence-transformers find them too; what is already there is not downloaded again.</source>
+        <translation>文件保存在 Hugging Face 缓存中（%1），transformers 和 sentence-transformers 也能在那里找到它们；已有的文件不会再次下载。</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a repo id: type ORG/NAME or ORG/NAME@revision, e.g. intfloat/e5-mistral-7b-instruct.</source>
+        <translation>“%1”不是仓库 ID：请输入 ORG/NAME 或 ORG/NAME@修订版本，例如 intfloat/e5-mistral-7b-instruct。</translation>
+    </message>
+    <message>
+        <source>Asking the hub for %1...</source>
+        <translation>正在向 Hub 查询 %1...</translation>
+    </message>
+    <message>
+        <source>Cancelling...</source>
+        <translation>正在取消...</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is gated or private: accept its terms on huggingface.co with your account, create an access token there, set HF_TOKEN to it in the environment and start synthembed again.</source>
+        <translation>%1 受访问限制或为私有：请用您的账号在 huggingface.co 上接受其条款，在那里创建访问令牌，在环境中将 HF_TOKEN 设为该令牌，然后重新启动 synthembed。</translation>
+    </message>
+    <message>
+        <source>Offline mode is on (HF_HUB_OFFLINE=1) and %1 is not complete in the Hugging Face cache. Unset HF_HUB_OFFLINE to download it.</source>
+        <translation>离线模式已开启（HF_HUB_OFFLINE=1），且 Hugging Face 缓存中的 %1 不完整。取消设置 HF_HUB_OFFLINE 即可下载。</translation>
+    </message>
+    <message>
+        <source>%1 is not in the Hugging Face cache and offline mode is on.</source>
+        <translation>%1 不在 Hugging Face 缓存中，且离线模式已开启。</translation>
+    </message>
+    <message>
+        <source>The hub could not be reached (check the network connection, or HF_ENDPOINT for a mirror): %1</source>
+        <translation>无法连接到 Hub（请检查网络连接，或镜像的 HF_ENDPOINT）：%1</translation>
+    </message>
+    <message>
+        <source>%1 was not found on the hub: check the name and the revision.</source>
+        <translation>在 Hub 上找不到 %1：请检查名称和修订版本。</translation>
+    </message>
+    <message>
+        <source>A downloaded file did not match its checksum; it was discarded. Try again: %1</source>
+        <translation>下载的文件与其校验和不符，已被丢弃。请重试：%1</translation>
+    </message>
+    <message>
+        <source>Cancelled. What was downloaded so far is kept; downloading %1 again resumes it.</source>
+        <translation>已取消。已下载的部分会保留；再次下载 %1 时将从中断处继续。</translation>
+    </message>
+    <message>
+        <source>The download failed: %1</source>
+        <translation>下载失败：%1</translation>
+    </message>
+    <message>
+        <source>Downloaded to %1</source>
+        <translation>已下载到 %1</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::EvalJob</name>
     <message>
         <source>%1: loading model</source>
@@ -447,6 +530,14 @@
         <source>, about %1 left</source>
         <translation>，约剩 %1</translation>
     </message>
+    <message>
+        <source>Download...</source>
+        <translation>下载...</translation>
+    </message>
+    <message>
+        <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and add it here.</source>
+        <translation>按仓库 ID（ORG/NAME）从 Hugging Face Hub 下载模型到 Hugging Face 缓存，并添加到这里。</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::ExplorerArea</name>
@@ -713,6 +804,14 @@
     <message>
         <source>Select points on the map (Box select, Lasso select, or Shift-drag) to list them here.</source>
         <translation>在分布图上选择点（框选、套索选择或按住 Shift 拖动），即可在此列出。</translation>
+    </message>
+    <message>
+        <source>Download...</source>
+        <translation>下载...</translation>
+    </message>
+    <message>
+        <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and use it here.</source>
+        <translation>按仓库 ID（ORG/NAME）从 Hugging Face Hub 下载模型到 Hugging Face 缓存，并在这里使用。</translation>
     </message>
 </context>
 <context>
@@ -1456,6 +1555,33 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::ModelMemory</name>
+    <message>
+        <source>%1 parameters, %2 checkpoint</source>
+        <translation>%1 个参数，%2 检查点</translation>
+    </message>
+    <message>
+        <source>%1; needs about %2 as %3 on CPU (this machine: %4)</source>
+        <translation>%1；在 CPU 上以 %3 运行约需 %2（本机：%4）</translation>
+    </message>
+    <message>
+        <source>%1; needs about %2 as %3 on CPU</source>
+        <translation>%1；在 CPU 上以 %3 运行约需 %2</translation>
+    </message>
+    <message>
+        <source>%1; does not fit this machine&apos;s memory (%2)</source>
+        <translation>%1；超出本机内存（%2）</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning on CPU needs about %1 before activations (float32 weights, gradients and optimizer state).</source>
+        <translation>在 CPU 上完整微调约需 %1（不含激活值：float32 权重、梯度和优化器状态）。</translation>
+    </message>
+    <message>
+        <source>LoRA training on CPU needs about %1 before activations (float32 base weights).</source>
+        <translation>在 CPU 上进行 LoRA 训练约需 %1（不含激活值：float32 基础权重）。</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::RunBuilder</name>
     <message>
         <source>Base model</source>
@@ -1902,6 +2028,14 @@
     <message>
         <source>rejected</source>
         <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Download...</source>
+        <translation>下载...</translation>
+    </message>
+    <message>
+        <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and use it here.</source>
+        <translation>按仓库 ID（ORG/NAME）从 Hugging Face Hub 下载模型到 Hugging Face 缓存，并在这里使用。</translation>
     </message>
 </context>
 <context>

@@ -24,7 +24,8 @@ A gated repo answers resolve requests without "Authorization: Bearer <gated_toke
 file list stays public, as on the hub); a private one also refuses the file list.
 MODE: drop (send the headers of the whole file, then BYTES bytes of it counted from the file's start,
 then close the connection), corrupt (flip one byte of the body), ignore_range (answer 200 to a Range
-request). "times" (default 1) limits how often a fault fires.
+request), slow (send the body in pieces of "chunk" bytes, default 4096, "delay" seconds apart, default
+0.05: a download long enough to watch or cancel). "times" (default 1) limits how often a fault fires.
 
 Run:  fake_hub_server.py --root DIR [--port 0] [--config JSON]; prints "PORT <n>" once it listens.
 """
@@ -36,6 +37,7 @@ import os
 import socket
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -225,6 +227,17 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            return
+        slow = take_fault(name, "slow")
+        if slow:
+            chunk, delay = int(slow.get("chunk", 4096)), float(slow.get("delay", 0.05))
+            try:
+                for i in range(0, len(body), chunk):
+                    self.wfile.write(body[i:i + chunk])
+                    self.wfile.flush()
+                    time.sleep(delay)
+            except OSError:  # the client stopped reading (a cancelled download)
+                self.close_connection = True
             return
         self.wfile.write(body)
 

@@ -4,6 +4,8 @@
 #include "ui/eval/eval_settings.h"
 #include "ui/eval/table_export.h"
 #include "ui/explorer/map_view.h"
+#include "ui/models/download_dialog.h"
+#include "ui/models/model_memory.h"
 #include "ui/qcp.h"
 
 #include "core/eval/embedding_cache.h"
@@ -104,7 +106,28 @@ void EvaluationArea::buildUi() {
     auto* addModel = new QPushButton(tr("Add model folder..."), modelsBox);
     auto* addHash = new QPushButton(tr("Add hashing baseline"), modelsBox);
     auto* removeModel = new QPushButton(tr("Remove"), modelsBox);
+    auto* downloadModel = new QPushButton(tr("Download..."), modelsBox);
+    downloadModel->setObjectName(QStringLiteral("evalDownloadModel"));
+    downloadModel->setToolTip(tr("Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the "
+                                 "Hugging Face cache, and add it here."));
+    // Size, dtype and memory of the current model, read from its headers (nothing is loaded).
+    auto* modelInfo = new QLabel(modelsBox);
+    modelInfo->setObjectName(QStringLiteral("evalModelInfo"));
+    modelInfo->setWordWrap(true);
+    modelInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    ml->addWidget(modelInfo);
+    connect(m_models, &QListWidget::currentItemChanged, this, [modelInfo](QListWidgetItem* item) {
+        const auto info = item ? ModelMemory::forInference(item->data(kSpecRole).toString()) : ModelMemoryInfo{};
+        modelInfo->setText(info.problem.isEmpty() ? info.text : info.text + QLatin1Char('\n') + info.problem);
+        modelInfo->setStyleSheet(info.problem.isEmpty() ? QString() : QStringLiteral("color: #b02020;"));
+        modelInfo->setVisible(info.known);
+    });
+    modelInfo->hide();
+    connect(downloadModel, &QPushButton::clicked, this, [this] {
+        DownloadDialog::openFor(this, [this](const QString& path) { this->addModel(path); });
+    });
     mb->addWidget(addModel);
+    mb->addWidget(downloadModel);
     mb->addWidget(addHash);
     mb->addStretch();
     mb->addWidget(removeModel);
@@ -357,15 +380,19 @@ void EvaluationArea::addModel(const QString& spec) {
     for (int i = 0; i < m_models->count(); ++i)
         if (m_models->item(i)->data(kSpecRole).toString() == spec) {
             m_models->item(i)->setCheckState(Qt::Checked);
+            m_models->setCurrentRow(i);
             return;
         }
     m_loading = true;
     auto* it = new QListWidgetItem(evalsettings::modelLabel(spec), m_models);
     it->setData(kSpecRole, spec);
-    it->setToolTip(spec);
+    const auto memory = ModelMemory::forInference(spec);
+    it->setToolTip(memory.known ? spec + QLatin1Char('\n') + memory.text : spec);
+    if (!memory.problem.isEmpty()) it->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
     it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
     it->setCheckState(Qt::Checked);
     m_loading = false;
+    m_models->setCurrentItem(it);
     saveModels();
     updateButtons();
 }

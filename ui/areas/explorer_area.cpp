@@ -2,6 +2,8 @@
 
 #include "ui/eval/eval_settings.h"
 #include "ui/explorer/map_view.h"
+#include "ui/models/download_dialog.h"
+#include "ui/models/model_memory.h"
 
 #include "core/eval/embedding_cache.h"
 #include "core/eval/encoder_factory.h"
@@ -139,6 +141,15 @@ void ExplorerArea::buildUi() {
     modelBrowse->setText(QStringLiteral("..."));
     modelBrowse->setToolTip(tr("Choose a model folder"));
     setRow->addWidget(modelBrowse);
+    auto* modelDownload = new QToolButton(this);
+    modelDownload->setObjectName(QStringLiteral("explorerDownloadModel"));
+    modelDownload->setText(tr("Download..."));
+    modelDownload->setToolTip(tr("Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the "
+                                 "Hugging Face cache, and use it here."));
+    setRow->addWidget(modelDownload);
+    connect(modelDownload, &QToolButton::clicked, this, [this] {
+        DownloadDialog::openFor(this, [this](const QString& path) { setModel(path); });
+    });
     m_limit = new QSpinBox(this);
     m_limit->setRange(0, 100000000);
     m_limit->setSpecialValueText(tr("all texts"));
@@ -152,6 +163,20 @@ void ExplorerArea::buildUi() {
     setRow->addWidget(m_cancelButton);
     setRow->addStretch(1);
     outer->addLayout(setRow);
+    // Size, dtype and memory of the chosen model folder, from its headers (nothing is loaded).
+    auto* modelInfo = new QLabel(this);
+    modelInfo->setObjectName(QStringLiteral("explorerModelInfo"));
+    modelInfo->setWordWrap(true);
+    modelInfo->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    modelInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    modelInfo->hide();
+    outer->addWidget(modelInfo);
+    connect(m_model, &QComboBox::currentTextChanged, this, [modelInfo](const QString& text) {
+        const auto info = ModelMemory::forInference(text.trimmed());
+        modelInfo->setText(info.problem.isEmpty() ? info.text : info.text + QLatin1Char('\n') + info.problem);
+        modelInfo->setStyleSheet(info.problem.isEmpty() ? QString() : QStringLiteral("color: #b02020;"));
+        modelInfo->setVisible(info.known);
+    });
 
     auto* statusRow = new QHBoxLayout;
     m_progress = new QProgressBar(this);

@@ -6,6 +6,8 @@
 #include "core/train/settings.h"
 #include "core/train/trainer.h"
 #include "core/util/log.h"
+#include "ui/models/download_dialog.h"
+#include "ui/models/model_memory.h"
 
 
 #include <QButtonGroup>
@@ -130,10 +132,23 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
                            "Llama, Mistral and Qwen2 decoders and BERT encoders are supported."));
     auto* browseModelButton = new QPushButton(tr("Browse..."));
     connect(browseModelButton, &QPushButton::clicked, this, &RunBuilder::browseModel);
-    fm->addRow(tr("Folder"), withButton(m_model, browseModelButton));
+    auto* downloadModelButton = new QPushButton(tr("Download..."));
+    downloadModelButton->setObjectName(QStringLiteral("modelDownload"));
+    downloadModelButton->setToolTip(tr("Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the "
+                                       "Hugging Face cache, and use it here."));
+    connect(downloadModelButton, &QPushButton::clicked, this, [this] {
+        DownloadDialog::openFor(this, [this](const QString& path) {
+            m_model->setText(path);
+            checkModel();
+        });
+    });
+    auto* modelRow = withButton(m_model, browseModelButton);
+    modelRow->layout()->addWidget(downloadModelButton);
+    fm->addRow(tr("Folder"), modelRow);
     m_modelInfo = new QLabel;
     m_modelInfo->setObjectName(QStringLiteral("modelInfo"));
     m_modelInfo->setWordWrap(true);
+    m_modelInfo->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_modelInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
     fm->addRow(QString(), m_modelInfo);
     connect(m_model, &QLineEdit::editingFinished, this, &RunBuilder::checkModel);
@@ -366,6 +381,9 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
         connect(l, &QListWidget::itemChanged, this, [this] {
             if (!m_updating) updateCounts();
         });
+    // The CPU training estimate depends on the method and the device.
+    connect(m_full, &QRadioButton::toggled, this, &RunBuilder::checkModel);
+    connect(m_device, &QComboBox::currentIndexChanged, this, &RunBuilder::checkModel);
     connect(m_symmetric, &QCheckBox::toggled, this, emitChanged);
     connect(m_gradientCheckpointing, &QCheckBox::toggled, this, emitChanged);
     updateEnabled();
@@ -413,6 +431,7 @@ void RunBuilder::browseJsonl() {
 void RunBuilder::checkModel() {
     const QString dir = m_model->text().trimmed();
     m_modelOk = false;
+    m_memoryProblem.clear();
     if (dir.isEmpty()) {
         m_modelInfo->setText(tr("<i>Choose a model folder.</i>"));
     } else if (auto mc = train::checkBaseModel(dir.toStdString()); mc) {
@@ -424,6 +443,21 @@ void RunBuilder::checkModel() {
                                  .arg(humanCount(mc->parameters),
                                       QFileInfo(QString::fromStdString(mc->tokenizerFile)).fileName()));
         m_modelInfo->setStyleSheet(QString());
+        // Size, dtype and memory before anything is loaded; on CPU, whether training fits.
+        QStringList memory;
+        const auto run = ModelMemory::forInference(dir);
+        if (run.known) memory << run.text.toHtmlEscaped();
+        QStringList warnings;
+        if (!run.problem.isEmpty()) warnings << run.problem;
+        if (m_device->currentData().toString() == QLatin1String("cpu")) {
+            const auto train = ModelMemory::forCpuTraining(dir, m_full->isChecked());
+            if (train.known) memory << train.text.toHtmlEscaped();
+            m_memoryProblem = train.problem;
+            if (!train.problem.isEmpty()) warnings << train.problem;
+        }
+        for (const QString& w : warnings)
+            memory << QStringLiteral("<span style=\"color: #b02020;\">%1</span>").arg(w.toHtmlEscaped());
+        if (!memory.isEmpty()) m_modelInfo->setText(m_modelInfo->text() + QStringLiteral("<br>") + memory.join(QStringLiteral("<br>")));
         // A decoder pools its last token by default; an encoder its [CLS].
         if (!mc->decoder && m_pooling->currentData().toInt() == int(train::Pooling::LastToken))
             m_pooling->setCurrentIndex(m_pooling->findData(int(train::Pooling::Cls)));
@@ -628,6 +662,7 @@ QStringList RunBuilder::problems() const {
     QStringList p;
     if (m_model->text().trimmed().isEmpty()) p << tr("Choose a base model folder.");
     else if (!m_modelOk) p << tr("The base model folder is not usable: %1").arg(m_modelInfo->text());
+    else if (!m_memoryProblem.isEmpty()) p << m_memoryProblem;
     if (m_fromJsonl->isChecked()) {
         if (m_jsonl->text().trimmed().isEmpty()) p << tr("Choose a JSONL file.");
         else if (!m_jsonlError.isEmpty()) p << m_jsonlError;

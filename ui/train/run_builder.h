@@ -67,6 +67,7 @@ private:
     QLineEdit* m_model;
     QLabel* m_modelInfo;
     bool m_modelOk = false;
+    QString m_memoryProblem; ///< CPU training would not fit this machine (core's one line)
     QRadioButton* m_fromProject;
     QRadioButton* m_fromJsonl;
     QListWidget* m_families;
