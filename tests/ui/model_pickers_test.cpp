@@ -266,6 +266,23 @@ private Q_SLOTS:
         QVERIFY2(dialog.statusText().contains(QStringLiteral("is not a repo id")), qPrintable(dialog.statusText()));
     }
 
+    void offlineSaysSoAndUsesTheCache() {
+        qputenv("HF_HUB_OFFLINE", "1");
+        ui::DownloadDialog dialog;
+        QSignalSpy failed(&dialog, &ui::DownloadDialog::failed);
+        QSignalSpy done(&dialog, &ui::DownloadDialog::downloaded);
+        dialog.start(QStringLiteral("synth-org/never-downloaded"));
+        QVERIFY(failed.wait(10000));
+        QVERIFY2(dialog.statusText().contains(QStringLiteral("HF_HUB_OFFLINE")), qPrintable(dialog.statusText()));
+        // A repo in the cache (downloadFillsThePicker) resolves offline, without the server.
+        m_server->reset();
+        dialog.start(QStringLiteral("synth-org/small"));
+        QVERIFY(done.wait(10000));
+        QVERIFY(dialog.snapshotPath().endsWith(QString::fromStdString(m_commit)));
+        QCOMPARE(m_server->requests().size(), std::size_t(0));
+        qunsetenv("HF_HUB_OFFLINE");
+    }
+
     void cleanupTestCase() { m_server.reset(); }
 };
 
