@@ -152,6 +152,7 @@ private Q_SLOTS:
         QVERIFY2(evalInfo->text().contains(QStringLiteral("1.00 M parameters, bfloat16 checkpoint; needs about")),
                  qPrintable(evalInfo->text()));
         QVERIFY(evalInfo->isVisible());
+        QVERIFY(uitest::screenshot(&eval, QStringLiteral("evaluation_model_info.png")));
         eval.addModel(QStringLiteral("hash:256"));
         QVERIFY(!evalInfo->isVisible()); // no weights, nothing to say
 
@@ -164,6 +165,7 @@ private Q_SLOTS:
         QVERIFY2(exInfo->text().contains(QStringLiteral("does not fit")) && exInfo->text().contains(QStringLiteral("bfloat16 would need")),
                  qPrintable(exInfo->text()));
         QVERIFY(exInfo->isVisible());
+        QVERIFY(uitest::screenshot(&explorer, QStringLiteral("explorer_model_info.png")));
     }
 
     void downloadFillsThePicker() {
