@@ -61,7 +61,10 @@ Footprint footprint(const Checkpoint& checkpoint, bool lmHead) {
 
 std::string formatGigabytes(std::uint64_t bytes) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f GB", static_cast<double>(bytes) / 1e9);
+    if (bytes >= 1'000'000'000 || bytes == 0)
+        std::snprintf(buf, sizeof buf, "%.1f GB", static_cast<double>(bytes) / 1e9);
+    else // a small model: "16.0 MB", not "0.0 GB"
+        std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
     return buf;
 }
 
@@ -110,7 +113,10 @@ void checkCpuTrainingFits(const Footprint& fp, bool fullFineTune, std::uint64_t 
     const auto need = cpuTrainingBytes(fp, fullFineTune);
     if (physicalBytes == 0 || need + kRuntimeReserveBytes <= physicalBytes) return;
     char params[32];
-    std::snprintf(params, sizeof params, "%.2f B", static_cast<double>(fp.parameters) / 1e9);
+    if (fp.parameters >= 1'000'000'000)
+        std::snprintf(params, sizeof params, "%.2f B", static_cast<double>(fp.parameters) / 1e9);
+    else
+        std::snprintf(params, sizeof params, "%.2f M", static_cast<double>(fp.parameters) / 1e6);
     throw Failure("memory",
                   modelName + ": training on the CPU needs about " + formatGigabytes(need) + " before activations (" +
                       (fullFineTune ? "full fine-tuning: float32 weights, gradients and AdamW moments, 16 bytes"

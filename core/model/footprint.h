@@ -53,7 +53,7 @@ std::uint64_t cpuTrainingBytes(const Footprint& fp, bool fullFineTune);
 void checkCpuTrainingFits(const Footprint& fp, bool fullFineTune, std::uint64_t physicalBytes,
                           const std::string& modelName);
 
-/// "14.2 GB"
+/// "14.2 GB" (from 1 GB), "16.0 MB" below
 std::string formatGigabytes(std::uint64_t bytes);
 
 } // namespace synthembed::model

@@ -222,6 +222,16 @@ TEST(Footprint, CpuTrainingThatCannotFitSaysSoWithTheEstimate) {
         EXPECT_NE(m.find("GPU"), std::string::npos) << m;
     }
     EXPECT_NO_THROW(model::checkCpuTrainingFits(m7b, false, 64ull << 30, "e5-mistral"));
+    // A small model on a tiny machine reads in MB and M, not "0.0 GB" and "0.00 B".
+    model::Footprint small{1'000'000ull, 2'000'000ull, "bfloat16"};
+    try {
+        model::checkCpuTrainingFits(small, true, (1ull << 30) + 1'000'000, "small");
+        FAIL() << "expected a memory error";
+    } catch (const Failure& f) {
+        std::string m = f.what();
+        EXPECT_NE(m.find("16.0 MB"), std::string::npos) << m;
+        EXPECT_NE(m.find("1.00 M)"), std::string::npos) << m;
+    }
     EXPECT_THROW(model::checkCpuTrainingFits(m7b, true, 64ull << 30, "e5-mistral"), Failure); // 116 GB
 }
 
