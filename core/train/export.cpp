@@ -121,6 +121,10 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
     auto at = [&update](const fs::path& rel) { return update.stagePath(rel); };
 
     // 1. LoRA adapter alone (PEFT: base_model.model.<module path>.lora_A.weight, A [r, in], B [out, r]).
+    // Beside merged weights it goes into adapter/: transformers (and so sentence-transformers) finding
+    // adapter_config.json next to model.safetensors loads the merged weights and applies the adapter
+    // again. Without merged weights the folder itself is the adapter (PEFT, sentence-transformers).
+    const fs::path adapterDir = config.saveMerged ? fs::path(kAdapterFolder) : fs::path();
     if (lora && config.saveAdapter) {
         TensorSet s;
         std::set<std::string> targets;
@@ -130,9 +134,9 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
             auto dot = name.rfind('.');
             targets.insert(dot == std::string::npos ? name : name.substr(dot + 1));
         }
-        writeTensors(at("adapter_model.safetensors"), s, {{"format", "pt"}});
+        writeTensors(at(adapterDir / "adapter_model.safetensors"), s, {{"format", "pt"}});
         const auto& o = lora->options();
-        writeJson(at("adapter_config.json"),
+        writeJson(at(adapterDir / "adapter_config.json"),
                   {{"peft_type", "LORA"},
                    {"task_type", "FEATURE_EXTRACTION"},
                    {"base_model_name_or_path", fs::absolute(base).string()},

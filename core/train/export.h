@@ -1,7 +1,8 @@
 #pragma once
 // Core-internal (torch): writing the trained model folder.
 //   model.safetensors + config.json + tokenizer files   merged weights, loads like the base model
-//   adapter_config.json + adapter_model.safetensors     LoRA alone, PEFT layout and tensor names
+//   adapter/adapter_config.json + adapter_model.safetensors   LoRA alone, PEFT layout and tensor names
+//                                                       (in the folder itself when no merged weights are written)
 //   modules.json, sentence_bert_config.json, 1_Pooling/config.json, 2_Normalize/,
 //   config_sentence_transformers.json                   so sentence-transformers loads it unchanged
 
@@ -14,6 +15,9 @@
 #include <string>
 
 namespace synthembed::train {
+
+/// Subfolder of the LoRA adapter beside merged weights (PeftModel.from_pretrained(base, "OUT/adapter")).
+inline constexpr const char* kAdapterFolder = "adapter";
 
 struct ExportInfo {
     std::string baseModelDir;

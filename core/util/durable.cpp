@@ -164,6 +164,25 @@ void applyStage(const fs::path& folder, const fs::path& stage, const std::string
                 crashPoint("update: old file removed");
             }
         }
+    // Folders of the previous set that the new one does not have, once empty (deepest first; a folder
+    // that still holds something, e.g. the user's own files, stays).
+    std::set<std::string> keepFolders;
+    if (next.contains("folders") && next["folders"].is_array())
+        for (const auto& d : next["folders"])
+            if (d.is_string()) keepFolders.insert(d.get<std::string>());
+    if (previous.is_object() && previous.contains("folders") && previous["folders"].is_array()) {
+        std::vector<std::string> gone;
+        for (const auto& d : previous["folders"])
+            if (d.is_string() && !keepFolders.count(d.get<std::string>())) gone.push_back(d.get<std::string>());
+        std::sort(gone.rbegin(), gone.rend()); // "a/b" before "a"
+        for (const auto& rel : gone) {
+            try {
+                const fs::path old = insidePath(folder, rel, current);
+                if (fs::is_directory(old, ec) && fs::is_empty(old, ec) && fs::remove(old, ec)) removed = true;
+            } catch (const Failure&) {
+            }
+        }
+    }
     if (removed) platform::syncDirectory(folder);
     fs::rename(staged, current, ec);
     if (ec && fs::exists(staged))

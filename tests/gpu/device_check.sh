@@ -461,8 +461,8 @@ if wanted gradcache_fp32 || wanted gradcache_bf16; then
     if train_run "gc_full_$kind" "$models/$qwen" "$work/gc.jsonl" "$lim" "${common[@]}" \
        && train_run "gc_mini_$kind" "$models/$qwen" "$work/gc.jsonl" "$lim" "${common[@]}" --mini-batch "$gc_mb"; then
       res=$("${tools[@]}" gradcache --full "$work/runs/gc_full_$kind.jsonl" --gc "$work/runs/gc_mini_$kind.jsonl" \
-            --adapter-full "$work/runs/gc_full_$kind/adapter_model.safetensors" \
-            --adapter-gc "$work/runs/gc_mini_$kind/adapter_model.safetensors" --tol $tol)
+            --adapter-full "$work/runs/gc_full_$kind/adapter/adapter_model.safetensors" \
+            --adapter-gc "$work/runs/gc_mini_$kind/adapter/adapter_model.safetensors" --tol $tol)
       if echo "$res" | grep -q '"pass": true'; then record "gradcache_$kind" pass "$(since "$t0")" "mini-batch $gc_mb of $gc_b" "$res"
       else record "gradcache_$kind" fail "$(since "$t0")" "GradCache differs from the full batch beyond $tol" "$res"; fi
     else

@@ -156,7 +156,7 @@ TEST(CliTrainCrash, AnInterruptedModelExportLeavesNoModelOrTheWholeModel) {
     const auto complete = withoutRunId(modelFiles(dir / "clean"));
     ASSERT_TRUE(complete.count("synthembed_train.json"));
     ASSERT_TRUE(complete.count("model.safetensors"));
-    ASSERT_TRUE(complete.count("adapter_model.safetensors"));
+    ASSERT_TRUE(complete.count("adapter/adapter_model.safetensors"));
     ASSERT_TRUE(fs::is_directory(dir / "clean" / "2_Normalize"));
     ASSERT_FALSE(fs::exists(dir / "clean" / durable::kUpdateStageName));
     EXPECT_TRUE(nlohmann::json::parse(complete.at("synthembed_train.json"))["files"].is_array());
@@ -209,7 +209,7 @@ TEST(CliTrainCrash, AnInterruptedReExportLeavesTheOldOrTheNewModel) {
     auto first = test::runCli(args, env);
     ASSERT_EQ(first.exitCode, 0) << first.err;
     const auto before = modelFiles(out);
-    ASSERT_TRUE(before.count("adapter_model.safetensors"));
+    ASSERT_TRUE(before.count("adapter/adapter_model.safetensors"));
     fs::copy(out, backup, fs::copy_options::recursive);
     auto restore = [&] {
         fs::remove_all(out);
@@ -219,8 +219,9 @@ TEST(CliTrainCrash, AnInterruptedReExportLeavesTheOldOrTheNewModel) {
     auto redo = test::runCli(again, env);
     ASSERT_EQ(redo.exitCode, 0) << redo.err;
     const auto after = modelFiles(out);
-    ASSERT_FALSE(after.count("adapter_model.safetensors"));
-    ASSERT_FALSE(after.count("adapter_config.json"));
+    ASSERT_FALSE(after.count("adapter/adapter_model.safetensors"));
+    ASSERT_FALSE(after.count("adapter/adapter_config.json"));
+    ASSERT_FALSE(fs::exists(out / "adapter"));
     ASSERT_EQ(after.at("model.safetensors"), before.at("model.safetensors"));
 
     int killPoints = 0, old = 0, fresh = 0;

@@ -90,13 +90,16 @@ TEST(CliTrain, LoraStopResumeAndOutputFolder) {
     EXPECT_EQ(state["extra"]["settings"]["dev_fraction"], 0.25);
 
     // PEFT adapter: names and shapes.
-    auto adapter = model::Checkpoint::open(out / "adapter_model.safetensors");
+    // In adapter/ beside the merged weights (transformers would apply it on top of them otherwise).
+    EXPECT_FALSE(fs::exists(out / "adapter_model.safetensors"));
+    EXPECT_FALSE(fs::exists(out / "adapter_config.json"));
+    auto adapter = model::Checkpoint::open(out / "adapter" / "adapter_model.safetensors");
     ASSERT_TRUE(adapter) << adapter.error().message;
     const auto* a = adapter->find("base_model.model.layers.0.self_attn.q_proj.lora_A.weight");
     ASSERT_NE(a, nullptr);
     EXPECT_EQ(a->shape, (std::vector<std::int64_t>{4, 64}));
     EXPECT_NE(adapter->find("base_model.model.layers.4.mlp.down_proj.lora_B.weight"), nullptr);
-    auto cfg = nlohmann::json::parse(test::readFile(out / "adapter_config.json"));
+    auto cfg = nlohmann::json::parse(test::readFile(out / "adapter" / "adapter_config.json"));
     EXPECT_EQ(cfg["peft_type"], "LORA");
     EXPECT_EQ(cfg["r"], 4);
     EXPECT_EQ(cfg["target_modules"].size(), 7u); // q k v o gate up down
@@ -157,8 +160,8 @@ TEST(CliTrain, GradientCheckpointingTrainsTheSameRun) {
     ASSERT_EQ(ckpt.size(), 3u);
     for (std::size_t i = 0; i < 3; ++i) EXPECT_NEAR(plain[i], ckpt[i], 1e-5) << "step " << i + 1;
     EXPECT_GT(std::abs(plain[2] - plain[0]), 1e-4); // it trained
-    auto a = model::Checkpoint::open(dir / "plain" / "adapter_model.safetensors");
-    auto b = model::Checkpoint::open(dir / "ckpt" / "adapter_model.safetensors");
+    auto a = model::Checkpoint::open(dir / "plain" / "adapter" / "adapter_model.safetensors");
+    auto b = model::Checkpoint::open(dir / "ckpt" / "adapter" / "adapter_model.safetensors");
     ASSERT_TRUE(a && b);
     for (const auto& t : a->tensors()) {
         const auto* u = b->find(t.name);

@@ -6,7 +6,7 @@
       named prompt when given); writes {"embeddings": [[...]], "modules": [...]}.
   st_interop.py lora-only OUTPUT DEST
       DEST gets the exported folder without its merged weights (no model.safetensors/config.json):
-      adapter_config.json + adapter_model.safetensors + tokenizer + sentence-transformers files.
+      the adapter (OUTPUT/adapter/*) + tokenizer + sentence-transformers files.
   st_interop.py peft BASE OUTPUT IDS.json OUT.json
       PEFT applies OUTPUT's adapter to BASE (AutoModel) and runs the ids; AutoModel loads OUTPUT's
       merged weights and runs them too; writes the max abs differences of the hidden states and of
@@ -38,10 +38,12 @@ def encode(folder, texts_path, out_path, prompt_name=None):
 def lora_only(output, dest):
     os.makedirs(dest)
     for name in os.listdir(output):
-        if name in ("model.safetensors", "config.json", "checkpoints") or name.startswith("."):
+        if name in ("model.safetensors", "config.json", "checkpoints", "adapter") or name.startswith("."):
             continue
         src = os.path.join(output, name)
         (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, os.path.join(dest, name))
+    for name in os.listdir(os.path.join(output, "adapter")):
+        shutil.copy(os.path.join(output, "adapter", name), os.path.join(dest, name))
 
 
 def peft_check(base, output, ids_path, out_path):
@@ -50,14 +52,10 @@ def peft_check(base, output, ids_path, out_path):
     from transformers import AutoModel
     seqs = json.load(open(ids_path))
     base_model = AutoModel.from_pretrained(base, dtype=torch.float32).eval()
-    peft_model = PeftModel.from_pretrained(base_model, output).eval()
-    # The merged weights alone: transformers given the whole folder would also apply the adapter
-    # found beside them (on top of weights that already hold it).
-    import tempfile
-    only = tempfile.mkdtemp()
-    for name in ("model.safetensors", "config.json"):
-        shutil.copy(os.path.join(output, name), only)
-    merged = AutoModel.from_pretrained(only, dtype=torch.float32).eval()
+    peft_model = PeftModel.from_pretrained(base_model, os.path.join(output, "adapter")).eval()
+    # The merged weights as users load them: the whole folder (the adapter lies in adapter/, so
+    # transformers does not apply it a second time).
+    merged = AutoModel.from_pretrained(output, dtype=torch.float32).eval()
     hidden = 0.0
     n_lora = sum(1 for n, _ in peft_model.named_parameters() if "lora_" in n)
     with torch.no_grad():
@@ -80,7 +78,6 @@ def peft_check(base, output, ids_path, out_path):
         fresh = AutoModel.from_pretrained(base, dtype=torch.float32).eval()
         ids = torch.tensor([seqs[0]])
         base_vs_merged = (fresh(input_ids=ids).last_hidden_state - merged(input_ids=ids).last_hidden_state).abs().max().item()
-    shutil.rmtree(only)
     json.dump({"hidden_max_abs_diff": hidden, "weights_max_abs_diff": weights, "weights_compared": compared,
                "weights_total": len(state), "base_vs_merged": base_vs_merged, "lora_tensors": n_lora},
               open(out_path, "w"))

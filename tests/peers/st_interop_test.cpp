@@ -167,6 +167,11 @@ TEST_F(StInterop, SentenceTransformersAppliesTheLoraAdapterLikeTheCli) {
     std::printf("LoRA adapter folder: min cosine sentence-transformers vs synthembed-cli embed %.9f\n", c);
     EXPECT_GE(c, 0.9999);
     EXPECT_LT(minCosine(ours, cliEmbed(s_model, "base_cli2")), 0.9999);
+    // The run's folder as it is (merged weights, the adapter in adapter/): sentence-transformers must
+    // not apply the adapter a second time (with the adapter beside the weights it did: cosine 0.82).
+    const double asIs = minCosine(ours, stEncode(dir() / "lora", "lora_as_is"));
+    std::printf("LoRA run folder as is: min cosine sentence-transformers vs synthembed-cli embed %.9f\n", asIs);
+    EXPECT_GE(asIs, 0.9999);
 }
 
 TEST_F(StInterop, PeftAdapterOnTheBaseMatchesTheMergedModel) {

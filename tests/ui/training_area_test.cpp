@@ -296,7 +296,7 @@ private Q_SLOTS:
         QVERIFY(std::isfinite(runs->run(0)->loss));
         QCOMPARE(runs->data(runs->index(0, ui::RunsModel::Name), Qt::DisplayRole).toString(), QStringLiteral("first"));
         QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("out1/model.safetensors"))));
-        QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("out1/adapter_model.safetensors"))));
+        QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("out1/adapter/adapter_model.safetensors"))));
         QVERIFY(child<QPushButton>(area, "evaluateButton")->isEnabled() ||
                 area->runsView()->selectionModel()->currentIndex().row() != 0);
 
