@@ -1,11 +1,14 @@
 #include "fake_llm_server.h"
 
+#include "test_support.h"
+
 #include <curl/curl.h>
 
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -44,39 +47,52 @@ std::string httpPost(const std::string& url, const std::string& body) {
     return request(url, &body);
 }
 
-FakeLlmServer::FakeLlmServer(const nlohmann::json& rules, double latencyMs) {
+std::pair<pid_t, int> startScriptServer(const std::string& scriptName, const std::vector<std::string>& args,
+                                        const std::string& what) {
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-    std::string script = std::string(SYNTHEMBED_TESTS_DIR_PATH) + "/support/fake_llm_server.py";
-    std::string rulesArg = rules.is_null() ? std::string("[]") : rules.dump();
-    std::string latency = std::to_string(latencyMs);
-    m_pid = fork();
-    if (m_pid == 0) {
+    const std::string script = std::string(testsSourceDir()) + "/support/" + scriptName;
+    std::vector<std::string> argv{"python3", script};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    const pid_t pid = fork();
+    if (pid == 0) {
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
-        execlp("python3", "python3", script.c_str(), "--rules", rulesArg.c_str(), "--latency-ms",
-               latency.c_str(), static_cast<char*>(nullptr));
+        execvp("python3", cargv.data());
         _exit(127);
     }
     close(fds[1]);
     FILE* f = fdopen(fds[0], "r");
     char line[128] = {0};
-    if (!f || !fgets(line, sizeof line, f) || std::sscanf(line, "PORT %d", &m_port) != 1) {
+    int port = 0;
+    if (!f || !fgets(line, sizeof line, f) || std::sscanf(line, "PORT %d", &port) != 1) {
         if (f) fclose(f);
-        kill(m_pid, SIGKILL);
-        waitpid(m_pid, nullptr, 0);
-        throw std::runtime_error("fake LLM server did not start (python3 " + script + ")");
+        stopScriptServer(pid);
+        throw std::runtime_error(what + " did not start (python3 " + script + ")");
     }
     fclose(f);
+    return {pid, port};
 }
 
-FakeLlmServer::~FakeLlmServer() {
-    if (m_pid > 0) {
-        kill(m_pid, SIGKILL);
-        waitpid(m_pid, nullptr, 0);
+void stopScriptServer(pid_t pid) {
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
     }
 }
+
+FakeLlmServer::FakeLlmServer(const nlohmann::json& rules, double latencyMs) {
+    std::tie(m_pid, m_port) = startScriptServer(
+        "fake_llm_server.py",
+        {"--rules", rules.is_null() ? std::string("[]") : rules.dump(), "--latency-ms", std::to_string(latencyMs)},
+        "fake LLM server");
+}
+
+FakeLlmServer::~FakeLlmServer() { stopScriptServer(m_pid); }
 
 std::string FakeLlmServer::baseUrl() const {
     return "http://127.0.0.1:" + std::to_string(m_port) + "/v1";

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 #include <sys/types.h>
 
 namespace synthembed::test {
@@ -29,6 +31,13 @@ class FakeLlmServer {
     pid_t m_pid = -1;
     int m_port = 0;
 };
+
+/// Starts `python3 tests/support/<script> ARGS...`, a loopback server that prints "PORT <n>" on its
+/// first line; returns its pid and port (throws naming `what` when it does not start). Stop it with
+/// stopScriptServer.
+std::pair<pid_t, int> startScriptServer(const std::string& script, const std::vector<std::string>& args,
+                                        const std::string& what);
+void stopScriptServer(pid_t pid);
 
 /// Minimal HTTP helpers for tests (libcurl): returns the body; throws on transport errors.
 std::string httpGet(const std::string& url);
