@@ -3,6 +3,7 @@
 // checkpoint, compared with another run, and found again after a "restart" (a new area on the
 // same project). Needs ../shared/oracles/models/stories260K (SYNTHEMBED_SHARED); skips without it.
 
+#include "area_test_support.h"
 #include "ui/areas/training_area.h"
 #include "ui/mainwindow.h"
 #include "ui/train/metric_plots.h"
@@ -86,6 +87,7 @@ public:
             if (!box || box->objectName() != QLatin1String("outputFolderQuestion")) return;
             text = box->text() + QLatin1Char('\n') + box->informativeText();
             for (auto* b : box->buttons()) buttons << b->objectName();
+            if (!asked) (void)uitest::screenshot(box, QStringLiteral("training_output_question.png"));
             if (auto* b = box->findChild<QPushButton*>(m_button)) b->click();
             else box->reject();
             ++asked;
