@@ -290,6 +290,8 @@ private Q_SLOTS:
                  qPrintable(flagged->toolTip()));
         QVERIFY(flagged->toolTip().contains(QStringLiteral("20261206T000000-22222222")));
         QCOMPARE(modelCell(QStringLiteral("ds-kept"))->data(ui::EvaluationArea::kModelFilesChangedRole).toBool(), false);
+        area.resize(1200, 700);
+        QVERIFY(uitest::screenshot(&area, QStringLiteral("evaluation_model_files_changed.png")));
         // The folder removed: flagged as gone.
         QVERIFY(QDir(retrained).removeRecursively());
         area.refreshResults();
