@@ -5,17 +5,13 @@
 #include "core/util/result.h"
 
 #include <QDir>
-#include <QLocale>
 
 namespace synthembed::ui {
 
 namespace {
 
-/// "14.2 GB" as core writes it; below a gigabyte "4.0 MB" (core would say "0.0 GB").
-QString gigabytes(std::uint64_t bytes) {
-    if (bytes >= 1'000'000'000) return QString::fromStdString(model::formatGigabytes(bytes));
-    return QLocale::c().formattedDataSize(qint64(bytes), 1, QLocale::DataSizeSIFormat);
-}
+/// "14.2 GB", "4.0 MB": as core writes it in its messages.
+QString gigabytes(std::uint64_t bytes) { return QString::fromStdString(model::formatGigabytes(bytes)); }
 
 std::uint64_t g_machineOverride = 0;
 
