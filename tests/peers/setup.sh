@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Python peers of the GPU device check (tests/gpu/peers_st.py): PyTorch, transformers,
-# sentence-transformers, PEFT and safetensors in a virtual environment OUTSIDE the repository, so that
+# sentence-transformers, PEFT, safetensors, and faiss-cpu, umap-learn, mteb, tokenizers in a virtual environment OUTSIDE the repository, so that
 # `tests/gpu/device_check.sh --device cpu --dry` runs its peer measurement (and the random model
 # generator) on a machine whose system Python has none of them. The lent GPU machine already has them
 # and does not use this script.
@@ -20,7 +20,18 @@ if [ -z "$venv" ]; then
   else venv=$HOME/.cache/synthembed-peers/venv; fi
 fi
 py=$(command -v python3) || { echo "setup.sh: python3 is needed" >&2; exit 1; }
-if [ -f "$venv/.complete-$version" ]; then echo "$venv/bin/python"; exit 0; fi
+# The second stamp: the evaluation / search / layout peers (added after the first venvs were made).
+extras=(faiss-cpu umap-learn mteb tokenizers)
+extras_stamp="$venv/.complete-extras-1"
+if [ -f "$venv/.complete-$version" ]; then
+  if [ ! -f "$extras_stamp" ]; then
+    echo "setup.sh: adding ${extras[*]} to $venv" >&2
+    "$venv/bin/python" -m pip install --quiet "${extras[@]}" >&2
+    "$venv/bin/python" -c 'import faiss, umap, mteb, tokenizers' >&2
+    touch "$extras_stamp"
+  fi
+  echo "$venv/bin/python"; exit 0
+fi
 
 # The CUDA wheels of torch and its nvidia-* dependencies take about 6 GiB once installed (plus pip's cache).
 mkdir -p "$(dirname "$venv")"
@@ -37,7 +48,8 @@ done
 echo "setup.sh: installing torch $version, transformers, sentence-transformers, peft into $venv" >&2
 "$venv/bin/python" -m pip install --quiet --upgrade pip >&2
 "$venv/bin/python" -m pip install --quiet "${links[@]}" "torch==$version" \
-  transformers sentence-transformers peft safetensors numpy >&2
+  transformers sentence-transformers peft safetensors numpy "${extras[@]}" >&2
 "$venv/bin/python" -c 'import torch, transformers, sentence_transformers, peft, safetensors, numpy; print("setup.sh: torch", torch.__version__, "transformers", transformers.__version__, "sentence-transformers", sentence_transformers.__version__, "peft", peft.__version__)' >&2
-touch "$venv/.complete-$version"
+"$venv/bin/python" -c 'import faiss, umap, mteb, tokenizers' >&2
+touch "$venv/.complete-$version" "$extras_stamp"
 echo "$venv/bin/python"
