@@ -198,8 +198,8 @@ Result<DedupReport> deduplicate(const store::Project& project, const DedupOption
                     auto [it, fresh] = seen.emplace(h, r.id);
                     if (!fresh) {
                         rep.exactDuplicates++;
-                        rep.pairs.push_back({r.id, it->second, 1.0});
-                        if (!o.dryRun) rejectSample(db, r.id, "duplicate of sample " + std::to_string(it->second));
+                        rep.pairs.push_back({r.id, it->second, 1.0, "duplicate of sample " + std::to_string(it->second)});
+                        if (!o.dryRun) rejectSample(db, r.id, rep.pairs.back().reason);
                         continue;
                     }
                 }
@@ -207,17 +207,19 @@ Result<DedupReport> deduplicate(const store::Project& project, const DedupOption
                     std::string text = r.query + "\n" + r.positive;
                     if (auto m = index.findSimilar(text)) {
                         rep.nearDuplicates++;
-                        rep.pairs.push_back({r.id, m->id, m->similarity});
                         char buf[32];
                         std::snprintf(buf, sizeof buf, "%.3f", m->similarity);
-                        if (!o.dryRun)
-                            rejectSample(db, r.id,
-                                         "near-duplicate of sample " + std::to_string(m->id) + " (similarity " + buf + ")");
+                        rep.pairs.push_back({r.id, m->id, m->similarity,
+                                             "near-duplicate of sample " + std::to_string(m->id) + " (similarity " + buf + ")"});
+                        if (!o.dryRun) rejectSample(db, r.id, rep.pairs.back().reason);
                         continue;
                     }
                     index.add(r.id, text);
                 }
-                if (++done % 1000 == 0) hooks.report(done, rep.scanned, "dedup");
+                if (++done % 1000 == 0) {
+                    hooks.report(done, rep.scanned, "dedup");
+                    if (hooks.stopRequested()) throw Failure("cancelled", "dedup cancelled");
+                }
             }
         });
         hooks.report(rep.scanned, rep.scanned, "dedup");
@@ -368,7 +370,10 @@ Result<ContaminationReport> checkContamination(const store::Project& project, co
                         hit = ContaminationReport::Hit{r.id, field, evalTexts[static_cast<std::size_t>(m->id)],
                                                        m->similarity};
                 }
-                if (++done % 1000 == 0) hooks.report(done, rep.scanned, "contamination");
+                if (++done % 1000 == 0) {
+                    hooks.report(done, rep.scanned, "contamination");
+                    if (hooks.stopRequested()) throw Failure("cancelled", "contamination check cancelled");
+                }
                 if (!hit) continue;
                 rep.flagged++;
                 auto flags = json::parse(r.flags, nullptr, false);
@@ -379,13 +384,11 @@ Result<ContaminationReport> checkContamination(const store::Project& project, co
                                           {"text", hit->evalText.substr(0, 300)}};
                 upd.bindAll(flags.dump(), r.id);
                 upd.run();
-                if (o.reject) {
-                    char buf[32];
-                    std::snprintf(buf, sizeof buf, "%.3f", hit->similarity);
-                    rejectSample(db, r.id,
-                                 "contamination: " + hit->field + " nearly duplicates an evaluation text" +
-                                     (o.evalName.empty() ? std::string() : " of " + o.evalName) + " (similarity " + buf + ")");
-                }
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%.3f", hit->similarity);
+                hit->reason = "contamination: " + hit->field + " nearly duplicates an evaluation text" +
+                              (o.evalName.empty() ? std::string() : " of " + o.evalName) + " (similarity " + buf + ")";
+                if (o.reject) rejectSample(db, r.id, hit->reason);
                 rep.hits.push_back(std::move(*hit));
             }
         });
@@ -438,6 +441,66 @@ Status setSampleStatus(const store::Project& project, std::int64_t id, bool acce
         st.bind(3, id);
         st.run();
         if (project.db().changes() == 0) throw Failure("not_found", "no sample " + std::to_string(id));
+    }, "db");
+}
+
+Result<std::vector<SampleState>> sampleStates(const store::Project& project, const std::vector<std::int64_t>& ids) {
+    return guarded([&] {
+        std::vector<SampleState> out;
+        out.reserve(ids.size());
+        auto q = project.db().prepare("SELECT status, COALESCE(reject_reason,''), query, positive, instruction, language, negative, "
+                                      "original, text_hash "
+                                      "FROM samples WHERE id = ?");
+        for (auto id : ids) {
+            q.bind(1, id);
+            if (!q.step()) throw Failure("not_found", "no sample " + std::to_string(id));
+            SampleState s;
+            s.id = id;
+            s.status = q.getText(0);
+            s.rejectReason = q.getText(1);
+            s.query = q.getOptText(2);
+            s.positive = q.getOptText(3);
+            s.instruction = q.getText(4);
+            s.language = q.getText(5);
+            s.negative = q.getOptText(6);
+            s.original = q.getOptText(7);
+            s.textHash = q.getOptText(8);
+            out.push_back(std::move(s));
+            q.reset();
+        }
+        return out;
+    }, "db");
+}
+
+Status restoreSampleStates(const store::Project& project, const std::vector<SampleState>& states,
+                           const std::vector<SampleState>* expected) {
+    return guarded([&] {
+        if (expected && expected->size() != states.size())
+            throw Failure("args", "restoreSampleStates: " + std::to_string(states.size()) + " states but " +
+                                      std::to_string(expected->size()) + " expected ones");
+        const auto& db = project.db();
+        db::inTransaction(db, [&] {
+            if (expected) {
+                std::vector<std::int64_t> ids;
+                ids.reserve(expected->size());
+                for (auto& e : *expected) ids.push_back(e.id);
+                auto now = sampleStates(project, ids);
+                if (!now) throw Failure(now.error().code, now.error().message);
+                for (std::size_t i = 0; i < now->size(); ++i)
+                    if ((*now)[i] != (*expected)[i])
+                        throw Failure("conflict", "sample " + std::to_string(ids[i]) +
+                                                      " was changed meanwhile (in another window or process); nothing was undone");
+            }
+            auto u = db.prepare("UPDATE samples SET status = ?, reject_reason = ?, query = ?, positive = ?, instruction = ?, "
+                                "language = ?, negative = ?, original = ?, text_hash = ?, "
+                                "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+            for (auto& s : states) {
+                u.bindAll(s.status, s.rejectReason.empty() ? std::optional<std::string>() : std::optional(s.rejectReason),
+                          s.query, s.positive, s.instruction, s.language, s.negative, s.original, s.textHash, s.id);
+                u.run();
+                if (db.changes() == 0) throw Failure("not_found", "no sample " + std::to_string(s.id));
+            }
+        });
     }, "db");
 }
 

@@ -76,13 +76,14 @@ struct DedupReport {
     struct Pair {
         std::int64_t removed = 0, kept = 0;
         double similarity = 1.0;
+        std::string reason; ///< the reject reason it gets (or got)
     };
     std::vector<Pair> pairs;
 };
 
 /// Marks later duplicates of earlier samples (accepted or edited; lowest id is kept) as rejected
 /// with the reason "duplicate of sample N" / "near-duplicate of sample N (similarity S)". Also
-/// fills a missing text_hash.
+/// fills a missing text_hash. hooks.shouldStop cancels it (Error "cancelled", nothing written).
 Result<DedupReport> deduplicate(const store::Project& project, const DedupOptions& options,
                                 const ProgressHooks& hooks = {});
 
@@ -125,12 +126,14 @@ struct ContaminationReport {
         std::string field; ///< query or positive
         std::string evalText;
         double similarity = 0;
+        std::string reason; ///< the reject reason it gets with `reject` (or from a later reject)
     };
     std::vector<Hit> hits;
 };
 
 /// Flags samples whose query or positive nearly duplicates (>= threshold) an evaluation text:
 /// samples.flags gets {"contamination": {"eval", "field", "similarity", "text"}}.
+/// hooks.shouldStop cancels it (Error "cancelled", nothing written).
 Result<ContaminationReport> checkContamination(const store::Project& project, const std::vector<std::string>& evalTexts,
                                                const ContaminationOptions& options, const ProgressHooks& hooks = {});
 
@@ -143,5 +146,21 @@ struct SampleEdit {
 Status editSample(const store::Project& project, std::int64_t sampleId, const SampleEdit& edit);
 /// Accept or reject by hand (reject needs a reason; accept clears it).
 Status setSampleStatus(const store::Project& project, std::int64_t sampleId, bool accept, const std::string& reason = {});
+
+/// What hand curation changes on a sample, to put it back (undo/redo in the Samples area).
+struct SampleState {
+    std::int64_t id = 0;
+    std::string status, rejectReason; ///< "" = no reason
+    std::string instruction, language;
+    std::optional<std::string> query, positive, negative, original, textHash; ///< nullopt = NULL
+    bool operator==(const SampleState&) const = default;
+};
+/// The states of these samples, in the given order; fails naming the first missing id.
+Result<std::vector<SampleState>> sampleStates(const store::Project& project, const std::vector<std::int64_t>& ids);
+/// Writes the states back in one transaction. With `expected` (same length and order), every
+/// sample must still be in its expected state, or nothing is written and the Error (code
+/// "conflict") names the sample that changed meanwhile (e.g. in another window or process).
+Status restoreSampleStates(const store::Project& project, const std::vector<SampleState>& states,
+                           const std::vector<SampleState>* expected = nullptr);
 
 } // namespace synthembed::gen

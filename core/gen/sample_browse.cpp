@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <unordered_map>
 #include <variant>
 
 namespace synthembed::gen {
@@ -23,21 +24,52 @@ std::string likeEscape(const std::string& text) {
     return out;
 }
 
+struct KindRule {
+    std::string_view kind;
+    std::vector<std::string_view> prefixes;
+};
+
+// Reasons written by synthembed itself whose kind is not just the text before ": ".
+const std::vector<KindRule>& kindRules() {
+    static const std::vector<KindRule> rules{
+        {"duplicate", {"duplicate: ", "duplicate of sample "}},
+        {"near-duplicate", {"near-duplicate of sample "}},
+        {"filter: family", {"filter: family "}},
+        {"filter: language", {"filter: language "}},
+        {"filter: query length", {"filter: query length "}},
+        {"filter: positive length", {"filter: positive length "}},
+    };
+    return rules;
+}
+
+const KindRule* ruleOf(std::string_view reason) {
+    for (const auto& r : kindRules()) {
+        if (reason == r.kind) return &r;
+        for (auto p : r.prefixes)
+            if (reason.substr(0, p.size()) == p) return &r;
+    }
+    return nullptr;
+}
+
+// A label that reasons "LABEL: details" are grouped under.
+bool isLabel(std::string_view k) { return !k.empty() && k.size() <= 40 && k.find(':') == std::string_view::npos; }
+
 // " WHERE ..." (or "") for the filter; parameters are numbered ?N from `next` on (the text
 // condition uses its one parameter four times) and appended to `params` in that order.
 std::string whereClause(const SampleFilter& f, std::vector<Param>& params, int& next) {
     std::vector<std::string> parts;
-    auto add = [&](const char* column, Param value) {
-        parts.push_back(std::string(column) + " = ?" + std::to_string(next++));
+    auto param = [&](Param value) {
         params.push_back(std::move(value));
+        return "?" + std::to_string(next++);
     };
+    auto add = [&](const char* column, Param value) { parts.push_back(std::string(column) + " = " + param(std::move(value))); };
     if (!f.family.empty()) add("family", f.family);
     if (!f.language.empty()) add("language", f.language);
     if (!f.status.empty()) add("status", f.status);
     if (!f.reason.empty()) add("reject_reason", f.reason);
     if (f.jobId) add("job_id", *f.jobId);
     if (!f.text.empty()) {
-        const std::string n = "?" + std::to_string(next++);
+        const std::string n = param("%" + likeEscape(f.text) + "%");
         std::string cond = "(";
         const char* cols[] = {"query", "positive", "negative", "instruction"};
         for (int i = 0; i < 4; ++i) {
@@ -45,15 +77,47 @@ std::string whereClause(const SampleFilter& f, std::vector<Param>& params, int& 
             cond += std::string(cols[i]) + " LIKE " + n + " ESCAPE '\\'";
         }
         parts.push_back(cond + ")");
-        params.emplace_back("%" + likeEscape(f.text) + "%");
+    }
+    if (f.reasonKind) {
+        // The same rules as rejectReasonKind, in SQL: prefixes as byte ranges (BINARY collation),
+        // so the kind never depends on LIKE's case folding or on character counts.
+        const std::string e = "COALESCE(reject_reason,'')";
+        auto prefix = [&](std::string_view p) {
+            std::string upper(p);
+            upper.back() = static_cast<char>(upper.back() + 1); // every prefix ends in ' '
+            return "(" + e + " >= " + param(std::string(p)) + " AND " + e + " < " + param(upper) + ")";
+        };
+        auto ruleCond = [&](const KindRule& r) {
+            std::string c = "(" + e + " = " + param(std::string(r.kind));
+            for (auto p : r.prefixes) c += " OR " + prefix(p);
+            return c + ")";
+        };
+        const std::string& k = *f.reasonKind;
+        std::string cond;
+        const KindRule* own = nullptr;
+        for (const auto& r : kindRules())
+            if (r.kind == k) own = &r;
+        if (own) {
+            cond = ruleCond(*own);
+        } else {
+            cond = "(" + e + " = " + param(k);
+            if (isLabel(k)) cond += " OR " + prefix(k + ": ");
+            cond += ")";
+            for (const auto& r : kindRules()) cond += " AND NOT " + ruleCond(r);
+        }
+        parts.push_back("(status = 'rejected' AND " + cond + ")");
     }
     if (parts.empty()) return {};
-    std::string sql = " WHERE ";
+    std::string sql;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         if (i) sql += " AND ";
         sql += parts[i];
     }
-    return sql;
+    if (!f.keepIds.empty()) {
+        nlohmann::json ids = f.keepIds;
+        sql = "(" + sql + ") OR id IN (SELECT value FROM json_each(" + param(ids.dump()) + "))";
+    }
+    return " WHERE (" + sql + ")";
 }
 
 void bindParams(db::Statement& st, const std::vector<Param>& params, int first = 1) {
@@ -144,6 +208,51 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> rejectReasons(const st
         if (jobId) st.bind(1, *jobId);
         while (st.step()) out.emplace_back(st.getText(0), st.getInt(1));
         return out;
+    }, "db");
+}
+
+std::string rejectReasonKind(std::string_view reason) {
+    if (const KindRule* r = ruleOf(reason)) return std::string(r->kind);
+    const auto c = reason.find(':');
+    if (c != std::string_view::npos && c + 1 < reason.size() && reason[c + 1] == ' ' && isLabel(reason.substr(0, c)))
+        return std::string(reason.substr(0, c));
+    return std::string(reason);
+}
+
+Result<std::vector<RejectReasonGroup>> rejectReasonGroups(const store::Project& project,
+                                                          std::optional<std::int64_t> jobId) {
+    auto reasons = rejectReasons(project, jobId);
+    if (!reasons) return reasons.error();
+    std::vector<RejectReasonGroup> groups;
+    std::unordered_map<std::string, std::size_t> at;
+    for (auto& [reason, n] : *reasons) { // most frequent first, so each group's reasons are too
+        std::string kind = rejectReasonKind(reason);
+        auto [it, fresh] = at.emplace(kind, groups.size());
+        if (fresh) groups.push_back({std::move(kind), 0, {}});
+        auto& g = groups[it->second];
+        g.count += n;
+        g.reasons.emplace_back(reason, n);
+    }
+    std::stable_sort(groups.begin(), groups.end(), [](const RejectReasonGroup& a, const RejectReasonGroup& b) {
+        return a.count != b.count ? a.count > b.count : a.kind < b.kind;
+    });
+    return groups;
+}
+
+Result<std::optional<std::int64_t>> rowOfSample(const store::Project& project, const SampleFilter& filter,
+                                                std::int64_t id) {
+    return guarded([&]() -> std::optional<std::int64_t> {
+        std::vector<Param> params;
+        int next = 1;
+        std::string where = whereClause(filter, params, next);
+        where += where.empty() ? " WHERE " : " AND ";
+        const std::string n = "?" + std::to_string(next++);
+        params.emplace_back(id);
+        auto st = project.db().prepare("SELECT (SELECT count(*) FROM samples" + where + "id < " + n +
+                                       "), EXISTS(SELECT 1 FROM samples" + where + "id = " + n + ")");
+        bindParams(st, params);
+        if (!st.step() || st.getInt(1) == 0) return std::nullopt;
+        return st.getInt(0);
     }, "db");
 }
 

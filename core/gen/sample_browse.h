@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,8 +22,13 @@ struct SampleFilter {
     std::string language;
     std::string status;  ///< accepted, rejected or edited
     std::string reason;  ///< exact reject reason
+    /// Kind of reject reason (rejectReasonKind): rejected samples whose reason is of this kind.
+    std::optional<std::string> reasonKind;
     std::string text;    ///< substring of query, positive, negative or instruction (case-insensitive for ASCII)
     std::optional<std::int64_t> jobId;
+    /// Samples listed whatever the fields above say (a browser keeps the ones curated in its view
+    /// in place until the filter changes).
+    std::vector<std::int64_t> keepIds;
 };
 
 /// One table row; the long text columns are cut to `snippetChars` characters.
@@ -59,6 +65,28 @@ Result<SampleFacets> sampleFacets(const store::Project& project);
 /// Reject reasons with their counts, most frequent first.
 Result<std::vector<std::pair<std::string, std::int64_t>>> rejectReasons(const store::Project& project,
                                                                          std::optional<std::int64_t> jobId = {});
+
+/// The kind of a reject reason, for grouping: "duplicate" (the generator's "duplicate: same
+/// normalised text as sample N" and dedup's "duplicate of sample N"), "near-duplicate",
+/// "filter: family|language|query length|positive length"; otherwise the text before the first
+/// ": " when that is a short label without a colon ("no_json", "truncated", "contamination", a
+/// hand-written "off topic: ..."), else the whole reason ("" for none).
+std::string rejectReasonKind(std::string_view reason);
+
+/// Reject reasons grouped by kind, most frequent kind first; each kind lists its reasons, most
+/// frequent first. The counts add up to the rejected samples (of the job when given).
+struct RejectReasonGroup {
+    std::string kind;
+    std::int64_t count = 0;
+    std::vector<std::pair<std::string, std::int64_t>> reasons;
+};
+Result<std::vector<RejectReasonGroup>> rejectReasonGroups(const store::Project& project,
+                                                          std::optional<std::int64_t> jobId = {});
+
+/// Row index (0-based, rows ordered by id) of a sample among the filtered rows; nullopt when
+/// the filter leaves it out or there is no such sample.
+Result<std::optional<std::int64_t>> rowOfSample(const store::Project& project, const SampleFilter& filter,
+                                                std::int64_t id);
 
 /// Everything about one sample: its fields, the values sampled for its prompt, the rendered
 /// prompt and the raw answer of its request, and the original fields when it was edited by hand.

@@ -204,6 +204,94 @@ TEST(Curation, HandEditKeepsTheOriginal) {
     EXPECT_FALSE(gen::setSampleStatus(p, 999, true).ok());
 }
 
+TEST(Curation, StatesRestoreExactlyAndRefuseAChangedSample) {
+    TempDir dir;
+    auto p = newProject(dir);
+    auto id = addSample(p, "old query", kDoc, "short-long", "English", std::string("old negative"));
+    auto other = addSample(p, "how do bees dance", "Honeybees waggle to tell where food is.");
+    auto before = gen::sampleStates(p, {id, other});
+    ASSERT_TRUE(before.ok()) << before.error().message;
+    ASSERT_EQ(before->size(), 2u);
+    EXPECT_EQ((*before)[0].query, std::optional<std::string>("old query"));
+    EXPECT_FALSE((*before)[0].original.has_value());
+
+    gen::SampleEdit e;
+    e.query = "new query";
+    e.negative = "";
+    ASSERT_TRUE(gen::editSample(p, id, e).ok());
+    ASSERT_TRUE(gen::setSampleStatus(p, other, false, "off topic").ok());
+    auto after = gen::sampleStates(p, {id, other});
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ((*after)[0].status, "edited");
+    EXPECT_FALSE((*after)[0].negative.has_value());
+    EXPECT_TRUE((*after)[0].original.has_value());
+
+    // Undo: back to the state before, text, status, hash and "never edited" included.
+    ASSERT_TRUE(gen::restoreSampleStates(p, *before, &*after).ok());
+    auto now = gen::sampleStates(p, {id, other});
+    ASSERT_TRUE(now.ok());
+    EXPECT_EQ(*now, *before);
+    EXPECT_EQ(statusOf(p, other), "accepted|");
+    // Redo.
+    ASSERT_TRUE(gen::restoreSampleStates(p, *after, &*before).ok());
+    EXPECT_EQ(*gen::sampleStates(p, {id, other}), *after);
+    EXPECT_EQ(statusOf(p, other), "rejected|off topic");
+
+    // Someone else accepts `other` meanwhile: undoing now would lose that, so nothing is written.
+    ASSERT_TRUE(gen::setSampleStatus(p, other, true).ok());
+    auto st = gen::restoreSampleStates(p, *before, &*after);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, "conflict");
+    EXPECT_NE(st.error().message.find("sample " + std::to_string(other)), std::string::npos) << st.error().message;
+    EXPECT_EQ(gen::sampleStates(p, {id})->front(), (*after)[0]); // the first sample was not touched either
+    EXPECT_FALSE(gen::sampleStates(p, {id, 999}).ok());
+    auto missing = (*before)[0];
+    missing.id = 999;
+    EXPECT_FALSE(gen::restoreSampleStates(p, {missing}).ok());
+}
+
+TEST(Curation, ReportsCarryTheReasonsAndStopWhenAsked) {
+    TempDir dir;
+    auto p = newProject(dir);
+    auto a = addSample(p, "what makes ATP", kDoc);
+    auto b = addSample(p, "What makes ATP?", kDoc + " ");
+    for (int i = 0; i < 2500; ++i) addSample(p, "filler question number " + std::to_string(i), "filler answer " + std::to_string(i));
+    gen::DedupOptions dry;
+    dry.dryRun = true;
+    dry.near = false;
+    auto r = gen::deduplicate(p, dry);
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->pairs.size(), 1u);
+    EXPECT_EQ(r->pairs[0].removed, b);
+    EXPECT_EQ(r->pairs[0].reason, "duplicate of sample " + std::to_string(a));
+
+    // A stop request ends the run with "cancelled" and writes nothing.
+    ProgressHooks stop;
+    int polls = 0;
+    stop.shouldStop = [&] { return ++polls >= 1; };
+    gen::DedupOptions real;
+    real.near = false;
+    auto c = gen::deduplicate(p, real, stop);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.error().code, "cancelled");
+    EXPECT_EQ(statusOf(p, b), "accepted|");
+    auto r2 = gen::deduplicate(p, real);
+    ASSERT_TRUE(r2.ok());
+    EXPECT_EQ(statusOf(p, b), "rejected|" + r->pairs[0].reason); // the dry run named the real reason
+
+    gen::ContaminationOptions o;
+    o.evalName = "evalset";
+    auto hits = gen::checkContamination(p, {kDoc}, o);
+    ASSERT_TRUE(hits.ok());
+    ASSERT_EQ(hits->hits.size(), 1u);
+    EXPECT_EQ(hits->hits[0].sampleId, a);
+    EXPECT_EQ(hits->hits[0].reason.rfind("contamination: positive nearly duplicates an evaluation text of evalset", 0), 0u)
+        << hits->hits[0].reason;
+    auto cs = gen::checkContamination(p, {kDoc}, o, stop);
+    ASSERT_FALSE(cs.ok());
+    EXPECT_EQ(cs.error().code, "cancelled");
+}
+
 TEST(Exchange, ExportFormatsAndReimport) {
     TempDir dir;
     auto p = newProject(dir);

@@ -12,6 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <map>
+
 using namespace synthembed;
 using synthembed::test::TempDir;
 
@@ -133,6 +136,128 @@ TEST(SampleBrowse, FiltersCombineAndEscapeLikeWildcards) {
     ASSERT_TRUE(facets.ok());
     EXPECT_EQ(facets->families.size(), 3u);
     EXPECT_EQ(facets->languages.size(), 4u);
+}
+
+TEST(SampleBrowse, ReasonKinds) {
+    EXPECT_EQ(gen::rejectReasonKind("duplicate: same normalised text as sample 12"), "duplicate");
+    EXPECT_EQ(gen::rejectReasonKind("duplicate of sample 3"), "duplicate");
+    EXPECT_EQ(gen::rejectReasonKind("near-duplicate of sample 3 (similarity 0.912)"), "near-duplicate");
+    EXPECT_EQ(gen::rejectReasonKind("filter: query length 4"), "filter: query length");
+    EXPECT_EQ(gen::rejectReasonKind("filter: family sts"), "filter: family");
+    EXPECT_EQ(gen::rejectReasonKind("filter: something new"), "filter");
+    EXPECT_EQ(gen::rejectReasonKind("no_json: the answer contains no JSON object"), "no_json");
+    EXPECT_EQ(gen::rejectReasonKind("truncated: the JSON object is cut off: at 3"), "truncated");
+    EXPECT_EQ(gen::rejectReasonKind("contamination: query nearly duplicates an evaluation text"), "contamination");
+    EXPECT_EQ(gen::rejectReasonKind("off topic"), "off topic");
+    EXPECT_EQ(gen::rejectReasonKind("zu kurz: nur 3 Wörter"), "zu kurz");
+    EXPECT_EQ(gen::rejectReasonKind("http://x: y"), "http://x: y"); // the first colon is not followed by a space
+    EXPECT_EQ(gen::rejectReasonKind(std::string(50, 'a') + ": long label"), std::string(50, 'a') + ": long label");
+    EXPECT_EQ(gen::rejectReasonKind(""), "");
+}
+
+TEST(SampleBrowse, ReasonGroupsCountWhatTheKindFilterLists) {
+    TempDir dir;
+    auto p = store::Project::create(dir / "k.synthembed");
+    ASSERT_TRUE(p.ok());
+    // Reasons as the generator, dedup, filters, contamination and people write them, plus edge cases.
+    std::vector<std::string> reasons;
+    for (int i = 1; i <= 73; ++i) reasons.push_back("duplicate: same normalised text as sample " + std::to_string(i));
+    for (int i = 1; i <= 5; ++i) reasons.push_back("duplicate of sample " + std::to_string(i * 100));
+    for (int i = 0; i < 4; ++i) reasons.push_back("near-duplicate of sample 7 (similarity 0.9" + std::to_string(i) + ")");
+    for (int i = 0; i < 4; ++i) reasons.push_back("filter: query length " + std::to_string(500 + i));
+    reasons.insert(reasons.end(), {"filter: family sts", "filter: odd one", "filter", "no_json: the answer is empty",
+                                   "no_json: the answer contains no JSON object", "no_json", "off topic", "off topic",
+                                   "Off topic: case differs", "太短: 三个字", "太短", "duplicate", "",
+                                   "http://x: y", "duplicate:no space", "contamination: query nearly duplicates"});
+    db::inTransaction(p->db(), [&] {
+        auto st = p->db().prepare("INSERT INTO samples(family, query, positive, status, reject_reason) VALUES "
+                                  "('sts', 'q', 'p', ?, ?)");
+        for (auto& r : reasons) {
+            st.bind(1, "rejected");
+            if (r.empty()) st.bindNull(2); else st.bind(2, r);
+            st.run();
+        }
+        for (int i = 0; i < 10; ++i) { // accepted rows never count, even with a stale reason
+            st.bind(1, "accepted");
+            st.bind(2, "duplicate of sample 1");
+            st.run();
+        }
+    });
+    auto groups = gen::rejectReasonGroups(*p);
+    ASSERT_TRUE(groups.ok()) << groups.error().message;
+    std::map<std::string, std::int64_t> byKind;
+    std::int64_t total = 0;
+    for (auto& g : *groups) {
+        std::int64_t sum = 0;
+        for (auto& [r, n] : g.reasons) {
+            EXPECT_EQ(gen::rejectReasonKind(r), g.kind) << r;
+            sum += n;
+        }
+        EXPECT_EQ(sum, g.count) << g.kind;
+        byKind[g.kind] = g.count;
+        total += g.count;
+        // The kind filter lists exactly the samples the group counts.
+        gen::SampleFilter f;
+        f.reasonKind = g.kind;
+        auto n = gen::countSamples(*p, f);
+        ASSERT_TRUE(n.ok()) << n.error().message;
+        EXPECT_EQ(*n, g.count) << "kind '" << g.kind << "'";
+        auto rows = gen::fetchSamples(*p, f, {});
+        ASSERT_TRUE(rows.ok());
+        for (auto& r : *rows) EXPECT_EQ(gen::rejectReasonKind(r.rejectReason), g.kind) << r.rejectReason;
+    }
+    EXPECT_EQ(total, static_cast<std::int64_t>(reasons.size()));
+    EXPECT_EQ(groups->front().kind, "duplicate");
+    EXPECT_EQ(byKind["duplicate"], 73 + 5 + 1);
+    EXPECT_EQ(groups->front().reasons.size(), 79u);
+    EXPECT_EQ(byKind["near-duplicate"], 4);
+    EXPECT_EQ(byKind["filter: query length"], 4);
+    EXPECT_EQ(byKind["filter"], 2);
+    EXPECT_EQ(byKind["no_json"], 3);
+    EXPECT_EQ(byKind["off topic"], 2);
+    EXPECT_EQ(byKind["Off topic"], 1);
+    EXPECT_EQ(byKind["太短"], 2);
+    EXPECT_EQ(byKind[""], 1);
+    EXPECT_EQ(byKind["duplicate:no space"], 1);
+    EXPECT_EQ(byKind["contamination"], 1);
+    // A kind nobody has gives nothing, also one that looks like a reason of another kind.
+    gen::SampleFilter f;
+    f.reasonKind = "duplicate: same normalised text as sample 1";
+    EXPECT_EQ(*gen::countSamples(*p, f), 0);
+    f.reasonKind = "nothing";
+    EXPECT_EQ(*gen::countSamples(*p, f), 0);
+}
+
+TEST(SampleBrowse, KeptIdsStayListedAndRowsAreFound) {
+    TempDir dir;
+    auto p = filled(dir, 300);
+    gen::SampleFilter f;
+    f.status = "accepted";
+    const std::int64_t accepted = *gen::countSamples(p, f);
+    EXPECT_EQ(accepted, 300 - 300 / 7);
+    // Sample 14 (rejected) kept in the list: counted, paged in id order, found at its row.
+    f.keepIds = {14};
+    EXPECT_EQ(*gen::countSamples(p, f), accepted + 1);
+    gen::PageRequest page;
+    page.limit = 20;
+    auto rows = gen::fetchSamples(p, f, page);
+    ASSERT_TRUE(rows.ok()) << rows.error().message;
+    std::vector<std::int64_t> ids;
+    for (auto& r : *rows) ids.push_back(r.id);
+    EXPECT_NE(std::find(ids.begin(), ids.end(), 14), ids.end());
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), 7), ids.end());
+    // The keyset condition still applies to kept ids (no "OR" leaking past it).
+    page.afterId = 100;
+    rows = gen::fetchSamples(p, f, page);
+    ASSERT_TRUE(rows.ok());
+    EXPECT_GT(rows->front().id, 100);
+    auto row = gen::rowOfSample(p, f, 14);
+    ASSERT_TRUE(row.ok()) << row.error().message;
+    ASSERT_TRUE(row->has_value());
+    EXPECT_EQ(**row, 12); // 1..13 less sample 7
+    EXPECT_FALSE(gen::rowOfSample(p, f, 21)->has_value()); // rejected, not kept
+    EXPECT_FALSE(gen::rowOfSample(p, f, 5000)->has_value());
+    EXPECT_EQ(**gen::rowOfSample(p, {}, 300), 299);
 }
 
 TEST(SampleBrowse, DetailJoinsTheRequest) {
