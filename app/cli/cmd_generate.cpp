@@ -30,6 +30,7 @@ nlohmann::json statsJson(const gen::JobStats& s) {
                         {"requests_in_flight", s.requestsInFlight},
                         {"requests_exported", s.requestsExported},
                         {"requests_failed", s.requestsFailed},
+                        {"last_error", s.lastError},
                         {"requests_refused", s.requestsRefused},
                         {"brainstorm_requests", s.brainstormRequests},
                         {"tasks", s.tasks},

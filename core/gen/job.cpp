@@ -354,7 +354,7 @@ Result<JobStats> jobStats(const store::Project& project, std::int64_t jobId) {
             JobStats s;
             auto j =
                 db.prepare("SELECT id, name, state, COALESCE(error,''), target, model, endpoint, created_at, "
-                           "updated_at, config FROM jobs WHERE id = ?");
+                           "updated_at, config, COALESCE(last_error,'') FROM jobs WHERE id = ?");
             j.bind(1, jobId);
             if (!j.step()) throw Failure("not_found", "no job " + std::to_string(jobId));
             s.id = j.getInt(0);
@@ -366,6 +366,7 @@ Result<JobStats> jobStats(const store::Project& project, std::int64_t jobId) {
             s.endpoint = j.getText(6);
             s.createdAt = j.getText(7);
             s.updatedAt = j.getText(8);
+            s.lastError = j.getText(10);
             auto cfg = json::parse(j.getText(9), nullptr, false);
             if (cfg.is_object() && cfg.contains("targets") && cfg["targets"].is_object())
                 for (auto& [f, n] : cfg["targets"].items())

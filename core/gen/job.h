@@ -67,6 +67,8 @@ struct JobStats {
     std::string name;
     JobState state = JobState::Pending;
     std::string error;
+    /// The latest retry or failure of a run, in the server's (or curl's) words; stays after the run.
+    std::string lastError;
     std::int64_t target = 0;
     std::int64_t accepted = 0; ///< accepted or hand-edited samples of this job
     std::int64_t rejected = 0;

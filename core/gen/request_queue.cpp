@@ -79,7 +79,7 @@ void RequestQueue::claim() {
                                    "`)");
     checkNotRunElsewhere();
     auto u = m_db.prepare(std::string("UPDATE jobs SET state = 'running', runner_pid = ?, runner_host = ?, "
-                                      "error = NULL, updated_at = ") +
+                                      "error = NULL, last_error = NULL, updated_at = ") +
                           kNow + " WHERE id = ?");
     u.bindAll(platform::processId(), platform::hostName(), m_jobId);
     u.run();
@@ -95,6 +95,13 @@ void RequestQueue::finish(JobState state, const std::string& message) {
     st.bind(1, jobStateName(state));
     bindOptionalText(st, 2, message);
     st.bind(3, m_jobId);
+    st.run();
+}
+
+void RequestQueue::recordLastError(const std::string& text) {
+    auto st = m_db.prepare("UPDATE jobs SET last_error = ? WHERE id = ?");
+    bindOptionalText(st, 1, text);
+    st.bind(2, m_jobId);
     st.run();
 }
 

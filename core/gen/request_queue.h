@@ -97,6 +97,8 @@ class RequestQueue {
     void claim();
     /// The final state of a run (a job cancelled meanwhile stays cancelled); clears the runner fields.
     void finish(JobState state, const std::string& message);
+    /// The latest retry or failure of the running job, in the server's words (shown by every window).
+    void recordLastError(const std::string& text);
 
     // ---- loading ----
 

@@ -404,12 +404,27 @@ struct GenerationRunner::Impl : llm::RequestSource {
                 auto state = queue.jobState();
                 if (state == "paused" && externalStop.load() == 0) externalStop = 1;
                 if (state == "cancelled") externalStop = 2;
+                storeLastError();
             } catch (const Failure& e) {
                 log::debug("job ", jobId, ": could not read the job's state (", e.what(), "); trying again");
             }
         }
         int stop = externalStop.load();
         if (stop && client) client->requestStop(stop == 1, kUserStopDrainMs);
+    }
+
+    // The latest retry or failure goes to the job row (at most every 200 ms, only when it changed),
+    // so a window that does not run the job shows it too.
+    std::string storedLastError;
+    void storeLastError() {
+        std::string latest;
+        {
+            std::lock_guard lk(liveMutex);
+            latest = liveStats.lastError;
+        }
+        if (latest == storedLastError) return;
+        queue.recordLastError(latest);
+        storedLastError = std::move(latest);
     }
 
     // Called by the client's loop at least every 100 ms, whatever the server does.

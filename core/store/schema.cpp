@@ -196,12 +196,19 @@ const char* kV5 = R"SQL(
 ALTER TABLE requests ADD COLUMN batch_file TEXT;
 )SQL";
 
+// v6: the latest retry or failure of a job, in the server's (or curl's) words, written by whichever
+// process runs it, so every window shows why a job is retrying, not only the one that runs it.
+const char* kV6 = R"SQL(
+ALTER TABLE jobs ADD COLUMN last_error TEXT;
+)SQL";
+
 const std::vector<Migration> kMigrations = {
     {1, "project model: templates, pools, jobs, requests, samples, training, evaluation, settings", kV1},
     {2, "evaluation timings; search index registry", kV2},
     {3, "generation queue: job runner, request template/seq, brainstormed tasks, sample flags", kV3},
     {4, "evaluation details (per-item scores for paired comparisons)", kV4},
     {5, "generation queue: requests exported to OpenAI Batch files", kV5},
+    {6, "generation queue: the latest error of a job's run", kV6},
 };
 } // namespace
 

@@ -118,6 +118,8 @@ TEST(GenJob, RetriesInsideAJob) {
     EXPECT_EQ(j["attempts"].get<int>(), st["total"].get<int>());
     EXPECT_GT(j["attempts"].get<int>(), j["requests"].get<int>());
     EXPECT_EQ(j["prompt_tokens"].get<std::int64_t>(), st["prompt_tokens"].get<std::int64_t>());
+    // The latest retry stays on the job row, in the server's or curl's words, for other windows.
+    EXPECT_FALSE(j["last_error"].get<std::string>().empty()) << j.dump();
 }
 
 TEST(GenJob, BadKeyStopsWithClearMessageThenResumes) {
@@ -286,6 +288,7 @@ TEST(GenJob, PersistentFailuresFailTheJob) {
     EXPECT_EQ(j["state"], "failed");
     EXPECT_EQ(j["accepted"], 0);
     EXPECT_GT(j["requests_failed"].get<int>(), 0);
+    EXPECT_NE(j["last_error"].get<std::string>().find("HTTP 500"), std::string::npos) << j.dump();
 }
 
 TEST(GenJob, SplitTargetAndSpecChecks) {
