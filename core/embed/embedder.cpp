@@ -430,7 +430,10 @@ Result<std::unique_ptr<Embedder>> Embedder::load(const fs::path& dir, const Load
         [&]() -> std::unique_ptr<Embedder> {
             auto impl = std::make_unique<Impl>();
             impl->backbone =
-                model::loadBackbone(dir, {.device = options.device, .dtype = options.dtype, .lmHead = false});
+                model::loadBackbone(dir, {.device = options.device,
+                                          .dtype = options.dtype,
+                                          .lmHead = false,
+                                          .loadHooks = options.hooks});
             const auto& spec = impl->backbone->spec();
             if (hasTokenizerFiles(dir)) {
                 auto t = tok::Tokenizer::load(dir);

@@ -36,6 +36,9 @@ const char* poolingName(Pooling pooling);
 struct LoadOptions {
     std::string device = "cpu"; ///< "cpu", "cuda", "cuda:N"
     std::string dtype = "auto"; ///< auto (fp32 CPU, bf16 CUDA), float32, bfloat16, float16
+    /// While the weights load (a 7B model can take a minute): progress(bytes loaded, bytes in all,
+    /// tensor name); shouldStop cancels the load (error "cancelled").
+    ProgressHooks hooks;
 };
 
 struct EmbedOptions {

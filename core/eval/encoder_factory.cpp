@@ -2,6 +2,7 @@
 
 #include "core/embed/embedder.h"
 #include "core/eval/results.h"
+#include "core/hub/hub.h"
 
 #include "core/util/durable.h"
 #include "core/util/log.h"
@@ -68,8 +69,20 @@ Result<std::unique_ptr<TextEncoder>> openEncoder(const EncoderSpec& spec) {
             return std::make_unique<HashEncoder>(dim);
         }
         std::error_code ec;
-        if (!std::filesystem::is_directory(spec.model, ec))
-            throw Failure("io", spec.model + ": no such model folder (or use hash:DIM for the hashing encoder)");
+        std::string folder = spec.model;
+        if (!std::filesystem::is_directory(folder, ec)) {
+            const auto local = hub::locateModel(folder, hub::HubSettings::fromEnvironment());
+            if (local.kind == hub::LocalModel::Kind::CachedRepo) {
+                folder = local.path.string();
+                log::info(spec.model, ": using the Hugging Face cache ", folder);
+            } else if (local.repo) {
+                throw Failure("not_cached", local.message + " (download it first: synthembed-cli models pull " +
+                                                local.repo->text() + ", or Download... in the GUI)");
+            } else {
+                throw Failure("io", spec.model + ": no such model folder, nor a Hugging Face repo id ORG/NAME[@revision] "
+                                                 "(or use hash:DIM for the hashing encoder)");
+            }
+        }
         embed::EmbedOptions o;
         if (!spec.pooling.empty() && !embed::parsePooling(spec.pooling, o.pooling))
             throw Failure("usage", "unknown pooling '" + spec.pooling + "' (last, mean, cls)");
@@ -78,10 +91,12 @@ Result<std::unique_ptr<TextEncoder>> openEncoder(const EncoderSpec& spec) {
         o.batchSize = spec.batchSize ? int(spec.batchSize) : 32;
         // A folder `train` wrote is settled first (an interrupted model swap finished), then stamped
         // before loading: a change during the load shows as a change later, never the reverse.
-        durable::settleFolder(spec.model, durable::kModelManifestName);
-        auto files = stampModelFiles(spec.model);
-        if (!files) log::warn("model files of ", spec.model, " not stamped: ", files.error().message);
-        auto e = embed::Embedder::load(spec.model, embed::LoadOptions{spec.device, "auto"});
+        durable::settleFolder(folder, durable::kModelManifestName);
+        auto files = stampModelFiles(folder);
+        if (!files) log::warn("model files of ", folder, " not stamped: ", files.error().message);
+        embed::LoadOptions lo{spec.device, "auto"};
+        lo.hooks = spec.loadHooks;
+        auto e = embed::Embedder::load(folder, lo);
         if (!e) throw Failure(e.error().code, e.error().message);
         // Hand texts to the embedder in groups of several of its batches (progress, cache writes).
         return std::make_unique<ModelEncoder>(std::move(*e), o, std::size_t(o.batchSize) * 8,

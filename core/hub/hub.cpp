@@ -806,6 +806,36 @@ Result<Snapshot> pull(const RepoRef& ref, const PullParams& params) {
     }, "io");
 }
 
+LocalModel locateModel(const std::string& reference, const HubSettings& settings) {
+    LocalModel m;
+    const std::string text = trim(reference);
+    if (text.empty()) {
+        m.message = "no model given (a folder or a Hugging Face repo id ORG/NAME[@revision])";
+        return m;
+    }
+    std::error_code ec;
+    if (fs::exists(text, ec)) {
+        m.kind = LocalModel::Kind::Folder;
+        m.path = text;
+        return m;
+    }
+    m.repo = parseRepoRef(text);
+    if (!m.repo) {
+        m.message = text + ": no such model folder, nor a Hugging Face repo id (ORG/NAME[@revision])";
+        return m;
+    }
+    auto cached = findCached(*m.repo, settings);
+    if (cached) {
+        m.kind = LocalModel::Kind::CachedRepo;
+        m.path = cached->path;
+        m.commit = cached->commit;
+        return m;
+    }
+    m.kind = cached.error().code == "incomplete" ? LocalModel::Kind::Incomplete : LocalModel::Kind::NotCached;
+    m.message = cached.error().message;
+    return m;
+}
+
 Result<fs::path> resolveModel(const std::string& reference, const PullParams& params) {
     return guarded([&]() -> fs::path {
         if (reference.empty()) throw Failure("usage", "no model given (a folder or a Hugging Face repo id ORG/NAME[@revision])");

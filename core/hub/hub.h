@@ -89,6 +89,26 @@ Result<Snapshot> findCached(const RepoRef& ref, const HubSettings& settings);
 /// "cancelled", "io", "hub" (an answer that is not the hub's API).
 Result<Snapshot> pull(const RepoRef& ref, const PullParams& params);
 
+/// What a model reference names, found on this disk alone (no network: cheap enough for a GUI
+/// thread while the user types). The GUI's model pickers show a cached repo like a folder and offer a
+/// download for one that is not there.
+struct LocalModel {
+    enum class Kind {
+        Folder,     ///< an existing path (`path` = it)
+        CachedRepo, ///< a repo id whose snapshot in the cache is complete (`path` = snapshots/<commit>)
+        NotCached,  ///< a repo id the cache lacks (or lacks that revision of): download it
+        Incomplete, ///< a repo id cached with files missing: downloading again completes it
+        Invalid,    ///< neither an existing path nor a repo id (or empty)
+    };
+    Kind kind = Kind::Invalid;
+    std::filesystem::path path;
+    std::optional<RepoRef> repo; ///< set for the repo kinds
+    std::string commit;          ///< CachedRepo: the snapshot's commit
+    std::string message;         ///< NotCached / Incomplete / Invalid: one line saying why
+    bool loadable() const { return kind == Kind::Folder || kind == Kind::CachedRepo; }
+};
+LocalModel locateModel(const std::string& reference, const HubSettings& settings);
+
 /// A model reference to a folder: an existing path as it is; a repo id from the cache when its
 /// snapshot is complete, else pulled (unless offline). Other text: an error naming both forms.
 Result<std::filesystem::path> resolveModel(const std::string& reference, const PullParams& params);

@@ -135,7 +135,7 @@ std::shared_ptr<Backbone> loadBackbone(const fs::path& dir, const BackboneOption
         if (!why.empty()) log::info(why);
     }
     auto backbone = build(cfg, chosen);
-    loadWeights(backbone->module(), *ckpt, candidatesFor(*backbone));
+    loadWeights(backbone->module(), *ckpt, candidatesFor(*backbone), options.loadHooks);
     backbone->module().eval();
     return backbone;
 }

@@ -4,6 +4,7 @@
 /// on module(), gradients through forward()). Only core .cpp files include this header.
 
 #include "core/model/linear.h"
+#include "core/util/progress.h"
 
 #include <torch/torch.h>
 
@@ -29,6 +30,9 @@ struct BackboneOptions {
     /// "auto" (fp32 on CPU, bf16 on CUDA when supported else fp16), "float32", "bfloat16", "float16".
     std::string dtype = "auto";
     bool lmHead = false; ///< decoders: also build (and load) the LM head for logits()
+    /// While the weights load: progress(bytes loaded, bytes in all, tensor name); shouldStop
+    /// cancels the load (Failure "cancelled").
+    ProgressHooks loadHooks;
 };
 
 class Backbone {

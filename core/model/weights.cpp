@@ -62,12 +62,17 @@ bool canUseInPlace(const TensorView& src, const torch::Tensor& view, const torch
 
 } // namespace
 
-std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const NameCandidates& candidates) {
+std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const NameCandidates& candidates,
+                        const ProgressHooks& hooks) {
     torch::NoGradGuard noGrad;
     std::size_t loaded = 0;
     std::size_t inPlaceBytes = 0, copiedBytes = 0;
     std::set<const std::byte*> usedInPlace; // a tensor loaded into two parameters is copied the second time
-    auto loadOne = [&](const std::string& name, torch::Tensor& dst) {
+    // First every source is found and checked (a wrong checkpoint fails before any byte moves, and
+    // the progress has its total), then the bytes are placed.
+    std::vector<std::pair<const TensorView*, torch::Tensor*>> plan;
+    std::int64_t totalBytes = 0;
+    auto findOne = [&](const std::string& name, torch::Tensor& dst) {
         const TensorView* src = nullptr;
         auto names = candidates(name);
         for (const auto& n : names)
@@ -89,6 +94,20 @@ std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const
             throw Failure("weights", src->file.string() + ": tensor '" + src->name + "' has dtype " +
                                          dtypeName(src->dtype) + ", expected a floating-point type");
         }
+        plan.emplace_back(src, &dst);
+        totalBytes += static_cast<std::int64_t>(src->nbytes);
+    };
+    auto params = module.named_parameters(/*recurse=*/true);
+    auto buffers = module.named_buffers(/*recurse=*/true);
+    for (auto& p : params)
+        findOne(p.key(), p.value());
+    for (auto& b : buffers)
+        findOne(b.key(), b.value());
+    std::int64_t doneBytes = 0;
+    hooks.report(0, totalBytes, std::string());
+    for (auto [src, dstPtr] : plan) {
+        if (hooks.stopRequested()) throw Failure("cancelled", ckpt.source().string() + ": loading cancelled");
+        torch::Tensor& dst = *dstPtr;
         auto view = viewOf(*src);
         if (canUseInPlace(*src, view, dst) && usedInPlace.insert(src->data).second) {
             // The file's bytes become the parameter's storage: no copy, and the memory is the page
@@ -104,11 +123,9 @@ std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const
             copiedBytes += src->nbytes;
         }
         ++loaded;
-    };
-    for (auto& p : module.named_parameters(/*recurse=*/true))
-        loadOne(p.key(), p.value());
-    for (auto& b : module.named_buffers(/*recurse=*/true))
-        loadOne(b.key(), b.value());
+        doneBytes += static_cast<std::int64_t>(src->nbytes);
+        hooks.report(doneBytes, totalBytes, src->name);
+    }
     if (loaded < ckpt.tensors().size())
         log::debug(ckpt.source().string(), ": ", ckpt.tensors().size() - loaded,
                    " checkpoint tensors not used by the model");

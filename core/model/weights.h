@@ -2,6 +2,7 @@
 /// Core-internal: loading a module's parameters from a checkpoint by name.
 
 #include "core/model/safetensors.h"
+#include "core/util/progress.h"
 
 #include <torch/torch.h>
 
@@ -23,7 +24,11 @@ torch::Tensor viewOf(const TensorView& t);
 /// storage, without a copy; otherwise the bytes are converted and copied (other dtype, other device).
 /// A missing tensor or a shape that disagrees with the module (i.e. with config.json) is a
 /// Failure naming the tensor, the file and both shapes. Returns the number of tensors loaded.
-std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const NameCandidates& candidates);
+/// `hooks.progress(bytes loaded, bytes in all, tensor name)` after each tensor (a 7B model's load
+/// takes a minute when its bytes are converted); `hooks.shouldStop` ends the load with Failure
+/// "cancelled".
+std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const NameCandidates& candidates,
+                        const ProgressHooks& hooks = {});
 
 /// The usual candidates: the name itself, then each prefix + name, then each name with a
 /// prefix stripped.

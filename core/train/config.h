@@ -111,6 +111,9 @@ struct TrainCallbacks {
     std::function<void(const StepMetrics&)> onStep;
     /// progress(done steps, total steps, stage) and shouldStop (checkpoint, then stop: a pause).
     ProgressHooks hooks;
+    /// While the base model's weights load, before the first step: progress(bytes loaded, bytes in
+    /// all, tensor name). A 7B model's float32 master weights take a minute to convert.
+    std::function<void(std::int64_t bytesDone, std::int64_t bytesTotal, const std::string& tensor)> onLoad;
 };
 
 struct TrainOutcome {

@@ -97,6 +97,7 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
         model::BackboneOptions bo;
         bo.device = config.device;
         bo.dtype = "float32"; // master weights in fp32; bf16 comes from autocast on CUDA
+        bo.loadHooks.progress = callbacks.onLoad;
         auto bb = model::loadBackbone(config.modelDir, bo);
         const auto& spec = bb->spec();
 

@@ -2,6 +2,7 @@
 // the file never changes when such a weight is written, converted dtypes still load correctly, and a
 // whole `embed` process's peak memory exceeds a tiny model's by no more than the file (issue 16).
 
+#include "core/embed/embedder.h"
 #include "core/model/backbone.h"
 #include "core/model/footprint.h"
 #include "core/model/linear.h"
@@ -15,6 +16,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <set>
 
 using namespace synthembed;
 using nlohmann::json;
@@ -164,6 +166,52 @@ TEST(WeightsInPlace, InPlaceAndConvertedLoadsAgree) {
     auto inPlace = model::loadBackbone(tmp / "bf16", {.device = "cpu", .dtype = "bfloat16"});
     auto converted = model::loadBackbone(tmp / "f32", {.device = "cpu", .dtype = "bfloat16"});
     EXPECT_EQ((embedOnce(*inPlace) - embedOnce(*converted)).abs().max().item<double>(), 0.0);
+}
+
+TEST(WeightsLoad, ReportsBytesPerTensorAndCanBeCancelled) {
+    // The GUI shows "Loading model NAME (X GB)..." with this progress: bytes grow tensor by tensor to
+    // the checkpoint's weight bytes, whether the weights are used in place or converted.
+    test::TempDir tmp;
+    const auto c = llamaConfig(64, 64, 96, 2, 4);
+    writeLlama(tmp / "m", c, model::DType::BF16);
+    auto ckpt = model::Checkpoint::open(tmp / "m");
+    ASSERT_TRUE(ckpt.ok());
+    std::int64_t weightBytes = 0;
+    for (const auto& t : ckpt->tensors()) weightBytes += std::int64_t(t.nbytes);
+    const std::size_t tensors = ckpt->tensors().size();
+    for (const char* dtype : {"bfloat16", "float32"}) {
+        std::vector<std::int64_t> done, total;
+        std::set<std::string> names;
+        model::BackboneOptions o{.device = "cpu", .dtype = dtype};
+        o.loadHooks.progress = [&](std::int64_t d, std::int64_t t, const std::string& name) {
+            done.push_back(d);
+            total.push_back(t);
+            if (!name.empty()) names.insert(name);
+        };
+        auto b = model::loadBackbone(tmp / "m", o);
+        ASSERT_EQ(done.size(), tensors + 1) << dtype << ": one report before the first tensor and one after each";
+        EXPECT_EQ(done.front(), 0);
+        EXPECT_EQ(done.back(), weightBytes) << dtype;
+        for (std::size_t i = 1; i < done.size(); ++i) EXPECT_GT(done[i], done[i - 1]) << dtype;
+        for (auto t : total) EXPECT_EQ(t, weightBytes);
+        EXPECT_EQ(names.size(), tensors) << dtype;
+        EXPECT_TRUE(names.count("model.layers.1.mlp.down_proj.weight")) << dtype;
+    }
+
+    // The embedder passes its hooks through; a stop request ends the load with "cancelled".
+    int reports = 0;
+    embed::LoadOptions lo;
+    lo.hooks.progress = [&](std::int64_t, std::int64_t, const std::string&) { ++reports; };
+    lo.hooks.shouldStop = [&] { return reports >= 3; };
+    auto e = embed::Embedder::load(tmp / "m", lo);
+    ASSERT_FALSE(e);
+    EXPECT_EQ(e.error().code, "cancelled") << e.error().message;
+    EXPECT_EQ(reports, 3);
+    lo.hooks.shouldStop = nullptr;
+    reports = 0;
+    auto ok = embed::Embedder::load(tmp / "m", lo);
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(reports, int(tensors) + 1);
 }
 
 TEST(Footprint, CountsParametersAndChoosesTheDtype) {

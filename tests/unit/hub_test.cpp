@@ -512,3 +512,51 @@ TEST_F(HubFixture, ConcurrentPullsDownloadEachBlobOnce) {
     EXPECT_EQ(a->bytesDownloaded + b->bytesDownloaded, snapshotBytes());
     EXPECT_TRUE(fs::exists(cache / ".locks" / "models--synth-org--tiny-model"));
 }
+
+TEST_F(HubFixture, LocateModelFindsFoldersAndCachedReposWithoutTheNetwork) {
+    const auto settings = params().settings;
+    // A repo id the cache lacks: NotCached, naming the cache folder; no request made.
+    auto m = hub::locateModel(repo, settings);
+    EXPECT_EQ(m.kind, hub::LocalModel::Kind::NotCached);
+    EXPECT_FALSE(m.loadable());
+    ASSERT_TRUE(m.repo);
+    EXPECT_EQ(m.repo->repo, repo);
+    EXPECT_NE(m.message.find(repoDir().string()), std::string::npos) << m.message;
+
+    // After a pull: the snapshot folder and its commit, for the id, the id@main and the id@commit.
+    ASSERT_TRUE(hub::pull(*hub::parseRepoRef(repo), params()));
+    server->reset();
+    for (const std::string& text : {repo, repo + "@main", repo + "@" + commit, "  " + repo + "\n"}) {
+        m = hub::locateModel(text, settings);
+        EXPECT_EQ(m.kind, hub::LocalModel::Kind::CachedRepo) << text << ": " << m.message;
+        EXPECT_EQ(m.path, snapshot()) << text;
+        EXPECT_EQ(m.commit, commit) << text;
+        EXPECT_TRUE(m.loadable());
+    }
+    // A revision that was never fetched (the tag v1 names the same commit on the hub) is not cached.
+    m = hub::locateModel(repo + "@v1", settings);
+    EXPECT_EQ(m.kind, hub::LocalModel::Kind::NotCached);
+    EXPECT_NE(m.message.find("no revision 'v1'"), std::string::npos) << m.message;
+
+    // A missing shard of the weights: Incomplete (downloading again completes it).
+    fs::remove(snapshot() / "model.safetensors");
+    m = hub::locateModel(repo, settings);
+    EXPECT_EQ(m.kind, hub::LocalModel::Kind::Incomplete);
+    EXPECT_NE(m.message.find("incomplete"), std::string::npos) << m.message;
+
+    // An existing folder is itself, even when its name looks like a repo id.
+    const fs::path local = tmp / "org" / "name";
+    fs::create_directories(local);
+    m = hub::locateModel(local.string(), settings);
+    EXPECT_EQ(m.kind, hub::LocalModel::Kind::Folder);
+    EXPECT_EQ(m.path, local);
+    EXPECT_FALSE(m.repo);
+
+    // Neither: Invalid with a message naming both forms; empty text too.
+    for (const std::string& text : {std::string("hash:64"), std::string("no such folder"), std::string("  ")}) {
+        m = hub::locateModel(text, settings);
+        EXPECT_EQ(m.kind, hub::LocalModel::Kind::Invalid) << text;
+        EXPECT_NE(m.message.find("ORG/NAME"), std::string::npos) << m.message;
+    }
+    EXPECT_TRUE(server->requests().empty()) << "locateModel must never touch the network";
+}
