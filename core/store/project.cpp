@@ -70,6 +70,25 @@ Result<Project> Project::open(const fs::path& path) {
     }, "db");
 }
 
+Result<Project> Project::openReader(const fs::path& path) {
+    return guarded([&]() -> Result<Project> {
+        std::error_code ec;
+        if (!fs::exists(path, ec)) return Error{"not_found", path.string() + ": no such project file"};
+        db::Database db(path, db::OpenMode::ReadOnly);
+        db.setBusyTimeout(5000);
+        const auto appId = db.queryInt("PRAGMA application_id");
+        const auto version = db.queryInt("PRAGMA user_version");
+        if (appId != kApplicationId)
+            return Error{"not_project", path.string() + ": not a synthembed project (application_id " +
+                                            std::to_string(appId) + ")"};
+        if (version != latestSchemaVersion())
+            return Error{"schema", path.string() + ": project schema version " + std::to_string(version) +
+                                       ", expected " + std::to_string(latestSchemaVersion()) +
+                                       " (open it read-write once to migrate it)"};
+        return Project(std::move(db));
+    }, "db");
+}
+
 Result<Project> Project::create(const fs::path& path) {
     std::error_code ec;
     if (fs::exists(path, ec) && fs::file_size(path, ec) > 0)

@@ -29,6 +29,11 @@ public:
     static Result<Project> create(const std::filesystem::path& path);
     /// Opens the project, creating it if the file does not exist.
     static Result<Project> openOrCreate(const std::filesystem::path& path);
+    /// A second, read-only connection to a project that is open elsewhere, for a reader on another
+    /// thread (counts, change probes): no migration and no integrity check, so it opens in well
+    /// under a millisecond. Fails, naming the file, when it is not a synthembed project of this
+    /// build's latest schema.
+    static Result<Project> openReader(const std::filesystem::path& path);
 
     Project(Project&&) noexcept = default;
     Project& operator=(Project&&) noexcept = default;

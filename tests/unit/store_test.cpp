@@ -2,10 +2,12 @@
 
 #include "support/test_support.h"
 
+#include "core/store/change_probe.h"
 #include "core/store/project.h"
 #include "core/store/schema.h"
 #include "core/store/sqlite.h"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -166,4 +168,131 @@ TEST(Store, SettingsRoundTrip) {
     p->setSetting("llm.endpoint", "http://127.0.0.1:8000/v1");
     p->setSetting("llm.endpoint", "http://127.0.0.1:9000/v1");
     EXPECT_EQ(p->setting("llm.endpoint").value(), "http://127.0.0.1:9000/v1");
+}
+
+// ---- change probe: what another connection or process committed ----
+
+namespace {
+void addSample(const store::Project& p, const std::string& query) {
+    p.db().prepare("INSERT INTO samples(family, query, positive) VALUES ('short_long', ?, 'a positive')")
+        .bindAll(query)
+        .run();
+}
+} // namespace
+
+TEST(Store, OpenReaderIsReadOnlyAndRefusesOtherFiles) {
+    TempDir dir;
+    auto path = dir / "p.synthembed";
+    auto writer = store::Project::create(path);
+    ASSERT_TRUE(writer.ok());
+    auto reader = store::Project::openReader(path);
+    ASSERT_TRUE(reader.ok()) << reader.error().message;
+    addSample(*writer, "q1");
+    EXPECT_EQ(reader->db().queryInt("SELECT count(*) FROM samples"), 1);
+    EXPECT_THROW(addSample(*reader, "q2"), Failure);
+    EXPECT_FALSE(store::Project::openReader(dir / "missing.synthembed").ok());
+    {
+        db::Database other(dir / "other.db", db::OpenMode::ReadWriteCreate);
+        other.execute("CREATE TABLE t(x)");
+    }
+    auto refused = store::Project::openReader(dir / "other.db");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("other.db"), std::string::npos) << refused.error().message;
+}
+
+TEST(Store, ChangeProbeSeesCommitsOfOtherConnectionsAndNamesTheTables) {
+    TempDir dir;
+    auto path = dir / "p.synthembed";
+    auto writer = store::Project::create(path);
+    ASSERT_TRUE(writer.ok());
+    auto probe = store::ChangeProbe::open(path);
+    ASSERT_TRUE(probe.ok()) << probe.error().message;
+    const auto v0 = probe->dataVersion();
+    auto s0 = probe->stamp();
+    ASSERT_TRUE(s0.ok()) << s0.error().message;
+    EXPECT_EQ(s0->tables.size(), store::projectTables().size());
+    // Nothing committed: same version, no table changed.
+    EXPECT_EQ(probe->dataVersion(), v0);
+    EXPECT_TRUE(store::changedTables(*s0, *probe->stamp()).empty());
+
+    // A new sample (another connection of this process: the GUI's own writes).
+    addSample(*writer, "q1");
+    const auto v1 = probe->dataVersion();
+    EXPECT_NE(v1, v0);
+    auto s1 = probe->stamp();
+    ASSERT_TRUE(s1.ok());
+    EXPECT_EQ(store::changedTables(*s0, *s1), std::vector<std::string>{"samples"});
+    EXPECT_EQ(s1->rows("samples"), 1);
+
+    // An in-place update (a rejection) changes neither the count nor the largest id.
+    writer->db().execute("UPDATE samples SET status = 'rejected', reject_reason = 'by hand'");
+    auto s2 = probe->stamp();
+    ASSERT_TRUE(s2.ok());
+    EXPECT_EQ(store::changedTables(*s1, *s2), std::vector<std::string>{"samples"});
+    EXPECT_EQ(s2->rows("samples"), 1);
+
+    // A setting rewritten with a value of the same length still counts (updated_at moves).
+    writer->setSetting("k", "aaaa");
+    auto s3 = probe->stamp();
+    writer->setSetting("k", "bbbb");
+    auto s4 = probe->stamp();
+    ASSERT_TRUE(s3.ok() && s4.ok());
+    EXPECT_EQ(store::changedTables(*s2, *s3), std::vector<std::string>{"settings"});
+    EXPECT_EQ(store::changedTables(*s3, *s4), std::vector<std::string>{"settings"});
+
+    // A rolled-back write changes nothing.
+    const auto v4 = probe->dataVersion();
+    try {
+        db::inTransaction(writer->db(), [&] {
+            addSample(*writer, "never");
+            throw Failure("test", "roll back");
+        });
+    } catch (const Failure&) {
+    }
+    EXPECT_EQ(probe->dataVersion(), v4);
+    EXPECT_TRUE(store::changedTables(*s4, *probe->stamp()).empty());
+}
+
+TEST(Store, ChangeProbeSeesAnotherProcess) {
+    TempDir dir;
+    auto path = dir / "p.synthembed";
+    auto project = store::Project::create(path);
+    ASSERT_TRUE(project.ok());
+    auto probe = store::ChangeProbe::open(path);
+    ASSERT_TRUE(probe.ok());
+    const auto v0 = probe->dataVersion();
+    auto s0 = probe->stamp();
+    ASSERT_TRUE(s0.ok());
+    test::writeFile(dir / "in.jsonl", R"({"query": "how do tides work", "positive": "The moon pulls the sea."}
+{"query": "boiling point of water", "positive": "100 degrees Celsius at sea level."}
+)");
+    auto r = test::runCli({"--db", path.string(), "import", "-i", (dir / "in.jsonl").string(), "--family", "short_long"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(probe->dataVersion(), v0);
+    auto s1 = probe->stamp();
+    ASSERT_TRUE(s1.ok());
+    const auto changed = store::changedTables(*s0, *s1);
+    EXPECT_NE(std::find(changed.begin(), changed.end(), "samples"), changed.end());
+    EXPECT_EQ(s1->rows("samples"), 2);
+}
+
+TEST(Store, ChangeProbeSlowMarkersSeeAReEditOnlyWhenRead) {
+    TempDir dir;
+    auto path = dir / "p.synthembed";
+    auto writer = store::Project::create(path);
+    ASSERT_TRUE(writer.ok());
+    addSample(*writer, "q1");
+    writer->db().execute("UPDATE samples SET status = 'edited', updated_at = '2026-01-01T00:00:00.000Z'");
+    auto probe = store::ChangeProbe::open(path);
+    ASSERT_TRUE(probe.ok());
+    auto s0 = probe->stamp();
+    ASSERT_TRUE(s0.ok());
+    // A second hand edit: same count, same status counts, only updated_at moves.
+    writer->db().execute("UPDATE samples SET query = 'q1 again', updated_at = '2026-01-01T00:00:01.000Z'");
+    auto cheap = probe->stamp(&*s0);
+    ASSERT_TRUE(cheap.ok());
+    EXPECT_TRUE(store::changedTables(*s0, *cheap).empty());
+    auto full = probe->stamp();
+    ASSERT_TRUE(full.ok());
+    EXPECT_EQ(store::changedTables(*s0, *full), std::vector<std::string>{"samples"});
 }
