@@ -65,8 +65,177 @@ double dotv(const std::vector<double>& a, const std::vector<double>& b) {
     return s;
 }
 
+// MINPACK-2's dcstep (Moré and Thuente), as L-BFGS-B (scipy's optimizer for scikit-learn's lbfgs
+// solver) uses it: a safeguarded step inside the interval of uncertainty.
+void dcstep(double& stx, double& fx, double& dx, double& sty, double& fy, double& dy, double& stp, double fp, double dp,
+            bool& brackt, double stpmin, double stpmax) {
+    const double sgnd = dp * (dx / std::abs(dx));
+    double stpf;
+    if (fp > fx) {
+        const double theta = 3.0 * (fx - fp) / (stp - stx) + dx + dp;
+        const double s = std::max({std::abs(theta), std::abs(dx), std::abs(dp)});
+        double gamma = s * std::sqrt((theta / s) * (theta / s) - (dx / s) * (dp / s));
+        if (stp < stx) gamma = -gamma;
+        const double p = (gamma - dx) + theta;
+        const double q = ((gamma - dx) + gamma) + dp;
+        const double r = p / q;
+        const double stpc = stx + r * (stp - stx);
+        const double stpq = stx + ((dx / ((fx - fp) / (stp - stx) + dx)) / 2.0) * (stp - stx);
+        stpf = std::abs(stpc - stx) < std::abs(stpq - stx) ? stpc : stpc + (stpq - stpc) / 2.0;
+        brackt = true;
+    } else if (sgnd < 0.0) {
+        const double theta = 3.0 * (fx - fp) / (stp - stx) + dx + dp;
+        const double s = std::max({std::abs(theta), std::abs(dx), std::abs(dp)});
+        double gamma = s * std::sqrt((theta / s) * (theta / s) - (dx / s) * (dp / s));
+        if (stp > stx) gamma = -gamma;
+        const double p = (gamma - dp) + theta;
+        const double q = ((gamma - dp) + gamma) + dx;
+        const double r = p / q;
+        const double stpc = stp + r * (stx - stp);
+        const double stpq = stp + (dp / (dp - dx)) * (stx - stp);
+        stpf = std::abs(stpc - stp) > std::abs(stpq - stp) ? stpc : stpq;
+        brackt = true;
+    } else if (std::abs(dp) < std::abs(dx)) {
+        const double theta = 3.0 * (fx - fp) / (stp - stx) + dx + dp;
+        const double s = std::max({std::abs(theta), std::abs(dx), std::abs(dp)});
+        double gamma = s * std::sqrt(std::max(0.0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
+        if (stp > stx) gamma = -gamma;
+        const double p = (gamma - dp) + theta;
+        const double q = (gamma + (dx - dp)) + gamma;
+        const double r = p / q;
+        double stpc;
+        if (r < 0.0 && gamma != 0.0) stpc = stp + r * (stx - stp);
+        else if (stp > stx) stpc = stpmax;
+        else stpc = stpmin;
+        const double stpq = stp + (dp / (dp - dx)) * (stx - stp);
+        if (brackt) {
+            stpf = std::abs(stpc - stp) < std::abs(stpq - stp) ? stpc : stpq;
+            if (stp > stx) stpf = std::min(stp + 0.66 * (sty - stp), stpf);
+            else stpf = std::max(stp + 0.66 * (sty - stp), stpf);
+        } else {
+            stpf = std::abs(stpc - stp) > std::abs(stpq - stp) ? stpc : stpq;
+            stpf = std::min(stpmax, stpf);
+            stpf = std::max(stpmin, stpf);
+        }
+    } else {
+        if (brackt) {
+            const double theta = 3.0 * (fp - fy) / (sty - stp) + dy + dp;
+            const double s = std::max({std::abs(theta), std::abs(dy), std::abs(dp)});
+            double gamma = s * std::sqrt((theta / s) * (theta / s) - (dy / s) * (dp / s));
+            if (stp > sty) gamma = -gamma;
+            const double p = (gamma - dp) + theta;
+            const double q = ((gamma - dp) + gamma) + dy;
+            const double r = p / q;
+            stpf = stp + r * (sty - stp);
+        } else if (stp > stx) {
+            stpf = stpmax;
+        } else {
+            stpf = stpmin;
+        }
+    }
+    if (fp > fx) {
+        sty = stp;
+        fy = fp;
+        dy = dp;
+    } else {
+        if (sgnd < 0.0) {
+            sty = stx;
+            fy = fx;
+            dy = dx;
+        }
+        stx = stp;
+        fx = fp;
+        dx = dp;
+    }
+    stp = stpf;
+}
+
+// MINPACK-2's dcsrch: a line search for a step satisfying the strong Wolfe conditions (ftol 1e-3,
+// gtol 0.9, xtol 0.1: L-BFGS-B's settings). Call start() with f(0), f'(0) and the first step, then
+// next() with f and f' at each trial step; it returns Fg for another evaluation at `stp`, or the
+// outcome (a converged step or a warning, both ending the search at the current step).
+class MoreThuente {
+public:
+    enum class Task { Fg, Converged, Warning };
+    double stp = 0;
+    MoreThuente(double stpmin, double stpmax) : m_stpmin(stpmin), m_stpmax(stpmax) {}
+    void start(double f, double g, double step) {
+        stp = step;
+        m_brackt = false;
+        m_stage = 1;
+        m_finit = f;
+        m_ginit = g;
+        m_gtest = kFtol * m_ginit;
+        m_width = m_stpmax - m_stpmin;
+        m_width1 = m_width / 0.5;
+        m_stx = 0;
+        m_fx = m_finit;
+        m_gx = m_ginit;
+        m_sty = 0;
+        m_fy = m_finit;
+        m_gy = m_ginit;
+        m_stmin = 0;
+        m_stmax = stp + 4.0 * stp;
+    }
+    Task next(double f, double g) {
+        const double ftest = m_finit + stp * m_gtest;
+        if (m_stage == 1 && f <= ftest && g >= 0) m_stage = 2;
+        bool warn = false;
+        if (m_brackt && (stp <= m_stmin || stp >= m_stmax)) warn = true;
+        if (m_brackt && m_stmax - m_stmin <= kXtol * m_stmax) warn = true;
+        if (stp == m_stpmax && f <= ftest && g <= m_gtest) warn = true;
+        if (stp == m_stpmin && (f > ftest || g >= m_gtest)) warn = true;
+        if (f <= ftest && std::abs(g) <= kGtol * (-m_ginit)) return Task::Converged;
+        if (warn) return Task::Warning;
+        if (m_stage == 1 && f <= m_fx && f > ftest) {
+            double fm = f - stp * m_gtest, fxm = m_fx - m_stx * m_gtest, fym = m_fy - m_sty * m_gtest;
+            double gm = g - m_gtest, gxm = m_gx - m_gtest, gym = m_gy - m_gtest;
+            dcstep(m_stx, fxm, gxm, m_sty, fym, gym, stp, fm, gm, m_brackt, m_stmin, m_stmax);
+            m_fx = fxm + m_stx * m_gtest;
+            m_fy = fym + m_sty * m_gtest;
+            m_gx = gxm + m_gtest;
+            m_gy = gym + m_gtest;
+        } else {
+            dcstep(m_stx, m_fx, m_gx, m_sty, m_fy, m_gy, stp, f, g, m_brackt, m_stmin, m_stmax);
+        }
+        if (m_brackt) {
+            if (std::abs(m_sty - m_stx) >= 0.66 * m_width1) stp = m_stx + 0.5 * (m_sty - m_stx);
+            m_width1 = m_width;
+            m_width = std::abs(m_sty - m_stx);
+            m_stmin = std::min(m_stx, m_sty);
+            m_stmax = std::max(m_stx, m_sty);
+        } else {
+            m_stmin = stp + 1.1 * (stp - m_stx);
+            m_stmax = stp + 4.0 * (stp - m_stx);
+        }
+        stp = std::max(stp, m_stpmin);
+        stp = std::min(stp, m_stpmax);
+        if ((m_brackt && (stp <= m_stmin || stp >= m_stmax)) || (m_brackt && m_stmax - m_stmin <= kXtol * m_stmax))
+            stp = m_stx;
+        return Task::Fg;
+    }
+
+private:
+    static constexpr double kFtol = 1e-3, kGtol = 0.9, kXtol = 0.1;
+    double m_stpmin, m_stpmax;
+    bool m_brackt = false;
+    int m_stage = 1;
+    double m_finit = 0, m_ginit = 0, m_gtest = 0, m_width = 0, m_width1 = 0;
+    double m_stx = 0, m_fx = 0, m_gx = 0, m_sty = 0, m_fy = 0, m_gy = 0, m_stmin = 0, m_stmax = 0;
+};
+
 } // namespace
 
+// L-BFGS-B without bounds, step for step as scipy.optimize.minimize(method="L-BFGS-B") runs it
+// for scikit-learn's LogisticRegression (maxiter = max_iter, maxls 50, gtol = tol, ftol = 64 eps,
+// 10 correction pairs), so that a fit stopped after 100 iterations stops at the same weights:
+// - the first direction is -g with the step 1/||g||, later ones -H g with H the limited-memory
+//   inverse Hessian (H0 = s'y / y'y of the newest pair), the step 1 tried first;
+// - Moré-Thuente line search (strong Wolfe, ftol 1e-3, gtol 0.9); after 50 trials or a failed
+//   search the memory is dropped and the search restarts from -g (it stops when that fails too);
+// - a pair is kept only when s'y > eps * (-g'd) * step;
+// - it stops when max |g| <= tol, when (f_old - f) / max(|f_old|, |f|, 1) <= 64 eps, or after
+//   maxIterations accepted steps.
 void LogisticRegression::fit(const Matrix& x, const std::vector<int>& labels, int nClasses,
                              const LogisticRegressionOptions& o) {
     if (x.rows != labels.size() || x.rows == 0) throw Failure("internal", "LogisticRegression::fit: bad shapes");
@@ -74,75 +243,97 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& labels, in
     m_dim = x.cols;
     const std::size_t nParams = std::size_t(nClasses) * (m_dim + 1);
     m_w.assign(nParams, 0.0);
-    std::vector<double> g(nParams), gNew(nParams), wNew(nParams), dir(nParams);
+    std::vector<double> g(nParams), gOld(nParams), wOld(nParams), dir(nParams);
     const std::vector<double> xd(x.data.begin(), x.data.end());
     std::vector<double> z(x.rows * std::size_t(nClasses));
     auto evaluate = [&](const std::vector<double>& w, std::vector<double>& grad) {
         return lossAndGrad(xd, x.rows, m_dim, labels, nClasses, o.c, w, grad, z);
     };
+    constexpr double kEps = std::numeric_limits<double>::epsilon();
+    constexpr double kStepMax = 1e10; // L-BFGS-B's "big" for a problem without bounds
+    constexpr int kMaxLineSearch = 50;
+    auto gmaxOf = [](const std::vector<double>& v) {
+        double m = 0;
+        for (double e : v) m = std::max(m, std::abs(e));
+        return m;
+    };
     double f = evaluate(m_w, g);
+    m_iterations = 0;
+    m_objective = f;
+    if (gmaxOf(g) <= o.tolerance) return;
     std::deque<std::vector<double>> sHist, yHist;
     std::deque<double> rhoHist;
-    m_iterations = 0;
-    for (int it = 0; it < o.maxIterations; ++it) {
-        double gmax = 0;
-        for (double v : g) gmax = std::max(gmax, std::abs(v));
-        if (gmax <= o.tolerance) break;
-        // two-loop recursion
+    double theta = 1.0; // y'y / s'y of the newest pair
+    while (true) {
+        // direction: -g without memory, else the two-loop recursion with H0 = 1 / theta
         std::vector<double> q = g;
         std::vector<double> alpha(sHist.size());
         for (int i = int(sHist.size()) - 1; i >= 0; --i) {
             alpha[i] = rhoHist[i] * dotv(sHist[i], q);
             for (std::size_t j = 0; j < nParams; ++j) q[j] -= alpha[i] * yHist[i][j];
         }
-        double gamma = 1.0;
-        if (!sHist.empty()) gamma = dotv(sHist.back(), yHist.back()) / dotv(yHist.back(), yHist.back());
-        for (auto& v : q) v *= gamma;
+        const double h0 = sHist.empty() ? 1.0 : 1.0 / theta;
+        for (auto& v : q) v *= h0;
         for (std::size_t i = 0; i < sHist.size(); ++i) {
             const double beta = rhoHist[i] * dotv(yHist[i], q);
             for (std::size_t j = 0; j < nParams; ++j) q[j] += sHist[i][j] * (alpha[i] - beta);
         }
         for (std::size_t j = 0; j < nParams; ++j) dir[j] = -q[j];
-        double slope = dotv(g, dir);
-        if (slope >= 0) { // not a descent direction: restart from steepest descent
-            sHist.clear(); yHist.clear(); rhoHist.clear();
-            for (std::size_t j = 0; j < nParams; ++j) dir[j] = -g[j];
-            slope = dotv(g, dir);
-        }
-        double step = sHist.empty() ? std::min(1.0, 1.0 / std::sqrt(dotv(g, g))) : 1.0;
-        double fNew = f;
-        bool accepted = false;
-        for (int ls = 0; ls < 50; ++ls) { // backtracking with the Armijo condition
-            for (std::size_t j = 0; j < nParams; ++j) wNew[j] = m_w[j] + step * dir[j];
-            fNew = evaluate(wNew, gNew);
-            if (fNew <= f + 1e-4 * step * slope) {
-                accepted = true;
-                break;
+        // line search from (w, f, g) along dir
+        const double dnorm = std::sqrt(dotv(dir, dir));
+        double step = m_iterations == 0 ? std::min(1.0 / dnorm, kStepMax) : 1.0;
+        wOld = m_w;
+        gOld = g;
+        const double fOld = f;
+        const double gdOld = dotv(g, dir);
+        bool failed = gdOld >= 0;
+        double gd = gdOld;
+        if (!failed) {
+            MoreThuente ls(0.0, kStepMax);
+            ls.start(f, gdOld, step);
+            for (int trial = 0;; ++trial) {
+                if (trial >= kMaxLineSearch) {
+                    failed = true;
+                    break;
+                }
+                step = ls.stp;
+                for (std::size_t j = 0; j < nParams; ++j) m_w[j] = wOld[j] + step * dir[j];
+                f = evaluate(m_w, g);
+                gd = dotv(g, dir);
+                if (ls.next(f, gd) != MoreThuente::Task::Fg) break;
             }
-            step *= 0.5;
         }
-        if (!accepted) break;
+        if (failed) {
+            m_w = wOld;
+            g = gOld;
+            f = fOld;
+            if (sHist.empty()) break; // no progress from steepest descent either
+            sHist.clear();
+            yHist.clear();
+            rhoHist.clear();
+            theta = 1.0;
+            continue;
+        }
+        ++m_iterations;
+        if (m_iterations >= o.maxIterations) break;
+        if (gmaxOf(g) <= o.tolerance) break;
+        if (fOld - f <= 64 * kEps * std::max({std::abs(fOld), std::abs(f), 1.0})) break;
         std::vector<double> s(nParams), yv(nParams);
         for (std::size_t j = 0; j < nParams; ++j) {
-            s[j] = wNew[j] - m_w[j];
-            yv[j] = gNew[j] - g[j];
+            s[j] = step * dir[j];
+            yv[j] = g[j] - gOld[j];
         }
-        const double sy = dotv(s, yv);
-        if (sy > 1e-10) {
-            sHist.push_back(std::move(s));
-            yHist.push_back(std::move(yv));
-            rhoHist.push_back(1.0 / sy);
-            if (int(sHist.size()) > o.memory) {
-                sHist.pop_front(); yHist.pop_front(); rhoHist.pop_front();
-            }
+        const double sy = (gd - gdOld) * step;
+        if (sy <= kEps * (-gdOld * step)) continue; // skip the update, keep the memory
+        theta = dotv(yv, yv) / sy;
+        sHist.push_back(std::move(s));
+        yHist.push_back(std::move(yv));
+        rhoHist.push_back(1.0 / sy);
+        if (int(sHist.size()) > o.memory) {
+            sHist.pop_front();
+            yHist.pop_front();
+            rhoHist.pop_front();
         }
-        const double fOld = f;
-        m_w.swap(wNew);
-        g.swap(gNew);
-        f = fNew;
-        m_iterations = it + 1;
-        if ((fOld - f) / std::max({std::abs(fOld), std::abs(f), 1.0}) <= 64 * std::numeric_limits<double>::epsilon())
-            break;
     }
     m_objective = f;
 }

@@ -85,6 +85,8 @@ ThresholdMetric bestAccuracy(const std::vector<int>& labels, const std::vector<d
     for (std::size_t i = 0; i + 1 < n; ++i) {
         if (labels[order[i]] > 0) positiveSoFar += 1;
         else remainingNegatives -= 1;
+        // A threshold cannot split tied scores (mteb 2.x): otherwise their row order would count.
+        if (scores[order[i]] == scores[order[i + 1]]) continue;
         const double acc = (positiveSoFar + remainingNegatives) / double(n);
         if (acc > best.value) best = {acc, (scores[order[i]] + scores[order[i + 1]]) / 2};
     }
@@ -100,6 +102,7 @@ BestF1 bestF1(const std::vector<int>& labels, const std::vector<double>& scores)
     for (std::size_t i = 0; i + 1 < n; ++i) {
         extracted += 1;
         if (labels[order[i]] > 0) correct += 1;
+        if (scores[order[i]] == scores[order[i + 1]]) continue; // no threshold between tied scores
         if (correct <= 0) continue;
         const double p = correct / extracted, r = correct / totalPositives;
         const double f1 = 2 * p * r / (p + r);

@@ -19,7 +19,8 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y);
 /// sklearn.metrics.average_precision_score for binary labels (ties grouped like sklearn).
 double averagePrecision(const std::vector<int>& labels, const std::vector<double>& scores);
 
-/// Best accuracy over thresholds on the score (MTEB find_best_acc_and_threshold, higher = positive).
+/// Best accuracy over thresholds on the score (MTEB find_best_acc_and_threshold, higher = positive);
+/// like mteb 2.x, no threshold is placed between tied scores.
 struct ThresholdMetric {
     double value = 0;
     double threshold = 0;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <set>
@@ -32,6 +33,33 @@ std::string lower(std::string s) {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+/// numpy's legacy RandomState(seed) (MT19937 seeded by init_genrand) for the draws mteb makes
+/// with it: shuffle() is Fisher-Yates from the end with numpy's masked rejection sampling.
+class NumpyRandomState {
+public:
+    explicit NumpyRandomState(std::uint32_t seed) : m_mt(seed) {}
+    /// A value in [0, max] (numpy random_interval).
+    std::uint64_t interval(std::uint64_t max) {
+        if (max == 0) return 0;
+        std::uint64_t mask = max;
+        for (int s = 1; s <= 32; s *= 2) mask |= mask >> s;
+        std::uint64_t v;
+        if (max <= 0xffffffffULL) {
+            while ((v = (std::uint64_t(m_mt()) & mask)) > max) {}
+        } else {
+            while ((v = (((std::uint64_t(m_mt()) << 32) | std::uint64_t(m_mt())) & mask)) > max) {}
+        }
+        return v;
+    }
+    template <class T>
+    void shuffle(std::vector<T>& x) {
+        for (std::size_t i = x.size(); i-- > 1;) std::swap(x[i], x[interval(i)]);
+    }
+
+private:
+    std::mt19937 m_mt;
+};
 
 /// Seeded subsample of indexes [0, n) of size m (sorted, so file order is kept).
 std::vector<std::size_t> subsample(std::size_t n, std::size_t m, std::uint64_t seed) {
@@ -60,6 +88,15 @@ const std::string& cell(const Table& t, std::size_t row, std::size_t col, const 
         throw Failure("parse", t.path.string() + ":" + std::to_string(t.lines[row]) + ": missing column " +
                                    std::to_string(col) + " (" + role + ")");
     return t.rows[row][col];
+}
+
+/// The cosine of a pair for STS and pair classification, with equal rows scoring exactly 1: mteb
+/// takes 1 - paired_cosine_distances (scikit-learn: 1 - ||a/|a| - b/|b|||^2 / 2), which is 1 for
+/// equal embeddings, so pairs whose texts embed the same tie there (the plain quotient may land
+/// an ulp off 1 and break the tie differently, which moves Spearman and AP).
+double pairedCosine(const float* a, const float* b, std::size_t d) {
+    if (std::equal(a, a + d, b)) return 1.0;
+    return cosine(a, b, d);
 }
 
 /// Embeds a list of texts once each (duplicates share a row) through the cache.
@@ -145,7 +182,7 @@ void runSts(Context& c) {
     const auto t0 = Clock::now();
     std::vector<double> cos(gold.size());
     for (std::size_t i = 0; i < gold.size(); ++i)
-        cos[i] = cosine(e.vectors.row(e.of[2 * i]), e.vectors.row(e.of[2 * i + 1]), e.vectors.cols);
+        cos[i] = pairedCosine(e.vectors.row(e.of[2 * i]), e.vectors.row(e.of[2 * i + 1]), e.vectors.cols);
     c.r.metrics["cosine_spearman"] = spearman(cos, gold);
     c.r.metrics["cosine_pearson"] = pearson(cos, gold);
     c.r.mainMetric = "cosine_spearman";
@@ -194,7 +231,12 @@ void runRetrieval(Context& c) {
     normalizeRows(docMat);
     normalizeRows(qMat);
     search::ExactSearchOptions so;
-    so.k = std::min(docs.size(), kMax + 1); // +1: a hit equal to the query id is dropped (BEIR)
+    // mteb 2.x keeps a hit whose id equals the query id except where a task says otherwise
+    // (ArguAna and Quora set ignore_identical_ids).
+    const std::string name = lower(c.r.dataset);
+    const bool ignoreIdentical = c.o.ignoreIdenticalIds.value_or(name.find("arguana") != std::string::npos ||
+                                                                 name.find("quora") != std::string::npos);
+    so.k = std::min(docs.size(), kMax + (ignoreIdentical ? 1 : 0)); // +1: the query's own id may be dropped
     auto hits = search::exactSearch(docMat, qMat, so, c.hooks);
     std::vector<std::map<std::string, double>> per;
     for (std::size_t q = 0; q < qIdx.size(); ++q) {
@@ -202,7 +244,7 @@ void runRetrieval(Context& c) {
         Ranking run;
         for (auto& h : hits[q]) {
             const std::string& did = d.docIds[dIdx[std::size_t(h.row)]];
-            if (did == qid) continue;
+            if (ignoreIdentical && did == qid) continue;
             if (run.size() < kMax) run.emplace_back(did, double(h.score));
         }
         per.push_back(retrievalMetrics(d.qrels[qid], std::move(run), c.o.ks));
@@ -256,14 +298,16 @@ void runClassification(Context& c) {
         testTexts.push_back(test.texts[i]);
         testY.push_back(labelIds[test.labels[i]]);
     }
-    // MTEB: per experiment, shuffle the train indexes and keep the first k of each label.
-    std::mt19937_64 rng(c.o.seed);
+    // MTEB (AbsTaskClassification._undersample_data): per experiment, shuffle the train indexes
+    // left by the previous experiment with a fresh numpy RandomState(seed), and keep the first k
+    // of each label in that order; the same draws as mteb, so the same training sets.
     std::vector<std::size_t> order(train.texts.size());
     std::iota(order.begin(), order.end(), 0);
     std::vector<std::vector<std::size_t>> experiments;
     std::set<std::size_t> used;
     for (int e = 0; e < c.o.nExperiments; ++e) {
-        std::shuffle(order.begin(), order.end(), rng);
+        NumpyRandomState rng(static_cast<std::uint32_t>(c.o.seed));
+        rng.shuffle(order);
         std::map<std::string, int> taken;
         std::vector<std::size_t> pick;
         for (auto i : order)
@@ -293,11 +337,18 @@ void runClassification(Context& c) {
             rows.push_back(rowOf[i]);
             y.push_back(labelIds[train.labels[i]]);
         }
+        // Like scikit-learn, the classes are the labels of this training sample (sorted), not all
+        // labels of the data set: a label without training texts gets no weights.
+        std::vector<int> classes(y.begin(), y.end());
+        std::sort(classes.begin(), classes.end());
+        classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+        for (auto& v : y) v = int(std::lower_bound(classes.begin(), classes.end(), v) - classes.begin());
         LogisticRegression lr;
         LogisticRegressionOptions lo;
         lo.maxIterations = c.o.maxIterations;
-        lr.fit(trainEmb.gather(rows), y, next, lo);
+        lr.fit(trainEmb.gather(rows), y, int(classes.size()), lo);
         auto pred = lr.predict(testEmb);
+        for (auto& v : pred) v = classes[std::size_t(v)];
         accSum += accuracy(testY, pred);
         f1Sum += f1Macro(testY, pred);
         for (std::size_t i = 0; i < pred.size(); ++i) correct[i] += pred[i] == testY[i];
@@ -373,7 +424,7 @@ void runPair(Context& c) {
     const auto t0 = Clock::now();
     std::vector<double> cos(labels.size());
     for (std::size_t i = 0; i < labels.size(); ++i)
-        cos[i] = cosine(e.vectors.row(e.of[2 * i]), e.vectors.row(e.of[2 * i + 1]), e.vectors.cols);
+        cos[i] = pairedCosine(e.vectors.row(e.of[2 * i]), e.vectors.row(e.of[2 * i + 1]), e.vectors.cols);
     c.r.metrics["cos_sim_ap"] = averagePrecision(labels, cos);
     auto acc = bestAccuracy(labels, cos);
     auto f1 = bestF1(labels, cos);
@@ -445,28 +496,36 @@ void runRerank(Context& c) {
     auto ed = c.embed(docs, "", "embedding documents");
     c.stage("scoring");
     const auto t0 = Clock::now();
+    // mteb 2.x scores reranking as retrieval over each query's candidates (AbsTaskReranking):
+    // documents "apositive_<query>_<i>" (relevance 1) and "negative_<query>_<i>" (0), pytrec_eval's
+    // MAP@1000, nDCG and mteb's MRR, ties ordered by document id descending like trec_eval.
+    static const std::vector<int> kRerankKs = {1, 3, 5, 10, 20, 100, 1000};
     std::size_t off = 0;
-    double mapSum = 0, mrrSum = 0;
+    std::vector<std::map<std::string, double>> per;
     for (std::size_t q = 0; q < idx.size(); ++q) {
         auto& in = all[idx[q]];
-        std::vector<int> labels;
-        std::vector<double> scores;
+        const std::string qid = "test_query" + std::to_string(q);
+        auto docId = [&](bool positive, std::size_t i) {
+            std::string n = std::to_string(i);
+            return (positive ? "apositive_" : "negative_") + qid + "_" + std::string(n.size() < 5 ? 5 - n.size() : 0, '0') + n;
+        };
+        Qrels qrels;
+        Ranking run;
         const float* qv = eq.vectors.row(eq.of[q]);
         for (std::size_t j = 0; j < in.pos.size() + in.neg.size(); ++j) {
-            labels.push_back(j < in.pos.size() ? 1 : 0);
-            scores.push_back(cosine(qv, ed.vectors.row(ed.of[off + j]), ed.vectors.cols));
+            const bool positive = j < in.pos.size();
+            const std::string id = docId(positive, positive ? j : j - in.pos.size());
+            qrels[id] = positive ? 1 : 0;
+            run.emplace_back(id, cosine(qv, ed.vectors.row(ed.of[off + j]), ed.vectors.cols));
         }
         off += in.pos.size() + in.neg.size();
-        const double ap = averagePrecision(labels, scores);
-        mapSum += ap;
-        mrrSum += reciprocalRankAtK(labels, scores, 10);
+        per.push_back(retrievalMetrics(qrels, std::move(run), kRerankKs));
         c.r.perItem.ids.push_back(std::to_string(in.line));
-        c.r.perItem.values.push_back(ap);
+        c.r.perItem.values.push_back(per.back()["map_at_1000"]);
     }
-    const double n = std::max<double>(1, idx.size());
-    c.r.metrics["map"] = mapSum / n;
-    c.r.metrics["mrr_at_10"] = mrrSum / n;
-    c.r.mainMetric = "map";
+    c.r.metrics = meanMetrics(per);
+    c.r.metrics["map"] = c.r.metrics["map_at_1000"]; // the name results before mteb 2.x used
+    c.r.mainMetric = "map_at_1000";
     c.r.perItem.statistic = "mean";
     c.r.counts["queries"] = double(idx.size());
     c.r.counts["documents"] = double(docs.size());
@@ -502,17 +561,28 @@ void runSummarization(Context& c) {
     std::size_t counted = 0;
     for (auto i : idx) {
         auto& it = all[i];
-        std::vector<double> scores;
+        std::vector<double> scores, dots;
+        const std::size_t d = e.vectors.cols;
         for (std::size_t m = 0; m < it.machine.size(); ++m) {
             const float* mv = e.vectors.row(e.of[off + it.human.size() + m]);
-            double best = -2;
-            for (std::size_t h = 0; h < it.human.size(); ++h)
-                best = std::max(best, cosine(mv, e.vectors.row(e.of[off + h]), e.vectors.cols));
+            double best = -2, bestDot = -std::numeric_limits<double>::infinity();
+            for (std::size_t h = 0; h < it.human.size(); ++h) {
+                const float* hv = e.vectors.row(e.of[off + h]);
+                best = std::max(best, cosine(mv, hv, d));
+                double dot = 0;
+                for (std::size_t k = 0; k < d; ++k) dot += double(mv[k]) * hv[k];
+                bestDot = std::max(bestDot, dot);
+            }
             scores.push_back(best);
+            dots.push_back(bestDot);
         }
         off += it.human.size() + it.machine.size();
-        // MTEB skips texts whose relevance scores are all equal (correlation undefined).
-        if (std::adjacent_find(it.relevance.begin(), it.relevance.end(), std::not_equal_to<>()) == it.relevance.end()) continue;
+        // mteb skips a text whose relevance scores, best cosines or best dot products are all
+        // equal (a correlation with a constant is undefined).
+        auto constant = [](const std::vector<double>& v) {
+            return std::adjacent_find(v.begin(), v.end(), std::not_equal_to<>()) == v.end();
+        };
+        if (constant(it.relevance) || constant(scores) || constant(dots)) continue;
         const double sp = spearman(scores, it.relevance);
         spSum += sp;
         peSum += pearson(scores, it.relevance);

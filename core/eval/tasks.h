@@ -48,6 +48,9 @@ struct EvalOptions {
     int samplesPerLabel = 8;     ///< classification (MTEB default)
     int maxIterations = 100;     ///< classification logistic regression
     std::vector<int> ks = {1, 3, 5, 10, 100}; ///< retrieval cut-offs
+    /// Retrieval: drop a hit whose document id equals the query id (mteb's ignore_identical_ids).
+    /// nullopt = mteb's setting for the dataset: on for ArguAna and Quora, off otherwise.
+    std::optional<bool> ignoreIdenticalIds;
 };
 
 /// Per-item data kept so two runs on the same items can be compared with a paired bootstrap.

@@ -4,7 +4,8 @@
 Usage: xcheck_metrics.py INPUT.json -> prints a JSON object of metric values.
 INPUT keys (all optional):
   sts:        {"values": [...], "gold": [...]}                 -> scipy spearmanr
-  sts_emb:    {"emb": "file.f32", "dim": D, "gold": [...]}    -> cosine of row pairs (2i, 2i+1) in float64, then spearmanr
+  sts_emb:    {"emb": "file.f32", "dim": D, "gold": [...]}    -> cosine of row pairs (2i, 2i+1) in float64 (exactly 1
+              for equal rows, as mteb's 1 - paired_cosine_distances gives), then spearmanr
   vmeasure:   {"pred": [...], "gold": [...]}                   -> sklearn v_measure_score
   ap:         {"values": [...], "gold": [...]}                 -> sklearn average_precision_score
   ndcg:       {"scores": "file.f32", "queries": [...], "docs": [...], "qrels": {q: {d: rel}}}
@@ -24,6 +25,7 @@ if "sts_emb" in spec:
     e = np.fromfile(s["emb"], dtype=np.float32).reshape(-1, s["dim"]).astype(np.float64)
     a, b = e[0::2], e[1::2]
     cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    cos[(a == b).all(1)] = 1.0
     out["sts_emb_spearman"] = float(spearmanr(cos, s["gold"]).correlation)
 if "vmeasure" in spec:
     out["v_measure"] = float(v_measure_score(spec["vmeasure"]["gold"], spec["vmeasure"]["pred"]))

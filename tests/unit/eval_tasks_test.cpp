@@ -101,9 +101,15 @@ TEST(EvalTasks, RetrievalBeirWithInstructionAndIdentityRule) {
     o.type = TaskType::Retrieval;
     o.data = dir.path();
     o.instruction = "Find";
+    // mteb 2.x's default keeps the document with the query's own id (ignore_identical_ids is off
+    // except for ArguAna and Quora): q1 (0) ranks first, then d1 (10), d3 (45) at rank 3
+    auto keep = runEval(enc, nullptr, o);
+    ASSERT_TRUE(keep) << keep.error().message;
+    EXPECT_NEAR(keep->metrics["ndcg_at_10"], 1 / std::log2(4.0), 1e-9);
+    o.ignoreIdenticalIds = true;
     auto r = runEval(enc, nullptr, o);
     ASSERT_TRUE(r) << r.error().message;
-    // the document with the query's own id is skipped (BEIR); ranking d1 (10), d3 (45), d2 (80)
+    // with the rule, the document with the query's own id is skipped; ranking d1 (10), d3 (45), d2 (80)
     EXPECT_NEAR(r->metrics["ndcg_at_1"], 0.0, 1e-12);
     EXPECT_NEAR(r->metrics["ndcg_at_10"], 1 / std::log2(3.0), 1e-9);
     EXPECT_NEAR(r->metrics["mrr_at_10"], 0.5, 1e-12);
