@@ -1,4 +1,5 @@
 #include "core/model/gemm.h"
+#include "core/model/small_attention.h"
 #include "core/model/sgemm.h"
 
 #include "core/platform/platform.h"
@@ -149,6 +150,125 @@ class OneDnnLinear : public torch::autograd::Function<OneDnnLinear> {
     }
 };
 
+/// The LoRA projection (see gemmLoraLinear). Inputs: x, weight, bias (empty = none), A, B, then
+/// scale and dropout probability.
+class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
+  public:
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                                 const torch::Tensor& weight, const torch::Tensor& bias, const torch::Tensor& A,
+                                 const torch::Tensor& B, double scale, double dropout) {
+        auto f = sgemm();
+        const auto K = x.size(-1), N = weight.size(0), r = A.size(0);
+        auto x2 = x.reshape({-1, K}).contiguous();
+        auto w = weight.contiguous(), a = A.contiguous(), b = B.contiguous();
+        const auto M = x2.size(0);
+        // Dropout on the adapter's input only, drawn as torch::dropout does (at::native::_dropout_impl:
+        // empty_like(input).bernoulli_(1 - p), divided by 1 - p), so the generator advances the same way.
+        torch::Tensor noise, h = x2;
+        if (dropout > 0) {
+            noise = torch::empty_like(x2).bernoulli_(1 - dropout);
+            noise.div_(1 - dropout);
+            h = x2 * noise;
+        }
+        auto t = torch::empty({M, r}, x2.options()); // h A^T: the thin intermediate, kept for backward
+        const bool hasBias = bias.numel() > 0;
+        auto y = torch::empty({M, N}, x2.options());
+        if (hasBias) y.copy_(bias.unsqueeze(0).expand({M, N}));
+        if (M > 0 && N > 0) {
+            if (r > 0 && K > 0)
+                f('N', 'T', M, r, K, 1.0f, h.data_ptr<float>(), K, a.data_ptr<float>(), K, 0.0f, t.data_ptr<float>(),
+                  r);
+            else
+                t.zero_();
+            f('N', 'T', M, N, K, 1.0f, x2.data_ptr<float>(), K, w.data_ptr<float>(), K, hasBias ? 1.0f : 0.0f,
+              y.data_ptr<float>(), N);
+            if (r > 0)
+                f('N', 'T', M, N, r, static_cast<float>(scale), t.data_ptr<float>(), r, b.data_ptr<float>(), r, 1.0f,
+                  y.data_ptr<float>(), N);
+        }
+        ctx->saved_data["bias"] = hasBias;
+        ctx->saved_data["x_sizes"] = x.sizes().vec();
+        ctx->saved_data["scale"] = scale;
+        ctx->saved_data["dropout"] = dropout > 0;
+        if (dropout > 0)
+            ctx->save_for_backward({x2, w, a, b, t, noise});
+        else
+            ctx->save_for_backward({x2, w, a, b, t});
+        auto sizes = x.sizes().vec();
+        sizes.back() = N;
+        return y.view(sizes);
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads) {
+        auto f = sgemm();
+        auto saved = ctx->get_saved_variables();
+        const auto& x2 = saved[0];
+        const auto& w = saved[1];
+        const auto& a = saved[2];
+        const auto& b = saved[3];
+        const auto& t = saved[4];
+        torch::Tensor noise;
+        if (ctx->saved_data["dropout"].toBool()) noise = saved[5];
+        const auto scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
+        const auto M = x2.size(0), K = x2.size(1), N = w.size(0), r = a.size(0);
+        auto gy = grads[0].reshape({-1, N}).contiguous();
+        const float* pgy = gy.data_ptr<float>();
+        const bool needX = ctx->needs_input_grad(0), needW = ctx->needs_input_grad(1),
+                   needA = ctx->needs_input_grad(3), needB = ctx->needs_input_grad(4);
+        torch::Tensor gx, gw, gb, ga, gB, u;
+        // u = gy B [M, r]: shared by the gradients of A and of x.
+        if ((needX || needA) && r > 0) {
+            u = torch::empty({M, r}, gy.options());
+            if (M > 0 && N > 0)
+                f('N', 'N', M, r, N, 1.0f, pgy, N, b.data_ptr<float>(), r, 0.0f, u.data_ptr<float>(), r);
+            else
+                u.zero_();
+        }
+        if (needB) { // scale gy^T t [N, r]
+            gB = torch::zeros({N, r}, gy.options());
+            if (M > 0 && N > 0 && r > 0)
+                f('T', 'N', N, r, M, scale, pgy, N, t.data_ptr<float>(), r, 0.0f, gB.data_ptr<float>(), r);
+        }
+        if (needA) { // scale u^T h [r, K], h = the adapter's (dropped-out) input
+            ga = torch::zeros({r, K}, gy.options());
+            if (M > 0 && K > 0 && r > 0) {
+                auto h = noise.defined() ? x2 * noise : x2;
+                f('T', 'N', r, K, M, scale, u.data_ptr<float>(), r, h.data_ptr<float>(), K, 0.0f, ga.data_ptr<float>(),
+                  K);
+            }
+        }
+        if (needX) { // gy W + scale (u A) [* noise]
+            gx = torch::empty({M, K}, gy.options());
+            if (M > 0 && K > 0) {
+                if (N > 0)
+                    f('N', 'N', M, K, N, 1.0f, pgy, N, w.data_ptr<float>(), K, 0.0f, gx.data_ptr<float>(), K);
+                else
+                    gx.zero_();
+                if (r > 0) {
+                    if (noise.defined()) {
+                        auto v = torch::empty({M, K}, gy.options());
+                        f('N', 'N', M, K, r, scale, u.data_ptr<float>(), r, a.data_ptr<float>(), K, 0.0f,
+                          v.data_ptr<float>(), K);
+                        gx.addcmul_(v, noise);
+                    } else {
+                        f('N', 'N', M, K, r, scale, u.data_ptr<float>(), r, a.data_ptr<float>(), K, 1.0f,
+                          gx.data_ptr<float>(), K);
+                    }
+                }
+            }
+            gx = gx.view(ctx->saved_data["x_sizes"].toIntVector());
+        }
+        if (needW) { // gy^T x [N, K]
+            gw = torch::zeros({N, K}, gy.options());
+            if (M > 0 && N > 0 && K > 0)
+                f('T', 'N', N, K, M, 1.0f, pgy, N, x2.data_ptr<float>(), K, 0.0f, gw.data_ptr<float>(), K);
+        }
+        if (ctx->saved_data["bias"].toBool() && ctx->needs_input_grad(2)) gb = gy.sum(0);
+        return {gx, gw, gb, ga, gB, torch::Tensor(), torch::Tensor()};
+    }
+};
+
 } // namespace
 
 torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
@@ -159,6 +279,17 @@ torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, co
     if (fp32 && torch::GradMode::is_enabled() && x.dim() >= 1 && x.size(-1) == weight.size(1))
         return OneDnnLinear::apply(x, weight, bias.defined() ? bias : torch::empty({0}, x.options()));
     return bias.defined() ? torch::linear(x, weight, bias) : torch::linear(x, weight);
+}
+
+torch::Tensor gemmLoraLinear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                             const torch::Tensor& A, const torch::Tensor& B, double scale, double dropout) {
+    if (!sgemm() || !cpuFloat(x) || !cpuFloat(weight) || !cpuFloat(A) || !cpuFloat(B) ||
+        (bias.defined() && !cpuFloat(bias)) || x.dim() < 1 || x.size(-1) != weight.size(1) ||
+        A.dim() != 2 || B.dim() != 2 || A.size(1) != weight.size(1) || B.size(0) != weight.size(0) ||
+        B.size(1) != A.size(0))
+        return {};
+    return OneDnnLoraLinear::apply(x, weight, bias.defined() ? bias : torch::empty({0}, x.options()), A, B, scale,
+                                   dropout);
 }
 
 torch::Tensor gemmBatched(const torch::Tensor& a, const torch::Tensor& b) {
@@ -293,6 +424,30 @@ torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor&
         if (serialCaller && oneDnnSgemm('N', transB ? 'T' : 'N', M, N, K, 1.0f, A, lda, Bm, ldb, 0.0f, C, ldc)) return;
         smallGemm(transB, M, N, K, 1.0f, A, lda, Bm, ldb, C, ldc);
     };
+    if (D <= detail::kSmallHeadMax && !std::getenv("SE_AB_OLD")) {
+        // Small heads: the fused kernel (scores, exponentials and the value sum of a query row in L1).
+        at::parallel_for(0, nSeq, 1, [&](std::int64_t begin, std::int64_t end) {
+            std::vector<float> buf;
+            for (auto s = begin; s < end; ++s) {
+                const auto off = offsets[s], n = offsets[s + 1] - off;
+                if (n <= 0) continue;
+                const auto P = detail::paddedLength(n);
+                buf.resize(static_cast<std::size_t>((2 * D + 1) * P));
+                float* kt = buf.data();
+                float* vt = kt + D * P;
+                float* scratch = vt + D * P;
+                for (std::int64_t kv = 0; kv < nKv; ++kv) {
+                    detail::transposeKv(pk + (kv * T + off) * D, D, pv + (kv * T + off) * D, D, n, D, kt, vt);
+                    for (std::int64_t r = 0; r < rep; ++r) {
+                        const auto h = kv * rep + r;
+                        detail::smallHeadCausal(pq + (h * T + off) * D, D, {kt, vt, P}, n, D, window,
+                                                pc + off * H + h * D, H, scratch);
+                    }
+                }
+            }
+        });
+        return ctx;
+    }
     // One task per sequence. Within it, query rows in blocks of kRows: a block's queries see keys
     // lo .. r1-1 only (causal, window), so scores, exponentials and the value product cover about
     // half of the n x n square. Heads in groups whose blocks stay in the core's cache, one softmax

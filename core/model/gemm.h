@@ -18,6 +18,18 @@ bool fastGemmAvailable();
 /// x [..., in] times weight [out, in]^T plus bias [out] (undefined = none): torch::linear.
 torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
 
+/// LoRA projection: x W^T + b + scale (dropout(x) A^T) B^T, with A [r, in] and B [out, r], as one
+/// autograd node whose forward and backward products all run on oneDNN (the one OpenMP pool).
+/// The adapter's term accumulates into the base output (no [M, out] delta, no [out, in] B A),
+/// its backward needs only thin [M, r] products, and gradients are computed only for inputs that
+/// require them (a frozen base weight gets none). The dropout mask is drawn exactly as
+/// torch::dropout draws it (same generator calls), so runs and GradCache replays match the
+/// composed path. dropout = the probability in effect (0 when not training). Returns an undefined
+/// tensor when the fast path does not apply (no oneDNN, not CPU float32): the caller then
+/// composes the torch ops.
+torch::Tensor gemmLoraLinear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
+                             const torch::Tensor& A, const torch::Tensor& B, double scale, double dropout);
+
 /// a [B, M, K] times b [B, K, N] (b may be a transposed view of [B, N, K]): torch::bmm.
 torch::Tensor gemmBatched(const torch::Tensor& a, const torch::Tensor& b);
 

@@ -15,10 +15,14 @@ torch::Tensor LinearImpl::forwardBase(const torch::Tensor& x) {
     return gemmLinear(x, weight, bias);
 }
 
+torch::Tensor LinearAdapterImpl::project(const torch::Tensor& x, const torch::Tensor& weight,
+                                         const torch::Tensor& bias) {
+    return forward(x, gemmLinear(x, weight, bias));
+}
+
 torch::Tensor LinearImpl::forward(const torch::Tensor& x) {
-    torch::Tensor y = forwardBase(x);
-    if (m_adapter) y = m_adapter->forward(x, y);
-    return y;
+    if (m_adapter) return m_adapter->project(x, weight, bias);
+    return forwardBase(x);
 }
 
 void LinearImpl::setAdapter(std::shared_ptr<LinearAdapterImpl> adapter) {

@@ -21,6 +21,10 @@ namespace synthembed::model {
 class LinearAdapterImpl : public torch::nn::Module {
   public:
     virtual torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& base) = 0;
+    /// The whole adapted projection, called by Linear::forward. The default computes the base
+    /// output and hands it to forward(); an adapter may fuse its term into the base product
+    /// instead (LoRA does: train::project).
+    virtual torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
 };
 
 struct LinearOptions {

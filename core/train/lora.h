@@ -21,6 +21,10 @@ public:
     torch::Tensor delta(const torch::Tensor& x);
     /// model::Linear's hook: base + delta(x).
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& base) override { return base + delta(x); }
+    /// model::Linear's projection: train::project (the fused path).
+    torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) override;
+    /// The dropout probability in effect (0 in eval mode).
+    double activeDropout() const { return is_training() ? m_dropout : 0.0; }
     /// scale * B A, shaped like the base weight [out, in].
     torch::Tensor mergedDelta() const;
     double scale() const { return m_scale; }
@@ -34,6 +38,9 @@ TORCH_MODULE(LoraAdapter);
 
 /// THE projection: y = x W^T + b, plus the adapter's delta when one is attached. Backbones call
 /// this for every linear layer (llama.cpp's build_lora_mm), so LoRA is never wired per model.
+/// On CPU float32 the adapter's term is fused into the base product (model::gemmLoraLinear: two
+/// thin products accumulated into the output, never B A, backward on thin [tokens, r] products);
+/// elsewhere (CUDA, autocast) the torch ops are composed.
 torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                       LoraAdapterImpl* adapter);
 

@@ -1,6 +1,7 @@
 // Losses, pooling, LoRA, GradCache and optimiser pieces of the trainer, on hand-computed values
 // and a tiny torch model.
 
+#include "core/model/gemm.h"
 #include "core/train/gradcache.h"
 #include "core/train/loss.h"
 #include "core/train/lora.h"
@@ -106,6 +107,81 @@ TEST(Lora, StartsAtBaseModelMergesExactlyAndTargetsByName) {
     only.targetModules = {"q_proj"};
     test::TinyModel m3(32, 8);
     EXPECT_THROW(LoraSet(m3->projections(), only), Failure);
+}
+
+TEST(Lora, FusedProjectionEqualsTheComposedOpsWithAndWithoutDropout) {
+    // train::project fuses the adapter into the base product (core/model/gemm.cpp); its output
+    // and every gradient must equal the torch ops composed as PEFT composes them, with the same
+    // dropout mask drawn from the same generator state.
+    if (!model::fastGemmAvailable()) GTEST_SKIP() << "oneDNN sgemm not available: the composed path is the only one";
+    for (double p : {0.0, 0.3}) {
+        for (bool withBias : {true, false}) {
+            SCOPED_TRACE("dropout " + std::to_string(p) + (withBias ? ", bias" : ", no bias"));
+            torch::manual_seed(3);
+            LoraOptions o;
+            o.rank = 5;
+            o.alpha = 10;
+            o.dropout = p;
+            LoraAdapter a(24, 40, o);
+            a->train();
+            auto x0 = torch::randn({3, 7, 24});
+            auto w0 = torch::randn({40, 24}) * 0.2;
+            auto b0 = withBias ? torch::randn({40}) : torch::Tensor();
+            {
+                torch::NoGradGuard ng;
+                a->B.normal_(0, 0.3); // B = 0 at start would hide B's part of the gradients
+            }
+            auto gy = torch::randn({3, 7, 40});
+            auto run = [&](bool fused) {
+                auto x = x0.clone().requires_grad_(true);
+                auto w = w0.clone().requires_grad_(true);
+                auto b = withBias ? b0.clone().requires_grad_(true) : torch::Tensor();
+                for (auto& t : a->parameters())
+                    if (t.grad().defined()) t.grad().zero_();
+                torch::manual_seed(99);
+                torch::Tensor y;
+                if (fused) {
+                    y = project(x, w, b, a.get());
+                } else {
+                    auto base = withBias ? torch::linear(x, w, b) : torch::linear(x, w);
+                    auto h = p > 0 ? torch::dropout(x, p, true) : x;
+                    y = base + torch::matmul(torch::matmul(h, a->A.t()), a->B.t()) * a->scale();
+                }
+                y.backward(gy);
+                std::vector<torch::Tensor> out{y.detach(), x.grad(), w.grad(), a->A.grad().clone(), a->B.grad().clone()};
+                if (withBias) out.push_back(b.grad());
+                return out;
+            };
+            auto fused = run(true), composed = run(false);
+            ASSERT_EQ(fused.size(), composed.size());
+            const char* names[] = {"output", "grad x", "grad W", "grad A", "grad B", "grad bias"};
+            for (std::size_t i = 0; i < fused.size(); ++i) {
+                ASSERT_TRUE(fused[i].defined()) << names[i];
+                EXPECT_GT(composed[i].abs().max().item<double>(), 0) << names[i];
+                EXPECT_TRUE(torch::allclose(fused[i], composed[i], 1e-5, 1e-5))
+                    << names[i] << " max diff " << (fused[i] - composed[i]).abs().max().item<double>();
+            }
+            // The generator advanced exactly as torch::dropout advances it.
+            torch::manual_seed(99);
+            (void)project(x0, w0, b0, a.get());
+            auto afterFused = torch::rand({3});
+            torch::manual_seed(99);
+            if (p > 0) (void)torch::dropout(x0, p, true);
+            EXPECT_TRUE(torch::equal(afterFused, torch::rand({3})));
+        }
+    }
+    // A frozen base (LoRA training) gets no gradient, and eval mode applies no dropout.
+    LoraOptions o;
+    o.dropout = 0.5;
+    LoraAdapter a(8, 8, o);
+    a->eval();
+    auto x = torch::randn({4, 8});
+    auto w = torch::randn({8, 8});
+    auto y1 = project(x, w, torch::Tensor(), a.get()), y2 = project(x, w, torch::Tensor(), a.get());
+    EXPECT_TRUE(torch::equal(y1, y2));
+    y1.sum().backward();
+    EXPECT_FALSE(w.grad().defined());
+    EXPECT_TRUE(a->A.grad().defined());
 }
 
 namespace {
