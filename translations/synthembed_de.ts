@@ -538,6 +538,10 @@
         <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and add it here.</source>
         <translation>Ein Modell über seine Repo-ID (ORG/NAME) vom Hugging Face Hub in den Hugging-Face-Cache herunterladen und hier hinzufügen.</translation>
     </message>
+    <message>
+        <source>Model folder or Hugging Face repo id (ORG/NAME), Return adds it</source>
+        <translation>Modellordner oder Hugging-Face-Repo-ID (ORG/NAME), Eingabetaste fügt hinzu</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::ExplorerArea</name>
@@ -558,8 +562,8 @@
         <translation>Modell:</translation>
     </message>
     <message>
-        <source>A model folder, or hash:DIM for the model-free hashing baseline</source>
-        <translation>Ein Modellordner oder hash:DIM für die modellfreie Hashing-Baseline</translation>
+        <source>A model folder, a Hugging Face repo id ORG/NAME[@revision] from the Hugging Face cache, or hash:DIM for the model-free hashing baseline</source>
+        <translation>Ein Modellordner, eine Hugging-Face-Repo-ID ORG/NAME[@Revision] aus dem Hugging-Face-Cache oder hash:DIM für die modellfreie Hashing-Baseline</translation>
     </message>
     <message>
         <source>Choose a model folder</source>
@@ -1603,8 +1607,8 @@
         <translation>Laufname</translation>
     </message>
     <message>
-        <source>A Hugging Face model folder: config.json, safetensors weights and a tokenizer. Llama, Mistral and Qwen2 decoders and BERT encoders are supported.</source>
-        <translation>Ein Hugging-Face-Modellordner: config.json, safetensors-Gewichte und ein Tokenizer. Unterstützt werden Llama-, Mistral- und Qwen2-Decoder sowie BERT-Encoder.</translation>
+        <source>A Hugging Face model folder (config.json, safetensors weights and a tokenizer), or a Hugging Face repo id ORG/NAME[@revision] from the Hugging Face cache. Llama, Mistral and Qwen2 decoders and BERT encoders are supported.</source>
+        <translation>Ein Hugging-Face-Modellordner (config.json, safetensors-Gewichte und ein Tokenizer) oder eine Hugging-Face-Repo-ID ORG/NAME[@Revision] aus dem Hugging-Face-Cache. Unterstützt werden Llama-, Mistral- und Qwen2-Decoder sowie BERT-Encoder.</translation>
     </message>
     <message>
         <source>Browse...</source>
@@ -2042,6 +2046,10 @@
     <message>
         <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and use it here.</source>
         <translation>Ein Modell über seine Repo-ID (ORG/NAME) vom Hugging Face Hub in den Hugging-Face-Cache herunterladen und hier verwenden.</translation>
+    </message>
+    <message>
+        <source>%1 Use Download... to fetch it.</source>
+        <translation>%1 Mit Herunterladen... holen.</translation>
     </message>
 </context>
 <context>
@@ -3060,6 +3068,37 @@
     <message>
         <source>The previous run is in %1.</source>
         <translation>Der vorige Lauf liegt in %1.</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::ModelReference</name>
+    <message>
+        <source>%1 is not downloaded: it is not in the Hugging Face cache (%2).</source>
+        <translation>%1 ist nicht heruntergeladen: nicht im Hugging-Face-Cache (%2).</translation>
+    </message>
+    <message>
+        <source>%1 is only partly in the Hugging Face cache: %2</source>
+        <translation>%1 liegt nur teilweise im Hugging-Face-Cache: %2</translation>
+    </message>
+    <message>
+        <source>%1 is neither a model folder nor a Hugging Face repo id (ORG/NAME[@revision]).</source>
+        <translation>%1 ist weder ein Modellordner noch eine Hugging-Face-Repo-ID (ORG/NAME[@Revision]).</translation>
+    </message>
+    <message>
+        <source>Download...</source>
+        <translation>Herunterladen...</translation>
+    </message>
+    <message>
+        <source>%1 from the Hugging Face cache (revision %2)</source>
+        <translation>%1 aus dem Hugging-Face-Cache (Revision %2)</translation>
+    </message>
+    <message>
+        <source>Loading model %1...</source>
+        <translation>Modell %1 wird geladen...</translation>
+    </message>
+    <message>
+        <source>Loading model %1 (%2)... %3 (%4%)</source>
+        <translation>Modell %1 wird geladen (%2)... %3 (%4 %)</translation>
     </message>
 </context>
 </TS>

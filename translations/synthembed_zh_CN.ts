@@ -538,6 +538,10 @@
         <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and add it here.</source>
         <translation>按仓库 ID（ORG/NAME）从 Hugging Face Hub 下载模型到 Hugging Face 缓存，并添加到这里。</translation>
     </message>
+    <message>
+        <source>Model folder or Hugging Face repo id (ORG/NAME), Return adds it</source>
+        <translation>模型文件夹或 Hugging Face 仓库 ID（ORG/NAME），按回车添加</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::ExplorerArea</name>
@@ -558,8 +562,8 @@
         <translation>模型：</translation>
     </message>
     <message>
-        <source>A model folder, or hash:DIM for the model-free hashing baseline</source>
-        <translation>模型文件夹，或用 hash:DIM 表示无需模型的哈希基线</translation>
+        <source>A model folder, a Hugging Face repo id ORG/NAME[@revision] from the Hugging Face cache, or hash:DIM for the model-free hashing baseline</source>
+        <translation>模型文件夹、Hugging Face 缓存中的仓库 ID ORG/NAME[@revision]，或用 hash:DIM 表示无需模型的哈希基线</translation>
     </message>
     <message>
         <source>Choose a model folder</source>
@@ -1600,8 +1604,8 @@
         <translation>运行名称</translation>
     </message>
     <message>
-        <source>A Hugging Face model folder: config.json, safetensors weights and a tokenizer. Llama, Mistral and Qwen2 decoders and BERT encoders are supported.</source>
-        <translation>Hugging Face 模型文件夹：config.json、safetensors 权重和分词器。支持 Llama、Mistral、Qwen2 解码器和 BERT 编码器。</translation>
+        <source>A Hugging Face model folder (config.json, safetensors weights and a tokenizer), or a Hugging Face repo id ORG/NAME[@revision] from the Hugging Face cache. Llama, Mistral and Qwen2 decoders and BERT encoders are supported.</source>
+        <translation>Hugging Face 模型文件夹（config.json、safetensors 权重和分词器），或 Hugging Face 缓存中的仓库 ID ORG/NAME[@revision]。支持 Llama、Mistral、Qwen2 解码器和 BERT 编码器。</translation>
     </message>
     <message>
         <source>Browse...</source>
@@ -2036,6 +2040,10 @@
     <message>
         <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and use it here.</source>
         <translation>按仓库 ID（ORG/NAME）从 Hugging Face Hub 下载模型到 Hugging Face 缓存，并在这里使用。</translation>
+    </message>
+    <message>
+        <source>%1 Use Download... to fetch it.</source>
+        <translation>%1 请用“下载...”获取。</translation>
     </message>
 </context>
 <context>
@@ -3052,6 +3060,37 @@
     <message>
         <source>The previous run is in %1.</source>
         <translation>之前的运行位于 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::ModelReference</name>
+    <message>
+        <source>%1 is not downloaded: it is not in the Hugging Face cache (%2).</source>
+        <translation>%1 尚未下载：不在 Hugging Face 缓存中（%2）。</translation>
+    </message>
+    <message>
+        <source>%1 is only partly in the Hugging Face cache: %2</source>
+        <translation>%1 只有部分在 Hugging Face 缓存中：%2</translation>
+    </message>
+    <message>
+        <source>%1 is neither a model folder nor a Hugging Face repo id (ORG/NAME[@revision]).</source>
+        <translation>%1 既不是模型文件夹，也不是 Hugging Face 仓库 ID（ORG/NAME[@revision]）。</translation>
+    </message>
+    <message>
+        <source>Download...</source>
+        <translation>下载...</translation>
+    </message>
+    <message>
+        <source>%1 from the Hugging Face cache (revision %2)</source>
+        <translation>%1，来自 Hugging Face 缓存（版本 %2）</translation>
+    </message>
+    <message>
+        <source>Loading model %1...</source>
+        <translation>正在加载模型 %1...</translation>
+    </message>
+    <message>
+        <source>Loading model %1 (%2)... %3 (%4%)</source>
+        <translation>正在加载模型 %1（%2）... %3（%4%）</translation>
     </message>
 </context>
 </TS>

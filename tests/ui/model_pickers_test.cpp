@@ -11,11 +11,15 @@
 #include "ui/areas/explorer_area.h"
 #include "ui/models/download_dialog.h"
 #include "ui/models/model_memory.h"
+#include "ui/models/model_reference.h"
+#include "ui/eval/eval_job.h"
 #include "ui/train/run_builder.h"
 
 #include "support/fake_hub_server.h"
 
+#include "core/eval/suite.h"
 #include "core/model/safetensors.h"
+#include "core/store/project.h"
 
 #include <QComboBox>
 #include <QDirIterator>
@@ -31,6 +35,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 using namespace synthembed;
@@ -55,6 +60,28 @@ void writeModel(const fs::path& dir, int seed) {
                               R"({"model_type": "llama", "hidden_size": 1000, "num_hidden_layers": 0})"));
     QVERIFY(uitest::writeText(QString::fromStdString((dir / "tokenizer.json").string()),
                               R"({"version": "1.0", "model": {"type": "BPE", "vocab": {}, "merges": []}})"));
+}
+
+
+/// A model as huggingface_hub leaves it in HF_HOME/hub: blobs/<name> holding the bytes,
+/// snapshots/<commit>/<file> relative symlinks into ../../blobs, refs/main naming the commit.
+/// `source` is a model folder whose files are laid out so. Returns the snapshot folder.
+fs::path layOutInCache(const fs::path& hubCache, const std::string& org, const std::string& name, const std::string& commit,
+                       const fs::path& source) {
+    const fs::path repoDir = hubCache / ("models--" + org + "--" + name);
+    const fs::path snapshot = repoDir / "snapshots" / commit;
+    fs::create_directories(repoDir / "blobs");
+    fs::create_directories(snapshot);
+    fs::create_directories(repoDir / "refs");
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(source)) {
+        if (!e.is_regular_file()) continue;
+        const std::string blob = "blob" + std::to_string(n++) + "0123456789abcdef";
+        fs::copy_file(e.path(), repoDir / "blobs" / blob);
+        fs::create_symlink("../../blobs/" + blob, snapshot / e.path().filename());
+    }
+    std::ofstream(repoDir / "refs" / "main") << commit;
+    return snapshot;
 }
 
 template <class T>
@@ -82,10 +109,12 @@ class ModelPickersTest : public QObject {
     fs::path m_root;
     std::unique_ptr<test::FakeHubServer> m_server;
     const std::string m_commit = "89abcdef0123456789abcdef0123456789abcdef";
+    const std::string m_offeredCommit = "fedcba9876543210fedcba9876543210fedcba98";
 
     nlohmann::json hubConfig(nlohmann::json faults = nlohmann::json::array()) const {
         nlohmann::json repos = {{"synth-org/small", {{"commit", m_commit}, {"refs", {"main"}}}},
                                 {"synth-org/slow", {{"refs", {"main"}}}},
+                                {"synth-org/offered", {{"commit", m_offeredCommit}, {"refs", {"main"}}}},
                                 {"synth-org/gated", {{"refs", {"main"}}, {"gated_token", "let-me-in"}}}};
         return {{"repos", repos}, {"faults", faults}};
     }
@@ -97,7 +126,7 @@ private Q_SLOTS:
         m_root = fs::path(m_data.path().toStdString());
         writeModel(m_root / "models" / "local-bf16", 1);
         int seed = 2;
-        for (const char* repo : {"synth-org/small", "synth-org/slow", "synth-org/gated"}) writeModel(m_root / "server" / repo, seed++);
+        for (const char* repo : {"synth-org/small", "synth-org/slow", "synth-org/gated", "synth-org/offered"}) writeModel(m_root / "server" / repo, seed++);
         m_server = std::make_unique<test::FakeHubServer>(m_root / "server", hubConfig());
         qputenv("HF_ENDPOINT", QByteArray::fromStdString(m_server->endpoint()));
         qputenv("HF_HUB_CACHE", cacheDir().toUtf8());
@@ -283,6 +312,195 @@ private Q_SLOTS:
         QVERIFY(dialog.snapshotPath().endsWith(QString::fromStdString(m_commit)));
         QCOMPARE(m_server->requests().size(), std::size_t(0));
         qunsetenv("HF_HUB_OFFLINE");
+    }
+
+
+    // A repo id typed into any picker that the Hugging Face cache holds (HF_HOME/hub, laid out as
+    // huggingface_hub does) resolves to its snapshot folder and shows size, dtype and memory like a
+    // folder; Training trains from the snapshot. No request reaches the hub.
+    void repoIdInTheCacheResolvesInEveryPicker() {
+        const QByteArray oldCache = qgetenv("HF_HUB_CACHE");
+        qunsetenv("HF_HUB_CACHE");
+        const fs::path home = m_root / "hf-home";
+        qputenv("HF_HOME", QByteArray::fromStdString(home.string()));
+        const std::string commit = "0123abcd0123abcd0123abcd0123abcd0123abcd";
+        const fs::path snapshot = layOutInCache(home / "hub", "cache-org", "local-model", commit, m_root / "models" / "local-bf16");
+        const QString snap = QString::fromStdString(snapshot.string());
+        m_server->reset();
+
+        for (const QString& id : {QStringLiteral("cache-org/local-model"), QStringLiteral("cache-org/local-model@main"),
+                                  QString::fromStdString("cache-org/local-model@" + commit)}) {
+            const auto ref = ui::ModelReference::resolve(id);
+            QCOMPARE(int(ref.kind), int(ui::ModelReference::Kind::CachedRepo));
+            QCOMPARE(ref.folder, snap);
+        }
+
+        ui::RunBuilder builder;
+        builder.resize(760, 900);
+        builder.show();
+        auto* edit = child<QLineEdit>(&builder, "modelEdit");
+        auto* info = child<QLabel>(&builder, "modelInfo");
+        edit->setText(QStringLiteral("cache-org/local-model"));
+        Q_EMIT edit->editingFinished();
+        QVERIFY2(info->text().contains(QStringLiteral("cache-org/local-model from the Hugging Face cache (revision 0123abcd)")),
+                 qPrintable(info->text()));
+        QVERIFY2(info->text().contains(QStringLiteral("1.00 M parameters, bfloat16 checkpoint; needs about")), qPrintable(info->text()));
+        QVERIFY2(builder.problems().filter(QStringLiteral("model")).isEmpty(), qPrintable(builder.problems().join('\n')));
+        QCOMPARE(QString::fromStdString(builder.config().modelDir), snap);
+        QCOMPARE(edit->text(), QStringLiteral("cache-org/local-model")); // the field keeps what was typed
+        QVERIFY(uitest::screenshot(&builder, QStringLiteral("training_repo_id_cached.png")));
+
+        ui::EvaluationArea eval;
+        eval.resize(1100, 800);
+        eval.show();
+        auto* refEdit = child<QLineEdit>(&eval, "evalModelRef");
+        refEdit->setText(QStringLiteral("cache-org/local-model"));
+        QTest::keyClick(refEdit, Qt::Key_Return);
+        QVERIFY(refEdit->text().isEmpty());
+        auto* models = child<QListWidget>(&eval, "evalModels");
+        QVERIFY(models->currentItem());
+        QCOMPARE(models->currentItem()->text(), QStringLiteral("cache-org/local-model"));
+        QCOMPARE(models->currentItem()->data(Qt::UserRole + 1).toString(), QStringLiteral("cache-org/local-model"));
+        auto* evalInfo = child<QLabel>(&eval, "evalModelInfo");
+        QVERIFY(evalInfo->isVisible());
+        QVERIFY2(evalInfo->text().contains(QStringLiteral("from the Hugging Face cache")) &&
+                     evalInfo->text().contains(QStringLiteral("1.00 M parameters")),
+                 qPrintable(evalInfo->text()));
+        QVERIFY(uitest::screenshot(&eval, QStringLiteral("evaluation_repo_id_cached.png")));
+
+        ui::ExplorerArea explorer;
+        explorer.resize(1100, 800);
+        explorer.show();
+        explorer.setModel(QStringLiteral("cache-org/local-model"));
+        auto* exInfo = child<QLabel>(&explorer, "explorerModelInfo");
+        QVERIFY(exInfo->isVisible());
+        QVERIFY2(exInfo->text().contains(QStringLiteral("1.00 M parameters")), qPrintable(exInfo->text()));
+        QVERIFY(uitest::screenshot(&explorer, QStringLiteral("explorer_repo_id_cached.png")));
+
+        QCOMPARE(m_server->requests().size(), std::size_t(0));
+        qunsetenv("HF_HOME");
+        qputenv("HF_HUB_CACHE", oldCache);
+    }
+
+    // A repo id that is not in the cache: every picker says so at once (no request, no failure
+    // later), with a Download... link that opens the dialog prefilled; after the download the picker
+    // shows the model, and Training starts from the snapshot.
+    void repoIdNotInTheCacheOffersTheDownload() {
+        m_server->setConfig(hubConfig());
+        m_server->reset();
+        const QString id = QStringLiteral("synth-org/offered");
+        const QString href = QStringLiteral("download:synth-org/offered");
+
+        ui::ExplorerArea explorer;
+        explorer.resize(1100, 800);
+        explorer.show();
+        explorer.setModel(id);
+        auto* exInfo = child<QLabel>(&explorer, "explorerModelInfo");
+        QVERIFY(exInfo->isVisible());
+        QVERIFY2(exInfo->text().contains(QStringLiteral("synth-org/offered is not downloaded")) && exInfo->text().contains(href),
+                 qPrintable(exInfo->text()));
+        QVERIFY(uitest::screenshot(&explorer, QStringLiteral("explorer_repo_id_not_downloaded.png")));
+        Q_EMIT exInfo->linkActivated(href);
+        auto* d1 = openedDialog(&explorer);
+        QVERIFY(d1);
+        QCOMPARE(d1->repoText(), id);
+        QVERIFY(!d1->isRunning()); // prefilled, not started: the user presses Download
+        d1->close();
+
+        ui::EvaluationArea eval;
+        eval.resize(1100, 800);
+        eval.show();
+        eval.addModel(id);
+        auto* evalInfo = child<QLabel>(&eval, "evalModelInfo");
+        QVERIFY(evalInfo->isVisible());
+        QVERIFY2(evalInfo->text().contains(QStringLiteral("is not downloaded")) && evalInfo->text().contains(href),
+                 qPrintable(evalInfo->text()));
+        QVERIFY(!child<QListWidget>(&eval, "evalModels")->currentItem()->icon().isNull()); // warning icon
+        QVERIFY(uitest::screenshot(&eval, QStringLiteral("evaluation_repo_id_not_downloaded.png")));
+
+        ui::RunBuilder builder;
+        builder.resize(760, 900);
+        builder.show();
+        auto* edit = child<QLineEdit>(&builder, "modelEdit");
+        auto* info = child<QLabel>(&builder, "modelInfo");
+        edit->setText(id);
+        Q_EMIT edit->editingFinished();
+        QVERIFY2(info->text().contains(QStringLiteral("is not downloaded")) && info->text().contains(href), qPrintable(info->text()));
+        QVERIFY2(!builder.problems().filter(QStringLiteral("Use Download... to fetch it")).isEmpty(),
+                 qPrintable(builder.problems().join('\n')));
+        QVERIFY(uitest::screenshot(&builder, QStringLiteral("training_repo_id_not_downloaded.png")));
+        QCOMPARE(m_server->requests().size(), std::size_t(0)); // nothing asked of the hub yet
+
+        // The Download... button opens prefilled with the field's repo id too.
+        child<QPushButton>(&builder, "modelDownload")->click();
+        auto* d2 = openedDialog(&builder);
+        QVERIFY(d2);
+        QCOMPARE(d2->repoText(), id);
+        d2->close();
+        QTRY_VERIFY(!builder.findChild<ui::DownloadDialog*>());
+
+        // The link's dialog downloads it; the field keeps the repo id, which now resolves.
+        Q_EMIT info->linkActivated(href);
+        auto* d3 = openedDialog(&builder);
+        QVERIFY(d3);
+        QCOMPARE(d3->repoText(), id);
+        QSignalSpy done(d3, &ui::DownloadDialog::downloaded);
+        child<QPushButton>(d3, "downloadStart")->click();
+        QVERIFY(done.wait(20000));
+        QCOMPARE(edit->text(), id);
+        QVERIFY2(info->text().contains(QStringLiteral("synth-org/offered from the Hugging Face cache (revision fedcba98)")),
+                 qPrintable(info->text()));
+        QVERIFY2(builder.problems().filter(QStringLiteral("Download")).isEmpty(), qPrintable(builder.problems().join('\n')));
+        QCOMPARE(QString::fromStdString(builder.config().modelDir),
+                 cacheDir() + QStringLiteral("/models--synth-org--offered/snapshots/") + QString::fromStdString(m_offeredCommit));
+
+        // The other pickers show it once asked again (their text changed or the link's download ended).
+        explorer.setModel(QString());
+        explorer.setModel(id);
+        QVERIFY2(exInfo->text().contains(QStringLiteral("1.00 M parameters")), qPrintable(exInfo->text()));
+    }
+
+    // Evaluation of a repo id from the cache: the job loads the snapshot, reports the load as
+    // "Loading model ORG/NAME (size)... N%" with growing bytes, and stores a result under the repo id.
+    void evalJobLoadsACachedRepoWithProgress() {
+        const QString shared = qEnvironmentVariable("SYNTHEMBED_SHARED");
+        const fs::path model = shared.toStdString() + "/oracles/models/stories260K";
+        const QString data = shared + QStringLiteral("/data/stsbenchmark");
+        if (shared.isEmpty() || !fs::exists(model / "config.json") || !QFileInfo::exists(data))
+            QSKIP("shared test material not found: oracles/models/stories260K and data/stsbenchmark "
+                  "(set SYNTHEMBED_SHARED to the shared/ folder)");
+        const fs::path folder = m_root / "stories-files";
+        fs::create_directories(folder);
+        for (const char* f : {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"})
+            if (fs::exists(model / f)) fs::copy_file(model / f, folder / f, fs::copy_options::overwrite_existing);
+        layOutInCache(cacheDir().toStdString(), "shared-org", "stories260K", "5555aaaa5555aaaa5555aaaa5555aaaa5555aaaa", folder);
+
+        auto project = store::Project::create(m_data.filePath(QStringLiteral("eval.synthembed")).toStdString());
+        QVERIFY(project);
+        auto dataset = eval::detectDataset(data.toStdString());
+        QVERIFY(dataset);
+        ui::EvalJobParams p;
+        p.models << QStringLiteral("shared-org/stories260K");
+        p.datasets.push_back(*dataset);
+        p.quickItems = 20;
+        p.projectPath = m_data.filePath(QStringLiteral("eval.synthembed")).toStdString();
+        ui::EvalJob job(p);
+        QSignalSpy loading(&job, &ui::EvalJob::loadingModel);
+        QSignalSpy stored(&job, &ui::EvalJob::resultStored);
+        QSignalSpy failed(&job, &ui::EvalJob::taskFailed);
+        job.run(); // on this thread: the signals arrive directly
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QCOMPARE(stored.size(), 1);
+        QVERIFY(loading.size() >= 2);
+        const qint64 total = loading.last().at(2).toLongLong();
+        QVERIFY(total > 0);
+        QCOMPARE(loading.first().at(1).toLongLong(), 0);
+        QCOMPARE(loading.last().at(1).toLongLong(), total);
+        const QString last = loading.last().at(0).toString();
+        QVERIFY2(last.startsWith(QStringLiteral("Loading model shared-org/stories260K (")) && last.endsWith(QStringLiteral("(100%)")),
+                 qPrintable(last));
+        QVERIFY2(stored.first().at(1).toString().startsWith(QStringLiteral("shared-org/stories260K on ")),
+                 qPrintable(stored.first().at(1).toString()));
     }
 
     void cleanupTestCase() { m_server.reset(); }

@@ -6,6 +6,7 @@
 #include "ui/explorer/map_view.h"
 #include "ui/models/download_dialog.h"
 #include "ui/models/model_memory.h"
+#include "ui/models/model_reference.h"
 #include "ui/qcp.h"
 
 #include "core/eval/embedding_cache.h"
@@ -21,10 +22,13 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
+#include <QSet>
 #include <QRadioButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -110,19 +114,35 @@ void EvaluationArea::buildUi() {
     downloadModel->setObjectName(QStringLiteral("evalDownloadModel"));
     downloadModel->setToolTip(tr("Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the "
                                  "Hugging Face cache, and add it here."));
-    // Size, dtype and memory of the current model, read from its headers (nothing is loaded).
+    // A folder or a Hugging Face repo id typed in (Return adds it).
+    auto* modelRef = new QLineEdit(modelsBox);
+    modelRef->setObjectName(QStringLiteral("evalModelRef"));
+    modelRef->setPlaceholderText(tr("Model folder or Hugging Face repo id (ORG/NAME), Return adds it"));
+    modelRef->setClearButtonEnabled(true);
+    ml->addWidget(modelRef);
+    connect(modelRef, &QLineEdit::returnPressed, this, [this, modelRef] {
+        const QString text = modelRef->text().trimmed();
+        if (text.isEmpty()) return;
+        this->addModel(text);
+        modelRef->clear();
+    });
+    // Size, dtype and memory of the current model, read from its headers (nothing is loaded); a repo
+    // id not downloaded yet says so, with a Download... link.
     auto* modelInfo = new QLabel(modelsBox);
     modelInfo->setObjectName(QStringLiteral("evalModelInfo"));
     modelInfo->setWordWrap(true);
-    modelInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
     ml->addWidget(modelInfo);
     connect(m_models, &QListWidget::currentItemChanged, this, [modelInfo](QListWidgetItem* item) {
-        const auto info = item ? ModelMemory::forInference(item->data(kSpecRole).toString()) : ModelMemoryInfo{};
-        modelInfo->setText(info.problem.isEmpty() ? info.text : info.text + QLatin1Char('\n') + info.problem);
-        modelInfo->setStyleSheet(info.problem.isEmpty() ? QString() : QStringLiteral("color: #b02020;"));
-        modelInfo->setVisible(info.known);
+        if (item) showModelInfo(modelInfo, item->data(kSpecRole).toString());
+        else modelInfo->hide();
     });
     modelInfo->hide();
+    connectDownloadLink(modelInfo, this, [this, modelInfo](const QString&, const QString&) {
+        if (auto* item = m_models->currentItem()) {
+            showModelInfo(modelInfo, item->data(kSpecRole).toString());
+            item->setIcon(QIcon());
+        }
+    });
     connect(downloadModel, &QPushButton::clicked, this, [this] {
         DownloadDialog::openFor(this, [this](const QString& path) { this->addModel(path); });
     });
@@ -386,9 +406,12 @@ void EvaluationArea::addModel(const QString& spec) {
     m_loading = true;
     auto* it = new QListWidgetItem(evalsettings::modelLabel(spec), m_models);
     it->setData(kSpecRole, spec);
-    const auto memory = ModelMemory::forInference(spec);
-    it->setToolTip(memory.known ? spec + QLatin1Char('\n') + memory.text : spec);
-    if (!memory.problem.isEmpty()) it->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
+    const auto ref = ModelReference::resolve(spec);
+    const auto memory = ref.loadable() ? ModelMemory::forInference(ref.folder) : ModelMemoryInfo{};
+    it->setToolTip(memory.known ? spec + QLatin1Char('\n') + memory.text
+                   : ref.message.isEmpty() ? spec : spec + QLatin1Char('\n') + ref.message);
+    if (!memory.problem.isEmpty() || ref.kind == ModelReference::Kind::NotDownloaded)
+        it->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
     it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
     it->setCheckState(Qt::Checked);
     m_loading = false;
@@ -466,6 +489,10 @@ void EvaluationArea::run() {
     connect(m_job.get(), &EvalJob::counts, this, [this](qint64 done, qint64 total, const QString& stage, double eta) {
         m_progress->setFormat(progressText(done, total, stage, eta));
         m_progress->setToolTip(m_progress->format());
+    });
+    connect(m_job.get(), &EvalJob::loadingModel, this, [this](const QString& text, qint64, qint64) {
+        m_progress->setFormat(text);
+        m_progress->setToolTip(text);
     });
     connect(m_job.get(), &EvalJob::modelOpened, this, [this](const QString& spec, const QString& fingerprint) {
         m_specs.insert(fingerprint, spec);

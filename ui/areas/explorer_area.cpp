@@ -4,6 +4,7 @@
 #include "ui/explorer/map_view.h"
 #include "ui/models/download_dialog.h"
 #include "ui/models/model_memory.h"
+#include "ui/models/model_reference.h"
 
 #include "core/eval/embedding_cache.h"
 #include "core/eval/encoder_factory.h"
@@ -135,7 +136,8 @@ void ExplorerArea::buildUi() {
     m_model->setEditable(true);
     m_model->setMinimumContentsLength(18);
     m_model->setObjectName(QStringLiteral("explorerModel"));
-    m_model->setToolTip(tr("A model folder, or hash:DIM for the model-free hashing baseline"));
+    m_model->setToolTip(tr("A model folder, a Hugging Face repo id ORG/NAME[@revision] from the Hugging Face cache, "
+                           "or hash:DIM for the model-free hashing baseline"));
     setRow->addWidget(m_model);
     auto* modelBrowse = new QToolButton(this);
     modelBrowse->setText(QStringLiteral("..."));
@@ -168,14 +170,13 @@ void ExplorerArea::buildUi() {
     modelInfo->setObjectName(QStringLiteral("explorerModelInfo"));
     modelInfo->setWordWrap(true);
     modelInfo->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    modelInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
     modelInfo->hide();
     outer->addWidget(modelInfo);
-    connect(m_model, &QComboBox::currentTextChanged, this, [modelInfo](const QString& text) {
-        const auto info = ModelMemory::forInference(text.trimmed());
-        modelInfo->setText(info.problem.isEmpty() ? info.text : info.text + QLatin1Char('\n') + info.problem);
-        modelInfo->setStyleSheet(info.problem.isEmpty() ? QString() : QStringLiteral("color: #b02020;"));
-        modelInfo->setVisible(info.known);
+    // A repo id resolves from the Hugging Face cache like a folder, or says it is not downloaded
+    // with a Download... link (the dialog prefilled; the field keeps the repo id).
+    connect(m_model, &QComboBox::currentTextChanged, this, [modelInfo](const QString& text) { showModelInfo(modelInfo, text); });
+    connectDownloadLink(modelInfo, this, [this, modelInfo](const QString&, const QString&) {
+        showModelInfo(modelInfo, m_model->currentText());
     });
 
     auto* statusRow = new QHBoxLayout;
@@ -503,9 +504,18 @@ void ExplorerArea::embed() {
                 s->items = take(eval::projectSamplesCorpus(project, limit));
             }
             if (s->items.empty()) throw Failure("empty", tr("The set has no texts to embed").toStdString());
-            postProgress(gen, 0, 1, tr("Loading %1...").arg(model));
+            const QString modelName = ModelReference::resolve(model).displayName();
+            postProgress(gen, 0, 1, loadingModelText(modelName, 0, 0));
             eval::EncoderSpec spec;
-            spec.model = model.toStdString();
+            spec.model = model.toStdString(); // a folder, hash:DIM, or a repo id in the Hugging Face cache
+            auto lastLoad = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+            spec.loadHooks.shouldStop = [cancel] { return cancel->load(); };
+            spec.loadHooks.progress = [&, gen](std::int64_t done, std::int64_t total, const std::string&) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now - lastLoad < std::chrono::milliseconds(100) && done != total) return;
+                lastLoad = now;
+                postProgress(gen, done, total, loadingModelText(modelName, done, total));
+            };
             s->encoder = take(eval::openEncoder(spec));
             std::unique_ptr<eval::EmbeddingCache> cache;
             try {

@@ -1,5 +1,7 @@
 #include "ui/eval/eval_job.h"
 
+#include "ui/models/model_reference.h"
+
 #include "core/eval/embedding_cache.h"
 #include "core/eval/encoder_factory.h"
 #include "core/eval/results.h"
@@ -49,8 +51,21 @@ void EvalJob::run() {
             if (m_cancel) break;
             Q_EMIT progress(steps ? 1000 * step / steps : 0, tr("%1: loading model").arg(model));
             eval::EncoderSpec spec;
-            spec.model = model.toStdString();
+            spec.model = model.toStdString(); // a folder, hash:DIM, or a repo id in the Hugging Face cache
+            // A 7B model's load takes about a minute: its bytes as they load, at most ~10 times a second.
+            const QString name = ModelReference::resolve(model).displayName();
+            auto lastLoad = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+            spec.loadHooks.shouldStop = [this] { return m_cancel.load(); };
+            spec.loadHooks.progress = [&](std::int64_t done, std::int64_t total, const std::string&) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now - lastLoad < std::chrono::milliseconds(100) && done != total && done != 0) return;
+                lastLoad = now;
+                const QString text = loadingModelText(name, done, total);
+                Q_EMIT loadingModel(text, qint64(done), qint64(total));
+                Q_EMIT progress(steps ? 1000 * step / steps : 0, text);
+            };
             auto encoder = eval::openEncoder(spec);
+            if (!encoder && m_cancel) break;
             if (!encoder) {
                 Q_EMIT taskFailed(tr("%1: %2").arg(model, QString::fromStdString(encoder.error().message)));
                 failed += int(m_params.datasets.size());
@@ -61,7 +76,7 @@ void EvalJob::run() {
             Q_EMIT modelOpened(model, fingerprint);
             for (const auto& d : m_params.datasets) {
                 if (m_cancel) break;
-                const QString where = tr("%1 on %2").arg(model.section(QLatin1Char('/'), -1), QString::fromStdString(d.name));
+                const QString where = tr("%1 on %2").arg(name, QString::fromStdString(d.name));
                 ProgressHooks hooks;
                 hooks.shouldStop = [this] { return m_cancel.load(); };
                 const auto taskStart = std::chrono::steady_clock::now();

@@ -43,6 +43,8 @@ Q_SIGNALS:
     /// The running task: texts embedded / all it embeds, its stage (translated), and the
     /// estimated seconds left for the embedding (-1 when unknown).
     void counts(qint64 done, qint64 total, const QString& stage, double etaSeconds);
+    /// A model's weights are loading: "Loading model NAME (14.2 GB)... 3.1 GB (22%)".
+    void loadingModel(const QString& text, qint64 bytesDone, qint64 bytesTotal);
     void modelOpened(const QString& spec, const QString& fingerprint);
     void resultStored(qint64 id, const QString& summary);
     void taskFailed(const QString& message);

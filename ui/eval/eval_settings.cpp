@@ -1,5 +1,6 @@
 #include "ui/eval/eval_settings.h"
 
+#include "core/hub/hub.h"
 #include "core/store/project.h"
 #include "core/util/log.h"
 
@@ -8,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace synthembed::ui::evalsettings {
 namespace {
@@ -71,6 +73,11 @@ void rememberModel(const store::Project* project, const QString& fingerprint, co
 
 QString modelLabel(const QString& spec) {
     if (spec.startsWith(QLatin1String("hash"))) return spec;
+    // A repo id as typed; a snapshot in the Hugging Face cache by its repo (not its commit hash).
+    if (!QFileInfo::exists(spec) && hub::parseRepoRef(spec.toStdString())) return spec;
+    static const QRegularExpression snapshot(QStringLiteral("/models--([^/]+?)--([^/]+)/snapshots/[^/]+/?$"));
+    if (const auto m = snapshot.match(QDir::fromNativeSeparators(spec)); m.hasMatch())
+        return m.captured(1) + QLatin1Char('/') + m.captured(2);
     const QString name = QFileInfo(QDir::cleanPath(spec)).fileName();
     return name.isEmpty() ? spec : name;
 }

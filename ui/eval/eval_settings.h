@@ -27,7 +27,8 @@ void setDatasets(const store::Project* project, const std::vector<eval::DatasetE
 /// Fingerprint -> model spec (folder or hash:DIM) seen when evaluating.
 QMap<QString, QString> modelSpecs(const store::Project* project);
 void rememberModel(const store::Project* project, const QString& fingerprint, const QString& spec);
-/// Short name of a model spec: the folder name, or the spec itself for hash:DIM.
+/// Short name of a model spec: the folder name, the spec itself for hash:DIM and a repo id, ORG/NAME
+/// for a snapshot folder in the Hugging Face cache.
 QString modelLabel(const QString& spec);
 
 /// Quick suite size and mode ("quick" or "full").

@@ -81,8 +81,14 @@ DownloadDialog::~DownloadDialog() {
     m_pool.waitForDone();
 }
 
-DownloadDialog* DownloadDialog::openFor(QWidget* parent, std::function<void(const QString&)> onDone) {
+DownloadDialog* DownloadDialog::openFor(QWidget* parent, std::function<void(const QString&)> onDone,
+                                        const QString& repoId) {
     auto* d = new DownloadDialog(parent);
+    if (!repoId.isEmpty()) {
+        d->m_repo->setText(repoId);
+        d->m_startButton->setDefault(true);
+        d->m_startButton->setFocus();
+    }
     d->setAttribute(Qt::WA_DeleteOnClose);
     connect(d, &DownloadDialog::downloaded, parent, [onDone = std::move(onDone)](const QString& path) { onDone(path); });
     d->open();
@@ -90,6 +96,8 @@ DownloadDialog* DownloadDialog::openFor(QWidget* parent, std::function<void(cons
 }
 
 QString DownloadDialog::statusText() const { return m_status->text(); }
+
+QString DownloadDialog::repoText() const { return m_repo->text(); }
 
 void DownloadDialog::setRunning(bool running) {
     m_running = running;

@@ -10,6 +10,7 @@
 #include <QThreadPool>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QLabel;
@@ -36,8 +37,12 @@ public:
     QString statusText() const;
 
     /// Opens a DownloadDialog over `parent` (window-modal, deleted on close) and calls `onDone` with
-    /// the snapshot folder when a download succeeds.
-    static DownloadDialog* openFor(QWidget* parent, std::function<void(const QString&)> onDone);
+    /// the snapshot folder when a download succeeds. `repoId`: prefilled (a picker's repo id that is
+    /// not downloaded); the user still presses Download.
+    static DownloadDialog* openFor(QWidget* parent, std::function<void(const QString&)> onDone,
+                                   const QString& repoId = {});
+    /// The repo id in the field.
+    QString repoText() const;
 
 Q_SIGNALS:
     void downloaded(const QString& snapshotFolder);

@@ -8,6 +8,7 @@
 #include "core/util/log.h"
 #include "ui/models/download_dialog.h"
 #include "ui/models/model_memory.h"
+#include "ui/models/model_reference.h"
 
 
 #include <QButtonGroup>
@@ -128,7 +129,8 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
     fm->addRow(tr("Run name"), m_name);
     m_model = new QLineEdit;
     m_model->setObjectName(QStringLiteral("modelEdit"));
-    m_model->setToolTip(tr("A Hugging Face model folder: config.json, safetensors weights and a tokenizer. "
+    m_model->setToolTip(tr("A Hugging Face model folder (config.json, safetensors weights and a tokenizer), or a "
+                           "Hugging Face repo id ORG/NAME[@revision] from the Hugging Face cache. "
                            "Llama, Mistral and Qwen2 decoders and BERT encoders are supported."));
     auto* browseModelButton = new QPushButton(tr("Browse..."));
     connect(browseModelButton, &QPushButton::clicked, this, &RunBuilder::browseModel);
@@ -137,10 +139,15 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
     downloadModelButton->setToolTip(tr("Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the "
                                        "Hugging Face cache, and use it here."));
     connect(downloadModelButton, &QPushButton::clicked, this, [this] {
-        DownloadDialog::openFor(this, [this](const QString& path) {
-            m_model->setText(path);
-            checkModel();
-        });
+        // A repo id typed in the field that is not downloaded yet: the dialog opens with it.
+        const auto ref = ModelReference::resolve(m_model->text());
+        DownloadDialog::openFor(
+            this,
+            [this](const QString& path) {
+                m_model->setText(path);
+                checkModel();
+            },
+            ref.kind == ModelReference::Kind::NotDownloaded ? ref.repo : QString());
     });
     auto* modelRow = withButton(m_model, browseModelButton);
     modelRow->layout()->addWidget(downloadModelButton);
@@ -149,8 +156,11 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
     m_modelInfo->setObjectName(QStringLiteral("modelInfo"));
     m_modelInfo->setWordWrap(true);
     m_modelInfo->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    m_modelInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_modelInfo->setTextFormat(Qt::RichText);
+    m_modelInfo->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
     fm->addRow(QString(), m_modelInfo);
+    // "ORG/NAME is not downloaded ... Download...": the dialog prefilled; the field keeps the repo id.
+    connectDownloadLink(m_modelInfo, this, [this](const QString&, const QString&) { checkModel(); });
     connect(m_model, &QLineEdit::editingFinished, this, &RunBuilder::checkModel);
 
     // --- data
@@ -429,14 +439,20 @@ void RunBuilder::browseJsonl() {
 }
 
 void RunBuilder::checkModel() {
-    const QString dir = m_model->text().trimmed();
+    // A folder, or a repo id: from the Hugging Face cache (its snapshot folder), else "not downloaded".
+    const auto ref = ModelReference::resolve(m_model->text());
+    const QString dir = ref.folderOrText();
     m_modelOk = false;
     m_memoryProblem.clear();
     if (dir.isEmpty()) {
         m_modelInfo->setText(tr("<i>Choose a model folder.</i>"));
+    } else if (ref.kind == ModelReference::Kind::NotDownloaded) {
+        m_modelInfo->setText(ref.notDownloadedHtml());
+        m_modelInfo->setStyleSheet(QStringLiteral("color: #b02020;"));
     } else if (auto mc = train::checkBaseModel(dir.toStdString()); mc) {
         m_modelOk = true;
-        m_modelInfo->setText(tr("%1 %2, hidden size %3, %4 parameters, tokenizer %5")
+        m_modelInfo->setText((ref.cacheLine().isEmpty() ? QString() : ref.cacheLine().toHtmlEscaped() + QStringLiteral("<br>")) +
+                             tr("%1 %2, hidden size %3, %4 parameters, tokenizer %5")
                                  .arg(QString::fromStdString(mc->modelType),
                                       mc->decoder ? tr("decoder") : tr("encoder"))
                                  .arg(mc->hiddenSize)
@@ -574,7 +590,8 @@ void RunBuilder::updateCounts() {
 train::TrainConfig RunBuilder::config() const {
     train::TrainConfig c;
     c.name = m_name->text().trimmed().toStdString();
-    c.modelDir = QDir::cleanPath(m_model->text().trimmed()).toStdString();
+    // A repo id from the Hugging Face cache trains from its snapshot folder (as the CLI's does).
+    c.modelDir = QDir::cleanPath(ModelReference::resolve(m_model->text()).folderOrText()).toStdString();
     if (m_model->text().trimmed().isEmpty()) c.modelDir.clear();
     if (m_fromJsonl->isChecked()) {
         c.dataJsonl = m_jsonl->text().trimmed().toStdString();
@@ -661,6 +678,8 @@ void RunBuilder::setConfig(const train::TrainConfig& c) {
 QStringList RunBuilder::problems() const {
     QStringList p;
     if (m_model->text().trimmed().isEmpty()) p << tr("Choose a base model folder.");
+    else if (const auto ref = ModelReference::resolve(m_model->text()); !m_modelOk && ref.kind == ModelReference::Kind::NotDownloaded)
+        p << tr("%1 Use Download... to fetch it.").arg(ref.message);
     else if (!m_modelOk) p << tr("The base model folder is not usable: %1").arg(m_modelInfo->text());
     else if (!m_memoryProblem.isEmpty()) p << m_memoryProblem;
     if (m_fromJsonl->isChecked()) {

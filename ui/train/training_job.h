@@ -31,6 +31,8 @@ public:
 
 Q_SIGNALS:
     void stepDone(const synthembed::train::StepMetrics& metrics);
+    /// Steps done / total with core's stage; while the base model loads, bytes loaded / total with
+    /// the stage "Loading model NAME (X GB)... Y (Z%)".
     void progress(qint64 done, qint64 total, const QString& stage);
     /// Reached the last step (outcome.outputDir set) or stopped on request (outcome.stopped).
     void finished(const synthembed::train::TrainOutcome& outcome);
