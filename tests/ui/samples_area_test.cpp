@@ -1,10 +1,16 @@
 // Samples area over 100k samples: the model never loads all rows (pages on demand, keyset from a
 // neighbouring page, bounded cache), filters give the right counts, and accept/reject/edit through
-// the detail view change the rows (the original kept on edit) and the reject list.
+// the detail view change the rows (the original kept on edit) and the reject list. On a small
+// project: reject reasons grouped by kind with counts that match the data, undo/redo of
+// accept/reject/edit, reject keeping the row (reject-and-next moving on), and the dedup and
+// contamination checks listing their results.
+
+#include "area_test_support.h"
 
 #include "ui/areas/samples_area.h"
 #include "ui/samples/sample_table_model.h"
 
+#include "core/gen/curation.h"
 #include "core/gen/sample_browse.h"
 #include "core/runtime/runtime.h"
 #include "core/store/project.h"
@@ -14,13 +20,20 @@
 
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QToolButton>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QUndoStack>
 #include <QtTest>
 
 #include <memory>
@@ -72,6 +85,66 @@ std::unique_ptr<store::Project> fill(const QTemporaryDir& dir) {
         }
     });
     return proj;
+}
+
+// Twelve words drawn from a vocabulary by a fixed generator: texts that share no shingles.
+std::string words(std::uint32_t& seed) {
+    static const char* vocab[] = {"harbor", "glacier", "violin", "copper", "meadow", "lantern", "orbit", "pepper",
+                                  "canyon", "ledger", "falcon", "quartz", "tundra", "velvet", "walnut", "zephyr",
+                                  "bridge", "cactus", "dynamo", "ember", "fjord", "gravel", "hazel", "igloo",
+                                  "jasper", "kettle", "lotus", "marble", "nectar", "oyster", "prairie", "quiver"};
+    std::string out;
+    for (int i = 0; i < 12; ++i) {
+        seed = seed * 1664525u + 1013904223u;
+        if (i) out += ' ';
+        out += vocab[(seed >> 16) % 32];
+        out += std::to_string((seed >> 8) % 97);
+    }
+    return out;
+}
+
+// A small project: samples 1..40 accepted (distinct texts), 41..45 exact copies of 1..5, then
+// rejected ones: 73 generator duplicates, 4 too long, 3 without JSON, 2 off topic.
+std::unique_ptr<store::Project> fillSmall(const QString& path) {
+    auto p = store::Project::create(path.toStdString());
+    if (!p) qFatal("%s", p.error().message.c_str());
+    auto proj = std::make_unique<store::Project>(std::move(p).take());
+    const auto& db = proj->db();
+    db::inTransaction(db, [&] {
+        auto st = db.prepare("INSERT INTO samples(family, language, query, positive, status, reject_reason) "
+                             "VALUES ('short-long', 'English', ?, ?, ?, ?)");
+        std::uint32_t seed = 7;
+        std::vector<std::pair<std::string, std::string>> texts;
+        auto add = [&](const std::string& q, const std::string& pos, const char* status, const std::string& reason) {
+            st.bindAll(q, pos, status, reason.empty() ? std::optional<std::string>() : std::optional(reason));
+            st.run();
+        };
+        for (int i = 1; i <= 40; ++i) {
+            texts.emplace_back(words(seed), words(seed));
+            add(texts.back().first, texts.back().second, "accepted", "");
+        }
+        for (int i = 0; i < 5; ++i) add(texts[i].first, texts[i].second, "accepted", "");
+        for (int i = 1; i <= 73; ++i)
+            add(words(seed), words(seed), "rejected", "duplicate: same normalised text as sample " + std::to_string(i));
+        for (int i = 0; i < 4; ++i) add(words(seed), words(seed), "rejected", "filter: query length " + std::to_string(900 + i));
+        add(words(seed), words(seed), "rejected", "no_json: the answer is empty");
+        add(words(seed), words(seed), "rejected", "no_json: the answer contains no JSON object");
+        add(words(seed), words(seed), "rejected", "no_json: the answer contains no JSON object");
+        add(words(seed), words(seed), "rejected", "off topic");
+        add(words(seed), words(seed), "rejected", "off topic");
+    });
+    return proj;
+}
+
+QTreeWidgetItem* kindItem(QTreeWidget* tree, const QString& label) {
+    for (int i = 0; i < tree->topLevelItemCount(); ++i)
+        if (tree->topLevelItem(i)->text(0) == label) return tree->topLevelItem(i);
+    return nullptr;
+}
+
+QString statusOf(const store::Project& p, qint64 id) {
+    auto d = gen::loadSample(p, id);
+    return d ? QString::fromStdString(d->row.status + "|" + d->row.rejectReason) : QString::fromStdString(d.error().message);
 }
 } // namespace
 
@@ -210,8 +283,9 @@ private Q_SLOTS:
         ui::SamplesArea area;
         area.setProject(m_project.get());
         auto* status = area.findChild<QComboBox*>(QStringLiteral("statusFilter"));
-        auto* reasons = area.findChild<QTableWidget*>(QStringLiteral("rejectReasons"));
-        QCOMPARE(reasons->rowCount(), 2);
+        auto* reasons = area.findChild<QTreeWidget*>(QStringLiteral("rejectReasons"));
+        QVERIFY(reasons);
+        QCOMPARE(reasons->topLevelItemCount(), 3); // all rejected, "too short", "bad json"
 
         // Reject sample 5 with a reason through the buttons.
         QVERIFY(area.selectRow(4));
@@ -221,27 +295,33 @@ private Q_SLOTS:
         auto d = gen::loadSample(*m_project, 5);
         QCOMPARE(QString::fromStdString(d->row.status), QStringLiteral("rejected"));
         QCOMPARE(QString::fromStdString(d->row.rejectReason), QStringLiteral("off topic"));
-        QCOMPARE(reasons->rowCount(), 3); // the reject list shows the new reason
+        QCOMPARE(reasons->topLevelItemCount(), 4); // the reject list shows the new reason
         QCOMPARE(area.model()->data(area.model()->index(4, ui::SampleTableModel::Status)).toString(), QStringLiteral("rejected"));
 
-        // Under the "rejected" filter, accepting makes it leave the list.
+        // Under the "rejected" filter, accepting keeps the sample in its row (selected) until the
+        // filter changes; then it leaves the list.
         status->setCurrentIndex(status->findData(QStringLiteral("rejected")));
         const int rejectedBefore = area.model()->rowCount();
         QCOMPARE(rejectedBefore, kRows / 10 + 1);
         QVERIFY(area.selectRow(0));
         QCOMPARE(area.currentSampleId(), qint64(5));
         area.findChild<QPushButton*>(QStringLiteral("acceptButton"))->click();
-        QCOMPARE(area.model()->rowCount(), rejectedBefore - 1);
         QCOMPARE(QString::fromStdString(gen::loadSample(*m_project, 5)->row.status), QStringLiteral("accepted"));
-        QCOMPARE(reasons->rowCount(), 2);
-
-        // Double-clicking a reason lists its samples.
+        QCOMPARE(area.model()->rowCount(), rejectedBefore);
+        QCOMPARE(area.currentSampleId(), qint64(5));
+        QCOMPARE(area.view()->currentIndex().row(), 0);
+        QCOMPARE(area.model()->data(area.model()->index(0, ui::SampleTableModel::Status)).toString(), QStringLiteral("accepted"));
+        QCOMPARE(reasons->topLevelItemCount(), 3);
         status->setCurrentIndex(0);
-        int row = -1;
-        for (int r = 0; r < reasons->rowCount(); ++r)
-            if (reasons->item(r, 0)->text() == QStringLiteral("too short")) row = r;
-        QVERIFY(row >= 0);
-        Q_EMIT reasons->cellDoubleClicked(row, 0);
+        status->setCurrentIndex(status->findData(QStringLiteral("rejected")));
+        QCOMPARE(area.model()->rowCount(), rejectedBefore - 1);
+
+        // Clicking a reason kind lists its samples.
+        status->setCurrentIndex(0);
+        auto* tooShort = kindItem(reasons, QStringLiteral("too short"));
+        QVERIFY(tooShort);
+        QCOMPARE(tooShort->text(1), QLocale().toString(kRows / 20));
+        Q_EMIT reasons->itemClicked(tooShort, 0);
         QCOMPARE(area.model()->rowCount(), kRows / 20);
         QCOMPARE(area.model()->data(area.model()->index(0, ui::SampleTableModel::Reason)).toString(), QStringLiteral("too short"));
         status->setCurrentIndex(0);
@@ -259,6 +339,267 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(orig["query"].get<std::string>()), QStringLiteral("query #7# about harbor tides and boats"));
         QVERIFY(area.findChild<QPlainTextEdit*>(QStringLiteral("originalView"))->toPlainText().contains(QStringLiteral("query #7#")));
         QCOMPARE(area.model()->data(area.model()->index(6, ui::SampleTableModel::Query)).toString(), QStringLiteral("a better query"));
+    }
+
+    void reasonsGroupedByKindWithCounts() {
+        QTemporaryDir dir;
+        auto project = fillSmall(dir.filePath(QStringLiteral("small.synthembed")));
+        ui::SamplesArea area;
+        area.resize(1400, 800);
+        area.show();
+        area.setProject(project.get());
+        auto* reasons = area.findChild<QTreeWidget*>(QStringLiteral("rejectReasons"));
+        QVERIFY(reasons);
+        // All rejected, then the kinds by count: duplicate 73, filter: query length 4, no JSON 3, off topic 2.
+        QCOMPARE(reasons->topLevelItemCount(), 5);
+        QCOMPARE(reasons->topLevelItem(0)->text(1), QStringLiteral("82"));
+        auto* dup = reasons->topLevelItem(1);
+        QCOMPARE(dup->text(0), QStringLiteral("duplicate"));
+        QCOMPARE(dup->text(1), QStringLiteral("73"));
+        QCOMPARE(dup->childCount(), 73);
+        // Reasons of equal count in natural order: sample 2 before sample 10.
+        QCOMPARE(dup->child(1)->text(0), QStringLiteral("duplicate: same normalised text as sample 2"));
+        QCOMPARE(dup->child(72)->text(0), QStringLiteral("duplicate: same normalised text as sample 73"));
+        QCOMPARE(reasons->topLevelItem(2)->text(0), QStringLiteral("filter: query length"));
+        QCOMPARE(reasons->topLevelItem(2)->text(1), QStringLiteral("4"));
+        QCOMPARE(reasons->topLevelItem(3)->text(0), QStringLiteral("no JSON in the answer"));
+        QCOMPARE(reasons->topLevelItem(3)->text(1), QStringLiteral("3"));
+        QCOMPARE(reasons->topLevelItem(3)->childCount(), 2); // two distinct sentences
+        QCOMPARE(reasons->topLevelItem(4)->text(0), QStringLiteral("off topic"));
+        QCOMPARE(reasons->topLevelItem(4)->childCount(), 0); // the kind is its one reason
+
+        // Each group's count is what a click lists, and the counts add up to the data.
+        int sum = 0;
+        for (int i = 1; i < reasons->topLevelItemCount(); ++i) {
+            auto* k = reasons->topLevelItem(i);
+            Q_EMIT reasons->itemClicked(k, 0);
+            QCOMPARE(QString::number(area.model()->rowCount()), k->text(1));
+            sum += area.model()->rowCount();
+            for (int r = 0; r < area.model()->rowCount(); ++r)
+                QCOMPARE(area.model()->data(area.model()->index(r, ui::SampleTableModel::Status)).toString(),
+                         QStringLiteral("rejected"));
+            int kids = 0;
+            for (int c = 0; c < k->childCount(); ++c) kids += k->child(c)->text(1).toInt();
+            if (k->childCount()) QCOMPARE(QString::number(kids), k->text(1));
+        }
+        QCOMPARE(sum, 82);
+        gen::SampleFilter rejected;
+        rejected.status = "rejected";
+        QCOMPARE(*gen::countSamples(*project, rejected), 82);
+        // A reason under a kind lists its samples only; "All rejected" all of them.
+        Q_EMIT reasons->itemClicked(reasons->topLevelItem(3)->child(0), 0);
+        QCOMPARE(area.model()->rowCount(), 2);
+        Q_EMIT reasons->itemClicked(reasons->topLevelItem(0), 0);
+        QCOMPARE(area.model()->rowCount(), 82);
+
+        // The picture: duplicates unfolded and listed.
+        dup->setExpanded(true);
+        reasons->topLevelItem(3)->setExpanded(true);
+        Q_EMIT reasons->itemClicked(dup, 0);
+        QVERIFY(area.selectRow(2));
+        QVERIFY(area.findChild<QLabel*>(QStringLiteral("reasonFilterLabel"))->text().contains(QStringLiteral("duplicate")));
+        QVERIFY(uitest::screenshot(&area, QStringLiteral("samples_grouped_reasons.png")));
+        // The clear button brings every rejected sample back; the tree keeps what was unfolded.
+        area.findChild<QToolButton*>(QStringLiteral("clearReasonFilter"))->click();
+        QCOMPARE(area.model()->rowCount(), 82);
+        area.refresh();
+        QVERIFY(reasons->topLevelItem(1)->isExpanded());
+    }
+
+    void undoRedoAcceptRejectEdit() {
+        QTemporaryDir dir;
+        auto project = fillSmall(dir.filePath(QStringLiteral("undo.synthembed")));
+        ui::SamplesArea area;
+        area.setProject(project.get());
+        auto* undo = area.undoStack();
+        QVERIFY(undo);
+        QCOMPARE(undo->count(), 0);
+        auto* status = area.findChild<QComboBox*>(QStringLiteral("statusFilter"));
+
+        // Reject sample 3, undo, redo.
+        QVERIFY(area.selectRow(2));
+        QCOMPARE(area.currentSampleId(), qint64(3));
+        area.findChild<QLineEdit*>(QStringLiteral("rejectReason"))->setText(QStringLiteral("bad pair"));
+        QVERIFY(area.rejectCurrent());
+        QCOMPARE(statusOf(*project, 3), QStringLiteral("rejected|bad pair"));
+        QCOMPARE(undo->count(), 1);
+        QCOMPARE(undo->undoText(), QStringLiteral("Reject sample 3"));
+        undo->undo();
+        QCOMPARE(statusOf(*project, 3), QStringLiteral("accepted|"));
+        QCOMPARE(area.currentSampleId(), qint64(3));
+        undo->redo();
+        QCOMPARE(statusOf(*project, 3), QStringLiteral("rejected|bad pair"));
+        // Accept it again: the second step.
+        QVERIFY(area.acceptCurrent());
+        QCOMPARE(statusOf(*project, 3), QStringLiteral("accepted|"));
+        QCOMPARE(undo->count(), 2);
+        undo->undo();
+        QCOMPARE(statusOf(*project, 3), QStringLiteral("rejected|bad pair"));
+        undo->redo();
+
+        // Edit sample 4: undo puts text and status back, in the database and the detail view.
+        QVERIFY(area.selectRow(3));
+        auto* query = area.findChild<QPlainTextEdit*>(QStringLiteral("editQuery"));
+        const QString old = query->toPlainText();
+        query->setPlainText(QStringLiteral("a better query"));
+        QVERIFY(area.saveCurrentEdit());
+        QCOMPARE(QString::fromStdString(gen::loadSample(*project, 4)->row.query), QStringLiteral("a better query"));
+        QCOMPARE(statusOf(*project, 4), QStringLiteral("edited|"));
+        undo->undo();
+        auto d = gen::loadSample(*project, 4);
+        QCOMPARE(QString::fromStdString(d->row.query), old);
+        QCOMPARE(QString::fromStdString(d->row.status), QStringLiteral("accepted"));
+        QVERIFY(d->original.empty()); // as if never edited
+        QCOMPARE(area.currentSampleId(), qint64(4));
+        QCOMPARE(query->toPlainText(), old);
+        undo->redo();
+        QCOMPARE(QString::fromStdString(gen::loadSample(*project, 4)->row.query), QStringLiteral("a better query"));
+        QCOMPARE(query->toPlainText(), QStringLiteral("a better query"));
+        QCOMPARE(statusOf(*project, 4), QStringLiteral("edited|"));
+
+        // Undo under a filter the sample no longer matches: it is listed and selected anyway.
+        status->setCurrentIndex(status->findData(QStringLiteral("rejected")));
+        undo->undo(); // the edit
+        QCOMPARE(area.currentSampleId(), qint64(4));
+        undo->redo();
+
+        // Changed meanwhile by someone else: the undo is refused, nothing is overwritten, and the
+        // step leaves the stack.
+        status->setCurrentIndex(0);
+        QVERIFY(area.selectRow(5));
+        QVERIFY(area.rejectCurrent());
+        const int steps = undo->count();
+        QVERIFY(gen::setSampleStatus(*project, 6, false, "changed elsewhere").ok());
+        undo->undo();
+        QCOMPARE(statusOf(*project, 6), QStringLiteral("rejected|changed elsewhere"));
+        QCOMPARE(undo->count(), steps - 1);
+        QVERIFY(area.findChild<QLabel*>(QStringLiteral("sampleHeader"))->text().contains(QStringLiteral("changed meanwhile")));
+
+        // A new project starts with an empty stack.
+        QVERIFY(undo->count() > 0);
+        area.setProject(nullptr);
+        QCOMPARE(undo->count(), 0);
+    }
+
+    void rejectKeepsTheRowRejectAndNextMoves() {
+        QTemporaryDir dir;
+        auto project = fillSmall(dir.filePath(QStringLiteral("keep.synthembed")));
+        ui::SamplesArea area;
+        area.resize(1300, 800);
+        area.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&area));
+        area.setProject(project.get());
+        auto* status = area.findChild<QComboBox*>(QStringLiteral("statusFilter"));
+        status->setCurrentIndex(status->findData(QStringLiteral("accepted")));
+        const int accepted = area.model()->rowCount();
+        QCOMPARE(accepted, 45);
+
+        // Reject (button): the same sample stays selected in the same row, shown as rejected.
+        QVERIFY(area.selectRow(3));
+        QCOMPARE(area.currentSampleId(), qint64(4));
+        area.findChild<QPushButton*>(QStringLiteral("rejectButton"))->click();
+        QCOMPARE(statusOf(*project, 4), QStringLiteral("rejected|rejected by hand"));
+        QCOMPARE(area.currentSampleId(), qint64(4));
+        QCOMPARE(area.view()->currentIndex().row(), 3);
+        QCOMPARE(area.model()->sampleId(3), qint64(4));
+        QCOMPARE(area.model()->data(area.model()->index(3, ui::SampleTableModel::Status)).toString(), QStringLiteral("rejected"));
+        // A second click rejects the same sample again, never its neighbour.
+        area.findChild<QPushButton*>(QStringLiteral("rejectButton"))->click();
+        QCOMPARE(statusOf(*project, 5), QStringLiteral("accepted|"));
+        QCOMPARE(area.currentSampleId(), qint64(4));
+
+        // Reject and next (button): sample 5 rejected, sample 6 selected.
+        QVERIFY(area.selectRow(4));
+        area.findChild<QPushButton*>(QStringLiteral("rejectNextButton"))->click();
+        QCOMPARE(statusOf(*project, 5), QStringLiteral("rejected|rejected by hand"));
+        QCOMPARE(area.currentSampleId(), qint64(6));
+        QCOMPARE(area.view()->currentIndex().row(), 5);
+
+        // The shortcuts, with the focus in the table: Ctrl+R stays, Ctrl+Shift+R moves on.
+        area.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&area));
+        area.view()->setFocus();
+        QTest::keyClick(area.view(), Qt::Key_R, Qt::ControlModifier);
+        QTRY_COMPARE(statusOf(*project, 6), QStringLiteral("rejected|rejected by hand"));
+        QCOMPARE(area.currentSampleId(), qint64(6));
+        QTest::keyClick(area.view(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_COMPARE(area.currentSampleId(), qint64(7));
+        QCOMPARE(statusOf(*project, 6), QStringLiteral("rejected|rejected by hand"));
+        QCOMPARE(statusOf(*project, 7), QStringLiteral("accepted|"));
+
+        // The rejected samples stay listed under "accepted" until the filter changes.
+        QCOMPARE(area.model()->rowCount(), accepted);
+        status->setCurrentIndex(0);
+        status->setCurrentIndex(status->findData(QStringLiteral("accepted")));
+        QCOMPARE(area.model()->rowCount(), accepted - 3);
+    }
+
+    void dedupAndContaminationChecksListTheirResults() {
+        QTemporaryDir dir;
+        auto project = fillSmall(dir.filePath(QStringLiteral("checks.synthembed")));
+        ui::SamplesArea area;
+        area.resize(1400, 800);
+        area.show();
+        area.setProject(project.get());
+        QSignalSpy done(&area, &ui::SamplesArea::checkFinished);
+
+        // Duplicates: samples 41..45 copy 1..5; the check lists them and changes nothing.
+        QVERIFY(area.startDedupCheck());
+        QVERIFY(area.checkRunning());
+        QVERIFY(done.wait(20000));
+        auto* table = area.checkResults();
+        QCOMPARE(table->rowCount(), 5);
+        for (int r = 0; r < 5; ++r) {
+            QCOMPARE(table->item(r, 0)->data(Qt::UserRole).toLongLong(), qint64(41 + r));
+            QCOMPARE(table->item(r, 1)->text(), QStringLiteral("duplicate"));
+            QCOMPARE(table->item(r, 2)->text(), QStringLiteral("sample %1 (kept)").arg(1 + r));
+            QCOMPARE(table->item(r, 4)->text(), QStringLiteral("duplicate of sample %1").arg(1 + r));
+        }
+        auto* summary = area.findChild<QLabel*>(QStringLiteral("checkSummary"));
+        QVERIFY2(summary->text().startsWith(QStringLiteral("5 exact and 0 near duplicates among 45")), qPrintable(summary->text()));
+        QCOMPARE(statusOf(*project, 41), QStringLiteral("accepted|"));
+        QVERIFY(uitest::screenshot(&area, QStringLiteral("samples_dedup_check.png")));
+
+        // Reject listed: one undo step for all five.
+        QCOMPARE(area.rejectListed(), 5);
+        for (int id = 41; id <= 45; ++id)
+            QCOMPARE(statusOf(*project, id), QStringLiteral("rejected|duplicate of sample %1").arg(id - 40));
+        auto* reasons = area.findChild<QTreeWidget*>(QStringLiteral("rejectReasons"));
+        QCOMPARE(kindItem(reasons, QStringLiteral("duplicate"))->text(1), QStringLiteral("78"));
+        QCOMPARE(area.undoStack()->count(), 1);
+        area.undoStack()->undo();
+        for (int id = 41; id <= 45; ++id) QCOMPARE(statusOf(*project, id), QStringLiteral("accepted|"));
+        QCOMPARE(kindItem(reasons, QStringLiteral("duplicate"))->text(1), QStringLiteral("73"));
+        area.undoStack()->redo();
+        QCOMPARE(statusOf(*project, 45), QStringLiteral("rejected|duplicate of sample 5"));
+
+        // Contamination against an evaluation file holding sample 7's positive.
+        const QString positive = QString::fromStdString(gen::loadSample(*project, 7)->row.positive);
+        const QString evalPath = dir.filePath(QStringLiteral("evalset/corpus.jsonl"));
+        QVERIFY(uitest::writeText(evalPath, QJsonDocument(QJsonObject{{QStringLiteral("_id"), QStringLiteral("d1")},
+                                                                       {QStringLiteral("text"), positive}})
+                                                    .toJson(QJsonDocument::Compact) +
+                                                "\n{\"_id\":\"d2\",\"text\":\"nothing like any sample here at all\"}\n"));
+        QVERIFY(area.startContaminationCheck(QFileInfo(evalPath).absolutePath()));
+        QVERIFY(done.wait(20000));
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->item(0, 0)->data(Qt::UserRole).toLongLong(), qint64(7));
+        QVERIFY2(table->item(0, 2)->text().startsWith(QStringLiteral("evalset: ")), qPrintable(table->item(0, 2)->text()));
+        QVERIFY(table->item(0, 1)->text().contains(QStringLiteral("positive")));
+        QVERIFY2(summary->text().contains(QStringLiteral("overlap evalset (2 evaluation texts)")), qPrintable(summary->text()));
+        QVERIFY(QString::fromStdString(gen::loadSample(*project, 7)->flags).contains(QStringLiteral("contamination")));
+        QCOMPARE(statusOf(*project, 7), QStringLiteral("accepted|")); // flagged, not rejected
+        QCOMPARE(area.rejectListed(), 1);
+        QVERIFY(statusOf(*project, 7).startsWith(QStringLiteral("rejected|contamination: positive nearly duplicates an evaluation text of evalset")));
+        // Double-clicking a result shows its sample.
+        Q_EMIT table->cellDoubleClicked(0, 0);
+        QCOMPARE(area.currentSampleId(), qint64(7));
+
+        // A missing evaluation set is a clear error, not a crash.
+        QVERIFY(area.startContaminationCheck(dir.filePath(QStringLiteral("nope.jsonl"))));
+        QVERIFY(done.wait(20000));
+        QVERIFY2(summary->text().contains(QStringLiteral("nope.jsonl")), qPrintable(summary->text()));
+        QCOMPARE(table->rowCount(), 0);
     }
 
     void newRowsAppearWithoutReset() {

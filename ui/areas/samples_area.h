@@ -1,21 +1,39 @@
 #pragma once
 // Samples: a virtualised table over every sample with filters (family, language, status, text),
 // a detail view (rendered prompt, sampled placeholder values, raw answer, parsed fields) with
-// accept/reject/edit, and the reject reasons with their counts.
+// accept/reject/edit (undoable, per project), the reject reasons grouped by kind with counts, and
+// the dedup and contamination checks run in the background with their results listed.
 
 #include "ui/areas/area.h"
 
+#include "core/gen/curation.h"
 #include "core/gen/sample_browse.h"
 
+#include <QThreadPool>
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <memory>
+#include <vector>
+
+class QAction;
+class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 class QTableView;
 class QTableWidget;
 class QTabWidget;
 class QTimer;
+class QToolButton;
+class QTreeWidget;
+class QTreeWidgetItem;
+class QUndoStack;
 
 namespace synthembed::ui {
 
@@ -25,6 +43,7 @@ class SamplesArea : public Area {
     Q_OBJECT
 public:
     explicit SamplesArea(QWidget* parent = nullptr);
+    ~SamplesArea() override;
 
     QString title() const override { return tr("Samples"); }
     QString description() const override { return tr("The generated training samples: inspect, filter and curate."); }
@@ -35,10 +54,39 @@ public:
     /// Shows sample `row` of the table in the detail view; false when there is no such row.
     bool selectRow(int row);
     qint64 currentSampleId() const { return m_current; }
-    /// The current sample: accept, reject with the reason in the reason field, save the edited fields.
+    /// The current sample: accept, reject with the reason in the reason field, save the edited
+    /// fields. Each is one step on the undo stack; the selection stays on the sample, which stays
+    /// listed until the filter changes even when it no longer matches it.
     bool acceptCurrent();
     bool rejectCurrent();
+    /// Rejects the current sample and selects the next row.
+    bool rejectCurrentAndNext();
     bool saveCurrentEdit();
+    /// Accept/reject/edit steps of the open project (cleared when the project changes); the Edit
+    /// menu's Undo/Redo act on it while this area is shown.
+    QUndoStack* undoStack() const { return m_undo; }
+    /// Lists only rejected samples whose reason is of this kind (gen::rejectReasonKind), as a
+    /// click on a kind in the reasons tree does.
+    void showReasonKind(const QString& kind);
+    /// A reason kind as shown ("no_json" -> "no JSON in the answer", translated); others unchanged.
+    static QString reasonKindLabel(const QString& kind);
+
+    /// Checks, run off the GUI thread; the results are listed in the Checks tab. Finding
+    /// duplicates changes nothing; the contamination check flags the samples it finds (as the
+    /// CLI's `samples contamination` does). False when a check is running or no project is open.
+    bool startDedupCheck();
+    bool startContaminationCheck(const QString& evalPath);
+    bool checkRunning() const { return m_checkRunning; }
+    void cancelCheck();
+    /// Rejects the samples the last check listed (one undo step); returns how many were rejected.
+    int rejectListed();
+    QTableWidget* checkResults() const { return m_checkTable; }
+
+Q_SIGNALS:
+    /// A check ended (finished, failed or cancelled).
+    void checkFinished();
+
+public:
     /// Re-reads filters' choices, the count and the reject reasons.
     void refresh();
     /// Shows the samples of one job (-1 = all jobs).
@@ -48,14 +96,27 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    friend class CurationCommand;
+    struct CheckResult;
     void buildUi();
+    QWidget* buildChecksTab();
     void applyFilter();
+    gen::SampleFilter currentFilter() const;
     void showSample(qint64 id);
     void highlightValues(const gen::SampleDetail& detail);
-    void afterCuration(const Status& st, const QString& done);
+    /// Runs `change` on the samples as one undo step: their states before and after are kept.
+    bool curate(const std::vector<qint64>& ids, const QString& text, const std::function<Status()>& change,
+                int selectRowAfter = -1);
+    /// Writes states back (undo/redo); false with a message when a sample changed meanwhile.
+    bool restoreStates(const std::vector<gen::SampleState>& target, const std::vector<gen::SampleState>& expected);
+    /// After a change to these samples: keep them listed, reload, select `row` or the first one.
+    void afterChange(const std::vector<qint64>& ids, int row = -1);
+    void showError(const QString& message);
     void updateCountLabel();
     void reloadFacets();
     void reloadReasons();
+    void startCheck(const QString& title, std::function<CheckResult(const store::Project&, const ProgressHooks&)> run);
+    void showCheckResult(const CheckResult& result);
 
     SampleTableModel* m_model = nullptr;
     QTableView* m_view = nullptr;
@@ -66,9 +127,30 @@ private:
     QLineEdit* m_search = nullptr;
     QLabel* m_countLabel = nullptr;
     QTabWidget* m_leftTabs = nullptr;
-    QTableWidget* m_reasons = nullptr;
+    QTreeWidget* m_reasons = nullptr;
     QString m_reasonFilter;
+    std::optional<QString> m_reasonKind;
     QLabel* m_reasonFilterLabel = nullptr;
+    QToolButton* m_clearReason = nullptr;
+    std::vector<std::int64_t> m_keepIds; ///< curated in this view: listed until the filter changes
+    QUndoStack* m_undo = nullptr;
+    QAction* m_rejectAction = nullptr;
+    QAction* m_rejectNextAction = nullptr;
+
+    QPushButton* m_dedupButton = nullptr;
+    QPushButton* m_contaminationButton = nullptr;
+    QPushButton* m_cancelCheck = nullptr;
+    QPushButton* m_rejectListed = nullptr;
+    QDoubleSpinBox* m_threshold = nullptr;
+    QCheckBox* m_nearDuplicates = nullptr;
+    QProgressBar* m_checkProgress = nullptr;
+    QLabel* m_checkSummary = nullptr;
+    QTableWidget* m_checkTable = nullptr;
+    QThreadPool m_pool;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    bool m_checkRunning = false;
+    int m_checkGeneration = 0;
+    std::vector<std::pair<std::int64_t, std::string>> m_listed; ///< (sample, reject reason) of the last check
 
     QLabel* m_header = nullptr;
     QPlainTextEdit* m_instruction = nullptr;
@@ -82,6 +164,7 @@ private:
     QLineEdit* m_rejectReason = nullptr;
     QPushButton* m_accept = nullptr;
     QPushButton* m_reject = nullptr;
+    QPushButton* m_rejectNext = nullptr;
     QPushButton* m_save = nullptr;
     QTimer* m_searchTimer = nullptr;
     QTimer* m_pollTimer = nullptr;
