@@ -160,6 +160,30 @@ void MainWindow::buildMenus() {
     quit->setShortcut(QKeySequence::Quit);
 
     auto* edit = menuBar()->addMenu(tr("&Edit"));
+    // Undo/Redo act on the shown area's steps (Samples: accept, reject, edit) and are disabled in
+    // areas without any; text fields keep their own Ctrl+Z while they have the focus.
+    m_undoGroup = new QUndoGroup(this);
+    for (auto* a : m_areas)
+        if (auto* stack = a->findChild<QUndoStack*>(QString(), Qt::FindDirectChildrenOnly)) m_undoGroup->addStack(stack);
+    auto* undo = m_undoGroup->createUndoAction(this, tr("&Undo"));
+    undo->setObjectName(QStringLiteral("undoAction"));
+    undo->setShortcuts(QKeySequence::Undo);
+    auto* redo = m_undoGroup->createRedoAction(this, tr("&Redo"));
+    redo->setObjectName(QStringLiteral("redoAction"));
+    // Ctrl+Shift+Z everywhere (QKeySequence::Redo is Ctrl+Y first on some platforms).
+    QList<QKeySequence> redoKeys{QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)};
+    for (const auto& k : QKeySequence::keyBindings(QKeySequence::Redo))
+        if (!redoKeys.contains(k)) redoKeys << k;
+    redo->setShortcuts(redoKeys);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    auto activate = [this](int index) {
+        Area* a = area(index);
+        m_undoGroup->setActiveStack(a ? a->findChild<QUndoStack*>(QString(), Qt::FindDirectChildrenOnly) : nullptr);
+    };
+    connect(m_stack, &QStackedWidget::currentChanged, this, activate);
+    activate(m_stack->currentIndex());
     auto* settings = edit->addAction(tr("&Settings..."), this, &MainWindow::showSettings);
     settings->setShortcuts(settingsShortcuts());
     settings->setObjectName(QStringLiteral("settingsAction"));

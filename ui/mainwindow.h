@@ -11,6 +11,7 @@ class QListWidget;
 class QStackedWidget;
 class QLabel;
 class QMenu;
+class QUndoGroup;
 
 namespace synthembed::store {
 class Project;
@@ -67,6 +68,7 @@ private:
     GuidePanel* m_guide;
     QLabel* m_projectLabel;
     QMenu* m_recentMenu = nullptr;
+    QUndoGroup* m_undoGroup = nullptr; ///< the shown area's undo stack is the active one
 };
 
 } // namespace synthembed::ui

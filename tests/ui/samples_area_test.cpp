@@ -8,6 +8,7 @@
 #include "area_test_support.h"
 
 #include "ui/areas/samples_area.h"
+#include "ui/mainwindow.h"
 #include "ui/samples/sample_table_model.h"
 
 #include "core/gen/curation.h"
@@ -34,6 +35,7 @@
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QUndoStack>
+#include <QAction>
 #include <QtTest>
 
 #include <memory>
@@ -600,6 +602,62 @@ private Q_SLOTS:
         QVERIFY(done.wait(20000));
         QVERIFY2(summary->text().contains(QStringLiteral("nope.jsonl")), qPrintable(summary->text()));
         QCOMPARE(table->rowCount(), 0);
+    }
+
+    void editMenuUndoRedoWhileSamplesIsShown() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("menu.synthembed"));
+        auto project = fillSmall(path); // filled through its own connection, then opened by the window
+        ui::MainWindow w;
+        w.resize(1400, 900);
+        QVERIFY(w.openProject(path, false, true));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        int samplesIndex = -1;
+        ui::SamplesArea* area = nullptr;
+        for (int i = 0; i < w.areaCount(); ++i)
+            if (auto* a = qobject_cast<ui::SamplesArea*>(w.area(i))) {
+                area = a;
+                samplesIndex = i;
+            }
+        QVERIFY(area);
+        auto* undo = w.findChild<QAction*>(QStringLiteral("undoAction"));
+        auto* redo = w.findChild<QAction*>(QStringLiteral("redoAction"));
+        QVERIFY(undo && redo);
+        QCOMPARE(undo->shortcut(), QKeySequence(QKeySequence::Undo));
+        QVERIFY(redo->shortcuts().contains(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)));
+        w.showArea(samplesIndex);
+        QVERIFY(!undo->isEnabled());
+        QVERIFY(area->selectRow(1));
+        QVERIFY(area->rejectCurrent());
+        QCOMPARE(statusOf(*project, 2), QStringLiteral("rejected|rejected by hand"));
+        QVERIFY(undo->isEnabled());
+        QCOMPARE(undo->text(), QStringLiteral("&Undo Reject sample 2"));
+
+        // Ctrl+Z / Ctrl+Shift+Z with the focus in the sample table.
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        area->view()->setFocus();
+        QTest::keyClick(area->view(), Qt::Key_Z, Qt::ControlModifier);
+        QTRY_COMPARE(statusOf(*project, 2), QStringLiteral("accepted|"));
+        QVERIFY(redo->isEnabled());
+        QTest::keyClick(area->view(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_COMPARE(statusOf(*project, 2), QStringLiteral("rejected|rejected by hand"));
+        // The menu actions do the same.
+        undo->trigger();
+        QCOMPARE(statusOf(*project, 2), QStringLiteral("accepted|"));
+        redo->trigger();
+        QCOMPARE(statusOf(*project, 2), QStringLiteral("rejected|rejected by hand"));
+
+        // Another area shown: nothing to undo there; back in Samples the steps are still there.
+        w.showArea(samplesIndex == 0 ? 1 : 0);
+        QVERIFY(!undo->isEnabled());
+        w.showArea(samplesIndex);
+        QVERIFY(undo->isEnabled());
+        // Another project: the steps of the old one are gone.
+        QVERIFY(w.openProject(dir.filePath(QStringLiteral("other.synthembed")), true, true));
+        QVERIFY(!undo->isEnabled());
+        QCOMPARE(area->undoStack()->count(), 0);
     }
 
     void newRowsAppearWithoutReset() {

@@ -40,6 +40,9 @@ public:
     QString title() const override { return tr("Evaluation"); }
     QString description() const override { return tr("MTEB-style evaluation on your own and public datasets."); }
     void setProject(store::Project* project) override;
+    /// Models or datasets added in another window, and results stored elsewhere (the CLI's eval):
+    /// lists and tables follow, keeping check marks, the selected result and the scroll position.
+    void projectDataChanged(const ProjectChange& change) override;
 
     /// Adds a model folder or "hash:DIM" (checked); remembered in the project.
     void addModel(const QString& spec);

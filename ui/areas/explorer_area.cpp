@@ -382,6 +382,14 @@ void ExplorerArea::setProject(store::Project* project) {
     updateButtons();
 }
 
+void ExplorerArea::projectDataChanged(const ProjectChange& change) {
+    // Hidden, showEvent catches up.
+    if (!m_project || !isVisible() || !change.touches("settings")) return;
+    refreshSources();
+    refreshModels();
+    updateButtons();
+}
+
 void ExplorerArea::showEvent(QShowEvent* event) {
     // Datasets and models may have been added in the Evaluation area meanwhile.
     refreshSources();

@@ -40,6 +40,8 @@ public:
     QString title() const override { return tr("Explorer"); }
     QString description() const override { return tr("Nearest-neighbour search and maps of an embedding space."); }
     void setProject(store::Project* project) override;
+    /// Datasets or models added in another window: the pickers follow, keeping the current choice.
+    void projectDataChanged(const ProjectChange& change) override;
 
     enum class Source { Samples, Jsonl, Dataset };
     /// Picks the set to embed: for Jsonl a file path, for Dataset a registered dataset's name.

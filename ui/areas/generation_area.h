@@ -40,6 +40,9 @@ public:
     QString title() const override { return tr("Generation"); }
     QString description() const override { return tr("Jobs that send rendered prompts to an OpenAI-compatible endpoint."); }
     void setProject(store::Project* project) override;
+    /// Jobs, templates or endpoints changed elsewhere (another window, the CLI): the job table,
+    /// the estimate and the endpoint picker follow.
+    void projectDataChanged(const ProjectChange& change) override;
 
     /// The job the builder describes now, or an error message.
     std::optional<gen::JobSpec> currentSpec(QString* error = nullptr) const;

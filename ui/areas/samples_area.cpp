@@ -38,6 +38,7 @@
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
@@ -428,6 +429,25 @@ void SamplesArea::showEvent(QShowEvent* event) {
         reloadReasons();
         if (m_model->appendNewRows()) updateCountLabel();
     }
+}
+
+void SamplesArea::projectDataChanged(const ProjectChange& change) {
+    if (!m_project || !isVisible() || !(change.touches("samples") || change.touches("jobs"))) return;
+    reloadFacets();
+    if (!change.touches("samples")) return;
+    reloadReasons();
+    const qint64 id = m_current;
+    const int row = m_view->currentIndex().row();
+    const int scroll = m_view->verticalScrollBar()->value();
+    if (!m_model->refreshRows()) return;
+    updateCountLabel();
+    if (id >= 0 && m_model->sampleId(row) != id) {
+        // The set was reloaded (rows left it elsewhere): the same sample stays selected if it is
+        // still there (looked for among the rows read near its old place).
+        const QSignalBlocker block(m_view->selectionModel());
+        if (const int again = m_model->loadedRowOf(id); again >= 0) m_view->selectRow(again);
+    }
+    m_view->verticalScrollBar()->setValue(scroll);
 }
 
 void SamplesArea::refresh() {

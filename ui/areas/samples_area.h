@@ -48,6 +48,9 @@ public:
     QString title() const override { return tr("Samples"); }
     QString description() const override { return tr("The generated training samples: inspect, filter and curate."); }
     void setProject(store::Project* project) override;
+    /// Samples or jobs changed (this window, another one, the CLI): filters, reasons, count and rows
+    /// follow, the selection and scroll position stay. Hidden, it catches up when shown.
+    void projectDataChanged(const ProjectChange& change) override;
 
     SampleTableModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }

@@ -205,7 +205,11 @@ void TemplatesArea::buildUi() {
     m_problems->setObjectName(QStringLiteral("problemList"));
     m_problems->setHeaderLabels({tr("Line:Col"), tr("Problem"), tr("Code")});
     m_problems->setRootIsDecorated(false);
-    m_problems->setUniformRowHeights(true);
+    // Long messages ("unknown placeholder {x}: map it to a pool under `placeholders:` or ...") wrap
+    // onto more lines instead of being cut; the full message is also each row's tooltip.
+    m_problems->setUniformRowHeights(false);
+    m_problems->setWordWrap(true);
+    m_problems->setTextElideMode(Qt::ElideNone);
     m_problems->setAlternatingRowColors(true);
     m_problems->header()->setStretchLastSection(false);
     m_problems->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -453,6 +457,26 @@ QStringList TemplatesArea::templateNames() const {
         for (int j = 0; j < family->childCount(); ++j) names << family->child(j)->data(0, kNameRole).toString();
     }
     return names;
+}
+
+void TemplatesArea::projectDataChanged(const ProjectChange& change) {
+    if (!m_project || !(change.touches("templates") || change.touches("pools") || change.touches("pool_values"))) return;
+    if (m_current.isEmpty() && m_drafts.empty() && m_dirtyPools.empty()) {
+        setProject(m_project); // nothing open yet (e.g. the first templates arrived): load as on open
+        return;
+    }
+    if (m_dirtyPools.empty())
+        if (auto lib = prompts::PromptStore(*m_project).loadLatest()) m_pools = lib->pools;
+    const int scroll = m_list->verticalScrollBar()->value();
+    reloadList(m_current);
+    m_list->verticalScrollBar()->setValue(scroll);
+    if (!m_current.isEmpty() && !isModified()) {
+        // A newer version saved elsewhere replaces the unedited text; the text saved here does not.
+        auto text = prompts::PromptStore(*m_project).templateText(m_current.toStdString());
+        if (text && *text != m_savedText) loadIntoEditor(m_current);
+        else reloadHistory();
+    }
+    if (m_dirtyPools.empty() && !m_currentPool.isEmpty()) showPool(m_currentPool);
 }
 
 void TemplatesArea::reloadList(const QString& select) {

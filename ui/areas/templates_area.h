@@ -44,6 +44,9 @@ public:
         return tr("Prompt templates with diversity placeholders, and their value pools.");
     }
     void setProject(store::Project* project) override;
+    /// Templates or pools saved elsewhere (another window, `prompts import`): the list follows,
+    /// and the editor and pool table too where they hold no unsaved edits.
+    void projectDataChanged(const ProjectChange& change) override;
 
     /// Names of the project's templates (latest versions), in list order.
     QStringList templateNames() const;

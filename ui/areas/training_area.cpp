@@ -29,6 +29,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <utility>
 
 namespace synthembed::ui {
 
@@ -199,6 +200,7 @@ void TrainingArea::setProject(store::Project* project) {
     m_runs->setDatabase(project ? &project->db() : nullptr);
     m_builder->setProject(project);
     m_shownRunId = 0;
+    m_countsStale = false;
     if (!m_job) {
         m_plots->clear(MetricPlots::Primary);
         m_shownLive = false;
@@ -206,6 +208,22 @@ void TrainingArea::setProject(store::Project* project) {
     setCompare(0);
     refreshRuns();
     updateButtons();
+}
+
+void TrainingArea::projectDataChanged(const ProjectChange& change) {
+    if (!m_project) return;
+    if (change.touches("samples")) {
+        if (isVisible())
+            m_builder->refreshCountsInBackground();
+        else
+            m_countsStale = true;
+    }
+    if (change.touches("training_runs") && !m_refreshTimer.isActive()) refreshRuns();
+}
+
+void TrainingArea::showEvent(QShowEvent* event) {
+    Area::showEvent(event);
+    if (std::exchange(m_countsStale, false)) m_builder->refreshCountsInBackground();
 }
 
 qint64 TrainingArea::selectedRunId() const {

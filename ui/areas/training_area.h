@@ -35,6 +35,9 @@ public:
     QString title() const override { return tr("Training"); }
     QString description() const override { return tr("Contrastive fine-tuning of a backbone into an embedder."); }
     void setProject(store::Project* project) override;
+    /// New or curated samples recount the data selection (in the background; at once when shown,
+    /// else when next shown); runs written elsewhere (the CLI) join the runs table.
+    void projectDataChanged(const ProjectChange& change) override;
 
     RunBuilder* builder() const { return m_builder; }
     MetricPlots* plots() const { return m_plots; }
@@ -58,6 +61,9 @@ Q_SIGNALS:
     /// The user wants to evaluate a trained model folder (handled by the Evaluation area).
     void evaluateRequested(const QString& modelDir);
     void runFinished(qint64 runId, const QString& state);
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     void launch(train::TrainConfig config, qint64 resumeRunId);
@@ -104,6 +110,7 @@ private:
     QElapsedTimer m_sessionClock;
     qint64 m_sessionFirstStep = -1;
     QElapsedTimer m_labelClock;
+    bool m_countsStale = false; ///< samples changed while the area was hidden
 };
 
 } // namespace synthembed::ui

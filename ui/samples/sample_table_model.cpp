@@ -55,6 +55,18 @@ bool SampleTableModel::appendNewRows() {
     return true;
 }
 
+bool SampleTableModel::refreshRows() {
+    if (!m_project) return false;
+    auto n = gen::countSamples(*m_project, m_filter);
+    if (!n) return false;
+    if (*n != m_count) return appendNewRows();
+    m_pages.clear();
+    m_lru.clear();
+    m_anchors.clear();
+    if (m_count > 0) Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(m_count) - 1, ColumnCount - 1));
+    return true;
+}
+
 const SampleTableModel::Page* SampleTableModel::page(int index) const {
     if (auto it = m_pages.find(index); it != m_pages.end()) {
         m_lru.splice(m_lru.begin(), m_lru, it->second.lru);

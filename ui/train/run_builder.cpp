@@ -27,11 +27,13 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QStandardItemModel>
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <utility>
 
 namespace synthembed::ui {
 
@@ -107,6 +109,7 @@ QString humanCount(std::int64_t n) {
 
 RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("runBuilder"));
+    m_countPool.setMaxThreadCount(1);
     const train::TrainConfig d; // core's defaults (the paper's where it has one)
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
@@ -486,32 +489,70 @@ void RunBuilder::checkModel() {
 
 void RunBuilder::setProject(store::Project* project) {
     m_project = project;
+    ++m_countGeneration;
+    m_countBusy = m_countAgain = false;
     refreshCounts();
 }
 
 void RunBuilder::refreshCounts() {
-    m_sampleCounts.clear();
+    std::vector<train::SampleCount> counts;
     if (m_project) {
-        if (auto counts = train::countProjectSamples(*m_project); !counts) {
-            log::warn("training data counts: ", counts.error().message);
-        } else {
-            for (const auto& c : *counts)
-                m_sampleCounts.insert({QString::fromStdString(c.family), QString::fromStdString(c.language),
-                                       QString::fromStdString(c.status)},
-                                      c.count);
-        }
+        if (auto c = train::countProjectSamples(*m_project); !c)
+            log::warn("training data counts: ", c.error().message);
+        else
+            counts = std::move(*c);
     }
-    // Rebuild the family and language lists, keeping what was unchecked.
+    applyCounts(counts);
+}
+
+void RunBuilder::refreshCountsInBackground() {
+    if (!m_project) return;
+    if (m_countBusy) {
+        m_countAgain = true;
+        return;
+    }
+    m_countBusy = true;
+    const int generation = m_countGeneration;
+    m_countPool.start([this, generation, path = m_project->path()] {
+        Result<std::vector<train::SampleCount>> counts = Error{"db", ""};
+        if (auto reader = store::Project::openReader(path); !reader)
+            counts = reader.error();
+        else
+            counts = train::countProjectSamples(*reader);
+        QMetaObject::invokeMethod(this, [this, generation, counts = std::move(counts)] {
+            if (generation != m_countGeneration) return;
+            m_countBusy = false;
+            if (!counts)
+                log::warn("training data counts: ", counts.error().message);
+            else
+                applyCounts(*counts);
+            if (std::exchange(m_countAgain, false)) refreshCountsInBackground();
+        }, Qt::QueuedConnection);
+    });
+}
+
+void RunBuilder::applyCounts(const std::vector<train::SampleCount>& counts) {
+    m_sampleCounts.clear();
+    for (const auto& c : counts)
+        m_sampleCounts.insert({QString::fromStdString(c.family), QString::fromStdString(c.language),
+                               QString::fromStdString(c.status)},
+                              c.count);
+    // Rebuild the family and language lists only when their values changed, keeping what was
+    // unchecked (new values come checked); otherwise only the counts in the items change.
     m_updating = true;
     for (auto* list : {m_families, m_languages}) {
-        QSet<QString> unchecked;
-        for (int i = 0; i < list->count(); ++i)
-            if (list->item(i)->checkState() == Qt::Unchecked) unchecked.insert(list->item(i)->data(Qt::UserRole).toString());
         QSet<QString> values;
         for (auto it = m_sampleCounts.cbegin(); it != m_sampleCounts.cend(); ++it)
             values.insert(list == m_families ? std::get<0>(it.key()) : std::get<1>(it.key()));
         QStringList sorted(values.begin(), values.end());
         sorted.sort();
+        QStringList shown;
+        for (int i = 0; i < list->count(); ++i) shown << list->item(i)->data(Qt::UserRole).toString();
+        if (shown == sorted) continue;
+        QSet<QString> unchecked;
+        for (int i = 0; i < list->count(); ++i)
+            if (list->item(i)->checkState() == Qt::Unchecked) unchecked.insert(list->item(i)->data(Qt::UserRole).toString());
+        const int scroll = list->verticalScrollBar()->value();
         list->clear();
         for (const auto& v : sorted) {
             auto* item = new QListWidgetItem(v.isEmpty() ? tr("(none)") : v, list);
@@ -519,9 +560,11 @@ void RunBuilder::refreshCounts() {
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
             item->setCheckState(unchecked.contains(v) ? Qt::Unchecked : Qt::Checked);
         }
+        list->verticalScrollBar()->setValue(scroll);
     }
     m_updating = false;
     updateCounts();
+    Q_EMIT countsRefreshed();
 }
 
 QStringList RunBuilder::checkedValues(QListWidget* list, bool emptyWhenAll) const {

@@ -5,10 +5,12 @@
 // defaults are the paper's (e5-mistral) where it has one; every field explains itself in a tooltip.
 
 #include "core/train/config.h"
+#include "core/train/data.h"
 
 #include <QMap>
 #include <QString>
 #include <QStringList>
+#include <QThreadPool>
 #include <QWidget>
 
 #include <tuple>
@@ -37,6 +39,10 @@ public:
     void setProject(store::Project* project);
     /// Re-reads the sample counts (after samples changed).
     void refreshCounts();
+    /// The same on a pool thread with a read-only connection of its own (a large project's count
+    /// takes a while): the GUI thread does not wait; countsRefreshed() follows. Checked families and
+    /// languages stay checked, new ones come checked, the lists keep their scroll position.
+    void refreshCountsInBackground();
 
     /// The run as configured (projectDb and resume are left for the caller).
     train::TrainConfig config() const;
@@ -51,6 +57,8 @@ public:
 
 Q_SIGNALS:
     void changed();
+    /// New sample counts were applied (refreshCounts or refreshCountsInBackground).
+    void countsRefreshed();
 
 private:
     void browseModel();
@@ -58,6 +66,7 @@ private:
     void browseJsonl();
     void checkModel();
     void updateCounts();
+    void applyCounts(const std::vector<train::SampleCount>& counts);
     void updateEnabled();
     QStringList checkedValues(QListWidget* list, bool emptyWhenAll) const;
     void setChecked(QListWidget* list, const std::vector<std::string>& values);
@@ -108,6 +117,10 @@ private:
     QString m_jsonlError;
     qint64 m_exampleCount = -1;
     bool m_updating = false;
+    QThreadPool m_countPool;   ///< one thread: background sample counts
+    int m_countGeneration = 0; ///< results of older projects are dropped
+    bool m_countBusy = false;
+    bool m_countAgain = false; ///< samples changed again while counting
 };
 
 } // namespace synthembed::ui

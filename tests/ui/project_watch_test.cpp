@@ -1,0 +1,253 @@
+// The project-change signal (issue 18): changes made by another process (the CLI), another
+// window (a second connection) or this window reach every area within 2 s, without reloading
+// whole tables; counts, filters and pickers follow, the selection and scroll position stay.
+
+#include "area_test_support.h"
+#include "support/test_support.h"
+#include "ui/areas/evaluation_area.h"
+#include "ui/areas/samples_area.h"
+#include "ui/areas/training_area.h"
+#include "ui/mainwindow.h"
+#include "ui/project_watcher.h"
+#include "ui/samples/sample_table_model.h"
+#include "ui/train/run_builder.h"
+
+#include "core/gen/curation.h"
+#include "core/store/project.h"
+#include "ui/eval/eval_settings.h"
+
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QListWidget>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace synthembed;
+
+namespace {
+
+constexpr int kWithin = 2000; // ms: the issue's bound
+
+// Writes `n` samples of one family and language as JSONL and imports them with the CLI (another
+// process). Returns the CLI's exit code and stderr on failure.
+QString importWithCli(const QString& project, const QString& dir, int first, int n, const QString& family,
+                      const QString& language) {
+    QByteArray jsonl;
+    for (int i = first; i < first + n; ++i)
+        jsonl += QStringLiteral("{\"query\": \"question %1 about %2\", \"positive\": \"an answer numbered %1 in %3\"}\n")
+                     .arg(i)
+                     .arg(family, language)
+                     .toUtf8();
+    const QString file = dir + QStringLiteral("/in-%1.jsonl").arg(first);
+    if (!uitest::writeText(file, jsonl)) return QStringLiteral("cannot write ") + file;
+    auto r = test::runCli({"--db", project.toStdString(), "import", "-i", file.toStdString(), "--family",
+                           family.toStdString(), "--language", language.toStdString()});
+    return r.exitCode == 0 ? QString() : QString::fromStdString(r.err);
+}
+
+template <class T>
+T* areaOf(ui::MainWindow& w, int* index = nullptr) {
+    for (int i = 0; i < w.areaCount(); ++i)
+        if (auto* a = qobject_cast<T*>(w.area(i))) {
+            if (index) *index = i;
+            return a;
+        }
+    return nullptr;
+}
+
+QString projectLabel(ui::MainWindow& w) { return w.findChild<QLabel*>(QStringLiteral("projectLabel"))->text(); }
+
+} // namespace
+
+class ProjectWatchTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dataDir;
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(uitest::initEnvironment(m_dataDir)); }
+
+    void anotherProcessReachesSamplesTrainingAndStatusBar() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.synthembed"));
+        QVERIFY(test::runCli({"--db", path.toStdString(), "init"}).exitCode == 0);
+        QCOMPARE(importWithCli(path, dir.path(), 0, 300, QStringLiteral("short_long"), QStringLiteral("en")), QString());
+
+        ui::MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openProject(path, false, true));
+        QVERIFY(projectLabel(w).contains(QStringLiteral(" 300 samples")));
+
+        // Samples: a row chosen down the table, scrolled to.
+        int samplesIndex = -1, trainingIndex = -1;
+        auto* samples = areaOf<ui::SamplesArea>(w, &samplesIndex);
+        auto* training = areaOf<ui::TrainingArea>(w, &trainingIndex);
+        QVERIFY(samples && training);
+        w.showArea(samplesIndex);
+        QTRY_COMPARE(samples->model()->rowCount(), 300);
+        QVERIFY(samples->selectRow(250));
+        const qint64 chosen = samples->currentSampleId();
+        QVERIFY(chosen > 0);
+        auto* bar = samples->view()->verticalScrollBar();
+        QTRY_VERIFY(bar->value() > 0);
+        const int scroll = bar->value();
+
+        // Another process adds 4 samples of a new family and language.
+        QCOMPARE(importWithCli(path, dir.path(), 1000, 4, QStringLiteral("sts"), QStringLiteral("de")), QString());
+        QElapsedTimer clock;
+        clock.start();
+        QTRY_COMPARE_WITH_TIMEOUT(samples->model()->rowCount(), 304, kWithin);
+        qInfo("samples table: 4 rows from another process after %lld ms", clock.elapsed());
+        QCOMPARE(samples->currentSampleId(), chosen);
+        QCOMPARE(samples->view()->currentIndex().row(), 250);
+        QCOMPARE(bar->value(), scroll);
+        // The family filter offers the new family, the count says 304.
+        auto* familyFilter = samples->findChild<QComboBox*>(QStringLiteral("familyFilter"));
+        QVERIFY(familyFilter->findData(QStringLiteral("sts")) >= 0);
+        auto* languageFilter = samples->findChild<QComboBox*>(QStringLiteral("languageFilter"));
+        QVERIFY(languageFilter->findData(QStringLiteral("de")) >= 0);
+        QTRY_VERIFY_WITH_TIMEOUT(projectLabel(w).contains(QStringLiteral(" 304 samples")), kWithin);
+
+        // Training was hidden meanwhile: it catches up when shown (counted off the GUI thread).
+        auto* builder = training->builder();
+        QCOMPARE(builder->exampleCount(), 300);
+        w.showArea(trainingIndex);
+        QTRY_COMPARE_WITH_TIMEOUT(builder->exampleCount(), 304, kWithin);
+        auto* families = builder->findChild<QListWidget*>(QStringLiteral("familyList"));
+        auto* languages = builder->findChild<QListWidget*>(QStringLiteral("languageList"));
+        QCOMPARE(families->count(), 2);
+        QCOMPARE(languages->count(), 2);
+        QVERIFY(!builder->problems().join(QLatin1Char(' ')).contains(QStringLiteral("No samples")));
+
+        // Shown, it follows at once; what the user unchecked stays unchecked.
+        for (int i = 0; i < families->count(); ++i)
+            if (families->item(i)->data(Qt::UserRole).toString() == QLatin1String("short_long"))
+                families->item(i)->setCheckState(Qt::Unchecked);
+        QCOMPARE(builder->exampleCount(), 4);
+        QCOMPARE(importWithCli(path, dir.path(), 2000, 3, QStringLiteral("sts"), QStringLiteral("en")), QString());
+        clock.restart();
+        QTRY_COMPARE_WITH_TIMEOUT(builder->exampleCount(), 7, kWithin);
+        qInfo("training counts: 3 samples from another process after %lld ms", clock.elapsed());
+        for (int i = 0; i < families->count(); ++i)
+            QCOMPARE(families->item(i)->checkState(),
+                     families->item(i)->data(Qt::UserRole).toString() == QLatin1String("short_long") ? Qt::Unchecked
+                                                                                                   : Qt::Checked);
+        QTRY_VERIFY_WITH_TIMEOUT(projectLabel(w).contains(QStringLiteral(" 307 samples")), kWithin);
+    }
+
+    void inPlaceChangesOfAnotherProcessReachTheSamplesRows() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.synthembed"));
+        QVERIFY(test::runCli({"--db", path.toStdString(), "init"}).exitCode == 0);
+        QCOMPARE(importWithCli(path, dir.path(), 0, 5, QStringLiteral("short_long"), QStringLiteral("en")), QString());
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openProject(path, false, true));
+        int samplesIndex = -1;
+        auto* samples = areaOf<ui::SamplesArea>(w, &samplesIndex);
+        w.showArea(samplesIndex);
+        QTRY_COMPARE(samples->model()->rowCount(), 5);
+        QVERIFY(samples->selectRow(2));
+        const qint64 chosen = samples->currentSampleId();
+        const qint64 other = samples->model()->sampleId(3);
+        auto statusOf = [&](int row) {
+            return samples->model()->data(samples->model()->index(row, ui::SampleTableModel::Status)).toString();
+        };
+        const QString accepted = statusOf(3);
+        // The CLI rejects another sample: same count, the row shows it, the selection stays.
+        auto r = test::runCli({"--db", path.toStdString(), "samples", "reject", std::to_string(other), "--reason", "from the CLI"});
+        QVERIFY2(r.exitCode == 0, r.err.c_str());
+        QTRY_VERIFY_WITH_TIMEOUT(statusOf(3) != accepted, kWithin);
+        QCOMPARE(samples->model()->rowCount(), 5);
+        QCOMPARE(samples->currentSampleId(), chosen);
+    }
+
+    void thisWindowAndAnotherWindowReachTheOtherAreas() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.synthembed"));
+        QVERIFY(test::runCli({"--db", path.toStdString(), "init"}).exitCode == 0);
+        QCOMPARE(importWithCli(path, dir.path(), 0, 3, QStringLiteral("short_long"), QStringLiteral("en")), QString());
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openProject(path, false, true));
+        int trainingIndex = -1;
+        auto* training = areaOf<ui::TrainingArea>(w, &trainingIndex);
+        auto* evaluation = areaOf<ui::EvaluationArea>(w);
+        auto* samples = areaOf<ui::SamplesArea>(w);
+        w.showArea(trainingIndex);
+        QCOMPARE(training->builder()->exampleCount(), 3);
+        QSignalSpy reports(w.watcher(), &ui::ProjectWatcher::changed);
+
+        // This window's own connection rejects a sample (as the Samples area does) and says so.
+        const qint64 id = samples->model()->sampleId(0);
+        QVERIFY(id > 0);
+        QVERIFY(gen::setSampleStatus(*w.project(), id, false, "by hand").ok());
+        Q_EMIT samples->projectWritten();
+        QElapsedTimer clock;
+        clock.start();
+        QTRY_COMPARE_WITH_TIMEOUT(training->builder()->exampleCount(), 2, kWithin);
+        qInfo("training counts: a rejection in this window after %lld ms", clock.elapsed());
+        QVERIFY(!reports.isEmpty());
+        QVERIFY(reports.last().at(0).value<ui::ProjectChange>().touches("samples"));
+
+        // Another window (a second connection) adds an evaluation model: the hidden Evaluation area's
+        // list follows, and a model the user unchecked stays unchecked.
+        auto* models = evaluation->findChild<QListWidget*>(QStringLiteral("evalModels"));
+        evaluation->addModel(QStringLiteral("hash:64"));
+        QCOMPARE(models->count(), 1);
+        models->item(0)->setCheckState(Qt::Unchecked);
+        {
+            auto second = store::Project::open(path.toStdString());
+            QVERIFY(second.ok());
+            auto list = ui::evalsettings::models(&*second);
+            list << QStringLiteral("hash:128");
+            ui::evalsettings::setModels(&*second, list);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(models->count(), 2, kWithin);
+        QCOMPARE(models->item(0)->checkState(), Qt::Unchecked);
+        QCOMPARE(models->item(1)->checkState(), Qt::Checked);
+    }
+
+    void nothingIsReportedWithoutChanges() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.synthembed"));
+        ui::ProjectWatcher watcher;
+        watcher.setInterval(50);
+        {
+            auto p = store::Project::create(path.toStdString());
+            QVERIFY(p.ok());
+        }
+        QSignalSpy spy(&watcher, &ui::ProjectWatcher::changed);
+        watcher.watch(path);
+        QTest::qWait(400);
+        QCOMPARE(spy.count(), 0);
+        {
+            auto p = store::Project::open(path.toStdString());
+            QVERIFY(p.ok());
+            p->setSetting("x", "1");
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, kWithin);
+        const auto change = spy.at(0).at(0).value<ui::ProjectChange>();
+        QCOMPARE(change.tables, QSet<QString>{QStringLiteral("settings")});
+        QTest::qWait(300);
+        QCOMPARE(spy.count(), 1);
+        // Stopped: no reports about the old file.
+        watcher.watch(QString());
+        {
+            auto p = store::Project::open(path.toStdString());
+            p->setSetting("x", "2");
+        }
+        QTest::qWait(300);
+        QCOMPARE(spy.count(), 1);
+    }
+};
+
+QTEST_MAIN(ProjectWatchTest)
+#include "project_watch_test.moc"
