@@ -356,6 +356,56 @@ void EvaluationArea::loadSettings() {
     m_specs.clear();
     if (m_project) {
         for (const auto& spec : evalsettings::models(m_project)) {
+void EvaluationArea::projectDataChanged(const ProjectChange& change) {
+    if (!m_project || m_running) return; // a running job refreshes when it ends
+    const bool settings = change.touches("settings");
+    if (settings) {
+        QStringList models, datasets;
+        QSet<QString> unchecked;
+        for (int i = 0; i < m_models->count(); ++i) {
+            models << m_models->item(i)->data(kSpecRole).toString();
+            if (m_models->item(i)->checkState() != Qt::Checked) unchecked << QStringLiteral("m:") + models.last();
+        }
+        for (int i = 0; i < m_datasets->count() && i < int(m_datasetEntries.size()); ++i) {
+            datasets << QString::fromStdString(m_datasetEntries[std::size_t(i)].name);
+            if (m_datasets->item(i)->checkState() != Qt::Checked) unchecked << QStringLiteral("d:") + datasets.last();
+        }
+        QStringList nowDatasets;
+        for (const auto& d : evalsettings::datasets(m_project)) nowDatasets << QString::fromStdString(d.name);
+        if (evalsettings::models(m_project) != models || nowDatasets != datasets) {
+            loadSettings();
+            m_loading = true;
+            for (int i = 0; i < m_models->count(); ++i)
+                if (unchecked.contains(QStringLiteral("m:") + m_models->item(i)->data(kSpecRole).toString()))
+                    m_models->item(i)->setCheckState(Qt::Unchecked);
+            for (int i = 0; i < m_datasets->count() && i < int(m_datasetEntries.size()); ++i)
+                if (unchecked.contains(QStringLiteral("d:") + QString::fromStdString(m_datasetEntries[std::size_t(i)].name)))
+                    m_datasets->item(i)->setCheckState(Qt::Unchecked);
+            m_loading = false;
+            updateButtons();
+        }
+    }
+    if (change.touches("eval_results") || settings) {
+        // Keep the selected result (found again by its cells) and the scroll position.
+        QStringList key;
+        if (const int row = m_results->currentRow(); row >= 0)
+            for (int c = 0; c < m_results->columnCount(); ++c)
+                key << (m_results->item(row, c) ? m_results->item(row, c)->text() : QString());
+        const int scroll = m_results->verticalScrollBar()->value();
+        refreshResults();
+        for (int r = 0; !key.isEmpty() && r < m_results->rowCount(); ++r) {
+            QStringList cells;
+            for (int c = 0; c < m_results->columnCount(); ++c)
+                cells << (m_results->item(r, c) ? m_results->item(r, c)->text() : QString());
+            if (cells == key) {
+                m_results->setCurrentCell(r, std::max(0, m_results->currentColumn()));
+                break;
+            }
+        }
+        m_results->verticalScrollBar()->setValue(scroll);
+    }
+}
+
             auto* it = new QListWidgetItem(evalsettings::modelLabel(spec), m_models);
             it->setData(kSpecRole, spec);
             it->setToolTip(spec);

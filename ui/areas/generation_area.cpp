@@ -274,6 +274,15 @@ void GenerationArea::setProject(store::Project* project) {
 
 void GenerationArea::showEvent(QShowEvent* event) {
     Area::showEvent(event);
+void GenerationArea::projectDataChanged(const ProjectChange& change) {
+    if (!m_project) return;
+    if (change.touches("jobs")) refreshJobs();
+    if (!isVisible()) return; // showEvent re-reads endpoints and templates
+    if (change.touches("settings")) reloadEndpoints();
+    if (change.touches("templates") || change.touches("pools") || change.touches("pool_values")) reloadLibrary();
+    if (change.touches("settings") || change.touches("templates") || change.touches("pools")) scheduleEstimate();
+}
+
     // Settings may have changed the endpoints, the Templates area the templates.
     reloadEndpoints();
     reloadLibrary();
