@@ -9,6 +9,7 @@
 #include "ui/areas/samples_area.h"
 #include "ui/guidepanel.h"
 #include "ui/logdock.h"
+#include "ui/project_watcher.h"
 #include "ui/settingsdialog.h"
 
 #include "core/runtime/runtime.h"
@@ -116,11 +117,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_projectLabel->setObjectName(QStringLiteral("projectLabel"));
     statusBar()->addPermanentWidget(m_projectLabel);
 
+    // Changes to the open project from anywhere reach every area and the status bar.
+    m_watcher = new ProjectWatcher(this);
+    connect(m_watcher, &ProjectWatcher::changed, this, &MainWindow::onProjectChanged);
+    for (auto* a : m_areas) {
+        connect(a, &Area::projectWritten, m_watcher, &ProjectWatcher::checkNow);
+        // Each undoable step (Samples: accept, reject, edit, and their undo) wrote to the project.
+        if (auto* stack = a->findChild<QUndoStack*>(QString(), Qt::FindDirectChildrenOnly))
+            connect(stack, &QUndoStack::indexChanged, m_watcher, &ProjectWatcher::checkNow);
+    }
+
     buildMenus();
     updateStatus();
 }
 
 MainWindow::~MainWindow() {
+    m_watcher->watch(QString());
     for (int i = 0; i < areaCount(); ++i) area(i)->setProject(nullptr);
 }
 
@@ -204,9 +216,11 @@ bool MainWindow::openProject(const QString& path, bool create, bool quiet) {
         if (!quiet) QMessageBox::critical(this, tr("Open project"), QString::fromStdString(p.error().message));
         return false;
     }
+    m_watcher->watch(QString());
     for (int i = 0; i < areaCount(); ++i) area(i)->setProject(nullptr);
     m_project = std::make_unique<store::Project>(std::move(p).take());
     for (int i = 0; i < areaCount(); ++i) area(i)->setProject(m_project.get());
+    m_watcher->watch(QString::fromStdString(m_project->path().string()));
     rememberRecent(QFileInfo(path).absoluteFilePath());
     log::info("opened project ", path.toStdString());
     updateStatus();
@@ -262,11 +276,23 @@ void MainWindow::updateStatus() {
         if (t == "samples") samples = n;
         if (t == "templates") templates = n;
     }
+    showCounts(templates, samples);
+    setWindowTitle(tr("%1 — synthembed").arg(QString::fromStdString(m_project->path().filename().string())));
+}
+
+void MainWindow::showCounts(qint64 templates, qint64 samples) {
     m_projectLabel->setText(tr("%1 — %2 templates, %3 samples")
                                 .arg(QString::fromStdString(m_project->path().string()))
                                 .arg(templates)
                                 .arg(samples));
-    setWindowTitle(tr("%1 — synthembed").arg(QString::fromStdString(m_project->path().filename().string())));
+}
+
+void MainWindow::onProjectChanged(const ProjectChange& change) {
+    if (!m_project) return;
+    // The watcher counted the rows on its own thread: no query here.
+    if (change.touches("templates") || change.touches("samples"))
+        showCounts(change.rowsOf("templates"), change.rowsOf("samples"));
+    for (auto* a : m_areas) a->projectDataChanged(change);
 }
 
 QList<QKeySequence> MainWindow::settingsShortcuts() {

@@ -22,6 +22,8 @@ namespace synthembed::ui {
 class Area;
 class LogDock;
 class GuidePanel;
+class ProjectWatcher;
+struct ProjectChange;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -40,6 +42,8 @@ public:
     int currentArea() const;
     LogDock* logDock() const { return m_log; }
     GuidePanel* guide() const { return m_guide; }
+    /// Reports every change to the open project to the areas and the status bar.
+    ProjectWatcher* watcher() const { return m_watcher; }
     /// Settings' shortcuts: Ctrl+, on every platform (first, shown in the menu), and the
     /// platform's Preferences key when it has one.
     static QList<QKeySequence> settingsShortcuts();
@@ -59,6 +63,8 @@ private:
     void updateRecentMenu();
     void rememberRecent(const QString& path);
     void updateStatus();
+    void showCounts(qint64 templates, qint64 samples);
+    void onProjectChanged(const ProjectChange& change);
 
     std::unique_ptr<store::Project> m_project;
     QListWidget* m_nav;
@@ -68,6 +74,7 @@ private:
     GuidePanel* m_guide;
     QLabel* m_projectLabel;
     QMenu* m_recentMenu = nullptr;
+    ProjectWatcher* m_watcher = nullptr;
     QUndoGroup* m_undoGroup = nullptr; ///< the shown area's undo stack is the active one
 };
 

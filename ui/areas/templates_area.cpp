@@ -881,6 +881,7 @@ void TemplatesArea::savePool() {
     m_dirtyPools.erase(m_currentPool.toStdString());
     log::info("saved pool ", saved->name, " as version ", saved->version);
     Q_EMIT statusMessage(tr("Saved pool %1 as version %2").arg(m_currentPool).arg(saved->version));
+    Q_EMIT projectWritten();
     showPool(m_currentPool);
     refresh();
 }
@@ -915,6 +916,7 @@ bool TemplatesArea::save() {
     if (problems > 0) message += tr(" — %n problem(s) left", nullptr, problems);
     log::info(message.toStdString());
     Q_EMIT statusMessage(message);
+    Q_EMIT projectWritten();
 
     const QString name = qs(saved->name);
     if (name != m_current) {
