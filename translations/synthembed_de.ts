@@ -1450,6 +1450,14 @@
         <source>Evaluate %1</source>
         <translation>%1 evaluieren</translation>
     </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederherstellen</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::MapView</name>
@@ -2213,10 +2221,6 @@
         <translation>Ablehnungsgrund</translation>
     </message>
     <message>
-        <source>Double-click a reason to list its samples</source>
-        <translation>Doppelklick auf einen Grund listet seine Beispiele</translation>
-    </message>
-    <message>
         <source>Reject reasons</source>
         <translation>Ablehnungsgründe</translation>
     </message>
@@ -2317,10 +2321,6 @@
         <translation>(kein Grund)</translation>
     </message>
     <message>
-        <source>Reject reasons (%1)</source>
-        <translation>Ablehnungsgründe (%1)</translation>
-    </message>
-    <message>
         <source>reason: %1</source>
         <translation>Grund: %1</translation>
     </message>
@@ -2387,6 +2387,274 @@
     <message>
         <source>The generated training samples: inspect, filter and curate.</source>
         <translation>Die generierten Trainingsbeispiele: prüfen, filtern und kuratieren.</translation>
+    </message>
+    <message>
+        <source>duplicate</source>
+        <translation>Duplikat</translation>
+    </message>
+    <message>
+        <source>near-duplicate</source>
+        <translation>Beinahe-Duplikat</translation>
+    </message>
+    <message>
+        <source>contamination</source>
+        <translation>Kontamination</translation>
+    </message>
+    <message>
+        <source>no JSON in the answer</source>
+        <translation>kein JSON in der Antwort</translation>
+    </message>
+    <message>
+        <source>answer cut off</source>
+        <translation>Antwort abgeschnitten</translation>
+    </message>
+    <message>
+        <source>answer is not a JSON object</source>
+        <translation>Antwort ist kein JSON-Objekt</translation>
+    </message>
+    <message>
+        <source>missing key</source>
+        <translation>fehlender Schlüssel</translation>
+    </message>
+    <message>
+        <source>wrong value type</source>
+        <translation>falscher Werttyp</translation>
+    </message>
+    <message>
+        <source>empty value</source>
+        <translation>leerer Wert</translation>
+    </message>
+    <message>
+        <source>unfilled placeholder</source>
+        <translation>nicht ausgefüllter Platzhalter</translation>
+    </message>
+    <message>
+        <source>positive repeats the query</source>
+        <translation>Positiv wiederholt die Anfrage</translation>
+    </message>
+    <message>
+        <source>negative equals positive</source>
+        <translation>Negativ gleich Positiv</translation>
+    </message>
+    <message>
+        <source>filter: family</source>
+        <translation>Filter: Familie</translation>
+    </message>
+    <message>
+        <source>filter: language</source>
+        <translation>Filter: Sprache</translation>
+    </message>
+    <message>
+        <source>filter: query length</source>
+        <translation>Filter: Anfragelänge</translation>
+    </message>
+    <message>
+        <source>filter: positive length</source>
+        <translation>Filter: Länge des Positivs</translation>
+    </message>
+    <message>
+        <source>Show samples of every reject reason</source>
+        <translation>Beispiele aller Ablehnungsgründe zeigen</translation>
+    </message>
+    <message>
+        <source>Click a kind or a reason to list its samples</source>
+        <translation>Klicken Sie auf eine Art oder einen Grund, um die Beispiele aufzulisten</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>Prüfungen</translation>
+    </message>
+    <message>
+        <source>Find duplicates and evaluation data among the samples</source>
+        <translation>Duplikate und Evaluierungsdaten unter den Beispielen finden</translation>
+    </message>
+    <message>
+        <source>Reject &amp;&amp; next</source>
+        <translation>Ablehnen &amp;&amp; weiter</translation>
+    </message>
+    <message>
+        <source>Reject and next</source>
+        <translation>Ablehnen und weiter</translation>
+    </message>
+    <message>
+        <source>Rejects this sample and stays on it (%1)</source>
+        <translation>Lehnt dieses Beispiel ab und bleibt darauf (%1)</translation>
+    </message>
+    <message>
+        <source>Rejects this sample and shows the next one (%1)</source>
+        <translation>Lehnt dieses Beispiel ab und zeigt das nächste (%1)</translation>
+    </message>
+    <message>
+        <source>Find duplicates among the samples, or samples that overlap evaluation data.</source>
+        <translation>Duplikate unter den Beispielen finden oder Beispiele, die sich mit Evaluierungsdaten überschneiden.</translation>
+    </message>
+    <message>
+        <source>All rejected</source>
+        <translation>Alle abgelehnten</translation>
+    </message>
+    <message>
+        <source>reason kind: %1</source>
+        <translation>Art des Grundes: %1</translation>
+    </message>
+    <message>
+        <source>Accept sample %1</source>
+        <translation>Beispiel %1 annehmen</translation>
+    </message>
+    <message>
+        <source>Reject sample %1</source>
+        <translation>Beispiel %1 ablehnen</translation>
+    </message>
+    <message>
+        <source>Edit sample %1</source>
+        <translation>Beispiel %1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>Find duplicates</source>
+        <translation>Duplikate finden</translation>
+    </message>
+    <message>
+        <source>Lists exact duplicates (same normalised text) and near duplicates among the accepted and edited samples; the earliest of each is kept. Nothing is rejected until you press Reject listed samples.</source>
+        <translation>Listet exakte Duplikate (gleicher normalisierter Text) und Beinahe-Duplikate unter den angenommenen und bearbeiteten Beispielen auf; das früheste bleibt jeweils erhalten. Abgelehnt wird erst mit „Aufgelistete Beispiele ablehnen“.</translation>
+    </message>
+    <message>
+        <source>near duplicates</source>
+        <translation>Beinahe-Duplikate</translation>
+    </message>
+    <message>
+        <source>Word-shingle similarity (Jaccard) at or above which two texts count as near duplicates</source>
+        <translation>Wort-Shingle-Ähnlichkeit (Jaccard), ab der zwei Texte als Beinahe-Duplikate gelten</translation>
+    </message>
+    <message>
+        <source>Check contamination</source>
+        <translation>Kontamination prüfen</translation>
+    </message>
+    <message>
+        <source>Lists samples whose query or positive nearly duplicates a text of an evaluation set, and flags them</source>
+        <translation>Listet Beispiele auf, deren Anfrage oder Positiv einen Text eines Evaluierungsdatensatzes fast wiederholt, und markiert sie</translation>
+    </message>
+    <message>
+        <source>Evaluation folder (BEIR)…</source>
+        <translation>Evaluierungsordner (BEIR)…</translation>
+    </message>
+    <message>
+        <source>Evaluation folder</source>
+        <translation>Evaluierungsordner</translation>
+    </message>
+    <message>
+        <source>Evaluation file (.jsonl, .csv, .tsv, .txt)…</source>
+        <translation>Evaluierungsdatei (.jsonl, .csv, .tsv, .txt)…</translation>
+    </message>
+    <message>
+        <source>Evaluation file</source>
+        <translation>Evaluierungsdatei</translation>
+    </message>
+    <message>
+        <source>Evaluation texts (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)</source>
+        <translation>Evaluierungstexte (*.jsonl *.json *.csv *.tsv *.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Similarity ≥</source>
+        <translation>Ähnlichkeit ≥</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>Beispiel</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>Gefunden</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>Trifft auf</translation>
+    </message>
+    <message>
+        <source>Similarity</source>
+        <translation>Ähnlichkeit</translation>
+    </message>
+    <message>
+        <source>Double-click a row to show its sample</source>
+        <translation>Doppelklicken Sie auf eine Zeile, um ihr Beispiel zu zeigen</translation>
+    </message>
+    <message>
+        <source>Reject listed samples</source>
+        <translation>Aufgelistete Beispiele ablehnen</translation>
+    </message>
+    <message>
+        <source>Rejects every listed sample with the reason shown (one step to undo)</source>
+        <translation>Lehnt jedes aufgelistete Beispiel mit dem angezeigten Grund ab (ein Schritt zum Rückgängigmachen)</translation>
+    </message>
+    <message>
+        <source>Looking for duplicates…</source>
+        <translation>Suche nach Duplikaten…</translation>
+    </message>
+    <message>
+        <source>Checking against %1…</source>
+        <translation>Prüfe gegen %1…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 samples</source>
+        <translation>%1 von %2 Beispielen</translation>
+    </message>
+    <message>
+        <source>Check cancelled; nothing was changed.</source>
+        <translation>Prüfung abgebrochen; nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>sample %1 (kept)</source>
+        <translation>Beispiel %1 (bleibt)</translation>
+    </message>
+    <message>
+        <source>%1 exact and %2 near duplicates among %3 accepted and edited samples. Nothing is rejected yet: Reject listed samples rejects them (the earliest of each stays).</source>
+        <translation>%1 exakte und %2 Beinahe-Duplikate unter %3 angenommenen und bearbeiteten Beispielen. Noch ist nichts abgelehnt: „Aufgelistete Beispiele ablehnen“ lehnt sie ab (das früheste bleibt jeweils).</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 accepted and edited samples overlap %3 (%4 evaluation texts); they are flagged, not rejected.</source>
+        <translation>%1 von %2 angenommenen und bearbeiteten Beispielen überschneiden sich mit %3 (%4 Evaluierungstexte); sie sind markiert, nicht abgelehnt.</translation>
+    </message>
+    <message>
+        <source>The listed samples are rejected already.</source>
+        <translation>Die aufgelisteten Beispiele sind bereits abgelehnt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n distinct reason(s)</source>
+        <translation>
+            <numerusform>%1: %n verschiedener Grund</numerusform>
+            <numerusform>%1: %n verschiedene Gründe</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… %n more reason(s): click the kind to list all</source>
+        <translation>
+            <numerusform>… %n weiterer Grund: klicken Sie auf die Art, um alle aufzulisten</numerusform>
+            <numerusform>… %n weitere Gründe: klicken Sie auf die Art, um alle aufzulisten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n listed sample(s)</source>
+        <translation>
+            <numerusform>%n aufgelistetes Beispiel ablehnen</numerusform>
+            <numerusform>%n aufgelistete Beispiele ablehnen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sample(s) rejected</source>
+        <translation>
+            <numerusform>%n Beispiel abgelehnt</numerusform>
+            <numerusform>%n Beispiele abgelehnt</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1447,6 +1447,14 @@
         <source>Evaluate %1</source>
         <translation>评估 %1</translation>
     </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::MapView</name>
@@ -2207,10 +2215,6 @@
         <translation>拒绝原因</translation>
     </message>
     <message>
-        <source>Double-click a reason to list its samples</source>
-        <translation>双击某个原因可列出对应的样本</translation>
-    </message>
-    <message>
         <source>Reject reasons</source>
         <translation>拒绝原因</translation>
     </message>
@@ -2311,10 +2315,6 @@
         <translation>（无原因）</translation>
     </message>
     <message>
-        <source>Reject reasons (%1)</source>
-        <translation>拒绝原因（%1）</translation>
-    </message>
-    <message>
         <source>reason: %1</source>
         <translation>原因：%1</translation>
     </message>
@@ -2381,6 +2381,270 @@
     <message>
         <source>The generated training samples: inspect, filter and curate.</source>
         <translation>生成的训练样本：检查、筛选和整理。</translation>
+    </message>
+    <message>
+        <source>duplicate</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <source>near-duplicate</source>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>contamination</source>
+        <translation>污染</translation>
+    </message>
+    <message>
+        <source>no JSON in the answer</source>
+        <translation>回答中没有 JSON</translation>
+    </message>
+    <message>
+        <source>answer cut off</source>
+        <translation>回答被截断</translation>
+    </message>
+    <message>
+        <source>answer is not a JSON object</source>
+        <translation>回答不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>missing key</source>
+        <translation>缺少键</translation>
+    </message>
+    <message>
+        <source>wrong value type</source>
+        <translation>值类型错误</translation>
+    </message>
+    <message>
+        <source>empty value</source>
+        <translation>空值</translation>
+    </message>
+    <message>
+        <source>unfilled placeholder</source>
+        <translation>未填充的占位符</translation>
+    </message>
+    <message>
+        <source>positive repeats the query</source>
+        <translation>正样本重复了查询</translation>
+    </message>
+    <message>
+        <source>negative equals positive</source>
+        <translation>负样本与正样本相同</translation>
+    </message>
+    <message>
+        <source>filter: family</source>
+        <translation>过滤：类别</translation>
+    </message>
+    <message>
+        <source>filter: language</source>
+        <translation>过滤：语言</translation>
+    </message>
+    <message>
+        <source>filter: query length</source>
+        <translation>过滤：查询长度</translation>
+    </message>
+    <message>
+        <source>filter: positive length</source>
+        <translation>过滤：正样本长度</translation>
+    </message>
+    <message>
+        <source>Show samples of every reject reason</source>
+        <translation>显示所有拒绝原因的样本</translation>
+    </message>
+    <message>
+        <source>Click a kind or a reason to list its samples</source>
+        <translation>点击某类或某个原因以列出其样本</translation>
+    </message>
+    <message>
+        <source>Checks</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Find duplicates and evaluation data among the samples</source>
+        <translation>在样本中查找重复和评估数据</translation>
+    </message>
+    <message>
+        <source>Reject &amp;&amp; next</source>
+        <translation>拒绝并下一个</translation>
+    </message>
+    <message>
+        <source>Reject and next</source>
+        <translation>拒绝并转到下一个</translation>
+    </message>
+    <message>
+        <source>Rejects this sample and stays on it (%1)</source>
+        <translation>拒绝此样本并停留在此 (%1)</translation>
+    </message>
+    <message>
+        <source>Rejects this sample and shows the next one (%1)</source>
+        <translation>拒绝此样本并显示下一个 (%1)</translation>
+    </message>
+    <message>
+        <source>Find duplicates among the samples, or samples that overlap evaluation data.</source>
+        <translation>在样本中查找重复，或与评估数据重叠的样本。</translation>
+    </message>
+    <message>
+        <source>All rejected</source>
+        <translation>全部已拒绝</translation>
+    </message>
+    <message>
+        <source>reason kind: %1</source>
+        <translation>原因类别：%1</translation>
+    </message>
+    <message>
+        <source>Accept sample %1</source>
+        <translation>接受样本 %1</translation>
+    </message>
+    <message>
+        <source>Reject sample %1</source>
+        <translation>拒绝样本 %1</translation>
+    </message>
+    <message>
+        <source>Edit sample %1</source>
+        <translation>编辑样本 %1</translation>
+    </message>
+    <message>
+        <source>Find duplicates</source>
+        <translation>查找重复</translation>
+    </message>
+    <message>
+        <source>Lists exact duplicates (same normalised text) and near duplicates among the accepted and edited samples; the earliest of each is kept. Nothing is rejected until you press Reject listed samples.</source>
+        <translation>列出已接受和已编辑样本中的完全重复（规范化后文本相同）和近似重复；每组保留最早的一个。在点击“拒绝列出的样本”之前不会拒绝任何样本。</translation>
+    </message>
+    <message>
+        <source>near duplicates</source>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>Word-shingle similarity (Jaccard) at or above which two texts count as near duplicates</source>
+        <translation>两个文本被视为近似重复的词片段相似度（Jaccard）阈值</translation>
+    </message>
+    <message>
+        <source>Check contamination</source>
+        <translation>检查污染</translation>
+    </message>
+    <message>
+        <source>Lists samples whose query or positive nearly duplicates a text of an evaluation set, and flags them</source>
+        <translation>列出查询或正样本与评估集文本近似重复的样本，并标记它们</translation>
+    </message>
+    <message>
+        <source>Evaluation folder (BEIR)…</source>
+        <translation>评估文件夹 (BEIR)…</translation>
+    </message>
+    <message>
+        <source>Evaluation folder</source>
+        <translation>评估文件夹</translation>
+    </message>
+    <message>
+        <source>Evaluation file (.jsonl, .csv, .tsv, .txt)…</source>
+        <translation>评估文件 (.jsonl, .csv, .tsv, .txt)…</translation>
+    </message>
+    <message>
+        <source>Evaluation file</source>
+        <translation>评估文件</translation>
+    </message>
+    <message>
+        <source>Evaluation texts (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)</source>
+        <translation>评估文本 (*.jsonl *.json *.csv *.tsv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Similarity ≥</source>
+        <translation>相似度 ≥</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>匹配</translation>
+    </message>
+    <message>
+        <source>Similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>Double-click a row to show its sample</source>
+        <translation>双击某行以显示其样本</translation>
+    </message>
+    <message>
+        <source>Reject listed samples</source>
+        <translation>拒绝列出的样本</translation>
+    </message>
+    <message>
+        <source>Rejects every listed sample with the reason shown (one step to undo)</source>
+        <translation>以显示的原因拒绝每个列出的样本（可一步撤销）</translation>
+    </message>
+    <message>
+        <source>Looking for duplicates…</source>
+        <translation>正在查找重复…</translation>
+    </message>
+    <message>
+        <source>Checking against %1…</source>
+        <translation>正在与 %1 比对…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 samples</source>
+        <translation>%1 / %2 个样本</translation>
+    </message>
+    <message>
+        <source>Check cancelled; nothing was changed.</source>
+        <translation>检查已取消；未做任何更改。</translation>
+    </message>
+    <message>
+        <source>sample %1 (kept)</source>
+        <translation>样本 %1（保留）</translation>
+    </message>
+    <message>
+        <source>%1 exact and %2 near duplicates among %3 accepted and edited samples. Nothing is rejected yet: Reject listed samples rejects them (the earliest of each stays).</source>
+        <translation>在 %3 个已接受和已编辑的样本中有 %1 个完全重复和 %2 个近似重复。尚未拒绝任何样本：“拒绝列出的样本”会拒绝它们（每组保留最早的一个）。</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 accepted and edited samples overlap %3 (%4 evaluation texts); they are flagged, not rejected.</source>
+        <translation>%2 个已接受和已编辑的样本中有 %1 个与 %3 重叠（%4 条评估文本）；它们已被标记，未被拒绝。</translation>
+    </message>
+    <message>
+        <source>The listed samples are rejected already.</source>
+        <translation>列出的样本已被拒绝。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n distinct reason(s)</source>
+        <translation>
+            <numerusform>%1：%n 个不同原因</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… %n more reason(s): click the kind to list all</source>
+        <translation>
+            <numerusform>… 另外 %n 个原因：点击该类以列出全部</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reject %n listed sample(s)</source>
+        <translation>
+            <numerusform>拒绝 %n 个列出的样本</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sample(s) rejected</source>
+        <translation>
+            <numerusform>已拒绝 %n 个样本</numerusform>
+        </translation>
     </message>
 </context>
 <context>
