@@ -15,48 +15,95 @@ namespace synthembed::eval {
 
 namespace {
 
-// Objective and gradient of multinomial logistic regression with L2 (sklearn's scaling:
-// mean cross-entropy + ||W||^2 / (2 C n)). w: nClasses x (d+1), the last column the intercept.
-// xd: the inputs as doubles (n x d); logits and probabilities through dgemm.
-double lossAndGrad(const std::vector<double>& xd, std::size_t n, std::size_t d, const std::vector<int>& y, int nc,
-                   double c, const std::vector<double>& w, std::vector<double>& g, std::vector<double>& z) {
-    const std::size_t stride = d + 1;
-    // z = X W^T + b  (n x nc)
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), nc, int(d), 1.0, xd.data(), int(d), w.data(), int(stride),
-                0.0, z.data(), nc);
-    double loss = 0;
-    std::vector<double> gb(nc, 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-        double* zi = &z[i * nc];
-        double mx = -std::numeric_limits<double>::infinity();
-        for (int k = 0; k < nc; ++k) {
-            zi[k] += w[k * stride + d];
-            mx = std::max(mx, zi[k]);
-        }
-        double sum = 0;
-        for (int k = 0; k < nc; ++k) sum += std::exp(zi[k] - mx);
-        const double lz = mx + std::log(sum);
-        loss += lz - zi[y[i]];
-        for (int k = 0; k < nc; ++k) {
-            zi[k] = std::exp(zi[k] - lz) - (k == y[i] ? 1.0 : 0.0); // dLoss/dlogit
-            gb[k] += zi[k];
-        }
+// numpy's pairwise summation of a contiguous float32 array (np.sum): 8 partial sums over blocks of
+// up to 128, halves above that.
+float pairwiseSum(const float* a, std::size_t n) {
+    if (n < 8) {
+        float r = 0.0f;
+        for (std::size_t i = 0; i < n; ++i) r += a[i];
+        return r;
     }
-    // G = (P - Y)^T X  (nc x d), written into the strided gradient
-    std::vector<double> gw(std::size_t(nc) * d);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, nc, int(d), int(n), 1.0, z.data(), nc, xd.data(), int(d), 0.0,
-                gw.data(), int(d));
-    const double invN = 1.0 / double(n);
+    if (n <= 128) {
+        float r[8];
+        for (int j = 0; j < 8; ++j) r[j] = a[j];
+        std::size_t i = 8;
+        for (; i < n - (n % 8); i += 8)
+            for (int j = 0; j < 8; ++j) r[j] += a[i + j];
+        float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; ++i) res += a[i];
+        return res;
+    }
+    std::size_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return pairwiseSum(a, n2) + pairwiseSum(a + n2, n - n2);
+}
+
+// Objective and gradient of multinomial logistic regression with L2, computed the way
+// scikit-learn's LinearModelLoss / HalfMultinomialLoss do for float32 inputs (mteb's embeddings):
+// the weights cast to float32, logits and the per-sample losses and gradients in float32 (sgemm,
+// then max / sum of exps in double, stored as float), the mean loss as numpy's float32 pairwise
+// sum divided by n, the gradient (P - Y) / n in float32 through sgemm; the L2 term
+// ||W||^2 / (2 C n) and its gradient in double. w: nClasses x (d+1), the last column the intercept.
+struct LossBuffers {
+    std::vector<float> w32, b32, raw, gp, lossOut, gx, p;
+};
+double lossAndGrad(const Matrix& x, const std::vector<int>& y, int nc, double c, const std::vector<double>& w,
+                   std::vector<double>& g, LossBuffers& b) {
+    const std::size_t n = x.rows, d = x.cols, stride = d + 1;
+    b.w32.resize(std::size_t(nc) * d);
+    b.b32.resize(nc);
+    b.raw.resize(n * nc);
+    b.gp.resize(n * nc);
+    b.lossOut.resize(n);
+    b.gx.resize(std::size_t(nc) * d);
+    b.p.resize(nc);
+    for (int k = 0; k < nc; ++k) {
+        for (std::size_t j = 0; j < d; ++j) b.w32[k * d + j] = float(w[k * stride + j]);
+        b.b32[k] = float(w[k * stride + d]);
+    }
+    // raw = X W^T + b  (n x nc), float32
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(n), nc, int(d), 1.0f, x.data.data(), int(d), b.w32.data(),
+                int(d), 0.0f, b.raw.data(), nc);
+    for (std::size_t i = 0; i < n; ++i)
+        for (int k = 0; k < nc; ++k) b.raw[i * nc + k] = b.raw[i * nc + k] + b.b32[k];
+    for (std::size_t i = 0; i < n; ++i) {
+        const float* ri = &b.raw[i * nc];
+        double mx = ri[0];
+        for (int k = 1; k < nc; ++k)
+            if (mx < ri[k]) mx = ri[k];
+        double se = 0;
+        for (int k = 0; k < nc; ++k) {
+            b.p[k] = float(std::exp(double(ri[k]) - mx));
+            se += b.p[k];
+        }
+        const float maxValue = float(mx), sumExps = float(se);
+        float lo = float(std::log(double(sumExps)) + double(maxValue));
+        for (int k = 0; k < nc; ++k) {
+            if (y[i] == k) lo -= ri[k];
+            b.p[k] /= sumExps;
+            b.gp[i * nc + k] = b.p[k] - (y[i] == k ? 1.0f : 0.0f);
+        }
+        b.lossOut[i] = lo;
+    }
+    const float sw = float(n);
+    double loss = double(pairwiseSum(b.lossOut.data(), n) / sw);
+    for (auto& v : b.gp) v /= sw;
+    // (P - Y)^T X / n  (nc x d), float32
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, nc, int(d), int(n), 1.0f, b.gp.data(), nc, x.data.data(), int(d),
+                0.0f, b.gx.data(), int(d));
+    const double l2 = 1.0 / (c * double(n));
     double reg = 0;
     for (int k = 0; k < nc; ++k) {
+        float gb = b.gp[k];
+        for (std::size_t i = 1; i < n; ++i) gb += b.gp[i * nc + k]; // np.sum(axis=0): row after row
         for (std::size_t j = 0; j < d; ++j) {
             const double wv = w[k * stride + j];
             reg += wv * wv;
-            g[k * stride + j] = gw[k * d + j] * invN + wv / (c * double(n));
+            g[k * stride + j] = double(b.gx[k * d + j]) + l2 * wv;
         }
-        g[k * stride + d] = gb[k] * invN;
+        g[k * stride + d] = double(gb);
     }
-    return loss * invN + reg / (2.0 * c * double(n));
+    return loss + 0.5 * l2 * reg;
 }
 
 double dotv(const std::vector<double>& a, const std::vector<double>& b) {
@@ -244,10 +291,9 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& labels, in
     const std::size_t nParams = std::size_t(nClasses) * (m_dim + 1);
     m_w.assign(nParams, 0.0);
     std::vector<double> g(nParams), gOld(nParams), wOld(nParams), dir(nParams);
-    const std::vector<double> xd(x.data.begin(), x.data.end());
-    std::vector<double> z(x.rows * std::size_t(nClasses));
+    LossBuffers buffers;
     auto evaluate = [&](const std::vector<double>& w, std::vector<double>& grad) {
-        return lossAndGrad(xd, x.rows, m_dim, labels, nClasses, o.c, w, grad, z);
+        return lossAndGrad(x, labels, nClasses, o.c, w, grad, buffers);
     };
     constexpr double kEps = std::numeric_limits<double>::epsilon();
     constexpr double kStepMax = 1e10; // L-BFGS-B's "big" for a problem without bounds
@@ -340,19 +386,26 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& labels, in
 
 std::vector<int> LogisticRegression::predict(const Matrix& x) const {
     if (x.cols != m_dim) throw Failure("dimension", "LogisticRegression::predict: dimension mismatch");
+    // scikit-learn keeps coef_ / intercept_ in the inputs' float32 and predicts with float32 BLAS
+    // (X coef_^T + intercept_, the first largest class).
+    const std::size_t stride = m_dim + 1, nc = std::size_t(m_classes);
+    std::vector<float> w32(nc * m_dim), b32(nc), z(x.rows * nc);
+    for (std::size_t k = 0; k < nc; ++k) {
+        for (std::size_t j = 0; j < m_dim; ++j) w32[k * m_dim + j] = float(m_w[k * stride + j]);
+        b32[k] = float(m_w[k * stride + m_dim]);
+    }
     std::vector<int> out(x.rows);
-    const std::size_t stride = m_dim + 1;
+    if (x.rows == 0) return out;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(x.rows), int(nc), int(m_dim), 1.0f, x.data.data(),
+                int(m_dim), w32.data(), int(m_dim), 0.0f, z.data(), int(nc));
     for (std::size_t i = 0; i < x.rows; ++i) {
-        const float* xi = x.row(i);
         int best = 0;
-        double bestScore = -std::numeric_limits<double>::infinity();
-        for (int k = 0; k < m_classes; ++k) {
-            const double* wk = &m_w[k * stride];
-            double s = wk[m_dim];
-            for (std::size_t j = 0; j < m_dim; ++j) s += wk[j] * xi[j];
+        float bestScore = -std::numeric_limits<float>::infinity();
+        for (std::size_t k = 0; k < nc; ++k) {
+            const float s = z[i * nc + k] + b32[k];
             if (s > bestScore) {
                 bestScore = s;
-                best = k;
+                best = int(k);
             }
         }
         out[i] = best;

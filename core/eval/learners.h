@@ -1,6 +1,7 @@
 #pragma once
 /// The two small learners MTEB's protocol needs, in plain C++: multinomial logistic regression
-/// (scikit-learn's LogisticRegression defaults: L2 with C = 1, L-BFGS, max 100 iterations) and
+/// (scikit-learn's LogisticRegression defaults: L2 with C = 1, L-BFGS-B, max 100 iterations, with
+/// scikit-learn's float32 arithmetic for float32 inputs, so fits stop where mteb's do) and
 /// mini-batch k-means (k-means++ initialisation, per-centre learning rates).
 
 #include "core/search/matrix.h"
@@ -23,6 +24,8 @@ public:
     void fit(const Matrix& x, const std::vector<int>& labels, int nClasses, const LogisticRegressionOptions& options = {});
     std::vector<int> predict(const Matrix& x) const;
     int iterations() const { return m_iterations; }
+    /// nClasses x (dim + 1) row-major, the last column the intercept.
+    const std::vector<double>& weights() const { return m_w; }
     /// The training objective at the solution (mean cross-entropy + L2 term / n).
     double objective() const { return m_objective; }
 

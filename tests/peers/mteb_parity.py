@@ -244,11 +244,39 @@ def run_classification(spec, model):
         _, sim, sel = task._undersample_data(task.dataset["train"], i, sim)
         picks.append(list(sel))
     m = evaluate(task, model)
+    per_experiment = [e["accuracy"] for e in m["scores_per_experiment"]]
+    # Where float32 rounding decides: scikit-learn fits float32 embeddings in float32 (logits,
+    # losses and gradients; coef_ kept as float32) and stops the fit early (tol 1e-4, usually
+    # after 6 to 8 L-BFGS-B steps here), so rounding that differs (another BLAS kernel or thread
+    # count: mteb's own accuracy moves with it) moves the coefficients by up to ~1e-4 and decides the
+    # test texts whose two best classes are that close. Refit each experiment as mteb's evaluator
+    # does, on the embeddings and on the embeddings moved by one float32 ulp, and count the test
+    # texts whose top-2 gap is within twice the largest change of a decision value between the two.
+    from sklearn.base import clone
+
+    test_x = model.vectors[[model.table[t] for t in te_x]]
+    train_x = model.vectors[[model.table[t] for t in tr_x]]
+    refit, near, bands, iterations = [], [], [], []
+    for pick, acc in zip(picks, per_experiment):
+        ys = [tr_y[i] for i in pick]
+        lr = clone(task.evaluator_model).set_params(random_state=task.seed).fit(train_x[pick], ys)
+        moved = clone(lr).fit(np.nextafter(train_x[pick], np.float32(np.inf)), ys)
+        refit.append(float(np.mean(lr.predict(test_x) == np.asarray(te_y))))
+        d = lr.decision_function(test_x).astype(np.float64)
+        band = float(np.max(np.abs(d - moved.decision_function(test_x).astype(np.float64))))
+        top2 = np.sort(d, axis=1)[:, -2:]
+        near.append(int(np.sum(top2[:, 1] - top2[:, 0] <= 2 * band)))
+        bands.append(band)
+        iterations.append(int(np.max(lr.n_iter_)))
     return {
         "main_metric": "accuracy",
         "main_score": m["accuracy"],
         "metrics": {k: v for k, v in m.items() if isinstance(v, float)},
-        "per_experiment_accuracy": [e["accuracy"] for e in m["scores_per_experiment"]],
+        "per_experiment_accuracy": per_experiment,
+        "refit_accuracy": refit,
+        "near_ties": near,
+        "rounding_band": bands,
+        "lbfgs_iterations": iterations,
         "experiments": picks,
         "items": len(te_x),
     }

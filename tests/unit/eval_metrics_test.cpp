@@ -140,7 +140,9 @@ TEST(EvalLearners, LogisticRegressionMatchesClosedFormOptimum) {
         (mid / 4 < 1 / (1 + std::exp(mid)) ? lo : hi) = mid;
     }
     const double w = lo;
-    EXPECT_NEAR(lr.objective(), std::log1p(std::exp(-w)) + w * w / 8, 1e-9);
+    // 1e-7: the cross-entropy is summed in float32, as scikit-learn does for float32 inputs (what
+    // mteb fits on), so the objective carries float32 rounding (relative 6e-8).
+    EXPECT_NEAR(lr.objective(), std::log1p(std::exp(-w)) + w * w / 8, 1e-7);
 }
 
 TEST(EvalLearners, MiniBatchKMeansFindsBlobs) {
