@@ -9,6 +9,7 @@
 
 #include "ui/areas/samples_area.h"
 #include "ui/mainwindow.h"
+#include "ui/translations.h"
 #include "ui/samples/sample_table_model.h"
 
 #include "core/gen/curation.h"
@@ -36,6 +37,7 @@
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QAction>
+#include <QTranslator>
 #include <QtTest>
 
 #include <memory>
@@ -406,6 +408,40 @@ private Q_SLOTS:
         QCOMPARE(area.model()->rowCount(), 82);
         area.refresh();
         QVERIFY(reasons->topLevelItem(1)->isExpanded());
+    }
+
+    void reasonsAndChecksInGermanAndChinese() {
+        // The same area in de and zh_CN: kinds translated, pictures of the tree and the Checks tab.
+        const std::pair<const char*, const char*> langs[] = {{"de", "kein JSON in der Antwort"}, {"zh_CN", "回答中没有 JSON"}};
+        for (auto [locale, noJson] : langs) {
+            QVERIFY(!ui::installTranslations(*qApp, QLocale(QString::fromLatin1(locale))).isEmpty());
+            QTemporaryDir dir;
+            auto project = fillSmall(dir.filePath(QStringLiteral("l.synthembed")));
+            {
+                ui::SamplesArea area;
+                area.resize(1400, 800);
+                area.show();
+                area.setProject(project.get());
+                auto* reasons = area.findChild<QTreeWidget*>(QStringLiteral("rejectReasons"));
+                QCOMPARE(reasons->topLevelItem(3)->text(0), QString::fromUtf8(noJson));
+                reasons->topLevelItem(1)->setExpanded(true);
+                reasons->topLevelItem(3)->setExpanded(true);
+                Q_EMIT reasons->itemClicked(reasons->topLevelItem(3), 0);
+                QCOMPARE(area.model()->rowCount(), 3);
+                QVERIFY(area.selectRow(0));
+                QVERIFY(uitest::screenshot(&area, QStringLiteral("samples_grouped_reasons_%1.png").arg(QLatin1String(locale))));
+                QSignalSpy done(&area, &ui::SamplesArea::checkFinished);
+                QVERIFY(area.startDedupCheck());
+                QVERIFY(done.wait(20000));
+                QCOMPARE(area.checkResults()->rowCount(), 5);
+                QVERIFY(uitest::screenshot(&area, QStringLiteral("samples_dedup_check_%1.png").arg(QLatin1String(locale))));
+            }
+            for (auto* t : qApp->findChildren<QTranslator*>()) {
+                QCoreApplication::removeTranslator(t);
+                delete t;
+            }
+            QLocale::setDefault(QLocale::c());
+        }
     }
 
     void undoRedoAcceptRejectEdit() {

@@ -358,10 +358,12 @@ void SamplesArea::buildUi() {
     m_save = new QPushButton(tr("Save edit"), detail);
     m_save->setObjectName(QStringLiteral("saveEditButton"));
     m_save->setToolTip(tr("Saves the edited fields; the original is kept"));
+    // The reason gets a row of its own: beside four buttons it had no room in German.
+    dl->addWidget(m_rejectReason);
     actions->addWidget(m_accept);
-    actions->addWidget(m_rejectReason, 1);
     actions->addWidget(m_reject);
     actions->addWidget(m_rejectNext);
+    actions->addStretch(1);
     actions->addWidget(m_save);
     dl->addLayout(actions);
     // Shortcuts while the focus is anywhere in the area (the Edit menu has Undo/Redo).
