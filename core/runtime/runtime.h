@@ -16,6 +16,12 @@ struct RuntimeOptions {
 /// on VMs), and registers what a new project is seeded with.
 void initialize(const RuntimeOptions& options = {});
 
+/// The start-up settings of the threading runtimes in effect (OMP_WAIT_POLICY, OPENBLAS_THREAD_TIMEOUT)
+/// and who set them. Any program that links initialize() sets them itself: when one is unset, the
+/// program re-executes itself once at start-up, before libgomp and OpenBLAS load, with the missing
+/// ones added (values the user set win; SYNTHEMBED_NO_SELF_TUNING=1 turns this off). Linux/glibc.
+std::string runtimeTuning();
+
 /// Compute threads in effect.
 int computeThreads();
 
