@@ -10,6 +10,7 @@ SPEC.json: {"texts": "texts.jsonl", "vectors": "vectors.f32", "dim": D, "tasks":
 Task entries (paths as synthembed read them):
   sts            {"data": csv/tsv, "text1", "text2", "score" (0-based columns), "header": bool,
                   "delimiter"}
+  every entry may have a "name" (the key of its result; default its type)
   retrieval      {"data": BEIR folder, "split"}
   classification {"train": csv, "test": csv}  (header with text, category)
   clustering     {"data": csv}                (header with text, category)
@@ -412,7 +413,7 @@ def main():
     model = FixedEmbeddings(texts, vectors)
     out = {"mteb_version": mteb.__version__}
     for t in spec["tasks"]:
-        out[t["type"]] = RUNNERS[t["type"]](t, model)
+        out[t.get("name", t["type"])] = RUNNERS[t["type"]](t, model)
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(finite(out), f, allow_nan=False)
 

@@ -5,7 +5,8 @@
 //
 // Embeddings: the real stories260K (mean pooling, 64 tokens), every text recorded as synthembed
 // embedded it and handed to mteb as a lookup table (no instruction on either side).
-// Data: ../shared/data (STS-B test, SciFact test, Banking77 train/test), and for the types without
+// Data: ../shared/data (STS-B test and SICK-R for STS, SciFact test for retrieval, Banking77
+// train/test for classification and its test texts for clustering), and for the types without
 // a set there, sets derived from them and written by this test: pair classification (STS-B pairs,
 // label = score >= 3.5), reranking (SciFact claims, their cited abstracts and 15 seeded other
 // abstracts), summarization (STS-B: one first sentence as the human summary, the second sentences
@@ -184,10 +185,15 @@ TEST(MtebParity, EveryTaskTypeScoresLikeMteb) {
         TaskType type;
         fs::path data;
         json spec;
+        std::string name; ///< "" = the type's name
     };
+    const auto sick = data / "sick-r/SICK_semeval2014_all9927.txt";
     std::vector<Case> cases = {
         {TaskType::Sts, data / "stsbenchmark/stsb-en-test.csv",
          {{"data", (data / "stsbenchmark/stsb-en-test.csv").string()}}},
+        {TaskType::Sts, sick,
+         {{"data", sick.string()}, {"header", true}, {"text1", 1}, {"text2", 2}, {"score", 3}},
+         "sts (SICK-R)"},
         {TaskType::Retrieval, data / "scifact", {{"data", (data / "scifact").string()}, {"split", "test"}}},
         {TaskType::Classification, data / "banking77",
          {{"train", (data / "banking77/train.csv").string()}, {"test", (data / "banking77/test.csv").string()}}},
@@ -207,14 +213,16 @@ TEST(MtebParity, EveryTaskTypeScoresLikeMteb) {
         o.instruction = "";
         auto r = runEval(enc, nullptr, o);
         ASSERT_TRUE(r) << toString(c.type) << ": " << r.error().message;
+        const std::string name = c.name.empty() ? toString(c.type) : c.name;
         c.spec["type"] = toString(c.type);
+        c.spec["name"] = name;
         tasks.push_back(c.spec);
         if (c.type == TaskType::Clustering) {
             json assign = json::array();
             for (double v : r->perItem.values) assign.push_back(int(std::lround(v)));
             test::writeFile(dir / "assignments.json", assign.dump());
         }
-        ours[toString(c.type)] = *r;
+        ours[name] = *r;
     }
     // Classification per experiment: experiment k's accuracy from the means over 1..k experiments.
     std::vector<double> classificationPerExperiment;
@@ -251,7 +259,7 @@ TEST(MtebParity, EveryTaskTypeScoresLikeMteb) {
     const json theirs = json::parse(test::readFile(dir / "mteb.json"));
     std::printf("mteb %s, %zu texts x %zu (stories260K, mean pooling)\n",
                 theirs.value("mteb_version", "?").c_str(), enc.size(), enc.dim());
-    std::printf("%-15s %-16s %14s %14s %10s\n", "type", "metric", "synthembed", "mteb", "diff");
+    std::printf("%-15s %-16s %14s %14s %10s\n", "type (set)", "metric", "synthembed", "mteb", "diff");
     for (auto& [type, res] : ours) {
         ASSERT_TRUE(theirs.contains(type)) << type;
         const auto& t = theirs.at(type);
