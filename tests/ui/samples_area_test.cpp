@@ -715,6 +715,49 @@ private Q_SLOTS:
         QCOMPARE(model->pagesFetched(), fetched); // the first page stayed cached
         QVERIFY(!model->appendNewRows());
     }
+
+    // Last: it rejects 10k of the 100k samples, each with its own reason, as a long generation
+    // run with many duplicates does.
+    void tenThousandDistinctReasonsStayQuick() {
+        m_project->db()
+            .prepare("UPDATE samples SET status = 'rejected', reject_reason = 'duplicate: same normalised text as "
+                     "sample ' || (id - 1) WHERE id > 50000 AND id <= 100000 AND id % 5 = 1")
+            .run();
+        gen::SampleFilter dupKind;
+        dupKind.reasonKind = "duplicate";
+        QElapsedTimer t;
+        t.start();
+        auto groups = gen::rejectReasonGroups(*m_project);
+        const qint64 groupMs = t.elapsed();
+        QVERIFY(groups.ok());
+        QCOMPARE(groups->front().kind, std::string("duplicate"));
+        QCOMPARE(groups->front().count, std::int64_t{10'000});
+        ui::SamplesArea area;
+        area.resize(1400, 800);
+        area.show();
+        t.restart();
+        area.setProject(m_project.get());
+        const qint64 openMs = t.elapsed();
+        auto* reasons = area.findChild<QTreeWidget*>(QStringLiteral("rejectReasons"));
+        auto* dup = kindItem(reasons, QStringLiteral("duplicate"));
+        QVERIFY(dup);
+        QCOMPARE(dup->text(1), QLocale().toString(10'000));
+        QCOMPARE(dup->childCount(), 201); // 200 reasons and "… 9,800 more"
+        t.restart();
+        Q_EMIT reasons->itemClicked(dup, 0);
+        QCOMPARE(area.model()->rowCount(), 10'000);
+        QVERIFY(area.selectRow(9'999));
+        const qint64 clickMs = t.elapsed();
+        t.restart();
+        QVERIFY(area.selectRow(5'000));
+        QVERIFY(area.acceptCurrent()); // reload with the kept sample, regroup
+        const qint64 curateMs = t.elapsed();
+        QCOMPARE(area.model()->rowCount(), 10'000);
+        qInfo("10k distinct reasons in 100k samples: grouping %lld ms, open area %lld ms, list the kind + jump to its end "
+              "%lld ms, accept one (reload, regroup) %lld ms",
+              groupMs, openMs, clickMs, curateMs);
+        QVERIFY2(openMs < 5000 && clickMs < 5000 && curateMs < 5000, "far slower than expected");
+    }
 };
 
 QTEST_MAIN(SamplesAreaTest)
