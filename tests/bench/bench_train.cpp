@@ -7,6 +7,13 @@
 //       the same step with gradient checkpointing against the same step without (the baseline),
 //       interleaved in one run: median seconds of each, the time ratio, and the heap bytes the
 //       forward graph holds until backward with and without (glibc mallinfo2).
+//   bench_train lora MODEL_DIR STSB_DIR [REPS] [RANK] [DROPOUT]
+//       full fine-tuning against LoRA (rank 16, alpha 2 x rank, dropout 0.05, every linear layer:
+//       the CLI's defaults) of the same model folder through the trainer's own pieces (batch, encode,
+//       contrastiveBackward, clipping, AdamW), steps interleaved full/LoRA so that both see the
+//       same machine load. Batches: STS-B train pairs with score >= 4 in file order, 64 per step,
+//       max length 128, last-token pooling, tau 0.02, lr 1e-4, wd 0.1, clip 1 (as
+//       tests/bench/peft_train_step.py). Median s/step and user/system CPU seconds per step.
 //   bench_train stsb MODEL_DIR STSB_DIR [SECONDS]
 //       full fine-tune of stories260K on STS-B train pairs with score >= 4 (tau 0.05, lr 1e-3,
 //       batch 64, max length 128, last-token pooling), STS-B test Spearman before, after 150
@@ -16,6 +23,7 @@
 #include "core/runtime/runtime.h"
 #include "core/tok/tokenizer.h"
 #include "core/train/engine.h"
+#include "core/train/gradcache.h"
 #include "core/train/optim.h"
 
 #include <nlohmann/json.hpp>
@@ -27,6 +35,7 @@
 #include <fstream>
 #include <iostream>
 #include <malloc.h>
+#include <sys/resource.h>
 #include <numeric>
 #include <sstream>
 #include <unistd.h>
@@ -190,6 +199,118 @@ double spearman(const std::vector<double>& a, const std::vector<double>& b) {
     return sab / std::sqrt(saa * sbb);
 }
 
+struct CpuTimes {
+    double user = 0, sys = 0;
+    static CpuTimes now() {
+        rusage u{};
+        getrusage(RUSAGE_SELF, &u);
+        return {u.ru_utime.tv_sec + u.ru_utime.tv_usec * 1e-6, u.ru_stime.tv_sec + u.ru_stime.tv_usec * 1e-6};
+    }
+};
+
+int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank, double dropout) {
+    std::vector<train::TrainExample> pairs;
+    for (auto& r : readCsv(stsb / "stsb-en-train.csv"))
+        if (std::stod(r[2]) >= 4.0) pairs.push_back({"", "", r[0], r[1], {}});
+    constexpr std::size_t kBatch = 64;
+    const std::size_t nBatches = pairs.size() / kBatch;
+    if (nBatches == 0) throw std::runtime_error("fewer than 64 STS-B pairs with score >= 4");
+    auto tokenizer = tok::Tokenizer::load(modelDir).take();
+    const tok::Tokenizer* tk = tokenizer.get();
+    train::TokenizerFns tf;
+    tf.encode = [tk](const std::string& s) { return tk->encodeIds(s, true); };
+    tf.eosId = 2;
+    tf.padId = 0;
+    train::TrainConfig c;
+    c.modelDir = modelDir.string();
+    c.outputDir = (fs::temp_directory_path() / ("synthembed_lora_bench_" + std::to_string(::getpid()))).string();
+    c.batchSize = static_cast<int>(kBatch);
+    c.maxLength = 128;
+    c.pooling = train::Pooling::LastToken;
+    c.temperature = 0.02;
+    c.lr = 1e-4;
+    c.weightDecay = 0.1;
+    c.clipNorm = 1.0;
+    c.lora.rank = rank;
+    c.lora.alpha = 2.0 * rank;
+    c.lora.dropout = dropout;
+    c.steps = 1000000;
+    c.checkpointEvery = 0;
+    c.seed = 0;
+
+    struct Arm {
+        std::string name;
+        std::unique_ptr<train::Trainer> trainer;
+        std::unique_ptr<torch::optim::AdamW> opt;
+        std::vector<torch::Tensor> params;
+        std::vector<double> seconds;
+        CpuTimes cpu;
+        std::int64_t nTrainable = 0;
+    };
+    auto makeArm = [&](bool full) {
+        auto bb = model::loadBackbone(modelDir, {"cpu", "float32", false});
+        train::Backbone b;
+        b.module = std::shared_ptr<torch::nn::Module>(bb, &bb->module());
+        b.forward = [bb](const torch::Tensor& i, const torch::Tensor& m) { return bb->forward(i, m); };
+        b.projections = [bb] { return train::linearProjections(bb->module()); };
+        auto cc = c;
+        cc.fullFineTune = full;
+        Arm a;
+        a.name = full ? "full" : "lora";
+        a.trainer = std::make_unique<train::Trainer>(b, tf, cc, pairs);
+        a.opt = train::makeAdamW(a.trainer->trainable(), cc);
+        for (const auto& [n, t] : a.trainer->trainable()) a.params.push_back(t), a.nTrainable += t.numel();
+        return a;
+    };
+    Arm arms[2] = {makeArm(true), makeArm(false)};
+    std::size_t cursor = 0;
+    auto step = [&](Arm& a, std::size_t batchIndex) {
+        std::vector<std::size_t> idx(kBatch);
+        std::iota(idx.begin(), idx.end(), (batchIndex % nBatches) * kBatch);
+        (void)a.trainer->makeBatch(idx); // tokenisation outside the timed step (the trainer caches tokens)
+        const auto c0 = CpuTimes::now();
+        const double t0 = now();
+        a.opt->zero_grad();
+        auto batch = a.trainer->makeBatch(idx);
+        train::contrastiveBackward([&](const train::TokenBatch& tb) { return a.trainer->encode(tb); }, batch,
+                                   {c.temperature, c.symmetric}, 0, nullptr);
+        train::clipGradNorm(a.params, c.clipNorm);
+        a.opt->step();
+        const double dt = now() - t0;
+        const auto c1 = CpuTimes::now();
+        return std::make_pair(dt, CpuTimes{c1.user - c0.user, c1.sys - c0.sys});
+    };
+    for (int i = 0; i < 2; ++i, ++cursor)
+        for (auto& a : arms) step(a, cursor);
+    for (int i = 0; i < reps; ++i, ++cursor)
+        for (auto& a : arms) {
+            auto [dt, cpu] = step(a, cursor);
+            a.seconds.push_back(dt);
+            a.cpu.user += cpu.user;
+            a.cpu.sys += cpu.sys;
+        }
+    fs::remove_all(c.outputDir);
+    nlohmann::json out = {{"impl", "synthembed"}, {"model", modelDir.filename().string()}, {"B", kBatch},
+                          {"max_length", c.maxLength}, {"threads", computeThreads()}, {"lora_rank", rank},
+                          {"lora_dropout", dropout}, {"runtime", runtimeTuning()}};
+    double med[2];
+    for (int k = 0; k < 2; ++k) {
+        auto& a = arms[k];
+        auto sorted = a.seconds;
+        std::sort(sorted.begin(), sorted.end());
+        med[k] = sorted[sorted.size() / 2];
+        out[a.name] = {{"median_s", med[k]},
+                       {"min_s", sorted.front()},
+                       {"user_s_per_step", a.cpu.user / reps},
+                       {"sys_s_per_step", a.cpu.sys / reps},
+                       {"trainable_params", a.nTrainable},
+                       {"times_s", a.seconds}};
+    }
+    out["lora_over_full"] = med[1] / med[0];
+    std::cout << out.dump() << std::endl;
+    return 0;
+}
+
 int stsbBench(const fs::path& modelDir, const fs::path& stsb, double budget) {
     std::vector<train::TrainExample> pairs;
     for (auto& r : readCsv(stsb / "stsb-en-train.csv"))
@@ -290,6 +411,9 @@ int main(int argc, char** argv) {
         std::string mode = argc > 1 ? argv[1] : "";
         if (mode == "step" && argc >= 3) return stepBench(argv[2], argc > 3 ? std::atoi(argv[3]) : 10);
         if (mode == "ckpt" && argc >= 3) return stepBench(argv[2], argc > 3 ? std::atoi(argv[3]) : 5, true);
+        if (mode == "lora" && argc >= 4)
+            return loraBench(argv[2], argv[3], argc > 4 ? std::atoi(argv[4]) : 10, argc > 5 ? std::atoi(argv[5]) : 16,
+                             argc > 6 ? std::atof(argv[6]) : 0.05);
         if (mode == "stsb" && argc >= 4) return stsbBench(argv[2], argv[3], argc > 4 ? std::atof(argv[4]) : 600.0);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
@@ -297,6 +421,7 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "usage: bench_train step stories260k|bertsmall [REPS]\n"
                          "       bench_train ckpt stories260k|bertsmall [REPS]\n"
+                         "       bench_train lora MODEL_DIR STSB_DIR [REPS] [RANK] [DROPOUT]\n"
                          "       bench_train stsb MODEL_DIR STSB_DIR [SECONDS]\n");
     return 2;
 }

@@ -1,17 +1,32 @@
 #!/usr/bin/env bash
-# Training benchmarks: synthembed (C++/libtorch) beside the PyTorch-in-Python anchor
-# (shared/anchors/bench_train.py), same shapes, loss and optimiser, same run, in the TUNED
-# environment of shared/anchors/README.md (and, with --as-is, also as it is). Prints the ratios.
+# Training benchmarks: synthembed (C++/libtorch) beside its peers, same shapes, loss and optimiser,
+# same run. synthembed always runs AS IS: no environment variable set for it (it tunes its own
+# threading runtimes at start-up, core/runtime/runtime.cpp). The Debian PyTorch 1.13 anchor
+# (shared/anchors/bench_train.py, history) runs in the TUNED environment of shared/anchors/README.md,
+# its best; with --as-is also as it is. Prints the ratios.
 #
-#   tests/bench/run_train_bench.sh [--build DIR] [--reps N] [--as-is] [stories260k|bertsmall ...]
+#   tests/bench/run_train_bench.sh [--build DIR] [--reps N] [--as-is] [--compare-tuning] [stories260k|bertsmall ...]
+#   tests/bench/run_train_bench.sh --lora [--reps N] [--rank R] [--dropout P] [--compare-tuning] [MODEL_DIR]
+#       full fine-tuning vs LoRA of the same model folder (default: shared stories260K), STS-B
+#       positives, batch 64, max length 128, steps interleaved (bench_train lora), beside the
+#       same two arms on PyTorch 2.x + transformers + PEFT (tests/bench/peft_train_step.py, venv
+#       of tests/peers/setup.sh, its default threading): s/step and user/system CPU s per step.
+#       Goals: LoRA step <= full step; LoRA <= 0.8x PEFT's time.
 #   tests/bench/run_train_bench.sh --stsb [SECONDS]     # STS-B fine-tune of stories260K vs the
 #                                                       # Python baseline's recorded figures
+#
+# --compare-tuning adds two clearly labelled synthembed rows: "untuned" (SYNTHEMBED_NO_SELF_TUNING=1,
+# what as-is used to be) and "formerly tuned" (the tuning variables the scripts used to set).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build="$root/build/dev"
 reps=10
 asis=0
+compare=0
+lora=0
+rank=16
+dropout=0.05
 stsb=""
 models=()
 while [ $# -gt 0 ]; do
@@ -19,6 +34,10 @@ while [ $# -gt 0 ]; do
     --build) build=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
     --as-is) asis=1; shift ;;
+    --compare-tuning) compare=1; shift ;;
+    --lora) lora=1; shift ;;
+    --rank) rank=$2; shift 2 ;;
+    --dropout) dropout=$2; shift 2 ;;
     --stsb) stsb=${2:-600}; shift; [ $# -gt 0 ] && shift ;;
     *) models+=("$1"); shift ;;
   esac
@@ -28,14 +47,63 @@ shared="${SYNTHEMBED_SHARED:-$root/../shared}"
 bin="$build/tests/bench/bench_train"
 [ -x "$bin" ] || { echo "build first: cmake --build $build --target bench_train" >&2; exit 1; }
 py=/usr/bin/python3
+# The anchors' tuned environment (the baseline's best); and, for --compare-tuning only, the
+# variables these scripts used to give synthembed.
 tuned=(env -u OPENBLAS_CORETYPE MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=4294967296
        OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 TORCH_NT=2)
+formerly=(env MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=4294967296
+          OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4)
+untuned=(env SYNTHEMBED_NO_SELF_TUNING=1)
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}"
+
+if [ $lora = 1 ]; then
+  model="$shared/oracles/models/stories260K"
+  [ -d "${models[0]}" ] && model=${models[0]}
+  data="$shared/data/stsbenchmark"
+  [ -f "$model/config.json" ] || { echo "not a model folder: $model (set SYNTHEMBED_SHARED)" >&2; exit 1; }
+  [ -f "$data/stsb-en-train.csv" ] || { echo "not found: $data/stsb-en-train.csv (set SYNTHEMBED_SHARED)" >&2; exit 1; }
+  vpy=$("$root/tests/peers/setup.sh")
+  show() { # $1 label, $2 json of bench_train lora or peft_train_step.py
+    $py - "$1" "$2" <<'PY'
+import json, sys
+label, a = sys.argv[1], json.loads(sys.argv[2])
+for arm in ("full", "lora"):
+    r = a[arm]
+    print(f"  {label:<34} {arm:<4} {r['median_s']:.3f} s/step (min {r['min_s']:.3f}), CPU/step user {r['user_s_per_step']:.3f} s "
+          f"sys {r['sys_s_per_step']:.3f} s, {r['trainable_params']} trainable")
+print(f"  {label:<34} LoRA/full time {a['lora_over_full']:.2f}x (<= 1.0 is the goal)")
+PY
+  }
+  ours=$("$bin" lora "$model" "$data" "$reps" "$rank" "$dropout")
+  echo "synthembed as is: $ours"
+  if [ $compare = 1 ]; then
+    ours_untuned=$("${untuned[@]}" "$bin" lora "$model" "$data" "$reps" "$rank" "$dropout")
+    ours_formerly=$("${formerly[@]}" "$bin" lora "$model" "$data" "$reps" "$rank" "$dropout")
+  fi
+  theirs=$("$vpy" "$here/peft_train_step.py" "$model" "$data" "$reps" "$rank" "$dropout" 2>/dev/null)
+  echo "PyTorch 2.x + PEFT: $theirs"
+  echo "== $(basename "$model"), batch 64, max length 128, LoRA r$rank dropout $dropout (load now: $(cut -d' ' -f1 /proc/loadavg))"
+  show "synthembed (as is)" "$ours"
+  if [ $compare = 1 ]; then
+    show "synthembed untuned (extra column)" "$ours_untuned"
+    show "synthembed formerly tuned (extra)" "$ours_formerly"
+  fi
+  show "PyTorch 2.x + PEFT (default env)" "$theirs"
+  $py - "$ours" "$theirs" <<'PY'
+import json, sys
+a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(f"  LoRA step: synthembed {a['lora']['median_s']:.3f} s vs PEFT {b['lora']['median_s']:.3f} s -> time ratio "
+      f"{a['lora']['median_s'] / b['lora']['median_s']:.2f}x (<= 0.8 is the goal)")
+print(f"  full step: synthembed {a['full']['median_s']:.3f} s vs PyTorch {b['full']['median_s']:.3f} s -> time ratio "
+      f"{a['full']['median_s'] / b['full']['median_s']:.2f}x")
+PY
+  exit 0
+fi
 
 if [ -n "$stsb" ]; then
   base="$shared/oracles/models/stories260K/baseline_stsb_finetune_python.json"
   [ -f "$base" ] || { echo "not found: $base (set SYNTHEMBED_SHARED)" >&2; exit 1; }
-  ours=$("${tuned[@]}" "$bin" stsb "$shared/oracles/models/stories260K" "$shared/data/stsbenchmark" "$stsb")
+  ours=$("$bin" stsb "$shared/oracles/models/stories260K" "$shared/data/stsbenchmark" "$stsb")
   echo "$ours"
   $py - "$ours" "$base" <<'PY'
 import json, sys
@@ -64,12 +132,17 @@ PY
 }
 envs=(tuned)
 [ $asis = 1 ] && envs+=(asis)
-for e in "${envs[@]}"; do
-  for m in "${models[@]}"; do
+for m in "${models[@]}"; do
+  ours=$("$bin" step "$m" "$reps")
+  echo "synthembed (as is) $ours"
+  if [ $compare = 1 ]; then
+    echo "synthembed untuned (SYNTHEMBED_NO_SELF_TUNING=1, extra column) $("${untuned[@]}" "$bin" step "$m" "$reps")"
+    echo "synthembed formerly tuned (the scripts' old variables, extra column) $("${formerly[@]}" "$bin" step "$m" "$reps")"
+  fi
+  for e in "${envs[@]}"; do
     if [ $e = tuned ]; then run=("${tuned[@]}"); else run=(env TORCH_NT=2); fi
-    ours=$("${run[@]}" "$bin" step "$m" "$reps")
     theirs=$(cd "$shared/anchors" && "${run[@]}" $py bench_train.py "$m" "$reps")
-    echo "$ours"; echo "$theirs"
-    ratio "$ours" "$theirs" "$e"
+    echo "PyTorch 1.13 ($e) $theirs"
+    ratio "$ours" "$theirs" "synthembed as is vs PyTorch 1.13 $e"
   done
 done
