@@ -1481,6 +1481,30 @@
 <context>
     <name>synthembed::ui::MetricPlots</name>
     <message>
+        <source>Right-click to move or hide the legend.</source>
+        <translation>Rechtsklick: Legende verschieben oder ausblenden.</translation>
+    </message>
+    <message>
+        <source>Legend top right</source>
+        <translation>Legende oben rechts</translation>
+    </message>
+    <message>
+        <source>Legend top left</source>
+        <translation>Legende oben links</translation>
+    </message>
+    <message>
+        <source>Legend bottom right</source>
+        <translation>Legende unten rechts</translation>
+    </message>
+    <message>
+        <source>Legend bottom left</source>
+        <translation>Legende unten links</translation>
+    </message>
+    <message>
+        <source>Hide legend</source>
+        <translation>Legende ausblenden</translation>
+    </message>
+    <message>
         <source>Loss</source>
         <translation>Loss</translation>
     </message>
@@ -1598,6 +1622,20 @@
 </context>
 <context>
     <name>synthembed::ui::RunBuilder</name>
+    <message numerus="yes">
+        <source>%n sample(s) selected: %1 to train on, %2 held out for the dev metric</source>
+        <translation>
+            <numerusform>%n Beispiel ausgewählt: %1 zum Trainieren, %2 für die Dev-Metrik zurückgehalten</numerusform>
+            <numerusform>%n Beispiele ausgewählt: %1 zum Trainieren, %2 für die Dev-Metrik zurückgehalten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n example(s): %1 to train on, %2 held out for the dev metric</source>
+        <translation>
+            <numerusform>%n Beispiel: %1 zum Trainieren, %2 für die Dev-Metrik zurückgehalten</numerusform>
+            <numerusform>%n Beispiele: %1 zum Trainieren, %2 für die Dev-Metrik zurückgehalten</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Base model</source>
         <translation>Basismodell</translation>

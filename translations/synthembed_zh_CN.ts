@@ -1478,6 +1478,30 @@
 <context>
     <name>synthembed::ui::MetricPlots</name>
     <message>
+        <source>Right-click to move or hide the legend.</source>
+        <translation>右键单击可移动或隐藏图例。</translation>
+    </message>
+    <message>
+        <source>Legend top right</source>
+        <translation>图例置于右上</translation>
+    </message>
+    <message>
+        <source>Legend top left</source>
+        <translation>图例置于左上</translation>
+    </message>
+    <message>
+        <source>Legend bottom right</source>
+        <translation>图例置于右下</translation>
+    </message>
+    <message>
+        <source>Legend bottom left</source>
+        <translation>图例置于左下</translation>
+    </message>
+    <message>
+        <source>Hide legend</source>
+        <translation>隐藏图例</translation>
+    </message>
+    <message>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
@@ -1595,6 +1619,18 @@
 </context>
 <context>
     <name>synthembed::ui::RunBuilder</name>
+    <message numerus="yes">
+        <source>%n sample(s) selected: %1 to train on, %2 held out for the dev metric</source>
+        <translation>
+            <numerusform>已选 %n 个样本：%1 个用于训练，%2 个留作开发集指标</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n example(s): %1 to train on, %2 held out for the dev metric</source>
+        <translation>
+            <numerusform>%n 个样例：%1 个用于训练，%2 个留作开发集指标</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Base model</source>
         <translation>基础模型</translation>

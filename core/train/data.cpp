@@ -202,13 +202,18 @@ std::vector<std::size_t> BatchPlan::batch(std::int64_t k) const {
     return m_cache[static_cast<std::size_t>(k % m_perEpoch)];
 }
 
+std::size_t devExampleCount(std::size_t total, double devFraction) {
+    if (devFraction <= 0 || total < 4) return 0;
+    return std::max<std::size_t>(1, static_cast<std::size_t>(devFraction * static_cast<double>(total)));
+}
+
 std::pair<std::vector<TrainExample>, std::vector<TrainExample>> splitDev(std::vector<TrainExample> all, double devFraction,
                                                                          std::uint64_t seed) {
-    if (devFraction <= 0 || all.size() < 4) return {std::move(all), {}};
+    const auto nDev = devExampleCount(all.size(), devFraction);
+    if (nDev == 0) return {std::move(all), {}};
     std::vector<std::size_t> idx(all.size());
     for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
     shuffle(idx, mix64(seed ^ 0xDE7));
-    const auto nDev = std::max<std::size_t>(1, static_cast<std::size_t>(devFraction * static_cast<double>(all.size())));
     std::vector<char> isDev(all.size(), 0);
     for (std::size_t i = 0; i < nDev; ++i) isDev[idx[i]] = 1;
     std::vector<TrainExample> train, dev;

@@ -68,6 +68,8 @@ private:
     mutable std::vector<std::vector<std::size_t>> m_cache;
 };
 
+/// How many of `total` examples splitDev holds out for the dev set (the trainer trains on the rest).
+std::size_t devExampleCount(std::size_t total, double devFraction);
 /// Splits off a held-out dev slice (deterministic from the seed): returns {train, dev}.
 std::pair<std::vector<TrainExample>, std::vector<TrainExample>> splitDev(std::vector<TrainExample> all, double devFraction,
                                                                          std::uint64_t seed);

@@ -12,8 +12,10 @@
 
 #include "core/runtime/runtime.h"
 #include "core/store/project.h"
+#include "core/train/data.h"
 #include "core/train/trainer.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -25,7 +27,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
@@ -34,6 +38,8 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+
+#include <memory>
 
 using namespace synthembed;
 
@@ -192,6 +198,78 @@ private Q_SLOTS:
         QCOMPARE(plots.legendItemCount(acc), 0);
     }
 
+    void legendsMoveAndHide() {
+        // Right-click menu on a plot with a legend: four corners or hidden; the choice is kept.
+        ui::MetricPlots plots;
+        plots.resize(900, 500);
+        plots.show();
+        const int cos = 5;
+        QCOMPARE(plots.legendPlots(), (std::vector<int>{0, 4, 5}));
+        const auto before = plots.legendPlace(cos);
+        // The cosine legend starts clear of where the curves end (positive top right, negative bottom right).
+        train::StepMetrics m;
+        m.step = 1;
+        m.loss = 2.0;
+        m.posCos = 0.9;
+        m.negCos = 0.1;
+        plots.appendStep(ui::MetricPlots::Primary, m);
+        QTRY_COMPARE(plots.legendItemCount(cos), 2);
+        std::unique_ptr<QMenu> menu(plots.legendMenu(cos));
+        QCOMPARE(menu->actions().size(), 5);
+        QAction* hide = nullptr;
+        QAction* bottomLeft = nullptr;
+        for (auto* a : menu->actions()) {
+            if (a->data().toInt() == int(ui::MetricPlots::LegendPlace::Hidden)) hide = a;
+            if (a->data().toInt() == int(ui::MetricPlots::LegendPlace::BottomLeft)) bottomLeft = a;
+            QCOMPARE(a->isChecked(), a->data().toInt() == int(before));
+        }
+        QVERIFY(hide && bottomLeft);
+        hide->trigger();
+        QCOMPARE(plots.legendPlace(cos), ui::MetricPlots::LegendPlace::Hidden);
+        QCOMPARE(plots.legendItemCount(cos), 0);
+        QCOMPARE(plots.legendItemCount(0), 2); // the other legends stay
+        {
+            ui::MetricPlots again; // remembered for the next window
+            QCOMPARE(again.legendPlace(cos), ui::MetricPlots::LegendPlace::Hidden);
+        }
+        bottomLeft->trigger();
+        QCOMPARE(plots.legendItemCount(cos), 2);
+        // The legend sits in the bottom-left corner of the plot's axis rect (it was top left or right).
+        const QRectF r = plots.legendRectInAxes(cos);
+        QVERIFY2(r.left() < 0.1 && r.bottom() > 0.9 && r.width() > 0,
+                 qPrintable(QStringLiteral("%1 %2 %3 %4").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height())));
+        plots.setLegendPlace(cos, ui::MetricPlots::LegendPlace::TopRight);
+        QTRY_VERIFY(plots.legendRectInAxes(cos).right() > 0.9 && plots.legendRectInAxes(cos).top() < 0.1);
+        plots.setLegendPlace(cos, before);
+    }
+
+    void examplesCountIsWhatTheTrainerTrainsOn() {
+        // The Examples row counts what the trainer trains on: the selection less the dev hold-out,
+        // the same number as its log line "training data: N examples".
+        QTemporaryDir dir;
+        auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString()).take();
+        addSamples(project, 45);
+        ui::TrainingArea area;
+        area.setProject(&project);
+        const qint64 selected = area.builder()->exampleCount();
+        QVERIFY(selected > 20);
+        auto* label = child<QLabel>(&area, "exampleCount");
+        QVERIFY(!label->text().contains(QStringLiteral("held out")));
+        child<QDoubleSpinBox>(&area, "devFraction")->setValue(0.1);
+        const auto dev = qint64(train::devExampleCount(std::size_t(selected), 0.1));
+        QVERIFY(dev > 0);
+        QCOMPARE(area.builder()->exampleCount(), selected - dev);
+        QVERIFY2(label->text().contains(QString::number(selected - dev)) && label->text().contains(QString::number(dev)) &&
+                     label->text().contains(QStringLiteral("held out")),
+                 qPrintable(label->text()));
+        // The trainer's own split of the same data gives the same numbers.
+        std::vector<train::TrainExample> all(static_cast<std::size_t>(selected));
+        auto [trainPart, devPart] = train::splitDev(std::move(all), 0.1, 1);
+        QCOMPARE(qint64(trainPart.size()), area.builder()->exampleCount());
+        child<QDoubleSpinBox>(&area, "devFraction")->setValue(0);
+        QCOMPARE(area.builder()->exampleCount(), selected);
+    }
+
     void builderValidatesAndCounts() {
         QTemporaryDir dir;
         auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString()).take();
@@ -262,6 +340,24 @@ private Q_SLOTS:
 
         // The window stays responsive: a GUI-thread timer keeps ticking while the run goes.
         int ticks = 0, ticksWhileStepping = 0;
+        // Table, progress bar and plots say the same step at every repaint of the live curves.
+        int sameStepChecks = 0, tableChecks = 0;
+        QStringList stepMismatches;
+        auto* progress = child<QProgressBar>(area, "trainProgress");
+        auto liveTableStep = [area]() -> qint64 {
+            const int row = area->runs()->rowOf(area->liveRunId());
+            return row < 0 ? -1 : area->runs()->data(area->runs()->index(row, ui::RunsModel::Step), Qt::DisplayRole).toLongLong();
+        };
+        connect(area->plots(), &ui::MetricPlots::replotted, this, [&] {
+            if (!area->isRunning() || area->liveStepCount() == 0) return;
+            ++sameStepChecks;
+            const qint64 plotted = area->plots()->lastStep(ui::MetricPlots::Primary);
+            if (progress->value() != plotted) stepMismatches << QStringLiteral("progress %1 plots %2").arg(progress->value()).arg(plotted);
+            if (area->liveRunId() > 0) {
+                ++tableChecks;
+                if (liveTableStep() != plotted) stepMismatches << QStringLiteral("table %1 plots %2").arg(liveTableStep()).arg(plotted);
+            }
+        });
         QTimer ticker;
         connect(&ticker, &QTimer::timeout, this, [&] {
             ++ticks;
@@ -279,6 +375,11 @@ private Q_SLOTS:
         QVERIFY(ticks > 0);
         QCOMPARE(area->liveStepCount(), qsizetype(8));
         qInfo("run 1: %s", qPrintable(child<QLabel>(area, "etaLabel")->text()));
+        qInfo("run 1: step compared at %d repaints (%d with the table row)", sameStepChecks, tableChecks);
+        QVERIFY(sameStepChecks > 0);
+        QVERIFY2(stepMismatches.isEmpty(), qPrintable(stepMismatches.join(QStringLiteral("; "))));
+        QCOMPARE(liveTableStep(), qint64(8));
+        QCOMPARE(progress->value(), progress->maximum());
 
         // Curves: one point per step in every per-step series, a smoothed loss beside the raw one.
         auto* plots = area->plots();

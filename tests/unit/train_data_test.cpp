@@ -168,3 +168,17 @@ TEST(TrainData, RunsAndMetricsAreRecorded) {
     EXPECT_DOUBLE_EQ((*runs)[1].loss.value_or(-1), 1.0);
     EXPECT_EQ((*runs)[1].finishedAt.size(), 24u) << (*runs)[1].finishedAt; // 2026-01-31T12:00:00.123Z
 }
+
+TEST(TrainData, DevExampleCountIsWhatSplitDevHoldsOut) {
+    // The GUI's run builder shows devExampleCount before a run; the trainer splits with splitDev.
+    for (std::size_t total : {0u, 1u, 3u, 4u, 10u, 209u, 214u, 1000u})
+        for (double fraction : {0.0, 0.01, 0.05, 0.1, 0.25, 0.5}) {
+            std::vector<train::TrainExample> all(total);
+            auto [trainPart, devPart] = train::splitDev(std::move(all), fraction, 7);
+            EXPECT_EQ(devPart.size(), train::devExampleCount(total, fraction)) << total << " " << fraction;
+            EXPECT_EQ(trainPart.size() + devPart.size(), total);
+        }
+    EXPECT_EQ(train::devExampleCount(214, 0.0), 0u);
+    EXPECT_EQ(train::devExampleCount(214, 0.05), 10u);
+    EXPECT_EQ(train::devExampleCount(4, 0.01), 1u); // at least one once there are four
+}

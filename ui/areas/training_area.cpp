@@ -179,6 +179,9 @@ TrainingArea::TrainingArea(QWidget* parent) : Area(parent) {
     });
     connect(m_compare, &QComboBox::activated, this, [this](int i) { setCompare(m_compare->itemData(i).toLongLong()); });
 
+    connect(m_plots, &MetricPlots::replotted, this, [this] {
+        if (m_job && m_shownLive) updateProgressLabels();
+    });
     m_refreshTimer.setInterval(1000);
     connect(&m_refreshTimer, &QTimer::timeout, this, &TrainingArea::refreshRuns);
     refreshRuns();
@@ -394,9 +397,14 @@ void TrainingArea::onStep(const train::StepMetrics& m) {
         m_sessionClock.restart();
         setStatus(QString());
     }
+    // The run's row exists once its first step is in: select it now rather than at the next refresh.
+    if (!m_liveRunId && m_liveSteps.size() == 1) refreshRuns();
     if (m_shownLive) m_plots->appendStep(MetricPlots::Primary, m);
     if (m_compareRunId && m_compareRunId == m_liveRunId) m_plots->appendStep(MetricPlots::Compare, m);
-    // Labels at most 10 times a second: steps of tiny models arrive far faster.
+    // While the plots show the live run, the labels follow their (coalesced) repaint, so the
+    // progress bar, the table's Step and the curves end at the same step. Otherwise at most 10
+    // times a second: steps of tiny models arrive far faster.
+    if (m_shownLive) return;
     if (!m_labelClock.isValid() || m_labelClock.elapsed() > 100) {
         m_labelClock.restart();
         updateProgressLabels();
@@ -408,6 +416,7 @@ void TrainingArea::updateProgressLabels() {
     const auto& m = m_liveSteps.back();
     m_progress->setRange(0, int(std::max<std::int64_t>(m.totalSteps, 1)));
     m_progress->setValue(int(m.step));
+    if (m_liveRunId) m_runs->setLiveStep(m_liveRunId, m.step, m.loss);
     const double done = double(m.step - m_sessionFirstStep);
     const double perStep = done > 0 ? m_sessionClock.elapsed() / 1000.0 / done : NAN;
     m_eta->setText(tr("%1 samples/s, ETA %2").arg(m.samplesPerSec, 0, 'f', 1).arg(duration(perStep * double(m.totalSteps - m.step))));

@@ -1,6 +1,9 @@
 #include "ui/train/metric_plots.h"
 
+#include <QActionGroup>
 #include <QGridLayout>
+#include <QMenu>
+#include <QSettings>
 
 #include "ui/qcp.h" // last: defines Qt keywords for QCustomPlot
 
@@ -54,12 +57,25 @@ MetricPlots::MetricPlots(QWidget* parent) : QWidget(parent) {
             }
 
     // Legends where a plot holds several curves; replot() fills them with the curves that have data.
+    m_legendPlace.assign(std::size_t(m_plots.size()), LegendPlace::TopRight);
+    m_legendPlace[std::size_t(acc)] = m_legendPlace[std::size_t(cos)] = LegendPlace::TopLeft;
     for (int p : {loss, acc, cos}) {
         auto* legend = m_plots[p]->legend;
         legend->setFont(QFont(font().family(), std::max(7, font().pointSize() - 2)));
         legend->setRowSpacing(-3);
         legend->setBrush(QColor(255, 255, 255, 200));
         m_legendPlots.push_back(p);
+        const QVariant saved = QSettings().value(QStringLiteral("training/legendPlace%1").arg(p));
+        if (saved.isValid() && saved.toInt() >= 0 && saved.toInt() <= int(LegendPlace::Hidden))
+            m_legendPlace[std::size_t(p)] = LegendPlace(saved.toInt());
+        applyLegendPlace(p);
+        m_plots[p]->setContextMenuPolicy(Qt::CustomContextMenu);
+        m_plots[p]->setToolTip(tr("Right-click to move or hide the legend."));
+        connect(m_plots[p], &QWidget::customContextMenuRequested, this, [this, p](const QPoint& pos) {
+            auto* menu = legendMenu(p);
+            menu->setAttribute(Qt::WA_DeleteOnClose);
+            menu->popup(m_plots[p]->mapToGlobal(pos));
+        });
     }
     for (auto* plot : m_plots) {
         plot->setAutoAddPlottableToLegend(false);
@@ -242,6 +258,57 @@ void MetricPlots::replot() {
         plot->replot();
     }
     m_syncing = false;
+    Q_EMIT replotted();
+}
+
+MetricPlots::LegendPlace MetricPlots::legendPlace(int plot) const {
+    return plot >= 0 && plot < int(m_legendPlace.size()) ? m_legendPlace[std::size_t(plot)] : LegendPlace::Hidden;
+}
+
+void MetricPlots::setLegendPlace(int plot, LegendPlace place) {
+    if (std::find(m_legendPlots.begin(), m_legendPlots.end(), plot) == m_legendPlots.end()) return;
+    m_legendPlace[std::size_t(plot)] = place;
+    QSettings().setValue(QStringLiteral("training/legendPlace%1").arg(plot), int(place));
+    applyLegendPlace(plot);
+    replot();
+}
+
+void MetricPlots::applyLegendPlace(int plot) {
+    Qt::Alignment corner = Qt::AlignTop | Qt::AlignRight;
+    switch (m_legendPlace[std::size_t(plot)]) {
+    case LegendPlace::TopLeft: corner = Qt::AlignTop | Qt::AlignLeft; break;
+    case LegendPlace::BottomRight: corner = Qt::AlignBottom | Qt::AlignRight; break;
+    case LegendPlace::BottomLeft: corner = Qt::AlignBottom | Qt::AlignLeft; break;
+    default: break;
+    }
+    m_plots[plot]->axisRect()->insetLayout()->setInsetAlignment(0, corner);
+}
+
+QRectF MetricPlots::legendRectInAxes(int plot) const {
+    if (plot < 0 || plot >= m_plots.size()) return {};
+    const QRect legend = m_plots[plot]->legend->outerRect(), axes = m_plots[plot]->axisRect()->rect();
+    if (axes.width() <= 0 || axes.height() <= 0) return {};
+    return {double(legend.left() - axes.left()) / axes.width(), double(legend.top() - axes.top()) / axes.height(),
+            double(legend.width()) / axes.width(), double(legend.height()) / axes.height()};
+}
+
+QMenu* MetricPlots::legendMenu(int plot) {
+    auto* menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("legendMenu"));
+    auto* group = new QActionGroup(menu);
+    const std::pair<LegendPlace, QString> choices[] = {
+        {LegendPlace::TopRight, tr("Legend top right")},     {LegendPlace::TopLeft, tr("Legend top left")},
+        {LegendPlace::BottomRight, tr("Legend bottom right")}, {LegendPlace::BottomLeft, tr("Legend bottom left")},
+        {LegendPlace::Hidden, tr("Hide legend")}};
+    for (const auto& [place, text] : choices) {
+        auto* a = menu->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(legendPlace(plot) == place);
+        a->setData(int(place));
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, plot, place = place] { setLegendPlace(plot, place); });
+    }
+    return menu;
 }
 
 void MetricPlots::updateLegends() {
@@ -262,7 +329,7 @@ void MetricPlots::updateLegends() {
             legend->clearItems();
             for (auto* g : want) legend->addItem(new QCPPlottableLegendItem(legend, g));
         }
-        legend->setVisible(!want.empty());
+        legend->setVisible(!want.empty() && m_legendPlace[std::size_t(p)] != LegendPlace::Hidden);
     }
 }
 

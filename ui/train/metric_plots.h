@@ -9,6 +9,7 @@
 #include "core/train/run_store.h"
 
 #include <QColor>
+#include <QRectF>
 #include <QString>
 #include <QTimer>
 #include <QVector>
@@ -19,6 +20,7 @@
 class QCustomPlot;
 class QCPGraph;
 class QCPRange;
+class QMenu;
 
 namespace synthembed::ui {
 
@@ -53,6 +55,22 @@ public:
     /// Follows the data again after the user zoomed or panned.
     void resetView();
 
+    /// Where a plot's legend sits; right-click a plot with a legend to change it (remembered in the
+    /// settings). Defaults keep clear of where the curves end: loss top right, accuracy and cosine top left.
+    enum class LegendPlace { TopRight, TopLeft, BottomRight, BottomLeft, Hidden };
+    void setLegendPlace(int plot, LegendPlace place);
+    LegendPlace legendPlace(int plot) const;
+    /// Plots that show a legend (0 = loss, 4 = accuracy, 5 = cosine).
+    const std::vector<int>& legendPlots() const { return m_legendPlots; }
+    /// The right-click menu of a plot with a legend (tests).
+    QMenu* legendMenu(int plot);
+    /// The legend's rectangle as fractions of its plot's axis rect (0,0 top left; tests).
+    QRectF legendRectInAxes(int plot) const;
+
+Q_SIGNALS:
+    /// After each (coalesced) repaint: the plots now show up to lastStep().
+    void replotted();
+
 private:
     struct Curve {
         QString key;
@@ -68,10 +86,12 @@ private:
     void scheduleReplot();
     void replot();
     void updateLegends();
+    void applyLegendPlace(int plot);
     void onUserRange(const QCPRange& range, QCustomPlot* source);
 
     QVector<QCustomPlot*> m_plots;
     std::vector<int> m_legendPlots; ///< plots that show a legend
+    std::vector<LegendPlace> m_legendPlace; ///< per plot
     std::vector<Curve> m_curves;
     QTimer m_replotTimer;
     int m_replots = 0;

@@ -394,6 +394,10 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
         connect(l, &QListWidget::itemChanged, this, [this] {
             if (!m_updating) updateCounts();
         });
+    // The dev hold-out changes how many examples the trainer trains on.
+    connect(m_devFraction, &QDoubleSpinBox::valueChanged, this, [this] {
+        if (!m_updating) updateCounts();
+    });
     // The CPU training estimate depends on the method and the device.
     connect(m_full, &QRadioButton::toggled, this, &RunBuilder::checkModel);
     connect(m_device, &QComboBox::currentIndexChanged, this, &RunBuilder::checkModel);
@@ -596,8 +600,14 @@ void RunBuilder::updateCounts() {
                 if (auto n = train::countTrainingExamples(c); n) m_jsonlCount = *n;
                 else m_jsonlError = QString::fromStdString(n.error().message);
             }
-            m_exampleCount = m_jsonlError.isEmpty() ? m_jsonlCount : -1;
-            m_count->setText(m_jsonlError.isEmpty() ? tr("%n example(s)", nullptr, int(m_jsonlCount))
+            const auto dev = qint64(train::devExampleCount(std::size_t(std::max<qint64>(0, m_jsonlCount)), m_devFraction->value()));
+            m_exampleCount = m_jsonlError.isEmpty() ? m_jsonlCount - dev : -1;
+            m_count->setText(m_jsonlError.isEmpty()
+                                 ? (dev > 0 ? tr("%n example(s): %1 to train on, %2 held out for the dev metric", nullptr,
+                                                 int(m_jsonlCount))
+                                                  .arg(m_jsonlCount - dev)
+                                                  .arg(dev)
+                                            : tr("%n example(s)", nullptr, int(m_jsonlCount)))
                                                     : QStringLiteral("<span style='color:#b02020'>%1</span>")
                                                           .arg(m_jsonlError.toHtmlEscaped()));
         }
@@ -625,8 +635,15 @@ void RunBuilder::updateCounts() {
         }
     }
     m_updating = false;
-    m_exampleCount = m_project ? total : -1;
-    m_count->setText(m_project ? tr("%n sample(s) selected", nullptr, int(total)) : tr("<i>No project open.</i>"));
+    // What the trainer trains on: the selection less the dev hold-out (splitDev's own count).
+    const auto dev = qint64(train::devExampleCount(std::size_t(total), m_devFraction->value()));
+    m_exampleCount = m_project ? total - dev : -1;
+    m_count->setText(!m_project ? tr("<i>No project open.</i>")
+                     : dev > 0  ? tr("%n sample(s) selected: %1 to train on, %2 held out for the dev metric", nullptr,
+                                     int(total))
+                                      .arg(total - dev)
+                                      .arg(dev)
+                                : tr("%n sample(s) selected", nullptr, int(total)));
     if (!m_updating) Q_EMIT changed();
 }
 

@@ -49,7 +49,8 @@ public:
     void setConfig(const train::TrainConfig& config);
     /// What stops the run from starting, one line each (empty: ready).
     QStringList problems() const;
-    /// Examples the data selection yields (-1: unknown).
+    /// Examples the trainer trains on: the data selection less the dev hold-out, as its log line
+    /// "training data: N examples" counts them (-1: unknown).
     qint64 exampleCount() const { return m_exampleCount; }
 
     /// Reads the `config` JSON of a training_runs row (as core's trainer writes it) over `base`.

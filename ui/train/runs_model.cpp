@@ -8,6 +8,8 @@
 #include <QFileInfo>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace synthembed::ui {
 
 void RunsModel::setDatabase(const db::Database* db) {
@@ -74,6 +76,13 @@ void RunsModel::setActiveRun(qint64 id) {
     if (!m_rows.isEmpty()) Q_EMIT dataChanged(index(0, State), index(int(m_rows.size()) - 1, State));
 }
 
+void RunsModel::setLiveStep(qint64 runId, qint64 step, double loss) {
+    m_liveId = runId;
+    m_liveStep = step;
+    m_liveLoss = loss;
+    if (const int row = rowOf(runId); row >= 0) Q_EMIT dataChanged(index(row, Step), index(row, Loss));
+}
+
 void RunsModel::setActiveOutput(const QString& outputDir) {
     m_activeOutput = outputDir;
     if (!m_rows.isEmpty()) Q_EMIT dataChanged(index(0, State), index(int(m_rows.size()) - 1, State));
@@ -115,8 +124,14 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
             if (state == QLatin1String("interrupted")) return tr("interrupted");
             if (state == QLatin1String("paused")) return tr("paused");
             return tr("pending");
-        case Step: return r->step >= 0 ? QVariant(r->step) : QVariant();
-        case Loss: return std::isnan(r->loss) ? QVariant() : QVariant(QLocale().toString(r->loss, 'f', 4));
+        case Step: {
+            const qint64 step = r->id == m_liveId ? std::max(r->step, m_liveStep) : r->step;
+            return step >= 0 ? QVariant(step) : QVariant();
+        }
+        case Loss: {
+            const double loss = r->id == m_liveId && m_liveStep > r->step ? m_liveLoss : r->loss;
+            return std::isnan(loss) ? QVariant() : QVariant(QLocale().toString(loss, 'f', 4));
+        }
         case BaseModel: return QFileInfo(r->baseModel).fileName();
         case Output: return r->outputDir;
         case Created: return QString(r->createdAt).replace(QLatin1Char('T'), QLatin1Char(' ')).left(16);

@@ -39,6 +39,10 @@ public:
     void setActiveRun(qint64 id);
     /// Same, by output folder, before the run id is known.
     void setActiveOutput(const QString& outputDir);
+    /// The running run's newest step and loss as the trainer reported them: its Step and Loss
+    /// cells show them while they are ahead of the stored rows (metrics are stored in batches), so
+    /// the table says the step the progress bar and the plots say.
+    void setLiveStep(qint64 runId, qint64 step, double loss);
 
     const RunRow* run(int row) const;
     int rowOf(qint64 id) const;
@@ -56,6 +60,9 @@ private:
     QVector<RunRow> m_rows;
     qint64 m_activeId = 0;
     QString m_activeOutput;
+    qint64 m_liveId = 0;
+    qint64 m_liveStep = -1;
+    double m_liveLoss = std::numeric_limits<double>::quiet_NaN();
 };
 
 } // namespace synthembed::ui
