@@ -7,6 +7,7 @@
 #include "ui/areas/training_area.h"
 #include "ui/areas/generation_area.h"
 #include "ui/areas/samples_area.h"
+#include "ui/samples/sample_table_model.h"
 #include "ui/guidepanel.h"
 #include "ui/logdock.h"
 #include "ui/project_watcher.h"
@@ -81,7 +82,28 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     addArea(training);
     auto* evaluation = new EvaluationArea(this);
     addArea(evaluation);
-    addArea(new ExplorerArea(this));
+    auto* explorer = new ExplorerArea(this);
+    addArea(explorer);
+    // "Open in Samples" on a point of the Explorer's map: that sample, selected in the Samples area
+    // (all jobs listed; the table is ordered by id, so a binary search finds its row).
+    connect(explorer, &ExplorerArea::openSampleRequested, this, [this, samples](qint64 id) {
+        showArea(m_areas.indexOf(samples));
+        samples->showJob(-1);
+        auto* model = samples->model();
+        int lo = 0, hi = model->rowCount() - 1, row = -1;
+        while (lo <= hi) {
+            const int mid = lo + (hi - lo) / 2;
+            const qint64 at = model->sampleId(mid);
+            if (at == id) {
+                row = mid;
+                break;
+            }
+            if (at >= 0 && at < id) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        if (row < 0 || !samples->selectRow(row))
+            statusBar()->showMessage(tr("Sample %1 is not listed with the Samples area's filters").arg(id), 8000);
+    });
 
     // "Evaluate" on a trained run opens the Evaluation area with that model added.
     connect(training, &TrainingArea::evaluateRequested, this, [this, evaluation](const QString& dir) {

@@ -329,19 +329,25 @@ Result<std::vector<CorpusItem>> readJsonlCorpus(const std::filesystem::path& pat
     }, "io");
 }
 
-Result<std::vector<CorpusItem>> projectSamplesCorpus(const store::Project& project, std::size_t limit) {
+Result<std::vector<CorpusItem>> projectSamplesCorpus(const store::Project& project, std::size_t limit,
+                                                     const SampleRoles& roles) {
     return guarded([&] {
         std::vector<CorpusItem> out;
         auto st = project.db().prepare(
-            "SELECT id, family, language, query, positive FROM samples WHERE status IN ('accepted','edited') ORDER BY id");
+            "SELECT id, family, language, query, positive, negative FROM samples WHERE status IN ('accepted','edited') "
+            "ORDER BY id");
+        static const char* const kSuffix[] = {":q", ":p", ":n"};
+        static const char* const kRole[] = {"query", "positive", "negative"};
+        const bool wanted[] = {roles.query, roles.positive, roles.negative};
         while (st.step()) {
             const auto id = std::to_string(st.getInt(0));
             const std::string family = st.getText(1), language = st.getText(2);
-            for (int col : {3, 4}) {
+            for (int col : {3, 4, 5}) {
+                if (!wanted[col - 3]) continue;
                 if (limit > 0 && out.size() >= limit) return out;
                 auto text = st.getOptText(col);
                 if (!text || strip(*text).empty()) continue;
-                CorpusItem c = item(id + (col == 3 ? ":q" : ":p"), *text, family, col == 3 ? "query" : "positive");
+                CorpusItem c = item(id + kSuffix[col - 3], *text, family, kRole[col - 3]);
                 c.language = language;
                 out.push_back(std::move(c));
             }

@@ -67,8 +67,15 @@ Result<std::vector<CorpusItem>> datasetCorpus(const DatasetEntry& d, std::size_t
 /// text are an error naming the line.
 Result<std::vector<CorpusItem>> readJsonlCorpus(const std::filesystem::path& path, std::size_t limit = 0);
 
-/// The project's accepted (or edited) samples: one item per non-empty query and positive, label
-/// "query" or "positive", with the sample's family and language; key "<id>:q" / "<id>:p".
-Result<std::vector<CorpusItem>> projectSamplesCorpus(const store::Project& project, std::size_t limit = 0);
+/// Which texts of a sample become corpus items.
+struct SampleRoles {
+    bool query = true, positive = true, negative = false;
+};
+
+/// The project's accepted (or edited) samples: one item per non-empty text of the chosen roles,
+/// label "query", "positive" or "negative", with the sample's family and language; key "<id>:q",
+/// "<id>:p" or "<id>:n".
+Result<std::vector<CorpusItem>> projectSamplesCorpus(const store::Project& project, std::size_t limit = 0,
+                                                     const SampleRoles& roles = {});
 
 } // namespace synthembed::eval

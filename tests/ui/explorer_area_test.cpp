@@ -2,20 +2,35 @@
 // like brute force (the lasso against Qt's own polygon test, and exactly on a concave outline);
 // the area embeds a JSONL corpus, project samples and a registered dataset off-thread through the
 // embedding cache, answers a query with the right neighbour, lists lassoed points, and walks to a
-// neighbour's neighbours. With SYNTHEMBED_SCREENSHOT_DIR set, saves explorer_*.png there.
+// neighbour's neighbours; lists selected points in a table (id, family, label, text) that copies as
+// tab-separated text and opens a sample in the Samples area of the main window; lists one neighbour
+// per sample and per text; embeds negatives and colours by role; computes the UMAP-style layout in
+// the background (cached per set, cancellable). With SYNTHEMBED_SCREENSHOT_DIR set, saves
+// explorer_*.png there.
 
 #include "ui/areas/explorer_area.h"
+#include "ui/areas/samples_area.h"
 #include "ui/eval/eval_settings.h"
 #include "ui/explorer/map_view.h"
+#include "ui/mainwindow.h"
 #include "ui/qcp.h"
 #include "area_test_support.h"
 
 #include "core/eval/embedding_cache.h"
+#include "core/search/layout.h"
 #include "core/store/project.h"
 
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QSet>
 #include <QElapsedTimer>
+#include <QHeaderView>
 #include <QLabel>
-#include <QListView>
+#include <QPushButton>
+#include <QTableView>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -359,13 +374,32 @@ private Q_SLOTS:
             const auto expect = insideByQt(pix, ring);
             QVERIFY(std::find(expect.begin(), expect.end(), area.hits().front()) != expect.end());
             drag(map->plot(), ring);
-            auto* list = area.findChild<QListView*>(QStringLiteral("explorerSelection"));
+            auto* list = area.findChild<QTableView*>(QStringLiteral("explorerSelection"));
+            QCOMPARE(list, area.selectionTable());
             QCOMPARE(list->model()->rowCount(), int(expect.size()));
+            // A table: id (the JSONL line), family, label, text.
+            QCOMPARE(list->model()->columnCount(), 4);
+            QStringList headers;
+            for (int c = 0; c < 4; ++c) headers << list->model()->headerData(c, Qt::Horizontal).toString();
+            QCOMPARE(headers, (QStringList{QStringLiteral("Id"), QStringLiteral("Family"), QStringLiteral("Label"), QStringLiteral("Text")}));
             std::vector<int> listed;
             for (int r = 0; r < list->model()->rowCount(); ++r) listed.push_back(list->model()->index(r, 0).data(Qt::UserRole).toInt());
             QCOMPARE(listed, expect);
-            QCOMPARE(list->model()->index(0, 0).data().toString(), area.itemText(expect.front()).simplified());
+            QCOMPARE(list->model()->index(0, 3).data().toString(), area.itemText(expect.front()).simplified());
+            QCOMPARE(list->model()->index(0, 1).data().toString(), QString::fromUtf8(kCorpus[expect.front()][1]));
+            QCOMPARE(list->model()->index(0, 0).data().toString(), QString::number(expect.front() + 1)); // line number
             QVERIFY(area.findChild<QLabel*>(QStringLiteral("explorerSelectionLabel"))->text().contains(QString::number(expect.size())));
+            // Copy: a header line and one tab-separated line per row; not samples, so nothing to open.
+            auto* copy = area.findChild<QPushButton*>(QStringLiteral("explorerCopySelection"));
+            QVERIFY(copy->isEnabled());
+            QApplication::clipboard()->clear();
+            copy->click();
+            const QStringList lines = QApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            QCOMPARE(lines.size(), int(expect.size()) + 1);
+            QCOMPARE(lines[0], QStringLiteral("Id\tFamily\tLabel\tText"));
+            QCOMPARE(lines[1].split(QLatin1Char('\t')).value(3), area.itemText(expect.front()));
+            list->setCurrentIndex(list->model()->index(0, 0));
+            QVERIFY(!area.findChild<QPushButton*>(QStringLiteral("explorerOpenInSamples"))->isEnabled());
         }
 
         // Double-clicking the best hit searches its neighbours (itself excluded).
@@ -424,6 +458,253 @@ private Q_SLOTS:
         QVERIFY(embedded.wait(60000));
         QVERIFY(embedded.last().at(1).toString().contains(QStringLiteral("bad.jsonl:2")));
         QCOMPARE(area.itemCount(), 3); // the previous set stays
+    }
+
+    void listsOneNeighbourPerSampleAndText() {
+        // The same sentence twice in a corpus is one neighbour, not two.
+        QTemporaryDir dir;
+        QByteArray jsonl;
+        for (auto& row : kCorpus)
+            jsonl += QStringLiteral("{\"text\": \"%1\", \"family\": \"%2\"}\n").arg(QString::fromUtf8(row[0]), QString::fromUtf8(row[1])).toUtf8();
+        jsonl += "{\"text\": \"The cat sleeps on the sofa all day\", \"family\": \"animals\"}\n";
+        jsonl += "{\"text\": \"The cat sleeps on the sofa all day\", \"family\": \"copy\"}\n";
+        QVERIFY(uitest::writeText(dir.filePath(QStringLiteral("dups.jsonl")), jsonl));
+        ui::ExplorerArea area;
+        QVERIFY(area.setSource(ui::ExplorerArea::Source::Jsonl, dir.filePath(QStringLiteral("dups.jsonl"))));
+        area.setModel(QStringLiteral("hash:512"));
+        QSignalSpy embedded(&area, &ui::ExplorerArea::embedded);
+        area.embed();
+        QVERIFY(embedded.wait(60000));
+        QCOMPARE(area.itemCount(), 14);
+        QSignalSpy searched(&area, &ui::ExplorerArea::searched);
+        area.search(QStringLiteral("the cat sleeps on the sofa"), QString(), 5);
+        QVERIFY(searched.wait(30000));
+        QCOMPARE(int(area.hits().size()), 5);
+        QStringList texts;
+        for (int h : area.hits()) texts << area.itemText(h);
+        QCOMPARE(texts.count(QStringLiteral("The cat sleeps on the sofa all day")), 1);
+        QCOMPARE(texts.removeDuplicates(), 0);
+        // Neighbours of one copy: neither itself nor its twins.
+        const int first = area.hits().front();
+        area.neighboursOf(first, 5);
+        QVERIFY(searched.wait(30000));
+        for (int h : area.hits()) QVERIFY(area.itemText(h) != area.itemText(first));
+    }
+
+    void samplesRolesTableOpenInSamplesAndUmapLayout() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.synthembed"));
+        {
+            auto project = store::Project::create(path.toStdString());
+            QVERIFY(project);
+            auto ins = project->db().prepare(
+                "INSERT INTO samples (family, language, query, positive, negative, status) VALUES (?,?,?,?,?,?)");
+            const char* topics[][3] = {
+                {"how do cats sleep", "Cats sleep sixteen hours a day on soft sofas.", "Dogs bark at the mailman."},
+                {"central bank interest rates", "The central bank raised interest rates again.", "Bread is baked in the morning."},
+                {"tomato soup recipe", "Tomato soup with basil and cream.", "Stock markets fell sharply."},
+                {"guitar lessons", "A man is playing the guitar on stage.", "The train left the station late."},
+                {"rainy weather", "Heavy rain and wind are expected tomorrow.", "Pasta with garlic and olive oil."},
+            };
+            for (int round = 0; round < 4; ++round)
+                for (auto& t : topics)
+                    ins.bindAll(round % 2 ? "short-long" : "long-long", "en",
+                                QStringLiteral("%1 %2").arg(QString::fromUtf8(t[0])).arg(round).toStdString(),
+                                QStringLiteral("%1 (%2)").arg(QString::fromUtf8(t[1])).arg(round).toStdString(),
+                                QStringLiteral("%1 [%2]").arg(QString::fromUtf8(t[2])).arg(round).toStdString(), "accepted")
+                        .run();
+            // A sample whose positive repeats its query: one neighbour, not two.
+            ins.bindAll("sts", "en", "cats sleeping on sofas", "cats sleeping on sofas", "", "accepted").run();
+        }
+        ui::MainWindow w;
+        w.resize(1400, 900);
+        QVERIFY(w.openProject(path, false, true));
+        auto* area = w.findChild<ui::ExplorerArea*>();
+        auto* samples = w.findChild<ui::SamplesArea*>();
+        QVERIFY(area && samples);
+        for (int i = 0; i < w.areaCount(); ++i)
+            if (w.area(i) == area) w.showArea(i);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        area->setModel(QStringLiteral("hash:256"));
+        QVERIFY(area->setSource(ui::ExplorerArea::Source::Samples));
+        // Queries, positives and negatives.
+        QVERIFY(area->findChild<QCheckBox*>(QStringLiteral("explorerRoleNegative")));
+        area->setSampleRoles(true, true, true);
+        QSignalSpy embedded(area, &ui::ExplorerArea::embedded);
+        area->embed();
+        QVERIFY(embedded.wait(60000));
+        QCOMPARE(embedded.last().at(1).toString(), QString());
+        QCOMPARE(area->itemCount(), 20 * 3 + 2); // the last sample has no negative
+        area->setColourBy(3);
+        QCOMPARE(area->mapView()->plot()->legend->itemCount(), 3); // query, positive, negative
+        for (int i = 0; i < area->itemCount(); ++i) QVERIFY(area->sampleIdOf(i) >= 1 && area->sampleIdOf(i) <= 21);
+        // Only negatives: 20 points.
+        area->setSampleRoles(false, false, true);
+        area->embed();
+        QVERIFY(embedded.wait(60000));
+        QCOMPARE(area->itemCount(), 20);
+        area->setSampleRoles(true, true, false);
+        area->embed();
+        QVERIFY(embedded.wait(60000));
+        QCOMPARE(area->itemCount(), 20 * 2 + 2);
+
+        // One neighbour per sample: a sample's query and positive are one row.
+        QSignalSpy searched(area, &ui::ExplorerArea::searched);
+        area->search(QStringLiteral("cats sleeping on sofas"), QString(), 8);
+        QVERIFY(searched.wait(30000));
+        QCOMPARE(int(area->hits().size()), 8);
+        QSet<qint64> seen;
+        for (int h : area->hits()) {
+            QVERIFY2(!seen.contains(area->sampleIdOf(h)), "a sample listed twice");
+            seen.insert(area->sampleIdOf(h));
+        }
+        QCOMPARE(area->sampleIdOf(area->hits().front()), qint64(21));
+
+        // UMAP layout in the background: progress, then the map switches; PCA points before.
+        const QPointF pca0 = area->mapPoint(0), pca5 = area->mapPoint(5);
+        QSignalSpy layout(area, &ui::ExplorerArea::layoutFinished);
+        auto* choice = area->findChild<QComboBox*>(QStringLiteral("explorerLayout"));
+        QVERIFY(choice);
+        QCOMPARE(choice->count(), 2);
+        area->setMapLayout(ui::ExplorerArea::MapLayout::Umap);
+        QVERIFY(area->isLayoutBusy());
+        QCOMPARE(area->mapPoint(0), pca0); // PCA until the layout is ready
+        QVERIFY(layout.wait(60000));
+        QCOMPARE(layout.last().at(0).toString(), QString());
+        QCOMPARE(layout.last().at(1).toBool(), false);
+        QVERIFY(!area->isLayoutBusy());
+        QCOMPARE(area->mapView()->pointCount(), area->itemCount());
+        QVERIFY(area->mapPoint(0) != pca0 && area->mapPoint(5) != pca5);
+        QVERIFY(area->findChild<QLabel*>(QStringLiteral("explorerStatus"))->text().contains(QStringLiteral("UMAP")));
+        // Neighbours in the layout: a query lies near its own positive (the same sample) more often
+        // than a random pair of points does.
+        {
+            double own = 0, any = 0;
+            int pairs = 0;
+            for (int i = 0; i < area->itemCount(); ++i)
+                for (int j = 0; j < area->itemCount(); ++j) {
+                    if (i == j) continue;
+                    const QPointF d = area->mapPoint(i) - area->mapPoint(j);
+                    const double dist = std::hypot(d.x(), d.y());
+                    any += dist;
+                    if (area->sampleIdOf(i) == area->sampleIdOf(j)) own += dist, ++pairs;
+                }
+            own /= pairs;
+            any /= double(area->itemCount()) * (area->itemCount() - 1);
+            QVERIFY2(own < 0.6 * any, qPrintable(QStringLiteral("%1 vs %2").arg(own).arg(any)));
+        }
+        // The layout was cached for this set.
+        QVERIFY(QDir(QString::fromStdString(search::defaultLayoutCacheDir().string())).entryList({QStringLiteral("*.layout")}).size() >= 1);
+        const QPointF umap0 = area->mapPoint(0);
+        area->setMapLayout(ui::ExplorerArea::MapLayout::Pca);
+        QCOMPARE(area->mapPoint(0), pca0);
+        area->setMapLayout(ui::ExplorerArea::MapLayout::Umap); // kept for the set: no new job
+        QVERIFY(!area->isLayoutBusy());
+        QCOMPARE(area->mapPoint(0), umap0);
+        // Embedding the same set again reads the layout from the cache.
+        area->embed();
+        QVERIFY(embedded.wait(60000));
+        QVERIFY(layout.wait(30000));
+        QCOMPARE(layout.last().at(1).toBool(), true);
+        QCOMPARE(area->mapPoint(0), umap0);
+        area->setColourBy(0);
+        area->search(QStringLiteral("cats sleeping on sofas"), QString(), 8);
+        QVERIFY(searched.wait(30000));
+
+        // Select every point: the table lists sample id, family, role and text.
+        auto* map = area->mapView();
+        map->plot()->replot();
+        const QRect r = map->plot()->axisRect()->rect();
+        map->selectPolygon(QPolygonF(QRectF(r).adjusted(-5, -5, 5, 5)));
+        auto* table = area->selectionTable();
+        QCOMPARE(table->model()->rowCount(), area->itemCount());
+        int row = -1;
+        for (int i = 0; i < table->model()->rowCount(); ++i)
+            if (table->model()->index(i, 3).data().toString() == QStringLiteral("Tomato soup with basil and cream. (2)")) row = i;
+        QVERIFY(row >= 0);
+        const int item = table->model()->index(row, 0).data(Qt::UserRole).toInt();
+        const qint64 sampleId = area->sampleIdOf(item);
+        QCOMPARE(sampleId, qint64(13)); // round 2, third topic
+        QCOMPARE(table->model()->index(row, 0).data().toString(), QStringLiteral("13"));
+        QCOMPARE(table->model()->index(row, 1).data().toString(), QStringLiteral("long-long"));
+        QCOMPARE(table->model()->index(row, 2).data().toString(), QStringLiteral("positive"));
+        table->setCurrentIndex(table->model()->index(row, 0));
+        auto* open = area->findChild<QPushButton*>(QStringLiteral("explorerOpenInSamples"));
+        QVERIFY(open->isEnabled());
+        QVERIFY(uitest::screenshot(&w, QStringLiteral("explorer_umap_samples.png")));
+        QSignalSpy openRequested(area, &ui::ExplorerArea::openSampleRequested);
+        open->click();
+        QCOMPARE(openRequested.count(), 1);
+        QCOMPARE(openRequested.first().at(0).toLongLong(), sampleId);
+        QCOMPARE(w.area(w.currentArea()), static_cast<ui::Area*>(samples));
+        QCOMPARE(samples->currentSampleId(), sampleId);
+        QVERIFY(uitest::screenshot(&w, QStringLiteral("explorer_opened_in_samples.png")));
+    }
+
+    void umapLayoutCancels() {
+        // A set large enough that the layout is still running when Cancel is pressed.
+        QTemporaryDir dir;
+        QByteArray jsonl;
+        std::mt19937 rng(4);
+        const char* words[] = {"alpha", "beta", "gamma", "delta", "river", "stone", "cloud", "maple", "orbit", "pixel",
+                               "quartz", "ember", "fjord", "lumen", "nadir", "opal"};
+        for (int i = 0; i < 4000; ++i) {
+            QStringList t;
+            for (int w = 0; w < 6; ++w) t << QString::fromUtf8(words[rng() % 16]);
+            jsonl += QStringLiteral("{\"text\": \"%1 %2\"}\n").arg(t.join(QLatin1Char(' '))).arg(i).toUtf8();
+        }
+        QVERIFY(uitest::writeText(dir.filePath(QStringLiteral("big.jsonl")), jsonl));
+        ui::ExplorerArea area;
+        QVERIFY(area.setSource(ui::ExplorerArea::Source::Jsonl, dir.filePath(QStringLiteral("big.jsonl"))));
+        area.setModel(QStringLiteral("hash:128"));
+        QSignalSpy embedded(&area, &ui::ExplorerArea::embedded);
+        area.embed();
+        QVERIFY(embedded.wait(60000));
+        const QPointF pca = area.mapPoint(7);
+        QSignalSpy layout(&area, &ui::ExplorerArea::layoutFinished);
+        area.setMapLayout(ui::ExplorerArea::MapLayout::Umap);
+        QVERIFY(area.isLayoutBusy());
+        area.cancel();
+        QVERIFY(layout.wait(30000));
+        QCOMPARE(layout.last().at(0).toString(), QStringLiteral("Cancelled"));
+        QVERIFY(!area.isLayoutBusy());
+        QCOMPARE(area.mapPoint(7), pca); // the map still shows PCA
+        QVERIFY(area.findChild<QLabel*>(QStringLiteral("explorerStatus"))->text().contains(QStringLiteral("cancelled")));
+    }
+
+    void umapScreenshotOfARealDataset() {
+        // Only for the screenshots: banking77 (77 intents) from the shared data, coloured by label.
+        if (qEnvironmentVariable("SYNTHEMBED_SCREENSHOT_DIR").isEmpty()) QSKIP("screenshots not requested");
+        const QString shared = qEnvironmentVariable("SYNTHEMBED_SHARED");
+        const QString folder = shared + QStringLiteral("/data/banking77");
+        if (!QFileInfo::exists(folder)) QSKIP("banking77 not in SYNTHEMBED_SHARED");
+        auto d = eval::detectDataset(folder.toStdString());
+        QVERIFY(d);
+        QTemporaryDir dir;
+        auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString());
+        QVERIFY(project);
+        ui::evalsettings::setDatasets(&*project, {*d});
+        ui::ExplorerArea area;
+        area.setProject(&*project);
+        area.resize(1300, 850);
+        area.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&area));
+        const QString model = qEnvironmentVariable("SYNTHEMBED_EXPLORER_MODEL", QStringLiteral("hash:512"));
+        area.setModel(model);
+        QVERIFY(area.setSource(ui::ExplorerArea::Source::Dataset, QString::fromStdString(d->name)));
+        area.setLimit(4000);
+        QSignalSpy embedded(&area, &ui::ExplorerArea::embedded);
+        area.embed();
+        QVERIFY(embedded.wait(600000));
+        QCOMPARE(embedded.last().at(1).toString(), QString());
+        area.setColourBy(2);
+        QVERIFY(uitest::screenshot(&area, QStringLiteral("explorer_banking77_pca.png")));
+        QSignalSpy layout(&area, &ui::ExplorerArea::layoutFinished);
+        area.setMapLayout(ui::ExplorerArea::MapLayout::Umap);
+        QVERIFY(layout.wait(300000));
+        QCOMPARE(layout.last().at(0).toString(), QString());
+        QVERIFY(uitest::screenshot(&area, QStringLiteral("explorer_banking77_umap.png")));
     }
 };
 

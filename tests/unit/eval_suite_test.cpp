@@ -174,6 +174,21 @@ TEST(EvalSuite, ProjectSamplesCorpus) {
     auto limited = projectSamplesCorpus(*p, 1);
     ASSERT_TRUE(limited);
     EXPECT_EQ(limited->size(), 1u);
+    // Negatives on request, and any choice of roles.
+    p->db().prepare("UPDATE samples SET negative=? WHERE id=?").bindAll("n one", 1).run();
+    SampleRoles roles;
+    roles.negative = true;
+    auto all = projectSamplesCorpus(*p, 0, roles);
+    ASSERT_TRUE(all) << all.error().message;
+    ASSERT_EQ(all->size(), 4u);
+    EXPECT_EQ((*all)[2].key, "1:n");
+    EXPECT_EQ((*all)[2].label, "negative");
+    EXPECT_EQ((*all)[2].text, "n one");
+    roles.query = roles.positive = false;
+    auto negatives = projectSamplesCorpus(*p, 0, roles);
+    ASSERT_TRUE(negatives);
+    ASSERT_EQ(negatives->size(), 1u);
+    EXPECT_EQ((*negatives)[0].family, "retrieval");
 }
 
 TEST(EvalSuite, SharedDatasetsAreRecognised) {

@@ -9,12 +9,16 @@
 #include "core/eval/embedding_cache.h"
 #include "core/eval/encoder_factory.h"
 #include "core/search/exact.h"
+#include "core/search/layout.h"
 #include "core/search/projection.h"
 #include "core/store/project.h"
 #include "core/util/log.h"
 
-#include <QAbstractListModel>
+#include <QAbstractTableModel>
+#include <QApplication>
 #include <QButtonGroup>
+#include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QGridLayout>
@@ -22,11 +26,13 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QListView>
+#include <QKeySequence>
+#include <QAction>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QToolButton>
@@ -35,6 +41,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 
 namespace synthembed::ui {
 
@@ -46,25 +53,71 @@ struct ExplorerArea::Space {
     search::Projection projection;
     std::shared_ptr<eval::TextEncoder> encoder;
     QString model, source;
+    bool fromSamples = false;             ///< items are the project's samples (key "<id>:q|p|n")
+    std::vector<qint64> sampleId;         ///< per item: its sample, or -1
+    std::vector<int> role;                ///< per item: 0 query, 1 positive, 2 negative, -1 none
 };
 
-/// The box-selected points as a list (a model over indexes, cheap for 100k rows).
-class ExplorerArea::SelectionModel : public QAbstractListModel {
+namespace {
+/// The sample id in a project-samples key ("12:q" -> 12), or -1.
+qint64 sampleOfKey(const std::string& key) {
+    const auto colon = key.find(':');
+    if (colon == std::string::npos || colon == 0) return -1;
+    bool ok = false;
+    const qint64 id = QString::fromStdString(key.substr(0, colon)).toLongLong(&ok);
+    return ok ? id : -1;
+}
+} // namespace
+
+/// The points selected on the map as a table: id, family, label (the role for samples), text; a
+/// model over indexes, cheap for 100k rows.
+class ExplorerArea::SelectionModel : public QAbstractTableModel {
 public:
-    using QAbstractListModel::QAbstractListModel;
+    enum Column { Id, Family, Label, Text, ColumnCount };
+    using QAbstractTableModel::QAbstractTableModel;
     void reset(std::shared_ptr<const Space> space, std::vector<int> rows) {
         beginResetModel();
         m_space = std::move(space);
         m_rows = std::move(rows);
         endResetModel();
     }
+    int item(int row) const { return row >= 0 && row < int(m_rows.size()) ? m_rows[std::size_t(row)] : -1; }
     int rowCount(const QModelIndex& parent) const override { return parent.isValid() ? 0 : int(m_rows.size()); }
+    int columnCount(const QModelIndex& parent) const override { return parent.isValid() ? 0 : ColumnCount; }
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override {
+        if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+        switch (section) {
+        case Id: return ExplorerArea::tr("Id");
+        case Family: return ExplorerArea::tr("Family");
+        case Label: return ExplorerArea::tr("Label");
+        case Text: return ExplorerArea::tr("Text");
+        }
+        return {};
+    }
+    /// The full value of a cell (the text unshortened), as copied.
+    QString cellText(int row, int column) const {
+        const int i = item(row);
+        if (!m_space || i < 0) return {};
+        const auto& it = m_space->items[std::size_t(i)];
+        switch (column) {
+        case Id: return m_space->sampleId[std::size_t(i)] >= 0 ? QString::number(m_space->sampleId[std::size_t(i)])
+                                                              : QString::fromStdString(it.key);
+        case Family: return QString::fromStdString(it.family);
+        case Label: return QString::fromStdString(it.label);
+        case Text: return QString::fromStdString(it.text);
+        }
+        return {};
+    }
     QVariant data(const QModelIndex& index, int role) const override {
         if (!m_space || !index.isValid() || index.row() >= int(m_rows.size())) return {};
-        const auto& item = m_space->items[std::size_t(m_rows[std::size_t(index.row())])];
-        if (role == Qt::DisplayRole) return QString::fromStdString(item.text).simplified().left(200);
-        if (role == Qt::ToolTipRole) return QString::fromStdString(item.text).left(1000);
-        if (role == Qt::UserRole) return m_rows[std::size_t(index.row())];
+        if (role == Qt::DisplayRole) {
+            const QString v = cellText(index.row(), index.column());
+            return index.column() == Text ? v.simplified().left(300) : v;
+        }
+        if (role == Qt::ToolTipRole && index.column() == Text) return cellText(index.row(), Text).left(1000);
+        if (role == Qt::TextAlignmentRole && index.column() == Id && m_space->fromSamples)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        if (role == Qt::UserRole) return item(index.row());
         return {};
     }
 
@@ -86,6 +139,15 @@ QString field(const eval::CorpusItem& item, int which) {
     return QString::fromStdString(s);
 }
 
+QString roleName(int role) {
+    switch (role) {
+    case 0: return ExplorerArea::tr("query");
+    case 1: return ExplorerArea::tr("positive");
+    case 2: return ExplorerArea::tr("negative");
+    }
+    return {};
+}
+
 QTableWidgetItem* cell(const QString& text, bool number = false) {
     auto* it = new QTableWidgetItem(text);
     it->setFlags(it->flags() & ~Qt::ItemIsEditable);
@@ -100,6 +162,7 @@ constexpr int kMaxCategories = 19; // the rest share one "other" colour
 ExplorerArea::ExplorerArea(QWidget* parent) : Area(parent) {
     setObjectName(QStringLiteral("explorerArea"));
     m_pool.setMaxThreadCount(1);
+    m_layoutPool.setMaxThreadCount(1);
     buildUi();
     refreshSources();
     refreshModels();
@@ -108,7 +171,9 @@ ExplorerArea::ExplorerArea(QWidget* parent) : Area(parent) {
 
 ExplorerArea::~ExplorerArea() {
     if (m_cancel) *m_cancel = true;
+    if (m_layoutCancel) *m_layoutCancel = true;
     m_pool.waitForDone();
+    m_layoutPool.waitForDone();
 }
 
 void ExplorerArea::buildUi() {
@@ -165,6 +230,25 @@ void ExplorerArea::buildUi() {
     setRow->addWidget(m_cancelButton);
     setRow->addStretch(1);
     outer->addLayout(setRow);
+    // Which texts of each sample (shown for the project's samples only).
+    m_rolesBox = new QWidget(this);
+    auto* rolesRow = new QHBoxLayout(m_rolesBox);
+    rolesRow->setContentsMargins(0, 0, 0, 0);
+    rolesRow->addWidget(new QLabel(tr("Texts of each sample:"), m_rolesBox));
+    m_roleQuery = new QCheckBox(tr("Queries"), m_rolesBox);
+    m_roleQuery->setObjectName(QStringLiteral("explorerRoleQuery"));
+    m_rolePositive = new QCheckBox(tr("Positives"), m_rolesBox);
+    m_rolePositive->setObjectName(QStringLiteral("explorerRolePositive"));
+    m_roleNegative = new QCheckBox(tr("Negatives"), m_rolesBox);
+    m_roleNegative->setObjectName(QStringLiteral("explorerRoleNegative"));
+    m_roleQuery->setChecked(true);
+    m_rolePositive->setChecked(true);
+    for (auto* c : {m_roleQuery, m_rolePositive, m_roleNegative}) {
+        rolesRow->addWidget(c);
+        connect(c, &QCheckBox::toggled, this, [this] { updateButtons(); });
+    }
+    rolesRow->addStretch(1);
+    outer->addWidget(m_rolesBox);
     // Size, dtype and memory of the chosen model folder, from its headers (nothing is loaded).
     auto* modelInfo = new QLabel(this);
     modelInfo->setObjectName(QStringLiteral("explorerModelInfo"));
@@ -196,6 +280,7 @@ void ExplorerArea::buildUi() {
         const QString kind = m_source->currentData().toString();
         m_path->setVisible(kind == QLatin1String("jsonl"));
         m_browse->setVisible(kind == QLatin1String("jsonl"));
+        m_rolesBox->setVisible(kind == QLatin1String("samples"));
         if (kind.startsWith(QLatin1String("dataset:"))) {
             const auto i = std::size_t(kind.mid(8).toInt());
             if (i < m_datasets.size())
@@ -291,8 +376,19 @@ void ExplorerArea::buildUi() {
     mapRow->addWidget(new QLabel(tr("Colour by:"), right));
     m_colourBy = new QComboBox(right);
     m_colourBy->setObjectName(QStringLiteral("explorerColourBy"));
-    m_colourBy->addItems({tr("Family"), tr("Language"), tr("Label")});
+    m_colourBy->addItems({tr("Family"), tr("Language"), tr("Label"), tr("Role")});
+    m_colourBy->setItemData(3, tr("Query, positive or negative text of a sample"), Qt::ToolTipRole);
     mapRow->addWidget(m_colourBy);
+    mapRow->addWidget(new QLabel(tr("Layout:"), right));
+    m_layoutChoice = new QComboBox(right);
+    m_layoutChoice->setObjectName(QStringLiteral("explorerLayout"));
+    m_layoutChoice->addItem(tr("PCA"));
+    m_layoutChoice->addItem(tr("UMAP (neighbour graph)"));
+    m_layoutChoice->setItemData(0, tr("The two directions of largest variance: fast, keeps global distances, "
+                                      "squashes neighbourhoods together"), Qt::ToolTipRole);
+    m_layoutChoice->setItemData(1, tr("A UMAP-style layout of the 15-nearest-neighbour graph: keeps neighbourhoods; "
+                                      "computed in the background and cached for this set"), Qt::ToolTipRole);
+    mapRow->addWidget(m_layoutChoice);
     auto* reset = new QToolButton(right);
     reset->setText(tr("Reset view"));
     mapRow->addWidget(reset);
@@ -332,13 +428,41 @@ void ExplorerArea::buildUi() {
     m_selectionLabel->setObjectName(QStringLiteral("explorerSelectionLabel"));
     m_selectionLabel->setWordWrap(true); // a long translation wraps instead of widening the area
     rl->addWidget(m_selectionLabel);
-    m_selectionList = new QListView(right);
-    m_selectionList->setObjectName(QStringLiteral("explorerSelection"));
-    m_selectionList->setUniformItemSizes(true);
+    m_selectionTable = new QTableView(right);
+    m_selectionTable->setObjectName(QStringLiteral("explorerSelection"));
     m_selectionModel = new SelectionModel(this);
-    m_selectionList->setModel(m_selectionModel);
-    m_selectionList->setMaximumHeight(140);
-    rl->addWidget(m_selectionList, 1);
+    m_selectionTable->setModel(m_selectionModel);
+    m_selectionTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_selectionTable->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_selectionTable->verticalHeader()->setVisible(false);
+    m_selectionTable->verticalHeader()->setDefaultSectionSize(m_selectionTable->fontMetrics().height() + 6);
+    m_selectionTable->horizontalHeader()->setStretchLastSection(true);
+    m_selectionTable->setWordWrap(false);
+    m_selectionTable->setMinimumHeight(100);
+    m_selectionTable->setMaximumHeight(180);
+    m_selectionTable->setContextMenuPolicy(Qt::ActionsContextMenu);
+    rl->addWidget(m_selectionTable, 1);
+    auto* selectionRow = new QHBoxLayout;
+    m_openInSamples = new QPushButton(tr("Open in Samples"), right);
+    m_openInSamples->setObjectName(QStringLiteral("explorerOpenInSamples"));
+    m_openInSamples->setToolTip(tr("Show the sample of the current row in the Samples area (project samples only)"));
+    m_copySelection = new QPushButton(tr("Copy"), right);
+    m_copySelection->setObjectName(QStringLiteral("explorerCopySelection"));
+    m_copySelection->setToolTip(tr("Copy the selected rows (or all rows) as tab-separated text"));
+    selectionRow->addWidget(m_openInSamples);
+    selectionRow->addWidget(m_copySelection);
+    selectionRow->addStretch(1);
+    rl->addLayout(selectionRow);
+    auto* copyAction = new QAction(tr("Copy"), m_selectionTable);
+    copyAction->setShortcut(QKeySequence::Copy);
+    copyAction->setShortcutContext(Qt::WidgetShortcut);
+    m_selectionTable->addAction(copyAction);
+    auto* openAction = new QAction(tr("Open in Samples"), m_selectionTable);
+    m_selectionTable->addAction(openAction);
+    connect(copyAction, &QAction::triggered, this, &ExplorerArea::copySelection);
+    connect(openAction, &QAction::triggered, this, &ExplorerArea::openSelectedInSamples);
+    connect(m_copySelection, &QPushButton::clicked, this, &ExplorerArea::copySelection);
+    connect(m_openInSamples, &QPushButton::clicked, this, &ExplorerArea::openSelectedInSamples);
     split->addWidget(left);
     split->addWidget(right);
     split->setStretchFactor(0, 2);
@@ -346,6 +470,7 @@ void ExplorerArea::buildUi() {
     outer->addWidget(split, 1);
 
     connect(m_colourBy, &QComboBox::currentIndexChanged, this, [this] { updateColours(); });
+    connect(m_layoutChoice, &QComboBox::currentIndexChanged, this, [this] { showLayout(); });
     connect(dragGroup, &QButtonGroup::idClicked, this, [this](int id) { m_map->setDragMode(MapView::DragMode(id)); });
     connect(reset, &QToolButton::clicked, m_map, &MapView::resetView);
     connect(m_map, &MapView::pointClicked, this, [this](int i) {
@@ -354,15 +479,23 @@ void ExplorerArea::buildUi() {
     });
     connect(m_map, &MapView::selectionChanged, this, [this](const QList<int>& points) {
         m_selectionModel->reset(m_space, std::vector<int>(points.begin(), points.end()));
+        m_selectionTable->resizeColumnToContents(SelectionModel::Id);
+        m_selectionTable->resizeColumnToContents(SelectionModel::Family);
+        m_selectionTable->resizeColumnToContents(SelectionModel::Label);
         m_selectionLabel->setText(tr("Selected: %1 point(s)").arg(points.size()));
+        updateSelectionButtons();
     });
-    connect(m_selectionList, &QListView::clicked, this, [this](const QModelIndex& index) {
-        showItem(index.data(Qt::UserRole).toInt());
-    });
+    connect(m_selectionTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& index) {
+                if (index.isValid()) showItem(m_selectionModel->item(index.row()));
+                updateSelectionButtons();
+            });
+    connect(m_selectionTable, &QTableView::doubleClicked, this, [this] { openSelectedInSamples(); });
     m_map->setTooltipProvider([this](int i) -> QString {
         if (!m_space || i < 0 || i >= int(m_space->items.size())) return {};
         const auto& it = m_space->items[std::size_t(i)];
         QStringList tags;
+        if (m_space->sampleId[std::size_t(i)] >= 0) tags << tr("sample %1").arg(m_space->sampleId[std::size_t(i)]);
         for (int f = 0; f < 3; ++f)
             if (!field(it, f).isEmpty()) tags << field(it, f).toHtmlEscaped();
         return QStringLiteral("<b>%1</b><br/>%2").arg(tags.join(QStringLiteral(" · ")),
@@ -373,7 +506,11 @@ void ExplorerArea::buildUi() {
 void ExplorerArea::setProject(store::Project* project) {
     if (project == m_project) return;
     if (m_cancel) *m_cancel = true;
+    if (m_layoutCancel) *m_layoutCancel = true;
     m_pool.waitForDone();
+    m_layoutPool.waitForDone();
+    ++m_layoutGeneration;
+    m_layoutBusy = false;
     ++m_generation; // results of jobs for the old project are dropped
     m_busy = false;
     Area::setProject(project);
@@ -412,6 +549,7 @@ void ExplorerArea::refreshSources() {
     const QString kind = m_source->currentData().toString();
     m_path->setVisible(kind == QLatin1String("jsonl"));
     m_browse->setVisible(kind == QLatin1String("jsonl"));
+    m_rolesBox->setVisible(kind == QLatin1String("samples"));
 }
 
 void ExplorerArea::refreshModels() {
@@ -443,6 +581,19 @@ bool ExplorerArea::setSource(Source source, const QString& pathOrName) {
 void ExplorerArea::setModel(const QString& spec) { m_model->setCurrentText(spec); }
 void ExplorerArea::setLimit(int limit) { m_limit->setValue(limit); }
 void ExplorerArea::setColourBy(int f) { m_colourBy->setCurrentIndex(f); }
+void ExplorerArea::setSampleRoles(bool queries, bool positives, bool negatives) {
+    m_roleQuery->setChecked(queries);
+    m_rolePositive->setChecked(positives);
+    m_roleNegative->setChecked(negatives);
+}
+void ExplorerArea::setMapLayout(MapLayout layout) { m_layoutChoice->setCurrentIndex(layout == MapLayout::Umap ? 1 : 0); }
+ExplorerArea::MapLayout ExplorerArea::mapLayout() const {
+    return m_layoutChoice->currentIndex() == 1 ? MapLayout::Umap : MapLayout::Pca;
+}
+qint64 ExplorerArea::sampleIdOf(int i) const {
+    return m_space && i >= 0 && i < itemCount() ? m_space->sampleId[std::size_t(i)] : -1;
+}
+QPointF ExplorerArea::mapPoint(int i) const { return i >= 0 && i < m_map->pointCount() ? m_map->point(i) : QPointF(); }
 int ExplorerArea::itemCount() const { return m_space ? int(m_space->items.size()) : 0; }
 QString ExplorerArea::itemText(int i) const {
     return m_space && i >= 0 && i < itemCount() ? QString::fromStdString(m_space->items[std::size_t(i)].text) : QString();
@@ -452,8 +603,9 @@ void ExplorerArea::updateButtons() {
     const QString kind = m_source->currentData().toString();
     const bool haveSet = kind != QLatin1String("jsonl") || !m_path->text().trimmed().isEmpty();
     const bool needProject = kind == QLatin1String("samples");
-    m_embedButton->setEnabled(!m_busy && haveSet && (!needProject || m_project));
-    m_cancelButton->setEnabled(m_busy);
+    const bool someRole = m_roleQuery->isChecked() || m_rolePositive->isChecked() || m_roleNegative->isChecked();
+    m_embedButton->setEnabled(!m_busy && haveSet && (!needProject || (m_project && someRole)));
+    m_cancelButton->setEnabled(m_busy || m_layoutBusy);
     m_searchButton->setEnabled(!m_busy && m_space);
     m_query->setEnabled(bool(m_space));
     m_neighboursButton->setEnabled(!m_busy && m_space && m_current >= 0);
@@ -489,6 +641,10 @@ void ExplorerArea::embed() {
         dataset = m_datasets[i];
     }
     const QString sourceName = m_source->currentText();
+    eval::SampleRoles roles;
+    roles.query = m_roleQuery->isChecked();
+    roles.positive = m_rolePositive->isChecked();
+    roles.negative = m_roleNegative->isChecked();
     auto cancel = std::make_shared<std::atomic_bool>(false);
     m_cancel = cancel;
     const int gen = ++m_generation;
@@ -509,9 +665,18 @@ void ExplorerArea::embed() {
                 s->items = take(eval::readJsonlCorpus(jsonl, limit));
             } else {
                 auto project = take(store::Project::open(projectPath));
-                s->items = take(eval::projectSamplesCorpus(project, limit));
+                s->items = take(eval::projectSamplesCorpus(project, limit, roles));
+                s->fromSamples = true;
             }
             if (s->items.empty()) throw Failure("empty", tr("The set has no texts to embed").toStdString());
+            s->sampleId.assign(s->items.size(), -1);
+            s->role.assign(s->items.size(), -1);
+            if (s->fromSamples)
+                for (std::size_t i = 0; i < s->items.size(); ++i) {
+                    s->sampleId[i] = sampleOfKey(s->items[i].key);
+                    const std::string& l = s->items[i].label;
+                    s->role[i] = l == "query" ? 0 : l == "positive" ? 1 : l == "negative" ? 2 : -1;
+                }
             const QString modelName = ModelReference::resolve(model).displayName();
             postProgress(gen, 0, 1, loadingModelText(modelName, 0, 0));
             eval::EncoderSpec spec;
@@ -564,6 +729,7 @@ void ExplorerArea::embed() {
 
 void ExplorerArea::cancel() {
     if (m_cancel) *m_cancel = true;
+    if (m_layoutCancel) *m_layoutCancel = true;
 }
 
 void ExplorerArea::onEmbedded(std::shared_ptr<const Space> space, const QString& error) {
@@ -579,36 +745,36 @@ void ExplorerArea::onEmbedded(std::shared_ptr<const Space> space, const QString&
     m_space = std::move(space);
     m_hits.clear();
     m_current = -1;
+    m_markerOrigin = -1;
+    m_pcaMarker = QPointF(qQNaN(), qQNaN());
     m_results->setRowCount(0);
     m_text->clear();
     m_trail->clear();
-    m_selectionModel->reset(m_space, {});
-    m_selectionLabel->setText(tr("Select points on the map (Box select, Lasso select, or Shift-drag) to list them here."));
-    const auto& pts = m_space->projection.points;
-    std::vector<float> xy(pts.rows * 2);
-    for (std::size_t i = 0; i < pts.rows; ++i) {
-        xy[2 * i] = pts.row(i)[0];
-        xy[2 * i + 1] = pts.cols > 1 ? pts.row(i)[1] : 0.0f;
-    }
-    m_map->setPoints(std::move(xy));
-    updateColours();
-    const auto& p = m_space->projection;
-    double explained = 0;
-    for (double v : p.explainedVariance) explained += v;
-    const QString info = tr("%1 points, %2 dimensions; PCA keeps %3% of the variance")
-                             .arg(pts.rows)
-                             .arg(m_space->vectors.cols)
-                             .arg(p.totalVariance > 0 ? 100.0 * explained / p.totalVariance : 0.0, 0, 'f', 1);
-    m_mapInfo->setText(info);
+    // A layout of the previous set is no use now.
+    if (m_layoutCancel) *m_layoutCancel = true;
+    ++m_layoutGeneration;
+    m_layoutBusy = false;
+    m_umapXY.clear();
+    m_umapSpace.reset();
+    m_umapInfo.clear();
+    m_mapSpace = nullptr; // the map shows the old set
+    const std::size_t rows = m_space->items.size();
     m_progress->setValue(1000);
-    m_status->setText(tr("Embedded %1 texts of %2 with %3").arg(pts.rows).arg(m_space->source, m_space->model));
+    m_status->setText(tr("Embedded %1 texts of %2 with %3").arg(rows).arg(m_space->source, m_space->model));
+    showLayout();
     updateButtons();
-    Q_EMIT embedded(int(pts.rows), QString());
+    Q_EMIT embedded(int(rows), QString());
 }
 
 void ExplorerArea::updateColours() {
     if (!m_space) return;
     const int which = m_colourBy->currentIndex();
+    if (which == 3) {
+        // Roles keep their colours whatever the set holds: query, positive, negative.
+        std::vector<int> cat(m_space->role.begin(), m_space->role.end());
+        m_map->setCategories(std::move(cat), {roleName(0), roleName(1), roleName(2)});
+        return;
+    }
     std::map<QString, int> counts;
     for (auto& it : m_space->items) ++counts[field(it, which)];
     std::vector<std::pair<int, QString>> order;
@@ -634,6 +800,28 @@ void ExplorerArea::updateColours() {
     m_map->setCategories(std::move(cat), names);
 }
 
+std::vector<std::pair<int, float>> ExplorerArea::distinctHits(const Space& space, const std::vector<std::pair<int, float>>& hits,
+                                                              int origin, int k) const {
+    // One row per sample (a sample's query, positive and negative are one sample), and one per
+    // text: a text stored twice is one neighbour. The origin (for "neighbours of") is left out,
+    // and so are texts equal to it.
+    std::set<qint64> samples;
+    std::set<QString> texts;
+    if (origin >= 0) texts.insert(QString::fromStdString(space.items[std::size_t(origin)].text).simplified());
+    std::vector<std::pair<int, float>> out;
+    for (const auto& [row, score] : hits) {
+        if (int(out.size()) == k) break;
+        if (row == origin) continue;
+        const qint64 sample = space.sampleId[std::size_t(row)];
+        if (sample >= 0 && samples.count(sample)) continue;
+        const QString text = QString::fromStdString(space.items[std::size_t(row)].text).simplified();
+        if (!texts.insert(text).second) continue;
+        if (sample >= 0) samples.insert(sample);
+        out.emplace_back(row, score);
+    }
+    return out;
+}
+
 void ExplorerArea::search(const QString& query, const QString& instruction, int k) {
     if (!m_space || m_busy || query.trimmed().isEmpty()) return;
     // The fields show what was searched, also when called from code.
@@ -655,12 +843,15 @@ void ExplorerArea::search(const QString& query, const QString& instruction, int 
         try {
             Matrix qv = eval::embedTexts(*space->encoder, nullptr, {q}, instr);
             normalizeRows(qv);
+            // Fetch extra rows: duplicates and other texts of the same samples are dropped.
             search::ExactSearchOptions o;
-            o.k = std::size_t(k);
+            o.k = std::min(space->items.size(), std::size_t(k) * 4 + 8);
             const auto found = search::exactSearch(space->vectors, qv, o); // keep the result alive
-            for (auto& h : found[0]) {
-                hits.push_back(int(h.row));
-                scores.push_back(h.score);
+            std::vector<std::pair<int, float>> all;
+            for (auto& h : found[0]) all.emplace_back(int(h.row), h.score);
+            for (auto& [row, score] : distinctHits(*space, all, -1, k)) {
+                hits.push_back(row);
+                scores.push_back(score);
             }
             Matrix p = search::project(space->projection, qv);
             marker = QPointF(p.row(0)[0], p.cols > 1 ? p.row(0)[1] : 0.0f);
@@ -675,7 +866,7 @@ void ExplorerArea::search(const QString& query, const QString& instruction, int 
                 updateButtons();
                 return;
             }
-            onSearched(hits, scores, marker, heading);
+            onSearched(hits, scores, -1, marker, heading);
         }, Qt::QueuedConnection);
     });
 }
@@ -693,12 +884,13 @@ void ExplorerArea::neighboursOf(int index, int k) {
         try {
             Matrix qv = space->vectors.gather({std::size_t(index)});
             search::ExactSearchOptions o;
-            o.k = std::size_t(k) + 1;
+            o.k = std::min(space->items.size(), std::size_t(k) * 4 + 8);
             const auto found = search::exactSearch(space->vectors, qv, o);
-            for (auto& h : found[0]) {
-                if (h.row == index || int(hits.size()) == k) continue;
-                hits.push_back(int(h.row));
-                scores.push_back(h.score);
+            std::vector<std::pair<int, float>> all;
+            for (auto& h : found[0]) all.emplace_back(int(h.row), h.score);
+            for (auto& [row, score] : distinctHits(*space, all, index, k)) {
+                hits.push_back(row);
+                scores.push_back(score);
             }
         } catch (const std::exception& e) {
             log::error("explorer: neighbour search failed: ", e.what());
@@ -706,14 +898,17 @@ void ExplorerArea::neighboursOf(int index, int k) {
         const auto& pts = space->projection.points;
         const QPointF marker(pts.row(std::size_t(index))[0], pts.cols > 1 ? pts.row(std::size_t(index))[1] : 0.0f);
         QMetaObject::invokeMethod(this, [=, this] {
-            if (gen == m_generation) onSearched(hits, scores, marker, heading);
+            if (gen == m_generation) onSearched(hits, scores, index, marker, heading);
         }, Qt::QueuedConnection);
     });
 }
 
-void ExplorerArea::onSearched(std::vector<int> hits, std::vector<float> scores, QPointF marker, const QString& heading) {
+void ExplorerArea::onSearched(std::vector<int> hits, std::vector<float> scores, int origin, QPointF pcaMarker,
+                              const QString& heading) {
     m_busy = false;
     m_hits = std::move(hits);
+    m_markerOrigin = origin;
+    m_pcaMarker = pcaMarker;
     m_trail->setText(heading.toHtmlEscaped());
     m_results->setRowCount(int(m_hits.size()));
     for (int r = 0; r < int(m_hits.size()); ++r) {
@@ -730,7 +925,7 @@ void ExplorerArea::onSearched(std::vector<int> hits, std::vector<float> scores, 
     m_results->resizeColumnToContents(1);
     m_results->resizeColumnToContents(2);
     m_map->setHighlighted(m_hits);
-    m_map->setQueryMarker(marker);
+    updateMapInfo(); // places the query marker for the layout shown
     m_status->setText(tr("%1 neighbour(s)").arg(m_hits.size()));
     if (!m_hits.empty()) {
         QSignalBlocker block(m_results);
@@ -739,6 +934,199 @@ void ExplorerArea::onSearched(std::vector<int> hits, std::vector<float> scores, 
     }
     updateButtons();
     Q_EMIT searched(int(m_hits.size()));
+}
+
+void ExplorerArea::showLayout() {
+    if (!m_space) return;
+    const bool wantUmap = mapLayout() == MapLayout::Umap;
+    const bool umapReady = m_umapSpace == m_space;
+    if (wantUmap && !umapReady) startUmap(); // the PCA map stays until the layout is ready
+    const bool showUmap = wantUmap && umapReady;
+    if (m_mapSpace == m_space.get() && m_mapIsUmap == showUmap) {
+        updateMapInfo();
+        return;
+    }
+    std::vector<float> xy;
+    if (showUmap) {
+        xy = m_umapXY;
+    } else {
+        const auto& pts = m_space->projection.points;
+        xy.resize(pts.rows * 2);
+        for (std::size_t i = 0; i < pts.rows; ++i) {
+            xy[2 * i] = pts.row(i)[0];
+            xy[2 * i + 1] = pts.cols > 1 ? pts.row(i)[1] : 0.0f;
+        }
+    }
+    m_map->setPoints(std::move(xy)); // clears highlights and the selection
+    if (showUmap)
+        m_map->setAxisLabels(tr("UMAP 1"), tr("UMAP 2"));
+    else
+        m_map->setAxisLabels(tr("PC 1"), tr("PC 2"));
+    m_mapSpace = m_space.get();
+    m_mapIsUmap = showUmap;
+    m_selectionModel->reset(m_space, {});
+    m_selectionLabel->setText(tr("Select points on the map (Box select, Lasso select, or Shift-drag) to list them here."));
+    updateSelectionButtons();
+    updateColours();
+    m_map->setHighlighted(m_hits);
+    updateMapInfo();
+}
+
+void ExplorerArea::updateMapInfo() {
+    if (!m_space) return;
+    const bool umapShown = m_mapIsUmap;
+    QPointF marker = m_pcaMarker;
+    if (umapShown) {
+        // A query has no place of its own in this layout: it is marked at its best hit.
+        const int at = m_markerOrigin >= 0 ? m_markerOrigin : m_hits.empty() ? -1 : m_hits.front();
+        marker = at >= 0 ? m_map->point(at) : QPointF(qQNaN(), qQNaN());
+    }
+    m_map->setQueryMarker(marker);
+    if (umapShown) {
+        m_mapInfo->setText(m_umapInfo);
+        return;
+    }
+    const auto& p = m_space->projection;
+    double explained = 0;
+    for (double v : p.explainedVariance) explained += v;
+    m_mapInfo->setText(tr("%1 points, %2 dimensions; PCA keeps %3% of the variance")
+                           .arg(p.points.rows)
+                           .arg(m_space->vectors.cols)
+                           .arg(p.totalVariance > 0 ? 100.0 * explained / p.totalVariance : 0.0, 0, 'f', 1));
+}
+
+void ExplorerArea::startUmap() {
+    if (!m_space || m_layoutBusy) return;
+    if (m_space->items.size() < 3) {
+        m_status->setText(tr("A UMAP layout needs at least 3 points"));
+        Q_EMIT layoutFinished(m_status->text(), false);
+        return;
+    }
+    auto space = m_space;
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    m_layoutCancel = cancel;
+    const int gen = ++m_layoutGeneration;
+    m_layoutBusy = true;
+    updateButtons();
+    m_progress->setValue(0);
+    m_status->setText(tr("UMAP layout of %1 points: starting...").arg(space->items.size()));
+    const auto cacheDir = search::defaultLayoutCacheDir();
+    m_layoutPool.start([=, this] {
+        std::vector<float> xy;
+        QString error, info;
+        bool fromCache = false;
+        try {
+            search::LayoutOptions o;
+            const std::string key = search::layoutCacheKey(space->vectors, o);
+            Matrix points = search::loadCachedLayout(cacheDir, key, space->items.size());
+            const auto started = std::chrono::steady_clock::now();
+            if (!points.empty()) {
+                fromCache = true;
+            } else {
+                auto last = std::chrono::steady_clock::now();
+                ProgressHooks hooks;
+                hooks.shouldStop = [cancel] { return cancel->load(); };
+                hooks.progress = [&, gen](std::int64_t done, std::int64_t total, const std::string& stage) {
+                    const auto now = std::chrono::steady_clock::now();
+                    if (now - last < std::chrono::milliseconds(100) && done < total) return;
+                    last = now;
+                    // Neighbours take the first 40% of the bar, the optimisation the rest.
+                    const bool neighbours = stage == "neighbours";
+                    const double f = total > 0 ? double(done) / double(total) : 0.0;
+                    const qint64 permille = qint64(neighbours ? 400 * f : stage == "graph" ? 400 : 400 + 600 * f);
+                    const QString text = neighbours ? tr("UMAP layout: nearest neighbours of %1 points...").arg(space->items.size())
+                                         : stage == "graph" ? tr("UMAP layout: building the neighbour graph...")
+                                                            : tr("UMAP layout: optimising, epoch %1 of %2...").arg(done).arg(total);
+                    QMetaObject::invokeMethod(this, [this, gen, permille, text] {
+                        if (gen != m_layoutGeneration) return;
+                        m_progress->setValue(int(permille));
+                        m_status->setText(text);
+                    }, Qt::QueuedConnection);
+                };
+                auto layout = search::umapLayout(space->vectors, o, hooks);
+                if (!layout) {
+                    error = layout.error().code == "cancelled" ? tr("Cancelled") : QString::fromStdString(layout.error().message);
+                } else {
+                    points = std::move(layout->points);
+                    if (auto st = search::saveCachedLayout(cacheDir, key, points); !st)
+                        log::warn("explorer: could not cache the layout: ", st.error().message);
+                }
+            }
+            if (error.isEmpty()) {
+                xy = points.data;
+                const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+                info = fromCache ? tr("%1 points; UMAP layout (15 neighbours), from the layout cache").arg(space->items.size())
+                                 : tr("%1 points; UMAP layout (15 neighbours), computed in %2 s")
+                                       .arg(space->items.size())
+                                       .arg(secs, 0, 'f', 1);
+            }
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        QMetaObject::invokeMethod(this, [=, this] {
+            if (gen != m_layoutGeneration) return;
+            m_layoutBusy = false;
+            if (error.isEmpty()) {
+                m_umapXY = xy;
+                m_umapSpace = space;
+                m_umapInfo = info;
+                m_progress->setValue(1000);
+                m_status->setText(info);
+                if (mapLayout() == MapLayout::Umap) showLayout();
+            } else {
+                m_progress->setValue(0);
+                m_status->setText(error == tr("Cancelled") ? tr("UMAP layout cancelled; the map shows PCA") : error);
+                if (error != tr("Cancelled")) Q_EMIT statusMessage(error);
+            }
+            updateButtons();
+            Q_EMIT layoutFinished(error, fromCache);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void ExplorerArea::updateSelectionButtons() {
+    const QModelIndex current = m_selectionTable->currentIndex();
+    const int item = current.isValid() ? m_selectionModel->item(current.row()) : -1;
+    m_openInSamples->setEnabled(sampleIdOf(item) >= 0);
+    m_copySelection->setEnabled(m_selectionModel->rowCount({}) > 0);
+}
+
+QString ExplorerArea::selectionAsText() const {
+    QList<int> rows;
+    for (const QModelIndex& i : m_selectionTable->selectionModel()->selectedRows()) rows << i.row();
+    std::sort(rows.begin(), rows.end());
+    if (rows.isEmpty())
+        for (int r = 0; r < m_selectionModel->rowCount({}); ++r) rows << r;
+    QStringList lines;
+    QStringList header;
+    for (int c = 0; c < SelectionModel::ColumnCount; ++c)
+        header << m_selectionModel->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+    lines << header.join(QLatin1Char('\t'));
+    for (int r : rows) {
+        QStringList cells;
+        for (int c = 0; c < SelectionModel::ColumnCount; ++c) {
+            QString v = m_selectionModel->cellText(r, c);
+            // Tabs and line breaks inside a text would break the rows apart.
+            v.replace(QLatin1Char('\t'), QLatin1Char(' ')).replace(QLatin1Char('\n'), QLatin1Char(' ')).remove(QLatin1Char('\r'));
+            cells << v;
+        }
+        lines << cells.join(QLatin1Char('\t'));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+void ExplorerArea::copySelection() {
+    if (m_selectionModel->rowCount({}) == 0) return;
+    QApplication::clipboard()->setText(selectionAsText());
+    m_status->setText(tr("Copied %1 row(s)").arg(m_selectionTable->selectionModel()->selectedRows().isEmpty()
+                                                     ? m_selectionModel->rowCount({})
+                                                     : m_selectionTable->selectionModel()->selectedRows().size()));
+}
+
+void ExplorerArea::openSelectedInSamples() {
+    const QModelIndex current = m_selectionTable->currentIndex();
+    const qint64 id = sampleIdOf(current.isValid() ? m_selectionModel->item(current.row()) : -1);
+    if (id >= 0) Q_EMIT openSampleRequested(id);
 }
 
 void ExplorerArea::showItem(int index) {

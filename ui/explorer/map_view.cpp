@@ -225,6 +225,12 @@ void MapView::setQueryMarker(QPointF xy) {
     requestReplot();
 }
 
+void MapView::setAxisLabels(const QString& x, const QString& y) {
+    m_plot->xAxis->setLabel(x);
+    m_plot->yAxis->setLabel(y);
+    requestReplot();
+}
+
 void MapView::setSelection(const std::vector<int>& points) {
     m_selection.clear();
     for (int i : points)

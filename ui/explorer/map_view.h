@@ -39,6 +39,8 @@ public:
     /// An extra marker (e.g. the query's own position), or none with a NaN point.
     void setQueryMarker(QPointF xy);
     void setSelection(const std::vector<int>& points);
+    /// Axis titles ("PC 1" / "PC 2" by default).
+    void setAxisLabels(const QString& x, const QString& y);
     /// Text for the hover tooltip of a point.
     void setTooltipProvider(std::function<QString(int)> provider) { m_tooltip = std::move(provider); }
     /// What a left-button drag does: pan the view, draw a selection box, or draw a freehand
