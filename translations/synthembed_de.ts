@@ -817,6 +817,138 @@
         <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and use it here.</source>
         <translation>Ein Modell über seine Repo-ID (ORG/NAME) vom Hugging Face Hub in den Hugging-Face-Cache herunterladen und hier verwenden.</translation>
     </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>query</source>
+        <translation>Anfrage</translation>
+    </message>
+    <message>
+        <source>positive</source>
+        <translation>positiv</translation>
+    </message>
+    <message>
+        <source>negative</source>
+        <translation>negativ</translation>
+    </message>
+    <message>
+        <source>Texts of each sample:</source>
+        <translation>Texte jedes Beispiels:</translation>
+    </message>
+    <message>
+        <source>Queries</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>Positives</source>
+        <translation>Positive</translation>
+    </message>
+    <message>
+        <source>Negatives</source>
+        <translation>Negative</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Query, positive or negative text of a sample</source>
+        <translation>Anfrage, positiver oder negativer Text eines Beispiels</translation>
+    </message>
+    <message>
+        <source>Layout:</source>
+        <translation>Anordnung:</translation>
+    </message>
+    <message>
+        <source>PCA</source>
+        <translation>PCA</translation>
+    </message>
+    <message>
+        <source>UMAP (neighbour graph)</source>
+        <translation>UMAP (Nachbarschaftsgraph)</translation>
+    </message>
+    <message>
+        <source>The two directions of largest variance: fast, keeps global distances, squashes neighbourhoods together</source>
+        <translation>Die zwei Richtungen größter Varianz: schnell, erhält globale Abstände, drückt Nachbarschaften zusammen</translation>
+    </message>
+    <message>
+        <source>A UMAP-style layout of the 15-nearest-neighbour graph: keeps neighbourhoods; computed in the background and cached for this set</source>
+        <translation>Eine UMAP-artige Anordnung des Graphen der 15 nächsten Nachbarn: erhält Nachbarschaften; im Hintergrund berechnet und für diese Menge zwischengespeichert</translation>
+    </message>
+    <message>
+        <source>Open in Samples</source>
+        <translation>In Beispielen öffnen</translation>
+    </message>
+    <message>
+        <source>Show the sample of the current row in the Samples area (project samples only)</source>
+        <translation>Das Beispiel der aktuellen Zeile im Bereich Beispiele zeigen (nur Projektbeispiele)</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected rows (or all rows) as tab-separated text</source>
+        <translation>Die ausgewählten Zeilen (oder alle) als tabulatorgetrennten Text kopieren</translation>
+    </message>
+    <message>
+        <source>sample %1</source>
+        <translation>Beispiel %1</translation>
+    </message>
+    <message>
+        <source>UMAP 1</source>
+        <translation>UMAP 1</translation>
+    </message>
+    <message>
+        <source>UMAP 2</source>
+        <translation>UMAP 2</translation>
+    </message>
+    <message>
+        <source>PC 1</source>
+        <translation>HK 1</translation>
+    </message>
+    <message>
+        <source>PC 2</source>
+        <translation>HK 2</translation>
+    </message>
+    <message>
+        <source>A UMAP layout needs at least 3 points</source>
+        <translation>Eine UMAP-Anordnung braucht mindestens 3 Punkte</translation>
+    </message>
+    <message>
+        <source>UMAP layout of %1 points: starting...</source>
+        <translation>UMAP-Anordnung von %1 Punkten: Start...</translation>
+    </message>
+    <message>
+        <source>UMAP layout: nearest neighbours of %1 points...</source>
+        <translation>UMAP-Anordnung: nächste Nachbarn von %1 Punkten...</translation>
+    </message>
+    <message>
+        <source>UMAP layout: building the neighbour graph...</source>
+        <translation>UMAP-Anordnung: Nachbarschaftsgraph wird erstellt...</translation>
+    </message>
+    <message>
+        <source>UMAP layout: optimising, epoch %1 of %2...</source>
+        <translation>UMAP-Anordnung: Optimierung, Epoche %1 von %2...</translation>
+    </message>
+    <message>
+        <source>%1 points; UMAP layout (15 neighbours), from the layout cache</source>
+        <translation>%1 Punkte; UMAP-Anordnung (15 Nachbarn), aus dem Anordnungs-Cache</translation>
+    </message>
+    <message>
+        <source>%1 points; UMAP layout (15 neighbours), computed in %2 s</source>
+        <translation>%1 Punkte; UMAP-Anordnung (15 Nachbarn), berechnet in %2 s</translation>
+    </message>
+    <message>
+        <source>UMAP layout cancelled; the map shows PCA</source>
+        <translation>UMAP-Anordnung abgebrochen; die Karte zeigt PCA</translation>
+    </message>
+    <message>
+        <source>Copied %1 row(s)</source>
+        <translation>%1 Zeile(n) kopiert</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::FindBar</name>
@@ -1457,6 +1589,10 @@
     <message>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Sample %1 is not listed with the Samples area&apos;s filters</source>
+        <translation>Beispiel %1 ist mit den Filtern des Bereichs Beispiele nicht aufgeführt</translation>
     </message>
 </context>
 <context>

@@ -817,6 +817,138 @@
         <source>Download a model from the Hugging Face Hub by its repo id (ORG/NAME) into the Hugging Face cache, and use it here.</source>
         <translation>按仓库 ID（ORG/NAME）从 Hugging Face Hub 下载模型到 Hugging Face 缓存，并在这里使用。</translation>
     </message>
+    <message>
+        <source>Id</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>positive</source>
+        <translation>正例</translation>
+    </message>
+    <message>
+        <source>negative</source>
+        <translation>负例</translation>
+    </message>
+    <message>
+        <source>Texts of each sample:</source>
+        <translation>每个样本的文本：</translation>
+    </message>
+    <message>
+        <source>Queries</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Positives</source>
+        <translation>正例</translation>
+    </message>
+    <message>
+        <source>Negatives</source>
+        <translation>负例</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Query, positive or negative text of a sample</source>
+        <translation>样本的查询、正例或负例文本</translation>
+    </message>
+    <message>
+        <source>Layout:</source>
+        <translation>布局：</translation>
+    </message>
+    <message>
+        <source>PCA</source>
+        <translation>PCA</translation>
+    </message>
+    <message>
+        <source>UMAP (neighbour graph)</source>
+        <translation>UMAP（近邻图）</translation>
+    </message>
+    <message>
+        <source>The two directions of largest variance: fast, keeps global distances, squashes neighbourhoods together</source>
+        <translation>方差最大的两个方向：速度快，保留全局距离，但会把邻域挤在一起</translation>
+    </message>
+    <message>
+        <source>A UMAP-style layout of the 15-nearest-neighbour graph: keeps neighbourhoods; computed in the background and cached for this set</source>
+        <translation>基于 15 近邻图的 UMAP 式布局：保留邻域；在后台计算，并为此集合缓存</translation>
+    </message>
+    <message>
+        <source>Open in Samples</source>
+        <translation>在样本中打开</translation>
+    </message>
+    <message>
+        <source>Show the sample of the current row in the Samples area (project samples only)</source>
+        <translation>在样本区域中显示当前行的样本（仅限项目样本）</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the selected rows (or all rows) as tab-separated text</source>
+        <translation>将所选行（或全部行）复制为制表符分隔的文本</translation>
+    </message>
+    <message>
+        <source>sample %1</source>
+        <translation>样本 %1</translation>
+    </message>
+    <message>
+        <source>UMAP 1</source>
+        <translation>UMAP 1</translation>
+    </message>
+    <message>
+        <source>UMAP 2</source>
+        <translation>UMAP 2</translation>
+    </message>
+    <message>
+        <source>PC 1</source>
+        <translation>主成分 1</translation>
+    </message>
+    <message>
+        <source>PC 2</source>
+        <translation>主成分 2</translation>
+    </message>
+    <message>
+        <source>A UMAP layout needs at least 3 points</source>
+        <translation>UMAP 布局至少需要 3 个点</translation>
+    </message>
+    <message>
+        <source>UMAP layout of %1 points: starting...</source>
+        <translation>%1 个点的 UMAP 布局：正在开始...</translation>
+    </message>
+    <message>
+        <source>UMAP layout: nearest neighbours of %1 points...</source>
+        <translation>UMAP 布局：正在查找 %1 个点的最近邻...</translation>
+    </message>
+    <message>
+        <source>UMAP layout: building the neighbour graph...</source>
+        <translation>UMAP 布局：正在构建近邻图...</translation>
+    </message>
+    <message>
+        <source>UMAP layout: optimising, epoch %1 of %2...</source>
+        <translation>UMAP 布局：正在优化，第 %1 / %2 轮...</translation>
+    </message>
+    <message>
+        <source>%1 points; UMAP layout (15 neighbours), from the layout cache</source>
+        <translation>%1 个点；UMAP 布局（15 个近邻），来自布局缓存</translation>
+    </message>
+    <message>
+        <source>%1 points; UMAP layout (15 neighbours), computed in %2 s</source>
+        <translation>%1 个点；UMAP 布局（15 个近邻），用时 %2 秒</translation>
+    </message>
+    <message>
+        <source>UMAP layout cancelled; the map shows PCA</source>
+        <translation>UMAP 布局已取消；地图显示 PCA</translation>
+    </message>
+    <message>
+        <source>Copied %1 row(s)</source>
+        <translation>已复制 %1 行</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::FindBar</name>
@@ -1454,6 +1586,10 @@
     <message>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Sample %1 is not listed with the Samples area&apos;s filters</source>
+        <translation>在样本区域当前的筛选条件下未列出样本 %1</translation>
     </message>
 </context>
 <context>
