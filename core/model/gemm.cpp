@@ -5,8 +5,12 @@
 #include "core/platform/platform.h"
 #include "core/util/log.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <algorithm>
 #include <cblas.h>
+#include <cmath>
+#include <mutex>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -150,6 +154,52 @@ class OneDnnLinear : public torch::autograd::Function<OneDnnLinear> {
     }
 };
 
+/// The LoRA dropout's keep decision for element i: a counter-based stream (splitmix64 of seed and
+/// i / 2, one 32-bit half per element), so any element's mask bit is recomputed from the seed
+/// alone, the same in forward and backward and whatever the thread count.
+inline std::uint64_t splitmix64(std::uint64_t z) {
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+struct DropoutStream {
+    std::uint64_t seed;
+    std::uint64_t threshold; ///< keep when the 32-bit draw is below it: (1 - p) 2^32
+    float keepScale;         ///< 1 / (1 - p)
+
+    DropoutStream(std::uint64_t s, double p)
+        : seed(s), threshold(static_cast<std::uint64_t>(std::ldexp(1.0 - p, 32))),
+          keepScale(static_cast<float>(1.0 / (1.0 - p))) {}
+
+    /// out[i] = a[i] * noise(i) (accumulate: out[i] += ...) for i in [0, n), in parallel.
+    void apply(const float* a, float* out, std::int64_t n, bool accumulate) const {
+        at::parallel_for(0, (n + 1) / 2, 16384, [&](std::int64_t begin, std::int64_t end) {
+            for (auto j = begin; j < end; ++j) {
+                const std::uint64_t r = splitmix64(seed + static_cast<std::uint64_t>(j) * 0x9e3779b97f4a7c15ull);
+                const std::int64_t i0 = 2 * j;
+                for (std::int64_t k = 0; k < 2 && i0 + k < n; ++k) {
+                    const std::uint64_t draw = k == 0 ? (r & 0xffffffffull) : (r >> 32);
+                    const float v = draw < threshold ? a[i0 + k] * keepScale : 0.0f;
+                    if (accumulate)
+                        out[i0 + k] += v;
+                    else
+                        out[i0 + k] = v;
+                }
+            }
+        });
+    }
+};
+
+/// One 64-bit seed from the default CPU generator (under its lock): the dropout's only draw, so
+/// restoring the generator's state (GradCache, gradient checkpointing) replays the same mask.
+std::uint64_t dropoutSeed() {
+    auto gen = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return at::check_generator<at::CPUGeneratorImpl>(gen)->random64();
+}
+
 /// The LoRA projection (see gemmLoraLinear). Inputs: x, weight, bias (empty = none), A, B, then
 /// scale and dropout probability.
 class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
@@ -162,13 +212,16 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
         auto x2 = x.reshape({-1, K}).contiguous();
         auto w = weight.contiguous(), a = A.contiguous(), b = B.contiguous();
         const auto M = x2.size(0);
-        // Dropout on the adapter's input only, drawn as torch::dropout does (at::native::_dropout_impl:
-        // empty_like(input).bernoulli_(1 - p), divided by 1 - p), so the generator advances the same way.
-        torch::Tensor noise, h = x2;
+        // Dropout on the adapter's input only, in one parallel pass from a counter-based stream
+        // (DropoutStream): no mask is stored, backward recomputes it from the seed. (torch's
+        // bernoulli_ draws every element serially from the generator: half of a stories260K LoRA
+        // step went to it and to the mask's divide and multiply passes.)
+        torch::Tensor h = x2;
+        std::uint64_t seed = 0;
         if (dropout > 0) {
-            noise = torch::empty_like(x2).bernoulli_(1 - dropout);
-            noise.div_(1 - dropout);
-            h = x2 * noise;
+            seed = dropoutSeed();
+            h = torch::empty_like(x2);
+            DropoutStream(seed, dropout).apply(x2.data_ptr<float>(), h.data_ptr<float>(), x2.numel(), false);
         }
         auto t = torch::empty({M, r}, x2.options()); // h A^T: the thin intermediate, kept for backward
         const bool hasBias = bias.numel() > 0;
@@ -189,11 +242,9 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
         ctx->saved_data["bias"] = hasBias;
         ctx->saved_data["x_sizes"] = x.sizes().vec();
         ctx->saved_data["scale"] = scale;
-        ctx->saved_data["dropout"] = dropout > 0;
-        if (dropout > 0)
-            ctx->save_for_backward({x2, w, a, b, t, noise});
-        else
-            ctx->save_for_backward({x2, w, a, b, t});
+        ctx->saved_data["dropout"] = dropout;
+        ctx->saved_data["seed"] = static_cast<std::int64_t>(seed);
+        ctx->save_for_backward({x2, w, a, b, t});
         auto sizes = x.sizes().vec();
         sizes.back() = N;
         return y.view(sizes);
@@ -208,8 +259,8 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
         const auto& a = saved[2];
         const auto& b = saved[3];
         const auto& t = saved[4];
-        torch::Tensor noise;
-        if (ctx->saved_data["dropout"].toBool()) noise = saved[5];
+        const double p = ctx->saved_data["dropout"].toDouble();
+        const DropoutStream noise(static_cast<std::uint64_t>(ctx->saved_data["seed"].toInt()), p > 0 ? p : 0.5);
         const auto scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
         const auto M = x2.size(0), K = x2.size(1), N = w.size(0), r = a.size(0);
         auto gy = grads[0].reshape({-1, N}).contiguous();
@@ -233,7 +284,11 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
         if (needA) { // scale u^T h [r, K], h = the adapter's (dropped-out) input
             ga = torch::zeros({r, K}, gy.options());
             if (M > 0 && K > 0 && r > 0) {
-                auto h = noise.defined() ? x2 * noise : x2;
+                auto h = x2;
+                if (p > 0) {
+                    h = torch::empty_like(x2);
+                    noise.apply(x2.data_ptr<float>(), h.data_ptr<float>(), x2.numel(), false);
+                }
                 f('T', 'N', r, K, M, scale, u.data_ptr<float>(), r, h.data_ptr<float>(), K, 0.0f, ga.data_ptr<float>(),
                   K);
             }
@@ -246,11 +301,11 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
                 else
                     gx.zero_();
                 if (r > 0) {
-                    if (noise.defined()) {
+                    if (p > 0) {
                         auto v = torch::empty({M, K}, gy.options());
                         f('N', 'N', M, K, r, scale, u.data_ptr<float>(), r, a.data_ptr<float>(), K, 0.0f,
                           v.data_ptr<float>(), K);
-                        gx.addcmul_(v, noise);
+                        noise.apply(v.data_ptr<float>(), gx.data_ptr<float>(), v.numel(), true);
                     } else {
                         f('N', 'N', M, K, r, scale, u.data_ptr<float>(), r, a.data_ptr<float>(), K, 1.0f,
                           gx.data_ptr<float>(), K);
@@ -279,6 +334,14 @@ torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, co
     if (fp32 && torch::GradMode::is_enabled() && x.dim() >= 1 && x.size(-1) == weight.size(1))
         return OneDnnLinear::apply(x, weight, bias.defined() ? bias : torch::empty({0}, x.options()));
     return bias.defined() ? torch::linear(x, weight, bias) : torch::linear(x, weight);
+}
+
+torch::Tensor loraDropoutNoise(const torch::Tensor& like, double p) {
+    auto ones = torch::ones(like.sizes(), torch::TensorOptions().dtype(torch::kFloat32));
+    if (p <= 0) return ones;
+    auto out = torch::empty_like(ones);
+    DropoutStream(dropoutSeed(), p).apply(ones.data_ptr<float>(), out.data_ptr<float>(), ones.numel(), false);
+    return out;
 }
 
 torch::Tensor gemmLoraLinear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
@@ -424,7 +487,7 @@ torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor&
         if (serialCaller && oneDnnSgemm('N', transB ? 'T' : 'N', M, N, K, 1.0f, A, lda, Bm, ldb, 0.0f, C, ldc)) return;
         smallGemm(transB, M, N, K, 1.0f, A, lda, Bm, ldb, C, ldc);
     };
-    if (D <= detail::kSmallHeadMax && !std::getenv("SE_AB_OLD")) {
+    if (D <= detail::kSmallHeadMax) {
         // Small heads: the fused kernel (scores, exponentials and the value sum of a query row in L1).
         at::parallel_for(0, nSeq, 1, [&](std::int64_t begin, std::int64_t end) {
             std::vector<float> buf;
