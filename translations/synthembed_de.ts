@@ -2830,6 +2830,10 @@
             <numerusform>%n Beispiele abgelehnt</numerusform>
         </translation>
     </message>
+    <message>
+        <source>No datasets registered in Evaluation</source>
+        <translation>Keine Datensätze in der Evaluierung registriert</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::SettingsDialog</name>

@@ -2818,6 +2818,10 @@
             <numerusform>已拒绝 %n 个样本</numerusform>
         </translation>
     </message>
+    <message>
+        <source>No datasets registered in Evaluation</source>
+        <translation>评估中没有已注册的数据集</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::SettingsDialog</name>

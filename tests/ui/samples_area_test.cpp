@@ -8,6 +8,7 @@
 #include "area_test_support.h"
 
 #include "ui/areas/samples_area.h"
+#include "ui/eval/eval_settings.h"
 #include "ui/mainwindow.h"
 #include "ui/translations.h"
 #include "ui/samples/sample_table_model.h"
@@ -37,6 +38,7 @@
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QAction>
+#include <QMenu>
 #include <QTranslator>
 #include <QtTest>
 
@@ -629,9 +631,38 @@ private Q_SLOTS:
         QCOMPARE(statusOf(*project, 7), QStringLiteral("accepted|")); // flagged, not rejected
         QCOMPARE(area.rejectListed(), 1);
         QVERIFY(statusOf(*project, 7).startsWith(QStringLiteral("rejected|contamination: positive nearly duplicates an evaluation text of evalset")));
-        // Double-clicking a result shows its sample.
+        // Double-clicking a result shows its sample, also under a filter that leaves it out.
+        auto* status = area.findChild<QComboBox*>(QStringLiteral("statusFilter"));
+        status->setCurrentIndex(status->findData(QStringLiteral("edited")));
+        QCOMPARE(area.model()->rowCount(), 0);
         Q_EMIT table->cellDoubleClicked(0, 0);
         QCOMPARE(area.currentSampleId(), qint64(7));
+        QCOMPARE(area.model()->rowCount(), 1);
+        QVERIFY(area.openSample(12));
+        QCOMPARE(area.currentSampleId(), qint64(12));
+        QCOMPARE(area.view()->currentIndex().row(), 1); // kept samples in id order
+        QVERIFY(!area.openSample(99'999));
+        status->setCurrentIndex(0);
+
+        // The menu offers the datasets registered in Evaluation, by name.
+        eval::DatasetEntry entry;
+        entry.name = "my-beir";
+        entry.type = eval::TaskType::Retrieval;
+        entry.folder = entry.data = QFileInfo(evalPath).absolutePath().toStdString();
+        ui::evalsettings::setDatasets(project.get(), {entry});
+        auto* menu = area.findChild<QMenu*>(QStringLiteral("contaminationMenu"));
+        QVERIFY(menu);
+        Q_EMIT menu->aboutToShow();
+        QAction* byName = nullptr;
+        for (auto* a : menu->actions())
+            if (a->text() == QStringLiteral("my-beir")) byName = a;
+        QVERIFY(byName);
+        QVERIFY(gen::setSampleStatus(*project, 7, true).ok()); // accepted again: found again
+        byName->trigger();
+        QVERIFY(done.wait(20000));
+        QCOMPARE(table->rowCount(), 1);
+        QVERIFY2(table->item(0, 2)->text().startsWith(QStringLiteral("my-beir: ")), qPrintable(table->item(0, 2)->text()));
+        QVERIFY2(summary->text().contains(QStringLiteral("overlap my-beir")), qPrintable(summary->text()));
 
         // A missing evaluation set is a clear error, not a crash.
         QVERIFY(area.startContaminationCheck(dir.filePath(QStringLiteral("nope.jsonl"))));

@@ -1,5 +1,6 @@
 #include "ui/areas/samples_area.h"
 
+#include "ui/eval/eval_settings.h"
 #include "ui/samples/sample_table_model.h"
 
 #include "core/gen/curation.h"
@@ -737,6 +738,17 @@ void SamplesArea::afterChange(const std::vector<qint64>& ids, int row) {
     if (m_current != id) showSample(id);
 }
 
+bool SamplesArea::openSample(qint64 id) {
+    if (!m_project) return false;
+    if (auto d = gen::loadSample(*m_project, id); !d) {
+        Q_EMIT statusMessage(QString::fromStdString(d.error().message));
+        return false;
+    }
+    m_leftTabs->setCurrentIndex(0);
+    afterChange({id});
+    return m_current == id;
+}
+
 bool SamplesArea::curate(const std::vector<qint64>& ids, const QString& text, const std::function<Status()>& change,
                          int selectRowAfter) {
     if (!m_project || ids.empty()) return false;
@@ -840,14 +852,28 @@ QWidget* SamplesArea::buildChecksTab() {
     m_contaminationButton->setToolTip(tr("Lists samples whose query or positive nearly duplicates a text of an evaluation "
                                          "set, and flags them"));
     auto* menu = new QMenu(m_contaminationButton);
-    menu->addAction(tr("Evaluation folder (BEIR)…"), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Evaluation folder"));
-        if (!dir.isEmpty()) startContaminationCheck(dir);
-    });
-    menu->addAction(tr("Evaluation file (.jsonl, .csv, .tsv, .txt)…"), this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Evaluation file"), QString(),
-                                                          tr("Evaluation texts (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)"));
-        if (!file.isEmpty()) startContaminationCheck(file);
+    menu->setObjectName(QStringLiteral("contaminationMenu"));
+    // The datasets registered in Evaluation first (read when the menu opens), then any folder or file.
+    connect(menu, &QMenu::aboutToShow, this, [this, menu] {
+        menu->clear();
+        const auto entries = evalsettings::datasets(m_project);
+        for (const auto& e : entries) {
+            const QString name = QString::fromStdString(e.name);
+            const QString data = QString::fromStdString((e.data.empty() ? e.folder : e.data).string());
+            auto* a = menu->addAction(name, this, [this, data, name] { startContaminationCheck(data, name); });
+            a->setToolTip(data);
+        }
+        if (entries.empty()) menu->addAction(tr("No datasets registered in Evaluation"))->setEnabled(false);
+        menu->addSeparator();
+        menu->addAction(tr("Evaluation folder (BEIR)…"), this, [this] {
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Evaluation folder"));
+            if (!dir.isEmpty()) startContaminationCheck(dir);
+        });
+        menu->addAction(tr("Evaluation file (.jsonl, .csv, .tsv, .txt)…"), this, [this] {
+            const QString file = QFileDialog::getOpenFileName(
+                this, tr("Evaluation file"), QString(), tr("Evaluation texts (*.jsonl *.json *.csv *.tsv *.txt);;All files (*)"));
+            if (!file.isEmpty()) startContaminationCheck(file);
+        });
     });
     m_contaminationButton->setMenu(menu);
     m_cancelCheck = new QPushButton(tr("Cancel"), w);
@@ -891,8 +917,7 @@ QWidget* SamplesArea::buildChecksTab() {
     m_checkTable->setToolTip(tr("Double-click a row to show its sample"));
     connect(m_checkTable, &QTableWidget::cellDoubleClicked, this, [this](int r, int) {
         const qint64 id = m_checkTable->item(r, 0)->data(Qt::UserRole).toLongLong();
-        m_leftTabs->setCurrentIndex(0);
-        afterChange({id}); // listed even when the filter leaves it out
+        openSample(id); // listed even when the filter leaves it out
     });
     l->addWidget(m_checkTable, 1);
     auto* bottom = new QHBoxLayout;
@@ -928,13 +953,14 @@ bool SamplesArea::startDedupCheck() {
     return true;
 }
 
-bool SamplesArea::startContaminationCheck(const QString& evalPath) {
+bool SamplesArea::startContaminationCheck(const QString& evalPath, const QString& name) {
     if (!m_project || m_checkRunning || evalPath.isEmpty()) return false;
     gen::ContaminationOptions o;
     o.threshold = m_threshold->value();
-    o.evalName = QFileInfo(evalPath).fileName().toStdString();
+    const QString shown = name.isEmpty() ? QFileInfo(evalPath).fileName() : name;
+    o.evalName = shown.toStdString();
     const std::string path = evalPath.toStdString();
-    startCheck(tr("Checking against %1…").arg(QFileInfo(evalPath).fileName()),
+    startCheck(tr("Checking against %1…").arg(shown),
                [o, path](const store::Project& p, const ProgressHooks& hooks) {
                    CheckResult res;
                    res.kind = CheckResult::Contamination;
@@ -1061,6 +1087,7 @@ void SamplesArea::showCheckResult(const CheckResult& res) {
         for (auto& h : c.hits)
             addRow(h.sampleId, tr("%1 (%2)").arg(reasonKindLabel(QStringLiteral("contamination")), QString::fromStdString(h.field)),
                    tr("%1: %2").arg(res.evalName, QString::fromStdString(h.evalText).simplified()), h.similarity, h.reason);
+        Q_EMIT projectWritten(); // the flags, written on the worker's connection
         m_checkSummary->setText(tr("%1 of %2 accepted and edited samples overlap %3 (%4 evaluation texts); they are "
                                    "flagged, not rejected.")
                                     .arg(loc.toString(qint64(c.flagged)), loc.toString(qint64(c.scanned)), res.evalName,

@@ -78,7 +78,9 @@ public:
     /// duplicates changes nothing; the contamination check flags the samples it finds (as the
     /// CLI's `samples contamination` does). False when a check is running or no project is open.
     bool startDedupCheck();
-    bool startContaminationCheck(const QString& evalPath);
+    /// evalPath: a BEIR folder or a .jsonl/.csv/.tsv/text file; name: shown and recorded in the
+    /// flags (default: the file name). The button's menu offers the datasets registered in Evaluation.
+    bool startContaminationCheck(const QString& evalPath, const QString& name = {});
     bool checkRunning() const { return m_checkRunning; }
     void cancelCheck();
     /// Rejects the samples the last check listed (one undo step); returns how many were rejected.
@@ -94,6 +96,9 @@ public:
     void refresh();
     /// Shows the samples of one job (-1 = all jobs).
     void showJob(qint64 jobId);
+    /// Selects sample `id` and shows it, listed in its place even when the filters leave it out
+    /// (until they change); false when there is no such sample. For "open in Samples" elsewhere.
+    bool openSample(qint64 id);
 
 protected:
     void showEvent(QShowEvent* event) override;
