@@ -10,8 +10,11 @@
 #include "core/eval/embedding_cache.h"
 #include "core/eval/results.h"
 #include "core/store/project.h"
+#include "core/train/run_store.h"
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
 #include <QListWidget>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -298,6 +301,52 @@ private Q_SLOTS:
         flagged = modelCell(QStringLiteral("ds-retrained"));
         QVERIFY(flagged->toolTip().startsWith(QStringLiteral("Model files gone since this result")));
         QCOMPARE(flagged->data(ui::EvaluationArea::kModelFilesChangedRole).toBool(), true);
+    }
+
+    void trainedModelNamesCarryRunNameAndStep() {
+        // Two exports of one output folder ("ft1") at steps 200 and 400 of the run "first": the
+        // results, the baseline picker and the comparison say which run and step each one is.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.synthembed"));
+        const QString out = QDir::cleanPath(dir.filePath(QStringLiteral("ft1")));
+        QVERIFY(store::Project::create(path.toStdString()).ok());
+        train::TrainConfig config;
+        config.name = "first";
+        config.modelDir = dir.filePath(QStringLiteral("base")).toStdString();
+        config.outputDir = out.toStdString();
+        {
+            auto recorder = train::RunRecorder::open(path.toStdString(), config, "{}", 0);
+            QVERIFY2(recorder.ok(), recorder.ok() ? "" : recorder.error().message.c_str());
+            (*recorder)->finish("done");
+        }
+        auto project = store::Project::open(path.toStdString()).take();
+        for (int step : {200, 400}) {
+            eval::EvalResult r;
+            r.taskType = "sts";
+            r.dataset = "tiny-sts";
+            r.split = "test";
+            r.modelFingerprint = "fp-at-" + std::to_string(step);
+            r.pooling = "mean";
+            r.mainMetric = "cosine_spearman";
+            r.mainScore = step / 1000.0;
+            r.quick = 100;
+            eval::ModelFiles files;
+            files.folder = out.toStdString();
+            files.step = step;
+            r.modelFiles = files;
+            QVERIFY(eval::storeResult(project, r).ok());
+        }
+        ui::EvaluationArea area;
+        area.setProject(&project);
+        QStringList names;
+        for (int row = 0; row < area.resultsTable()->rowCount(); ++row) names << area.resultsTable()->item(row, 0)->text();
+        names.sort();
+        QCOMPARE(names, (QStringList{QStringLiteral("fp-at-200 (first, step 200)"), QStringLiteral("fp-at-400 (first, step 400)")}));
+        auto* baseline = area.findChild<QComboBox*>(QStringLiteral("evalBaseline"));
+        QStringList picks;
+        for (int i = 0; i < baseline->count(); ++i) picks << baseline->itemText(i);
+        QVERIFY2(picks.join(QLatin1Char('|')).contains(QStringLiteral("(first, step 400)")), qPrintable(picks.join(QLatin1Char('|'))));
+        QVERIFY2(picks.join(QLatin1Char('|')).contains(QStringLiteral("(first, step 200)")), qPrintable(picks.join(QLatin1Char('|'))));
     }
 };
 

@@ -11,10 +11,12 @@
 
 #include "core/eval/embedding_cache.h"
 #include "core/store/project.h"
+#include "core/train/run_store.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
@@ -608,8 +610,29 @@ void EvaluationArea::stopJob() {
 QString EvaluationArea::modelName(const std::string& fingerprint) const {
     const QString fp = QString::fromStdString(fingerprint);
     auto it = m_specs.find(fp);
-    if (it != m_specs.end()) return evalsettings::modelLabel(it.value());
-    return fp.left(12);
+    const QString base = it != m_specs.end() ? evalsettings::modelLabel(it.value()) : fp.left(12);
+    const auto trained = m_trained.find(fp);
+    return trained == m_trained.end() ? base : tr("%1 (%2)").arg(base, trained.value());
+}
+
+QString EvaluationArea::trainedSuffix(const eval::StoredResult& stored) const {
+    const auto& files = stored.result.modelFiles;
+    if (!files || files->step < 0) return {};
+    // The newest run with this output folder that began before the result was stored.
+    const QString folder = QDir::cleanPath(QString::fromStdString(files->folder));
+    const QString when = QString::fromStdString(stored.createdAt);
+    for (const auto& r : m_runNames)
+        if (r.outputDir == folder && (when.isEmpty() || r.createdAt <= when))
+            return tr("%1, step %2").arg(r.name).arg(files->step);
+    return tr("step %1").arg(files->step);
+}
+
+QString EvaluationArea::resultModelName(const eval::StoredResult& stored) const {
+    const QString fp = QString::fromStdString(stored.result.modelFingerprint);
+    auto it = m_specs.find(fp);
+    const QString base = it != m_specs.end() ? evalsettings::modelLabel(it.value()) : fp.left(12);
+    const QString suffix = trainedSuffix(stored);
+    return suffix.isEmpty() ? base : tr("%1 (%2)").arg(base, suffix);
 }
 
 void EvaluationArea::refreshResults() {
@@ -636,6 +659,19 @@ std::vector<eval::StoredResult> EvaluationArea::shownResults(bool latestOnly) co
         out.push_back(s);
     }
     return out;
+    // Names of trained models: the run that wrote the folder and the step of the files evaluated.
+    m_runNames.clear();
+    m_trained.clear();
+    if (m_project)
+        if (auto runs = train::listRuns(m_project->db()))
+            for (const auto& r : *runs)
+                m_runNames.push_back({QDir::cleanPath(QString::fromStdString(r.outputDir)), QString::fromStdString(r.createdAt),
+                                      r.name.empty() ? tr("run %1").arg(r.id) : QString::fromStdString(r.name)});
+    for (const auto& s : m_stored) { // newest first
+        const QString fp = QString::fromStdString(s.result.modelFingerprint);
+        if (!m_trained.contains(fp))
+            if (const QString suffix = trainedSuffix(s); !suffix.isEmpty()) m_trained.insert(fp, suffix);
+    }
 }
 
 void EvaluationArea::fillResults() {
@@ -646,7 +682,7 @@ void EvaluationArea::fillResults() {
     for (int r = 0; r < int(rows.size()); ++r) {
         const auto& s = rows[std::size_t(r)];
         const auto& e = s.result;
-        auto* model = textItem(modelName(e.modelFingerprint));
+        auto* model = textItem(resultModelName(s));
         QString tip = tr("fingerprint %1, pooling %2").arg(QString::fromStdString(e.modelFingerprint),
                                                            QString::fromStdString(e.pooling));
         bool changed = false;

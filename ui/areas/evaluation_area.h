@@ -89,7 +89,13 @@ private:
     void stopJob();
     void updateButtons();
     std::vector<eval::StoredResult> shownResults(bool latestOnly) const;
+    /// A model's name: its folder (or repo id), and for a model `train` wrote, the training run's
+    /// name and the step it was exported at ("ft1 (first, step 200)"), from the newest result.
     QString modelName(const std::string& fingerprint) const;
+    /// The same for one stored result: the run and step of the files it evaluated.
+    QString resultModelName(const eval::StoredResult& stored) const;
+    /// "RUN, step N" for model files `train` wrote (empty for other models).
+    QString trainedSuffix(const eval::StoredResult& stored) const;
     void fillResults();
     void fillComparison();
     void fillChart();
@@ -117,6 +123,11 @@ private:
     std::vector<eval::DatasetEntry> m_datasetEntries;
     std::vector<eval::StoredResult> m_stored; ///< newest first
     QMap<QString, QString> m_specs;           ///< fingerprint -> model spec
+    QMap<QString, QString> m_trained;         ///< fingerprint -> "RUN, step N" of its newest result
+    struct RunName {
+        QString outputDir, createdAt, name;
+    };
+    std::vector<RunName> m_runNames;          ///< the project's training runs, newest first
     QThreadPool m_pool;
     std::unique_ptr<EvalJob> m_job;
     bool m_running = false;
