@@ -446,27 +446,39 @@ std::vector<int> miniBatchKMeans(const Matrix& x, const KMeansOptions& o) {
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), rng);
     const std::size_t initSize = std::min(n, std::max<std::size_t>(3 * o.batchSize, 3 * std::size_t(k)));
+    // Greedy k-means++ like scikit-learn's: each new centre is the best (lowest potential) of
+    // 2 + ln(k) candidates drawn with probability proportional to the squared distance.
     Matrix centres(k, d);
-    std::vector<double> minD(initSize, std::numeric_limits<double>::infinity());
+    std::vector<double> minD(initSize), candD(initSize), bestD(initSize);
+    const int localTrials = 2 + int(std::log(double(k)));
     std::size_t first = order[std::uniform_int_distribution<std::size_t>(0, initSize - 1)(rng)];
     std::copy(x.row(first), x.row(first) + d, centres.row(0));
+    double potential = 0;
+    for (std::size_t i = 0; i < initSize; ++i) potential += (minD[i] = sqDist(x.row(order[i]), centres.row(0), d));
     for (int c = 1; c < k; ++c) {
-        double total = 0;
-        for (std::size_t i = 0; i < initSize; ++i) {
-            minD[i] = std::min(minD[i], sqDist(x.row(order[i]), centres.row(c - 1), d));
-            total += minD[i];
-        }
-        std::size_t pick = 0;
-        if (total > 0) {
-            double r = std::uniform_real_distribution<double>(0, total)(rng);
-            for (; pick + 1 < initSize; ++pick) {
-                r -= minD[pick];
-                if (r <= 0) break;
+        std::size_t bestPick = std::size_t(c) % initSize;
+        double bestPotential = std::numeric_limits<double>::infinity();
+        for (int t = 0; t < localTrials; ++t) {
+            std::size_t pick = std::size_t(c + t) % initSize;
+            if (potential > 0) {
+                double r = std::uniform_real_distribution<double>(0, potential)(rng);
+                for (pick = 0; pick + 1 < initSize; ++pick) {
+                    r -= minD[pick];
+                    if (r <= 0) break;
+                }
             }
-        } else {
-            pick = std::size_t(c) % initSize;
+            double pot = 0;
+            for (std::size_t i = 0; i < initSize; ++i)
+                pot += (candD[i] = std::min(minD[i], sqDist(x.row(order[i]), x.row(order[pick]), d)));
+            if (pot < bestPotential) {
+                bestPotential = pot;
+                bestPick = pick;
+                bestD.swap(candD);
+            }
         }
-        std::copy(x.row(order[pick]), x.row(order[pick]) + d, centres.row(c));
+        std::copy(x.row(order[bestPick]), x.row(order[bestPick]) + d, centres.row(c));
+        minD.swap(bestD);
+        potential = bestPotential;
     }
     std::vector<double> counts(k, 0.0);
     const std::size_t batch = std::min(n, o.batchSize);

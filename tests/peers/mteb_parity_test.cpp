@@ -14,11 +14,12 @@
 // score >= 4).
 //
 // Tolerances: 1e-6 on the main score, except
-//  - clustering: mini-batch k-means draws from a different random generator than scikit-learn's
+//  - clustering: mini-batch k-means draws from another random generator than scikit-learn's
 //    MiniBatchKMeans (numpy's MT19937 stream, its k-means++ trials, random reassignment), so the
 //    cluster assignments cannot be the same. The deterministic part matches at 1e-6: sklearn's
-//    v_measure_score of synthembed's own assignments. The end-to-end V-measures must agree within
-//    0.02 (the spread of k-means restarts on this set), documented, not 1e-6.
+//    v_measure_score of synthembed's own assignments. End to end, synthembed's V-measure must look
+//    like one more seed of mteb's clustering: within the range of scikit-learn's seeds 0..9 on the
+//    same embeddings widened by two standard deviations (here 0.322..0.341, sd 0.005), not 1e-6.
 //  - classification: the sampling (mteb's numpy RandomState draws) and the fit (scipy's L-BFGS-B,
 //    ported step for step, on scikit-learn's float32 objective) are the same: the objective values
 //    of the two fits agree to 1e-9..1e-7 evaluation by evaluation. But scikit-learn fits float32
@@ -156,7 +157,6 @@ void writeDerivedSets(const fs::path& dir, const std::vector<StsPair>& sts, cons
     writeJsonl(dir / "rerank.jsonl", rerank);
 }
 
-constexpr double kClusteringEndToEnd = 0.02;
 
 } // namespace
 
@@ -268,7 +268,18 @@ TEST(MtebParity, EveryTaskTypeScoresLikeMteb) {
                     mine, other, mine - other);
         double tol = 1e-6;
         if (type == "clustering") {
-            tol = kClusteringEndToEnd;
+            // synthembed's V-measure must look like one more seed of scikit-learn's clustering:
+            // within the range of seeds 0..9 widened by two standard deviations.
+            const auto seeds = t.at("seed_v_measures").get<std::vector<double>>();
+            double lo = *std::min_element(seeds.begin(), seeds.end()), hi = *std::max_element(seeds.begin(), seeds.end());
+            double mean = 0, var = 0;
+            for (double v : seeds) mean += v / double(seeds.size());
+            for (double v : seeds) var += (v - mean) * (v - mean) / double(seeds.size());
+            const double sd = std::sqrt(var);
+            std::printf("  scikit-learn over seeds 0..9: %.4f..%.4f (sd %.4f)\n", lo, hi, sd);
+            EXPECT_GE(mine, lo - 2 * sd);
+            EXPECT_LE(mine, hi + 2 * sd);
+            tol = std::max(other - (lo - 2 * sd), (hi + 2 * sd) - other);
             const double given = t.at("v_measure_of_given_assignments").get<double>();
             std::printf("%-15s %-16s %14.9f %14.9f %10.2e  (same assignments)\n", type.c_str(), "v_measure", mine,
                         given, mine - given);
