@@ -13,6 +13,7 @@
 #include "area_test_support.h"
 
 #include "support/fake_llm_server.h"
+#include "support/test_support.h"
 
 #include "core/gen/job.h"
 #include "core/gen/sample_browse.h"
@@ -27,6 +28,7 @@
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QRegularExpression>
@@ -390,6 +392,42 @@ private Q_SLOTS:
         QVERIFY(uitest::screenshot(&area, QStringLiteral("generation_retrying_job.png")));
         area.cancelJob(id);
         QTRY_VERIFY_WITH_TIMEOUT(!area.isRunningHere(id), 20000);
+    }
+
+    // A job that another process (the CLI) runs: its retries and their reason reach this window through
+    // the job row, not only the retry count.
+    void jobRunByTheCliShowsItsLastError() {
+        QTemporaryDir dir;
+        const std::string deadUrl = "http://127.0.0.1:" + std::to_string(closedPort()) + "/v1";
+        auto project = makeProject(dir, deadUrl);
+        ui::GenerationArea area;
+        area.resize(1300, 800);
+        area.show();
+        area.setProject(project.get());
+        QProcess cli;
+        cli.setProcessChannelMode(QProcess::MergedChannels);
+        cli.start(QString::fromUtf8(SYNTHEMBED_CLI_PATH),
+                  {QStringLiteral("generate"), QStringLiteral("--db"), dir.filePath(QStringLiteral("p.synthembed")),
+                   QStringLiteral("--endpoint"), QString::fromStdString(deadUrl), QStringLiteral("--llm-model"),
+                   QStringLiteral("fake-model"), QStringLiteral("--family"), QStringLiteral("sts"),
+                   QStringLiteral("--count"), QStringLiteral("5"), QStringLiteral("--concurrency"), QStringLiteral("1"),
+                   QStringLiteral("--max-attempts"), QStringLiteral("1000"), QStringLiteral("--backoff"),
+                   QStringLiteral("0.2")});
+        QVERIFY(cli.waitForStarted(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(area.jobModel()->rowCount() == 1, 20000);
+        const qint64 id = area.jobModel()->job(0)->id;
+        QVERIFY(!area.isRunningHere(id));
+        selectJob(area, id);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            cellText(area, id, ui::JobTableModel::Error).contains(QRegularExpression(QStringLiteral("Could(n't| not) connect to server"))),
+            qPrintable(cellText(area, id, ui::JobTableModel::Error) + QStringLiteral(" | ") + QString::fromUtf8(cli.readAll())),
+            20000);
+        QTRY_VERIFY2(area.findChild<QLabel*>(QStringLiteral("jobDetail"))->text().contains(QStringLiteral("connect to server")),
+                     qPrintable(area.findChild<QLabel*>(QStringLiteral("jobDetail"))->text()));
+        qInfo("job run by the CLI: state \"%s\", error \"%s\"", qPrintable(cellText(area, id, ui::JobTableModel::State)),
+              qPrintable(cellText(area, id, ui::JobTableModel::Error)));
+        QVERIFY(gen::cancelJob(*project, id).ok());
+        QVERIFY2(cli.waitForFinished(30000), "the CLI run did not stop after the cancel");
     }
 
     void launchAsksAboutTemplateProblemsDefaultNo() {

@@ -98,9 +98,12 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
         default: return {};
         }
     }
-    // The latest retry or failure of a job running here, in the server's (or curl's) words.
+    // The latest retry or failure of a job, in the server's (or curl's) words: live for a run in this
+    // window, from the job row (written by the runner) for a run in another process.
     const auto liveIt = m_liveStats.constFind(j->id);
-    const QString lastError = liveIt != m_liveStats.constEnd() ? QString::fromStdString(liveIt->lastError) : QString();
+    const QString lastError = liveIt != m_liveStats.constEnd() && !liveIt->lastError.empty()
+                                  ? QString::fromStdString(liveIt->lastError)
+                                  : QString::fromStdString(j->lastError);
     if (role == Qt::ForegroundRole && (index.column() == Error || index.column() == InFlight) && j->error.empty() &&
         !lastError.isEmpty())
         return QColor(0xb0, 0x50, 0x00);
