@@ -555,8 +555,12 @@
         <translation>Ein Modell über seine Repo-ID (ORG/NAME) vom Hugging Face Hub in den Hugging-Face-Cache herunterladen und hier hinzufügen.</translation>
     </message>
     <message>
-        <source>Model folder or Hugging Face repo id (ORG/NAME), Return adds it</source>
-        <translation>Modellordner oder Hugging-Face-Repo-ID (ORG/NAME), Eingabetaste fügt hinzu</translation>
+        <source>Folder or repo id ORG/NAME, then Return</source>
+        <translation>Ordner oder Repo-ID ORG/NAME, dann Eingabe</translation>
+    </message>
+    <message>
+        <source>A model folder or a Hugging Face repo id (ORG/NAME[@revision]); Return adds it to the list.</source>
+        <translation>Ein Modellordner oder eine Hugging-Face-Repo-ID (ORG/NAME[@Revision]); die Eingabetaste fügt ihn der Liste hinzu.</translation>
     </message>
 </context>
 <context>
@@ -1096,8 +1100,8 @@
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <source>All %1 endpoints (spread by free capacity)</source>
-        <translation>Alle %1 Endpunkte (nach freier Kapazität verteilt)</translation>
+        <source>All %1 endpoints</source>
+        <translation>Alle %1 Endpunkte</translation>
     </message>
     <message>
         <source>configure endpoints in Settings, or type a base URL</source>
@@ -1333,6 +1337,10 @@
     <message>
         <source>last error: %1</source>
         <translation>letzter Fehler: %1</translation>
+    </message>
+    <message>
+        <source>All %1 endpoints: each request goes to the one with the most free capacity</source>
+        <translation>Alle %1 Endpunkte: jede Anfrage geht an den mit der meisten freien Kapazität</translation>
     </message>
 </context>
 <context>

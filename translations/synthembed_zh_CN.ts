@@ -555,8 +555,12 @@
         <translation>按仓库 ID（ORG/NAME）从 Hugging Face Hub 下载模型到 Hugging Face 缓存，并添加到这里。</translation>
     </message>
     <message>
-        <source>Model folder or Hugging Face repo id (ORG/NAME), Return adds it</source>
-        <translation>模型文件夹或 Hugging Face 仓库 ID（ORG/NAME），按回车添加</translation>
+        <source>Folder or repo id ORG/NAME, then Return</source>
+        <translation>文件夹或仓库 ID ORG/NAME，按回车</translation>
+    </message>
+    <message>
+        <source>A model folder or a Hugging Face repo id (ORG/NAME[@revision]); Return adds it to the list.</source>
+        <translation>模型文件夹或 Hugging Face 仓库 ID（ORG/NAME[@revision]）；按回车将其加入列表。</translation>
     </message>
 </context>
 <context>
@@ -1096,8 +1100,8 @@
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <source>All %1 endpoints (spread by free capacity)</source>
-        <translation>全部 %1 个端点（按空闲容量分配）</translation>
+        <source>All %1 endpoints</source>
+        <translation>全部 %1 个端点</translation>
     </message>
     <message>
         <source>configure endpoints in Settings, or type a base URL</source>
@@ -1330,6 +1334,10 @@
     <message>
         <source>last error: %1</source>
         <translation>最近的错误：%1</translation>
+    </message>
+    <message>
+        <source>All %1 endpoints: each request goes to the one with the most free capacity</source>
+        <translation>全部 %1 个端点：每个请求发往空闲容量最多的端点</translation>
     </message>
 </context>
 <context>

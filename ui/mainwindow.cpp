@@ -33,6 +33,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 #include <QUndoGroup>
 #include <QUndoStack>
 
@@ -43,6 +44,17 @@ namespace synthembed::ui {
 namespace {
 constexpr int kMaxRecent = 8;
 const QString kProjectFilter = QStringLiteral("synthembed projects (*.synthembed *.db);;All files (*)");
+
+/// A status bar message that is longer than the bar's room is elided in the middle (the start names
+/// what, the end says why); the whole message is the bar's tooltip while it shows.
+void showStatus(QStatusBar* bar, const QString& text, int timeoutMs) {
+    int room = bar->width() - 2 * bar->style()->pixelMetric(QStyle::PM_LayoutHorizontalSpacing, nullptr, bar) - 24;
+    for (QWidget* c : bar->findChildren<QWidget*>(Qt::FindDirectChildrenOnly))
+        if (c->isVisible()) room -= c->width();
+    const QString shown = bar->fontMetrics().elidedText(text, Qt::ElideMiddle, std::max(room, 80));
+    bar->setToolTip(shown == text ? QString() : text);
+    bar->showMessage(shown, timeoutMs);
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
@@ -109,7 +121,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(training, &TrainingArea::evaluateRequested, this, [this, evaluation](const QString& dir) {
         evaluation->addModel(dir);
         showArea(m_areas.indexOf(evaluation));
-        statusBar()->showMessage(tr("Evaluate %1").arg(dir), 8000);
+        showStatus(statusBar(), tr("Evaluate %1").arg(dir), 8000);
     });
 
     // Area names stay readable however much room an area asks for.
@@ -140,6 +152,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_projectLabel = new QLabel(this);
     m_projectLabel->setObjectName(QStringLiteral("projectLabel"));
     statusBar()->addPermanentWidget(m_projectLabel);
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString& m) {
+        if (m.isEmpty()) statusBar()->setToolTip(QString()); // the elided message's whole text went with it
+    });
 
     // Changes to the open project from anywhere reach every area and the status bar.
     m_watcher = new ProjectWatcher(this);
@@ -171,7 +186,7 @@ void MainWindow::addArea(Area* a) {
     m_areas.push_back(a);
     auto* item = new QListWidgetItem(a->icon(), a->title(), m_nav);
     item->setToolTip(a->description());
-    connect(a, &Area::statusMessage, this, [this](const QString& t) { statusBar()->showMessage(t, 5000); });
+    connect(a, &Area::statusMessage, this, [this](const QString& t) { showStatus(statusBar(), t, 5000); });
 }
 
 int MainWindow::areaCount() const { return m_stack->count(); }

@@ -7,12 +7,27 @@
 // With SYNTHEMBED_SCREENSHOT_DIR set, saves layout_<area>_<locale>.png there.
 
 #include "ui/areas/area.h"
+#include "ui/areas/evaluation_area.h"
+#include "ui/eval/eval_settings.h"
+#include "ui/settingsdialog.h"
 #include "ui/guidepanel.h"
 #include "ui/mainwindow.h"
 #include "ui/translations.h"
 #include "area_test_support.h"
 
+#include "core/eval/results.h"
+#include "core/store/project.h"
+
+#include "ui/templates/qsci.h"
+
+#include <QAbstractItemView>
 #include <QAbstractTextDocumentLayout>
+#include <QComboBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QStatusBar>
+#include <QTableWidget>
+#include <QTreeWidget>
 #include <QLineEdit>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -49,6 +64,23 @@ std::vector<QTextTable*> tables(QTextFrame* frame) {
         out.insert(out.end(), more.begin(), more.end());
     }
     return out;
+}
+
+
+/// Whether a label shows all of `text`: on its lines when it wraps, else on one line.
+bool labelShowsAll(const QLabel* l) {
+    if (l->wordWrap()) return l->heightForWidth(l->width()) <= l->height();
+    return l->fontMetrics().horizontalAdvance(l->text()) <= l->contentsRect().width();
+}
+
+/// Whether a view's cell shows all of its text: on one line, or wrapped within the row's height.
+bool cellShowsAll(const QAbstractItemView* view, const QModelIndex& index, bool wraps) {
+    const QRect r = view->visualRect(index);
+    const QString text = index.data().toString();
+    const QFontMetrics fm = view->fontMetrics();
+    const int pad = 2 * (view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1);
+    if (fm.horizontalAdvance(text) + pad <= r.width()) return true;
+    return wraps && fm.boundingRect(QRect(0, 0, r.width() - pad, 100000), Qt::TextWordWrap, text).height() <= r.height();
 }
 
 } // namespace
@@ -139,6 +171,143 @@ private Q_SLOTS:
                 }
             }
         QVERIFY(uitest::screenshot(&w, QStringLiteral("layout_generation_%1_%2.png").arg(locale).arg(w.width())));
+    }
+
+    void longTextsAreWholeOrElided_data() {
+        QTest::addColumn<QString>("locale");
+        for (const char* locale : {"en_US", "de_DE", "zh_CN"}) QTest::addRow("%s", locale) << QString::fromLatin1(locale);
+    }
+
+    // At 1400x900 with the guide open: the endpoint box shows its whole entry and every entry of its
+    // list is whole; the template problems list shows each message whole (wrapped); a dataset error
+    // shows whole in the Evaluation area (wrapped) and in the status bar (elided in the middle, the
+    // whole message in its tooltip); the results' Model column shows its names whole.
+    void longTextsAreWholeOrElided() {
+        QFETCH(QString, locale);
+        removeTranslators();
+        ui::installTranslations(*qApp, QLocale(locale));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.synthembed"));
+        const QString longModel = QStringLiteral("intfloat/multilingual-e5-large-instruct-finetuned-on-scifact");
+        {
+            auto project = store::Project::create(path.toStdString());
+            QVERIFY(project);
+            ui::saveEndpoints(*project, {{QStringLiteral("local"), QStringLiteral("http://127.0.0.1:18091/v1"), QStringLiteral("m")},
+                                         {QStringLiteral("broken"), QStringLiteral("http://127.0.0.1:18099/v1"), QStringLiteral("m")}});
+            eval::EvalResult r;
+            r.taskType = "sts";
+            r.dataset = "stsbenchmark";
+            r.split = "test";
+            r.modelFingerprint = "fp-long";
+            r.mainMetric = "cosine_spearman";
+            r.mainScore = 0.5;
+            r.metrics = {{"cosine_spearman", 0.5}};
+            QVERIFY(eval::storeResult(*project, r));
+            ui::evalsettings::rememberModel(&*project, QStringLiteral("fp-long"), longModel);
+        }
+        ui::MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openProject(path, false, true));
+        w.guide()->show();
+
+        // Generation: the endpoint box and its list.
+        w.showArea(1);
+        auto* combo = w.area(1)->findChild<QComboBox*>(QStringLiteral("jobEndpoint"));
+        QVERIFY(combo);
+        QTRY_COMPARE(combo->count(), 3);
+        QVERIFY(uitest::screenshot(&w, QStringLiteral("fit_generation_%1.png").arg(locale)));
+        for (int i = 0; i < combo->count(); ++i) {
+            combo->setCurrentIndex(i);
+            QCoreApplication::processEvents();
+            auto* edit = combo->lineEdit();
+            const QString text = combo->currentText();
+            const int need = edit->fontMetrics().horizontalAdvance(text);
+            QVERIFY2(need <= textRoom(edit), qPrintable(QStringLiteral("endpoint box: “%1” needs %2 px, has %3").arg(text).arg(need).arg(textRoom(edit))));
+            QVERIFY2(combo->itemData(i, Qt::ToolTipRole).toString().startsWith(combo->itemText(i)),
+                     qPrintable(combo->itemData(i, Qt::ToolTipRole).toString()));
+        }
+        combo->showPopup();
+        QTRY_VERIFY(combo->view()->isVisible());
+        for (int i = 0; i < combo->count(); ++i) {
+            const QModelIndex index = combo->model()->index(i, 0);
+            QVERIFY2(combo->view()->sizeHintForIndex(index).width() <= combo->view()->viewport()->width(),
+                     qPrintable(QStringLiteral("endpoint list: “%1” needs %2 px, has %3")
+                                    .arg(index.data().toString())
+                                    .arg(combo->view()->sizeHintForIndex(index).width())
+                                    .arg(combo->view()->viewport()->width())));
+        }
+        QVERIFY(uitest::screenshot(&w, QStringLiteral("fit_endpoints_%1.png").arg(locale)));
+        combo->hidePopup();
+
+        // Templates: a long problem message.
+        w.showArea(0);
+        auto* editor = w.area(0)->findChild<QsciScintilla*>(QStringLiteral("templateEditor"));
+        auto* problems = w.area(0)->findChild<QTreeWidget*>(QStringLiteral("problemList"));
+        QVERIFY(editor && problems);
+        QTRY_VERIFY(!editor->text().isEmpty());
+        editor->append(QStringLiteral("\n{a_placeholder_nobody_declared_anywhere}\n"));
+        QTRY_VERIFY(problems->topLevelItemCount() > 0);
+        QTest::qWait(50);
+        bool sawUnknown = false;
+        for (int i = 0; i < problems->topLevelItemCount(); ++i) {
+            const QModelIndex index = problems->model()->index(i, 1);
+            sawUnknown |= index.data().toString().contains(QStringLiteral("placeholders:"));
+            QTRY_VERIFY2(cellShowsAll(problems, index, problems->wordWrap()), qPrintable(QStringLiteral("problem “%1” cut in %2x%3 px")
+                                                                   .arg(index.data().toString())
+                                                                   .arg(problems->visualRect(index).width())
+                                                                   .arg(problems->visualRect(index).height())));
+            QCOMPARE(index.data(Qt::ToolTipRole).toString(), index.data().toString());
+        }
+        QVERIFY(sawUnknown);
+        QVERIFY(uitest::screenshot(&w, QStringLiteral("fit_problems_%1.png").arg(locale)));
+
+        // Evaluation: a folder that is no dataset (the message names the folder and what was expected).
+        w.showArea(4);
+        auto* evaluation = qobject_cast<ui::EvaluationArea*>(w.area(4));
+        QVERIFY(evaluation);
+        QTRY_VERIFY2(evaluation->width() <= scrollAreaOf(evaluation)->viewport()->width(),
+                     qPrintable(QStringLiteral("Evaluation %1 px in a %2 px view")
+                                    .arg(evaluation->width())
+                                    .arg(scrollAreaOf(evaluation)->viewport()->width())));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("some-folder-with-a-rather-long-name/that-is-no-dataset")));
+        const QString error = evaluation->addDataset(dir.filePath(QStringLiteral("some-folder-with-a-rather-long-name/that-is-no-dataset")));
+        QVERIFY(!error.isEmpty());
+        auto* modelRef = evaluation->findChild<QLineEdit*>(QStringLiteral("evalModelRef"));
+        QVERIFY(modelRef);
+        QVERIFY2(modelRef->fontMetrics().horizontalAdvance(modelRef->placeholderText()) <= textRoom(modelRef),
+                 qPrintable(QStringLiteral("“%1” needs %2 px, has %3")
+                                .arg(modelRef->placeholderText())
+                                .arg(modelRef->fontMetrics().horizontalAdvance(modelRef->placeholderText()))
+                                .arg(textRoom(modelRef))));
+        auto* status = evaluation->findChild<QLabel*>(QStringLiteral("evalStatus"));
+        QVERIFY(status);
+        QTRY_VERIFY2(labelShowsAll(status), qPrintable(QStringLiteral("evaluation status “%1” cut at %2x%3 px")
+                                                           .arg(status->text()).arg(status->width()).arg(status->height())));
+        QCOMPARE(status->toolTip(), error);
+        QStatusBar* bar = w.statusBar();
+        const QString shown = bar->currentMessage();
+        QVERIFY(!shown.isEmpty());
+        if (shown != error) {
+            QVERIFY2(shown.contains(QChar(0x2026)), qPrintable(shown));
+            QCOMPARE(bar->toolTip(), error);
+        }
+        int taken = 0;
+        for (QWidget* c : bar->findChildren<QWidget*>(Qt::FindDirectChildrenOnly))
+            if (c->isVisible()) taken += c->width();
+        QVERIFY2(bar->fontMetrics().horizontalAdvance(shown) <= bar->width() - taken,
+                 qPrintable(QStringLiteral("status bar: “%1” needs %2 px, has %3")
+                                .arg(shown).arg(bar->fontMetrics().horizontalAdvance(shown)).arg(bar->width() - taken)));
+        // The results' Model column.
+        auto* results = evaluation->findChild<QTableWidget*>(QStringLiteral("evalResults"));
+        QVERIFY(results);
+        evaluation->setView(ui::EvaluationArea::View::All);
+        QTRY_VERIFY(results->rowCount() > 0);
+        QCOMPARE(results->item(0, 0)->text(), longModel);
+        QVERIFY2(cellShowsAll(results, results->model()->index(0, 0), results->wordWrap()),
+                 qPrintable(QStringLiteral("model “%1” cut at %2 px").arg(longModel).arg(results->columnWidth(0))));
+        QVERIFY(uitest::screenshot(&w, QStringLiteral("fit_evaluation_%1.png").arg(locale)));
     }
 };
 

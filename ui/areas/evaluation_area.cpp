@@ -78,6 +78,12 @@ QTableWidgetItem* numberItem(double v, int decimals = 4, bool sign = false) {
     return it;
 }
 
+/// The area's status line: wrapped in the label, and whole in its tooltip.
+void showStatus(QLabel* label, const QString& text) {
+    label->setText(text);
+    label->setToolTip(text);
+}
+
 std::string resultKey(const eval::EvalResult& r) { return r.taskType + '\x1f' + r.dataset + '\x1f' + r.split; }
 
 } // namespace
@@ -119,9 +125,14 @@ void EvaluationArea::buildUi() {
     // A folder or a Hugging Face repo id typed in (Return adds it).
     auto* modelRef = new QLineEdit(modelsBox);
     modelRef->setObjectName(QStringLiteral("evalModelRef"));
-    modelRef->setPlaceholderText(tr("Model folder or Hugging Face repo id (ORG/NAME), Return adds it"));
+    modelRef->setPlaceholderText(tr("Folder or repo id ORG/NAME, then Return"));
+    modelRef->setToolTip(tr("A model folder or a Hugging Face repo id (ORG/NAME[@revision]); Return adds it to the list."));
     modelRef->setClearButtonEnabled(true);
-    ml->addWidget(modelRef);
+    // The field and Download... on one line (the buttons below stay within the box's width in German).
+    auto* refRow = new QHBoxLayout;
+    refRow->addWidget(modelRef, 1);
+    refRow->addWidget(downloadModel);
+    ml->addLayout(refRow);
     connect(modelRef, &QLineEdit::returnPressed, this, [this, modelRef] {
         const QString text = modelRef->text().trimmed();
         if (text.isEmpty()) return;
@@ -145,11 +156,14 @@ void EvaluationArea::buildUi() {
             item->setIcon(QIcon());
         }
     });
-    connect(downloadModel, &QPushButton::clicked, this, [this] {
-        DownloadDialog::openFor(this, [this](const QString& path) { this->addModel(path); });
+    connect(downloadModel, &QPushButton::clicked, this, [this, modelRef] {
+        // A repo id typed in the field that is not downloaded yet: the dialog opens with it.
+        const auto ref = ModelReference::resolve(modelRef->text());
+        DownloadDialog::openFor(
+            this, [this](const QString& path) { this->addModel(path); },
+            ref.kind == ModelReference::Kind::NotDownloaded ? ref.repo : QString());
     });
     mb->addWidget(addModel);
-    mb->addWidget(downloadModel);
     mb->addWidget(addHash);
     mb->addStretch();
     mb->addWidget(removeModel);
@@ -239,10 +253,12 @@ void EvaluationArea::buildUi() {
     runRow->addWidget(m_progress);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("evalStatus"));
-    m_status->setWordWrap(false);
-    // Long messages (errors naming paths) must not widen the window.
+    // Long messages (errors naming paths) must not widen the window: they wrap (the whole text is
+    // also the tooltip).
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    runRow->addWidget(m_status, 1);
+    runRow->addStretch(1);
     connect(m_runButton, &QPushButton::clicked, this, &EvaluationArea::run);
     connect(m_cancelButton, &QPushButton::clicked, this, &EvaluationArea::cancel);
     connect(m_quick, &QRadioButton::toggled, this, [this](bool quick) {
@@ -256,6 +272,7 @@ void EvaluationArea::buildUi() {
     tl->setContentsMargins(0, 0, 0, 0);
     tl->addWidget(pick, 1);
     tl->addLayout(runRow);
+    tl->addWidget(m_status); // its own line, the area's whole width
 
     // Results, comparison, chart.
     auto* bottom = new QWidget(this);
@@ -476,7 +493,7 @@ QString EvaluationArea::addDataset(const QString& path) {
     auto d = eval::detectDataset(path.toStdString());
     if (!d) {
         const QString msg = QString::fromStdString(d.error().message);
-        m_status->setText(msg);
+        showStatus(m_status, msg);
         Q_EMIT statusMessage(msg);
         return msg;
     }
@@ -493,7 +510,7 @@ QString EvaluationArea::addDataset(const QString& path) {
     it->setCheckState(Qt::Checked);
     m_loading = false;
     saveDatasets();
-    m_status->setText(tr("Added %1 (%2)").arg(QString::fromStdString(d->name), taskLabel(eval::toString(d->type))));
+    showStatus(m_status, tr("Added %1 (%2)").arg(QString::fromStdString(d->name), taskLabel(eval::toString(d->type))));
     return {};
 }
 
@@ -525,7 +542,7 @@ void EvaluationArea::run() {
     for (int i = 0; i < m_datasets->count(); ++i)
         if (m_datasets->item(i)->checkState() == Qt::Checked) p.datasets.push_back(m_datasetEntries[std::size_t(i)]);
     if (p.models.isEmpty() || p.datasets.empty()) {
-        m_status->setText(tr("Check at least one model and one dataset"));
+        showStatus(m_status, tr("Check at least one model and one dataset"));
         return;
     }
     p.mode = m_full->isChecked() ? eval::SuiteMode::Full : eval::SuiteMode::Quick;
@@ -536,7 +553,7 @@ void EvaluationArea::run() {
     m_job = std::make_unique<EvalJob>(std::move(p));
     connect(m_job.get(), &EvalJob::progress, this, [this](int permille, const QString& stage) {
         m_progress->setValue(permille);
-        if (!stage.isEmpty()) m_status->setText(stage);
+        if (!stage.isEmpty()) showStatus(m_status, stage);
     });
     connect(m_job.get(), &EvalJob::counts, this, [this](qint64 done, qint64 total, const QString& stage, double eta) {
         m_progress->setFormat(progressText(done, total, stage, eta));
@@ -551,11 +568,11 @@ void EvaluationArea::run() {
         if (m_project) evalsettings::rememberModel(m_project, fingerprint, spec);
     });
     connect(m_job.get(), &EvalJob::resultStored, this, [this](qint64, const QString& summary) {
-        m_status->setText(summary);
+        showStatus(m_status, summary);
         refreshResults();
     });
     connect(m_job.get(), &EvalJob::taskFailed, this, [this](const QString& message) {
-        m_status->setText(message);
+        showStatus(m_status, message);
         Q_EMIT statusMessage(message);
     });
     connect(m_job.get(), &EvalJob::finished, this, [this](int stored, int failed, bool cancelled) {
@@ -565,14 +582,14 @@ void EvaluationArea::run() {
         QString text = cancelled ? tr("Cancelled after %1 result(s)").arg(stored)
                                  : tr("Done: %1 result(s) stored").arg(stored);
         if (failed) text += tr(", %1 failed (see the log)").arg(failed);
-        m_status->setText(text);
+        showStatus(m_status, text);
         Q_EMIT statusMessage(text);
         Q_EMIT runFinished(stored, failed, cancelled);
     });
     m_running = true;
     m_progress->setValue(0);
     m_progress->setFormat(QString());
-    m_status->setText(tr("Starting..."));
+    showStatus(m_status, tr("Starting..."));
     updateButtons();
     m_pool.start(m_job.get());
 }
@@ -590,7 +607,7 @@ QString EvaluationArea::progressText(qint64 done, qint64 total, const QString& s
 void EvaluationArea::cancel() {
     if (m_job && m_running) {
         m_job->cancel();
-        m_status->setText(tr("Cancelling..."));
+        showStatus(m_status, tr("Cancelling..."));
     }
 }
 
@@ -640,7 +657,7 @@ void EvaluationArea::refreshResults() {
     if (m_project) {
         auto rows = eval::listResults(*m_project, {}, 100000);
         if (rows) m_stored = std::move(*rows);
-        else m_status->setText(QString::fromStdString(rows.error().message));
+        else showStatus(m_status, QString::fromStdString(rows.error().message));
         m_specs = evalsettings::modelSpecs(m_project);
     }
     fillResults();

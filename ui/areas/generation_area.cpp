@@ -14,6 +14,9 @@
 #include "core/util/paths.h"
 
 #include <QComboBox>
+#include <QStyle>
+#include <QStyleOptionComboBox>
+#include <QAbstractItemView>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -124,16 +127,19 @@ void GenerationArea::buildUi() {
     m_endpoint->setObjectName(QStringLiteral("jobEndpoint"));
     m_endpoint->setEditable(true);
     m_endpoint->setToolTip(tr("An endpoint configured in Settings, or a base URL typed here (no API key)"));
+    // The tooltip also holds the whole entry (a long URL may not fit the box).
+    connect(m_endpoint, &QComboBox::currentTextChanged, this, [this](const QString& text) {
+        const QString about = tr("An endpoint configured in Settings, or a base URL typed here (no API key)");
+        m_endpoint->setToolTip(text.isEmpty() ? about : text + QLatin1Char('\n') + about);
+    });
     m_endpoint->setMinimumContentsLength(18);
     m_testConnection = new QPushButton(tr("Test"), builder);
     m_testConnection->setObjectName(QStringLiteral("testConnectionButton"));
     m_testConnection->setToolTip(tr("Test connection: lists the endpoint's models and sends it one tiny request "
                                     "(each endpoint when all are chosen)"));
-    auto* endpointRow = new QHBoxLayout;
-    endpointRow->setContentsMargins(0, 0, 0, 0);
-    endpointRow->addWidget(m_endpoint, 1);
-    endpointRow->addWidget(m_testConnection, 0);
-    form->addRow(tr("Endpoint"), endpointRow);
+    // The box has the field's whole width (its entries name an endpoint and its URL); Test sits
+    // beside the connection result below.
+    form->addRow(tr("Endpoint"), m_endpoint);
     // Three lines, always there (a box that grows when a result arrives would squeeze the form in
     // its splitter pane and cut the text); a longer report scrolls.
     m_connectionResult = new QTextBrowser(builder);
@@ -143,7 +149,11 @@ void GenerationArea::buildUi() {
     m_connectionResult->setPlaceholderText(tr("Connection not tested yet"));
     m_connectionResult->setFixedHeight(m_connectionResult->fontMetrics().lineSpacing() * 3 +
                                        2 * static_cast<int>(m_connectionResult->document()->documentMargin()) + 2);
-    form->addRow(m_connectionResult);
+    auto* testRow = new QHBoxLayout;
+    testRow->setContentsMargins(0, 0, 0, 0);
+    testRow->addWidget(m_connectionResult, 1);
+    testRow->addWidget(m_testConnection, 0, Qt::AlignTop);
+    form->addRow(testRow);
     m_tester = new ConnectionTester(this);
     m_model = new QLineEdit(builder);
     m_model->setObjectName(QStringLiteral("jobModel"));
@@ -314,7 +324,31 @@ void GenerationArea::reloadEndpoints() {
         m_endpoint->addItem(e.name.isEmpty() ? e.baseUrl : tr("%1 — %2").arg(e.name, e.baseUrl), i);
     }
     if (m_endpointList.size() > 1)
-        m_endpoint->addItem(tr("All %1 endpoints (spread by free capacity)").arg(m_endpointList.size()), kAllEndpoints);
+        m_endpoint->addItem(tr("All %1 endpoints").arg(m_endpointList.size()), kAllEndpoints);
+    // The list shows every entry whole (wider than the box when it must), each also as its tooltip.
+    int widest = 0;
+    for (int i = 0; i < m_endpoint->count(); ++i) {
+        m_endpoint->setItemData(i,
+                                m_endpoint->itemData(i).toInt() == kAllEndpoints
+                                    ? tr("All %1 endpoints: each request goes to the one with the most free capacity")
+                                          .arg(m_endpointList.size())
+                                    : m_endpoint->itemText(i),
+                                Qt::ToolTipRole);
+        widest = std::max(widest, m_endpoint->view()->sizeHintForIndex(m_endpoint->model()->index(i, 0)).width());
+    }
+    m_endpoint->view()->setTextElideMode(Qt::ElideNone);
+    // The box is as wide as its longest entry (up to about 48 characters: a longer one shows whole in
+    // the list and the box's tooltip), taking the room from the estimate beside it.
+    int textWidest = 0;
+    for (int i = 0; i < m_endpoint->count(); ++i)
+        textWidest = std::max(textWidest, m_endpoint->fontMetrics().horizontalAdvance(m_endpoint->itemText(i)));
+    QStyleOptionComboBox opt;
+    opt.initFrom(m_endpoint);
+    opt.editable = true;
+    const int chrome = m_endpoint->style()->sizeFromContents(QStyle::CT_ComboBox, &opt, QSize(0, 0), m_endpoint).width() + 12;
+    m_endpoint->setMinimumWidth(std::min(textWidest, m_endpoint->fontMetrics().averageCharWidth() * 48) + chrome);
+    m_endpoint->view()->setMinimumWidth(widest + 2 * m_endpoint->view()->frameWidth() +
+                                        m_endpoint->style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 8);
     int idx = m_endpoint->findText(typed);
     if (idx >= 0) {
         m_endpoint->setCurrentIndex(idx);

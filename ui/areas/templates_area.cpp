@@ -42,6 +42,22 @@ namespace synthembed::ui {
 
 namespace {
 
+/// Rows as tall as their wrapped text at the column's width (QTreeView measures items without it,
+/// so a wrapping column would stay one line tall and cut the text).
+class WrappingDelegate : public QStyledItemDelegate {
+public:
+    explicit WrappingDelegate(QTreeView* view) : QStyledItemDelegate(view), m_view(view) {}
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override {
+        QStyleOptionViewItem opt = option;
+        // A valid rect (Qt's style wraps only then) of the column's width.
+        opt.rect = QRect(0, 0, m_view->header()->sectionSize(index.column()), 1);
+        return QStyledItemDelegate::sizeHint(opt, index);
+    }
+
+private:
+    QTreeView* m_view;
+};
+
 constexpr int kNameRole = Qt::UserRole;
 constexpr int kOffsetRole = Qt::UserRole + 1;
 constexpr int kVersionRole = Qt::UserRole + 2;
@@ -210,6 +226,8 @@ void TemplatesArea::buildUi() {
     m_problems->setUniformRowHeights(false);
     m_problems->setWordWrap(true);
     m_problems->setTextElideMode(Qt::ElideNone);
+    m_problems->setItemDelegate(new WrappingDelegate(m_problems));
+    connect(m_problems->header(), &QHeaderView::sectionResized, m_problems, [this] { m_problems->doItemsLayout(); });
     m_problems->setAlternatingRowColors(true);
     m_problems->header()->setStretchLastSection(false);
     m_problems->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
