@@ -367,14 +367,6 @@ void EvaluationArea::setProject(store::Project* project) {
     updateButtons();
 }
 
-void EvaluationArea::loadSettings() {
-    m_loading = true;
-    m_models->clear();
-    m_datasets->clear();
-    m_datasetEntries.clear();
-    m_specs.clear();
-    if (m_project) {
-        for (const auto& spec : evalsettings::models(m_project)) {
 void EvaluationArea::projectDataChanged(const ProjectChange& change) {
     if (!m_project || m_running) return; // a running job refreshes when it ends
     const bool settings = change.touches("settings");
@@ -425,6 +417,14 @@ void EvaluationArea::projectDataChanged(const ProjectChange& change) {
     }
 }
 
+void EvaluationArea::loadSettings() {
+    m_loading = true;
+    m_models->clear();
+    m_datasets->clear();
+    m_datasetEntries.clear();
+    m_specs.clear();
+    if (m_project) {
+        for (const auto& spec : evalsettings::models(m_project)) {
             auto* it = new QListWidgetItem(evalsettings::modelLabel(spec), m_models);
             it->setData(kSpecRole, spec);
             it->setToolTip(spec);
@@ -660,6 +660,19 @@ void EvaluationArea::refreshResults() {
         else showStatus(m_status, QString::fromStdString(rows.error().message));
         m_specs = evalsettings::modelSpecs(m_project);
     }
+    // Names of trained models: the run that wrote the folder and the step of the files evaluated.
+    m_runNames.clear();
+    m_trained.clear();
+    if (m_project)
+        if (auto runs = train::listRuns(m_project->db()))
+            for (const auto& r : *runs)
+                m_runNames.push_back({QDir::cleanPath(QString::fromStdString(r.outputDir)), QString::fromStdString(r.createdAt),
+                                      r.name.empty() ? tr("run %1").arg(r.id) : QString::fromStdString(r.name)});
+    for (const auto& s : m_stored) { // newest first
+        const QString fp = QString::fromStdString(s.result.modelFingerprint);
+        if (!m_trained.contains(fp))
+            if (const QString suffix = trainedSuffix(s); !suffix.isEmpty()) m_trained.insert(fp, suffix);
+    }
     fillResults();
     fillComparison();
     fillChart();
@@ -676,19 +689,6 @@ std::vector<eval::StoredResult> EvaluationArea::shownResults(bool latestOnly) co
         out.push_back(s);
     }
     return out;
-    // Names of trained models: the run that wrote the folder and the step of the files evaluated.
-    m_runNames.clear();
-    m_trained.clear();
-    if (m_project)
-        if (auto runs = train::listRuns(m_project->db()))
-            for (const auto& r : *runs)
-                m_runNames.push_back({QDir::cleanPath(QString::fromStdString(r.outputDir)), QString::fromStdString(r.createdAt),
-                                      r.name.empty() ? tr("run %1").arg(r.id) : QString::fromStdString(r.name)});
-    for (const auto& s : m_stored) { // newest first
-        const QString fp = QString::fromStdString(s.result.modelFingerprint);
-        if (!m_trained.contains(fp))
-            if (const QString suffix = trainedSuffix(s); !suffix.isEmpty()) m_trained.insert(fp, suffix);
-    }
 }
 
 void EvaluationArea::fillResults() {

@@ -282,8 +282,6 @@ void GenerationArea::setProject(store::Project* project) {
     updateButtons();
 }
 
-void GenerationArea::showEvent(QShowEvent* event) {
-    Area::showEvent(event);
 void GenerationArea::projectDataChanged(const ProjectChange& change) {
     if (!m_project) return;
     if (change.touches("jobs")) refreshJobs();
@@ -293,6 +291,8 @@ void GenerationArea::projectDataChanged(const ProjectChange& change) {
     if (change.touches("settings") || change.touches("templates") || change.touches("pools")) scheduleEstimate();
 }
 
+void GenerationArea::showEvent(QShowEvent* event) {
+    Area::showEvent(event);
     // Settings may have changed the endpoints, the Templates area the templates.
     reloadEndpoints();
     reloadLibrary();
