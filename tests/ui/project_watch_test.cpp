@@ -3,7 +3,11 @@
 // whole tables; counts, filters and pickers follow, the selection and scroll position stay.
 
 #include "area_test_support.h"
+#include "support/fake_llm_server.h"
 #include "support/test_support.h"
+#include "ui/areas/generation_area.h"
+#include "ui/gen/job_table_model.h"
+#include "ui/settingsdialog.h"
 #include "ui/areas/evaluation_area.h"
 #include "ui/areas/samples_area.h"
 #include "ui/areas/training_area.h"
@@ -17,6 +21,9 @@
 #include "ui/eval/eval_settings.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSpinBox>
+#include <QTableWidget>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QListWidget>
@@ -138,6 +145,50 @@ private Q_SLOTS:
                      families->item(i)->data(Qt::UserRole).toString() == QLatin1String("short_long") ? Qt::Unchecked
                                                                                                    : Qt::Checked);
         QTRY_VERIFY_WITH_TIMEOUT(projectLabel(w).contains(QStringLiteral(" 307 samples")), kWithin);
+    }
+
+    void aGenerationJobOfThisWindowReachesTraining() {
+        // The issue's case: after a job run from the Generation area, Training showed "0 sample(s)
+        // selected" and the status bar "0 samples" until the project was reopened.
+        test::FakeLlmServer server;
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.synthembed"));
+        {
+            auto p = store::Project::create(path.toStdString());
+            QVERIFY(p.ok());
+            ui::saveEndpoints(*p, {{QStringLiteral("fake"), QString::fromStdString(server.baseUrl()),
+                                    QStringLiteral("fake-model"), QString()}});
+        }
+        ui::MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openProject(path, false, true));
+        int trainingIndex = -1;
+        auto* training = areaOf<ui::TrainingArea>(w, &trainingIndex);
+        auto* generation = areaOf<ui::GenerationArea>(w);
+        w.showArea(trainingIndex);
+        QCOMPARE(training->builder()->exampleCount(), 0);
+        QVERIFY(training->builder()->problems().join(QLatin1Char(' ')).contains(QStringLiteral("No samples")));
+        QVERIFY(projectLabel(w).contains(QStringLiteral(" 0 samples")));
+
+        auto* families = generation->findChild<QTableWidget*>(QStringLiteral("jobFamilies"));
+        for (int r = 0; r < families->rowCount(); ++r)
+            families->item(r, 0)->setCheckState(families->item(r, 0)->text() == QLatin1String("sts") ? Qt::Checked : Qt::Unchecked);
+        generation->findChild<QSpinBox*>(QStringLiteral("jobCount"))->setValue(6);
+        generation->findChild<QSpinBox*>(QStringLiteral("jobConcurrency"))->setValue(2);
+        const qint64 id = generation->launch();
+        QVERIFY(id > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!generation->isRunningHere(id), 60000);
+        QElapsedTimer clock;
+        clock.start();
+        QTRY_COMPARE_WITH_TIMEOUT(training->builder()->exampleCount(), 6, kWithin);
+        qInfo("training counts: a finished job of this window after %lld ms at most", clock.elapsed());
+        auto* familyList = training->builder()->findChild<QListWidget*>(QStringLiteral("familyList"));
+        QCOMPARE(familyList->count(), 1);
+        QVERIFY(familyList->item(0)->text().startsWith(QStringLiteral("sts")));
+        QVERIFY(!training->builder()->problems().join(QLatin1Char(' ')).contains(QStringLiteral("No samples")));
+        QTRY_VERIFY_WITH_TIMEOUT(projectLabel(w).contains(QStringLiteral(" 6 samples")), kWithin);
     }
 
     void inPlaceChangesOfAnotherProcessReachTheSamplesRows() {
