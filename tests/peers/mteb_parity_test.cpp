@@ -317,4 +317,29 @@ TEST(MtebParity, EveryTaskTypeScoresLikeMteb) {
         EXPECT_NEAR(mine, other, tol) << type << ": synthembed " << res.mainMetric << " vs mteb "
                                       << t.at("main_metric").get<std::string>();
     }
+    // Other metrics that both report (mteb rounds its retrieval means, not MRR, to 5 decimals).
+    struct Secondary {
+        const char *set, *ours, *theirs;
+        double tol;
+    };
+    const Secondary secondary[] = {
+        {"sts", "cosine_pearson", "cosine_pearson", 1e-6},
+        {"sts (SICK-R)", "cosine_pearson", "cosine_pearson", 1e-6},
+        {"pair", "cos_sim_accuracy", "cosine_accuracy", 1e-6},
+        {"pair", "cos_sim_f1", "cosine_f1", 1e-6},
+        {"rerank", "mrr_at_10", "mrr_at_10", 1e-6},
+        {"rerank", "map_at_10", "map_at_10", 5e-6},
+        {"retrieval", "mrr_at_10", "mrr_at_10", 1e-6},
+        {"retrieval", "map_at_10", "map_at_10", 5e-6},
+        {"retrieval", "recall_at_100", "recall_at_100", 5e-6},
+        {"summarization", "cosine_pearson", "cosine_pearson", 1e-6},
+        {"bitext", "accuracy", "accuracy", 1e-6},
+    };
+    for (const auto& m : secondary) {
+        const auto& res = ours.at(m.set);
+        ASSERT_TRUE(res.metrics.count(m.ours)) << m.set << " has no " << m.ours;
+        const double mine = res.metrics.at(m.ours), other = theirs.at(m.set).at("metrics").at(m.theirs).get<double>();
+        std::printf("%-15s %-16s %14.9f %14.9f %10.2e\n", m.set, m.ours, mine, other, mine - other);
+        EXPECT_NEAR(mine, other, m.tol) << m.set << ": " << m.ours << " vs mteb " << m.theirs;
+    }
 }
