@@ -38,8 +38,8 @@ struct LayoutOptions {
     KnnMethod knn = KnnMethod::Auto;
     std::size_t exactUpTo = 20000; ///< Auto: exact neighbours up to this many points, Clustered above
     std::size_t cells = 0;      ///< Clustered: k-means cells (0: about sqrt(n))
-    std::size_t probes = 8;     ///< Clustered: cells searched per point
-    int kmeansIterations = 6;
+    std::size_t probes = 5;     ///< Clustered: cells searched per point
+    int kmeansIterations = 4;
     std::size_t hnswM = 16;
     std::size_t hnswEfConstruction = 64;
     std::size_t hnswEf = 48;

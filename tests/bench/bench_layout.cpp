@@ -10,6 +10,7 @@
 //                    [--subset-out SUB.json]
 //       times our layout, then computes trustworthiness@k of ours, umap-learn's and PCA's with exact
 //       neighbours in one pass (every row unless --trust-sample), and prints one JSON line.
+//       --probes P, --kmeans-iters I, --epochs E, --threads T, --seed S: layout options.
 //       --subset-check M: also the trustworthiness of umap-learn's points on the first M rows alone
 //       (for the cross-check against sklearn.manifold.trustworthiness in the script).
 
@@ -111,6 +112,9 @@ int main(int argc, char** argv) {
     search::LayoutOptions o;
     o.seed = std::stoull(arg(argc, argv, "--seed", "0"));
     o.threads = std::stoi(arg(argc, argv, "--threads", "0"));
+    o.probes = std::stoul(arg(argc, argv, "--probes", std::to_string(o.probes)));
+    o.kmeansIterations = std::stoi(arg(argc, argv, "--kmeans-iters", std::to_string(o.kmeansIterations)));
+    o.epochs = std::stoi(arg(argc, argv, "--epochs", "0"));
     auto t = Clock::now();
     auto layout = search::umapLayout(x, o);
     const double ours = seconds(t);
