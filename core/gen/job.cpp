@@ -4,6 +4,7 @@
 #include "core/llm/pricing.h"
 #include "core/prompts/prompt_store.h"
 #include "core/prompts/template.h"
+#include "core/store/sqlite.h"
 
 #include <nlohmann/json.hpp>
 
@@ -313,7 +314,7 @@ Status updateJobClient(const store::Project& project, std::int64_t jobId, const 
     return guarded(
         [&] {
             auto st = project.db().prepare("UPDATE jobs SET config = ?, endpoint = ?, updated_at = "
-                                           "strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+                                           SYNTHEMBED_SQL_NOW " WHERE id = ?");
             st.bindAll(specToJson(*spec).dump(),
                        client.endpoints.empty() ? std::string() : client.endpoints.front().baseUrl, jobId);
             st.run();
@@ -337,7 +338,7 @@ Status updateJobSettings(const store::Project& project, std::int64_t jobId, cons
     return guarded(
         [&] {
             auto st = project.db().prepare("UPDATE jobs SET config = ?, endpoint = ?, updated_at = "
-                                           "strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+                                           SYNTHEMBED_SQL_NOW " WHERE id = ?");
             st.bindAll(specToJson(*spec).dump(),
                        spec->client.endpoints.empty() ? std::string()
                                                       : spec->client.endpoints.front().baseUrl,
@@ -453,7 +454,7 @@ Status transition(const store::Project& project, std::int64_t jobId, const char*
                 throw Failure("state",
                               "job " + std::to_string(jobId) + " is " + cur + "; cannot " + verb + " it");
             auto u = db.prepare(
-                "UPDATE jobs SET state = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+                "UPDATE jobs SET state = ?, updated_at = " SYNTHEMBED_SQL_NOW " WHERE id = ?");
             u.bindAll(to, jobId);
             u.run();
             tx.commit();

@@ -10,7 +10,7 @@ using nlohmann::ordered_json;
 
 namespace {
 
-constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+constexpr const char* kNow = SYNTHEMBED_SQL_NOW;
 
 // Sampled placeholder values are stored as a JSON object in their order of appearance.
 std::string valuesJson(const std::vector<std::pair<std::string, std::string>>& values) {
