@@ -788,6 +788,19 @@ private Q_SLOTS:
               "%lld ms, accept one (reload, regroup) %lld ms",
               groupMs, openMs, clickMs, curateMs);
         QVERIFY2(openMs < 5000 && clickMs < 5000 && curateMs < 5000, "far slower than expected");
+
+        // A check over 90k samples cancelled at once: it says so and changes nothing.
+        QSignalSpy done(&area, &ui::SamplesArea::checkFinished);
+        QVERIFY(area.startDedupCheck());
+        QVERIFY(!area.startDedupCheck()); // one at a time
+        QVERIFY(area.findChild<QPushButton*>(QStringLiteral("cancelCheck"))->isEnabled());
+        area.findChild<QPushButton*>(QStringLiteral("cancelCheck"))->click();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(area.findChild<QLabel*>(QStringLiteral("checkSummary"))->text(),
+                 QStringLiteral("Check cancelled; nothing was changed."));
+        QCOMPARE(area.checkResults()->rowCount(), 0);
+        QVERIFY(!area.checkRunning());
+        QVERIFY(area.findChild<QPushButton*>(QStringLiteral("dedupButton"))->isEnabled());
     }
 };
 
