@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <thread>
 
 using namespace synthembed;
@@ -295,4 +297,43 @@ TEST(Store, ChangeProbeSlowMarkersSeeAReEditOnlyWhenRead) {
     auto full = probe->stamp();
     ASSERT_TRUE(full.ok());
     EXPECT_EQ(store::changedTables(*s0, *full), std::vector<std::string>{"samples"});
+}
+
+TEST(Store, ChangeProbeCostOnALargeProject) {
+    // The watcher reads data_version every 400 ms on its own thread, and stamps the tables only
+    // after a commit (the full-scan marker at most once a second). Figures for 100k samples.
+    TempDir dir;
+    auto path = dir / "big.synthembed";
+    auto writer = store::Project::create(path);
+    ASSERT_TRUE(writer.ok());
+    db::inTransaction(writer->db(), [&] {
+        auto st = writer->db().prepare(
+            "INSERT INTO samples(family, language, query, positive, negative, raw_output) VALUES (?, 'en', ?, ?, ?, ?)");
+        const std::string text(300, 'x');
+        for (int i = 0; i < 100000; ++i)
+            st.bindAll(i % 2 ? "sts" : "short_long", "query " + std::to_string(i), text, text, text).run();
+    });
+    auto probe = store::ChangeProbe::open(path);
+    ASSERT_TRUE(probe.ok());
+    using Clock = std::chrono::steady_clock;
+    auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+    auto t0 = Clock::now();
+    constexpr int kReads = 2000;
+    std::int64_t v = 0;
+    for (int i = 0; i < kReads; ++i) v += probe->dataVersion();
+    const double versionMs = ms(Clock::now() - t0) / kReads;
+    t0 = Clock::now();
+    auto full = probe->stamp();
+    const double fullMs = ms(Clock::now() - t0);
+    ASSERT_TRUE(full.ok());
+    t0 = Clock::now();
+    auto cheap = probe->stamp(&*full);
+    const double cheapMs = ms(Clock::now() - t0);
+    ASSERT_TRUE(cheap.ok());
+    EXPECT_EQ(cheap->rows("samples"), 100000);
+    EXPECT_TRUE(store::changedTables(*full, *cheap).empty());
+    std::printf("100k samples: data_version %.4f ms, stamp %.1f ms, stamp with the full-scan marker %.1f ms\n", versionMs,
+                cheapMs, fullMs);
+    EXPECT_LT(versionMs, 1.0) << v; // microseconds in practice; generous for a loaded machine
+    EXPECT_LT(cheapMs, fullMs);
 }
