@@ -239,6 +239,7 @@ private Q_SLOTS:
                                     .arg(combo->view()->viewport()->width())));
         }
         QVERIFY(uitest::screenshot(&w, QStringLiteral("fit_endpoints_%1.png").arg(locale)));
+        QVERIFY(uitest::screenshot(combo->view()->window(), QStringLiteral("fit_endpoint_list_%1.png").arg(locale)));
         combo->hidePopup();
 
         // Templates: a long problem message.
