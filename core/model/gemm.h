@@ -22,13 +22,21 @@ torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, co
 /// autograd node whose forward and backward products all run on oneDNN (the one OpenMP pool).
 /// The adapter's term accumulates into the base output (no [M, out] delta, no [out, in] B A),
 /// its backward needs only thin [M, r] products, and gradients are computed only for inputs that
-/// require them (a frozen base weight gets none). The dropout mask is drawn exactly as
-/// torch::dropout draws it (same generator calls), so runs and GradCache replays match the
-/// composed path. dropout = the probability in effect (0 when not training). Returns an undefined
+/// require them (a frozen base weight gets none). The dropout mask comes from one 64-bit seed
+/// drawn from the default CPU generator and a counter-based stream (loraDropoutNoise gives the
+/// same mask), is never stored (backward recomputes it from the seed) and does not depend on the
+/// thread count; restoring the generator (GradCache, checkpointing) replays it. dropout = the
+/// probability in effect (0 when not training). Returns an undefined
 /// tensor when the fast path does not apply (no oneDNN, not CPU float32): the caller then
 /// composes the torch ops.
 torch::Tensor gemmLoraLinear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
                              const torch::Tensor& A, const torch::Tensor& B, double scale, double dropout);
+
+/// The dropout noise gemmLoraLinear would apply to an input shaped like `like` from the generator's
+/// current state (float32, 0 or 1 / (1 - p), kept with probability 1 - p rounded to a multiple of
+/// 2^-16); it draws the same one
+/// seed, so calling it in place of gemmLoraLinear advances the generator the same way.
+torch::Tensor loraDropoutNoise(const torch::Tensor& like, double p);
 
 /// a [B, M, K] times b [B, K, N] (b may be a transposed view of [B, N, K]): torch::bmm.
 torch::Tensor gemmBatched(const torch::Tensor& a, const torch::Tensor& b);

@@ -112,7 +112,7 @@ TEST(Lora, StartsAtBaseModelMergesExactlyAndTargetsByName) {
 TEST(Lora, FusedProjectionEqualsTheComposedOpsWithAndWithoutDropout) {
     // train::project fuses the adapter into the base product (core/model/gemm.cpp); its output
     // and every gradient must equal the torch ops composed as PEFT composes them, with the same
-    // dropout mask drawn from the same generator state.
+    // dropout mask (model::loraDropoutNoise from the same generator state).
     if (!model::fastGemmAvailable()) GTEST_SKIP() << "oneDNN sgemm not available: the composed path is the only one";
     for (double p : {0.0, 0.3}) {
         for (bool withBias : {true, false}) {
@@ -144,7 +144,7 @@ TEST(Lora, FusedProjectionEqualsTheComposedOpsWithAndWithoutDropout) {
                     y = project(x, w, b, a.get());
                 } else {
                     auto base = withBias ? torch::linear(x, w, b) : torch::linear(x, w);
-                    auto h = p > 0 ? torch::dropout(x, p, true) : x;
+                    auto h = p > 0 ? x * model::loraDropoutNoise(x, p) : x;
                     y = base + torch::matmul(torch::matmul(h, a->A.t()), a->B.t()) * a->scale();
                 }
                 y.backward(gy);
@@ -161,12 +161,13 @@ TEST(Lora, FusedProjectionEqualsTheComposedOpsWithAndWithoutDropout) {
                 EXPECT_TRUE(torch::allclose(fused[i], composed[i], 1e-5, 1e-5))
                     << names[i] << " max diff " << (fused[i] - composed[i]).abs().max().item<double>();
             }
-            // The generator advanced exactly as torch::dropout advances it.
+            // The generator advanced as loraDropoutNoise advances it (one seed), so the state a
+            // replay restores gives the same mask.
             torch::manual_seed(99);
             (void)project(x0, w0, b0, a.get());
             auto afterFused = torch::rand({3});
             torch::manual_seed(99);
-            if (p > 0) (void)torch::dropout(x0, p, true);
+            if (p > 0) (void)model::loraDropoutNoise(x0, p);
             EXPECT_TRUE(torch::equal(afterFused, torch::rand({3})));
         }
     }
@@ -182,6 +183,32 @@ TEST(Lora, FusedProjectionEqualsTheComposedOpsWithAndWithoutDropout) {
     y1.sum().backward();
     EXPECT_FALSE(w.grad().defined());
     EXPECT_TRUE(a->A.grad().defined());
+}
+
+TEST(Lora, DropoutNoiseIsBernoulliScaledAndIndependentOfThreads) {
+    if (!model::fastGemmAvailable()) GTEST_SKIP() << "oneDNN sgemm not available: LoRA dropout is torch::dropout";
+    const double p = 0.3;
+    auto like = torch::empty({1001, 999}); // odd sizes: the last element pair is half used
+    const int threads = at::get_num_threads();
+    torch::manual_seed(4);
+    auto a = model::loraDropoutNoise(like, p);
+    at::set_num_threads(1);
+    torch::manual_seed(4);
+    auto one = model::loraDropoutNoise(like, p);
+    at::set_num_threads(threads);
+    EXPECT_TRUE(torch::equal(a, one)) << "the mask depends on the thread count";
+    auto kept = a.gt(0);
+    const double keptShare = kept.to(torch::kDouble).mean().item<double>();
+    EXPECT_NEAR(keptShare, 1 - p, 0.003); // ~1e6 draws: standard deviation 4.6e-4
+    EXPECT_TRUE(torch::allclose(a.masked_select(kept), torch::full({1}, 1 / (1 - p)), 0, 1e-6));
+    // Neighbouring elements are not correlated (each element its own 16-bit draw).
+    auto k = kept.to(torch::kDouble).view(-1);
+    const double both = (k.slice(0, 0, -1) * k.slice(0, 1)).mean().item<double>();
+    EXPECT_NEAR(both, (1 - p) * (1 - p), 0.004);
+    auto b = model::loraDropoutNoise(like, p); // the generator moved on: another, independent mask
+    const double bothMasks = (kept & b.gt(0)).to(torch::kDouble).mean().item<double>();
+    EXPECT_NEAR(bothMasks, (1 - p) * (1 - p), 0.004);
+    EXPECT_TRUE(torch::equal(model::loraDropoutNoise(like, 0.0), torch::ones({1001, 999})));
 }
 
 namespace {
