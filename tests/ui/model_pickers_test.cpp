@@ -14,6 +14,7 @@
 #include "ui/models/model_reference.h"
 #include "ui/eval/eval_job.h"
 #include "ui/train/run_builder.h"
+#include "ui/train/training_job.h"
 
 #include "support/fake_hub_server.h"
 
@@ -501,6 +502,55 @@ private Q_SLOTS:
                  qPrintable(last));
         QVERIFY2(stored.first().at(1).toString().startsWith(QStringLiteral("shared-org/stories260K on ")),
                  qPrintable(stored.first().at(1).toString()));
+    }
+
+    // Training from a repo id in the cache: the builder trains from the snapshot folder, and the job
+    // reports the base model's load as its stage "Loading model ORG/NAME (size)... N%" before the
+    // first step, up to all of its bytes.
+    void trainingLoadsACachedRepoWithProgress() {
+        const QString shared = qEnvironmentVariable("SYNTHEMBED_SHARED");
+        const fs::path model = shared.toStdString() + "/oracles/models/stories260K";
+        if (shared.isEmpty() || !fs::exists(model / "config.json"))
+            QSKIP("shared test material not found: oracles/models/stories260K (set SYNTHEMBED_SHARED to the shared/ folder)");
+        const fs::path folder = m_root / "stories-train-files";
+        fs::create_directories(folder);
+        for (const char* f : {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"})
+            if (fs::exists(model / f)) fs::copy_file(model / f, folder / f, fs::copy_options::overwrite_existing);
+        const fs::path snapshot =
+            layOutInCache(cacheDir().toStdString(), "train-org", "stories260K", "7777bbbb7777bbbb7777bbbb7777bbbb7777bbbb", folder);
+        QString jsonl;
+        for (int i = 0; i < 8; ++i) jsonl += QStringLiteral("{\"query\": \"question %1\", \"positive\": \"answer %1 here\"}\n").arg(i);
+        QVERIFY(uitest::writeText(m_data.filePath(QStringLiteral("train.jsonl")), jsonl.toUtf8()));
+
+        ui::RunBuilder builder;
+        child<QLineEdit>(&builder, "modelEdit")->setText(QStringLiteral("train-org/stories260K"));
+        Q_EMIT child<QLineEdit>(&builder, "modelEdit")->editingFinished();
+        child<QRadioButton>(&builder, "sourceJsonl")->setChecked(true);
+        child<QLineEdit>(&builder, "jsonlEdit")->setText(m_data.filePath(QStringLiteral("train.jsonl")));
+        train::TrainConfig c = builder.config();
+        QCOMPARE(c.modelDir, snapshot.string());
+        c.dataJsonl = m_data.filePath(QStringLiteral("train.jsonl")).toStdString();
+        c.outputDir = m_data.filePath(QStringLiteral("train-out")).toStdString();
+        c.steps = 2;
+        c.batchSize = 2;
+        c.maxLength = 16;
+        c.warmupSteps = 0;
+        c.device = "cpu";
+        ui::TrainingJob job(c);
+        QSignalSpy progress(&job, &ui::TrainingJob::progress);
+        QSignalSpy finished(&job, &ui::TrainingJob::finished);
+        QSignalSpy failed(&job, &ui::TrainingJob::failed);
+        job.run(); // on this thread: the signals arrive directly
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QCOMPARE(finished.size(), 1);
+        QList<QList<QVariant>> loads;
+        for (const auto& args : progress)
+            if (args.at(2).toString().startsWith(QStringLiteral("Loading model train-org/stories260K ("))) loads << args;
+        QVERIFY2(loads.size() >= 2, qPrintable(QString::number(loads.size())));
+        QCOMPARE(loads.first().at(0).toLongLong(), 0);
+        QVERIFY(loads.last().at(1).toLongLong() > 0);
+        QCOMPARE(loads.last().at(0).toLongLong(), loads.last().at(1).toLongLong());
+        QVERIFY2(loads.last().at(2).toString().endsWith(QStringLiteral("(100%)")), qPrintable(loads.last().at(2).toString()));
     }
 
     void cleanupTestCase() { m_server.reset(); }
