@@ -351,6 +351,39 @@ private Q_SLOTS:
         QTest::keyClick(find, Qt::Key_Escape);
         QVERIFY(!find->isVisible());
     }
+
+    void versionsSavedElsewhereReachTheEditor() {
+        // Another window (a second connection) stores new versions of the open template: an
+        // unedited editor shows the new text within 2 s; unsaved edits are never replaced.
+        Fixture f;
+        QVERIFY(f.open());
+        const QString name = f.area->currentTemplate();
+        QVERIFY(!name.isEmpty());
+        QVERIFY(!f.area->isModified());
+        auto saveElsewhere = [&](const char* line) {
+            auto other = store::Project::open(f.dir.filePath(QStringLiteral("p.synthembed")).toStdString());
+            QVERIFY(other.ok());
+            prompts::PromptStore store(*other);
+            auto text = store.templateText(name.toStdString());
+            QVERIFY(text.ok());
+            QVERIFY(store.saveTemplate(*text + "\n" + line + "\n").ok());
+        };
+        saveElsewhere("Added in another window.");
+        QTRY_VERIFY_WITH_TIMEOUT(f.editor->text().contains(QStringLiteral("Added in another window.")), 2000);
+        QVERIFY(!f.area->isModified());
+        auto* item = findTemplateItem(f.list, name);
+        QVERIFY(item);
+        const QString version = item->text(1);
+
+        f.editor->append(QStringLiteral("\nmy own unsaved line"));
+        QVERIFY(f.area->isModified());
+        saveElsewhere("Second version from elsewhere.");
+        // The list shows the newer version; the editor keeps the user's text.
+        QTRY_VERIFY_WITH_TIMEOUT(findTemplateItem(f.list, name) && findTemplateItem(f.list, name)->text(1) != version, 2000);
+        QCOMPARE(f.area->currentTemplate(), name);
+        QVERIFY(f.editor->text().contains(QStringLiteral("my own unsaved line")));
+        QVERIFY(!f.editor->text().contains(QStringLiteral("Second version from elsewhere.")));
+    }
 };
 
 QTEST_MAIN(TemplatesAreaTest)
