@@ -426,6 +426,31 @@ void runPair(Context& c) {
     for (std::size_t i = 0; i < labels.size(); ++i)
         cos[i] = pairedCosine(e.vectors.row(e.of[2 * i]), e.vectors.row(e.of[2 * i + 1]), e.vectors.cols);
     c.r.metrics["cos_sim_ap"] = averagePrecision(labels, cos);
+    // mteb 2.x's main score for pair classification is max_ap: the best AP of cosine, dot product,
+    // and negated Euclidean and Manhattan distances on the raw embeddings.
+    {
+        const std::size_t d = e.vectors.cols;
+        std::vector<double> dot(labels.size()), euc(labels.size()), man(labels.size());
+        for (std::size_t i = 0; i < labels.size(); ++i) {
+            const float* a = e.vectors.row(e.of[2 * i]);
+            const float* b = e.vectors.row(e.of[2 * i + 1]);
+            double sd = 0, se = 0, sm = 0;
+            for (std::size_t k = 0; k < d; ++k) {
+                const double t = double(a[k]) - double(b[k]);
+                sd += double(a[k]) * b[k];
+                se += t * t;
+                sm += std::abs(t);
+            }
+            dot[i] = sd;
+            euc[i] = -std::sqrt(se);
+            man[i] = -sm;
+        }
+        c.r.metrics["dot_ap"] = averagePrecision(labels, dot);
+        c.r.metrics["euclidean_ap"] = averagePrecision(labels, euc);
+        c.r.metrics["manhattan_ap"] = averagePrecision(labels, man);
+        c.r.metrics["max_ap"] = std::max({c.r.metrics["cos_sim_ap"], c.r.metrics["dot_ap"], c.r.metrics["euclidean_ap"],
+                                          c.r.metrics["manhattan_ap"]});
+    }
     auto acc = bestAccuracy(labels, cos);
     auto f1 = bestF1(labels, cos);
     c.r.metrics["cos_sim_accuracy"] = acc.value;
