@@ -407,6 +407,12 @@ private Q_SLOTS:
         QCOMPARE(d1->repoText(), id);
         QVERIFY(!d1->isRunning()); // prefilled, not started: the user presses Download
         d1->close();
+        QTRY_VERIFY(!explorer.findChild<ui::DownloadDialog*>());
+        child<QToolButton>(&explorer, "explorerDownloadModel")->click(); // the button prefills too
+        auto* d1b = openedDialog(&explorer);
+        QVERIFY(d1b);
+        QCOMPARE(d1b->repoText(), id);
+        d1b->close();
 
         ui::EvaluationArea eval;
         eval.resize(1100, 800);

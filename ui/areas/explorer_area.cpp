@@ -215,7 +215,11 @@ void ExplorerArea::buildUi() {
                                  "Hugging Face cache, and use it here."));
     setRow->addWidget(modelDownload);
     connect(modelDownload, &QToolButton::clicked, this, [this] {
-        DownloadDialog::openFor(this, [this](const QString& path) { setModel(path); });
+        // A repo id typed in the box that is not downloaded yet: the dialog opens with it.
+        const auto ref = ModelReference::resolve(m_model->currentText());
+        DownloadDialog::openFor(
+            this, [this](const QString& path) { setModel(path); },
+            ref.kind == ModelReference::Kind::NotDownloaded ? ref.repo : QString());
     });
     m_limit = new QSpinBox(this);
     m_limit->setRange(0, 100000000);
