@@ -28,7 +28,8 @@
 //    coefficients by up to ~1e-4 and decides test texts whose two best classes are that close. Per
 //    experiment, the correct counts must agree up to the texts that are such near ties in mteb's
 //    fit (counted by the script from a refit on embeddings moved by one float32 ulp); the main
-//    score up to their share (one text = 1/30,800 = 3.2e-5), 1e-6 when there are none.
+//    score up to their share (one text = 1/30,800 = 3.2e-5), equal when there are none.
+//  - pair classification's max_ap (mteb's main score for its pair tasks): see below.
 // Retrieval and reranking compare with the mean of pytrec_eval's per-query values: mteb rounds the
 // means it reports to 5 decimals (those must agree within 5e-6).
 // Skips with the reason when ../shared, the peers' venv or mteb in it is absent.
