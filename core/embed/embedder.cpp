@@ -3,6 +3,7 @@
 #include "core/runtime/runtime.h"
 #include "core/runtime/torch_runtime.h"
 
+#include "core/model/architectures.h"
 #include "core/model/backbone.h"
 #include "core/model/safetensors.h"
 #include "core/tok/tokenizer.h"
@@ -461,8 +462,9 @@ Result<std::unique_ptr<Embedder>> Embedder::load(const fs::path& dir, const Load
             if (impl->tokenizer && impl->tokenizer->modelMaxLength())
                 info.maxPositions = static_cast<int>(
                     std::min<std::size_t>(info.maxPositions, *impl->tokenizer->modelMaxLength()));
-            info.defaultPooling =
-                sentenceTransformersPooling(dir).value_or(spec.decoder ? Pooling::Last : Pooling::Cls);
+            Pooling archPooling = Pooling::Cls; // a loaded model's type is in the architecture table
+            (void)parsePooling(model::architectureFor(spec.modelType)->defaultPooling, archPooling);
+            info.defaultPooling = sentenceTransformersPooling(dir).value_or(archPooling);
             info.device = impl->backbone->device().str();
             info.dtype = c10::toString(impl->backbone->dtype());
             auto ckpt = model::Checkpoint::open(dir);

@@ -1,9 +1,8 @@
 #include "core/model/backbone.h"
 
-#include "core/model/bert.h"
+#include "core/model/architectures.h"
 #include "core/model/config_json.h"
 #include "core/model/footprint.h"
-#include "core/model/llama.h"
 #include "core/model/weights.h"
 #include "core/platform/platform.h"
 #include "core/util/durable.h"
@@ -51,71 +50,11 @@ torch::ScalarType parseDtype(const std::string& dtype, const torch::Device& devi
 
 namespace {
 
-class DecoderBackbone : public Backbone {
-  public:
-    DecoderBackbone(const LlamaConfig& c, const torch::Device& dev, torch::ScalarType dt, bool lmHead) {
-        m_device = dev;
-        m_dtype = dt;
-        m_spec = {c.modelType,    true,         c.hiddenSize, c.vocabSize,
-                  c.maxPositions, c.bosTokenId, c.eosTokenId, c.padTokenId};
-        auto o = torch::TensorOptions().dtype(dt).device(dev);
-        if (lmHead)
-            m_lm = LlamaForCausalLM(c, o);
-        else
-            m_model = LlamaModel(c, o);
-    }
-    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask) override {
-        return stack()(ids.to(m_device), mask.defined() ? mask.to(m_device) : mask);
-    }
-    torch::Tensor logits(const torch::Tensor& ids, const torch::Tensor& mask) override {
-        if (!m_lm) return Backbone::logits(ids, mask);
-        return m_lm(ids.to(m_device), mask.defined() ? mask.to(m_device) : mask);
-    }
-    torch::nn::Module& module() override { return m_lm ? static_cast<torch::nn::Module&>(*m_lm) : *m_model; }
-    LlamaModel& stack() { return m_lm ? m_lm->model : m_model; }
-    void setGradientCheckpointing(bool on) override { stack()->setGradientCheckpointing(on); }
-
-    LlamaModel m_model{nullptr};
-    LlamaForCausalLM m_lm{nullptr};
-};
-
-class EncoderBackbone : public Backbone {
-  public:
-    EncoderBackbone(const BertConfig& c, const torch::Device& dev, torch::ScalarType dt) {
-        m_device = dev;
-        m_dtype = dt;
-        m_spec = {c.modelType,    false,        c.hiddenSize, c.vocabSize,
-                  c.maxPositions, std::nullopt, std::nullopt, c.padTokenId};
-        m_model = BertModel(c, torch::TensorOptions().dtype(dt).device(dev));
-    }
-    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask) override {
-        return m_model(ids.to(m_device), mask.defined() ? mask.to(m_device) : mask);
-    }
-    torch::nn::Module& module() override { return *m_model; }
-    void setGradientCheckpointing(bool on) override { m_model->setGradientCheckpointing(on); }
-
-    BertModel m_model{nullptr};
-};
-
-bool isEncoderType(const std::string& t) {
-    return t == "bert" || t == "roberta" || t == "xlm-roberta" || t == "distilbert" || t == "electra";
-}
-
+/// The architecture table's builder for config.json's model_type.
 std::shared_ptr<Backbone> build(const ConfigJson& cfg, const BackboneOptions& options) {
-    auto dev = parseDevice(options.device);
-    auto dt = parseDtype(options.dtype, dev);
     auto type = cfg.getString("model_type", "");
-    if (type == "bert") return std::make_shared<EncoderBackbone>(BertConfig::fromJson(cfg), dev, dt);
-    if (type == "llama" || type == "mistral" || type == "qwen2")
-        return std::make_shared<DecoderBackbone>(LlamaConfig::fromJson(cfg), dev, dt, options.lmHead);
-    if (isEncoderType(type))
-        cfg.fail("model_type", "= '" + type + "' is not supported yet (bert only among encoders)");
-    cfg.fail("model_type", "= '" + type + "' is not supported (bert, llama, mistral, qwen2)");
-}
-
-NameCandidates candidatesFor(const Backbone& b) {
-    if (!b.spec().decoder) return bertNameCandidates;
-    return prefixCandidates({"model."});
+    if (const auto* arch = architectureFor(type)) return arch->build(cfg, options);
+    cfg.fail("model_type", "= '" + type + "' is not supported (" + supportedModelTypes() + ")");
 }
 
 } // namespace
@@ -135,7 +74,8 @@ std::shared_ptr<Backbone> loadBackbone(const fs::path& dir, const BackboneOption
         if (!why.empty()) log::info(why);
     }
     auto backbone = build(cfg, chosen);
-    loadWeights(backbone->module(), *ckpt, candidatesFor(*backbone), options.loadHooks);
+    loadWeights(backbone->module(), *ckpt, architectureFor(backbone->spec().modelType)->checkpointNames,
+                options.loadHooks);
     backbone->module().eval();
     return backbone;
 }

@@ -1,5 +1,6 @@
 #include "core/model/llama.h"
 
+#include "core/model/architectures.h"
 #include "core/model/gemm.h"
 #include "core/model/recompute.h"
 #include "core/util/log.h"
@@ -12,8 +13,8 @@ namespace synthembed::model {
 LlamaConfig LlamaConfig::fromJson(const ConfigJson& cfg) {
     LlamaConfig c;
     c.modelType = cfg.getString("model_type", "llama");
-    if (c.modelType != "llama" && c.modelType != "mistral" && c.modelType != "qwen2")
-        cfg.fail("model_type", "= '" + c.modelType + "' is not a supported decoder (llama, mistral, qwen2)");
+    if (const auto* arch = architectureFor(c.modelType); !arch || arch->name != "llama")
+        cfg.fail("model_type", "= '" + c.modelType + "' is not one the llama module implements");
     c.vocabSize = cfg.requireInt("vocab_size");
     c.hiddenSize = cfg.requireInt("hidden_size");
     c.intermediateSize = cfg.requireInt("intermediate_size");

@@ -1,6 +1,6 @@
 #include "core/train/export.h"
 
-#include "core/model/bert.h"
+#include "core/model/architectures.h"
 #include "core/model/safetensors.h"
 #include "core/model/weights.h"
 #include "core/platform/platform.h"
@@ -159,8 +159,10 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
             lora->detach(projections);
         }
         auto ckpt = model::Checkpoint::open(base);
-        model::NameCandidates candidates =
-            info.decoder ? model::prefixCandidates({"model."}) : model::NameCandidates(model::bertNameCandidates);
+        const auto* arch = model::architectureFor(info.modelType);
+        if (!arch) throw Failure("train.export", "model_type '" + info.modelType + "' is not supported (" +
+                                                     model::supportedModelTypes() + ")");
+        auto candidates = arch->checkpointNames;
         TensorSet s;
         std::set<std::string> written;
         std::map<std::string, torch::Tensor> params;
@@ -177,7 +179,7 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
                     }
                 if (outName.empty()) continue; // e.g. a tied head the base file does not hold
             } else {
-                outName = info.decoder && name.rfind("lm_head", 0) != 0 ? "model." + name : name;
+                outName = candidates(name).front(); // the architecture's own naming
             }
             if (written.insert(outName).second) s.add(outName, t, dtype);
         }

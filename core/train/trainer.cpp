@@ -2,6 +2,7 @@
 
 #include "core/runtime/runtime.h"
 
+#include "core/model/architectures.h"
 #include "core/model/backbone.h"
 #include "core/model/bert.h"
 #include "core/model/footprint.h"
@@ -43,16 +44,12 @@ Result<ModelCheck> checkBaseModel(const std::string& modelDir) {
         ModelCheck mc;
         const fs::path dir(modelDir);
         if (!fs::is_directory(dir)) throw Failure("train.model", modelDir + ": not a folder");
-        std::ifstream in(dir / "config.json");
-        if (!in) throw Failure("train.model", (dir / "config.json").string() + ": missing");
-        auto j = nlohmann::json::parse(in, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) throw Failure("train.model", (dir / "config.json").string() + ": not valid JSON");
-        mc.modelType = j.value("model_type", "");
-        if (mc.modelType != "bert" && mc.modelType != "llama" && mc.modelType != "mistral" && mc.modelType != "qwen2")
-            throw Failure("train.model", (dir / "config.json").string() + ": model_type '" + mc.modelType +
-                                             "' is not supported (bert, llama, mistral, qwen2)");
-        mc.decoder = mc.modelType != "bert";
-        mc.hiddenSize = j.value("hidden_size", std::int64_t{0});
+        if (!fs::exists(dir / "config.json")) throw Failure("train.model", (dir / "config.json").string() + ": missing");
+        auto info = model::readModelConfig(dir / "config.json");
+        if (!info) throw Failure("train.model", info.error().message);
+        mc.modelType = info->modelType;
+        mc.decoder = info->architecture->decoder;
+        mc.hiddenSize = info->hiddenSize;
         auto ckpt = model::Checkpoint::open(dir);
         if (!ckpt) throw Failure(ckpt.error().code, ckpt.error().message);
         for (const auto& t : ckpt->tensors()) mc.parameters += t.numel();
