@@ -86,11 +86,11 @@ void run(const EmbedArgs& a) {
     o.maxLength = a.maxLength;
     auto texts = readTexts(a.input);
     auto e = embed::Embedder::load(resolveModelArg(a.model), {.device = a.device, .dtype = a.dtype});
-    if (!e) throw CliError{e.error().message};
+    if (!e) throw CliError{e.error().message, 0, e.error().code};
     ProgressBar bar("embed");
     auto vectors = (*e)->embed(texts, o, bar.hooks());
     bar.finish();
-    if (!vectors) throw CliError{vectors.error().message};
+    if (!vectors) throw CliError{vectors.error().message, 0, vectors.error().code};
     const auto& info = (*e)->info();
     writeOutput(a.output, *vectors, static_cast<std::size_t>(info.dimension));
     if (globals().json)

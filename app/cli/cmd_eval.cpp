@@ -86,16 +86,16 @@ void runEvalCommand(const EvalArgs& a) {
     ProgressBar bar("eval " + a.taskType);
     auto r = eval::runEval(*encoder, cache.get(), o, bar.hooks());
     bar.finish();
-    if (!r) throw CliError{r.error().message};
+    if (!r) throw CliError{r.error().message, 0, r.error().code};
     std::optional<std::int64_t> id;
     if (project) {
         auto s = eval::storeResult(*project, *r);
-        if (!s) throw CliError{s.error().message};
+        if (!s) throw CliError{s.error().message, 0, s.error().code};
         id = *s;
     }
     if (!a.output.empty()) {
         auto w = eval::writeResultsFile(a.output, {*r});
-        if (!w) throw CliError{w.error().message};
+        if (!w) throw CliError{w.error().message, 0, w.error().code};
     }
     if (globals().json) {
         auto j = nlohmann::json::parse(eval::resultToJson(*r, false));
@@ -129,13 +129,13 @@ std::vector<eval::EvalResult> loadSide(const std::string& spec) {
                     throw CliError{"'" + spec + "': expected db:ID[,ID...]"};
                 }
                 auto r = eval::loadResult(project, id);
-                if (!r) throw CliError{r.error().message};
+                if (!r) throw CliError{r.error().message, 0, r.error().code};
                 out.push_back(r->result);
             }
             return out;
         }
         auto rows = eval::listResults(project, spec.substr(6));
-        if (!rows) throw CliError{rows.error().message};
+        if (!rows) throw CliError{rows.error().message, 0, rows.error().code};
         std::set<std::string> seen;
         for (auto& s : *rows) // newest first: keep the latest per (task, dataset, split)
             if (seen.insert(s.result.taskType + "/" + s.result.dataset + "/" + s.result.split).second)
@@ -144,7 +144,7 @@ std::vector<eval::EvalResult> loadSide(const std::string& spec) {
         return out;
     }
     auto r = eval::readResultsFile(spec);
-    if (!r) throw CliError{r.error().message};
+    if (!r) throw CliError{r.error().message, 0, r.error().code};
     return *r;
 }
 
@@ -216,7 +216,7 @@ void registerEvalCommands(CLI::App& root) {
     list->callback([model] {
         auto project = openProject();
         auto rows = eval::listResults(project, *model);
-        if (!rows) throw CliError{rows.error().message};
+        if (!rows) throw CliError{rows.error().message, 0, rows.error().code};
         if (globals().json) {
             nlohmann::json out = nlohmann::json::array();
             for (auto& s : *rows) {

@@ -103,9 +103,9 @@ int runJob(const store::Project& project, std::int64_t jobId) {
     auto outcome = runner.run(hooks);
     std::signal(SIGTERM, previous == SIG_ERR ? SIG_DFL : previous);
     bar.finish();
-    if (!outcome) throw CliError{outcome.error().message};
+    if (!outcome) throw CliError{outcome.error().message, 0, outcome.error().code};
     auto stats = gen::jobStats(project, jobId);
-    if (!stats) throw CliError{stats.error().message};
+    if (!stats) throw CliError{stats.error().message, 0, stats.error().code};
     if (globals().json)
         printJson(statsJson(*stats));
     else
@@ -299,7 +299,7 @@ void registerGenerateCommands(CLI::App& root) {
         c.maxAttempts = a.maxAttempts;
         c.backoffBaseMs = static_cast<long>(a.backoffSec * 1000);
         c.verifyTls = !a.insecure;
-        if (auto st = gen::validateSpec(spec); !st) throw CliError{st.error().message};
+        if (auto st = gen::validateSpec(spec); !st) throw CliError{st.error().message, 0, st.error().code};
 
         auto project = openProject(true);
         std::int64_t jobId = 0;
@@ -307,19 +307,19 @@ void registerGenerateCommands(CLI::App& root) {
         if (existing) {
             jobId = *existing;
             auto st = gen::jobStats(project, jobId);
-            if (!st) throw CliError{st.error().message};
+            if (!st) throw CliError{st.error().message, 0, st.error().code};
             if (st->state != gen::JobState::Done) {
                 if (auto u = gen::updateJobSettings(project, jobId, spec); !u)
-                    throw CliError{u.error().message};
+                    throw CliError{u.error().message, 0, u.error().code};
                 if (st->state == gen::JobState::Paused || st->state == gen::JobState::Failed)
-                    if (auto r = gen::resumeJob(project, jobId); !r) throw CliError{r.error().message};
+                    if (auto r = gen::resumeJob(project, jobId); !r) throw CliError{r.error().message, 0, r.error().code};
                 if (!globals().json)
                     std::cerr << "resuming job " << jobId << " (" << st->accepted << "/" << st->target
                               << " accepted so far)\n";
             }
         } else {
             auto id = gen::createJob(project, spec);
-            if (!id) throw CliError{id.error().message};
+            if (!id) throw CliError{id.error().message, 0, id.error().code};
             jobId = *id;
         }
         int code = runJob(project, jobId);
@@ -332,7 +332,7 @@ void registerGenerateCommands(CLI::App& root) {
     list->callback([] {
         auto project = openProject();
         auto all = gen::listJobs(project);
-        if (!all) throw CliError{all.error().message};
+        if (!all) throw CliError{all.error().message, 0, all.error().code};
         if (globals().json) {
             nlohmann::json arr = nlohmann::json::array();
             for (auto& s : *all)
@@ -357,7 +357,7 @@ void registerGenerateCommands(CLI::App& root) {
     show->callback([] {
         auto project = openProject();
         auto s = gen::jobStats(project, jobId);
-        if (!s) throw CliError{s.error().message};
+        if (!s) throw CliError{s.error().message, 0, s.error().code};
         if (globals().json)
             printJson(statsJson(*s));
         else
@@ -368,7 +368,7 @@ void registerGenerateCommands(CLI::App& root) {
     pause->add_option("id", jobId, "Job id")->required();
     pause->callback([] {
         auto project = openProject();
-        if (auto st = gen::pauseJob(project, jobId); !st) throw CliError{st.error().message};
+        if (auto st = gen::pauseJob(project, jobId); !st) throw CliError{st.error().message, 0, st.error().code};
         if (!globals().json)
             std::cout << "job " << jobId << " paused\n";
         else
@@ -383,9 +383,9 @@ void registerGenerateCommands(CLI::App& root) {
     resume->callback([] {
         auto project = openProject();
         auto s = gen::jobStats(project, jobId);
-        if (!s) throw CliError{s.error().message};
+        if (!s) throw CliError{s.error().message, 0, s.error().code};
         if (s->state != gen::JobState::Pending && s->state != gen::JobState::Running)
-            if (auto st = gen::resumeJob(project, jobId); !st) throw CliError{st.error().message};
+            if (auto st = gen::resumeJob(project, jobId); !st) throw CliError{st.error().message, 0, st.error().code};
         if (noRun) {
             if (!globals().json)
                 std::cout << "job " << jobId << " is pending\n";
@@ -407,7 +407,7 @@ void registerGenerateCommands(CLI::App& root) {
     release->callback([] {
         auto project = openProject();
         auto n = gen::releaseBatchRequests(project, jobId, batchFile);
-        if (!n) throw CliError{n.error().message};
+        if (!n) throw CliError{n.error().message, 0, n.error().code};
         if (globals().json)
             printJson({{"id", jobId}, {"released", *n}});
         else
@@ -419,7 +419,7 @@ void registerGenerateCommands(CLI::App& root) {
     cancel->add_option("id", jobId, "Job id")->required();
     cancel->callback([] {
         auto project = openProject();
-        if (auto st = gen::cancelJob(project, jobId); !st) throw CliError{st.error().message};
+        if (auto st = gen::cancelJob(project, jobId); !st) throw CliError{st.error().message, 0, st.error().code};
         if (!globals().json)
             std::cout << "job " << jobId << " cancelled\n";
         else

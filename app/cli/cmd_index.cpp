@@ -72,7 +72,7 @@ std::vector<ItemMeta> readItems(const std::filesystem::path& path, std::int64_t 
 std::vector<ItemMeta> readSamples(const store::Project& project, const std::string& field) {
     if (field != "positive" && field != "query") throw CliError{"--samples-field must be positive or query"};
     auto items = search::projectSampleItems(project, field);
-    if (!items) throw CliError{items.error().message};
+    if (!items) throw CliError{items.error().message, 0, items.error().code};
     return std::move(items).take();
 }
 
@@ -86,7 +86,7 @@ Matrix embedItems(eval::TextEncoder& enc, eval::EmbeddingCache* cache, const std
         bar.finish();
         return m;
     } catch (const Failure& f) {
-        throw CliError{f.what()};
+        throw CliError{f.what(), 0, f.code()};
     }
 }
 
@@ -95,7 +95,7 @@ void checkOutputFile(const std::string& output, bool force) {
     try {
         durable::checkOutput(output, force, projectPath());
     } catch (const Failure& f) {
-        throw CliError{f.what()};
+        throw CliError{f.what(), 0, f.code()};
     }
 }
 
@@ -106,20 +106,20 @@ search::VectorIndex openIndexByName(const std::string& name) {
     else {
         auto project = openProject();
         auto p = search::findIndex(project, name);
-        if (!p) throw CliError{p.error().message};
+        if (!p) throw CliError{p.error().message, 0, p.error().code};
         dir = *p;
     }
     auto idx = search::VectorIndex::open(dir);
-    if (!idx) throw CliError{idx.error().message};
+    if (!idx) throw CliError{idx.error().message, 0, idx.error().code};
     return std::move(idx).take();
 }
 
 void saveAndRegister(const search::VectorIndex& idx) {
     auto s = idx.save();
-    if (!s) throw CliError{s.error().message};
+    if (!s) throw CliError{s.error().message, 0, s.error().code};
     auto project = openProject();
     auto r = search::registerIndex(project, idx);
-    if (!r) throw CliError{r.error().message};
+    if (!r) throw CliError{r.error().message, 0, r.error().code};
 }
 
 struct SearchArgs {
@@ -143,7 +143,7 @@ void runSearch(SearchArgs a) {
     const std::string instruction = a.noInstruction ? "" : (a.instruction.empty() ? meta.instruction : a.instruction);
     auto q = eval::embedTexts(*enc, nullptr, {a.query}, instruction);
     auto hits = idx.search(q, a.k, {a.family, a.language, a.label});
-    if (!hits) throw CliError{hits.error().message};
+    if (!hits) throw CliError{hits.error().message, 0, hits.error().code};
     if (globals().json) {
         nlohmann::json out = nlohmann::json::array();
         for (auto& h : (*hits)[0]) {
@@ -239,10 +239,10 @@ void registerIndexCommands(CLI::App& root) {
         meta.nprobe = b->nprobe;
         const std::filesystem::path dir = b->dir.empty() ? paths::dataDir() / "indexes" / b->name : std::filesystem::path(b->dir);
         auto idx = search::VectorIndex::create(dir, meta);
-        if (!idx) throw CliError{idx.error().message};
+        if (!idx) throw CliError{idx.error().message, 0, idx.error().code};
         auto vecs = embedItems(*enc, cache.get(), items);
         auto s = idx->add(vecs, items);
-        if (!s) throw CliError{s.error().message};
+        if (!s) throw CliError{s.error().message, 0, s.error().code};
         saveAndRegister(*idx);
         if (globals().json) printJson({{"name", b->name}, {"path", dir.string()}, {"count", idx->size()}, {"dim", idx->meta().dim}});
         else std::cout << "index " << b->name << ": " << idx->size() << " vectors of dimension " << idx->meta().dim << " ("
@@ -272,7 +272,7 @@ void registerIndexCommands(CLI::App& root) {
         auto items = readItems(ad->input, next);
         auto cache = ad->enc.openCache();
         auto s = idx.add(embedItems(*enc, cache.get(), items), items);
-        if (!s) throw CliError{s.error().message};
+        if (!s) throw CliError{s.error().message, 0, s.error().code};
         saveAndRegister(idx);
         if (globals().json) printJson({{"name", idx.meta().name}, {"added", items.size()}, {"count", idx.size()}});
         else std::cout << "index " << idx.meta().name << ": added " << items.size() << ", now " << idx.size() << "\n";
@@ -287,7 +287,7 @@ void registerIndexCommands(CLI::App& root) {
     rm->callback([rmName, rmIds] {
         auto idx = openIndexByName(*rmName);
         auto n = idx.remove(*rmIds);
-        if (!n) throw CliError{n.error().message};
+        if (!n) throw CliError{n.error().message, 0, n.error().code};
         saveAndRegister(idx);
         if (globals().json) printJson({{"name", idx.meta().name}, {"removed", *n}, {"count", idx.size()}});
         else std::cout << "index " << idx.meta().name << ": removed " << *n << ", now " << idx.size() << "\n";
@@ -304,7 +304,7 @@ void registerIndexCommands(CLI::App& root) {
     ls->callback([] {
         auto project = openProject();
         auto rows = search::listIndexes(project);
-        if (!rows) throw CliError{rows.error().message};
+        if (!rows) throw CliError{rows.error().message, 0, rows.error().code};
         if (globals().json) {
             nlohmann::json out = nlohmann::json::array();
             for (auto& r : *rows)
@@ -343,7 +343,7 @@ void registerIndexCommands(CLI::App& root) {
             }
             file.commit();
         } catch (const Failure& f) {
-            throw CliError{f.what()};
+            throw CliError{f.what(), 0, f.code()};
         }
         std::cout << "wrote " << idx.size() << " points to " << *mapOut << " (explained variance "
                   << (p.totalVariance > 0 ? (p.explainedVariance[0] + (p.explainedVariance.size() > 1 ? p.explainedVariance[1] : 0)) / p.totalVariance : 0)
@@ -379,7 +379,7 @@ void registerIndexCommands(CLI::App& root) {
     mine->callback([mi] {
         checkOutputFile(mi->output, mi->force);
         auto pairs = search::readTrainingJsonl(mi->input);
-        if (!pairs) throw CliError{pairs.error().message};
+        if (!pairs) throw CliError{pairs.error().message, 0, pairs.error().code};
         std::vector<std::string> corpus;
         if (!mi->corpus.empty())
             for (auto& it : readItems(mi->corpus, 0)) corpus.push_back(it.text);
@@ -388,9 +388,9 @@ void registerIndexCommands(CLI::App& root) {
         ProgressBar bar("mining");
         auto rep = search::mineHardNegatives(*enc, cache.get(), *pairs, corpus, mi->o, bar.hooks());
         bar.finish();
-        if (!rep) throw CliError{rep.error().message};
+        if (!rep) throw CliError{rep.error().message, 0, rep.error().code};
         auto w = search::writeTrainingJsonl(mi->output, rep->examples);
-        if (!w) throw CliError{w.error().message};
+        if (!w) throw CliError{w.error().message, 0, w.error().code};
         if (globals().json)
             printJson({{"pairs", rep->queries}, {"written", rep->examples.size()}, {"without_negative", rep->withoutNegative},
                        {"dropped_by_margin", rep->droppedByMargin}, {"seconds", rep->seconds}});

@@ -25,7 +25,7 @@ void runPull(const PullArgs& a) {
     params.hooks = bar.hooks();
     auto snap = hub::pull(*ref, params);
     bar.finish();
-    if (!snap) throw CliError{snap.error().message};
+    if (!snap) throw CliError{snap.error().message, 0, snap.error().code};
     if (globals().json) {
         printJson({{"repo", ref->repo},
                    {"revision", ref->revision},

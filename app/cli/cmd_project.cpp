@@ -19,7 +19,7 @@ void registerProjectCommands(CLI::App& root) {
     init->callback([] {
         auto path = projectPath();
         auto r = store::Project::create(path);
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         auto info = r->info();
         if (globals().json)
             printJson({{"path", info.path}, {"schema_version", info.schemaVersion}, {"created", true}});
@@ -31,7 +31,7 @@ void registerProjectCommands(CLI::App& root) {
     info->callback([] {
         std::error_code ec;
         if (!globals().db.empty() && !std::filesystem::exists(projectPath(), ec))
-            throw CliError{projectPath().string() + ": no such project file (create it with `init`)"};
+            throw CliError{projectPath().string() + ": no such project file (create it with `init`)", 0, "not_found"};
         auto project = openProject();
         auto i = project.info();
         if (globals().json) {

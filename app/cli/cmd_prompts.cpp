@@ -33,7 +33,7 @@ Library loadSource(bool shipped) {
     if (shipped) return shippedLibrary();
     auto project = openProject();
     auto r = PromptStore(project).loadLatest();
-    if (!r) throw CliError{r.error().message};
+    if (!r) throw CliError{r.error().message, 0, r.error().code};
     if (r->templates.empty()) {
         log::warn("project ", project.path().string(), " holds no templates; using the shipped ones (",
                   paths::shippedPromptsDir().string(), "); `prompts import` stores them");
@@ -116,8 +116,8 @@ void registerPromptsCommands(CLI::App& root) {
             PromptStore store(project);
             auto tv = store.templateVersions();
             auto pv = store.poolVersions();
-            if (!tv) throw CliError{tv.error().message};
-            if (!pv) throw CliError{pv.error().message};
+            if (!tv) throw CliError{tv.error().message, 0, tv.error().code};
+            if (!pv) throw CliError{pv.error().message, 0, pv.error().code};
             if (globals().json) {
                 json t = json::array(), p = json::array();
                 for (auto& v : *tv)
@@ -173,7 +173,7 @@ void registerPromptsCommands(CLI::App& root) {
             if (showShipped) throw CliError{"--version applies to stored templates, not --shipped"};
             auto project = openProject();
             auto r = PromptStore(project).templateAt(t.meta.name, showVersion);
-            if (!r) throw CliError{r.error().message};
+            if (!r) throw CliError{r.error().message, 0, r.error().code};
             t = std::move(r).take();
         }
         auto diags = validateTemplate(t, lib.pools);
@@ -230,7 +230,7 @@ void registerPromptsCommands(CLI::App& root) {
         } else {
             auto dir = validateDir.empty() ? paths::shippedPromptsDir() : std::filesystem::path(validateDir);
             auto lib = loadLibrary(dir);
-            if (!lib) throw CliError{lib.error().message};
+            if (!lib) throw CliError{lib.error().message, 0, lib.error().code};
             diags = lib->diagnostics;
             checked += static_cast<int>(lib->templates.size());
             std::error_code ec;
@@ -238,7 +238,7 @@ void registerPromptsCommands(CLI::App& root) {
             if (!globals().db.empty() || std::filesystem::exists(projectPath(), ec)) {
                 auto project = openProject();
                 auto stored = PromptStore(project).loadLatest();
-                if (!stored) throw CliError{stored.error().message};
+                if (!stored) throw CliError{stored.error().message, 0, stored.error().code};
                 if (!stored->templates.empty()) {
                     diags.insert(diags.end(), stored->diagnostics.begin(), stored->diagnostics.end());
                     checked += static_cast<int>(stored->templates.size());
@@ -290,7 +290,7 @@ void registerPromptsCommands(CLI::App& root) {
             inputs = {{"task", task}};
         }
         auto r = renderMany(t, lib.pools, seed, count, inputs);
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         if (globals().json) {
             json arr = json::array();
             for (const auto& p : *r)
@@ -330,7 +330,7 @@ void registerPromptsCommands(CLI::App& root) {
             parts.push_back({f, covCount, {}});
         }
         auto r = planCoverage(lib, parts, covSeed);
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         if (globals().json) {
             json mix = json::object(), expected = json::object();
             for (auto& [k, v] : r->languageMix) mix[k] = v;
@@ -370,8 +370,8 @@ void registerPromptsCommands(CLI::App& root) {
         PromptStore store(project);
         auto a = store.templateText(diffName, diffFrom);
         auto b = store.templateText(diffName, diffTo);
-        if (!a) throw CliError{a.error().message};
-        if (!b) throw CliError{b.error().message};
+        if (!a) throw CliError{a.error().message, 0, a.error().code};
+        if (!b) throw CliError{b.error().message, 0, b.error().code};
         auto d = diffLines(*a, *b);
         if (globals().json) {
             json arr = json::array();
@@ -395,7 +395,7 @@ void registerPromptsCommands(CLI::App& root) {
         auto project = openProject();
         auto dir = importDir.empty() ? paths::shippedPromptsDir() : std::filesystem::path(importDir);
         auto r = PromptStore(project).importDirectory(dir);
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         for (auto& d : r->diagnostics) log::warn(d.toString());
         if (globals().json) {
             printJson({{"templates_added", r->templatesAdded}, {"templates_unchanged", r->templatesUnchanged},
@@ -414,7 +414,7 @@ void registerPromptsCommands(CLI::App& root) {
     exp->callback([] {
         auto project = openProject();
         auto r = PromptStore(project).exportDirectory(exportDir, exportForce);
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         if (globals().json)
             printJson({{"files", *r}, {"output", exportDir}});
         else

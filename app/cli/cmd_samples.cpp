@@ -68,7 +68,7 @@ void registerSampleCommands(CLI::App& root) {
             o.overwrite = exForce;
             n = gen::exportSamples(project, exOutput, o);
         }
-        if (!n) throw CliError{n.error().message};
+        if (!n) throw CliError{n.error().message, 0, n.error().code};
         if (globals().json)
             printJson({{"output", exOutput}, {"format", exFormat}, {"written", *n}});
         else
@@ -97,7 +97,7 @@ void registerSampleCommands(CLI::App& root) {
         if (!imBatch.empty()) {
             if (imJob <= 0) throw CliError{"--batch-results needs --job ID"};
             auto r = gen::importBatchResults(project, imJob, imBatch);
-            if (!r) throw CliError{r.error().message};
+            if (!r) throw CliError{r.error().message, 0, r.error().code};
             if (globals().json)
                 printJson({{"lines", r->lines},
                            {"stored", r->stored},
@@ -117,7 +117,7 @@ void registerSampleCommands(CLI::App& root) {
         o.language = imLanguage;
         o.skipDuplicates = !imKeepDup;
         auto r = gen::importSamples(project, imInput, o);
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         for (auto& e : r->errors) std::cerr << "warning: " << e << "\n";
         if (globals().json)
             printJson({{"rows", r->rows}, {"imported", r->imported}, {"duplicates", r->duplicates}, {"errors", r->errors}});
@@ -144,7 +144,7 @@ void registerSampleCommands(CLI::App& root) {
         ProgressBar bar("dedup");
         auto r = gen::deduplicate(project, dd, bar.hooks());
         bar.finish();
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         if (globals().json) {
             nlohmann::json pairs = nlohmann::json::array();
             for (auto& p : r->pairs) pairs.push_back({{"removed", p.removed}, {"kept", p.kept}, {"similarity", p.similarity}});
@@ -181,7 +181,7 @@ void registerSampleCommands(CLI::App& root) {
         fo.languages = splitSet(foLanguages);
         fo.families = splitSet(foFamilies);
         auto r = gen::applyFilters(project, fo);
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         if (globals().json)
             printJson({{"scanned", r->scanned}, {"removed", r->removed}, {"by_reason", r->byReason}, {"dry_run", fo.dryRun}});
         else
@@ -201,13 +201,13 @@ void registerSampleCommands(CLI::App& root) {
     cont->callback([] {
         auto project = openProject();
         auto texts = gen::loadEvalTexts(coEval);
-        if (!texts) throw CliError{texts.error().message};
+        if (!texts) throw CliError{texts.error().message, 0, texts.error().code};
         co.scope = coScope.scope();
         co.evalName = std::filesystem::path(coEval).filename().string();
         ProgressBar bar("contamination");
         auto r = gen::checkContamination(project, *texts, co, bar.hooks());
         bar.finish();
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         if (globals().json) {
             nlohmann::json hits = nlohmann::json::array();
             for (auto& h : r->hits)
@@ -234,7 +234,7 @@ void registerSampleCommands(CLI::App& root) {
         if (p->count()) e.positive = edPositive;
         if (n->count()) e.negative = edNegative;
         if (i->count()) e.instruction = edInstruction;
-        if (auto st = gen::editSample(project, sampleId, e); !st) throw CliError{st.error().message};
+        if (auto st = gen::editSample(project, sampleId, e); !st) throw CliError{st.error().message, 0, st.error().code};
         if (!globals().json) std::cout << "sample " << sampleId << " edited\n";
         else printJson({{"id", sampleId}, {"status", "edited"}});
     });
@@ -243,7 +243,7 @@ void registerSampleCommands(CLI::App& root) {
     accept->add_option("id", sampleId)->required();
     accept->callback([] {
         auto project = openProject();
-        if (auto st = gen::setSampleStatus(project, sampleId, true); !st) throw CliError{st.error().message};
+        if (auto st = gen::setSampleStatus(project, sampleId, true); !st) throw CliError{st.error().message, 0, st.error().code};
         if (!globals().json) std::cout << "sample " << sampleId << " accepted\n";
         else printJson({{"id", sampleId}, {"status", "accepted"}});
     });
@@ -253,7 +253,7 @@ void registerSampleCommands(CLI::App& root) {
     reject->add_option("--reason", reason);
     reject->callback([] {
         auto project = openProject();
-        if (auto st = gen::setSampleStatus(project, sampleId, false, reason); !st) throw CliError{st.error().message};
+        if (auto st = gen::setSampleStatus(project, sampleId, false, reason); !st) throw CliError{st.error().message, 0, st.error().code};
         if (!globals().json) std::cout << "sample " << sampleId << " rejected\n";
         else printJson({{"id", sampleId}, {"status", "rejected"}});
     });

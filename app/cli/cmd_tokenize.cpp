@@ -29,7 +29,7 @@ struct TokenizeOptions {
 
 void runTokenize(const TokenizeOptions& o) {
     auto tok = tok::Tokenizer::load(resolveModelArg(o.model));
-    if (!tok) throw CliError{tok.error().message};
+    if (!tok) throw CliError{tok.error().message, 0, tok.error().code};
 
     std::ifstream inFile;
     std::istream* in = &std::cin;

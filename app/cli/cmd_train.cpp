@@ -95,7 +95,7 @@ void registerTrainCommands(CLI::App& root) {
         std::optional<train::TrainConfig> stored;
         if (config.resume) {
             auto s = train::checkpointSettings(config.outputDir);
-            if (!s) throw CliError{s.error().message};
+            if (!s) throw CliError{s.error().message, 0, s.error().code};
             stored = *s;
         }
         if (!stored && config.modelDir.empty())
@@ -104,7 +104,7 @@ void registerTrainCommands(CLI::App& root) {
                                          : std::string("--model is required (except to resume a run)")};
         if (!config.modelDir.empty()) config.modelDir = resolveModelArg(config.modelDir);
         auto check = train::checkBaseModel(config.modelDir.empty() ? stored->modelDir : config.modelDir);
-        if (!check) throw CliError{check.error().message};
+        if (!check) throw CliError{check.error().message, 0, check.error().code};
         if (*pooling == "auto") config.pooling = check->decoder ? train::Pooling::LastToken : train::Pooling::Mean;
         if (config.dataJsonl.empty() || !globals().db.empty()) config.projectDb = projectPath().string();
         if (stored) {
@@ -115,7 +115,7 @@ void registerTrainCommands(CLI::App& root) {
             });
             if (!globals().db.empty()) chosen.push_back("project");
             auto merged = train::resumeConfig(*stored, config, chosen);
-            if (!merged) throw CliError{merged.error().message};
+            if (!merged) throw CliError{merged.error().message, 0, merged.error().code};
             config = *merged;
         }
 
@@ -150,7 +150,7 @@ void registerTrainCommands(CLI::App& root) {
         };
         auto r = train::runTraining(config, cb);
         bar.finish();
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         const auto& o = *r;
         if (globals().json) {
             printJson({{"steps", o.steps},

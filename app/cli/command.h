@@ -18,10 +18,12 @@ struct GlobalOptions {
     bool quiet = false;   ///< --quiet: errors only
 };
 
-/// Thrown by commands for a one-line `error: ...` and a non-zero exit code.
+/// Thrown by commands for a one-line `error: ... [code]` and a non-zero exit code: exitCode when set,
+/// else the code's exit status in core/util/error_codes (1 without a code).
 struct CliError {
     std::string message;
-    int exitCode = 1;
+    int exitCode = 0;
+    std::string code; ///< from the error vocabulary (core/util/error_codes.h); empty = none
 };
 
 GlobalOptions& globals();

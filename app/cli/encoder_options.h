@@ -36,7 +36,7 @@ struct EncoderOptions {
 
     std::unique_ptr<eval::TextEncoder> open() const {
         auto r = eval::openEncoder({resolveModelArg(model), pooling, maxLength, batchSize, device});
-        if (!r) throw CliError{r.error().message};
+        if (!r) throw CliError{r.error().message, 0, r.error().code};
         return std::move(r).take();
     }
     std::unique_ptr<eval::EmbeddingCache> openCache() const {
@@ -45,7 +45,7 @@ struct EncoderOptions {
             return std::make_unique<eval::EmbeddingCache>(cachePath.empty() ? eval::EmbeddingCache::defaultPath()
                                                                             : std::filesystem::path(cachePath));
         } catch (const Failure& f) {
-            throw CliError{f.what()};
+            throw CliError{f.what(), 0, f.code()};
         }
     }
 };

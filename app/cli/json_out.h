@@ -16,7 +16,7 @@ inline store::Project openProject(bool createIfMissing = false) {
     auto path = projectPath();
     bool isDefault = globals().db.empty();
     auto r = (createIfMissing || isDefault) ? store::Project::openOrCreate(path) : store::Project::open(path);
-    if (!r) throw CliError{r.error().message};
+    if (!r) throw CliError{r.error().message, 0, r.error().code};
     return std::move(r).take();
 }
 

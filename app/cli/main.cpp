@@ -3,6 +3,7 @@
 #include "command.h"
 
 #include "core/runtime/runtime.h"
+#include "core/util/error_codes.h"
 #include "core/util/log.h"
 #include "core/util/paths.h"
 #include "core/util/result.h"
@@ -83,11 +84,13 @@ int main(int argc, char** argv) {
         std::cerr << "error: " << e.what() << " (see --help)\n";
         return e.get_exit_code() ? e.get_exit_code() : 2;
     } catch (const cli::CliError& e) {
-        std::cerr << "error: " << e.message << "\n";
-        return e.exitCode;
+        // The code from the one vocabulary (docs/guide.md, "Error codes") after the message, for
+        // scripts; the exit status is the command's own or the code's.
+        std::cerr << "error: " << e.message << (e.code.empty() ? "" : " [" + e.code + "]") << "\n";
+        return e.exitCode ? e.exitCode : errors::exitStatus(e.code);
     } catch (const Failure& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 1;
+        std::cerr << "error: " << e.what() << " [" << e.code() << "]\n";
+        return errors::exitStatus(e.code());
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 1;

@@ -27,7 +27,7 @@ inline std::string resolveModelArg(const std::string& model) {
     params.hooks = bar.hooks();
     auto dir = hub::resolveModel(model, params);
     bar.finish();
-    if (!dir) throw CliError{dir.error().message};
+    if (!dir) throw CliError{dir.error().message, 0, dir.error().code};
     return dir->string();
 }
 

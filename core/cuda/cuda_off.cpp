@@ -21,7 +21,7 @@ void resetPeak(int) {}
 
 namespace synthembed::train {
 std::unique_ptr<Distributed> connectNccl(const DistributedOptions&) {
-    throw Failure("train.dist", "multi-GPU training (NCCL) needs a build against a CUDA libtorch; this one "
+    throw Failure("train_dist", "multi-GPU training (NCCL) needs a build against a CUDA libtorch; this one "
                                 "uses a CPU-only libtorch (see the README's GPU section)");
 }
 } // namespace synthembed::train

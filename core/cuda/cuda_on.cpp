@@ -66,7 +66,7 @@ std::unique_ptr<Distributed> connectNccl(const DistributedOptions& options) {
     try {
         int n = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
         if (options.localRank >= n)
-            throw Failure("train.dist", "LOCAL_RANK " + std::to_string(options.localRank) + " needs GPU " +
+            throw Failure("train_dist", "LOCAL_RANK " + std::to_string(options.localRank) + " needs GPU " +
                                             std::to_string(options.localRank) + " but this machine shows " +
                                             std::to_string(n) + " CUDA device(s)");
         c10::cuda::set_device(static_cast<c10::DeviceIndex>(options.localRank));
@@ -82,7 +82,7 @@ std::unique_ptr<Distributed> connectNccl(const DistributedOptions& options) {
     } catch (const Failure&) {
         throw;
     } catch (const std::exception& e) {
-        throw Failure("train.dist", "cannot join the NCCL process group at " + options.masterAddr + ":" +
+        throw Failure("train_dist", "cannot join the NCCL process group at " + options.masterAddr + ":" +
                                         std::to_string(options.masterPort) + " as rank " +
                                         std::to_string(options.rank) + "/" +
                                         std::to_string(options.worldSize) + ": " + e.what());

@@ -254,11 +254,11 @@ struct Embedder::Impl {
 
     std::vector<std::vector<float>> run(std::vector<std::vector<std::int32_t>> seqs, const EmbedOptions& o,
                                         const ProgressHooks& hooks) const {
-        if (o.batchSize <= 0) throw Failure("options", "batch size must be positive");
+        if (o.batchSize <= 0) throw Failure("usage", "batch size must be positive");
         for (auto& s : seqs)
             finish(s, o);
         for (std::size_t i = 0; i < seqs.size(); ++i)
-            if (seqs[i].empty()) throw Failure("input", "text " + std::to_string(i + 1) + " has no tokens");
+            if (seqs[i].empty()) throw Failure("invalid", "text " + std::to_string(i + 1) + " has no tokens");
         const Pooling pooling = resolve(o.pooling);
         const bool left = o.padding == Padding::Left || (o.padding == Padding::Auto && info.decoder);
 
@@ -479,19 +479,19 @@ Result<std::vector<std::vector<float>>> Embedder::embed(const std::vector<std::s
                                                         const EmbedOptions& options,
                                                         const ProgressHooks& hooks) const {
     useComputeThreads(); // may run on a worker thread
-    return guarded([&] { return m_impl->run(m_impl->tokenize(texts, options), options, hooks); }, "embed");
+    return guarded([&] { return m_impl->run(m_impl->tokenize(texts, options), options, hooks); }, "model");
 }
 
 Result<std::vector<std::vector<float>>> Embedder::embedIds(const std::vector<std::vector<std::int32_t>>& ids,
                                                            const EmbedOptions& options,
                                                            const ProgressHooks& hooks) const {
     useComputeThreads();
-    return guarded([&] { return m_impl->run(ids, options, hooks); }, "embed");
+    return guarded([&] { return m_impl->run(ids, options, hooks); }, "model");
 }
 
 Result<std::vector<std::vector<std::int32_t>>> Embedder::tokenize(const std::vector<std::string>& texts,
                                                                   const EmbedOptions& options) const {
-    return guarded([&] { return m_impl->tokenize(texts, options); }, "embed");
+    return guarded([&] { return m_impl->tokenize(texts, options); }, "model");
 }
 
 const ModelInfo& Embedder::info() const {

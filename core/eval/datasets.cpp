@@ -124,14 +124,14 @@ std::size_t resolveColumn(const Table& t, const std::string& requested, const st
         if (auto i = findName(requested)) return *i;
         if (std::all_of(requested.begin(), requested.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
             return std::stoul(requested);
-        throw Failure("column", t.path.string() + ": no column '" + requested + "' for " + role);
+        throw Failure("dataset", t.path.string() + ": no column '" + requested + "' for " + role);
     }
     for (auto& c : candidates)
         if (auto i = findName(c)) return *i;
     if (t.header.empty() && position >= 0) return std::size_t(position);
     std::string names;
     for (auto& c : candidates) names += (names.empty() ? "" : ", ") + c;
-    throw Failure("column", t.path.string() + ": no column for " + role + " (looked for " + names +
+    throw Failure("dataset", t.path.string() + ": no column for " + role + " (looked for " + names +
                                 "; name one with the column option)");
 }
 
@@ -211,7 +211,7 @@ BeirData readBeir(const std::filesystem::path& dir, const std::string& split) {
         d.queryIds.push_back(id);
         d.queryTexts.push_back(field(j, "text"));
     }
-    if (d.queryIds.empty()) throw Failure("data", queriesPath.string() + ": no query has judgements in " + qrelsPath.string());
+    if (d.queryIds.empty()) throw Failure("dataset", queriesPath.string() + ": no query has judgements in " + qrelsPath.string());
     return d;
 }
 

@@ -153,7 +153,7 @@ Matrix embedTexts(TextEncoder& encoder, EmbeddingCache* cache, const std::vector
             out = Matrix(texts.size(), d);
             dim = d;
         } else if (d != dim) {
-            throw Failure("dimension", "encoder " + fp + " returned vectors of dimension " + std::to_string(d) +
+            throw Failure("index", "encoder " + fp + " returned vectors of dimension " + std::to_string(d) +
                                            ", the cache holds dimension " + std::to_string(dim) +
                                            " (purge the cache for this model)");
         }

@@ -385,7 +385,7 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& labels, in
 }
 
 std::vector<int> LogisticRegression::predict(const Matrix& x) const {
-    if (x.cols != m_dim) throw Failure("dimension", "LogisticRegression::predict: dimension mismatch");
+    if (x.cols != m_dim) throw Failure("index", "LogisticRegression::predict: dimension mismatch");
     // scikit-learn keeps coef_ / intercept_ in the inputs' float32 and predicts with float32 BLAS
     // (X coef_^T + intercept_, the first largest class).
     const std::size_t stride = m_dim + 1, nc = std::size_t(m_classes);

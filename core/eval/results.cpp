@@ -366,7 +366,7 @@ Result<BootstrapCi> compareBootstrap(const EvalResult& a, const EvalResult& b, i
                                      std::uint64_t seed) {
     return guarded([&] {
         if (a.perItem.ids.empty() || b.perItem.ids.empty())
-            throw Failure("no_items", "both results need per-item data for a bootstrap");
+            throw Failure("empty", "both results need per-item data for a bootstrap");
         if (a.perItem.statistic != b.perItem.statistic)
             throw Failure("mismatch", "results use different statistics (" + a.perItem.statistic + ", " + b.perItem.statistic + ")");
         std::unordered_map<std::string, std::size_t> inB;
@@ -409,7 +409,7 @@ Result<BootstrapCi> compareBootstrap(const EvalResult& a, const EvalResult& b, i
         const double above = double(std::count_if(diffs.begin(), diffs.end(), [](double d) { return d >= 0; }));
         ci.pValue = std::min(1.0, 2.0 * std::min(below, above) / resamples);
         return ci;
-    }, "bootstrap");
+    }, "internal");
 }
 
 std::vector<ComparisonRow> compareRuns(const std::vector<EvalResult>& a, const std::vector<EvalResult>& b, int resamples,

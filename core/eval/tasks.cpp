@@ -174,7 +174,7 @@ void runSts(Context& c) {
         texts.push_back(cell(t, i, c2, "second sentence"));
         gold.push_back(parseDouble(t, i, cs, "score"));
     }
-    if (gold.empty()) throw Failure("data", path.string() + ": no pairs");
+    if (gold.empty()) throw Failure("dataset", path.string() + ": no pairs");
     double lo = *std::min_element(gold.begin(), gold.end()), hi = *std::max_element(gold.begin(), gold.end());
     if (c.o.scoreRange) std::tie(lo, hi) = *c.o.scoreRange;
     for (auto& g : gold) g = hi > lo ? (g - lo) / (hi - lo) : 0.0;
@@ -272,7 +272,7 @@ Labelled readLabelled(const std::filesystem::path& path, const EvalOptions& o) {
         l.texts.push_back(cell(t, i, ct, "text"));
         l.labels.push_back(cell(t, i, cl, "label"));
     }
-    if (l.texts.empty()) throw Failure("data", path.string() + ": no rows");
+    if (l.texts.empty()) throw Failure("dataset", path.string() + ": no rows");
     return l;
 }
 
@@ -281,7 +281,7 @@ void runClassification(Context& c) {
     std::filesystem::path trainPath = c.o.trainData;
     if (trainPath.empty()) {
         if (!std::filesystem::is_directory(c.o.data))
-            throw Failure("data", "classification needs train data: give a folder with train and " + c.o.split +
+            throw Failure("dataset", "classification needs train data: give a folder with train and " + c.o.split +
                                       " files, or the train file separately");
         trainPath = splitFile(c.o.data, "train");
     }
@@ -756,7 +756,7 @@ Result<EvalResult> runEval(TextEncoder& encoder, EmbeddingCache* cache, const Ev
         }
         log::info("eval ", r.taskType, " ", r.dataset, "/", r.split, ": ", r.mainMetric, " = ", r.mainScore);
         return r;
-    }, "eval");
+    }, "internal");
 }
 
 double perItemStatistic(const PerItem& p, const std::vector<std::size_t>& idx) {
@@ -778,7 +778,7 @@ double perItemStatistic(const PerItem& p, const std::vector<std::size_t>& idx) {
     if (p.statistic == "vmeasure") return vMeasure(ints(g), ints(v)).vMeasure;
     if (p.statistic == "f1macro") return f1Macro(ints(g), ints(v));
     if (p.statistic == "accuracy") return accuracy(ints(g), ints(v));
-    throw Failure("statistic", "unknown per-item statistic '" + p.statistic + "'");
+    throw Failure("invalid", "unknown per-item statistic '" + p.statistic + "'");
 }
 
 } // namespace synthembed::eval

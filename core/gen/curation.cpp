@@ -431,7 +431,7 @@ Status editSample(const store::Project& project, std::int64_t id, const SampleEd
 
 Status setSampleStatus(const store::Project& project, std::int64_t id, bool accept, const std::string& reason) {
     return guarded([&] {
-        if (!accept && reason.empty()) throw Failure("args", "rejecting a sample needs a reason");
+        if (!accept && reason.empty()) throw Failure("usage", "rejecting a sample needs a reason");
         auto st = project.db().prepare(
             "UPDATE samples SET status = CASE WHEN ?1 THEN (CASE WHEN original IS NULL THEN 'accepted' ELSE 'edited' END) "
             "ELSE 'rejected' END, reject_reason = CASE WHEN ?1 THEN NULL ELSE ?2 END, "
@@ -476,7 +476,7 @@ Status restoreSampleStates(const store::Project& project, const std::vector<Samp
                            const std::vector<SampleState>* expected) {
     return guarded([&] {
         if (expected && expected->size() != states.size())
-            throw Failure("args", "restoreSampleStates: " + std::to_string(states.size()) + " states but " +
+            throw Failure("usage", "restoreSampleStates: " + std::to_string(states.size()) + " states but " +
                                       std::to_string(expected->size()) + " expected ones");
         const auto& db = project.db();
         db::inTransaction(db, [&] {

@@ -158,7 +158,7 @@ Result<JobEstimate> estimateJob(const JobSpec& spec, const prompts::Library& lib
             }
         }
         return out;
-    }, "estimate");
+    }, "internal");
 }
 
 } // namespace synthembed::gen

@@ -46,7 +46,7 @@ std::string e5Query(const std::string& instruction, const std::string& query) {
 
 Result<std::int64_t> exportSamples(const store::Project& project, const fs::path& output, const ExportOptions& o) {
     if (o.format == ExportFormat::OpenAiBatch)
-        return Error{"args", "openai-batch exports a job's requests: use exportBatchRequests (--job ID)"};
+        return Error{"usage", "openai-batch exports a job's requests: use exportBatchRequests (--job ID)"};
     return guarded([&]() -> std::int64_t {
         std::string sql = "SELECT COALESCE(query,''), COALESCE(positive,''), negative, instruction, family, language "
                           "FROM samples WHERE status IN ('accepted','edited')";

@@ -69,42 +69,42 @@ std::map<std::string, std::int64_t> splitTarget(const std::vector<std::pair<std:
 
 Status validateSpec(const JobSpec& spec) {
     if (spec.families.empty())
-        return Error{"spec", "no family given (one or more of short-long, long-short, "
+        return Error{"invalid", "no family given (one or more of short-long, long-short, "
                              "short-short, long-long, sts, bitext)"};
     for (auto& [f, w] : spec.families) {
         if (!prompts::isFamily(f))
-            return Error{"spec",
+            return Error{"invalid",
                          "unknown family '" + f +
                              "' (expected short-long, long-short, short-short, long-long, sts or bitext)"};
-        if (!(w >= 0) || !std::isfinite(w)) return Error{"spec", "family " + f + ": weight must be >= 0"};
+        if (!(w >= 0) || !std::isfinite(w)) return Error{"invalid", "family " + f + ": weight must be >= 0"};
     }
-    if (spec.target <= 0) return Error{"spec", "count must be at least 1"};
-    if (spec.client.endpoints.empty()) return Error{"spec", "no endpoint given"};
+    if (spec.target <= 0) return Error{"invalid", "count must be at least 1"};
+    if (spec.client.endpoints.empty()) return Error{"invalid", "no endpoint given"};
     for (auto& e : spec.client.endpoints)
         if (e.baseUrl.rfind("http://", 0) != 0 && e.baseUrl.rfind("https://", 0) != 0)
-            return Error{"spec", "endpoint '" + e.baseUrl + "' is not an http:// or https:// URL"};
-    if (spec.client.model.empty()) return Error{"spec", "no model name given"};
-    if (spec.client.concurrency < 1) return Error{"spec", "concurrency must be at least 1"};
+            return Error{"invalid", "endpoint '" + e.baseUrl + "' is not an http:// or https:// URL"};
+    if (spec.client.model.empty()) return Error{"invalid", "no model name given"};
+    if (spec.client.concurrency < 1) return Error{"invalid", "concurrency must be at least 1"};
     auto badLimit = [](double v) { return !(v >= 0) || !std::isfinite(v); };
     if (badLimit(spec.client.requestsPerMinute) || badLimit(spec.client.tokensPerMinute))
-        return Error{"spec", "requests/min and tokens/min limits must be 0 (none) or more"};
+        return Error{"invalid", "requests/min and tokens/min limits must be 0 (none) or more"};
     for (auto& e : spec.client.endpoints)
         if (badLimit(e.requestsPerMinute.value_or(0)) || badLimit(e.tokensPerMinute.value_or(0)))
-            return Error{"spec", "endpoint '" + e.baseUrl +
+            return Error{"invalid", "endpoint '" + e.baseUrl +
                                      "': requests/min and tokens/min limits must be 0 (none) or more"};
     for (auto& e : spec.client.endpoints)
-        if (auto st = llm::validateApiKeyEnv(e.apiKeyEnv); !st) return Error{"spec", st.error().message};
-    if (spec.client.totalTimeoutMs <= 0) return Error{"spec", "the request timeout must be greater than 0"};
-    if (spec.client.connectTimeoutMs <= 0) return Error{"spec", "the connect timeout must be greater than 0"};
-    if (spec.client.stallTimeoutMs < 0) return Error{"spec", "the stall timeout must be 0 (off) or more"};
+        if (auto st = llm::validateApiKeyEnv(e.apiKeyEnv); !st) return Error{"invalid", st.error().message};
+    if (spec.client.totalTimeoutMs <= 0) return Error{"invalid", "the request timeout must be greater than 0"};
+    if (spec.client.connectTimeoutMs <= 0) return Error{"invalid", "the connect timeout must be greater than 0"};
+    if (spec.client.stallTimeoutMs < 0) return Error{"invalid", "the stall timeout must be 0 (off) or more"};
     if (spec.client.maxResponseBytes < 1024)
-        return Error{"spec", "the response size cap must be at least 1 KiB"};
-    if (spec.examplesPerTask < 1) return Error{"spec", "examples per task must be at least 1"};
-    if (spec.maxRequests < 0) return Error{"spec", "max requests must be 0 (no limit) or more"};
+        return Error{"invalid", "the response size cap must be at least 1 KiB"};
+    if (spec.examplesPerTask < 1) return Error{"invalid", "examples per task must be at least 1"};
+    if (spec.maxRequests < 0) return Error{"invalid", "max requests must be 0 (no limit) or more"};
     if (!(spec.maxCostUsd >= 0) || !std::isfinite(spec.maxCostUsd))
-        return Error{"spec", "max cost must be 0 (no limit) or more"};
+        return Error{"invalid", "max cost must be 0 (no limit) or more"};
     if (spec.maxConsecutiveRejects < 0 || !(spec.maxRejectRatio >= 0) || spec.rejectWarmup < 0)
-        return Error{"spec", "reject budget values must be 0 (off) or more"};
+        return Error{"invalid", "reject budget values must be 0 (off) or more"};
     return {};
 }
 

@@ -215,13 +215,13 @@ struct GenerationRunner::Impl : llm::RequestSource {
         if (text) {
             auto p = llm::parsePrices(*text);
             if (!p)
-                throw Failure("spec",
+                throw Failure("invalid",
                               "settings " + std::string(llm::kPricesSetting) + ": " + p.error().message);
             prices = std::move(p).take();
             probe = llm::estimateCost(*prices, spec.client.model, {1, 1});
         }
         if (!probe)
-            throw Failure("spec", "a cost budget needs the price of model '" + spec.client.model +
+            throw Failure("invalid", "a cost budget needs the price of model '" + spec.client.model +
                                       "' in the project setting " + llm::kPricesSetting +
                                       " (USD per million tokens, e.g. {\"" + spec.client.model +
                                       "\": {\"prompt\": 0.15, \"completion\": 0.6}})");

@@ -648,7 +648,7 @@ class Puller {
             if (m.size >= 0 && got != m.size) {
                 if (got < m.size && attempt < m_p.retries) continue;
                 fs::remove(part, ec);
-                throw Failure(got > m.size ? "checksum" : "network",
+                throw Failure(got > m.size ? "corrupt" : "network",
                               what + ": received " + std::to_string(got) + " bytes, the hub announced " +
                                   std::to_string(m.size) + "; the download was removed: run again");
             }
@@ -656,7 +656,7 @@ class Puller {
                 std::string digest = hash.hexDigest();
                 if (digest != m.etag) {
                     fs::remove(part, ec);
-                    throw Failure("checksum", what + ": sha256 mismatch (expected " + m.etag + ", got " + digest +
+                    throw Failure("corrupt", what + ": sha256 mismatch (expected " + m.etag + ", got " + digest +
                                                   "): the download is corrupt and was removed; run again");
                 }
             }

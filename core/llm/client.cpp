@@ -122,9 +122,9 @@ std::string buildRequestBody(const ClientOptions& o, const std::string& prompt) 
 Result<ChatResult> parseCompletion(const std::string& body) {
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded())
-        return Error{"malformed", "response body is not JSON (" + std::to_string(body.size()) + " bytes)"};
+        return Error{"llm_answer", "response body is not JSON (" + std::to_string(body.size()) + " bytes)"};
     if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() || j["choices"].empty())
-        return Error{"malformed", "response has no choices"};
+        return Error{"llm_answer", "response has no choices"};
     auto& c = j["choices"][0];
     ChatResult r;
     if (c.is_object() && c.contains("finish_reason") && c["finish_reason"].is_string())
@@ -135,7 +135,7 @@ Result<ChatResult> parseCompletion(const std::string& body) {
     else if (c.contains("text") && c["text"].is_string())
         r.content = c["text"].get<std::string>();
     else if (r.finishReason != "content_filter") // a filtered answer has no content: still an answer
-        return Error{"malformed", "response choice has no message content"};
+        return Error{"llm_answer", "response choice has no message content"};
     if (j.contains("usage") && j["usage"].is_object()) {
         auto& u = j["usage"];
         if (u.contains("prompt_tokens") && u["prompt_tokens"].is_number_integer())
@@ -505,11 +505,11 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
     for (auto& ep : o.endpoints) {
         std::string key;
         if (auto valid = validateApiKeyEnv(ep.apiKeyEnv); !valid)
-            return Error{"llm_fatal", valid.error().message};
+            return Error{"llm", valid.error().message};
         if (!ep.apiKeyEnv.empty()) {
             const char* v = std::getenv(ep.apiKeyEnv.c_str());
             if (!v || !*v)
-                return Error{"llm_fatal", "environment variable " + ep.apiKeyEnv + " (API key for " +
+                return Error{"llm", "environment variable " + ep.apiKeyEnv + " (API key for " +
                                               ep.baseUrl + ") is not set"};
             key = v;
         }
@@ -710,7 +710,7 @@ Status ChatClient::run(RequestSource& source, const ProgressHooks& hooks) {
                                        : "";
                 r.error = redacted(ep.baseUrl + " answered " + dec.reason + hint, d.endpointKeys);
                 if (!fatal) {
-                    fatal = Error{"llm_fatal", r.error};
+                    fatal = Error{"llm", r.error};
                     // Nothing new goes out; what is in flight may already be paid for, so it drains.
                     requestStop(true);
                 }

@@ -197,7 +197,7 @@ class ChatClient {
 /// Builds the JSON body of a chat-completions request (exposed for tests and the Batch export).
 std::string buildRequestBody(const ClientOptions& options, const std::string& prompt);
 
-/// Parses a chat-completions response body into content + usage; Error "malformed" otherwise.
+/// Parses a chat-completions response body into content + usage; Error "llm_answer" otherwise.
 Result<ChatResult> parseCompletion(const std::string& body);
 
 /// Checks the name given as "API key variable": it must look like an environment variable name

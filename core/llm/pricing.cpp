@@ -7,12 +7,12 @@ namespace synthembed::llm {
 Result<std::map<std::string, Price>> parsePrices(const std::string& text) {
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object())
-        return Error{"settings", std::string(kPricesSetting) + ": not a JSON object of model -> {prompt, completion}"};
+        return Error{"invalid", std::string(kPricesSetting) + ": not a JSON object of model -> {prompt, completion}"};
     std::map<std::string, Price> out;
     for (auto& [model, v] : j.items()) {
         if (!v.is_object() || !v.contains("prompt") || !v.contains("completion") || !v["prompt"].is_number() ||
             !v["completion"].is_number())
-            return Error{"settings", std::string(kPricesSetting) + ": model " + model +
+            return Error{"invalid", std::string(kPricesSetting) + ": model " + model +
                                          " needs numeric \"prompt\" and \"completion\" (USD per million tokens)"};
         out[model] = Price{v["prompt"].get<double>(), v["completion"].get<double>()};
     }

@@ -113,7 +113,7 @@ Result<ModelConfigInfo> readModelConfig(const fs::path& configJson) {
             cfg.fail("model_type", "= '" + info.modelType + "' is not supported (" + supportedModelTypes() + ")");
         info.hiddenSize = cfg.getInt("hidden_size", 0);
         return info;
-    }, "config");
+    }, "model");
 }
 
 } // namespace synthembed::model

@@ -42,10 +42,10 @@ torch::ScalarType parseDtype(const std::string& dtype, const torch::Device& devi
     if (dtype == "float16" || dtype == "fp16") {
         // libtorch's CPU kernels lack fp16 matrix products (addmm_impl_cpu_ "not implemented for 'Half'").
         if (device.is_cpu())
-            throw Failure("dtype", "float16 is not supported on CPU; use float32 or bfloat16");
+            throw Failure("unsupported", "float16 is not supported on CPU; use float32 or bfloat16");
         return torch::kFloat16;
     }
-    throw Failure("dtype", "unknown dtype '" + dtype + "' (auto, float32, bfloat16, float16)");
+    throw Failure("unsupported", "unknown dtype '" + dtype + "' (auto, float32, bfloat16, float16)");
 }
 
 namespace {

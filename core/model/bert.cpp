@@ -46,13 +46,13 @@ torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& ids, const torch:
         // Positions count real tokens (as HF's arange for right padding, and correct for left padding).
         auto positions = (mask.to(torch::kInt64).cumsum(1) - 1).clamp_min(0);
         if (positions.max().item<std::int64_t>() >= position_embeddings->weight.size(0))
-            throw Failure("input", "sequence of " + std::to_string(positions.max().item<std::int64_t>() + 1) +
+            throw Failure("invalid", "sequence of " + std::to_string(positions.max().item<std::int64_t>() + 1) +
                                        " tokens exceeds max_position_embeddings = " +
                                        std::to_string(position_embeddings->weight.size(0)));
         x = word_embeddings(ids) + position_embeddings(positions);
     } else {
         if (S > position_embeddings->weight.size(0))
-            throw Failure("input", "sequence of " + std::to_string(S) +
+            throw Failure("invalid", "sequence of " + std::to_string(S) +
                                        " tokens exceeds max_position_embeddings = " +
                                        std::to_string(position_embeddings->weight.size(0)));
         x = word_embeddings(ids) + position_embeddings->weight.narrow(0, 0, S).unsqueeze(0);

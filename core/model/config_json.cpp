@@ -8,18 +8,18 @@ namespace synthembed::model {
 
 ConfigJson ConfigJson::load(const std::filesystem::path& path) {
     std::ifstream in(path);
-    if (!in) throw Failure("config", path.string() + ": cannot read (a model folder needs config.json)");
+    if (!in) throw Failure("model", path.string() + ": cannot read (a model folder needs config.json)");
     try {
         auto j = nlohmann::json::parse(in);
-        if (!j.is_object()) throw Failure("config", path.string() + ": not a JSON object");
+        if (!j.is_object()) throw Failure("model", path.string() + ": not a JSON object");
         return ConfigJson(std::move(j), path.string());
     } catch (const nlohmann::json::exception& e) {
-        throw Failure("config", path.string() + ": invalid JSON: " + e.what());
+        throw Failure("model", path.string() + ": invalid JSON: " + e.what());
     }
 }
 
 void ConfigJson::fail(const std::string& field, const std::string& what) const {
-    throw Failure("config", m_source + ": field '" + field + "' " + what);
+    throw Failure("model", m_source + ": field '" + field + "' " + what);
 }
 
 std::int64_t ConfigJson::requireInt(const std::string& field) const {

@@ -39,7 +39,7 @@ Activation parseActivation(const std::string& name, const std::string& source) {
     if (name == "gelu_new" || name == "gelu_pytorch_tanh" || name == "gelu_fast") return Activation::GeluTanh;
     if (name == "relu") return Activation::Relu;
     if (name == "silu" || name == "swish") return Activation::Silu;
-    throw Failure("config", source + ": field 'hidden_act' = '" + name +
+    throw Failure("model", source + ": field 'hidden_act' = '" + name +
                                 "' is not supported (gelu, gelu_new, relu, silu)");
 }
 

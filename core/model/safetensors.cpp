@@ -35,7 +35,7 @@ constexpr DTypeInfo kDTypes[] = {
 constexpr std::uint64_t kMaxHeader = 100u * 1024 * 1024;
 
 [[noreturn]] void fail(const fs::path& file, const std::string& what) {
-    throw Failure("checkpoint", file.string() + ": " + what);
+    throw Failure("model", file.string() + ": " + what);
 }
 
 } // namespace
@@ -215,7 +215,7 @@ Result<Checkpoint> Checkpoint::open(const fs::path& path) {
                         if (!fs::exists(f)) fail(index, "shard " + f.filename().string() + " is missing");
                     }
                     for (const auto& f : c.m_files) {
-                        auto map = std::make_shared<MappedFile>(f, "checkpoint", MappedFile::Access::CopyOnWrite);
+                        auto map = std::make_shared<MappedFile>(f, "model", MappedFile::Access::CopyOnWrite);
                         parseFile(map, c.m_tensors, c.m_maps.empty() ? &c.m_metadata : nullptr);
                         c.m_maps.push_back(map);
                     }
@@ -243,7 +243,7 @@ Result<Checkpoint> Checkpoint::open(const fs::path& path) {
             }
             if (c.m_maps.empty()) {
                 for (const auto& f : c.m_files) {
-                    auto map = std::make_shared<MappedFile>(f, "checkpoint", MappedFile::Access::CopyOnWrite);
+                    auto map = std::make_shared<MappedFile>(f, "model", MappedFile::Access::CopyOnWrite);
                     parseFile(map, c.m_tensors, c.m_maps.empty() ? &c.m_metadata : nullptr);
                     c.m_maps.push_back(map);
                 }

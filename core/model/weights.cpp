@@ -43,7 +43,7 @@ torch::Tensor viewOf(const TensorView& t) {
         st = torch::kBool;
         break;
     default:
-        throw Failure("checkpoint", t.file.string() + ": tensor '" + t.name + "' has an unsupported dtype");
+        throw Failure("model", t.file.string() + ": tensor '" + t.name + "' has an unsupported dtype");
     }
     return torch::from_blob(const_cast<std::byte*>(t.data), t.shape, torch::TensorOptions().dtype(st));
 }
@@ -78,10 +78,10 @@ std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const
         for (const auto& n : names)
             if ((src = ckpt.find(n))) break;
         if (!src)
-            throw Failure("weights", ckpt.source().string() + ": tensor '" + names.front() + "' (shape " +
+            throw Failure("model", ckpt.source().string() + ": tensor '" + names.front() + "' (shape " +
                                          shapeString(dst.sizes().vec()) + ") is missing from the checkpoint");
         if (src->shape != dst.sizes().vec())
-            throw Failure("weights", src->file.string() + ": tensor '" + src->name + "' has shape " +
+            throw Failure("model", src->file.string() + ": tensor '" + src->name + "' has shape " +
                                          src->shapeString() + ", config says " +
                                          shapeString(dst.sizes().vec()));
         switch (src->dtype) {
@@ -91,7 +91,7 @@ std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const
         case DType::BF16:
             break;
         default:
-            throw Failure("weights", src->file.string() + ": tensor '" + src->name + "' has dtype " +
+            throw Failure("model", src->file.string() + ": tensor '" + src->name + "' has dtype " +
                                          dtypeName(src->dtype) + ", expected a floating-point type");
         }
         plan.emplace_back(src, &dst);

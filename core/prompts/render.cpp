@@ -43,7 +43,7 @@ Result<RenderedPrompt> render(const Template& tpl, const PoolSet& pools, Rng& rn
             });
             if (!clash) break;
             if (attempt == 255)
-                return Error{"distinct", "template " + m.name + ": cannot draw a value for {" + src.placeholder +
+                return Error{"template", "template " + m.name + ": cannot draw a value for {" + src.placeholder +
                                              "} that differs from the other distinct placeholders"};
         }
         drawn.emplace_back(src.placeholder, pool->values[idx].value);
@@ -112,7 +112,7 @@ Result<std::vector<RenderedPrompt>> planGenerate(const Template& generate, const
                                                  const std::vector<std::string>& tasks, std::uint64_t seed,
                                                  std::uint64_t firstIndex) {
     if (generate.meta.step != Step::Generate)
-        return Error{"bad_step", "template " + generate.meta.name + " is not a generate template"};
+        return Error{"template", "template " + generate.meta.name + " is not a generate template"};
     std::vector<RenderedPrompt> out;
     out.reserve(tasks.size());
     for (std::size_t i = 0; i < tasks.size(); ++i) {
@@ -226,7 +226,7 @@ Result<std::vector<std::string>> parseTaskList(std::string_view answer) {
         auto items = finish(plain);
         if (!items.empty()) return items;
     }
-    return Error{"no_list", "the brainstorm answer holds no list of tasks (expected a JSON list, a Python list or "
+    return Error{"llm_answer", "the brainstorm answer holds no list of tasks (expected a JSON list, a Python list or "
                             "numbered lines)"};
 }
 

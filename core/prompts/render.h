@@ -64,7 +64,7 @@ Result<std::vector<RenderedPrompt>> planGenerate(const Template& generate, const
 
 /// Reads the task list out of a brainstorm answer, leniently: a JSON list, a Python list with
 /// single quotes, either inside a fenced code block or after prose, or numbered / bulleted lines.
-/// Items are trimmed, unquoted and de-duplicated (first wins). Fails (code "no_list") when no
+/// Items are trimmed, unquoted and de-duplicated (first wins). Fails (code "llm_answer") when no
 /// list can be found.
 Result<std::vector<std::string>> parseTaskList(std::string_view answer);
 

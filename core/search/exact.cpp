@@ -143,7 +143,7 @@ std::vector<std::vector<Hit>> exactSearch(const float* base, std::size_t n, cons
 std::vector<std::vector<Hit>> exactSearch(const Matrix& base, const Matrix& queries, const ExactSearchOptions& o,
                                           const ProgressHooks& hooks) {
     if (!base.empty() && !queries.empty() && base.cols != queries.cols)
-        throw Failure("dimension", "query dimension " + std::to_string(queries.cols) + " differs from index dimension " +
+        throw Failure("index", "query dimension " + std::to_string(queries.cols) + " differs from index dimension " +
                                        std::to_string(base.cols));
     return exactSearch(base.data.data(), base.rows, queries.data.data(), queries.rows, base.cols, o, hooks);
 }

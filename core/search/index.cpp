@@ -329,12 +329,12 @@ Status VectorIndex::add(const Matrix& vectors, const std::vector<ItemMeta>& item
         if (vectors.rows == 0) return;
         if (s.meta.dim == 0) s.meta.dim = vectors.cols;
         if (vectors.cols != s.meta.dim)
-            throw Failure("dimension", "index " + s.meta.name + " holds dimension " + std::to_string(s.meta.dim) +
+            throw Failure("index", "index " + s.meta.name + " holds dimension " + std::to_string(s.meta.dim) +
                                            ", the new vectors have " + std::to_string(vectors.cols));
         std::unordered_map<std::int64_t, int> seen;
         for (auto& it : items)
             if (s.rowOf.count(it.id) || seen[it.id]++)
-                throw Failure("duplicate", "index " + s.meta.name + ": id " + std::to_string(it.id) + " is already present");
+                throw Failure("index", "index " + s.meta.name + ": id " + std::to_string(it.id) + " is already present");
         Matrix v = vectors;
         if (s.meta.metric == "cosine") normalizeRows(v);
         const std::size_t start = s.items.size();
@@ -417,7 +417,7 @@ Result<std::vector<std::vector<SearchHit>>> VectorIndex::search(const Matrix& qu
         std::vector<std::vector<SearchHit>> out(queries.rows);
         if (s.items.empty() || queries.rows == 0 || k == 0) return out;
         if (queries.cols != s.meta.dim)
-            throw Failure("dimension", "query dimension " + std::to_string(queries.cols) + " differs from index " +
+            throw Failure("index", "query dimension " + std::to_string(queries.cols) + " differs from index " +
                                            s.meta.name + " (" + std::to_string(s.meta.dim) + ")");
         Matrix q = queries;
         if (s.meta.metric == "cosine") normalizeRows(q);
@@ -506,7 +506,7 @@ Result<std::vector<std::vector<SearchHit>>> VectorIndex::search(const Matrix& qu
             }
         });
         return out;
-    }, "search");
+    }, "index");
 }
 
 Status VectorIndex::save() const {

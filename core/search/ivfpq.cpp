@@ -45,7 +45,7 @@ auto callFaiss(const std::string& what, Fn&& fn) {
     try {
         return fn();
     } catch (const faiss::FaissException& e) {
-        throw Failure("faiss", "ivfpq: " + what + ": " + e.msg);
+        throw Failure("index", "ivfpq: " + what + ": " + e.msg);
     }
 }
 } // namespace

@@ -458,7 +458,7 @@ Result<KnnGraph> knnGraph(const Matrix& x, std::size_t k, const LayoutOptions& o
         }
         hooks.report(std::int64_t(2 * n), std::int64_t(2 * n), "neighbours");
         return g;
-    }, "layout");
+    }, "internal");
 }
 
 Result<Layout> umapLayout(const Matrix& x, const LayoutOptions& o, const ProgressHooks& hooks) {
@@ -569,7 +569,7 @@ Result<Layout> umapLayout(const Matrix& x, const LayoutOptions& o, const Progres
         out.optimizeSeconds = secondsSince(t);
         out.points = std::move(y);
         return out;
-    }, "layout");
+    }, "internal");
 }
 
 std::vector<double> trustworthiness(const Matrix& x, const std::vector<const Matrix*>& embeddings, std::size_t k,

@@ -24,7 +24,7 @@ void Matrix::append(const Matrix& other) {
     if (other.rows == 0) return;
     if (rows == 0) cols = other.cols;
     if (other.cols != cols)
-        throw Failure("dimension", "cannot append vectors of dimension " + std::to_string(other.cols) + " to " +
+        throw Failure("index", "cannot append vectors of dimension " + std::to_string(other.cols) + " to " +
                                        std::to_string(cols));
     data.insert(data.end(), other.data.begin(), other.data.end());
     rows += other.rows;

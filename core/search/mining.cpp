@@ -85,7 +85,7 @@ Result<MiningReport> mineHardNegatives(eval::TextEncoder& encoder, eval::Embeddi
         }
         rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         return rep;
-    }, "mining");
+    }, "index");
 }
 
 Result<std::vector<TrainingExample>> readTrainingJsonl(const std::filesystem::path& path) {

@@ -154,7 +154,7 @@ Projection pca(const Matrix& x, int components, int iterations, std::uint64_t se
 }
 
 Matrix project(const Projection& p, const Matrix& x) {
-    if (x.cols != p.mean.size()) throw Failure("dimension", "project: dimension differs from the projection's");
+    if (x.cols != p.mean.size()) throw Failure("index", "project: dimension differs from the projection's");
     Matrix xc = x;
     for (std::size_t i = 0; i < x.rows; ++i)
         for (std::size_t j = 0; j < x.cols; ++j) xc.row(i)[j] -= p.mean[j];

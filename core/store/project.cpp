@@ -34,12 +34,12 @@ Status checkProjectFile(const fs::path& path) {
         }
         if (appId != kApplicationId) {
             if (tables == 0 && version == 0 && appId == 0) return; // empty SQLite database
-            throw Failure("not_project", path.string() +
+            throw Failure("db", path.string() +
                                              ": not a synthembed project (it is an SQLite database of another "
                                              "application; application_id " + std::to_string(appId) + ")");
         }
         if (version > latestSchemaVersion())
-            throw Failure("newer_schema", path.string() + ": project schema version " + std::to_string(version) +
+            throw Failure("schema", path.string() + ": project schema version " + std::to_string(version) +
                                               " is newer than this synthembed supports (" +
                                               std::to_string(latestSchemaVersion()) +
                                               "); upgrade synthembed to open it");
@@ -79,7 +79,7 @@ Result<Project> Project::openReader(const fs::path& path) {
         const auto appId = db.queryInt("PRAGMA application_id");
         const auto version = db.queryInt("PRAGMA user_version");
         if (appId != kApplicationId)
-            return Error{"not_project", path.string() + ": not a synthembed project (application_id " +
+            return Error{"db", path.string() + ": not a synthembed project (application_id " +
                                             std::to_string(appId) + ")"};
         if (version != latestSchemaVersion())
             return Error{"schema", path.string() + ": project schema version " + std::to_string(version) +

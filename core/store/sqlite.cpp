@@ -112,7 +112,7 @@ Database::Database(const std::filesystem::path& path, OpenMode mode) : m_path(pa
         std::string msg = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
         sqlite3_close(m_db);
         m_db = nullptr;
-        throw Failure("db_open", path.string() + ": cannot open: " + msg);
+        throw Failure("db", path.string() + ": cannot open: " + msg);
     }
     sqlite3_extended_result_codes(m_db, 1);
 }

@@ -259,7 +259,7 @@ std::unique_ptr<Decoder> makeDecoder(const json& j) {
     if (type == "Replace") {
         const auto& p = j.at("pattern");
         if (!p.contains("String"))
-            throw Failure("tokenizer_unsupported", "decoder Replace: only String patterns are supported");
+            throw Failure("tokenizer", "decoder Replace: only String patterns are supported");
         return std::make_unique<ReplaceDecoder>(p["String"].get<std::string>(),
                                                 j.at("content").get<std::string>());
     }
@@ -277,7 +277,7 @@ std::unique_ptr<Decoder> makeDecoder(const json& j) {
             if (auto p = makeDecoder(d)) parts.push_back(std::move(p));
         return std::make_unique<SequenceDecoder>(std::move(parts));
     }
-    throw Failure("tokenizer_unsupported", "decoder type '" + type + "' is not supported");
+    throw Failure("tokenizer", "decoder type '" + type + "' is not supported");
 }
 
 } // namespace synthembed::tok::detail

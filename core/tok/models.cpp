@@ -62,7 +62,7 @@ class WordPiece final : public Model {
         m_rev = ReverseVocab(m_vocab);
         auto it = m_vocab.find(unk);
         if (it == m_vocab.end())
-            throw Failure("tokenizer_invalid", "WordPiece: unk_token '" + unk + "' is not in the vocabulary");
+            throw Failure("tokenizer", "WordPiece: unk_token '" + unk + "' is not in the vocabulary");
         m_unk = it->second;
     }
     void tokenize(const Char* chars, size_t n, std::vector<TokOut>& out) const override {
@@ -192,14 +192,14 @@ class Bpe final : public Model {
             const auto& [a, b] = merges[r];
             auto ia = m_vocab.find(a), ib = m_vocab.find(b);
             if (ia == m_vocab.end() || ib == m_vocab.end())
-                throw Failure("tokenizer_invalid", "BPE merge " + std::to_string(r) + " ('" + a + "' '" + b +
+                throw Failure("tokenizer", "BPE merge " + std::to_string(r) + " ('" + a + "' '" + b +
                                                        "') uses a token missing from the vocabulary");
             std::string merged = a + (prefixLen && b.compare(0, prefixLen, o.continuingSubwordPrefix) == 0
                                           ? b.substr(prefixLen)
                                           : b);
             auto im = m_vocab.find(merged);
             if (im == m_vocab.end())
-                throw Failure("tokenizer_invalid", "BPE merge " + std::to_string(r) + ": merged token '" +
+                throw Failure("tokenizer", "BPE merge " + std::to_string(r) + ": merged token '" +
                                                        merged + "' is not in the vocabulary");
             m_merges.insert(ia->second, ib->second, {static_cast<int32_t>(r), im->second});
         }
@@ -386,13 +386,13 @@ class Bpe final : public Model {
 Vocab readVocabObject(const json& v) {
     Vocab vocab;
     vocab.reserve(v.size());
-    if (!v.is_object()) throw Failure("tokenizer_invalid", "model.vocab is not an object of token: id");
+    if (!v.is_object()) throw Failure("tokenizer", "model.vocab is not an object of token: id");
     for (auto it = v.begin(); it != v.end(); ++it) {
         // Ids are u32 in Hugging Face's tokenizers and int32 here: refuse what would wrap around.
         const auto& id = it.value();
         if (!id.is_number_integer() || id.get<std::int64_t>() < 0 ||
             id.get<std::int64_t>() > std::numeric_limits<int32_t>::max())
-            throw Failure("tokenizer_invalid", "vocabulary token '" + it.key() + "' has id " + id.dump() +
+            throw Failure("tokenizer", "vocabulary token '" + it.key() + "' has id " + id.dump() +
                                                    " (ids must be integers from 0 to 2147483647)");
         vocab.emplace(it.key(), static_cast<int32_t>(id.get<std::int64_t>()));
     }
@@ -435,7 +435,7 @@ std::unique_ptr<Model> makeModel(const json& j) {
         o.byteFallback = j.value("byte_fallback", false);
         o.ignoreMerges = j.value("ignore_merges", false);
         if (j.contains("dropout") && !j["dropout"].is_null() && j["dropout"].get<double>() > 0)
-            throw Failure("tokenizer_unsupported", "BPE dropout is not supported");
+            throw Failure("tokenizer", "BPE dropout is not supported");
         std::vector<std::pair<std::string, std::string>> merges;
         const auto& m = j.at("merges");
         merges.reserve(m.size());
@@ -446,14 +446,14 @@ std::unique_ptr<Model> makeModel(const json& j) {
                 const auto& s = e.get_ref<const std::string&>();
                 auto sp = s.find(' ');
                 if (sp == std::string::npos || s.find(' ', sp + 1) != std::string::npos)
-                    throw Failure("tokenizer_invalid",
+                    throw Failure("tokenizer",
                                   "BPE merge '" + s + "' is not two tokens separated by one space");
                 merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
             }
         }
         return makeBpe(readVocabObject(j.at("vocab")), merges, o);
     }
-    throw Failure("tokenizer_unsupported",
+    throw Failure("tokenizer",
                   "model type '" + type + "' is not supported (WordPiece and BPE are)");
 }
 

@@ -355,7 +355,7 @@ std::unique_ptr<Normalizer> makeNormalizer(const json& j) {
     if (type == "Replace") {
         const auto& p = j.at("pattern");
         if (!p.contains("String"))
-            throw Failure("tokenizer_unsupported", "normalizer Replace: only String patterns are supported");
+            throw Failure("tokenizer", "normalizer Replace: only String patterns are supported");
         return std::make_unique<ReplaceNormalizer>(u32(p["String"]), u32(j.at("content")));
     }
     if (type == "Sequence") {
@@ -370,7 +370,7 @@ std::unique_ptr<Normalizer> makeNormalizer(const json& j) {
             j["precompiled_charsmap"].get<std::string>().empty())
             return nullptr;
     }
-    throw Failure("tokenizer_unsupported", "normalizer type '" + type + "' is not supported");
+    throw Failure("tokenizer", "normalizer type '" + type + "' is not supported");
 }
 
 } // namespace synthembed::tok::detail

@@ -22,7 +22,7 @@ Behavior parseBehavior(const std::string& s) {
     if (s == "MergedWithPrevious") return Behavior::MergedWithPrevious;
     if (s == "MergedWithNext") return Behavior::MergedWithNext;
     if (s == "Contiguous") return Behavior::Contiguous;
-    throw Failure("tokenizer_unsupported", "split behavior '" + s + "' is not supported");
+    throw Failure("tokenizer", "split behavior '" + s + "' is not supported");
 }
 
 struct Span {
@@ -564,7 +564,7 @@ std::unique_ptr<PreTokenizer> makePreTokenizer(const json& j) {
         if (re == kLlama3Pattern) return std::make_unique<Llama3Splitter>(beh, invert, 3);
         if (re == kQwen2Pattern) return std::make_unique<Llama3Splitter>(beh, invert, 1);
         if (re == R"(\s+)") return std::make_unique<CharClassSplitter>(CharClassSplitter::Space, beh);
-        throw Failure("tokenizer_unsupported", "pre-tokenizer Split: regex pattern not supported: " + re);
+        throw Failure("tokenizer", "pre-tokenizer Split: regex pattern not supported: " + re);
     }
     if (type == "Punctuation")
         return std::make_unique<CharClassSplitter>(CharClassSplitter::Punct,
@@ -579,7 +579,7 @@ std::unique_ptr<PreTokenizer> makePreTokenizer(const json& j) {
             if (auto p = makePreTokenizer(n)) parts.push_back(std::move(p));
         return std::make_unique<SequencePreTokenizer>(std::move(parts));
     }
-    throw Failure("tokenizer_unsupported", "pre-tokenizer type '" + type + "' is not supported");
+    throw Failure("tokenizer", "pre-tokenizer type '" + type + "' is not supported");
 }
 
 } // namespace synthembed::tok::detail

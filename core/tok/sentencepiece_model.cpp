@@ -61,7 +61,7 @@ class Reader {
         }
     }
     [[noreturn]] void fail(const std::string& why) const {
-        throw Failure("tokenizer_invalid", m_file + ": not a valid SentencePiece model (" + why + ")");
+        throw Failure("tokenizer", m_file + ": not a valid SentencePiece model (" + why + ")");
     }
     const std::string& file() const { return m_file; }
 

@@ -34,7 +34,7 @@ json parseJson(std::string_view text, const std::string& what) {
     try {
         return json::parse(text.begin(), text.end());
     } catch (const json::exception& e) {
-        throw Failure("tokenizer_invalid", what + ": invalid JSON: " + e.what());
+        throw Failure("tokenizer", what + ": invalid JSON: " + e.what());
     }
 }
 
@@ -406,7 +406,7 @@ struct Tokenizer::Impl {
     TemplateItem special(const std::string& token, int32_t typeId) const {
         auto id = tokenToId(token);
         if (!id)
-            throw Failure("tokenizer_invalid",
+            throw Failure("tokenizer",
                           "post-processor: special token '" + token + "' is not in the vocabulary");
         return TemplateItem{-1, {*id}, {token}, typeId};
     }
@@ -460,7 +460,7 @@ struct Tokenizer::Impl {
                     for (const auto& tk : it.value().at("tokens"))
                         t.tokens.push_back(tk.get<std::string>());
                     if (t.ids.size() != t.tokens.size())
-                        throw Failure("tokenizer_invalid", "TemplateProcessing: special token '" + it.key() +
+                        throw Failure("tokenizer", "TemplateProcessing: special token '" + it.key() +
                                                                "' has ids and tokens of different lengths");
                     sp[it.key()] = t;
                 }
@@ -474,7 +474,7 @@ struct Tokenizer::Impl {
                         std::string id = item.at("SpecialToken").at("id").get<std::string>();
                         auto it = sp.find(id);
                         if (it == sp.end())
-                            throw Failure("tokenizer_invalid",
+                            throw Failure("tokenizer",
                                           "TemplateProcessing: special token '" + id + "' is not defined");
                         TemplateItem t = it->second;
                         t.seq = -1;
@@ -493,16 +493,16 @@ struct Tokenizer::Impl {
                 parsePostProcessor(p);
             return;
         }
-        throw Failure("tokenizer_unsupported", "post-processor type '" + type + "' is not supported");
+        throw Failure("tokenizer", "post-processor type '" + type + "' is not supported");
     }
 
     /// transformers' LlamaTokenizerFast.update_post_processor: BOS/EOS from add_bos_token/add_eos_token.
     void bosEosTemplate(bool addBos, bool addEos, const std::optional<std::string>& bos,
                         const std::optional<std::string>& eos) {
         if (addBos && !bos)
-            throw Failure("tokenizer_invalid", "add_bos_token is true but bos_token is not set");
+            throw Failure("tokenizer", "add_bos_token is true but bos_token is not set");
         if (addEos && !eos)
-            throw Failure("tokenizer_invalid", "add_eos_token is true but eos_token is not set");
+            throw Failure("tokenizer", "add_eos_token is true but eos_token is not set");
         single.clear();
         pair.clear();
         for (int seq = 0; seq < 2; ++seq) {
@@ -631,7 +631,7 @@ std::unique_ptr<Tokenizer::Impl> implFromJson(const json& j, const json& cfg) {
 std::unique_ptr<Tokenizer::Impl> implFromSentencePiece(const std::filesystem::path& path, const json& cfg) {
     SentencePieceModel sp = readSentencePieceModel(path.string());
     if (sp.modelType != 2)
-        throw Failure("tokenizer_unsupported",
+        throw Failure("tokenizer",
                       path.string() + ": SentencePiece model type " + std::to_string(sp.modelType) +
                           " is not supported (only BPE, type 2; use a tokenizer.json)");
     auto impl = std::make_unique<Tokenizer::Impl>();
@@ -753,7 +753,7 @@ std::unique_ptr<Tokenizer::Impl> implFromVocabTxt(const std::filesystem::path& p
     json pp = {{"type", "BertProcessing"}};
     auto clsId = impl->tokenToId(cls), sepId = impl->tokenToId(sep);
     if (!clsId || !sepId)
-        throw Failure("tokenizer_invalid",
+        throw Failure("tokenizer",
                       path.string() + ": '" + cls + "' or '" + sep + "' is not in the vocabulary");
     pp["cls"] = {cls, *clsId};
     pp["sep"] = {sep, *sepId};
@@ -778,7 +778,7 @@ json readConfig(const std::filesystem::path& dir) {
     auto tc = dir / "tokenizer_config.json";
     if (std::filesystem::exists(tc, ec)) {
         json c = parseJson(readText(tc), tc.string());
-        if (!c.is_object()) throw Failure("tokenizer_invalid", tc.string() + ": not a JSON object");
+        if (!c.is_object()) throw Failure("tokenizer", tc.string() + ": not a JSON object");
         if (cfg.is_object()) {
             for (auto it = c.begin(); it != c.end(); ++it)
                 cfg[it.key()] = it.value();
@@ -826,7 +826,7 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::load(const std::filesystem::path& 
                     impl = implFromVocabTxt(file, cfg);
                 }
             } catch (const json::exception& e) {
-                throw Failure("tokenizer_invalid", file.string() + ": " + e.what());
+                throw Failure("tokenizer", file.string() + ": " + e.what());
             } catch (const Failure& f) {
                 if (f.code() == "not_found") throw;
                 std::string msg = f.what();
@@ -835,7 +835,7 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::load(const std::filesystem::path& 
             }
             return std::unique_ptr<Tokenizer>(new Tokenizer(std::move(impl)));
         },
-        "tokenizer_invalid");
+        "tokenizer");
 }
 
 Result<std::unique_ptr<Tokenizer>> Tokenizer::fromJson(std::string_view tokenizerJson,
@@ -849,10 +849,10 @@ Result<std::unique_ptr<Tokenizer>> Tokenizer::fromJson(std::string_view tokenize
                                : parseJson(tokenizerConfigJson, "tokenizer_config.json");
                 return std::unique_ptr<Tokenizer>(new Tokenizer(implFromJson(j, cfg)));
             } catch (const json::exception& e) {
-                throw Failure("tokenizer_invalid", std::string("tokenizer.json: ") + e.what());
+                throw Failure("tokenizer", std::string("tokenizer.json: ") + e.what());
             }
         },
-        "tokenizer_invalid");
+        "tokenizer");
 }
 
 Encoding Tokenizer::encode(std::string_view text, const EncodeOptions& o) const {

@@ -193,7 +193,7 @@ std::string OutputFolderRun::describe() const {
 }
 
 Result<std::optional<OutputFolderRun>> inspectOutputFolder(const std::string& outputDir) {
-    return guarded([&] { return findRun(outputDir); }, "train.output");
+    return guarded([&] { return findRun(outputDir); }, "train_output");
 }
 
 RunFolder prepareRunFolder(const fs::path& outputDir, bool resume, bool overwrite) {
@@ -213,7 +213,7 @@ RunFolder prepareRunFolder(const fs::path& outputDir, bool resume, bool overwrit
     if (!other) return f;
     const std::string who = other->describe();
     if (!overwrite)
-        throw Failure("train.output",
+        throw Failure("train_output",
                       outputDir.string() + " holds another training run (" + who + "): " +
                           (other->lastCheckpoint.empty() ? std::string() : "continue it with --resume, or ") +
                           "pass --overwrite to move it aside (to " + other->asideTo +
@@ -224,7 +224,7 @@ RunFolder prepareRunFolder(const fs::path& outputDir, bool resume, bool overwrit
     if (!abs.empty() && !cwd.empty()) {
         auto rel = cwd.lexically_relative(abs);
         if (!rel.empty() && *rel.begin() != "..")
-            throw Failure("train.output",
+            throw Failure("train_output",
                           outputDir.string() +
                               " contains the working folder: it cannot be moved aside; choose another "
                               "--output");
@@ -232,7 +232,7 @@ RunFolder prepareRunFolder(const fs::path& outputDir, bool resume, bool overwrit
     const fs::path aside = asideName(outputDir);
     fs::rename(outputDir, aside, ec);
     if (ec)
-        throw Failure("train.output", outputDir.string() + ": cannot move the previous run to " +
+        throw Failure("train_output", outputDir.string() + ": cannot move the previous run to " +
                                           aside.string() + ": " + ec.message());
     platform::syncDirectory(aside.has_parent_path() ? aside.parent_path() : fs::path("."));
     fs::create_directories(outputDir);
@@ -247,10 +247,10 @@ CheckpointMeta loadCheckpoint(const fs::path& dir, const NamedTensors& params,
     CheckpointMeta meta;
     {
         std::ifstream in(dir / "state.json");
-        if (!in) throw Failure("train.checkpoint", (dir / "state.json").string() + ": cannot read");
+        if (!in) throw Failure("train_checkpoint", (dir / "state.json").string() + ": cannot read");
         auto j = nlohmann::json::parse(in, nullptr, false);
         if (j.is_discarded())
-            throw Failure("train.checkpoint", (dir / "state.json").string() + ": not valid JSON");
+            throw Failure("train_checkpoint", (dir / "state.json").string() + ": not valid JSON");
         meta.step = j.value("step", std::int64_t{0});
         meta.batchCursor = j.value("batch_cursor", std::int64_t{0});
         meta.wallTime = j.value("wall_time", 0.0);
@@ -266,13 +266,13 @@ CheckpointMeta loadCheckpoint(const fs::path& dir, const NamedTensors& params,
         for (const auto& [name, t] : params) {
             torch::Tensor v;
             if (!p.try_read(name, v))
-                throw Failure("train.checkpoint",
+                throw Failure("train_checkpoint",
                               (dir / "state.pt").string() + ": tensor " + name + " is missing");
             if (v.sizes() != t.sizes()) {
                 std::ostringstream os;
                 os << (dir / "state.pt").string() << ": tensor " << name << " has shape " << v.sizes()
                    << ", the model has " << t.sizes();
-                throw Failure("train.checkpoint", os.str());
+                throw Failure("train_checkpoint", os.str());
             }
             t.copy_(v);
         }
@@ -282,11 +282,11 @@ CheckpointMeta loadCheckpoint(const fs::path& dir, const NamedTensors& params,
     } catch (const Failure&) {
         throw;
     } catch (const std::exception& e) {
-        throw Failure("train.checkpoint", (dir / "state.pt").string() + ": " + e.what());
+        throw Failure("train_checkpoint", (dir / "state.pt").string() + ": " + e.what());
     }
     auto rngFile = dir / ("rng-rank" + std::to_string(rank) + ".pt");
     if (!fs::exists(rngFile))
-        throw Failure("train.checkpoint",
+        throw Failure("train_checkpoint",
                       rngFile.string() +
                           ": missing (was the checkpoint written with another number of processes?)");
     torch::serialize::InputArchive r;

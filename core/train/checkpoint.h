@@ -56,7 +56,7 @@ struct RunFolder {
 
 /// Decides who owns OUTPUT before a run writes there (rank 0, before the first checkpoint).
 /// resume: the newest checkpoint's run continues (its id is kept). A new run: OUTPUT/checkpoints
-/// must hold no complete checkpoint, else Failure("train.output") naming the run found, unless
+/// must hold no complete checkpoint, else Failure("train_output") naming the run found, unless
 /// `overwrite`, which renames OUTPUT to OUTPUT.previous-N (the whole previous run: checkpoints and
 /// model files) and starts an empty OUTPUT.
 RunFolder prepareRunFolder(const std::filesystem::path& outputDir, bool resume, bool overwrite);

@@ -23,11 +23,11 @@ std::vector<std::string> negativesFrom(const nlohmann::json& v, const std::strin
         if (!v.get<std::string>().empty()) out.push_back(v.get<std::string>());
     } else if (v.is_array()) {
         for (const auto& x : v) {
-            if (!x.is_string()) throw Failure("train.data", where + ": \"negative\" array must hold strings");
+            if (!x.is_string()) throw Failure("train_data", where + ": \"negative\" array must hold strings");
             out.push_back(x.get<std::string>());
         }
     } else {
-        throw Failure("train.data", where + ": \"negative\" must be a string or an array of strings");
+        throw Failure("train_data", where + ": \"negative\" must be a string or an array of strings");
     }
     return out;
 }
@@ -35,12 +35,12 @@ std::vector<std::string> negativesFrom(const nlohmann::json& v, const std::strin
 std::string textField(const nlohmann::json& j, const char* key, const std::string& where, bool required) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) {
-        if (required) throw Failure("train.data", where + ": missing \"" + key + "\"");
+        if (required) throw Failure("train_data", where + ": missing \"" + key + "\"");
         return {};
     }
-    if (!it->is_string()) throw Failure("train.data", where + ": \"" + key + "\" must be a string");
+    if (!it->is_string()) throw Failure("train_data", where + ": \"" + key + "\" must be a string");
     auto s = it->get<std::string>();
-    if (required && s.empty()) throw Failure("train.data", where + ": \"" + key + "\" is empty");
+    if (required && s.empty()) throw Failure("train_data", where + ": \"" + key + "\" is empty");
     return s;
 }
 
@@ -64,7 +64,7 @@ void shuffle(std::vector<std::size_t>& v, std::uint64_t seed) {
 Result<std::vector<TrainExample>> loadJsonl(const std::filesystem::path& path) {
     return guarded([&] {
         std::ifstream in(path);
-        if (!in) throw Failure("train.data", path.string() + ": cannot open the training data file");
+        if (!in) throw Failure("train_data", path.string() + ": cannot open the training data file");
         std::vector<TrainExample> out;
         std::string line;
         std::size_t lineNo = 0;
@@ -76,9 +76,9 @@ Result<std::vector<TrainExample>> loadJsonl(const std::filesystem::path& path) {
             try {
                 j = nlohmann::json::parse(line);
             } catch (const std::exception& e) {
-                throw Failure("train.data", where + ": not valid JSON (" + e.what() + ")");
+                throw Failure("train_data", where + ": not valid JSON (" + e.what() + ")");
             }
-            if (!j.is_object()) throw Failure("train.data", where + ": expected a JSON object");
+            if (!j.is_object()) throw Failure("train_data", where + ": expected a JSON object");
             TrainExample ex;
             ex.query = textField(j, "query", where, true);
             ex.positive = textField(j, "positive", where, true);
@@ -92,9 +92,9 @@ Result<std::vector<TrainExample>> loadJsonl(const std::filesystem::path& path) {
             }
             out.push_back(std::move(ex));
         }
-        if (out.empty()) throw Failure("train.data", path.string() + ": no training examples");
+        if (out.empty()) throw Failure("train_data", path.string() + ": no training examples");
         return out;
-    }, "train.data");
+    }, "train_data");
 }
 
 Result<std::vector<SampleCount>> countProjectSamples(const store::Project& project) {
@@ -146,14 +146,14 @@ Result<std::vector<TrainExample>> loadProjectSamples(const std::filesystem::path
             out.push_back(std::move(ex));
         }
         if (out.empty())
-            throw Failure("train.data", projectPath.string() + ": no samples match the filter (need query and positive)");
+            throw Failure("train_data", projectPath.string() + ": no samples match the filter (need query and positive)");
         return out;
-    }, "train.data");
+    }, "train_data");
 }
 
 BatchPlan::BatchPlan(std::vector<std::string> families, int batchSize, std::uint64_t seed, BatchMix mix)
     : m_families(std::move(families)), m_batchSize(batchSize), m_seed(seed), m_mix(mix) {
-    if (batchSize <= 0) throw Failure("train.data", "batch size must be > 0");
+    if (batchSize <= 0) throw Failure("train_data", "batch size must be > 0");
     if (m_mix == BatchMix::Random) {
         m_perEpoch = static_cast<std::int64_t>(m_families.size()) / batchSize;
     } else {
@@ -193,7 +193,7 @@ std::vector<std::vector<std::size_t>> BatchPlan::epochBatches(std::int64_t epoch
 }
 
 std::vector<std::size_t> BatchPlan::batch(std::int64_t k) const {
-    if (m_perEpoch <= 0) throw Failure("train.data", "fewer examples than one batch");
+    if (m_perEpoch <= 0) throw Failure("train_data", "fewer examples than one batch");
     const auto epoch = k / m_perEpoch;
     if (epoch != m_cachedEpoch) {
         m_cache = epochBatches(epoch);

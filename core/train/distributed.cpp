@@ -26,7 +26,7 @@ std::optional<long> envInt(const char* name) {
     if (!v || !*v) return std::nullopt;
     char* end = nullptr;
     long x = std::strtol(v, &end, 10);
-    if (*end != '\0') throw Failure("train.dist", std::string("environment variable ") + name + "='" + v + "' is not an integer");
+    if (*end != '\0') throw Failure("train_dist", std::string("environment variable ") + name + "='" + v + "' is not an integer");
     return x;
 }
 } // namespace
@@ -37,15 +37,15 @@ std::optional<DistributedOptions> distributedFromEnvironment() {
     DistributedOptions o;
     o.worldSize = static_cast<int>(*world);
     auto rank = envInt("RANK");
-    if (!rank) throw Failure("train.dist", "WORLD_SIZE is " + std::to_string(*world) + " but RANK is not set");
+    if (!rank) throw Failure("train_dist", "WORLD_SIZE is " + std::to_string(*world) + " but RANK is not set");
     o.rank = static_cast<int>(*rank);
     if (o.rank < 0 || o.rank >= o.worldSize)
-        throw Failure("train.dist", "RANK " + std::to_string(o.rank) + " is outside [0, WORLD_SIZE=" + std::to_string(o.worldSize) + ")");
+        throw Failure("train_dist", "RANK " + std::to_string(o.rank) + " is outside [0, WORLD_SIZE=" + std::to_string(o.worldSize) + ")");
     o.localRank = static_cast<int>(envInt("LOCAL_RANK").value_or(0));
     if (const char* a = std::getenv("MASTER_ADDR"); a && *a) o.masterAddr = a;
-    else throw Failure("train.dist", "WORLD_SIZE is set but MASTER_ADDR is not");
+    else throw Failure("train_dist", "WORLD_SIZE is set but MASTER_ADDR is not");
     auto port = envInt("MASTER_PORT");
-    if (!port) throw Failure("train.dist", "WORLD_SIZE is set but MASTER_PORT is not");
+    if (!port) throw Failure("train_dist", "WORLD_SIZE is set but MASTER_PORT is not");
     o.masterPort = static_cast<int>(*port);
     return o;
 }
@@ -91,7 +91,7 @@ std::unique_ptr<Distributed> Distributed::connect(const DistributedOptions& opti
         return std::make_unique<c10d_group::GroupDistributed<c10d::ProcessGroupGloo>>(options, store, pg,
                                                                                         torch::Device(torch::kCPU));
     } catch (const std::exception& e) {
-        throw Failure("train.dist", "cannot join the process group at " + options.masterAddr + ":" +
+        throw Failure("train_dist", "cannot join the process group at " + options.masterAddr + ":" +
                                         std::to_string(options.masterPort) + " as rank " + std::to_string(options.rank) +
                                         "/" + std::to_string(options.worldSize) + " (gloo): " + e.what());
     }
@@ -99,7 +99,7 @@ std::unique_ptr<Distributed> Distributed::connect(const DistributedOptions& opti
 #else
 std::unique_ptr<Distributed> Distributed::connect(const DistributedOptions& options) {
     if (options.cuda) return connectNccl(options);
-    throw Failure("train.dist", "this build has no multi-process support: libtorch's c10d Gloo headers "
+    throw Failure("train_dist", "this build has no multi-process support: libtorch's c10d Gloo headers "
                                 "(<gloo/config.h>, Debian package libgloo-dev) were not found at build time");
 }
 #endif

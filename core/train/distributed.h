@@ -33,7 +33,7 @@ bool distributedAvailable();
 class Distributed {
 public:
     /// Joins the process group (blocks until every rank has joined or the timeout passes): NCCL
-    /// when options.cuda, else Gloo. Throws Failure("train.dist") naming the master and rank.
+    /// when options.cuda, else Gloo. Throws Failure("train_dist") naming the master and rank.
     static std::unique_ptr<Distributed> connect(const DistributedOptions& options);
     virtual ~Distributed() = default;
 
@@ -60,7 +60,7 @@ public:
 };
 
 /// NCCL over cuda:LOCAL_RANK (defined in core/cuda/: cuda_on.cpp in CUDA builds; cuda_off.cpp
-/// throws Failure("train.dist") saying that this build has no CUDA).
+/// throws Failure("train_dist") saying that this build has no CUDA).
 std::unique_ptr<Distributed> connectNccl(const DistributedOptions& options);
 
 } // namespace synthembed::train

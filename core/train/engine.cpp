@@ -61,13 +61,13 @@ Trainer::Trainer(Backbone backbone, TokenizerFns tokenizer, TrainConfig config, 
     m_settingsJson = runSettingsJson(c);
     const int world = m_dist ? m_dist->worldSize() : 1;
     if (c.batchSize % world != 0)
-        throw Failure("train.config", "batch size " + std::to_string(c.batchSize) + " is not divisible by the " +
+        throw Failure("train_config", "batch size " + std::to_string(c.batchSize) + " is not divisible by the " +
                                           std::to_string(world) + " processes");
-    if (c.accumulation < 1) throw Failure("train.config", "gradient accumulation must be >= 1");
-    if (c.temperature <= 0) throw Failure("train.config", "temperature must be > 0");
-    if (c.maxLength < 2) throw Failure("train.config", "max length must be >= 2");
+    if (c.accumulation < 1) throw Failure("train_config", "gradient accumulation must be >= 1");
+    if (c.temperature <= 0) throw Failure("train_config", "temperature must be > 0");
+    if (c.maxLength < 2) throw Failure("train_config", "max length must be >= 2");
     if (m_device.is_cuda() && !torch::cuda::is_available())
-        throw Failure("train.config", "device " + c.device + " requested but this libtorch sees no CUDA device");
+        throw Failure("train_config", "device " + c.device + " requested but this libtorch sees no CUDA device");
 
     // Same initial adapters on every rank; dropout streams differ per rank.
     torch::manual_seed(c.seed);
@@ -79,7 +79,7 @@ Trainer::Trainer(Backbone backbone, TokenizerFns tokenizer, TrainConfig config, 
         }
     } else {
         for (auto& p : m_backbone.module->parameters()) p.set_requires_grad(false);
-        if (!m_backbone.projections) throw Failure("train.lora", "this backbone exposes no linear layers for LoRA");
+        if (!m_backbone.projections) throw Failure("train_lora", "this backbone exposes no linear layers for LoRA");
         m_lora = LoraSet(m_backbone.projections(), c.lora);
         m_lora->to(m_device);
         for (auto& p : m_lora->named_parameters()) m_trainable.emplace_back(p.key(), p.value());
@@ -101,7 +101,7 @@ Trainer::Trainer(Backbone backbone, TokenizerFns tokenizer, TrainConfig config, 
     for (const auto& e : m_train) families.push_back(e.family);
     m_plan = std::make_unique<BatchPlan>(std::move(families), c.batchSize, c.seed, c.mix);
     if (m_plan->batchesPerEpoch() == 0)
-        throw Failure("train.data", "only " + std::to_string(m_train.size()) + " training examples: fewer than one batch of " +
+        throw Failure("train_data", "only " + std::to_string(m_train.size()) + " training examples: fewer than one batch of " +
                                         std::to_string(c.batchSize));
     m_totalSteps = c.steps > 0 ? c.steps
                                : std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(
@@ -243,24 +243,24 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
     out.previousMovedTo = folder.previousMovedTo.string();
     if (c.resume) {
         auto last = latestCheckpoint(root);
-        if (!last) throw Failure("train.resume", "nothing to resume: no complete checkpoint under " + root.string());
+        if (!last) throw Failure("train_resume", "nothing to resume: no complete checkpoint under " + root.string());
         RngState rng;
         auto meta = loadCheckpoint(*last, m_trainable, *m_optimizer, rng, rank);
         if (meta.extra.value("batch_size", c.batchSize) != c.batchSize ||
             meta.extra.value("accumulation", c.accumulation) != c.accumulation ||
             meta.extra.value("seed", c.seed) != c.seed)
-            throw Failure("train.resume", last->string() + ": written with another batch size, accumulation or seed "
+            throw Failure("train_resume", last->string() + ": written with another batch size, accumulation or seed "
                                                            "than this run's; resume with the same settings");
         if (meta.extra.contains("settings")) {
             // Every setting that shapes the run must be the one the checkpoint was written with.
             auto stored = runSettingsFromJson(meta.extra["settings"].dump());
-            if (!stored) throw Failure("train.resume", last->string() + ": " + stored.error().message);
+            if (!stored) throw Failure("train_resume", last->string() + ": " + stored.error().message);
             auto mine = runSettingsFromJson(m_settingsJson);
             std::string differ;
             for (const auto& k : differingSettings(*stored, *mine))
                 if (!resumeMayChange(k)) differ += (differ.empty() ? "" : ", ") + k;
             if (!differ.empty())
-                throw Failure("train.resume", last->string() + ": written with other settings than this run's (" + differ +
+                throw Failure("train_resume", last->string() + ": written with other settings than this run's (" + differ +
                                                   "); resume with the run's settings");
         }
         restoreRng(rng, m_device);
@@ -315,7 +315,7 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
         if (!std::isfinite(agg.loss) || !std::isfinite(gradNorm)) {
             m_optimizer->zero_grad();
             std::string what = !std::isfinite(agg.loss) ? "loss is " + fmt(agg.loss) : "gradient norm is " + fmt(gradNorm);
-            throw Failure("train.nonfinite",
+            throw Failure("train_nonfinite",
                           "step " + std::to_string(step + 1) + ": " + what + "; training stopped before the update. " +
                               (out.lastCheckpoint.empty() ? std::string("No checkpoint was written yet.")
                                                           : "The last good checkpoint is " + out.lastCheckpoint +

@@ -45,7 +45,7 @@ public:
     ~Trainer();
 
     /// Trains until the last step, a stop request (checkpoint, outcome.stopped) or a failure
-    /// (Failure thrown; code "train.nonfinite" for NaN/Inf loss, the last good checkpoint kept).
+    /// (Failure thrown; code "train_nonfinite" for NaN/Inf loss, the last good checkpoint kept).
     TrainOutcome run(const TrainCallbacks& callbacks = {});
 
     std::int64_t totalSteps() const { return m_totalSteps; }

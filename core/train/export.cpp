@@ -160,7 +160,7 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
         }
         auto ckpt = model::Checkpoint::open(base);
         const auto* arch = model::architectureFor(info.modelType);
-        if (!arch) throw Failure("train.export", "model_type '" + info.modelType + "' is not supported (" +
+        if (!arch) throw Failure("train_export", "model_type '" + info.modelType + "' is not supported (" +
                                                      model::supportedModelTypes() + ")");
         auto candidates = arch->checkpointNames;
         TensorSet s;

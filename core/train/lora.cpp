@@ -9,7 +9,7 @@ namespace synthembed::train {
 
 LoraAdapterImpl::LoraAdapterImpl(std::int64_t inFeatures, std::int64_t outFeatures, const LoraOptions& options)
     : m_scale(options.alpha / static_cast<double>(options.rank)), m_dropout(options.dropout) {
-    if (options.rank <= 0) throw Failure("train.lora", "LoRA rank must be > 0 (got " + std::to_string(options.rank) + ")");
+    if (options.rank <= 0) throw Failure("train_lora", "LoRA rank must be > 0 (got " + std::to_string(options.rank) + ")");
     // Submodules so the parameter names read lora_A.weight / lora_B.weight as in PEFT.
     auto a = register_module("lora_A", std::make_shared<torch::nn::Module>());
     auto b = register_module("lora_B", std::make_shared<torch::nn::Module>());
@@ -78,7 +78,7 @@ LoraSetImpl::LoraSetImpl(const std::vector<ProjectionRef>& projections, const Lo
     if (m_adapters.empty()) {
         std::string names;
         for (const auto& t : options.targetModules) names += (names.empty() ? "" : ", ") + t;
-        throw Failure("train.lora", "LoRA: no linear layer of the model matches the target modules [" + names + "]");
+        throw Failure("train_lora", "LoRA: no linear layer of the model matches the target modules [" + names + "]");
     }
 }
 

@@ -37,7 +37,7 @@ Result<std::unique_ptr<RunRecorder>> RunRecorder::open(const std::filesystem::pa
             }
         });
         return r;
-    }, "train.db");
+    }, "train_db");
 }
 
 RunRecorder::~RunRecorder() {
@@ -90,7 +90,7 @@ Result<std::vector<MetricSeries>> loadRunMetrics(const std::filesystem::path& pr
             out.back().points.emplace_back(st.getInt(1), st.getDouble(2));
         }
         return out;
-    }, "train.db");
+    }, "train_db");
 }
 
 Result<std::vector<RunSummary>> listRuns(const db::Database& db) {

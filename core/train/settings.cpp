@@ -60,17 +60,17 @@ std::string shown(const json& v) {
 }
 
 TrainConfig fromJsonObject(const json& j, TrainConfig c, const std::string& source) {
-    if (!j.is_object()) throw Failure("train.settings", source + ": run settings are not a JSON object");
+    if (!j.is_object()) throw Failure("train_settings", source + ": run settings are not a JSON object");
     for (const auto& key : runSettingKeys()) {
         auto it = j.find(key);
         if (it == j.end() || it->is_null()) continue;
         try {
             setKey(c, key, *it);
         } catch (const json::exception& e) {
-            throw Failure("train.settings",
+            throw Failure("train_settings",
                           source + ": setting '" + key + "' = " + shown(*it) + ": " + e.what());
         } catch (const std::invalid_argument& e) {
-            throw Failure("train.settings", source + ": setting '" + key + "': " + e.what());
+            throw Failure("train_settings", source + ": setting '" + key + "': " + e.what());
         }
     }
     return c;
@@ -105,10 +105,10 @@ Result<TrainConfig> runSettingsFromJson(const std::string& text, TrainConfig bas
     return guarded(
         [&] {
             auto j = json::parse(text, nullptr, false);
-            if (j.is_discarded()) throw Failure("train.settings", "run settings: not valid JSON");
+            if (j.is_discarded()) throw Failure("train_settings", "run settings: not valid JSON");
             return fromJsonObject(j, std::move(base), "run settings");
         },
-        "train.settings");
+        "train_settings");
 }
 
 bool resumeMayChange(const std::string& key) {
@@ -161,12 +161,12 @@ Result<std::optional<TrainConfig>> checkpointSettings(const std::string& outputD
             const auto file = best->second / "state.json";
             std::ifstream in(file);
             auto j = json::parse(in, nullptr, false);
-            if (j.is_discarded()) throw Failure("train.checkpoint", file.string() + ": not valid JSON");
+            if (j.is_discarded()) throw Failure("train_checkpoint", file.string() + ": not valid JSON");
             auto it = j.find("extra");
             if (it == j.end() || !it->is_object() || !it->contains("settings")) return std::nullopt;
             return fromJsonObject(it->at("settings"), TrainConfig{}, file.string());
         },
-        "train.checkpoint");
+        "train_checkpoint");
 }
 
 Result<TrainConfig> resumeConfig(const TrainConfig& stored, const TrainConfig& requested,
@@ -188,13 +188,13 @@ Result<TrainConfig> resumeConfig(const TrainConfig& stored, const TrainConfig& r
             }
             if (!conflicts.empty())
                 throw Failure(
-                    "train.resume",
+                    "train_resume",
                     "resume takes the run's settings from its checkpoint, and these differ: " + conflicts +
                         ". Leave them out to continue the run, or train into a new output folder");
             c.resume = true;
             return c;
         },
-        "train.resume");
+        "train_resume");
 }
 
 } // namespace synthembed::train

@@ -94,7 +94,7 @@ std::string runSettingsJson(const TrainConfig& config);
 
 /// Reads runSettingsJson's text over `base`: present keys replace base's values, missing keys
 /// (runs written by older versions) keep them, unknown keys are ignored. Failure
-/// "train.settings" for invalid JSON or a value of the wrong type (naming the key).
+/// "train_settings" for invalid JSON or a value of the wrong type (naming the key).
 Result<TrainConfig> runSettingsFromJson(const std::string& json, TrainConfig base = {});
 
 /// Whether the table marks `key` mayChangeOnResume (the run computes the same numbers with any value:
@@ -114,7 +114,7 @@ std::vector<std::string> differingSettings(const TrainConfig& a, const TrainConf
 Result<std::optional<TrainConfig>> checkpointSettings(const std::string& outputDir);
 
 /// The config a resume runs with: `stored`, with `requested`'s values for the keys in `chosen`
-/// (settings the user set explicitly). Failure "train.resume" naming every chosen key that
+/// (settings the user set explicitly). Failure "train_resume" naming every chosen key that
 /// resumeMayChange refuses and whose value differs (given and stored values).
 Result<TrainConfig> resumeConfig(const TrainConfig& stored, const TrainConfig& requested,
                                  const std::vector<std::string>& chosen);

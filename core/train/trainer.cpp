@@ -29,24 +29,24 @@ namespace {
 
 std::vector<TrainExample> loadData(const TrainConfig& c) {
     if (!c.dataJsonl.empty()) return loadJsonl(c.dataJsonl).take();
-    if (c.projectDb.empty()) throw Failure("train.data", "no training data: give a JSONL file or a project");
+    if (c.projectDb.empty()) throw Failure("train_data", "no training data: give a JSONL file or a project");
     return loadProjectSamples(c.projectDb, c.filter).take();
 }
 
 } // namespace
 
 Result<std::int64_t> countTrainingExamples(const TrainConfig& config) {
-    return guarded([&] { return static_cast<std::int64_t>(loadData(config).size()); }, "train.data");
+    return guarded([&] { return static_cast<std::int64_t>(loadData(config).size()); }, "train_data");
 }
 
 Result<ModelCheck> checkBaseModel(const std::string& modelDir) {
     return guarded([&] {
         ModelCheck mc;
         const fs::path dir(modelDir);
-        if (!fs::is_directory(dir)) throw Failure("train.model", modelDir + ": not a folder");
-        if (!fs::exists(dir / "config.json")) throw Failure("train.model", (dir / "config.json").string() + ": missing");
+        if (!fs::is_directory(dir)) throw Failure("train_model", modelDir + ": not a folder");
+        if (!fs::exists(dir / "config.json")) throw Failure("train_model", (dir / "config.json").string() + ": missing");
         auto info = model::readModelConfig(dir / "config.json");
-        if (!info) throw Failure("train.model", info.error().message);
+        if (!info) throw Failure("train_model", info.error().message);
         mc.modelType = info->modelType;
         mc.decoder = info->architecture->decoder;
         mc.hiddenSize = info->hiddenSize;
@@ -58,17 +58,17 @@ Result<ModelCheck> checkBaseModel(const std::string& modelDir) {
                 mc.tokenizerFile = (dir / f).string();
                 break;
             }
-        if (mc.tokenizerFile.empty()) throw Failure("train.model", modelDir + ": no tokenizer (tokenizer.json, tokenizer.model or vocab.txt)");
+        if (mc.tokenizerFile.empty()) throw Failure("train_model", modelDir + ": no tokenizer (tokenizer.json, tokenizer.model or vocab.txt)");
         return mc;
-    }, "train.model");
+    }, "train_model");
 }
 
 Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbacks& callbacks) {
     useComputeThreads(); // may run on a GUI worker thread
     std::unique_ptr<RunRecorder> recorder;
     auto result = guarded([&]() -> TrainOutcome {
-        if (configIn.outputDir.empty()) throw Failure("train.config", "no output folder given");
-        if (configIn.modelDir.empty()) throw Failure("train.config", "no base model folder given");
+        if (configIn.outputDir.empty()) throw Failure("train_config", "no output folder given");
+        if (configIn.modelDir.empty()) throw Failure("train_config", "no base model folder given");
         // Absolute paths, so the stored settings resume from any working folder.
         TrainConfig config = withAbsolutePaths(configIn);
         const std::string settings = runSettingsJson(config);
@@ -156,7 +156,7 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
         if (dist) dist->barrier();
         if (recorder) recorder->finish("done");
         return out;
-    }, "train");
+    }, "train_model");
     if (!result && recorder) {
         try {
             recorder->finish("failed", result.error().message);

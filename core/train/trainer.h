@@ -41,7 +41,7 @@ struct OutputFolderRun {
 /// What `outputDir` holds before a new run writes there: nullopt when a new run may use it (missing,
 /// empty, or nothing of a run). Any complete checkpoint or exported model counts as another run,
 /// with or without a run id (folders written before run ids have none). A new run refuses such a
-/// folder (Failure "train.output") unless TrainConfig::resume continues it (only possible with a
+/// folder (Failure "train_output") unless TrainConfig::resume continues it (only possible with a
 /// checkpoint) or TrainConfig::overwrite moves the whole folder to `asideTo`; the CLI (--resume /
 /// --overwrite) and the GUI ask the same question.
 Result<std::optional<OutputFolderRun>> inspectOutputFolder(const std::string& outputDir);

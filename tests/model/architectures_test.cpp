@@ -107,21 +107,21 @@ TEST(Architectures, CheckBaseModelAnswersFromTheTable) {
     EXPECT_EQ(mc->hiddenSize, 16);
     EXPECT_EQ(mc->parameters, count);
 
-    // A model_type outside the table: code train.model, the file, the field and the supported list.
+    // A model_type outside the table: code train_model, the file, the field and the supported list.
     test::writeFile(tmp / "config.json", json{{"model_type", "roberta"}, {"hidden_size", 16}}.dump());
     auto bad = train::checkBaseModel(tmp.path().string());
     ASSERT_FALSE(bad.ok());
-    EXPECT_EQ(bad.error().code, "train.model");
+    EXPECT_EQ(bad.error().code, "train_model");
     EXPECT_NE(bad.error().message.find("config.json"), std::string::npos) << bad.error().message;
     EXPECT_NE(bad.error().message.find("'roberta'"), std::string::npos) << bad.error().message;
     EXPECT_NE(bad.error().message.find(model::supportedModelTypes()), std::string::npos) << bad.error().message;
     auto info = model::readModelConfig(tmp / "config.json");
     ASSERT_FALSE(info.ok());
-    EXPECT_EQ(info.error().code, "config");
+    EXPECT_EQ(info.error().code, "model");
 
     test::writeFile(tmp / "config.json", "{not json");
     auto broken = train::checkBaseModel(tmp.path().string());
     ASSERT_FALSE(broken.ok());
-    EXPECT_EQ(broken.error().code, "train.model");
+    EXPECT_EQ(broken.error().code, "train_model");
     EXPECT_NE(broken.error().message.find("config.json"), std::string::npos) << broken.error().message;
 }

@@ -365,7 +365,7 @@ TEST(RandomBert, MissingAndMisshapedTensorsNameThemselves) {
         model::loadBackbone(dir.path());
         FAIL() << "expected an error";
     } catch (const Failure& f) {
-        EXPECT_EQ(f.code(), "weights");
+        EXPECT_EQ(f.code(), "model");
         EXPECT_NE(std::string(f.what()).find("encoder.layer.1.attention.self.key.bias"), std::string::npos)
             << f.what();
     }

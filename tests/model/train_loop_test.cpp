@@ -132,7 +132,7 @@ TEST(TrainLoop, ResumeWithoutCheckpointOrWithOtherSettingsFails) {
         trainRun(c, 0.0);
         FAIL() << "resume without a checkpoint must fail";
     } catch (const Failure& f) {
-        EXPECT_EQ(f.code(), "train.resume");
+        EXPECT_EQ(f.code(), "train_resume");
         EXPECT_NE(std::string(f.what()).find("no complete checkpoint"), std::string::npos) << f.what();
     }
     auto c2 = tinyConfig(dir / "x");
@@ -149,7 +149,7 @@ TEST(TrainLoop, ResumeWithoutCheckpointOrWithOtherSettingsFails) {
         trainRun(c3, 0.0);
         FAIL() << "resume with another temperature must fail";
     } catch (const Failure& f) {
-        EXPECT_EQ(f.code(), "train.resume");
+        EXPECT_EQ(f.code(), "train_resume");
         EXPECT_NE(std::string(f.what()).find("temperature"), std::string::npos) << f.what();
         EXPECT_NE(std::string(f.what()).find("dev_fraction"), std::string::npos) << f.what();
     }
@@ -178,7 +178,7 @@ TEST(TrainLoop, NonFiniteLossStopsAndKeepsTheLastGoodCheckpoint) {
         t.run(cb);
         FAIL() << "a NaN loss must stop the run";
     } catch (const Failure& f) {
-        EXPECT_EQ(f.code(), "train.nonfinite");
+        EXPECT_EQ(f.code(), "train_nonfinite");
         const std::string msg = f.what();
         EXPECT_NE(msg.find("step 5"), std::string::npos) << msg;
         EXPECT_NE(msg.find("nan"), std::string::npos) << msg;
@@ -302,7 +302,7 @@ TEST(TrainDist, NcclNeedsACudaBuildAndTheRanksGpu) {
         auto d = Distributed::connect(o);
         FAIL() << "joined an NCCL group without GPU 7";
     } catch (const Failure& f) {
-        EXPECT_EQ(f.code(), "train.dist");
+        EXPECT_EQ(f.code(), "train_dist");
         const std::string why = f.what();
         if (cuda::compiledIn())
             EXPECT_NE(why.find("LOCAL_RANK 7 needs GPU 7"), std::string::npos) << why;

@@ -71,7 +71,7 @@ TEST(TrainOutput, ANewRunRefusesAFolderHoldingAnotherRun) {
         trainRun(tinyConfig(out, 4));
         FAIL() << "a new run must refuse a folder holding another run";
     } catch (const Failure& f) {
-        EXPECT_EQ(f.code(), "train.output");
+        EXPECT_EQ(f.code(), "train_output");
         EXPECT_NE(std::string(f.what()).find("--resume"), std::string::npos) << f.what();
         EXPECT_NE(std::string(f.what()).find("--overwrite"), std::string::npos) << f.what();
         EXPECT_NE(std::string(f.what()).find(firstRun), std::string::npos) << f.what();
@@ -150,7 +150,7 @@ TEST(TrainOutput, FoldersFromBeforeRunIdsCountAsAnotherRun) {
         trainRun(tinyConfig(out, 4));
         FAIL() << "a new run must refuse a folder holding checkpoints without run id";
     } catch (const Failure& f) {
-        EXPECT_EQ(f.code(), "train.output");
+        EXPECT_EQ(f.code(), "train_output");
         EXPECT_NE(std::string(f.what()).find("without id"), std::string::npos) << f.what();
         EXPECT_NE(std::string(f.what()).find("--resume"), std::string::npos) << f.what();
         EXPECT_NE(std::string(f.what()).find("--overwrite"), std::string::npos) << f.what();
@@ -190,7 +190,7 @@ TEST(TrainOutput, AnExportedModelWithoutCheckpointsIsAnotherRun) {
         trainRun(tinyConfig(out, 4));
         FAIL() << "a new run must refuse a folder holding another run's model";
     } catch (const Failure& f) {
-        EXPECT_EQ(f.code(), "train.output");
+        EXPECT_EQ(f.code(), "train_output");
         EXPECT_NE(std::string(f.what()).find("exported model"), std::string::npos) << f.what();
         EXPECT_EQ(std::string(f.what()).find("--resume"), std::string::npos) << f.what(); // nothing to resume
         EXPECT_NE(std::string(f.what()).find("--overwrite"), std::string::npos) << f.what();

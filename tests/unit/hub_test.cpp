@@ -338,7 +338,7 @@ TEST_F(HubFixture, CorruptBodyFailsTheSha256AndLeavesNothing) {
     server->setConfig(config({{{"file", "model.safetensors"}, {"mode", "corrupt"}, {"times", 1}}}));
     auto bad = hub::pull(*hub::parseRepoRef(repo), params());
     ASSERT_FALSE(bad);
-    EXPECT_EQ(bad.error().code, "checksum");
+    EXPECT_EQ(bad.error().code, "corrupt");
     std::string sha = sha256Of(source("model.safetensors"));
     EXPECT_NE(bad.error().message.find("sha256 mismatch (expected " + sha), std::string::npos) << bad.error().message;
     EXPECT_FALSE(fs::exists(snapshot() / "model.safetensors"));

@@ -153,7 +153,7 @@ TEST(LlmClient, NoRetryOn401AndClearMessage) {
     llm::ChatClient client(options(server, 1));
     auto st = client.run(src);
     ASSERT_FALSE(st.ok());
-    EXPECT_EQ(st.error().code, "llm_fatal");
+    EXPECT_EQ(st.error().code, "llm");
     EXPECT_NE(st.error().message.find("401"), std::string::npos) << st.error().message;
     EXPECT_NE(st.error().message.find("Incorrect API key"), std::string::npos) << st.error().message;
     EXPECT_NE(st.error().message.find("API key"), std::string::npos);

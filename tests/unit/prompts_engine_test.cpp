@@ -482,7 +482,7 @@ TEST(PromptsPlan, TaskListFormats) {
     }
     EXPECT_FALSE(parseTaskList("I cannot help with that.").ok());
     EXPECT_FALSE(parseTaskList("").ok());
-    EXPECT_EQ(parseTaskList("no list").error().code, "no_list");
+    EXPECT_EQ(parseTaskList("no list").error().code, "llm_answer");
 }
 
 TEST(PromptsPlan, OneGeneratePromptPerTask) {

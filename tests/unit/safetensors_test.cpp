@@ -150,7 +150,7 @@ TEST(Safetensors, CorruptHeadersAreErrors) {
         auto e = openError(p);
         EXPECT_NE(e.message.find(c.expect), std::string::npos) << c.header << " -> " << e.message;
         EXPECT_NE(e.message.find(p.filename().string()), std::string::npos) << e.message;
-        EXPECT_EQ(e.code, "checkpoint");
+        EXPECT_EQ(e.code, "model");
     }
     // Absurd header length.
     std::string raw(8, '\xff');

@@ -81,7 +81,7 @@ TEST(Store, RefusesForeignSqliteDatabaseUntouched) {
     auto before = test::readFile(path);
     auto p = store::Project::open(path);
     ASSERT_FALSE(p.ok());
-    EXPECT_EQ(p.error().code, "not_project");
+    EXPECT_EQ(p.error().code, "db");
     EXPECT_NE(p.error().message.find("not a synthembed project"), std::string::npos);
     EXPECT_EQ(test::readFile(path), before);
 }
@@ -99,7 +99,7 @@ TEST(Store, RefusesNewerSchemaUntouched) {
     auto before = test::readFile(path);
     auto p = store::Project::open(path);
     ASSERT_FALSE(p.ok());
-    EXPECT_EQ(p.error().code, "newer_schema");
+    EXPECT_EQ(p.error().code, "schema");
     EXPECT_NE(p.error().message.find("upgrade synthembed"), std::string::npos);
     EXPECT_EQ(test::readFile(path), before);
 }

@@ -114,7 +114,7 @@ TEST(TrainSettings, ResumeRefusesChangesExceptOperationalOnes) {
     requested.lr = 1e-3;
     auto bad = resumeConfig(stored, requested, {"dev_fraction", "lr", "checkpoint_every"});
     ASSERT_FALSE(bad);
-    EXPECT_EQ(bad.error().code, "train.resume");
+    EXPECT_EQ(bad.error().code, "train_resume");
     EXPECT_NE(bad.error().message.find("dev_fraction 0.5 (the run has 0.2)"), std::string::npos)
         << bad.error().message;
     EXPECT_NE(bad.error().message.find("lr 0.001"), std::string::npos);

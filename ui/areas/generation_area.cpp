@@ -303,10 +303,10 @@ void GenerationArea::reloadLibrary() {
     // What a job launched now would use: the project's latest stored templates and pools, or the
     // shipped ones when the project has none.
     m_library.reset();
-    Result<prompts::Library> lib = Error{"none", ""};
+    Result<prompts::Library> lib = Error{"empty", ""};
     if (m_project) {
         lib = prompts::PromptStore(*m_project).loadLatest();
-        if (lib && lib->templates.empty()) lib = Error{"none", ""};
+        if (lib && lib->templates.empty()) lib = Error{"empty", ""};
     }
     if (!lib) lib = prompts::loadLibrary(paths::shippedPromptsDir());
     if (lib)

@@ -643,7 +643,7 @@ void TemplatesArea::refresh() {
 void TemplatesArea::renderPreview(const prompts::Template& tpl, bool syntaxOk) {
     const auto seed = static_cast<std::uint64_t>(m_seed->value());
     auto r = syntaxOk ? prompts::renderAt(tpl, m_pools, seed, 0, prompts::exampleInputs(tpl))
-                      : Result<prompts::RenderedPrompt>(Error{"syntax", "the template has syntax errors"});
+                      : Result<prompts::RenderedPrompt>(Error{"template", "the template has syntax errors"});
     if (!r) {
         // Keep the last good preview visible, dimmed, and say why it is stale.
         m_preview->setEnabled(false);

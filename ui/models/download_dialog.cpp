@@ -194,7 +194,7 @@ QString DownloadDialog::plainError(const QString& repo, const QString& code, con
             .arg(message);
     if (code == QLatin1String("not_found"))
         return tr("%1 was not found on the hub: check the name and the revision.").arg(repo);
-    if (code == QLatin1String("checksum"))
+    if (code == QLatin1String("corrupt"))
         return tr("A downloaded file did not match its checksum; it was discarded. Try again: %1").arg(message);
     if (code == QLatin1String("cancelled"))
         return tr("Cancelled. What was downloaded so far is kept; downloading %1 again resumes it.").arg(repo);
