@@ -50,6 +50,20 @@ torch::Tensor viewOf(const TensorView& t) {
 
 namespace {
 
+/// Reads one byte of every page of [data, data + n) so the file mapping's pages are resident.
+void touchPages(const std::byte* data, std::size_t n) {
+    constexpr std::size_t kPage = 4096;
+    unsigned sum = 0;
+    for (std::size_t i = 0; i < n; i += kPage)
+        sum += static_cast<unsigned>(*reinterpret_cast<const volatile unsigned char*>(data + i));
+    static volatile unsigned sink;
+    sink = sum;
+}
+
+} // namespace
+
+namespace {
+
 /// Whether the parameter can take the mapped bytes as its storage: same dtype, on the CPU, a
 /// contiguous parameter, bytes aligned for the element type (safetensors does not promise it) and a
 /// mapping that may be written privately.
@@ -117,6 +131,10 @@ std::size_t loadWeights(torch::nn::Module& module, const Checkpoint& ckpt, const
             auto storageOf = torch::from_blob(const_cast<std::byte*>(src->data), dst.sizes(),
                                               [owner](void*) {}, dst.options().requires_grad(false));
             dst.set_(storageOf.storage(), 0, dst.sizes(), dst.strides());
+            // Read the pages in now (every forward reads every weight anyway): the time a large
+            // model takes to come from the disk is spent here, where the progress shows it, not
+            // silently in the first batch.
+            touchPages(src->data, src->nbytes);
             inPlaceBytes += src->nbytes;
         } else {
             dst.copy_(view);
