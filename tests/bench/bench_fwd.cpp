@@ -1,7 +1,10 @@
 // Forward throughput of synthembed's backbones with random weights, CPU fp32, same shapes and
 // FLOP count as shared/anchors/bench_fwd.py: BERT-base 32 x 128 and Qwen2-0.5B (no LM head)
 // 8 x 128. Prints one JSON line: tokens/s, GFLOP/s, and the fraction of a 2048^2 matmul's rate
-// measured in the same process. Usage: bench_fwd bert|qwen2 [reps]
+// measured in the same process. Usage: bench_fwd bert|qwen2 [reps] [--model DIR]
+// --model loads that Hugging Face folder (config.json + safetensors, e.g. the random weights that
+// transformers' save_pretrained wrote for tests/bench/run_fwd_bench.sh) instead of building the
+// shape with random weights; the batch shape and FLOP count stay those of the named shape.
 
 #include "core/model/backbone.h"
 #include "core/model/gemm.h"
@@ -54,8 +57,15 @@ std::pair<double, double> mmRates(int n = 2048, int reps = 10) {
 } // namespace
 
 int main(int argc, char** argv) {
-    std::string which = argc > 1 ? argv[1] : "bert";
-    int reps = argc > 2 ? std::atoi(argv[2]) : 5;
+    std::string which = "bert";
+    int reps = 5;
+    std::filesystem::path modelDir;
+    for (int i = 1, pos = 0; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--model" && i + 1 < argc) modelDir = argv[++i];
+        else if (pos++ == 0) which = a;
+        else reps = std::atoi(a.c_str());
+    }
     initialize();
     nlohmann::json cfg;
     std::int64_t B, S, L, Hq, vocab;
@@ -80,14 +90,14 @@ int main(int argc, char** argv) {
                {"tie_word_embeddings", true}, {"hidden_act", "silu"}};
         B = 8, S = 128, L = 24, Hq = 896, vocab = 151936;
     } else {
-        std::cerr << "usage: bench_fwd bert|qwen2 [reps]\n";
+        std::cerr << "usage: bench_fwd bert|qwen2 [reps] [--model DIR]\n";
         return 2;
     }
     auto dir = std::filesystem::temp_directory_path() / ("synthembed-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     std::ofstream(dir / "config.json") << cfg.dump();
     auto [mm, mmFast] = mmRates();
-    auto backbone = model::randomBackbone(dir / "config.json");
+    auto backbone = modelDir.empty() ? model::randomBackbone(dir / "config.json") : model::loadBackbone(modelDir);
     std::filesystem::remove_all(dir);
 
     std::int64_t P = 0, total = 0;
@@ -118,6 +128,7 @@ int main(int argc, char** argv) {
     };
     nlohmann::json out = {{"impl", "synthembed"},
                           {"model", which},
+                          {"weights", modelDir.empty() ? std::string("random") : modelDir.string()},
                           {"B", B},
                           {"S", S},
                           {"threads", computeThreads()},

@@ -1,83 +1,87 @@
 #!/usr/bin/env bash
-# Forward-throughput benchmark: synthembed (C++/libtorch) beside the PyTorch-in-Python anchor
-# (shared/anchors/bench_fwd.py), same shapes, same machine, same run. synthembed always runs AS IS
-# (no environment variable set for it: it tunes its own threading runtimes at start-up,
-# core/runtime/runtime.cpp); the anchor runs in the TUNED environment of shared/anchors/README.md
-# (OPENBLAS_CORETYPE unset, malloc thresholds raised, passive OpenMP waits), its best, and with
-# --as-is also in the environment as it is. Prints each JSON line and the ratios.
+# Forward-throughput benchmark (issue 17): synthembed (C++/libtorch, bench_fwd) beside PyTorch 2.x +
+# Hugging Face transformers (PyPI wheels, tests/bench/peer_fwd.py, the venv of tests/peers/setup.sh,
+# PyTorch's default threading) on the SAME model folder: random weights written once by transformers'
+# own save_pretrained into a cache outside the repository. BERT-base 32 x 128 and Qwen2-0.5B 8 x 128,
+# fp32, tokens/s, same run. synthembed always runs AS IS (no environment variable set for it: it tunes
+# its own threading runtimes at start-up, core/runtime/runtime.cpp). Goal: >= 1.1x PyTorch 2.x.
 #
-#   tests/bench/run_fwd_bench.sh [--build DIR] [--reps N] [--as-is] [--compare-tuning] [bert|qwen2 ...]
+#   tests/bench/run_fwd_bench.sh [--build DIR] [--reps N] [--history] [--compare-tuning] [--cache DIR] [bert|qwen2 ...]
 #
-# --compare-tuning adds two clearly labelled synthembed rows: "untuned" (SYNTHEMBED_NO_SELF_TUNING=1,
-# what as-is used to be) and "formerly tuned" (the variables this script used to set for it).
+# --history adds the former peer as an extra column: Debian's python3-torch 1.13 running
+# ../shared/anchors/bench_fwd.py (its own model code, random weights) in the tuned environment of
+# shared/anchors/README.md. --compare-tuning adds two clearly labelled synthembed rows: "untuned"
+# (SYNTHEMBED_NO_SELF_TUNING=1) and "formerly tuned" (the variables this script used to set for it).
 #
-# Needs: the bench_fwd target built (cmake --build build/dev --target bench_fwd) and, for the
-# baseline, Debian's python3-torch + python3-numpy (packaging/deps/debian.sh, bench list).
-# On a shared 2-core machine the numbers are noisy; compare ratios from one run only.
+# Needs: the bench_fwd target (cmake --build build/dev --target bench_fwd) and tests/peers/setup.sh's
+# venv. On a shared machine the numbers are noisy: compare the ratios of one run, and the load printed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build="$root/build/dev"
 reps=5
-asis=0
+history=0
 compare=0
+cache=""
 models=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
-    --as-is) asis=1; shift ;;
+    --history|--as-is) history=1; shift ;;
     --compare-tuning) compare=1; shift ;;
-    *) models+=("$1"); shift ;;
+    --cache) cache=$2; shift 2 ;;
+    bert|qwen2) models+=("$1"); shift ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
 [ ${#models[@]} -eq 0 ] && models=(bert qwen2)
-shared="${SYNTHEMBED_SHARED:-$root/../shared}"
-anchor="$shared/anchors/bench_fwd.py"
 bin="$build/tests/bench/bench_fwd"
 [ -x "$bin" ] || { echo "build first: cmake --build $build --target bench_fwd" >&2; exit 1; }
-[ -f "$anchor" ] || { echo "baseline not found: $anchor (set SYNTHEMBED_SHARED)" >&2; exit 1; }
-py=/usr/bin/python3
-$py -c 'import torch' 2>/dev/null || { echo "baseline needs Debian python3-torch (apt-get install python3-torch python3-numpy)" >&2; exit 1; }
+py=$("$root/tests/peers/setup.sh")
+if [ -z "$cache" ]; then
+  if [ -w /var/cache ]; then cache=/var/cache/synthembed-bench; else cache=$HOME/.cache/synthembed-bench; fi
+fi
+shared="${SYNTHEMBED_SHARED:-$root/../shared}"
 
-tuned=(env -u OPENBLAS_CORETYPE MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=4294967296
-       OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 TORCH_NT=2)
-asisenv=(env TORCH_NT=2)
-formerly=(env MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=4294967296 OMP_WAIT_POLICY=PASSIVE
-          OPENBLAS_THREAD_TIMEOUT=4)
-untuned=(env SYNTHEMBED_NO_SELF_TUNING=1)
-threads=$(nproc)
-
-ratio() { # $1 ours json, $2 baseline json
-  $py - "$1" "$2" <<'PY'
+tokps() { "$py" -c 'import json, sys; print(round(json.loads(sys.argv[1])["tok_per_s"]))' "$1"; }
+echo "== forward throughput, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load at start $(cut -d' ' -f1-3 /proc/loadavg)"
+for m in "${models[@]}"; do
+  dir="$cache/fwd-$m"
+  if [ ! -f "$dir/model.safetensors" ]; then
+    echo "bench: writing the random $m model with transformers' save_pretrained to $dir (once)" >&2
+    "$py" "$here/peer_fwd.py" make "$dir" "$m" 2>/dev/null
+  fi
+  if [ "$m" = bert ]; then B=32; else B=8; fi
+  ours=$("$bin" "$m" "$reps" --model "$dir" | tail -1)
+  peer=$("$py" "$here/peer_fwd.py" run "$dir" "$B" 128 "$reps" 2>/dev/null | tail -1)
+  echo "synthembed (as is) $ours"
+  echo "peer $peer"
+  "$py" - "$ours" "$peer" <<'PY'
 import json, sys
 a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print(f"  {a['model']}: synthembed {a['tok_per_s']:.0f} tok/s ({a['gflops']:.0f} GFLOP/s, {a['frac_of_mm2048']:.2f} of its mm2048 "
-      f"{a['mm2048_gflops']:.0f}) vs PyTorch {b['tok_per_s']:.0f} tok/s ({b['gflops']:.0f} GFLOP/s, {b['frac_of_mm2048']:.2f} of "
-      f"{b['mm2048_gflops']:.0f}) -> ratio {a['tok_per_s'] / b['tok_per_s']:.2f}x")
+r = a["tok_per_s"] / b["tok_per_s"]
+print(f"  {a['model']} {a['B']}x{a['S']}: synthembed {a['tok_per_s']:.0f} tok/s ({a['gflops']:.0f} GFLOP/s, "
+      f"{a['frac_of_mm2048']:.2f} of its mm2048 {a['mm2048_gflops']:.0f}) vs {b['impl']} ({b['threads']} threads, "
+      f"attention {b['attn']}) {b['tok_per_s']:.0f} tok/s -> ratio {r:.2f}x (goal >= 1.1x: {'met' if r >= 1.1 else 'NOT met'})")
 PY
-}
-
-tokps() { $py -c 'import json, sys; print(round(json.loads(sys.argv[1])["tok_per_s"]))' "$1"; }
-
-for m in "${models[@]}"; do
-  echo "== $m (threads: $threads; load: $(cut -d' ' -f1 /proc/loadavg))"
-  ours=$("$bin" "$m" "$reps" | tail -1)
-  echo "synthembed (as is) $ours"
   if [ $compare = 1 ]; then
-    u=$("${untuned[@]}" "$bin" "$m" "$reps" | tail -1)
-    f=$("${formerly[@]}" "$bin" "$m" "$reps" | tail -1)
-    echo "synthembed untuned, SYNTHEMBED_NO_SELF_TUNING=1 (extra column) $u"
-    echo "synthembed formerly tuned, the script's old variables (extra column) $f"
-    echo "  synthembed $m tok/s: as is $(tokps "$ours"), untuned $(tokps "$u"), formerly tuned $(tokps "$f")"
+    u=$(env SYNTHEMBED_NO_SELF_TUNING=1 "$bin" "$m" "$reps" --model "$dir" | tail -1)
+    f=$(env MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=4294967296 OMP_WAIT_POLICY=PASSIVE \
+        OPENBLAS_THREAD_TIMEOUT=4 "$bin" "$m" "$reps" --model "$dir" | tail -1)
+    echo "  synthembed $m tok/s (extra rows): as is $(tokps "$ours"), untuned (SYNTHEMBED_NO_SELF_TUNING=1)" \
+         "$(tokps "$u"), formerly tuned $(tokps "$f")"
   fi
-  envs=(tuned)
-  [ $asis = 1 ] && envs+=(as-is)
-  for e in "${envs[@]}"; do
-    if [ $e = tuned ]; then run=("${tuned[@]}"); else run=("${asisenv[@]}"); fi
-    base=$(cd "$shared/anchors" && "${run[@]}" $py bench_fwd.py "$m" "$reps" | tail -1)
-    echo "pytorch 1.13 ($e) $base"
-    ratio "$ours" "$base"
-  done
+  if [ $history = 1 ]; then
+    if [ -f "$shared/anchors/bench_fwd.py" ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+      base=$(cd "$shared/anchors" && env -u OPENBLAS_CORETYPE MALLOC_MMAP_THRESHOLD_=1073741824 \
+             MALLOC_TRIM_THRESHOLD_=4294967296 OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=4 TORCH_NT=2 \
+             /usr/bin/python3 bench_fwd.py "$m" "$reps" | tail -1)
+      echo "  history: Debian PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') (tuned," \
+           "anchors/bench_fwd.py) $(tokps "$base") tok/s -> synthembed ratio" \
+           "$("$py" -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}x")' "$(tokps "$ours")" "$(tokps "$base")")"
+    else
+      echo "  history: skipped (needs Debian's python3-torch and $shared/anchors/bench_fwd.py)"
+    fi
+  fi
 done
-exit 0
