@@ -174,6 +174,17 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::Errors</name>
+    <message>
+        <source>%1: %2
+What to do: %3
+The codes are listed in the error table of docs/guide.md.</source>
+        <translation>%1: %2
+Was tun: %3
+Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::EvalJob</name>
     <message>
         <source>%1: loading model</source>
@@ -1407,6 +1418,64 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::HistoryPanel</name>
+    <message numerus="yes">
+        <source>%n unchanged line(s)</source>
+        <translation>
+            <numerusform>%n unveränderte Zeile</numerusform>
+            <numerusform>%n unveränderte Zeilen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No differences.</source>
+        <translation>Keine Unterschiede.</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Saved (UTC)</source>
+        <translation>Gespeichert (UTC)</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Änderungen</translation>
+    </message>
+    <message>
+        <source>Select one version to see what it changed, or two to compare them</source>
+        <translation>Eine Version auswählen, um ihre Änderungen zu sehen, oder zwei, um sie zu vergleichen</translation>
+    </message>
+    <message>
+        <source>Open in editor</source>
+        <translation>Im Editor öffnen</translation>
+    </message>
+    <message>
+        <source>Put this version&apos;s text into the editor; Save makes it the latest version</source>
+        <translation>Den Text dieser Version in den Editor laden; Speichern macht ihn zur neuesten Version</translation>
+    </message>
+    <message>
+        <source>first version</source>
+        <translation>erste Version</translation>
+    </message>
+    <message>
+        <source>+%1 −%2 lines</source>
+        <translation>+%1 −%2 Zeilen</translation>
+    </message>
+    <message>
+        <source>Select one version, or two to compare.</source>
+        <translation>Wählen Sie eine Version aus, oder zwei zum Vergleichen.</translation>
+    </message>
+    <message>
+        <source>v%1 → v%2: +%3 −%4 lines</source>
+        <translation>v%1 → v%2: +%3 −%4 Zeilen</translation>
+    </message>
+    <message>
+        <source>v%1: first version</source>
+        <translation>v%1: erste Version</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::JobTableModel</name>
     <message>
         <source>%1: %2 / %3</source>
@@ -1778,6 +1847,169 @@
     <message>
         <source>LoRA training on CPU needs about %1 before activations (float32 base weights).</source>
         <translation>LoRA-Training auf der CPU braucht etwa %1 vor den Aktivierungen (float32-Basisgewichte).</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::PoolEditor</name>
+    <message>
+        <source>Placeholder</source>
+        <translation>Platzhalter</translation>
+    </message>
+    <message>
+        <source>Pool</source>
+        <translation>Pool</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>Werte</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>Gewicht</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Anteil</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add a value to the pool</source>
+        <translation>Dem Pool einen Wert hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected values</source>
+        <translation>Ausgewählte Werte entfernen</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Discard the pool edits</source>
+        <translation>Änderungen am Pool verwerfen</translation>
+    </message>
+    <message>
+        <source>Save pool</source>
+        <translation>Pool speichern</translation>
+    </message>
+    <message>
+        <source>Store the pool as a new version (templates and samples keep the versions they used)</source>
+        <translation>Den Pool als neue Version speichern (Vorlagen und Beispiele behalten die Versionen, die sie verwendet haben)</translation>
+    </message>
+    <message>
+        <source> (edited)</source>
+        <translation> (bearbeitet)</translation>
+    </message>
+    <message>
+        <source>%1 (missing)</source>
+        <translation>%1 (fehlt)</translation>
+    </message>
+    <message>
+        <source>input (from the plan)</source>
+        <translation>Eingabe (aus dem Plan)</translation>
+    </message>
+    <message>
+        <source>Select a placeholder to edit its pool.</source>
+        <translation>Wählen Sie einen Platzhalter, um seinen Pool zu bearbeiten.</translation>
+    </message>
+    <message>
+        <source>Pool &lt;b&gt;%1&lt;/b&gt; does not exist.</source>
+        <translation>Pool &lt;b&gt;%1&lt;/b&gt; existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Pool &lt;b&gt;%1&lt;/b&gt; · version %2 · %3 values%4</source>
+        <translation>Pool &lt;b&gt;%1&lt;/b&gt; · Version %2 · %3 Werte%4</translation>
+    </message>
+    <message>
+        <source> · &lt;span style=&quot;color:#b26a00;&quot;&gt;edited, not saved&lt;/span&gt;</source>
+        <translation> · &lt;span style=&quot;color:#b26a00;&quot;&gt;bearbeitet, nicht gespeichert&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>new value</source>
+        <translation>neuer Wert</translation>
+    </message>
+    <message>
+        <source>a value is empty</source>
+        <translation>ein Wert ist leer</translation>
+    </message>
+    <message>
+        <source>Pool %1 was not saved:
+%2</source>
+        <translation>Pool %1 wurde nicht gespeichert:
+%2</translation>
+    </message>
+    <message>
+        <source>Saved pool %1 as version %2</source>
+        <translation>Pool %1 als Version %2 gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::PreviewPanel</name>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>The same seed always renders the same prompt, on every platform.</source>
+        <translation>Derselbe Seed ergibt auf jeder Plattform immer denselben Prompt.</translation>
+    </message>
+    <message>
+        <source>Resample</source>
+        <translation>Neu ziehen</translation>
+    </message>
+    <message>
+        <source>Draw new placeholder values (next seed)</source>
+        <translation>Neue Platzhalterwerte ziehen (nächster Seed)</translation>
+    </message>
+    <message>
+        <source>Placeholder</source>
+        <translation>Platzhalter</translation>
+    </message>
+    <message>
+        <source>Sampled value</source>
+        <translation>Gezogener Wert</translation>
+    </message>
+    <message>
+        <source>Preview not updated: %1</source>
+        <translation>Vorschau nicht aktualisiert: %1</translation>
+    </message>
+    <message>
+        <source>Seed %1 · value combinations: %2 · ~%3 prompt tokens</source>
+        <translation>Seed %1 · Wertkombinationen: %2 · ~%3 Prompt-Tokens</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::ProblemsPanel</name>
+    <message>
+        <source>Line:Col</source>
+        <translation>Zeile:Spalte</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Problems: none</source>
+        <translation>Probleme: keine</translation>
+    </message>
+    <message>
+        <source>Problems: %1 error(s), %2 warning(s) — click one to jump to it</source>
+        <translation>Probleme: %1 Fehler, %2 Warnung(en) — zum Hinspringen anklicken</translation>
     </message>
 </context>
 <context>
@@ -3079,120 +3311,12 @@
         <translation>Als neue Version speichern (Strg+S)</translation>
     </message>
     <message>
-        <source>Line:Col</source>
-        <translation>Zeile:Spalte</translation>
-    </message>
-    <message>
-        <source>Problem</source>
-        <translation>Problem</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>Seed</translation>
-    </message>
-    <message>
-        <source>The same seed always renders the same prompt, on every platform.</source>
-        <translation>Derselbe Seed ergibt auf jeder Plattform immer denselben Prompt.</translation>
-    </message>
-    <message>
-        <source>Resample</source>
-        <translation>Neu ziehen</translation>
-    </message>
-    <message>
-        <source>Draw new placeholder values (next seed)</source>
-        <translation>Neue Platzhalterwerte ziehen (nächster Seed)</translation>
-    </message>
-    <message>
-        <source>Placeholder</source>
-        <translation>Platzhalter</translation>
-    </message>
-    <message>
-        <source>Sampled value</source>
-        <translation>Gezogener Wert</translation>
-    </message>
-    <message>
         <source>Preview</source>
         <translation>Vorschau</translation>
     </message>
     <message>
-        <source>Pool</source>
-        <translation>Pool</translation>
-    </message>
-    <message>
-        <source>Values</source>
-        <translation>Werte</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>Wert</translation>
-    </message>
-    <message>
-        <source>Weight</source>
-        <translation>Gewicht</translation>
-    </message>
-    <message>
-        <source>Share</source>
-        <translation>Anteil</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>Hinzufügen</translation>
-    </message>
-    <message>
-        <source>Add a value to the pool</source>
-        <translation>Dem Pool einen Wert hinzufügen</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Entfernen</translation>
-    </message>
-    <message>
-        <source>Remove the selected values</source>
-        <translation>Ausgewählte Werte entfernen</translation>
-    </message>
-    <message>
-        <source>Discard the pool edits</source>
-        <translation>Änderungen am Pool verwerfen</translation>
-    </message>
-    <message>
-        <source>Save pool</source>
-        <translation>Pool speichern</translation>
-    </message>
-    <message>
-        <source>Store the pool as a new version (templates and samples keep the versions they used)</source>
-        <translation>Den Pool als neue Version speichern (Vorlagen und Beispiele behalten die Versionen, die sie verwendet haben)</translation>
-    </message>
-    <message>
         <source>Placeholders</source>
         <translation>Platzhalter</translation>
-    </message>
-    <message>
-        <source>Version</source>
-        <translation>Version</translation>
-    </message>
-    <message>
-        <source>Saved (UTC)</source>
-        <translation>Gespeichert (UTC)</translation>
-    </message>
-    <message>
-        <source>Changes</source>
-        <translation>Änderungen</translation>
-    </message>
-    <message>
-        <source>Select one version to see what it changed, or two to compare them</source>
-        <translation>Eine Version auswählen, um ihre Änderungen zu sehen, oder zwei, um sie zu vergleichen</translation>
-    </message>
-    <message>
-        <source>Open in editor</source>
-        <translation>Im Editor öffnen</translation>
-    </message>
-    <message>
-        <source>Put this version&apos;s text into the editor; Save makes it the latest version</source>
-        <translation>Den Text dieser Version in den Editor laden; Speichern macht ihn zur neuesten Version</translation>
     </message>
     <message>
         <source>History</source>
@@ -3209,22 +3333,6 @@
     <message>
         <source>&lt;p&gt;This project has no templates.&lt;/p&gt;&lt;p&gt;Import a prompts folder with &lt;code&gt;synthembed-cli prompts import DIR --db PROJECT&lt;/code&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;Dieses Projekt hat keine Vorlagen.&lt;/p&gt;&lt;p&gt;Importieren Sie einen Prompt-Ordner mit &lt;code&gt;synthembed-cli prompts import DIR --db PROJECT&lt;/code&gt;.&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Preview not updated: %1</source>
-        <translation>Vorschau nicht aktualisiert: %1</translation>
-    </message>
-    <message>
-        <source>Seed %1 · value combinations: %2 · ~%3 prompt tokens</source>
-        <translation>Seed %1 · Wertkombinationen: %2 · ~%3 Prompt-Tokens</translation>
-    </message>
-    <message>
-        <source>Problems: none</source>
-        <translation>Probleme: keine</translation>
-    </message>
-    <message>
-        <source>Problems: %1 error(s), %2 warning(s) — click one to jump to it</source>
-        <translation>Probleme: %1 Fehler, %2 Warnung(en) — zum Hinspringen anklicken</translation>
     </message>
     <message>
         <source>Family</source>
@@ -3255,52 +3363,6 @@
         <translation>Beschreibung</translation>
     </message>
     <message>
-        <source> (edited)</source>
-        <translation> (bearbeitet)</translation>
-    </message>
-    <message>
-        <source>%1 (missing)</source>
-        <translation>%1 (fehlt)</translation>
-    </message>
-    <message>
-        <source>input (from the plan)</source>
-        <translation>Eingabe (aus dem Plan)</translation>
-    </message>
-    <message>
-        <source>Select a placeholder to edit its pool.</source>
-        <translation>Wählen Sie einen Platzhalter, um seinen Pool zu bearbeiten.</translation>
-    </message>
-    <message>
-        <source>Pool &lt;b&gt;%1&lt;/b&gt; does not exist.</source>
-        <translation>Pool &lt;b&gt;%1&lt;/b&gt; existiert nicht.</translation>
-    </message>
-    <message>
-        <source>Pool &lt;b&gt;%1&lt;/b&gt; · version %2 · %3 values%4</source>
-        <translation>Pool &lt;b&gt;%1&lt;/b&gt; · Version %2 · %3 Werte%4</translation>
-    </message>
-    <message>
-        <source> · &lt;span style=&quot;color:#b26a00;&quot;&gt;edited, not saved&lt;/span&gt;</source>
-        <translation> · &lt;span style=&quot;color:#b26a00;&quot;&gt;bearbeitet, nicht gespeichert&lt;/span&gt;</translation>
-    </message>
-    <message>
-        <source>new value</source>
-        <translation>neuer Wert</translation>
-    </message>
-    <message>
-        <source>a value is empty</source>
-        <translation>ein Wert ist leer</translation>
-    </message>
-    <message>
-        <source>Pool %1 was not saved:
-%2</source>
-        <translation>Pool %1 wurde nicht gespeichert:
-%2</translation>
-    </message>
-    <message>
-        <source>Saved pool %1 as version %2</source>
-        <translation>Pool %1 als Version %2 gespeichert</translation>
-    </message>
-    <message>
         <source>Save template</source>
         <translation>Vorlage speichern</translation>
     </message>
@@ -3324,37 +3386,6 @@
             <numerusform> — %n Problem übrig</numerusform>
             <numerusform> — %n Probleme übrig</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>first version</source>
-        <translation>erste Version</translation>
-    </message>
-    <message>
-        <source>+%1 −%2 lines</source>
-        <translation>+%1 −%2 Zeilen</translation>
-    </message>
-    <message>
-        <source>Select one version, or two to compare.</source>
-        <translation>Wählen Sie eine Version aus, oder zwei zum Vergleichen.</translation>
-    </message>
-    <message>
-        <source>v%1 → v%2: +%3 −%4 lines</source>
-        <translation>v%1 → v%2: +%3 −%4 Zeilen</translation>
-    </message>
-    <message>
-        <source>v%1: first version</source>
-        <translation>v%1: erste Version</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n unchanged line(s)</source>
-        <translation>
-            <numerusform>%n unveränderte Zeile</numerusform>
-            <numerusform>%n unveränderte Zeilen</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>No differences.</source>
-        <translation>Keine Unterschiede.</translation>
     </message>
     <message>
         <source>Version %1 is in the editor; Save makes it the latest version</source>

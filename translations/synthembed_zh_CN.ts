@@ -174,6 +174,17 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::Errors</name>
+    <message>
+        <source>%1: %2
+What to do: %3
+The codes are listed in the error table of docs/guide.md.</source>
+        <translation>%1：%2
+解决办法：%3
+错误代码列在 docs/guide.md 的错误表中。</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::EvalJob</name>
     <message>
         <source>%1: loading model</source>
@@ -1404,6 +1415,63 @@
     </message>
 </context>
 <context>
+    <name>synthembed::ui::HistoryPanel</name>
+    <message numerus="yes">
+        <source>%n unchanged line(s)</source>
+        <translation>
+            <numerusform>%n 行未更改</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No differences.</source>
+        <translation>没有差异。</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Saved (UTC)</source>
+        <translation>保存时间 (UTC)</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>更改</translation>
+    </message>
+    <message>
+        <source>Select one version to see what it changed, or two to compare them</source>
+        <translation>选择一个版本查看其更改，或选择两个版本进行比较</translation>
+    </message>
+    <message>
+        <source>Open in editor</source>
+        <translation>在编辑器中打开</translation>
+    </message>
+    <message>
+        <source>Put this version&apos;s text into the editor; Save makes it the latest version</source>
+        <translation>将此版本的文本载入编辑器；保存后它将成为最新版本</translation>
+    </message>
+    <message>
+        <source>first version</source>
+        <translation>首个版本</translation>
+    </message>
+    <message>
+        <source>+%1 −%2 lines</source>
+        <translation>+%1 −%2 行</translation>
+    </message>
+    <message>
+        <source>Select one version, or two to compare.</source>
+        <translation>选择一个版本，或选择两个进行比较。</translation>
+    </message>
+    <message>
+        <source>v%1 → v%2: +%3 −%4 lines</source>
+        <translation>v%1 → v%2：+%3 −%4 行</translation>
+    </message>
+    <message>
+        <source>v%1: first version</source>
+        <translation>v%1：首个版本</translation>
+    </message>
+</context>
+<context>
     <name>synthembed::ui::JobTableModel</name>
     <message>
         <source>%1: %2 / %3</source>
@@ -1775,6 +1843,169 @@
     <message>
         <source>LoRA training on CPU needs about %1 before activations (float32 base weights).</source>
         <translation>在 CPU 上进行 LoRA 训练约需 %1（不含激活值：float32 基础权重）。</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::PoolEditor</name>
+    <message>
+        <source>Placeholder</source>
+        <translation>占位符</translation>
+    </message>
+    <message>
+        <source>Pool</source>
+        <translation>值池</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>值个数</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Add a value to the pool</source>
+        <translation>向值池添加一个值</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Remove the selected values</source>
+        <translation>删除选中的值</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <source>Discard the pool edits</source>
+        <translation>放弃对值池的编辑</translation>
+    </message>
+    <message>
+        <source>Save pool</source>
+        <translation>保存值池</translation>
+    </message>
+    <message>
+        <source>Store the pool as a new version (templates and samples keep the versions they used)</source>
+        <translation>将值池保存为新版本（模板和样本保留各自使用过的版本）</translation>
+    </message>
+    <message>
+        <source> (edited)</source>
+        <translation>（已编辑）</translation>
+    </message>
+    <message>
+        <source>%1 (missing)</source>
+        <translation>%1（缺失）</translation>
+    </message>
+    <message>
+        <source>input (from the plan)</source>
+        <translation>输入（来自计划）</translation>
+    </message>
+    <message>
+        <source>Select a placeholder to edit its pool.</source>
+        <translation>选择一个占位符以编辑其值池。</translation>
+    </message>
+    <message>
+        <source>Pool &lt;b&gt;%1&lt;/b&gt; does not exist.</source>
+        <translation>值池 &lt;b&gt;%1&lt;/b&gt; 不存在。</translation>
+    </message>
+    <message>
+        <source>Pool &lt;b&gt;%1&lt;/b&gt; · version %2 · %3 values%4</source>
+        <translation>值池 &lt;b&gt;%1&lt;/b&gt; · 版本 %2 · %3 个值%4</translation>
+    </message>
+    <message>
+        <source> · &lt;span style=&quot;color:#b26a00;&quot;&gt;edited, not saved&lt;/span&gt;</source>
+        <translation> · &lt;span style=&quot;color:#b26a00;&quot;&gt;已编辑，未保存&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>new value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>a value is empty</source>
+        <translation>有值为空</translation>
+    </message>
+    <message>
+        <source>Pool %1 was not saved:
+%2</source>
+        <translation>值池 %1 未保存：
+%2</translation>
+    </message>
+    <message>
+        <source>Saved pool %1 as version %2</source>
+        <translation>已将值池 %1 保存为版本 %2</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::PreviewPanel</name>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>The same seed always renders the same prompt, on every platform.</source>
+        <translation>相同的种子在任何平台上都会渲染出相同的提示词。</translation>
+    </message>
+    <message>
+        <source>Resample</source>
+        <translation>重新抽样</translation>
+    </message>
+    <message>
+        <source>Draw new placeholder values (next seed)</source>
+        <translation>抽取新的占位符值（下一个种子）</translation>
+    </message>
+    <message>
+        <source>Placeholder</source>
+        <translation>占位符</translation>
+    </message>
+    <message>
+        <source>Sampled value</source>
+        <translation>抽取的值</translation>
+    </message>
+    <message>
+        <source>Preview not updated: %1</source>
+        <translation>预览未更新：%1</translation>
+    </message>
+    <message>
+        <source>Seed %1 · value combinations: %2 · ~%3 prompt tokens</source>
+        <translation>种子 %1 · 值组合数：%2 · 约 %3 个提示词 token</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::ProblemsPanel</name>
+    <message>
+        <source>Line:Col</source>
+        <translation>行:列</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Problems: none</source>
+        <translation>问题：无</translation>
+    </message>
+    <message>
+        <source>Problems: %1 error(s), %2 warning(s) — click one to jump to it</source>
+        <translation>问题：%1 个错误，%2 个警告 — 点击即可跳转</translation>
     </message>
 </context>
 <context>
@@ -3067,120 +3298,12 @@
         <translation>保存为新版本 (Ctrl+S)</translation>
     </message>
     <message>
-        <source>Line:Col</source>
-        <translation>行:列</translation>
-    </message>
-    <message>
-        <source>Problem</source>
-        <translation>问题</translation>
-    </message>
-    <message>
-        <source>Code</source>
-        <translation>代码</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>种子</translation>
-    </message>
-    <message>
-        <source>The same seed always renders the same prompt, on every platform.</source>
-        <translation>相同的种子在任何平台上都会渲染出相同的提示词。</translation>
-    </message>
-    <message>
-        <source>Resample</source>
-        <translation>重新抽样</translation>
-    </message>
-    <message>
-        <source>Draw new placeholder values (next seed)</source>
-        <translation>抽取新的占位符值（下一个种子）</translation>
-    </message>
-    <message>
-        <source>Placeholder</source>
-        <translation>占位符</translation>
-    </message>
-    <message>
-        <source>Sampled value</source>
-        <translation>抽取的值</translation>
-    </message>
-    <message>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <source>Pool</source>
-        <translation>值池</translation>
-    </message>
-    <message>
-        <source>Values</source>
-        <translation>值个数</translation>
-    </message>
-    <message>
-        <source>Value</source>
-        <translation>值</translation>
-    </message>
-    <message>
-        <source>Weight</source>
-        <translation>权重</translation>
-    </message>
-    <message>
-        <source>Share</source>
-        <translation>占比</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>添加</translation>
-    </message>
-    <message>
-        <source>Add a value to the pool</source>
-        <translation>向值池添加一个值</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Remove the selected values</source>
-        <translation>删除选中的值</translation>
-    </message>
-    <message>
-        <source>Discard the pool edits</source>
-        <translation>放弃对值池的编辑</translation>
-    </message>
-    <message>
-        <source>Save pool</source>
-        <translation>保存值池</translation>
-    </message>
-    <message>
-        <source>Store the pool as a new version (templates and samples keep the versions they used)</source>
-        <translation>将值池保存为新版本（模板和样本保留各自使用过的版本）</translation>
-    </message>
-    <message>
         <source>Placeholders</source>
         <translation>占位符</translation>
-    </message>
-    <message>
-        <source>Version</source>
-        <translation>版本</translation>
-    </message>
-    <message>
-        <source>Saved (UTC)</source>
-        <translation>保存时间 (UTC)</translation>
-    </message>
-    <message>
-        <source>Changes</source>
-        <translation>更改</translation>
-    </message>
-    <message>
-        <source>Select one version to see what it changed, or two to compare them</source>
-        <translation>选择一个版本查看其更改，或选择两个版本进行比较</translation>
-    </message>
-    <message>
-        <source>Open in editor</source>
-        <translation>在编辑器中打开</translation>
-    </message>
-    <message>
-        <source>Put this version&apos;s text into the editor; Save makes it the latest version</source>
-        <translation>将此版本的文本载入编辑器；保存后它将成为最新版本</translation>
     </message>
     <message>
         <source>History</source>
@@ -3197,22 +3320,6 @@
     <message>
         <source>&lt;p&gt;This project has no templates.&lt;/p&gt;&lt;p&gt;Import a prompts folder with &lt;code&gt;synthembed-cli prompts import DIR --db PROJECT&lt;/code&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;此项目没有模板。&lt;/p&gt;&lt;p&gt;请用 &lt;code&gt;synthembed-cli prompts import DIR --db PROJECT&lt;/code&gt; 导入提示词文件夹。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Preview not updated: %1</source>
-        <translation>预览未更新：%1</translation>
-    </message>
-    <message>
-        <source>Seed %1 · value combinations: %2 · ~%3 prompt tokens</source>
-        <translation>种子 %1 · 值组合数：%2 · 约 %3 个提示词 token</translation>
-    </message>
-    <message>
-        <source>Problems: none</source>
-        <translation>问题：无</translation>
-    </message>
-    <message>
-        <source>Problems: %1 error(s), %2 warning(s) — click one to jump to it</source>
-        <translation>问题：%1 个错误，%2 个警告 — 点击即可跳转</translation>
     </message>
     <message>
         <source>Family</source>
@@ -3243,52 +3350,6 @@
         <translation>说明</translation>
     </message>
     <message>
-        <source> (edited)</source>
-        <translation>（已编辑）</translation>
-    </message>
-    <message>
-        <source>%1 (missing)</source>
-        <translation>%1（缺失）</translation>
-    </message>
-    <message>
-        <source>input (from the plan)</source>
-        <translation>输入（来自计划）</translation>
-    </message>
-    <message>
-        <source>Select a placeholder to edit its pool.</source>
-        <translation>选择一个占位符以编辑其值池。</translation>
-    </message>
-    <message>
-        <source>Pool &lt;b&gt;%1&lt;/b&gt; does not exist.</source>
-        <translation>值池 &lt;b&gt;%1&lt;/b&gt; 不存在。</translation>
-    </message>
-    <message>
-        <source>Pool &lt;b&gt;%1&lt;/b&gt; · version %2 · %3 values%4</source>
-        <translation>值池 &lt;b&gt;%1&lt;/b&gt; · 版本 %2 · %3 个值%4</translation>
-    </message>
-    <message>
-        <source> · &lt;span style=&quot;color:#b26a00;&quot;&gt;edited, not saved&lt;/span&gt;</source>
-        <translation> · &lt;span style=&quot;color:#b26a00;&quot;&gt;已编辑，未保存&lt;/span&gt;</translation>
-    </message>
-    <message>
-        <source>new value</source>
-        <translation>新值</translation>
-    </message>
-    <message>
-        <source>a value is empty</source>
-        <translation>有值为空</translation>
-    </message>
-    <message>
-        <source>Pool %1 was not saved:
-%2</source>
-        <translation>值池 %1 未保存：
-%2</translation>
-    </message>
-    <message>
-        <source>Saved pool %1 as version %2</source>
-        <translation>已将值池 %1 保存为版本 %2</translation>
-    </message>
-    <message>
         <source>Save template</source>
         <translation>保存模板</translation>
     </message>
@@ -3311,36 +3372,6 @@
         <translation>
             <numerusform> — 还剩 %n 个问题</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>first version</source>
-        <translation>首个版本</translation>
-    </message>
-    <message>
-        <source>+%1 −%2 lines</source>
-        <translation>+%1 −%2 行</translation>
-    </message>
-    <message>
-        <source>Select one version, or two to compare.</source>
-        <translation>选择一个版本，或选择两个进行比较。</translation>
-    </message>
-    <message>
-        <source>v%1 → v%2: +%3 −%4 lines</source>
-        <translation>v%1 → v%2：+%3 −%4 行</translation>
-    </message>
-    <message>
-        <source>v%1: first version</source>
-        <translation>v%1：首个版本</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n unchanged line(s)</source>
-        <translation>
-            <numerusform>%n 行未更改</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>No differences.</source>
-        <translation>没有差异。</translation>
     </message>
     <message>
         <source>Version %1 is in the editor; Save makes it the latest version</source>

@@ -2,11 +2,12 @@
 // The Templates area: the project's prompt templates by family and step, a QScintilla editor
 // with live validation, the placeholders and their value pools (editable, versioned), a live
 // seeded preview, and the version history with a diff of two versions. All logic is core's
-// (core/prompts/); this area presents it.
+// (core/prompts/); this area holds the template list and the editor and wires the panels of
+// ui/templates/ (ProblemsPanel, PreviewPanel, PoolEditor, HistoryPanel) to them.
 
 #include "ui/areas/area.h"
 
-#include "core/prompts/pool.h"
+#include "core/prompts/prompt_store.h"
 #include "core/prompts/template.h"
 
 #include <QTimer>
@@ -17,21 +18,22 @@
 #include <vector>
 
 class QLabel;
-class QPushButton;
-class QSpinBox;
+class QLayout;
 class QStackedWidget;
+class QSplitter;
 class QTabWidget;
-class QTableWidget;
-class QTextBrowser;
 class QToolButton;
 class QTreeWidget;
-class QTreeWidgetItem;
 
 namespace synthembed::ui {
 
 class ElidedLabel;
-class TemplateEditor;
 class FindBar;
+class HistoryPanel;
+class PoolEditor;
+class PreviewPanel;
+class ProblemsPanel;
+class TemplateEditor;
 
 class TemplatesArea : public Area {
     Q_OBJECT
@@ -59,73 +61,50 @@ public:
     /// Re-validates and re-renders now instead of after the typing pause.
     void refreshNow();
 
-    /// The placeholder highlight colour of the i-th sampled value (preview and values table).
-    static QColor valueColor(int i);
-
 Q_SIGNALS:
     /// After each validation + preview pass (tests wait on it).
     void refreshed();
 
 private:
     void buildUi();
+    QTreeWidget* buildList(QSplitter* split);
+    QWidget* buildCenter(QSplitter* split);
+    QLayout* buildToolRow(QWidget* center);
+    QWidget* buildRight(QSplitter* split);
     void clear();
     void reloadList(const QString& select);
+    void checkTemplates(const std::map<std::string, prompts::TemplateVersion>& latest);
     void loadIntoEditor(const QString& name);
     void onTextChanged();
     void refresh();
-    void renderPreview(const prompts::Template& tpl, bool syntaxOk);
-    void updateProblems();
     void updateMetadata(const prompts::Template& tpl);
-    void updatePlaceholders(const prompts::Template& tpl);
-    void showPool(const QString& pool);
-    void onPoolCellChanged(int row, int column);
-    void savePool();
-    void revertPool();
-    void addPoolValue();
-    void removePoolValues();
     void reloadHistory();
-    void updateDiff();
-    void loadVersionIntoEditor();
     void updateTitle();
     void updateListMarks();
 
-    // Widgets.
+    // Widgets; the panels are in ui/templates/.
     QStackedWidget* m_pages = nullptr;
     QLabel* m_emptyLabel = nullptr;
     QTreeWidget* m_list = nullptr;
     TemplateEditor* m_editor = nullptr;
     FindBar* m_find = nullptr;
     ElidedLabel* m_titleLabel = nullptr;
+    QToolButton* m_undo = nullptr;
+    QToolButton* m_redo = nullptr;
+    QToolButton* m_findButton = nullptr;
     QToolButton* m_save = nullptr;
     QToolButton* m_revert = nullptr;
-    QTreeWidget* m_problems = nullptr;
-    QLabel* m_problemsLabel = nullptr;
+    ProblemsPanel* m_problems = nullptr;
     QLabel* m_meta = nullptr;
     QTabWidget* m_tabs = nullptr;
-    QSpinBox* m_seed = nullptr;
-    QPushButton* m_resample = nullptr;
-    QTextBrowser* m_preview = nullptr;
-    QLabel* m_previewStatus = nullptr;
-    QTableWidget* m_values = nullptr;
-    QTableWidget* m_placeholders = nullptr;
-    QLabel* m_poolLabel = nullptr;
-    QTableWidget* m_poolValues = nullptr;
-    QToolButton* m_savePool = nullptr;
-    QToolButton* m_revertPool = nullptr;
-    QToolButton* m_addValue = nullptr;
-    QToolButton* m_removeValue = nullptr;
-    QTreeWidget* m_versions = nullptr;
-    QTextBrowser* m_diff = nullptr;
-    QLabel* m_diffLabel = nullptr;
-    QPushButton* m_loadVersion = nullptr;
+    PreviewPanel* m_preview = nullptr;
+    PoolEditor* m_poolEditor = nullptr;
+    HistoryPanel* m_history = nullptr;
 
     QTimer m_refreshTimer;
 
-    // State of the open project.
-    prompts::PoolSet m_pools;           ///< latest stored pools, with unsaved edits applied
-    std::set<std::string> m_dirtyPools; ///< pools edited but not saved
+    // State of the open project (the pools and their unsaved edits are the pool editor's).
     QString m_current;                  ///< template in the editor
-    QString m_currentPool;              ///< pool in the pool table
     std::string m_savedText;            ///< latest stored text of m_current
     int m_savedVersion = 0;
     std::map<QString, QString> m_drafts; ///< unsaved texts of templates not in the editor
