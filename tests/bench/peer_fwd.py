@@ -53,6 +53,15 @@ def run(d, B, S, reps):
     g = torch.Generator().manual_seed(0)
     ids = torch.randint(0, vocab, (B, S), generator=g)
     mask = torch.ones(B, S, dtype=torch.long)
+    # PyTorch's own 2048^2 matmul rate in this process (bench_fwd prints synthembed's beside it).
+    a, b, c = torch.randn(2048, 2048), torch.randn(2048, 2048), torch.empty(2048, 2048)
+    mts = []
+    for i in range(12):
+        t = time.perf_counter()
+        torch.mm(a, b, out=c)
+        if i >= 2:
+            mts.append(time.perf_counter() - t)
+    mm2048 = 2.0 * 2048 ** 3 / statistics.median(mts) / 1e9
     ts = []
     with torch.inference_mode():
         model(input_ids=ids, attention_mask=mask)  # warm-up
@@ -66,7 +75,7 @@ def run(d, B, S, reps):
                       "model_type": model.config.model_type, "attn": getattr(model.config, "_attn_implementation", None),
                       "B": B, "S": S, "threads": torch.get_num_threads(), "load_s": round(load_s, 2),
                       "times_s": [round(t, 4) for t in ts], "median_s": round(med, 4), "tok_per_s": B * S / med,
-                      "hidden": list(h.shape), "loadavg_end": os.getloadavg()[0]}))
+                      "mm2048_gflops": round(mm2048, 1), "hidden": list(h.shape), "loadavg_end": os.getloadavg()[0]}))
 
 
 def main():

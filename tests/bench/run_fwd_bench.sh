@@ -63,7 +63,7 @@ a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 r = a["tok_per_s"] / b["tok_per_s"]
 print(f"  {a['model']} {a['B']}x{a['S']}: synthembed {a['tok_per_s']:.0f} tok/s ({a['gflops']:.0f} GFLOP/s, "
       f"{a['frac_of_mm2048']:.2f} of its mm2048 {a['mm2048_gflops']:.0f}) vs {b['impl']} ({b['threads']} threads, "
-      f"attention {b['attn']}) {b['tok_per_s']:.0f} tok/s -> ratio {r:.2f}x (goal >= 1.1x: {'met' if r >= 1.1 else 'NOT met'})")
+      f"attention {b['attn']}, its mm2048 {b['mm2048_gflops']:.0f} GFLOP/s) {b['tok_per_s']:.0f} tok/s -> ratio {r:.2f}x (goal >= 1.1x: {'met' if r >= 1.1 else 'NOT met'})")
 PY
   if [ $compare = 1 ]; then
     u=$(env SYNTHEMBED_NO_SELF_TUNING=1 "$bin" "$m" "$reps" --model "$dir" | tail -1)
