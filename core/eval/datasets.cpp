@@ -4,6 +4,7 @@
 #include "core/util/result.h"
 
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include <algorithm>
 #include <optional>
@@ -20,7 +21,23 @@ std::string lower(std::string s) {
     return s;
 }
 
+bool gzipped(const std::filesystem::path& path) { return lower(path.extension().string()) == ".gz"; }
+
+/// The whole file; a .gz file decompressed (as the mteb repos ship test.jsonl.gz).
 std::string readAll(const std::filesystem::path& path) {
+    if (gzipped(path)) {
+        gzFile f = gzopen(path.string().c_str(), "rb");
+        if (!f) throw Failure("io", path.string() + ": cannot open for reading");
+        std::string out;
+        char buf[1 << 16];
+        int n = 0;
+        while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, std::size_t(n));
+        int err = 0;
+        std::string msg = n < 0 ? gzerror(f, &err) : "";
+        gzclose(f);
+        if (n < 0) throw Failure("parse", path.string() + ": not a valid gzip file (" + msg + ")");
+        return out;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Failure("io", path.string() + ": cannot open for reading");
     std::ostringstream ss;
@@ -43,9 +60,21 @@ std::string cellText(const nlohmann::json& v) {
 
 } // namespace
 
+std::string dataExtension(const std::filesystem::path& path) {
+    if (gzipped(path)) return lower(path.stem().extension().string());
+    return lower(path.extension().string());
+}
+
 std::vector<std::pair<std::size_t, std::string>> readJsonLines(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Failure("io", path.string() + ": cannot open for reading");
+    std::ifstream file;
+    std::istringstream unzipped;
+    if (gzipped(path)) {
+        unzipped.str(readAll(path));
+    } else {
+        file.open(path, std::ios::binary);
+        if (!file) throw Failure("io", path.string() + ": cannot open for reading");
+    }
+    std::istream& in = gzipped(path) ? static_cast<std::istream&>(unzipped) : file;
     std::vector<std::pair<std::size_t, std::string>> out;
     std::string line;
     std::size_t n = 0;
@@ -61,7 +90,7 @@ std::vector<std::pair<std::size_t, std::string>> readJsonLines(const std::filesy
 Table readTable(const std::filesystem::path& path, const std::vector<std::string>& headerHints, int numericColumn) {
     Table t;
     t.path = path;
-    const std::string ext = lower(path.extension().string());
+    const std::string ext = dataExtension(path);
     if (ext == ".jsonl" || ext == ".json" || ext == ".ndjson") {
         for (auto& [lineNo, text] : readJsonLines(path)) {
             nlohmann::json j;
@@ -144,16 +173,19 @@ std::filesystem::path splitFile(const std::filesystem::path& data, const std::st
     std::vector<std::filesystem::path> exact, partial;
     for (auto& e : std::filesystem::directory_iterator(data)) {
         if (!e.is_regular_file()) continue;
-        const std::string ext = lower(e.path().extension().string());
+        const std::string ext = dataExtension(e.path());
         if (ext != ".jsonl" && ext != ".csv" && ext != ".tsv" && ext != ".json") continue;
-        const std::string stem = lower(e.path().stem().string());
+        auto name = e.path();
+        if (gzipped(name)) name = name.stem();
+        const std::string stem = lower(name.stem().string());
         if (stem == lower(split)) exact.push_back(e.path());
         else if (stem.find(lower(split)) != std::string::npos) partial.push_back(e.path());
     }
     auto& pick = exact.empty() ? partial : exact;
     if (pick.size() == 1) return pick.front();
     std::sort(pick.begin(), pick.end());
-    if (pick.empty()) throw Failure("io", data.string() + ": no file for split '" + split + "' (.jsonl, .csv or .tsv)");
+    if (pick.empty())
+        throw Failure("io", data.string() + ": no file for split '" + split + "' (.jsonl, .csv or .tsv, optionally .gz)");
     std::string names;
     for (auto& p : pick) names += " " + p.filename().string();
     throw Failure("io", data.string() + ": several files match split '" + split + "':" + names + " (give the file)");
@@ -161,15 +193,35 @@ std::filesystem::path splitFile(const std::filesystem::path& data, const std::st
 
 BeirData readBeir(const std::filesystem::path& dir, const std::string& split) {
     BeirData d;
-    const auto corpus = dir / "corpus.jsonl";
-    auto queriesPath = dir / ("queries." + split + ".jsonl");
-    if (!std::filesystem::exists(queriesPath)) queriesPath = dir / "queries.jsonl";
-    const auto qrelsPath = dir / "qrels" / (split + ".tsv");
+    // Each file also as .gz (the mteb repos' layout); qrels also as JSON lines (query-id, corpus-id, score).
+    auto pick = [](std::vector<std::filesystem::path> options) {
+        for (auto& p : options)
+            if (std::filesystem::exists(p)) return p;
+        return options.front();
+    };
+    auto withGz = [](const std::filesystem::path& p) { return std::filesystem::path(p.string() + ".gz"); };
+    const auto corpus = pick({dir / "corpus.jsonl", withGz(dir / "corpus.jsonl")});
+    auto queriesPath = pick({dir / ("queries." + split + ".jsonl"), withGz(dir / ("queries." + split + ".jsonl")),
+                             dir / "queries.jsonl", withGz(dir / "queries.jsonl")});
+    const auto qrelsTsv = dir / "qrels" / (split + ".tsv");
+    const auto qrelsPath = pick({qrelsTsv, withGz(qrelsTsv), dir / "qrels" / (split + ".jsonl")});
     for (auto& p : {corpus, queriesPath, qrelsPath})
         if (!std::filesystem::exists(p)) throw Failure("io", p.string() + ": missing (BEIR layout: corpus.jsonl, queries.jsonl, qrels/" + split + ".tsv)");
 
     std::vector<std::size_t> lines;
-    auto qrelRows = csv::parseDocument(readAll(qrelsPath), '\t', false, lines);
+    std::vector<std::vector<std::string>> qrelRows;
+    if (dataExtension(qrelsPath) == ".jsonl") {
+        const Table t = readTable(qrelsPath, {}, -1);
+        const auto cq = resolveColumn(t, "", {"query-id", "query_id"}, -1, "query id");
+        const auto cd = resolveColumn(t, "", {"corpus-id", "corpus_id"}, -1, "corpus id");
+        const auto cs = resolveColumn(t, "", {"score"}, -1, "score");
+        for (std::size_t i = 0; i < t.rows.size(); ++i) {
+            qrelRows.push_back({t.rows[i][cq], t.rows[i][cd], t.rows[i][cs]});
+            lines.push_back(t.lines[i]);
+        }
+    } else {
+        qrelRows = csv::parseDocument(readAll(qrelsPath), '\t', false, lines);
+    }
     for (std::size_t i = 0; i < qrelRows.size(); ++i) {
         auto& r = qrelRows[i];
         if (i == 0 && !r.empty() && lower(r[0]) == "query-id") continue;

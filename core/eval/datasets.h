@@ -17,7 +17,11 @@ struct Table {
     std::vector<std::size_t> lines;  ///< 1-based source line of each row
 };
 
-/// Reads .jsonl/.json lines, .csv (RFC 4180 quotes) or .tsv (no quoting). For CSV/TSV the first
+/// The extension that says how a file is read, lowercase: ".jsonl" for "test.jsonl.gz" (a .gz file
+/// is decompressed on reading), else the file's own (".csv").
+std::string dataExtension(const std::filesystem::path& path);
+
+/// Reads .jsonl/.json lines (each also gzipped as .jsonl.gz), .csv (RFC 4180 quotes) or .tsv (no quoting). For CSV/TSV the first
 /// row is a header when it contains one of headerHints (case-insensitive) or is not numeric in
 /// a column where numbers are expected (numericColumn, -1 = none).
 Table readTable(const std::filesystem::path& path, const std::vector<std::string>& headerHints, int numericColumn = -1);

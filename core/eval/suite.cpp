@@ -211,6 +211,7 @@ EvalOptions suiteOptions(const DatasetEntry& d, SuiteMode mode, std::size_t quic
     o.split = d.split;
     o.dataset = d.name;
     o.trainData = d.trainData;
+    o.mainMetric = d.mainMetric;
     o.quick = mode == SuiteMode::Quick ? quickItems : 0;
     o.seed = seed;
     return o;
@@ -225,7 +226,9 @@ std::string datasetsToJson(const std::vector<DatasetEntry>& entries) {
                        {"data", d.data.string()},
                        {"train", d.trainData.string()},
                        {"split", d.split},
-                       {"items", d.items}});
+                       {"items", d.items},
+                       {"mteb_task", d.mtebTask},
+                       {"main_metric", d.mainMetric}});
     return arr.dump();
 }
 
@@ -252,6 +255,8 @@ Result<std::vector<DatasetEntry>> datasetsFromJson(const std::string& text) {
             d.trainData = j.value("train", "");
             d.split = j.value("split", "test");
             d.items = j.value("items", std::size_t(0));
+            d.mtebTask = j.value("mteb_task", "");
+            d.mainMetric = j.value("main_metric", "");
             out.push_back(std::move(d));
         }
         return out;

@@ -26,6 +26,8 @@ struct DatasetEntry {
     std::filesystem::path trainData; ///< classification: the train file (empty otherwise)
     std::string split = "test";
     std::size_t items = 0;         ///< test items found when detected (pairs, queries, texts)
+    std::string mtebTask;          ///< the MTEB task name when it came from the catalogue (mteb_tasks.h)
+    std::string mainMetric;        ///< the main metric as MTEB names it (empty: the task type's own)
 };
 
 /// Recognises a dataset folder or file from its layout and columns:

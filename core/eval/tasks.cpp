@@ -747,6 +747,12 @@ Result<EvalResult> runEval(TextEncoder& encoder, EmbeddingCache* cache, const Ev
         case TaskType::Summarization: runSummarization(c); break;
         case TaskType::Bitext: runBitext(c); break;
         }
+        if (!options.mainMetric.empty()) {
+            if (!r.metrics.count(options.mainMetric))
+                throw Failure("invalid", "main metric '" + options.mainMetric + "' is not one that " + r.taskType +
+                                             " evaluation computes");
+            r.mainMetric = options.mainMetric;
+        }
         r.mainScore = r.metrics.at(r.mainMetric);
         r.timings["embed"] = c.embedSeconds;
         r.timings["total"] = since(t0);

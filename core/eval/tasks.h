@@ -51,6 +51,9 @@ struct EvalOptions {
     /// Retrieval: drop a hit whose document id equals the query id (mteb's ignore_identical_ids).
     /// nullopt = mteb's setting for the dataset: on for ArguAna and Quora, off otherwise.
     std::optional<bool> ignoreIdenticalIds;
+    /// The result's main metric (one the task computes, e.g. mteb's "max_ap" for pair
+    /// classification); empty = the task type's own.
+    std::string mainMetric;
 };
 
 /// Per-item data kept so two runs on the same items can be compared with a paired bootstrap.

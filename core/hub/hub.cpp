@@ -434,7 +434,7 @@ struct FileMeta {
 class Puller {
   public:
     Puller(const RepoRef& ref, const PullParams& p)
-        : m_ref(ref), m_p(p), m_s(p.settings), m_repoDir(repoCacheDir(p.settings, ref.repo)) {}
+        : m_ref(ref), m_p(p), m_s(p.settings), m_repoDir(repoCacheDir(p.settings, ref.repo, ref.type)) {}
 
     /// Whether the hub answered the file list (a network error after that is no reason to fall back).
     bool listed() const { return m_listed; }
@@ -443,10 +443,27 @@ class Puller {
         auto [commit, siblings] = fileList();
         m_commit = commit;
         m_listed = true;
-        std::vector<std::string> files = chooseFiles(siblings, m_p.allFiles, m_ref.text());
         std::set<std::string> inRepo(siblings.begin(), siblings.end());
+        const bool model = m_ref.type == RepoType::Model;
+        std::vector<std::string> files;
+        if (!m_p.files.empty()) {
+            for (const auto& f : m_p.files) {
+                if (!inRepo.count(f)) {
+                    std::string listed;
+                    for (std::size_t i = 0; i < siblings.size() && i < 12; ++i) listed += (i ? ", " : "") + siblings[i];
+                    if (siblings.size() > 12) listed += ", ...";
+                    throw Failure("not_found", m_ref.text() + ": revision " + m_commit + " has no file '" + f +
+                                                   "' (it has: " + (listed.empty() ? std::string("no files") : listed) + ")");
+                }
+                files.push_back(f);
+            }
+        } else if (!model) {
+            files = siblings;
+        } else {
+            files = chooseFiles(siblings, m_p.allFiles, m_ref.text());
+        }
         // An index first: it names the shards that must come with it.
-        if (!m_p.allFiles && std::find(files.begin(), files.end(), "model.safetensors.index.json") != files.end()) {
+        if (model && m_p.files.empty() && !m_p.allFiles && std::find(files.begin(), files.end(), "model.safetensors.index.json") != files.end()) {
             fetchFiles({"model.safetensors.index.json"});
             for (const auto& s : indexShards(snapshotFile(m_repoDir, m_commit, "model.safetensors.index.json"))) {
                 if (!inRepo.count(s))
@@ -467,11 +484,13 @@ class Puller {
     }
 
   private:
-    std::string repoUrl() const { return m_s.endpoint + "/" + m_ref.repo; }
+    bool dataset() const { return m_ref.type == RepoType::Dataset; }
+    std::string repoUrl() const { return m_s.endpoint + (dataset() ? "/datasets/" : "/") + m_ref.repo; }
 
     std::pair<std::string, std::vector<std::string>> fileList() {
         HttpRequest req;
-        req.url = m_s.endpoint + "/api/models/" + m_ref.repo + "/revision/" + urlEncode(m_ref.revision, false);
+        req.url = m_s.endpoint + (dataset() ? "/api/datasets/" : "/api/models/") + m_ref.repo + "/revision/" +
+                  urlEncode(m_ref.revision, false);
         req.token = m_s.token;
         req.follow = true;
         req.timeoutSeconds = 60;
@@ -484,7 +503,7 @@ class Puller {
         try {
             j = json::parse(r.body);
         } catch (const std::exception&) {
-            throw Failure("hub", m_ref.text() + ": the answer of " + m_s.endpoint + "/api/models/... is not JSON (is HF_ENDPOINT a Hugging Face hub or mirror?)");
+            throw Failure("hub", m_ref.text() + ": the answer of " + m_s.endpoint + "/api/" + (dataset() ? "datasets" : "models") + "/... is not JSON (is HF_ENDPOINT a Hugging Face hub or mirror?)");
         }
         if (!j.is_object() || !j.contains("sha") || !j["sha"].is_string() || !j.contains("siblings") || !j["siblings"].is_array())
             throw Failure("hub", m_ref.text() + ": the hub's answer has no \"sha\" and \"siblings\"");
@@ -684,7 +703,10 @@ bool truthy(std::string v) {
 
 } // namespace
 
-std::string RepoRef::text() const { return revision == "main" ? repo : repo + "@" + revision; }
+std::string RepoRef::text() const {
+    std::string t = (type == RepoType::Dataset ? "datasets/" : "") + repo;
+    return revision == "main" ? t : t + "@" + revision;
+}
 
 std::optional<RepoRef> parseRepoRef(std::string_view text) {
     RepoRef r;
@@ -725,8 +747,8 @@ HubSettings HubSettings::fromEnvironment() {
     return s;
 }
 
-fs::path repoCacheDir(const HubSettings& settings, const std::string& repo) {
-    std::string name = "models--" + repo;
+fs::path repoCacheDir(const HubSettings& settings, const std::string& repo, RepoType type) {
+    std::string name = (type == RepoType::Dataset ? "datasets--" : "models--") + repo;
     for (std::size_t p = 0; (p = name.find('/', p)) != std::string::npos;) name.replace(p, 1, "--");
     return settings.cacheDir / name;
 }
@@ -753,9 +775,13 @@ std::string modelFolderProblem(const fs::path& dir) {
     return "no safetensors weights";
 }
 
-Result<Snapshot> findCached(const RepoRef& ref, const HubSettings& settings) {
+namespace {
+
+/// The cached snapshot of `ref`; `problem` says why it is incomplete (empty when it is not).
+Result<Snapshot> findSnapshot(const RepoRef& ref, const HubSettings& settings,
+                              const std::function<std::string(const fs::path&)>& problemOf) {
     return guarded([&]() -> Snapshot {
-        fs::path repoDir = repoCacheDir(settings, ref.repo);
+        fs::path repoDir = repoCacheDir(settings, ref.repo, ref.type);
         std::error_code ec;
         if (!fs::is_directory(repoDir, ec))
             throw Failure("not_cached", ref.repo + " is not in the Hugging Face cache (" + repoDir.string() + ")");
@@ -775,7 +801,7 @@ Result<Snapshot> findCached(const RepoRef& ref, const HubSettings& settings) {
         snap.path = repoDir / "snapshots" / commit;
         if (!fs::is_directory(snap.path, ec))
             throw Failure("not_cached", ref.text() + ": no snapshot " + snap.path.string() + " in the Hugging Face cache");
-        std::string problem = modelFolderProblem(snap.path);
+        std::string problem = problemOf(snap.path);
         if (!problem.empty())
             throw Failure("incomplete", ref.text() + " in the Hugging Face cache (" + snap.path.string() + ") is incomplete: " + problem);
         snap.files = listSnapshot(snap.path);
@@ -783,20 +809,45 @@ Result<Snapshot> findCached(const RepoRef& ref, const HubSettings& settings) {
     }, "io");
 }
 
+std::string missingFile(const fs::path& dir, const std::vector<std::string>& files) {
+    std::error_code ec;
+    for (const auto& f : files)
+        if (!safeRepoPath(f) || !fs::exists(dir / fs::path(f), ec)) return "no file " + f;
+    return {};
+}
+
+/// What a pull with these params needs of a cached snapshot.
+Result<Snapshot> findCachedFor(const RepoRef& ref, const PullParams& params) {
+    if (!params.files.empty() || ref.type != RepoType::Model) return findCached(ref, params.settings, params.files);
+    return findCached(ref, params.settings);
+}
+
+} // namespace
+
+Result<Snapshot> findCached(const RepoRef& ref, const HubSettings& settings) {
+    return findSnapshot(ref, settings, [](const fs::path& dir) { return modelFolderProblem(dir); });
+}
+
+Result<Snapshot> findCached(const RepoRef& ref, const HubSettings& settings, const std::vector<std::string>& files) {
+    return findSnapshot(ref, settings, [&](const fs::path& dir) { return missingFile(dir, files); });
+}
+
 Result<Snapshot> pull(const RepoRef& ref, const PullParams& params) {
     return guarded([&]() -> Snapshot {
         if (params.settings.offline) {
-            auto cached = findCached(ref, params.settings);
+            auto cached = findCachedFor(ref, params);
             if (cached) return std::move(cached).take();
             throw Failure("offline", "HF_HUB_OFFLINE is set and " + cached.error().message +
-                                         ": run `synthembed-cli models pull " + ref.text() + "` where the hub can be reached");
+                                         (ref.type == RepoType::Dataset
+                                              ? std::string(": download it where the hub can be reached")
+                                              : ": run `synthembed-cli models pull " + ref.text() + "` where the hub can be reached"));
         }
         Puller puller(ref, params);
         try {
             return puller.run();
         } catch (const Failure& f) {
             if (f.code() != "network" || puller.listed()) throw;
-            auto cached = findCached(ref, params.settings); // as huggingface_hub does without a network
+            auto cached = findCachedFor(ref, params); // as huggingface_hub does without a network
             if (!cached) throw;
             log::warn(f.what(), "; using the cached snapshot ", cached->path.string());
             return std::move(cached).take();

@@ -21,6 +21,10 @@
 ///     hub::PullParams p;                      // settings from the environment
 ///     p.hooks.progress = ...;                 // bytes done / total, file name
 ///     auto dir = hub::resolveModel("intfloat/e5-mistral-7b-instruct", p); // snapshot folder
+///
+/// Dataset repos (RepoType::Dataset, e.g. the mteb/... evaluation sets) go through the same code:
+/// the file list from GET /api/datasets/REPO/revision/REV, files from /datasets/REPO/resolve/COMMIT/FILE,
+/// cached in datasets--ORG--NAME beside the models. PullParams::files names the files to fetch.
 
 #include "core/util/progress.h"
 #include "core/util/result.h"
@@ -34,10 +38,13 @@
 
 namespace synthembed::hub {
 
+enum class RepoType { Model, Dataset };
+
 struct RepoRef {
     std::string repo;              ///< "ORG/NAME"
     std::string revision = "main"; ///< branch, tag or commit hash
-    std::string text() const;      ///< "ORG/NAME" or "ORG/NAME@rev"
+    RepoType type = RepoType::Model;
+    std::string text() const;      ///< "ORG/NAME" or "ORG/NAME@rev" ("datasets/ORG/NAME..." for a dataset)
 };
 
 /// Parses "ORG/NAME[@revision]"; nullopt when `text` is not a repo id (a path, "hash:64", ...).
@@ -62,6 +69,10 @@ struct PullParams {
     /// Every file of the repo instead of what synthembed loads (config, tokenizer, safetensors
     /// weights, sentence-transformers modules; no .bin/.h5/ONNX copies of the weights).
     bool allFiles = false;
+    /// When not empty: exactly these files of the repo (paths relative to its root). A file the
+    /// revision does not list is an error ("not_found") naming it. Dataset repos without `files`
+    /// (and without allFiles) fetch every file.
+    std::vector<std::string> files;
     /// Attempts after a dropped connection within one pull (each resumes with a Range request).
     int retries = 3;
 };
@@ -73,8 +84,9 @@ struct Snapshot {
     std::int64_t bytesDownloaded = 0; ///< 0 when everything was in the cache
 };
 
-/// The cache folder of a repo: cacheDir/models--ORG--NAME.
-std::filesystem::path repoCacheDir(const HubSettings& settings, const std::string& repo);
+/// The cache folder of a repo: cacheDir/models--ORG--NAME (datasets--ORG--NAME for a dataset).
+std::filesystem::path repoCacheDir(const HubSettings& settings, const std::string& repo,
+                                   RepoType type = RepoType::Model);
 
 /// Why `dir` cannot be loaded as a model folder (no config.json, a safetensors shard missing, a
 /// dangling snapshot link), or empty when it can.
@@ -83,6 +95,9 @@ std::string modelFolderProblem(const std::filesystem::path& dir);
 /// The cached snapshot of `ref` (refs/<revision>, or the commit itself), without any network
 /// access. Errors "not_cached" naming the cache folder; "incomplete" when files are missing.
 Result<Snapshot> findCached(const RepoRef& ref, const HubSettings& settings);
+/// The same for a snapshot that must hold `files` (any repo type; no model-folder check):
+/// "incomplete" naming the first file missing.
+Result<Snapshot> findCached(const RepoRef& ref, const HubSettings& settings, const std::vector<std::string>& files);
 
 /// Asks the hub which commit `ref` names and downloads the files of it that the cache lacks.
 /// Errors: "offline", "auth" (401/403: gated or private), "not_found", "network", "checksum",

@@ -26,7 +26,7 @@ esac
 # Build, run: the core library, the CLI and their libraries.
 core_pkgs=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates
-  libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
+  libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev zlib1g-dev
   libtorch-dev libopenblas0-pthread libopenblas-dev libgloo-dev
   nlohmann-json3-dev libcli11-dev libhnswlib-dev libfaiss-dev libsentencepiece-dev
 )

@@ -36,7 +36,7 @@ shared=${SYNTHEMBED_SHARED:-$root/../shared}
 limit_mib=56   # the device call carries 64 MiB in all (the working tree included)
 
 dev_pkgs=(libsqlite3-dev libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libhnswlib-dev
-          libopenblas-pthread-dev libgtest-dev libssl-dev)
+          libopenblas-pthread-dev libgtest-dev libssl-dev zlib1g-dev)
 # libcurl4's run-time closure on Debian 12 without libc6/libgcc-s1/gcc-12-base.
 curl_rt_pkgs=(libcurl4 libbrotli1 libcom-err2 libdb5.3 libffi8 libgmp10 libgnutls30 libgssapi-krb5-2 libhogweed6
               libidn2-0 libk5crypto3 libkeyutils1 libkrb5-3 libkrb5support0 libldap-2.5-0 libnettle8 libnghttp2-14

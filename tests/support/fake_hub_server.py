@@ -2,7 +2,8 @@
 """A loopback HTTP/1.1 server that speaks the Hugging Face Hub's download API, for synthembed's tests.
 
 It serves the files under --root: ROOT/ORG/NAME/<files> is repo ORG/NAME (every revision it knows
-names the same files).
+names the same files); ROOT/datasets/ORG/NAME/<files> is dataset repo ORG/NAME, served under
+/api/datasets/ORG/NAME/... and /datasets/ORG/NAME/resolve/... (configured as "datasets/ORG/NAME").
 
   GET  /api/models/ORG/NAME/revision/REV   {"id", "sha", "siblings": [{"rfilename"}]}
   GET  /api/models/ORG/NAME/tree/REV       [{"type", "path", "size", "oid", "lfs"}] (huggingface_hub's listing)
@@ -41,7 +42,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-LFS_EXT = (".safetensors", ".bin", ".model", ".gguf")
+LFS_EXT = (".safetensors", ".bin", ".model", ".gguf", ".gz", ".parquet")
 
 STATE = {"config": {"repos": {}, "faults": []}, "requests": [], "lock": threading.Lock()}
 
@@ -134,6 +135,11 @@ class Handler(BaseHTTPRequestHandler):
         self.record()
         parts = path.strip("/").split("/")
         root = self.server.root
+        # Dataset repos: the same routes with "datasets/" before ORG/NAME (their repo key and folder).
+        if len(parts) >= 6 and parts[0] == "api" and parts[1] == "datasets":
+            parts = ["api", "models", "datasets/" + parts[2]] + parts[3:]
+        elif len(parts) >= 6 and parts[0] == "datasets" and parts[3] == "resolve":
+            parts = ["datasets/" + parts[1]] + parts[2:]
         if len(parts) >= 6 and parts[0] == "api" and parts[1] == "models" and parts[4] == "revision":
             repo = parts[2] + "/" + parts[3]
             rev = "/".join(parts[5:])
