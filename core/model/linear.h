@@ -23,7 +23,7 @@ class LinearAdapterImpl : public torch::nn::Module {
     virtual torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& base) = 0;
     /// The whole adapted projection, called by Linear::forward. The default computes the base
     /// output and hands it to forward(); an adapter may fuse its term into the base product
-    /// instead (LoRA does: train::project).
+    /// instead (LoRA does: train::LoraAdapterImpl::project).
     virtual torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
 };
 

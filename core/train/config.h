@@ -114,6 +114,10 @@ struct TrainCallbacks {
     /// While the base model's weights load, before the first step: progress(bytes loaded, bytes in
     /// all, tensor name). A 7B model's float32 master weights take a minute to convert.
     std::function<void(std::int64_t bytesDone, std::int64_t bytesTotal, const std::string& tensor)> onLoad;
+    /// Once the run has its id, before the first step, on the training thread (rank 0 only):
+    /// runId is its training_runs row (TrainOutcome::runId; 0 when no project records it),
+    /// outputDir the folder it writes. A resumed run reports the row it continues.
+    std::function<void(std::int64_t runId, const std::string& outputDir)> onRunStarted;
 };
 
 struct TrainOutcome {

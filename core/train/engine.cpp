@@ -53,11 +53,26 @@ std::map<std::string, double> StepMetrics::asMap() const {
     return m;
 }
 
-Trainer::Trainer(Backbone backbone, TokenizerFns tokenizer, TrainConfig config, std::vector<TrainExample> train,
-                 std::vector<TrainExample> dev, Distributed* dist)
+Trainer::Trainer(std::shared_ptr<model::Backbone> backbone, TokenizerFns tokenizer, TrainConfig config,
+                 std::vector<TrainExample> train, std::vector<TrainExample> dev, Distributed* dist)
+    : m_engine(std::make_unique<TrainerEngine>(std::move(backbone), std::move(tokenizer), std::move(config),
+                                               std::move(train), std::move(dev), dist)) {}
+
+Trainer::~Trainer() = default;
+
+TrainOutcome Trainer::run(const TrainCallbacks& callbacks) { return m_engine->run(callbacks); }
+std::int64_t Trainer::totalSteps() const { return m_engine->totalSteps(); }
+const TrainConfig& Trainer::config() const { return m_engine->config(); }
+void Trainer::setRunSettings(const std::string& settingsJson) { m_engine->setRunSettings(settingsJson); }
+fs::path Trainer::checkpointRoot() const { return m_engine->checkpointRoot(); }
+double Trainer::devAccuracy() { return m_engine->devAccuracy(); }
+
+TrainerEngine::TrainerEngine(std::shared_ptr<model::Backbone> backbone, TokenizerFns tokenizer, TrainConfig config,
+                             std::vector<TrainExample> train, std::vector<TrainExample> dev, Distributed* dist)
     : m_backbone(std::move(backbone)), m_tok(std::move(tokenizer)), m_config(std::move(config)), m_train(std::move(train)),
       m_dev(std::move(dev)), m_dist(dist), m_device(m_config.device) {
     const auto& c = m_config;
+    if (!m_backbone) throw Failure("train_config", "no model to train");
     m_settingsJson = runSettingsJson(c);
     const int world = m_dist ? m_dist->worldSize() : 1;
     if (c.batchSize % world != 0)
@@ -71,16 +86,16 @@ Trainer::Trainer(Backbone backbone, TokenizerFns tokenizer, TrainConfig config, 
 
     // Same initial adapters on every rank; dropout streams differ per rank.
     torch::manual_seed(c.seed);
-    m_backbone.module->to(m_device);
+    auto& module = m_backbone->module();
+    module.to(m_device);
     if (c.fullFineTune) {
-        for (auto& p : m_backbone.module->named_parameters()) {
+        for (auto& p : module.named_parameters()) {
             p.value().set_requires_grad(true);
             m_trainable.emplace_back(p.key(), p.value());
         }
     } else {
-        for (auto& p : m_backbone.module->parameters()) p.set_requires_grad(false);
-        if (!m_backbone.projections) throw Failure("train_lora", "this backbone exposes no linear layers for LoRA");
-        m_lora = LoraSet(m_backbone.projections(), c.lora);
+        for (auto& p : module.parameters()) p.set_requires_grad(false);
+        m_lora = LoraSet(module, c.lora);
         m_lora->to(m_device);
         for (auto& p : m_lora->named_parameters()) m_trainable.emplace_back(p.key(), p.value());
     }
@@ -90,10 +105,7 @@ Trainer::Trainer(Backbone backbone, TokenizerFns tokenizer, TrainConfig config, 
         m_dist->broadcast(ts);
     }
     torch::manual_seed(c.seed + 1000003ull * static_cast<std::uint64_t>(m_dist ? m_dist->rank() : 0));
-    if (c.gradientCheckpointing) {
-        if (m_backbone.setGradientCheckpointing) m_backbone.setGradientCheckpointing(true);
-        else log::warn("gradient checkpointing is not available for this backbone; training without it");
-    }
+    if (c.gradientCheckpointing) m_backbone->setGradientCheckpointing(true);
     m_optimizer = makeAdamW(m_trainable, c);
 
     std::vector<std::string> families;
@@ -111,11 +123,11 @@ Trainer::Trainer(Backbone backbone, TokenizerFns tokenizer, TrainConfig config, 
     m_devTokens.resize(m_dev.size());
 }
 
-Trainer::~Trainer() = default;
+TrainerEngine::~TrainerEngine() = default;
 
-fs::path Trainer::checkpointRoot() const { return fs::path(m_config.outputDir) / "checkpoints"; }
+fs::path TrainerEngine::checkpointRoot() const { return fs::path(m_config.outputDir) / "checkpoints"; }
 
-std::vector<std::int32_t> Trainer::tokenize(const std::string& text) const {
+std::vector<std::int32_t> TrainerEngine::tokenize(const std::string& text) const {
     auto ids = m_tok.encode(text);
     const auto maxLen = static_cast<std::size_t>(m_config.maxLength);
     if (m_tok.appendEos) {
@@ -129,7 +141,7 @@ std::vector<std::int32_t> Trainer::tokenize(const std::string& text) const {
     return ids;
 }
 
-const Trainer::Tokens& Trainer::tokens(std::size_t example, bool dev) const {
+const TrainerEngine::Tokens& TrainerEngine::tokens(std::size_t example, bool dev) const {
     auto& t = (dev ? m_devTokens : m_trainTokens)[example];
     if (!t.done) {
         const auto& e = (dev ? m_dev : m_train)[example];
@@ -141,7 +153,7 @@ const Trainer::Tokens& Trainer::tokens(std::size_t example, bool dev) const {
     return t;
 }
 
-TokenBatch Trainer::pad(const std::vector<const std::vector<std::int32_t>*>& seqs) const {
+TokenBatch TrainerEngine::pad(const std::vector<const std::vector<std::int32_t>*>& seqs) const {
     std::size_t len = 1;
     for (auto* s : seqs) len = std::max(len, s->size());
     const auto n = static_cast<std::int64_t>(seqs.size());
@@ -157,7 +169,7 @@ TokenBatch Trainer::pad(const std::vector<const std::vector<std::int32_t>*>& seq
     return {ids.to(m_device), mask.to(m_device)};
 }
 
-ContrastiveBatch Trainer::makeBatch(const std::vector<std::size_t>& examples, bool dev) const {
+ContrastiveBatch TrainerEngine::makeBatch(const std::vector<std::size_t>& examples, bool dev) const {
     std::vector<const std::vector<std::int32_t>*> q, d;
     std::vector<std::int64_t> pos;
     for (auto i : examples) q.push_back(&tokens(i, dev).query);
@@ -171,15 +183,15 @@ ContrastiveBatch Trainer::makeBatch(const std::vector<std::size_t>& examples, bo
     return {pad(q), pad(d), torch::tensor(pos, torch::kLong).to(m_device)};
 }
 
-torch::Tensor Trainer::encode(const TokenBatch& batch) {
+torch::Tensor TrainerEngine::encode(const TokenBatch& batch) {
     AutocastScope ac(m_device, m_config.bf16);
-    auto h = m_backbone.forward(batch.ids, batch.mask);
+    auto h = m_backbone->forward(batch.ids, batch.mask);
     return poolHidden(h, batch.mask, m_config.pooling).to(torch::kFloat);
 }
 
-torch::Tensor Trainer::embedTexts(const std::vector<std::string>& texts, int batchSize) {
+torch::Tensor TrainerEngine::embedTexts(const std::vector<std::string>& texts, int batchSize) {
     torch::NoGradGuard ng;
-    m_backbone.module->eval();
+    m_backbone->module().eval();
     if (m_lora) m_lora->eval();
     std::vector<torch::Tensor> out;
     for (std::size_t b = 0; b < texts.size(); b += static_cast<std::size_t>(batchSize)) {
@@ -189,15 +201,15 @@ torch::Tensor Trainer::embedTexts(const std::vector<std::string>& texts, int bat
         for (auto& v : ids) ptrs.push_back(&v);
         out.push_back(encode(pad(ptrs)).cpu());
     }
-    m_backbone.module->train();
+    m_backbone->module().train();
     if (m_lora) m_lora->train();
     return torch::cat(out);
 }
 
-double Trainer::devAccuracy() {
+double TrainerEngine::devAccuracy() {
     if (m_dev.size() < 2) return 0;
     torch::NoGradGuard ng;
-    m_backbone.module->eval();
+    m_backbone->module().eval();
     if (m_lora) m_lora->eval();
     const auto bs = static_cast<std::size_t>(std::max(2, m_config.batchSize));
     double correct = 0, total = 0;
@@ -216,12 +228,12 @@ double Trainer::devAccuracy() {
         correct += r.accuracy * static_cast<double>(idx.size());
         total += static_cast<double>(idx.size());
     }
-    m_backbone.module->train();
+    m_backbone->module().train();
     if (m_lora) m_lora->train();
     return total > 0 ? correct / total : 0;
 }
 
-TrainOutcome Trainer::run(const TrainCallbacks& cb) {
+TrainOutcome TrainerEngine::run(const TrainCallbacks& cb) {
     const auto& c = m_config;
     const int rank = m_dist ? m_dist->rank() : 0;
     const int world = m_dist ? m_dist->worldSize() : 1;
@@ -273,7 +285,7 @@ TrainOutcome Trainer::run(const TrainCallbacks& cb) {
 
     std::vector<torch::Tensor> params;
     for (auto& [n, t] : m_trainable) params.push_back(t);
-    m_backbone.module->train();
+    m_backbone->module().train();
     if (m_lora) m_lora->train();
     const LossOptions lossOpt{c.temperature, c.symmetric};
     const auto t0 = std::chrono::steady_clock::now();

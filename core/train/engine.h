@@ -1,16 +1,18 @@
 #pragma once
-// Core-internal (torch): the training loop over any backbone. The public entry point
-// (trainer.h) loads a model folder and a tokenizer into these types; tests plug in tiny models.
+// Core-internal (torch): the training loop over any model::Backbone, behind train::Trainer
+// (trainer.h, plain types). Core code and tests reach it through Trainer::engine() for what
+// needs tensors: batches, encodings, the trainable tensors and the LoRA adapters.
 
-#include "core/train/config.h"
+#include "core/model/backbone.h"
 #include "core/train/checkpoint.h"
+#include "core/train/config.h"
 #include "core/train/data.h"
 #include "core/train/gradcache.h"
 #include "core/train/lora.h"
+#include "core/train/trainer.h"
 
 #include <torch/torch.h>
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,41 +21,21 @@ namespace synthembed::train {
 
 class Distributed;
 
-/// A backbone as the trainer needs it.
-struct Backbone {
-    std::shared_ptr<torch::nn::Module> module; ///< parameters named as in the checkpoint
-    /// ids, mask [B, S] int64 (right-padded) -> last hidden states [B, S, H].
-    std::function<torch::Tensor(const torch::Tensor& ids, const torch::Tensor& mask)> forward;
-    /// Every linear projection (for LoRA).
-    std::function<std::vector<ProjectionRef>()> projections;
-    /// Optional: recompute activations in backward to save memory.
-    std::function<void(bool)> setGradientCheckpointing;
-};
-
-/// Text -> ids, with the model's special tokens (BOS etc.); the trainer appends EOS itself.
-struct TokenizerFns {
-    std::function<std::vector<std::int32_t>(const std::string&)> encode;
-    std::int32_t eosId = 2;
-    std::int32_t padId = 0;
-    bool appendEos = true; ///< false for encoders whose post-processor already ends with [SEP]
-};
-
-class Trainer {
+/// What Trainer holds and does; see Trainer for the constructor's arguments and run().
+class TrainerEngine {
 public:
-    Trainer(Backbone backbone, TokenizerFns tokenizer, TrainConfig config, std::vector<TrainExample> train,
-            std::vector<TrainExample> dev = {}, Distributed* dist = nullptr);
-    ~Trainer();
+    TrainerEngine(std::shared_ptr<model::Backbone> backbone, TokenizerFns tokenizer, TrainConfig config,
+                  std::vector<TrainExample> train, std::vector<TrainExample> dev, Distributed* dist);
+    ~TrainerEngine();
 
-    /// Trains until the last step, a stop request (checkpoint, outcome.stopped) or a failure
-    /// (Failure thrown; code "train_nonfinite" for NaN/Inf loss, the last good checkpoint kept).
-    TrainOutcome run(const TrainCallbacks& callbacks = {});
+    TrainOutcome run(const TrainCallbacks& callbacks);
 
     std::int64_t totalSteps() const { return m_totalSteps; }
     /// (name, tensor) of what is trained: LoRA adapter weights, or every backbone weight.
     const NamedTensors& trainable() const { return m_trainable; }
     /// Adapters (null holder for full fine-tunes).
     LoraSet lora() const { return m_lora; }
-    const Backbone& backbone() const { return m_backbone; }
+    model::Backbone& backbone() const { return *m_backbone; }
     const TrainConfig& config() const { return m_config; }
     /// The settings stored with every checkpoint (runSettingsJson), when they differ from
     /// config()'s (runTraining stores the device as given, before choosing each rank's GPU).
@@ -74,7 +56,7 @@ private:
     std::vector<std::int32_t> tokenize(const std::string& text) const;
     TokenBatch pad(const std::vector<const std::vector<std::int32_t>*>& seqs) const;
 
-    Backbone m_backbone;
+    std::shared_ptr<model::Backbone> m_backbone;
     TokenizerFns m_tok;
     TrainConfig m_config;
     std::string m_settingsJson;

@@ -154,9 +154,8 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
     // 2. Merged weights under the base checkpoint's names and dtypes.
     if (!lora || config.saveMerged) {
         if (lora) {
-            auto projections = linearProjections(module);
-            lora->mergeInto(projections);
-            lora->detach(projections);
+            lora->mergeInto(module);
+            lora->detach(module);
         }
         auto ckpt = model::Checkpoint::open(base);
         const auto* arch = model::architectureFor(info.modelType);

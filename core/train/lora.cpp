@@ -4,6 +4,7 @@
 #include "core/util/result.h"
 
 #include <cmath>
+#include <map>
 
 namespace synthembed::train {
 
@@ -27,30 +28,12 @@ torch::Tensor LoraAdapterImpl::delta(const torch::Tensor& x) {
 torch::Tensor LoraAdapterImpl::mergedDelta() const { return torch::matmul(B, A) * m_scale; }
 
 torch::Tensor LoraAdapterImpl::project(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
-    return train::project(x, weight, bias, this);
-}
-
-torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
-                      LoraAdapterImpl* adapter) {
-    if (!adapter) return model::gemmLinear(x, weight, bias);
     // The torch ops of delta() went to the system BLAS, whose own thread pool fought libtorch's
     // OpenMP pool (shared/anchors/README.md, fact 3): 1.9 s per stories260K step instead of 0.5,
     // two thirds of it spinning and sched_yield system time.
-    auto y = model::gemmLoraLinear(x, weight, bias, adapter->A, adapter->B, adapter->scale(), adapter->activeDropout());
+    auto y = model::gemmLoraLinear(x, weight, bias, A, B, m_scale, activeDropout());
     if (y.defined()) return y;
-    y = model::gemmLinear(x, weight, bias);
-    return y + adapter->delta(x);
-}
-
-std::vector<ProjectionRef> linearProjections(torch::nn::Module& root) {
-    std::vector<ProjectionRef> out;
-    model::forEachLinear(root, [&](const std::string& name, model::LinearImpl& lin) {
-        model::LinearImpl* p = &lin;
-        out.push_back({name, lin.weight, [p](LoraAdapter a) {
-                           p->setAdapter(a.is_empty() ? nullptr : std::static_pointer_cast<model::LinearAdapterImpl>(a.ptr()));
-                       }});
-    });
-    return out;
+    return model::gemmLinear(x, weight, bias) + delta(x);
 }
 
 bool isLoraTarget(const std::string& name, const LoraOptions& options) {
@@ -62,19 +45,18 @@ bool isLoraTarget(const std::string& name, const LoraOptions& options) {
     return false;
 }
 
-LoraSetImpl::LoraSetImpl(const std::vector<ProjectionRef>& projections, const LoraOptions& options)
-    : m_options(options) {
-    for (const auto& p : projections) {
-        if (!isLoraTarget(p.name, options)) continue;
-        LoraAdapter a(p.weight.size(1), p.weight.size(0), options);
-        a->to(p.weight.device());
-        std::string key = p.name;
+LoraSetImpl::LoraSetImpl(torch::nn::Module& root, const LoraOptions& options) : m_options(options) {
+    model::forEachLinear(root, [&](const std::string& name, model::LinearImpl& lin) {
+        if (!isLoraTarget(name, options)) return;
+        LoraAdapter a(lin.inFeatures(), lin.outFeatures(), options);
+        a->to(lin.weight.device());
+        std::string key = name;
         for (auto& c : key)
             if (c == '.') c = '_';
         register_module(key, a);
-        m_adapters.emplace_back(p.name, a);
-        p.attach(a);
-    }
+        m_adapters.emplace_back(name, a);
+        lin.setAdapter(a.ptr());
+    });
     if (m_adapters.empty()) {
         std::string names;
         for (const auto& t : options.targetModules) names += (names.empty() ? "" : ", ") + t;
@@ -82,15 +64,18 @@ LoraSetImpl::LoraSetImpl(const std::vector<ProjectionRef>& projections, const Lo
     }
 }
 
-void LoraSetImpl::mergeInto(const std::vector<ProjectionRef>& projections) {
+void LoraSetImpl::mergeInto(torch::nn::Module& root) {
     torch::NoGradGuard ng;
-    for (const auto& [name, a] : m_adapters)
-        for (const auto& p : projections)
-            if (p.name == name) p.weight.add_(a->mergedDelta().to(p.weight.dtype()));
+    std::map<std::string, const LoraAdapterImpl*> byName;
+    for (const auto& [name, a] : m_adapters) byName[name] = a.get();
+    model::forEachLinear(root, [&](const std::string& name, model::LinearImpl& lin) {
+        auto it = byName.find(name);
+        if (it != byName.end()) lin.weight.add_(it->second->mergedDelta().to(lin.weight.dtype()));
+    });
 }
 
-void LoraSetImpl::detach(const std::vector<ProjectionRef>& projections) {
-    for (const auto& p : projections) p.attach(LoraAdapter(nullptr));
+void LoraSetImpl::detach(torch::nn::Module& root) {
+    model::forEachLinear(root, [](const std::string&, model::LinearImpl& lin) { lin.setAdapter(nullptr); });
 }
 
 } // namespace synthembed::train

@@ -1,12 +1,11 @@
 #pragma once
-// Core-internal (torch): LoRA adapters and the single function every projection goes through.
+// Core-internal (torch): LoRA adapters, attached to the model's own projections (model::Linear).
 
 #include "core/model/linear.h"
 #include "core/train/config.h"
 
 #include <torch/torch.h>
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,7 +20,10 @@ public:
     torch::Tensor delta(const torch::Tensor& x);
     /// model::Linear's hook: base + delta(x).
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& base) override { return base + delta(x); }
-    /// model::Linear's projection: train::project (the fused path).
+    /// model::Linear's projection: y = x W^T + b + delta(x). On CPU float32 the adapter's term is
+    /// fused into the base product (model::gemmLoraLinear: two thin products accumulated into the
+    /// output, never B A, backward on thin [tokens, r] products); elsewhere (CUDA, autocast) the
+    /// torch ops are composed.
     torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) override;
     /// The dropout probability in effect (0 in eval mode).
     double activeDropout() const { return is_training() ? m_dropout : 0.0; }
@@ -36,41 +38,23 @@ private:
 };
 TORCH_MODULE(LoraAdapter);
 
-/// THE projection: y = x W^T + b, plus the adapter's delta when one is attached. Backbones call
-/// this for every linear layer (llama.cpp's build_lora_mm), so LoRA is never wired per model.
-/// On CPU float32 the adapter's term is fused into the base product (model::gemmLoraLinear: two
-/// thin products accumulated into the output, never B A, backward on thin [tokens, r] products);
-/// elsewhere (CUDA, autocast) the torch ops are composed.
-torch::Tensor project(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias,
-                      LoraAdapterImpl* adapter);
-
-/// A linear layer of a backbone as the trainer sees it: name = the weight's checkpoint name
-/// without ".weight" (e.g. "model.layers.0.self_attn.q_proj").
-struct ProjectionRef {
-    std::string name;
-    torch::Tensor weight; ///< [out, in]
-    /// Installs (or, with an empty holder, removes) the adapter used by project() for this layer.
-    std::function<void(LoraAdapter)> attach;
-};
-
-/// Every model::Linear under the module (names as model::forEachLinear gives them).
-std::vector<ProjectionRef> linearProjections(torch::nn::Module& root);
-
 /// Whether `name` is targeted: empty targets = all; else its last path component (or the full
 /// name) equals one of them.
 bool isLoraTarget(const std::string& name, const LoraOptions& options);
 
 /// Holds the adapters of one model, registered under their projection names (dots replaced) so
-/// its parameters() are exactly the trainable ones.
+/// its parameters() are exactly the trainable ones. `root` is the model's module (e.g.
+/// model::Backbone::module()); its projections are every model::Linear under it, named as
+/// model::forEachLinear names them ("model.layers.0.self_attn.q_proj").
 class LoraSetImpl : public torch::nn::Module {
 public:
     /// Creates and attaches one adapter per targeted projection; fails when none matches.
-    LoraSetImpl(const std::vector<ProjectionRef>& projections, const LoraOptions& options);
+    LoraSetImpl(torch::nn::Module& root, const LoraOptions& options);
     const std::vector<std::pair<std::string, LoraAdapter>>& adapters() const { return m_adapters; }
-    /// Adds scale*B*A into every base weight (in place; call after training).
-    void mergeInto(const std::vector<ProjectionRef>& projections);
-    /// Detaches every adapter from the backbone.
-    void detach(const std::vector<ProjectionRef>& projections);
+    /// Adds scale*B*A into every adapted base weight under root (in place; call after training).
+    void mergeInto(torch::nn::Module& root);
+    /// Detaches every adapter from the projections under root.
+    void detach(torch::nn::Module& root);
     const LoraOptions& options() const { return m_options; }
 
 private:

@@ -108,12 +108,6 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
         auto [train, dev] = splitDev(std::move(examples), config.devFraction, config.seed);
         log::info("training data: ", train.size(), " examples", dev.empty() ? "" : ", dev " + std::to_string(dev.size()));
 
-        Backbone backbone;
-        backbone.module = std::shared_ptr<torch::nn::Module>(bb, &bb->module());
-        backbone.forward = [bb](const torch::Tensor& ids, const torch::Tensor& mask) { return bb->forward(ids, mask); };
-        backbone.projections = [bb] { return linearProjections(bb->module()); };
-        backbone.setGradientCheckpointing = [bb](bool on) { bb->setGradientCheckpointing(on); };
-
         TokenizerFns tf;
         const tok::Tokenizer* tk = tokenizer.get();
         tf.encode = [tk](const std::string& s) { return tk->encodeIds(s, true); };
@@ -124,7 +118,7 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
         tf.eosId = sp.eos ? *sp.eos : (spec.eosTokenId ? static_cast<std::int32_t>(*spec.eosTokenId) : 2);
         tf.padId = sp.pad ? *sp.pad : (spec.padTokenId ? static_cast<std::int32_t>(*spec.padTokenId) : tf.eosId);
 
-        Trainer trainer(backbone, tf, config, std::move(train), std::move(dev), dist.get());
+        Trainer trainer(bb, tf, config, std::move(train), std::move(dev), dist.get());
         trainer.setRunSettings(settings);
 
         std::int64_t fromStep = 0;
@@ -135,6 +129,7 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
             }
         if (!config.projectDb.empty() && rank == 0)
             recorder = RunRecorder::open(config.projectDb, config, settings, fromStep).take();
+        if (rank == 0 && callbacks.onRunStarted) callbacks.onRunStarted(recorder ? recorder->runId() : 0, config.outputDir);
 
         TrainCallbacks cb = callbacks;
         cb.onStep = [&](const StepMetrics& m) {
@@ -150,7 +145,7 @@ Result<TrainOutcome> runTraining(const TrainConfig& configIn, const TrainCallbac
         if (rank == 0) {
             ExportInfo info{config.modelDir, config.outputDir, spec.decoder, spec.hiddenSize, spec.modelType, instruction,
                             out.checkpointRunId, out.steps};
-            exportModel(info, config, bb->module(), trainer.lora(), trainer.trainable());
+            exportModel(info, config, bb->module(), trainer.engine().lora(), trainer.engine().trainable());
             out.outputDir = config.outputDir;
         }
         if (dist) dist->barrier();

@@ -13,12 +13,70 @@
 /// does and start one process per rank with the same config; batchSize is the global batch.
 
 #include "core/train/config.h"
+#include "core/train/data.h"
 #include "core/util/result.h"
 
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+namespace synthembed::model {
+class Backbone; // core/model/backbone.h (torch)
+}
 
 namespace synthembed::train {
+
+class Distributed;
+class TrainerEngine; // core/train/engine.h (torch)
+
+/// Text -> ids, with the model's special tokens (BOS etc.); the trainer appends EOS itself.
+struct TokenizerFns {
+    std::function<std::vector<std::int32_t>(const std::string&)> encode;
+    std::int32_t eosId = 2;
+    std::int32_t padId = 0;
+    bool appendEos = true; ///< false for encoders whose post-processor already ends with [SEP]
+};
+
+/// The training loop over one model::Backbone (a loaded model folder, or a test's own model):
+/// LoRA adapters on the model's linear layers (or every weight with fullFineTune), the
+/// contrastive loss with GradCache, checkpoints in config.outputDir/checkpoints. runTraining
+/// builds one from a model folder; tests build one from a tiny model. Its tensors (batches,
+/// encodings, trainable weights, adapters) are in engine() (core/train/engine.h: torch).
+class Trainer {
+public:
+    /// Moves the backbone to config.device and freezes it (LoRA) or trains it whole. Failure
+    /// "train_config" / "train_data" / "train_lora" for settings, data or targets that cannot run.
+    /// dist: the process group of a multi-process run (null: one process).
+    Trainer(std::shared_ptr<model::Backbone> backbone, TokenizerFns tokenizer, TrainConfig config,
+            std::vector<TrainExample> train, std::vector<TrainExample> dev = {}, Distributed* dist = nullptr);
+    ~Trainer();
+    Trainer(const Trainer&) = delete;
+    Trainer& operator=(const Trainer&) = delete;
+
+    /// Trains until the last step, a stop request (checkpoint, outcome.stopped) or a failure
+    /// (Failure thrown; code "train_nonfinite" for NaN/Inf loss, the last good checkpoint kept).
+    TrainOutcome run(const TrainCallbacks& callbacks = {});
+
+    std::int64_t totalSteps() const;
+    const TrainConfig& config() const;
+    /// The settings stored with every checkpoint (runSettingsJson), when they differ from
+    /// config()'s (runTraining stores the device as given, before choosing each rank's GPU).
+    void setRunSettings(const std::string& settingsJson);
+    std::filesystem::path checkpointRoot() const;
+    /// In-batch retrieval accuracy on the dev set (no gradient).
+    double devAccuracy();
+
+    /// The torch side (core and tests only: include core/train/engine.h).
+    TrainerEngine& engine() { return *m_engine; }
+    const TrainerEngine& engine() const { return *m_engine; }
+
+private:
+    std::unique_ptr<TrainerEngine> m_engine;
+};
 
 /// Loads the model, tokenizer and data, trains, and writes the output folder (merged HF
 /// safetensors + config + tokenizer files, the LoRA adapter in PEFT's layout, and the

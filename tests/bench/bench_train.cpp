@@ -249,17 +249,13 @@ int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank
     };
     auto makeArm = [&](bool full) {
         auto bb = model::loadBackbone(modelDir, {"cpu", "float32", false});
-        train::Backbone b;
-        b.module = std::shared_ptr<torch::nn::Module>(bb, &bb->module());
-        b.forward = [bb](const torch::Tensor& i, const torch::Tensor& m) { return bb->forward(i, m); };
-        b.projections = [bb] { return train::linearProjections(bb->module()); };
         auto cc = c;
         cc.fullFineTune = full;
         Arm a;
         a.name = full ? "full" : "lora";
-        a.trainer = std::make_unique<train::Trainer>(b, tf, cc, pairs);
-        a.opt = train::makeAdamW(a.trainer->trainable(), cc);
-        for (const auto& [n, t] : a.trainer->trainable()) a.params.push_back(t), a.nTrainable += t.numel();
+        a.trainer = std::make_unique<train::Trainer>(bb, tf, cc, pairs);
+        a.opt = train::makeAdamW(a.trainer->engine().trainable(), cc);
+        for (const auto& [n, t] : a.trainer->engine().trainable()) a.params.push_back(t), a.nTrainable += t.numel();
         return a;
     };
     Arm arms[2] = {makeArm(true), makeArm(false)};
@@ -267,12 +263,12 @@ int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank
     auto step = [&](Arm& a, std::size_t batchIndex) {
         std::vector<std::size_t> idx(kBatch);
         std::iota(idx.begin(), idx.end(), (batchIndex % nBatches) * kBatch);
-        (void)a.trainer->makeBatch(idx); // tokenisation outside the timed step (the trainer caches tokens)
+        (void)a.trainer->engine().makeBatch(idx); // tokenisation outside the timed step (the trainer caches tokens)
         const auto c0 = CpuTimes::now();
         const double t0 = now();
         a.opt->zero_grad();
-        auto batch = a.trainer->makeBatch(idx);
-        train::contrastiveBackward([&](const train::TokenBatch& tb) { return a.trainer->encode(tb); }, batch,
+        auto batch = a.trainer->engine().makeBatch(idx);
+        train::contrastiveBackward([&](const train::TokenBatch& tb) { return a.trainer->engine().encode(tb); }, batch,
                                    {c.temperature, c.symmetric}, 0, nullptr);
         train::clipGradNorm(a.params, c.clipNorm);
         a.opt->step();
@@ -345,15 +341,12 @@ int stsbBench(const fs::path& modelDir, const fs::path& stsb, double budget) {
 
     auto makeTrainer = [&](bool resume) {
         auto bb = model::loadBackbone(modelDir, {"cpu", "float32", false});
-        train::Backbone b;
-        b.module = std::shared_ptr<torch::nn::Module>(bb, &bb->module());
-        b.forward = [bb](const torch::Tensor& i, const torch::Tensor& m) { return bb->forward(i, m); };
         auto cc = c;
         cc.resume = resume;
-        return std::make_unique<train::Trainer>(b, tf, cc, pairs);
+        return std::make_unique<train::Trainer>(bb, tf, cc, pairs);
     };
     auto score = [&](train::Trainer& t) {
-        auto a = t.embedTexts(s1, 128), b = t.embedTexts(s2, 128);
+        auto a = t.engine().embedTexts(s1, 128), b = t.engine().embedTexts(s2, 128);
         auto cos = torch::cosine_similarity(a, b, 1);
         std::vector<double> pred(cos.data_ptr<float>(), cos.data_ptr<float>() + cos.numel());
         return spearman(pred, gold);

@@ -71,7 +71,7 @@ struct Fixture {
         o.alpha = 8;
         o.dropout = 0.3; // the backbones' only dropout: the recomputation must replay its masks
         torch::manual_seed(11);
-        lora = train::LoraSet(train::linearProjections(bb->module()), o);
+        lora = train::LoraSet(bb->module(), o);
         {
             torch::NoGradGuard ng;
             for (auto& p : lora->parameters())

@@ -1,21 +1,31 @@
 #pragma once
-// A tiny torch backbone for the trainer's tests: embeddings, a causal running mean (so positions
-// interact), a two-layer MLP through train::project (so LoRA applies) with dropout, a norm.
+// A tiny model::Backbone for the trainer's tests: embeddings, a causal running mean (so positions
+// interact), a two-layer MLP through model::Linear (so LoRA attaches as to every real model) with
+// dropout, a norm.
 
-#include "core/train/engine.h"
-#include "core/train/lora.h"
+#include "core/model/backbone.h"
+#include "core/model/linear.h"
+#include "core/train/trainer.h"
 
 #include <torch/torch.h>
 
+#include <limits>
+#include <memory>
+
 namespace synthembed::test {
 
-struct TinyModelImpl : torch::nn::Module {
-    TinyModelImpl(int vocab = 64, int hidden = 16, double dropout = 0.0) : p(dropout) {
+struct TinyModule : torch::nn::Module {
+    TinyModule(int vocab, int hidden, double dropout) : p(dropout) {
         embed = register_parameter("embed_weight", torch::randn({vocab, hidden}) * 0.5);
-        w1 = register_parameter("up_weight", torch::randn({2 * hidden, hidden}) * 0.3);
-        b1 = register_parameter("up_bias", torch::randn({2 * hidden}) * 0.1);
-        w2 = register_parameter("down_weight", torch::randn({hidden, 2 * hidden}) * 0.3);
-        b2 = register_parameter("down_bias", torch::zeros({hidden}));
+        // "mlp.up" / "mlp.down", as model::forEachLinear (and so LoRA's target names) see them.
+        auto mlp = register_module("mlp", std::make_shared<torch::nn::Module>());
+        up = mlp->register_module("up", model::Linear(model::LinearOptions(hidden, 2 * hidden).bias(true)));
+        down = mlp->register_module("down", model::Linear(model::LinearOptions(2 * hidden, hidden).bias(true)));
+        torch::NoGradGuard ng;
+        up->weight.copy_(torch::randn({2 * hidden, hidden}) * 0.3);
+        up->bias.copy_(torch::randn({2 * hidden}) * 0.1);
+        down->weight.copy_(torch::randn({hidden, 2 * hidden}) * 0.3);
+        down->bias.zero_();
         norm = register_parameter("norm_weight", torch::ones({hidden}));
     }
     torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask) {
@@ -23,31 +33,42 @@ struct TinyModelImpl : torch::nn::Module {
         x = x * mask.unsqueeze(-1).to(x.dtype());
         auto n = torch::arange(1, ids.size(1) + 1, x.options()).view({1, -1, 1});
         auto cs = x.cumsum(1) / n;
-        auto h = torch::gelu(train::project(cs, w1, b1, up.is_empty() ? nullptr : up.get()));
+        auto h = torch::gelu(up(cs));
         if (p > 0) h = torch::dropout(h, p, is_training());
-        h = train::project(h, w2, b2, down.is_empty() ? nullptr : down.get()) + cs;
+        h = down(h) + cs;
         return h * norm;
     }
-    std::vector<train::ProjectionRef> projections() {
-        return {{"mlp.up", w1, [this](train::LoraAdapter a) { up = a; }},
-                {"mlp.down", w2, [this](train::LoraAdapter a) { down = a; }}};
-    }
-    torch::Tensor embed, w1, b1, w2, b2, norm;
-    train::LoraAdapter up{nullptr}, down{nullptr};
+    torch::Tensor embed, norm;
+    model::Linear up{nullptr}, down{nullptr};
     double p;
-    bool poison = false; ///< forward returns NaN (to test the non-finite stop)
 };
-TORCH_MODULE(TinyModel);
 
-inline train::Backbone tinyBackbone(TinyModel m) {
-    train::Backbone b;
-    b.module = m.ptr();
-    b.forward = [m](const torch::Tensor& ids, const torch::Tensor& mask) mutable {
-        auto h = m->forward(ids, mask);
-        return m->poison ? h * std::numeric_limits<float>::quiet_NaN() : h;
-    };
-    b.projections = [m]() mutable { return m->projections(); };
-    return b;
+class TinyModel : public model::Backbone {
+  public:
+    TinyModel(int vocab, int hidden, double dropout) : net(std::make_shared<TinyModule>(vocab, hidden, dropout)) {
+        m_spec.modelType = "tiny";
+        m_spec.decoder = true;
+        m_spec.hiddenSize = hidden;
+        m_spec.vocabSize = vocab;
+        m_spec.bosTokenId = 1;
+        m_spec.eosTokenId = 2;
+        m_spec.padTokenId = 0;
+    }
+    torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask) override {
+        auto h = net->forward(ids, mask);
+        return poison ? h * std::numeric_limits<float>::quiet_NaN() : h;
+    }
+    torch::nn::Module& module() override { return *net; }
+    /// Nothing worth recomputing in a model this small: only remembered.
+    void setGradientCheckpointing(bool on) override { gradientCheckpointing = on; }
+
+    std::shared_ptr<TinyModule> net;
+    bool poison = false; ///< forward returns NaN (to test the non-finite stop)
+    bool gradientCheckpointing = false;
+};
+
+inline std::shared_ptr<TinyModel> tinyModel(int vocab = 64, int hidden = 16, double dropout = 0.0) {
+    return std::make_shared<TinyModel>(vocab, hidden, dropout);
 }
 
 /// Bytes of the text folded into [3, vocab): a deterministic toy tokenizer with BOS=1, EOS=2.

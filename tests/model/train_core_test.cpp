@@ -74,16 +74,16 @@ TEST(Pooling, LastMeanClsWithBothPaddings) {
 
 TEST(Lora, StartsAtBaseModelMergesExactlyAndTargetsByName) {
     torch::manual_seed(1);
-    test::TinyModel m(32, 8, 0.0);
+    auto m = test::tinyModel(32, 8, 0.0);
     auto ids = torch::randint(3, 32, {3, 5}, torch::kLong);
     auto mask = torch::ones({3, 5}, torch::kLong);
-    m->eval();
+    m->module().eval();
     auto base = m->forward(ids, mask).detach();
     LoraOptions opt;
     opt.rank = 4;
     opt.alpha = 8;
     opt.dropout = 0.0;
-    LoraSet set(m->projections(), opt);
+    LoraSet set(m->module(), opt);
     ASSERT_EQ(set->adapters().size(), 2u);
     EXPECT_EQ(set->named_parameters().size(), 4u); // A and B of two projections
     EXPECT_TRUE(torch::allclose(m->forward(ids, mask), base)); // B = 0
@@ -94,23 +94,23 @@ TEST(Lora, StartsAtBaseModelMergesExactlyAndTargetsByName) {
     auto adapted = m->forward(ids, mask).detach();
     EXPECT_GT((adapted - base).abs().max().item<double>(), 1e-3);
     EXPECT_DOUBLE_EQ(set->adapters()[0].second->scale(), 2.0);
-    set->mergeInto(m->projections());
-    set->detach(m->projections());
+    set->mergeInto(m->module());
+    set->detach(m->module());
     EXPECT_TRUE(torch::allclose(m->forward(ids, mask), adapted, 1e-5, 1e-5));
 
     LoraOptions only;
     only.targetModules = {"down"};
-    test::TinyModel m2(32, 8);
-    LoraSet s2(m2->projections(), only);
+    auto m2 = test::tinyModel(32, 8);
+    LoraSet s2(m2->module(), only);
     ASSERT_EQ(s2->adapters().size(), 1u);
     EXPECT_EQ(s2->adapters()[0].first, "mlp.down");
     only.targetModules = {"q_proj"};
-    test::TinyModel m3(32, 8);
-    EXPECT_THROW(LoraSet(m3->projections(), only), Failure);
+    auto m3 = test::tinyModel(32, 8);
+    EXPECT_THROW(LoraSet(m3->module(), only), Failure);
 }
 
 TEST(Lora, FusedProjectionEqualsTheComposedOpsWithAndWithoutDropout) {
-    // train::project fuses the adapter into the base product (core/model/gemm.cpp); its output
+    // LoRA's projection fuses the adapter into the base product (core/model/gemm.cpp); its output
     // and every gradient must equal the torch ops composed as PEFT composes them, with the same
     // dropout mask (model::loraDropoutNoise from the same generator state).
     if (!model::fastGemmAvailable()) GTEST_SKIP() << "oneDNN sgemm not available: the composed path is the only one";
@@ -141,7 +141,7 @@ TEST(Lora, FusedProjectionEqualsTheComposedOpsWithAndWithoutDropout) {
                 torch::manual_seed(99);
                 torch::Tensor y;
                 if (fused) {
-                    y = project(x, w, b, a.get());
+                    y = a->project(x, w, b);
                 } else {
                     auto base = withBias ? torch::linear(x, w, b) : torch::linear(x, w);
                     auto h = p > 0 ? x * model::loraDropoutNoise(x, p) : x;
@@ -164,7 +164,7 @@ TEST(Lora, FusedProjectionEqualsTheComposedOpsWithAndWithoutDropout) {
             // The generator advanced as loraDropoutNoise advances it (one seed), so the state a
             // replay restores gives the same mask.
             torch::manual_seed(99);
-            (void)project(x0, w0, b0, a.get());
+            (void)a->project(x0, w0, b0);
             auto afterFused = torch::rand({3});
             torch::manual_seed(99);
             if (p > 0) (void)model::loraDropoutNoise(x0, p);
@@ -178,7 +178,7 @@ TEST(Lora, FusedProjectionEqualsTheComposedOpsWithAndWithoutDropout) {
     a->eval();
     auto x = torch::randn({4, 8});
     auto w = torch::randn({8, 8});
-    auto y1 = project(x, w, torch::Tensor(), a.get()), y2 = project(x, w, torch::Tensor(), a.get());
+    auto y1 = a->project(x, w, torch::Tensor()), y2 = a->project(x, w, torch::Tensor());
     EXPECT_TRUE(torch::equal(y1, y2));
     y1.sum().backward();
     EXPECT_FALSE(w.grad().defined());
@@ -213,21 +213,21 @@ TEST(Lora, DropoutNoiseIsBernoulliScaledAndIndependentOfThreads) {
 
 namespace {
 struct GradFixture {
-    test::TinyModel model{nullptr};
+    std::shared_ptr<test::TinyModel> model;
     LoraSet lora{nullptr};
     ContrastiveBatch batch;
     std::vector<torch::Tensor> params;
 
     explicit GradFixture(double dropout) {
         torch::manual_seed(7);
-        model = test::TinyModel(64, 16, dropout);
+        model = test::tinyModel(64, 16, dropout);
         LoraOptions o;
         o.rank = 4;
         o.dropout = dropout;
-        lora = LoraSet(model->projections(), o);
+        lora = LoraSet(model->module(), o);
         torch::NoGradGuard ng;
         for (auto& p : lora->parameters()) p.normal_(0, 0.1); // B != 0 so every weight gets a gradient
-        for (auto& p : model->parameters()) params.push_back(p);
+        for (auto& p : model->module().parameters()) params.push_back(p);
         for (auto& p : lora->parameters()) params.push_back(p);
         // 6 queries, 9 documents (6 positives + 3 hard negatives) of ragged lengths.
         auto mk = [](int n, int seed) {
@@ -267,7 +267,7 @@ void expectSame(const std::vector<torch::Tensor>& a, const std::vector<torch::Te
 
 TEST(GradCache, SubBatchesGiveTheFullBatchGradients) {
     GradFixture f(0.0);
-    f.model->train();
+    f.model->module().train();
     auto full = f.grads(0, 1);
     for (int b : {1, 2, 4}) {
         SCOPED_TRACE("mini-batch " + std::to_string(b));
@@ -279,7 +279,7 @@ TEST(GradCache, ReplaysDropoutMasks) {
     // With dropout on, GradCache must equal one graph over the same sub-batches in the same order
     // from the same RNG state: only true if pass 2 reuses pass 1's masks.
     GradFixture f(0.3);
-    f.model->train();
+    f.model->module().train();
     f.lora->train();
     auto cached = f.grads(2, 5);
     for (auto& p : f.params) p.grad().zero_();
@@ -301,9 +301,9 @@ TEST(GradCache, ReplaysDropoutMasks) {
 }
 
 TEST(Optimizer, DecayGroupsScheduleAndClipping) {
-    test::TinyModel m(16, 4);
+    auto m = test::tinyModel(16, 4);
     std::vector<std::pair<std::string, torch::Tensor>> named;
-    for (auto& p : m->named_parameters()) named.emplace_back(p.key(), p.value());
+    for (auto& p : m->module().named_parameters()) named.emplace_back(p.key(), p.value());
     TrainConfig c;
     auto opt = makeAdamW(named, c);
     ASSERT_EQ(opt->param_groups().size(), 2u);

@@ -51,9 +51,9 @@ struct Run {
 Run trainRun(const TrainConfig& c, double modelDropout, std::function<bool(std::int64_t)> stopAt = {},
           std::int64_t crashAt = 0, Distributed* dist = nullptr, std::vector<TrainExample> data = test::toyExamples(24)) {
     torch::manual_seed(99); // same base weights in every run
-    test::TinyModel m(64, 16, modelDropout);
+    auto m = test::tinyModel(64, 16, modelDropout);
     Run r;
-    r.trainer = std::make_unique<Trainer>(test::tinyBackbone(m), test::byteTokenizer(), c, std::move(data),
+    r.trainer = std::make_unique<Trainer>(m, test::byteTokenizer(), c, std::move(data),
                                           std::vector<TrainExample>{}, dist);
     TrainCallbacks cb;
     std::int64_t last = 0;
@@ -69,7 +69,7 @@ Run trainRun(const TrainConfig& c, double modelDropout, std::function<bool(std::
 
 torch::Tensor flat(const Trainer& t) {
     std::vector<torch::Tensor> v;
-    for (auto& [n, p] : t.trainable()) v.push_back(p.detach().reshape(-1));
+    for (auto& [n, p] : t.engine().trainable()) v.push_back(p.detach().reshape(-1));
     return torch::cat(v);
 }
 
@@ -168,8 +168,8 @@ TEST(TrainLoop, NonFiniteLossStopsAndKeepsTheLastGoodCheckpoint) {
     test::TempDir dir;
     auto c = tinyConfig(dir / "out");
     torch::manual_seed(99);
-    test::TinyModel m(64, 16, 0.0);
-    Trainer t(test::tinyBackbone(m), test::byteTokenizer(), c, test::toyExamples(24));
+    auto m = test::tinyModel(64, 16, 0.0);
+    Trainer t(m, test::byteTokenizer(), c, test::toyExamples(24));
     TrainCallbacks cb;
     cb.onStep = [&](const StepMetrics& s) {
         if (s.step == 4) m->poison = true; // step 5 produces NaN
@@ -199,8 +199,8 @@ TEST(TrainLoop, FullFineTuneTrainsEveryWeightAndAccumulates) {
     c.accumulation = 2;
     c.steps = 3;
     auto r = trainRun(c, 0.0);
-    EXPECT_EQ(r.trainer->trainable().size(), 6u);
-    EXPECT_FALSE(r.trainer->lora());
+    EXPECT_EQ(r.trainer->engine().trainable().size(), 6u);
+    EXPECT_FALSE(r.trainer->engine().lora());
     EXPECT_EQ(r.outcome.steps, 3);
 }
 

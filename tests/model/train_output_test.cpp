@@ -3,13 +3,15 @@
 // run; a new run refuses a folder holding another run unless it continues it (--resume) or moves it
 // aside (--overwrite).
 
+#include "core/store/project.h"
 #include "core/train/checkpoint.h"
-#include "core/train/engine.h"
+#include "core/train/run_store.h"
 #include "core/train/trainer.h"
 #include "support/test_support.h"
 #include "tiny_model.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 using namespace synthembed;
@@ -36,8 +38,7 @@ TrainConfig tinyConfig(const fs::path& out, std::int64_t steps) {
 
 TrainOutcome trainRun(const TrainConfig& c, std::int64_t stopAt = 0) {
     torch::manual_seed(99);
-    test::TinyModel m(64, 16, 0.0);
-    Trainer t(test::tinyBackbone(m), test::byteTokenizer(), c, test::toyExamples(24), {}, nullptr);
+    Trainer t(test::tinyModel(64, 16, 0.0), test::byteTokenizer(), c, test::toyExamples(24), {}, nullptr);
     TrainCallbacks cb;
     std::int64_t last = 0;
     cb.onStep = [&](const StepMetrics& s) { last = s.step; };
@@ -209,4 +210,91 @@ TEST(TrainOutput, AnExportedModelWithoutCheckpointsIsAnotherRun) {
     auto none = inspectOutputFolder((dir / "free").string());
     ASSERT_TRUE(none);
     EXPECT_FALSE(none->has_value());
+}
+
+TEST(TrainOutput, RunStartedReportsTheRunIdStoredInTheProject) {
+    // runTraining on the real stories260K with a project: onRunStarted names the training_runs row
+    // before the first step, the same id the outcome and the runs table carry; a resume reports
+    // the row it continues.
+    SYNTHEMBED_REQUIRE_SHARED(model, "oracles/models/stories260K");
+    test::TempDir dir;
+    const auto projectPath = dir / "p.synthembed";
+    ASSERT_TRUE(store::Project::create(projectPath));
+    std::string pairs;
+    for (int i = 0; i < 16; ++i)
+        pairs += nlohmann::json{{"query", "Lily saw a ball " + std::to_string(i)},
+                                {"positive", "Once, Lily played with ball " + std::to_string(i)}}
+                     .dump() +
+                 "\n";
+    test::writeFile(dir / "pairs.jsonl", pairs);
+    TrainConfig c;
+    c.modelDir = model.string();
+    c.dataJsonl = (dir / "pairs.jsonl").string();
+    c.outputDir = (dir / "out").string();
+    c.projectDb = projectPath.string();
+    c.batchSize = 4;
+    c.steps = 3;
+    c.maxLength = 32;
+    c.lora.rank = 4;
+
+    struct Seen {
+        std::vector<std::int64_t> ids;
+        std::vector<std::string> dirs;
+        std::int64_t stepsBeforeStart = -1;
+    };
+    auto callbacks = [](Seen& seen, std::int64_t stopAfter) {
+        TrainCallbacks cb;
+        auto steps = std::make_shared<std::int64_t>(0);
+        cb.onRunStarted = [&seen, steps](std::int64_t id, const std::string& out) {
+            seen.ids.push_back(id);
+            seen.dirs.push_back(out);
+            seen.stepsBeforeStart = *steps;
+        };
+        cb.onStep = [steps](const StepMetrics& m) { *steps = m.step; };
+        cb.hooks.shouldStop = [steps, stopAfter] { return stopAfter && *steps >= stopAfter; };
+        return cb;
+    };
+    auto runs = [&] {
+        auto p = store::Project::open(projectPath);
+        EXPECT_TRUE(p);
+        return p ? listRuns(p->db()).take() : std::vector<RunSummary>{};
+    };
+
+    Seen first;
+    auto stopped = runTraining(c, callbacks(first, 1));
+    ASSERT_TRUE(stopped) << stopped.error().message;
+    EXPECT_TRUE(stopped->stopped);
+    ASSERT_EQ(first.ids.size(), 1u);
+    EXPECT_EQ(first.stepsBeforeStart, 0); // before the first step
+    EXPECT_EQ(first.dirs[0], c.outputDir);
+    auto rows = runs();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_GT(first.ids[0], 0);
+    EXPECT_EQ(first.ids[0], rows[0].id);
+    EXPECT_EQ(first.ids[0], stopped->runId);
+    EXPECT_EQ(rows[0].state, "stopped");
+
+    Seen resumed;
+    c.resume = true;
+    auto done = runTraining(c, callbacks(resumed, 0));
+    ASSERT_TRUE(done) << done.error().message;
+    ASSERT_EQ(resumed.ids.size(), 1u);
+    EXPECT_EQ(resumed.ids[0], first.ids[0]); // the same row continues
+    EXPECT_EQ(done->runId, first.ids[0]);
+    rows = runs();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].state, "done");
+
+    // A second project run gets its own row, reported as such.
+    Seen other;
+    c.resume = false;
+    c.outputDir = (dir / "out2").string();
+    auto second = runTraining(c, callbacks(other, 0));
+    ASSERT_TRUE(second) << second.error().message;
+    ASSERT_EQ(other.ids.size(), 1u);
+    EXPECT_NE(other.ids[0], first.ids[0]);
+    rows = runs();
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].id, other.ids[0]); // newest first
+    EXPECT_EQ(rows[0].outputDir, c.outputDir);
 }
