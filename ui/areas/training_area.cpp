@@ -340,7 +340,6 @@ void TrainingArea::resumeSelected() {
 
 void TrainingArea::launch(train::TrainConfig config, qint64 resumeRunId) {
     config.projectDb = m_project ? m_project->path().string() : std::string();
-    m_liveConfig = config;
     m_liveRunId = resumeRunId;
     m_liveSteps.clear();
     m_sessionFirstStep = -1;
@@ -351,6 +350,7 @@ void TrainingArea::launch(train::TrainConfig config, qint64 resumeRunId) {
     m_eta->clear();
 
     m_job = new TrainingJob(config);
+    connect(m_job, &TrainingJob::runStarted, this, &TrainingArea::onRunStarted);
     connect(m_job, &TrainingJob::stepDone, this, &TrainingArea::onStep);
     connect(m_job, &TrainingJob::finished, this, &TrainingArea::onFinished);
     connect(m_job, &TrainingJob::failed, this, &TrainingArea::onFailed);
@@ -390,6 +390,22 @@ void TrainingArea::stopRun() {
     updateButtons();
 }
 
+void TrainingArea::onRunStarted(qint64 runId) {
+    if (!m_job || !runId) return;
+    m_liveRunId = runId;
+    m_runs->setActiveRun(runId);
+    refreshRuns(); // the row core has just inserted
+    // The table and the plot agree on the live run.
+    if (m_shownLive) {
+        m_shownRunId = runId;
+        m_plots->setLabel(MetricPlots::Primary, tr("run %1").arg(runId));
+        if (const int row = m_runs->rowOf(runId); row >= 0) {
+            QSignalBlocker block(m_table->selectionModel());
+            m_table->selectRow(row);
+        }
+    }
+}
+
 void TrainingArea::onStep(const train::StepMetrics& m) {
     m_liveSteps.push_back(m);
     if (m_sessionFirstStep < 0) {
@@ -397,8 +413,6 @@ void TrainingArea::onStep(const train::StepMetrics& m) {
         m_sessionClock.restart();
         setStatus(QString());
     }
-    // The run's row exists once its first step is in: select it now rather than at the next refresh.
-    if (!m_liveRunId && m_liveSteps.size() == 1) refreshRuns();
     if (m_shownLive) m_plots->appendStep(MetricPlots::Primary, m);
     if (m_compareRunId && m_compareRunId == m_liveRunId) m_plots->appendStep(MetricPlots::Compare, m);
     // While the plots show the live run, the labels follow their (coalesced) repaint, so the
@@ -470,23 +484,7 @@ void TrainingArea::endJob() {
 void TrainingArea::refreshRuns() {
     const qint64 selected = selectedRunId();
     m_runs->refresh();
-    // The live run's row appears once core has recorded it: select it so the table and the plot agree.
-    if (m_job && !m_liveRunId) {
-        for (int i = 0; i < m_runs->rowCount(); ++i) {
-            const auto* r = m_runs->run(i);
-            if (r->state == QLatin1String("running") && r->outputDir.toStdString() == m_liveConfig.outputDir) {
-                m_liveRunId = r->id;
-                m_runs->setActiveRun(r->id);
-                if (m_shownLive) {
-                    m_shownRunId = r->id;
-                    m_plots->setLabel(MetricPlots::Primary, tr("run %1").arg(r->id));
-                    QSignalBlocker block(m_table->selectionModel());
-                    m_table->selectRow(i);
-                }
-                break;
-            }
-        }
-    } else if (selected && m_table->selectionModel()->currentIndex().row() != m_runs->rowOf(selected)) {
+    if (selected && m_table->selectionModel()->currentIndex().row() != m_runs->rowOf(selected)) {
         QSignalBlocker block(m_table->selectionModel());
         m_table->selectRow(m_runs->rowOf(selected));
     }

@@ -69,6 +69,8 @@ private:
     void launch(train::TrainConfig config, qint64 resumeRunId);
     /// Continues the run found in config.outputDir (the "Resume it" answer of startRun).
     void resumeFolder(train::TrainConfig config);
+    /// The trainer's onRunStarted: the live run's training_runs row.
+    void onRunStarted(qint64 runId);
     void onStep(const train::StepMetrics& m);
     void onFinished(const train::TrainOutcome& outcome);
     void onFailed(const QString& message);
@@ -99,7 +101,6 @@ private:
 
     QThreadPool m_pool;
     TrainingJob* m_job = nullptr;
-    train::TrainConfig m_liveConfig;
     QString m_pendingAside; ///< where the run about to start moves the previous one (for the status line)
     qint64 m_liveRunId = 0;
     std::vector<train::StepMetrics> m_liveSteps;

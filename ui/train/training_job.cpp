@@ -16,6 +16,7 @@ TrainingJob::TrainingJob(train::TrainConfig config, QObject* parent) : QObject(p
 
 void TrainingJob::run() {
     train::TrainCallbacks cb;
+    cb.onRunStarted = [this](std::int64_t runId, const std::string&) { Q_EMIT runStarted(runId); };
     cb.onStep = [this](const train::StepMetrics& m) { Q_EMIT stepDone(m); };
     cb.hooks.progress = [this](std::int64_t done, std::int64_t total, const std::string& stage) {
         Q_EMIT progress(done, total, QString::fromStdString(stage));

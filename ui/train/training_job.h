@@ -30,6 +30,8 @@ public:
     const train::TrainConfig& config() const { return m_config; }
 
 Q_SIGNALS:
+    /// The run has its training_runs row (0 without a project), before its first step.
+    void runStarted(qint64 runId);
     void stepDone(const synthembed::train::StepMetrics& metrics);
     /// Steps done / total with core's stage; while the base model loads, bytes loaded / total with
     /// the stage "Loading model NAME (X GB)... Y (Z%)".
