@@ -21,11 +21,20 @@ QString withCode(const QString& message, const std::string& code) {
     return code.empty() ? message : QStringLiteral("%1 [%2]").arg(message, QString::fromStdString(code));
 }
 
+void failureBox(QWidget* parent, QMessageBox::Icon icon, const QString& title, const Error& error,
+                const QString& pattern) {
+    QMessageBox box(icon, title, pattern.arg(formatFailure(error)), QMessageBox::Ok, parent);
+    box.setInformativeText(failureDetail(error));
+    box.exec();
+}
+
 } // namespace
 
 QString formatFailure(const Error& error) { return withCode(QString::fromStdString(error.message), error.code); }
 
 QString formatFailure(const Failure& failure) { return withCode(QString::fromUtf8(failure.what()), failure.code()); }
+
+QString formatFailure(const QString& message, const QString& code) { return withCode(message, code.toStdString()); }
 
 QString formatFailure(const std::exception& e) {
     if (const auto* failure = dynamic_cast<const Failure*>(&e)) return formatFailure(*failure);
@@ -50,9 +59,11 @@ void showFailure(QLabel* label, const Error& error, const QString& pattern) {
 }
 
 void warnFailure(QWidget* parent, const QString& title, const Error& error, const QString& pattern) {
-    QMessageBox box(QMessageBox::Warning, title, pattern.arg(formatFailure(error)), QMessageBox::Ok, parent);
-    box.setInformativeText(failureDetail(error));
-    box.exec();
+    failureBox(parent, QMessageBox::Warning, title, error, pattern);
+}
+
+void criticalFailure(QWidget* parent, const QString& title, const Error& error, const QString& pattern) {
+    failureBox(parent, QMessageBox::Critical, title, error, pattern);
 }
 
 } // namespace synthembed::ui

@@ -21,6 +21,8 @@ namespace synthembed::ui {
 /// "message [code]"; the message alone when the code is empty.
 QString formatFailure(const Error& error);
 QString formatFailure(const Failure& failure);
+/// The same for a message the GUI words itself about a failure with `code`.
+QString formatFailure(const QString& message, const QString& code);
 /// A caught exception: a Failure as above, anything else its what() alone.
 QString formatFailure(const std::exception& e);
 /// The same for a log line (the log dock and the log file show it).
@@ -38,5 +40,8 @@ void showFailure(QLabel* label, const Error& error, const QString& pattern = QSt
 /// its text (e.g. tr("The template was not saved:\n%1")), the detail as its informative text.
 void warnFailure(QWidget* parent, const QString& title, const Error& error,
                  const QString& pattern = QStringLiteral("%1"));
+/// The same as a critical message box (the action could not be done at all).
+void criticalFailure(QWidget* parent, const QString& title, const Error& error,
+                     const QString& pattern = QStringLiteral("%1"));
 
 } // namespace synthembed::ui

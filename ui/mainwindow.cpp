@@ -1,5 +1,7 @@
 #include "ui/mainwindow.h"
 
+#include "ui/errors.h"
+
 #include "ui/areas/area.h"
 #include "ui/areas/templates_area.h"
 #include "ui/areas/evaluation_area.h"
@@ -251,8 +253,8 @@ void MainWindow::buildMenus() {
 bool MainWindow::openProject(const QString& path, bool create, bool quiet) {
     auto p = create ? store::Project::openOrCreate(path.toStdString()) : store::Project::open(path.toStdString());
     if (!p) {
-        log::error(p.error().message);
-        if (!quiet) QMessageBox::critical(this, tr("Open project"), QString::fromStdString(p.error().message));
+        log::error(failureLine(p.error()));
+        if (!quiet) criticalFailure(this, tr("Open project"), p.error());
         return false;
     }
     m_watcher->watch(QString());
@@ -272,7 +274,7 @@ void MainWindow::newProject() {
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".synthembed");
     auto created = store::Project::create(path.toStdString());
     if (!created) {
-        QMessageBox::critical(this, tr("New project"), QString::fromStdString(created.error().message));
+        criticalFailure(this, tr("New project"), created.error());
         return;
     }
     openProject(path);

@@ -1,5 +1,7 @@
 #include "ui/project_watcher.h"
 
+#include "ui/errors.h"
+
 #include "core/store/change_probe.h"
 #include "core/util/log.h"
 
@@ -56,7 +58,7 @@ private:
         if (!m_probe) {
             auto probe = store::ChangeProbe::open(m_path.toStdString());
             if (!probe) {
-                if (!m_openFailed) log::warn("project watcher: ", probe.error().message);
+                if (!m_openFailed) log::warn("project watcher: ", failureLine(probe.error()));
                 m_openFailed = true;
                 return;
             }
@@ -76,7 +78,7 @@ private:
             m_sinceFull.start();
         }
         if (!stamp) {
-            log::warn("project watcher: ", stamp.error().message);
+            log::warn("project watcher: ", failureLine(stamp.error()));
             return;
         }
         if (!m_last) {

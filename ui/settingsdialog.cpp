@@ -1,5 +1,7 @@
 #include "ui/settingsdialog.h"
 
+#include "ui/errors.h"
+
 #include "ui/gen/connection_tester.h"
 
 #include "core/store/project.h"
@@ -236,7 +238,7 @@ void SettingsDialog::accept() {
         try {
             saveEndpoints(*m_project, eps);
         } catch (const std::exception& ex) {
-            QMessageBox::critical(this, tr("Settings"), tr("Could not save the settings: %1").arg(QString::fromUtf8(ex.what())));
+            QMessageBox::critical(this, tr("Settings"), tr("Could not save the settings: %1").arg(formatFailure(ex)));
             return;
         }
     }

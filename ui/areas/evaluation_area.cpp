@@ -1,5 +1,7 @@
 #include "ui/areas/evaluation_area.h"
 
+#include "ui/errors.h"
+
 #include "ui/eval/eval_job.h"
 #include "ui/eval/eval_settings.h"
 #include "ui/eval/table_export.h"
@@ -492,7 +494,7 @@ void EvaluationArea::addModel(const QString& spec) {
 QString EvaluationArea::addDataset(const QString& path) {
     auto d = eval::detectDataset(path.toStdString());
     if (!d) {
-        const QString msg = QString::fromStdString(d.error().message);
+        const QString msg = formatFailure(d.error());
         showStatus(m_status, msg);
         Q_EMIT statusMessage(msg);
         return msg;
@@ -657,7 +659,7 @@ void EvaluationArea::refreshResults() {
     if (m_project) {
         auto rows = eval::listResults(*m_project, {}, 100000);
         if (rows) m_stored = std::move(*rows);
-        else showStatus(m_status, QString::fromStdString(rows.error().message));
+        else showStatus(m_status, formatFailure(rows.error()));
         m_specs = evalsettings::modelSpecs(m_project);
     }
     // Names of trained models: the run that wrote the folder and the step of the files evaluated.

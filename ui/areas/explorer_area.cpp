@@ -1,5 +1,7 @@
 #include "ui/areas/explorer_area.h"
 
+#include "ui/errors.h"
+
 #include "ui/eval/eval_settings.h"
 #include "ui/explorer/map_view.h"
 #include "ui/models/download_dialog.h"
@@ -698,7 +700,7 @@ void ExplorerArea::embed() {
             try {
                 cache = std::make_unique<eval::EmbeddingCache>(eval::EmbeddingCache::defaultPath());
             } catch (const Failure& f) {
-                log::warn("embedding cache unavailable: ", f.what());
+                log::warn("embedding cache unavailable: ", failureLine(f.error()));
             }
             std::vector<std::string> texts;
             texts.reserve(s->items.size());
@@ -723,7 +725,7 @@ void ExplorerArea::embed() {
                           cache->stats().misses, " misses)");
             space = std::move(s);
         } catch (const std::exception& e) {
-            error = QString::fromUtf8(e.what());
+            error = formatFailure(e);
         }
         QMetaObject::invokeMethod(this, [this, gen, space, error] {
             if (gen == m_generation) onEmbedded(space, error);
@@ -860,7 +862,7 @@ void ExplorerArea::search(const QString& query, const QString& instruction, int 
             Matrix p = search::project(space->projection, qv);
             marker = QPointF(p.row(0)[0], p.cols > 1 ? p.row(0)[1] : 0.0f);
         } catch (const std::exception& e) {
-            error = QString::fromUtf8(e.what());
+            error = formatFailure(e);
         }
         QMetaObject::invokeMethod(this, [=, this] {
             if (gen != m_generation) return;
@@ -1049,11 +1051,11 @@ void ExplorerArea::startUmap() {
                 };
                 auto layout = search::umapLayout(space->vectors, o, hooks);
                 if (!layout) {
-                    error = layout.error().code == "cancelled" ? tr("Cancelled") : QString::fromStdString(layout.error().message);
+                    error = layout.error().code == "cancelled" ? tr("Cancelled") : formatFailure(layout.error());
                 } else {
                     points = std::move(layout->points);
                     if (auto st = search::saveCachedLayout(cacheDir, key, points); !st)
-                        log::warn("explorer: could not cache the layout: ", st.error().message);
+                        log::warn("explorer: could not cache the layout: ", failureLine(st.error()));
                 }
             }
             if (error.isEmpty()) {
@@ -1065,7 +1067,7 @@ void ExplorerArea::startUmap() {
                                        .arg(secs, 0, 'f', 1);
             }
         } catch (const std::exception& e) {
-            error = QString::fromUtf8(e.what());
+            error = formatFailure(e);
         }
         QMetaObject::invokeMethod(this, [=, this] {
             if (gen != m_layoutGeneration) return;

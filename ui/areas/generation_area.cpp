@@ -1,5 +1,7 @@
 #include "ui/areas/generation_area.h"
 
+#include "ui/errors.h"
+
 #include "ui/gen/connection_tester.h"
 #include "ui/gen/job_table_model.h"
 #include "ui/gen/job_worker.h"
@@ -312,7 +314,7 @@ void GenerationArea::reloadLibrary() {
     if (lib)
         m_library = std::move(*lib);
     else
-        log::warn("generation: no prompt templates for estimates: ", lib.error().message);
+        log::warn("generation: no prompt templates for estimates: ", failureLine(lib.error()));
 }
 
 void GenerationArea::reloadEndpoints() {
@@ -421,7 +423,7 @@ std::optional<gen::JobSpec> GenerationArea::currentSpec(QString* error) const {
     spec.client.maxTokens = m_maxTokens->value();
     // Closing the window pauses running jobs: do not hold it up for long on a slow server.
     spec.client.drainTimeoutMs = 5000;
-    if (auto st = gen::validateSpec(spec); !st) return fail(QString::fromStdString(st.error().message));
+    if (auto st = gen::validateSpec(spec); !st) return fail(formatFailure(st.error()));
     return spec;
 }
 
@@ -456,7 +458,7 @@ void GenerationArea::updateEstimate() {
     }
     auto est = gen::estimateJob(*spec, *m_library, m_project);
     if (!est) {
-        m_estimate->setHtml(QStringLiteral("<p>%1</p>").arg(QString::fromStdString(est.error().message).toHtmlEscaped()));
+        m_estimate->setHtml(QStringLiteral("<p>%1</p>").arg(formatFailure(est.error()).toHtmlEscaped()));
         return;
     }
     const QLocale loc;
@@ -524,7 +526,7 @@ void GenerationArea::updateEstimate() {
                 html += QStringLiteral("<p>%1 %2</p>").arg(tr("Language mix:"), langs.join(QStringLiteral(", ")));
             }
         } else {
-            html += QStringLiteral("<p style='color:#b05000'>%1</p>").arg(esc(cov.error().message));
+            html += QStringLiteral("<p style='color:#b05000'>%1</p>").arg(formatFailure(cov.error()).toHtmlEscaped());
         }
     }
     html += QStringLiteral("<b>%1</b><table cellspacing=0 cellpadding=2 width='100%'><tr><th align=left>%2</th>"
@@ -559,7 +561,7 @@ qint64 GenerationArea::launch() {
     }
     auto id = gen::createJob(*m_project, *spec);
     if (!id) {
-        m_jobDetail->setText(QString::fromStdString(id.error().message));
+        m_jobDetail->setText(formatFailure(id.error()));
         return -1;
     }
     log::info("generation: job ", *id, " created (", spec->target, " samples)");
@@ -606,7 +608,7 @@ bool GenerationArea::confirmTemplates(const gen::JobSpec& spec) {
 bool GenerationArea::confirmSeed(gen::JobSpec& spec) {
     auto reuse = gen::findSeedReuse(*m_project, spec);
     if (!reuse) {
-        log::warn("generation: could not check the seed: ", reuse.error().message);
+        log::warn("generation: could not check the seed: ", failureLine(reuse.error()));
         return true;
     }
     if (reuse->empty()) return true;
@@ -762,7 +764,7 @@ void GenerationArea::pauseJob(qint64 id) {
     if (auto* w = m_workers.value(id)) {
         w->requestPause();
     } else if (auto st = gen::pauseJob(*m_project, id); !st) {
-        Q_EMIT statusMessage(QString::fromStdString(st.error().message));
+        Q_EMIT statusMessage(formatFailure(st.error()));
     }
     refreshJobs();
 }
@@ -773,7 +775,7 @@ void GenerationArea::resumeJob(qint64 id) {
     if (j && (j->state == gen::JobState::Paused || j->state == gen::JobState::Failed ||
               j->state == gen::JobState::Cancelled)) {
         if (auto st = gen::resumeJob(*m_project, id); !st) {
-            Q_EMIT statusMessage(QString::fromStdString(st.error().message));
+            Q_EMIT statusMessage(formatFailure(st.error()));
             return;
         }
     }
@@ -785,7 +787,7 @@ void GenerationArea::cancelJob(qint64 id) {
     if (id < 0 || !m_project) return;
     if (auto* w = m_workers.value(id)) w->requestCancel();
     // The row too, so a job run by another process (or not running) is cancelled as well.
-    if (auto st = gen::cancelJob(*m_project, id); !st) Q_EMIT statusMessage(QString::fromStdString(st.error().message));
+    if (auto st = gen::cancelJob(*m_project, id); !st) Q_EMIT statusMessage(formatFailure(st.error()));
     refreshJobs();
 }
 

@@ -1,5 +1,7 @@
 #include "ui/areas/samples_area.h"
 
+#include "ui/errors.h"
+
 #include "ui/eval/eval_settings.h"
 #include "ui/samples/sample_table_model.h"
 
@@ -509,7 +511,7 @@ void SamplesArea::reloadReasons() {
     if (!m_project) return;
     auto groups = gen::rejectReasonGroups(*m_project);
     if (!groups) {
-        Q_EMIT statusMessage(QString::fromStdString(groups.error().message));
+        Q_EMIT statusMessage(formatFailure(groups.error()));
         return;
     }
     const QLocale loc;
@@ -640,7 +642,7 @@ void SamplesArea::showSample(qint64 id) {
     }
     auto d = gen::loadSample(*m_project, id);
     if (!d) {
-        m_header->setText(QString::fromStdString(d.error().message));
+        m_header->setText(formatFailure(d.error()));
         return;
     }
     m_current = id;
@@ -741,7 +743,7 @@ void SamplesArea::afterChange(const std::vector<qint64>& ids, int row) {
 bool SamplesArea::openSample(qint64 id) {
     if (!m_project) return false;
     if (auto d = gen::loadSample(*m_project, id); !d) {
-        Q_EMIT statusMessage(QString::fromStdString(d.error().message));
+        Q_EMIT statusMessage(formatFailure(d.error()));
         return false;
     }
     m_leftTabs->setCurrentIndex(0);
@@ -755,16 +757,16 @@ bool SamplesArea::curate(const std::vector<qint64>& ids, const QString& text, co
     const std::vector<std::int64_t> keys(ids.begin(), ids.end());
     auto before = gen::sampleStates(*m_project, keys);
     if (!before) {
-        showError(QString::fromStdString(before.error().message));
+        showError(formatFailure(before.error()));
         return false;
     }
     if (auto st = change(); !st) {
-        showError(QString::fromStdString(st.error().message));
+        showError(formatFailure(st.error()));
         return false;
     }
     auto after = gen::sampleStates(*m_project, keys);
     if (!after) {
-        showError(QString::fromStdString(after.error().message));
+        showError(formatFailure(after.error()));
         return false;
     }
     if (*after != *before) m_undo->push(new CurationCommand(this, text, std::move(*before), std::move(*after)));
@@ -776,7 +778,7 @@ bool SamplesArea::curate(const std::vector<qint64>& ids, const QString& text, co
 bool SamplesArea::restoreStates(const std::vector<gen::SampleState>& target, const std::vector<gen::SampleState>& expected) {
     if (!m_project) return false;
     if (auto st = gen::restoreSampleStates(*m_project, target, &expected); !st) {
-        showError(QString::fromStdString(st.error().message));
+        showError(formatFailure(st.error()));
         return false;
     }
     std::vector<qint64> ids;
@@ -947,7 +949,7 @@ bool SamplesArea::startDedupCheck() {
         else if (r.error().code == "cancelled")
             res.cancelled = true;
         else
-            res.error = QString::fromStdString(r.error().message);
+            res.error = formatFailure(r.error());
         return res;
     });
     return true;
@@ -967,7 +969,7 @@ bool SamplesArea::startContaminationCheck(const QString& evalPath, const QString
                    res.evalName = QString::fromStdString(o.evalName);
                    auto texts = gen::loadEvalTexts(path);
                    if (!texts) {
-                       res.error = QString::fromStdString(texts.error().message);
+                       res.error = formatFailure(texts.error());
                        return res;
                    }
                    res.evalTexts = static_cast<qint64>(texts->size());
@@ -977,7 +979,7 @@ bool SamplesArea::startContaminationCheck(const QString& evalPath, const QString
                    else if (r.error().code == "cancelled")
                        res.cancelled = true;
                    else
-                       res.error = QString::fromStdString(r.error().message);
+                       res.error = formatFailure(r.error());
                    return res;
                });
     return true;
@@ -1006,7 +1008,7 @@ void SamplesArea::startCheck(const QString& title,
         CheckResult res;
         auto project = store::Project::open(path);
         if (!project) {
-            res.error = QString::fromStdString(project.error().message);
+            res.error = formatFailure(project.error());
         } else {
             ProgressHooks hooks;
             hooks.shouldStop = [cancel] { return cancel->load(); };
@@ -1105,7 +1107,7 @@ int SamplesArea::rejectListed() {
     for (auto& [id, reason] : m_listed) ids.push_back(id);
     auto states = gen::sampleStates(*m_project, ids);
     if (!states) {
-        showError(QString::fromStdString(states.error().message));
+        showError(formatFailure(states.error()));
         return 0;
     }
     std::vector<gen::SampleState> before, after;
@@ -1123,7 +1125,7 @@ int SamplesArea::rejectListed() {
         return 0;
     }
     if (auto st = gen::restoreSampleStates(*m_project, after, &before); !st) {
-        showError(QString::fromStdString(st.error().message));
+        showError(formatFailure(st.error()));
         return 0;
     }
     const int n = static_cast<int>(after.size());

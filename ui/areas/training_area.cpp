@@ -1,5 +1,7 @@
 #include "ui/areas/training_area.h"
 
+#include "ui/errors.h"
+
 #include "ui/train/metric_plots.h"
 #include "ui/train/run_builder.h"
 #include "ui/train/runs_model.h"
@@ -256,7 +258,7 @@ void TrainingArea::startRun() {
     // that holds another run (its checkpoints or its exported model).
     auto found = train::inspectOutputFolder(config.outputDir);
     if (!found) {
-        setStatus(QString::fromStdString(found.error().message), true);
+        setStatus(formatFailure(found.error()), true);
         return;
     }
     if (*found) {
@@ -512,7 +514,7 @@ void TrainingArea::loadSeries(int slot, qint64 runId) {
     if (!m_project) return;
     auto series = train::loadRunMetrics(m_project->path(), runId);
     if (!series) {
-        setStatus(QString::fromStdString(series.error().message), true);
+        setStatus(formatFailure(series.error()), true);
         return;
     }
     m_plots->setSeries(MetricPlots::Slot(slot), *series);

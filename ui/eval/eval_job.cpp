@@ -1,5 +1,7 @@
 #include "ui/eval/eval_job.h"
 
+#include "ui/errors.h"
+
 #include "ui/models/model_reference.h"
 
 #include "core/eval/embedding_cache.h"
@@ -32,7 +34,7 @@ void EvalJob::run() {
     try {
         auto project = store::Project::open(m_params.projectPath);
         if (!project) {
-            Q_EMIT taskFailed(QString::fromStdString(project.error().message));
+            Q_EMIT taskFailed(formatFailure(project.error()));
             Q_EMIT finished(0, 1, false);
             return;
         }
@@ -41,7 +43,7 @@ void EvalJob::run() {
             try {
                 cache = std::make_unique<eval::EmbeddingCache>(m_params.cachePath);
             } catch (const Failure& f) {
-                log::warn("embedding cache unavailable, embedding everything: ", f.what());
+                log::warn("embedding cache unavailable, embedding everything: ", failureLine(f.error()));
             }
         }
         const int steps = int(m_params.models.size() * m_params.datasets.size());
@@ -67,7 +69,7 @@ void EvalJob::run() {
             auto encoder = eval::openEncoder(spec);
             if (!encoder && m_cancel) break;
             if (!encoder) {
-                Q_EMIT taskFailed(tr("%1: %2").arg(model, QString::fromStdString(encoder.error().message)));
+                Q_EMIT taskFailed(tr("%1: %2").arg(model, formatFailure(encoder.error())));
                 failed += int(m_params.datasets.size());
                 step += int(m_params.datasets.size());
                 continue;
@@ -100,14 +102,14 @@ void EvalJob::run() {
                 if (!r) {
                     if (m_cancel) break;
                     ++failed;
-                    log::error(d.name, ": ", r.error().message);
-                    Q_EMIT taskFailed(tr("%1: %2").arg(where, QString::fromStdString(r.error().message)));
+                    log::error(d.name, ": ", failureLine(r.error()));
+                    Q_EMIT taskFailed(tr("%1: %2").arg(where, formatFailure(r.error())));
                     continue;
                 }
                 auto id = eval::storeResult(*project, *r);
                 if (!id) {
                     ++failed;
-                    Q_EMIT taskFailed(tr("%1: %2").arg(where, QString::fromStdString(id.error().message)));
+                    Q_EMIT taskFailed(tr("%1: %2").arg(where, formatFailure(id.error())));
                     continue;
                 }
                 ++stored;
@@ -120,7 +122,7 @@ void EvalJob::run() {
     } catch (const std::exception& e) {
         // One catch at the bottom: anything unexpected ends the job with a message, never a crash.
         ++failed;
-        Q_EMIT taskFailed(QString::fromUtf8(e.what()));
+        Q_EMIT taskFailed(formatFailure(e));
     }
     Q_EMIT finished(stored, failed, m_cancel);
 }

@@ -1,5 +1,7 @@
 #include "ui/eval/eval_settings.h"
 
+#include "ui/errors.h"
+
 #include "core/hub/hub.h"
 #include "core/store/project.h"
 #include "core/util/log.h"
@@ -47,7 +49,7 @@ std::vector<eval::DatasetEntry> datasets(const store::Project* project) {
     if (!v) return {};
     auto r = eval::datasetsFromJson(*v);
     if (!r) {
-        log::warn("project setting ", kDatasets, ": ", r.error().message);
+        log::warn("project setting ", kDatasets, ": ", failureLine(r.error()));
         return {};
     }
     return *r;

@@ -1,5 +1,7 @@
 #include "ui/gen/job_table_model.h"
 
+#include "ui/errors.h"
+
 #include "core/util/log.h"
 
 #include <QColor>
@@ -22,7 +24,7 @@ void JobTableModel::refresh() {
     if (!m_project) return;
     auto jobs = gen::listJobs(*m_project);
     if (!jobs) {
-        log::warn("job table: ", jobs.error().message);
+        log::warn("job table: ", failureLine(jobs.error()));
         return;
     }
     const qint64 now = m_clock.elapsed();

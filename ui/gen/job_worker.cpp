@@ -1,5 +1,7 @@
 #include "ui/gen/job_worker.h"
 
+#include "ui/errors.h"
+
 #include "core/store/project.h"
 #include "core/util/log.h"
 
@@ -40,7 +42,7 @@ void JobWorker::run() {
         // The runner's connection belongs to this thread alone.
         auto project = store::Project::open(m_projectPath.toStdString());
         if (!project) {
-            message = QString::fromStdString(project.error().message);
+            message = formatFailure(project.error());
         } else {
             {
                 std::lock_guard lk(m_mutex);
@@ -50,7 +52,7 @@ void JobWorker::run() {
             }
             auto outcome = m_runner->run();
             if (!outcome) {
-                message = QString::fromStdString(outcome.error().message);
+                message = formatFailure(outcome.error());
             } else {
                 state = QString::fromLatin1(gen::jobStateName(outcome->state));
                 message = QString::fromStdString(outcome->message);
@@ -59,7 +61,7 @@ void JobWorker::run() {
             m_runner.reset();
         }
     } catch (const std::exception& e) {
-        message = QString::fromUtf8(e.what());
+        message = formatFailure(e);
     }
     if (state == QLatin1String("failed"))
         log::warn("job ", m_jobId, " failed: ", message.toStdString());

@@ -1,5 +1,7 @@
 #include "ui/models/download_dialog.h"
 
+#include "ui/errors.h"
+
 #include "core/hub/hub.h"
 
 #include <QDialogButtonBox>
@@ -121,6 +123,7 @@ void DownloadDialog::start(const QString& repoId) {
     m_snapshot.clear();
     m_progress->setValue(0);
     m_status->setText(tr("Asking the hub for %1...").arg(text));
+    m_status->setToolTip(QString());
     setRunning(true);
     m_stop = std::make_shared<std::atomic<bool>>(false);
     auto stop = m_stop;
@@ -211,8 +214,9 @@ void DownloadDialog::onFinished(const QString& path, const QString& code, const 
         accept();
         return;
     }
-    const QString text = plainError(m_repoText, code, message);
+    const QString text = formatFailure(plainError(m_repoText, code, message), code);
     m_status->setText(text);
+    m_status->setToolTip(failureDetail(code.toStdString()));
     Q_EMIT failed(text);
 }
 

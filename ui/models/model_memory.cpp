@@ -1,5 +1,7 @@
 #include "ui/models/model_memory.h"
 
+#include "ui/errors.h"
+
 #include "core/model/footprint.h"
 #include "core/platform/platform.h"
 #include "core/util/result.h"
@@ -43,7 +45,7 @@ ModelMemoryInfo ModelMemory::forInference(const QString& modelDir, std::uint64_t
     try {
         dtype = model::chooseCpuDtype("auto", *fp, have, name.toStdString());
     } catch (const Failure& f) {
-        info.problem = QString::fromStdString(f.what());
+        info.problem = formatFailure(f);
     }
     const QString head = tr("%1 parameters, %2 checkpoint")
                              .arg(parameterCount(fp->parameters), QString::fromStdString(fp->fileDtype));
@@ -72,7 +74,7 @@ ModelMemoryInfo ModelMemory::forCpuTraining(const QString& modelDir, bool fullFi
     try {
         model::checkCpuTrainingFits(*fp, fullFineTune, have, QDir(modelDir).dirName().toStdString());
     } catch (const Failure& f) {
-        info.problem = QString::fromStdString(f.what());
+        info.problem = formatFailure(f);
     }
     info.text = fullFineTune ? tr("Full fine-tuning on CPU needs about %1 before activations (float32 weights, "
                                   "gradients and optimizer state).")

@@ -1,5 +1,7 @@
 #include "ui/samples/sample_table_model.h"
 
+#include "ui/errors.h"
+
 #include "core/util/log.h"
 
 #include <QColor>
@@ -29,7 +31,7 @@ void SampleTableModel::reload() {
         if (n)
             m_count = *n;
         else
-            log::warn("samples: ", n.error().message);
+            log::warn("samples: ", failureLine(n.error()));
     }
     endResetModel();
 }
@@ -101,7 +103,7 @@ const SampleTableModel::Page* SampleTableModel::page(int index) const {
     auto rows = gen::fetchSamples(*m_project, m_filter, req);
     ++m_fetches;
     if (!rows) {
-        log::warn("samples: ", rows.error().message);
+        log::warn("samples: ", failureLine(rows.error()));
         return nullptr;
     }
     while (static_cast<int>(m_pages.size()) >= kMaxPages) {

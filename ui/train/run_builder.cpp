@@ -1,5 +1,7 @@
 #include "ui/train/run_builder.h"
 
+#include "ui/errors.h"
+
 #include "core/runtime/runtime.h"
 #include "core/store/project.h"
 #include "core/train/data.h"
@@ -451,6 +453,7 @@ void RunBuilder::checkModel() {
     const QString dir = ref.folderOrText();
     m_modelOk = false;
     m_memoryProblem.clear();
+    m_modelInfo->setToolTip(QString());
     if (dir.isEmpty()) {
         m_modelInfo->setText(tr("<i>Choose a model folder.</i>"));
     } else if (ref.kind == ModelReference::Kind::NotDownloaded) {
@@ -485,7 +488,7 @@ void RunBuilder::checkModel() {
         if (!mc->decoder && m_pooling->currentData().toInt() == int(train::Pooling::LastToken))
             m_pooling->setCurrentIndex(m_pooling->findData(int(train::Pooling::Cls)));
     } else {
-        m_modelInfo->setText(QString::fromStdString(mc.error().message).toHtmlEscaped());
+        showFailure(m_modelInfo, mc.error());
         m_modelInfo->setStyleSheet(QStringLiteral("color: #b02020;"));
     }
     if (!m_updating) Q_EMIT changed();
@@ -502,7 +505,7 @@ void RunBuilder::refreshCounts() {
     std::vector<train::SampleCount> counts;
     if (m_project) {
         if (auto c = train::countProjectSamples(*m_project); !c)
-            log::warn("training data counts: ", c.error().message);
+            log::warn("training data counts: ", failureLine(c.error()));
         else
             counts = std::move(*c);
     }
@@ -527,7 +530,7 @@ void RunBuilder::refreshCountsInBackground() {
             if (generation != m_countGeneration) return;
             m_countBusy = false;
             if (!counts)
-                log::warn("training data counts: ", counts.error().message);
+                log::warn("training data counts: ", failureLine(counts.error()));
             else
                 applyCounts(*counts);
             if (std::exchange(m_countAgain, false)) refreshCountsInBackground();
@@ -598,7 +601,7 @@ void RunBuilder::updateCounts() {
                 train::TrainConfig c;
                 c.dataJsonl = file.toStdString();
                 if (auto n = train::countTrainingExamples(c); n) m_jsonlCount = *n;
-                else m_jsonlError = QString::fromStdString(n.error().message);
+                else m_jsonlError = formatFailure(n.error());
             }
             const auto dev = qint64(train::devExampleCount(std::size_t(std::max<qint64>(0, m_jsonlCount)), m_devFraction->value()));
             m_exampleCount = m_jsonlError.isEmpty() ? m_jsonlCount - dev : -1;
@@ -762,7 +765,7 @@ train::TrainConfig RunBuilder::configFromJson(const QString& json, train::TrainC
     // core's reader of training_runs.config: missing keys (older runs) keep `c`'s values.
     auto r = train::runSettingsFromJson(json.toStdString(), c);
     if (!r) {
-        log::warn("run settings not readable: ", r.error().message);
+        log::warn("run settings not readable: ", failureLine(r.error()));
         return c;
     }
     return *r;

@@ -1,5 +1,7 @@
 #include "ui/train/runs_model.h"
 
+#include "ui/errors.h"
+
 #include "core/train/run_store.h"
 #include "core/util/log.h"
 
@@ -25,7 +27,7 @@ QVector<RunRow> RunsModel::load() const {
     auto runs = train::listRuns(*m_db);
     if (!runs) {
         // A locked or damaged database must not take the window down; the next refresh retries.
-        log::warn("training runs: ", runs.error().message);
+        log::warn("training runs: ", failureLine(runs.error()));
         return rows;
     }
     for (const auto& s : *runs) {

@@ -1,5 +1,7 @@
 #include "ui/train/training_job.h"
 
+#include "ui/errors.h"
+
 #include "ui/models/model_reference.h"
 
 #include "core/train/trainer.h"
@@ -37,9 +39,9 @@ void TrainingJob::run() {
     try {
         auto result = train::runTraining(m_config, cb);
         if (result) Q_EMIT finished(*result);
-        else Q_EMIT failed(QString::fromStdString(result.error().message));
+        else Q_EMIT failed(formatFailure(result.error()));
     } catch (const std::exception& e) {
-        Q_EMIT failed(QString::fromUtf8(e.what()));
+        Q_EMIT failed(formatFailure(e));
     }
 }
 
