@@ -5,6 +5,7 @@
 #include "json_out.h"
 #include "progress_bar.h"
 
+#include "core/eval/mteb_tasks.h"
 #include "core/eval/results.h"
 #include "core/eval/tasks.h"
 #include "core/util/durable.h"
@@ -19,8 +20,8 @@ namespace {
 
 struct EvalArgs {
     EncoderOptions enc;
-    std::string taskType, data, split = "test", dataset, instruction, output, columns, train, scoreRange;
-    bool noInstruction = false, noStore = false, force = false;
+    std::string taskType, data, split = "test", dataset, instruction, output, columns, train, scoreRange, task;
+    bool noInstruction = false, noStore = false, force = false, listTasks = false, offline = false;
     std::size_t quick = 0;
     std::uint64_t seed = 42;
     int experiments = 10, samplesPerLabel = 8;
@@ -40,19 +41,70 @@ std::string fmt(double v, int prec = 4) {
     return os.str();
 }
 
+/// `eval --list-tasks`: the MTEB tasks by name, their type and whether the cache holds them.
+void listMtebTasks() {
+    const auto settings = hub::HubSettings::fromEnvironment();
+    if (globals().json) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& t : eval::mtebTasks()) {
+            auto st = eval::locateMtebTask(t, settings);
+            out.push_back({{"name", t.name}, {"type", eval::toString(t.type)}, {"repo", t.repo}, {"revision", t.revision},
+                           {"split", t.split}, {"main_metric", t.mainMetric}, {"cached", st.cached},
+                           {"path", st.cached ? st.folder.string() : std::string()}});
+        }
+        printJson(out);
+        return;
+    }
+    std::cout << std::left << std::setw(26) << "task" << std::setw(16) << "type" << std::setw(24) << "repo" << "cached\n";
+    for (const auto& t : eval::mtebTasks()) {
+        auto st = eval::locateMtebTask(t, settings);
+        std::cout << std::setw(26) << t.name << std::setw(16) << eval::toString(t.type) << std::setw(24) << t.repo
+                  << (st.cached ? "yes" : "no") << "\n";
+    }
+    std::cout << std::right;
+}
+
+/// `eval --task NAME`: the task from the Hugging Face cache, downloaded when it is not there.
+eval::EvalOptions mtebTaskOptions(const EvalArgs& a) {
+    if (!a.taskType.empty() || !a.data.empty())
+        throw CliError{"--task names the data and its type: leave out --task-type and --data", 2, "usage"};
+    const auto* task = eval::findMtebTask(a.task);
+    if (!task)
+        throw CliError{"unknown MTEB task '" + a.task + "' (synthembed-cli eval --list-tasks: " + eval::mtebTaskNames() + ")",
+                       2, "usage"};
+    hub::PullParams params;
+    if (a.offline) params.settings.offline = true;
+    ProgressBar bar("download " + task->name);
+    params.hooks = bar.hooks();
+    auto entry = eval::fetchMtebTask(*task, params);
+    bar.finish();
+    if (!entry) throw CliError{entry.error().message, 0, entry.error().code};
+    auto o = eval::suiteOptions(*entry, eval::SuiteMode::Full);
+    if (!a.dataset.empty()) o.dataset = a.dataset;
+    return o;
+}
+
 void runEvalCommand(const EvalArgs& a) {
-    auto type = eval::parseTaskType(a.taskType);
-    if (!type) throw CliError{"unknown task type '" + a.taskType + "'"};
+    if (a.listTasks) return listMtebTasks();
+    if (a.enc.model.empty()) throw CliError{"--model is required (a model folder, ORG/NAME or hash:DIM)", 2, "usage"};
     eval::EvalOptions o;
-    o.type = *type;
-    o.data = a.data;
-    o.split = a.split;
-    o.dataset = a.dataset;
+    if (!a.task.empty()) {
+        o = mtebTaskOptions(a);
+    } else {
+        if (a.taskType.empty() || a.data.empty())
+            throw CliError{"give --task NAME (an MTEB task, see --list-tasks) or --task-type and --data", 2, "usage"};
+        auto type = eval::parseTaskType(a.taskType);
+        if (!type) throw CliError{"unknown task type '" + a.taskType + "'"};
+        o.type = *type;
+        o.data = a.data;
+        o.split = a.split;
+        o.dataset = a.dataset;
+    }
     if (a.noInstruction) o.instruction = "";
     else if (!a.instruction.empty()) o.instruction = a.instruction;
     o.quick = a.quick;
     o.seed = a.seed;
-    o.trainData = a.train;
+    if (!a.train.empty()) o.trainData = a.train;
     o.nExperiments = a.experiments;
     o.samplesPerLabel = a.samplesPerLabel;
     if (!a.columns.empty()) {
@@ -83,7 +135,7 @@ void runEvalCommand(const EvalArgs& a) {
     if (!a.noStore) project = openProject();
     auto encoder = a.enc.open();
     auto cache = a.enc.openCache();
-    ProgressBar bar("eval " + a.taskType);
+    ProgressBar bar("eval " + eval::toString(o.type));
     auto r = eval::runEval(*encoder, cache.get(), o, bar.hooks());
     bar.finish();
     if (!r) throw CliError{r.error().message, 0, r.error().code};
@@ -150,12 +202,15 @@ std::vector<eval::EvalResult> loadSide(const std::string& spec) {
 
 void registerEvalCommands(CLI::App& root) {
     auto args = std::make_shared<EvalArgs>();
-    auto* ev = root.add_subcommand("eval", "Evaluate a model on a local dataset with MTEB's metrics");
-    args->enc.add(ev);
-    ev->add_option("--task-type", args->taskType, "Task type")
-        ->required()
-        ->check(CLI::IsMember(eval::taskTypeNames()));
-    ev->add_option("--data", args->data, "Dataset file or folder (BEIR folder for retrieval)")->required();
+    auto* ev = root.add_subcommand("eval", "Evaluate a model on an MTEB task or a local dataset with MTEB's metrics");
+    args->enc.add(ev, false); // --list-tasks needs none: checked in runEvalCommand
+    ev->add_option("--task", args->task,
+                   "An MTEB task by name (" + eval::mtebTaskNames() +
+                       "): downloaded from the Hugging Face hub into its cache when not there");
+    ev->add_flag("--list-tasks", args->listTasks, "List the MTEB tasks --task takes (type, whether cached) and exit");
+    ev->add_flag("--offline", args->offline, "With --task: use the Hugging Face cache only (as HF_HUB_OFFLINE=1)");
+    ev->add_option("--task-type", args->taskType, "Task type (with --data)")->check(CLI::IsMember(eval::taskTypeNames()));
+    ev->add_option("--data", args->data, "Dataset file or folder (BEIR folder for retrieval)");
     ev->add_option("--split", args->split, "Split (file name part or qrels/<split>.tsv)")->capture_default_str();
     ev->add_option("--dataset", args->dataset, "Dataset name in results (default: from the path)");
     auto* instr = ev->add_option("--instruction", args->instruction, "Query-side instruction (default: the dataset's e5 one)");
@@ -171,8 +226,11 @@ void registerEvalCommands(CLI::App& root) {
     ev->add_option("-o,--output", args->output, "Write the result as JSON here (never the project file)");
     ev->add_flag("--force", args->force, "Replace the --output file when it exists");
     ev->add_flag("--no-store", args->noStore, "Do not store the result in the project database");
-    ev->footer("Example: synthembed-cli eval --model hash:256 --task-type sts --data ../shared/data/stsbenchmark "
-               "--split test --output sts.json");
+    ev->footer("Examples: synthembed-cli eval --model hash:256 --task STSBenchmark\n"
+               "          synthembed-cli eval --model hash:256 --task-type sts --data ../shared/data/stsbenchmark "
+               "--split test --output sts.json\n"
+               "MTEB tasks are kept in the Hugging Face cache ($HF_HUB_CACHE, else $HF_HOME/hub, else\n"
+               "~/.cache/huggingface/hub) as datasets--mteb--NAME; HF_ENDPOINT names a mirror.");
     ev->callback([args] { runEvalCommand(*args); });
 
     auto cmpA = std::make_shared<std::string>(), cmpB = std::make_shared<std::string>();

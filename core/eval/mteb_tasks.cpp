@@ -134,9 +134,10 @@ Result<DatasetEntry> fetchMtebTask(const MtebTask& task, const hub::PullParams& 
             folder = cached->path;
             log::info(task.name, ": using the Hugging Face cache ", folder.string());
         } else if (params.settings.offline) {
-            throw Failure("offline", task.name + " is not downloaded (" + cached.error().message +
-                                         ") and the hub is off (offline): download it where " + params.settings.endpoint +
-                                         " can be reached (synthembed-cli eval --task " + task.name + " without --offline)");
+            throw Failure("offline", task.name + ": " + cached.error().message +
+                                         "; offline (--offline or HF_HUB_OFFLINE=1), so it is not downloaded: run "
+                                         "`synthembed-cli eval --task " + task.name + "` where " + params.settings.endpoint +
+                                         " can be reached");
         } else {
             hub::PullParams p = params;
             p.files = task.files;

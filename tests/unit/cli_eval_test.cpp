@@ -1,9 +1,11 @@
 // eval, eval-compare, index, search and mine-negatives run as a user would, with the
 // model-free hashing encoder on files written here (and ../shared data where present).
 
+#include "support/fake_hub_server.h"
 #include "support/test_support.h"
 
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include <set>
 
@@ -58,6 +60,61 @@ TEST(CliEval, StsWritesResultsAndStoresThem) {
     ASSERT_EQ(c.size(), 1u);
     EXPECT_EQ(c[0]["delta"], 0.0);
     EXPECT_TRUE(c[0].contains("ci95"));
+}
+
+// eval --task NAME: an MTEB task from a loopback hub serving mteb/stsbenchmark-sts as the real repo
+// is laid out (test.jsonl.gz), into the Hugging Face cache; --list-tasks says what is cached.
+TEST(CliEval, MtebTaskByNameIsDownloadedOnceAndListed) {
+    TempDir dir;
+    const std::string revision = "b0fddb56ed78048fa8b90373c8a3cfc37b684831"; // what mteb pins
+    const auto repo = dir / "server" / "datasets" / "mteb" / "stsbenchmark-sts";
+    std::filesystem::create_directories(repo);
+    const std::string jsonl = R"({"sentence1": "a cat sits on the mat", "sentence2": "a cat is sitting on a mat", "score": 4.8}
+{"sentence1": "a man plays guitar", "sentence2": "a man is playing a guitar", "score": 4.5}
+{"sentence1": "the stock market fell", "sentence2": "a dog runs in the park", "score": 0.2}
+{"sentence1": "children play football", "sentence2": "kids are playing soccer", "score": 3.9}
+)";
+    gzFile f = gzopen((repo / "test.jsonl.gz").string().c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(gzwrite(f, jsonl.data(), unsigned(jsonl.size())), int(jsonl.size()));
+    ASSERT_EQ(gzclose(f), Z_OK);
+    FakeHubServer hub(dir / "server", {{"repos", {{"datasets/mteb/stsbenchmark-sts", {{"commit", revision}}}}}});
+    auto env = envFor(dir);
+    env.push_back("HF_HUB_CACHE=" + (dir / "hf").string());
+    env.push_back("HF_ENDPOINT=" + hub.endpoint());
+    env.push_back("HF_HUB_OFFLINE=0");
+
+    auto list = runCli({"eval", "--list-tasks"}, env);
+    ASSERT_EQ(list.exitCode, 0) << list.err;
+    for (const char* name : {"STSBenchmark", "SICK-R", "SciFact", "Banking77Classification"})
+        EXPECT_NE(list.out.find(name), std::string::npos) << list.out;
+
+    auto offline = runCli({"eval", "--model", "hash:64", "--task", "STSBenchmark", "--offline", "--no-store"}, env);
+    EXPECT_NE(offline.exitCode, 0);
+    EXPECT_NE(offline.err.find("[offline]"), std::string::npos) << offline.err;
+    EXPECT_TRUE(hub.requests().empty());
+
+    const auto out = (dir / "r.json").string();
+    auto r = runCli({"eval", "--model", "hash:64", "--task", "stsbenchmark", "--no-store", "--output", out}, env);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    auto j = nlohmann::json::parse(readFile(out));
+    EXPECT_EQ(j["dataset"], "STSBenchmark");
+    EXPECT_EQ(j["split"], "test");
+    EXPECT_EQ(j["main_metric"], "cosine_spearman");
+    EXPECT_TRUE(std::filesystem::exists(dir / "hf" / "datasets--mteb--stsbenchmark-sts" / "snapshots" / revision / "test.jsonl.gz"));
+
+    hub.reset();
+    auto cached = runCli({"eval", "--model", "hash:64", "--task", "STSBenchmark", "--offline", "--no-store", "--json"}, env);
+    ASSERT_EQ(cached.exitCode, 0) << cached.err;
+    EXPECT_EQ(nlohmann::json::parse(cached.out)["main_score"], j["main_score"]);
+    EXPECT_TRUE(hub.requests().empty());
+    auto listed = nlohmann::json::parse(runCli({"--json", "eval", "--list-tasks"}, env).out);
+    for (auto& t : listed)
+        EXPECT_EQ(t["cached"].get<bool>(), t["name"] == "STSBenchmark") << t.dump();
+
+    auto both = runCli({"eval", "--model", "hash:64", "--task", "SciFact", "--data", "x"}, env);
+    EXPECT_EQ(both.exitCode, 2);
+    EXPECT_NE(both.err.find("leave out --task-type and --data"), std::string::npos) << both.err;
 }
 
 TEST(CliEval, ErrorsAreOneLine) {
