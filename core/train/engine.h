@@ -37,8 +37,7 @@ public:
     LoraSet lora() const { return m_lora; }
     model::Backbone& backbone() const { return *m_backbone; }
     const TrainConfig& config() const { return m_config; }
-    /// The settings stored with every checkpoint (runSettingsJson), when they differ from
-    /// config()'s (runTraining stores the device as given, before choosing each rank's GPU).
+    /// See Trainer::setRunSettings.
     void setRunSettings(const std::string& settingsJson) { m_settingsJson = settingsJson; }
     std::filesystem::path checkpointRoot() const;
 
@@ -49,7 +48,6 @@ public:
     /// Embeddings [N, H] of texts as training sees documents (specials, EOS, max length), in eval
     /// mode without a graph; the model returns to train mode after.
     torch::Tensor embedTexts(const std::vector<std::string>& texts, int batchSize = 64);
-    /// In-batch retrieval accuracy on the dev set (no gradient).
     double devAccuracy();
 
 private:
