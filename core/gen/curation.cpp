@@ -2,6 +2,7 @@
 
 #include "core/gen/text_hash.h"
 #include "core/prompts/rng.h"
+#include "core/store/sqlite.h"
 #include "core/util/csv.h"
 
 #include <nlohmann/json.hpp>
@@ -159,7 +160,7 @@ void bindScope(db::Statement& st, const SampleScope& s) {
 
 void rejectSample(const db::Database& db, std::int64_t id, const std::string& reason) {
     auto st = db.prepare("UPDATE samples SET status = 'rejected', reject_reason = ?, "
-                         "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+                         "updated_at = " SYNTHEMBED_SQL_NOW " WHERE id = ?");
     st.bindAll(reason, id);
     st.run();
 }
@@ -359,8 +360,8 @@ Result<ContaminationReport> checkContamination(const store::Project& project, co
         while (st.step()) rows.push_back({st.getInt(0), st.getText(1), st.getText(2), st.getText(3)});
         rep.scanned = static_cast<std::int64_t>(rows.size());
         db::inTransaction(db, [&] {
-            auto upd = db.prepare("UPDATE samples SET flags = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-                                  "WHERE id = ?");
+            auto upd = db.prepare("UPDATE samples SET flags = ?, updated_at = " SYNTHEMBED_SQL_NOW
+                                  " WHERE id = ?");
             std::int64_t done = 0;
             for (auto& r : rows) {
                 std::optional<ContaminationReport::Hit> hit;
@@ -421,7 +422,7 @@ Status editSample(const store::Project& project, std::int64_t id, const SampleEd
             if (e.language) language = *e.language;
             auto u = db.prepare("UPDATE samples SET query = ?, positive = ?, negative = ?, instruction = ?, language = ?, "
                                 "original = ?, status = 'edited', reject_reason = NULL, text_hash = ?, "
-                                "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+                                "updated_at = " SYNTHEMBED_SQL_NOW " WHERE id = ?");
             u.bindAll(query, positive, negative, instruction, language, *original,
                       sampleTextHash(query, positive, negative.value_or("")), id);
             u.run();
@@ -435,7 +436,7 @@ Status setSampleStatus(const store::Project& project, std::int64_t id, bool acce
         auto st = project.db().prepare(
             "UPDATE samples SET status = CASE WHEN ?1 THEN (CASE WHEN original IS NULL THEN 'accepted' ELSE 'edited' END) "
             "ELSE 'rejected' END, reject_reason = CASE WHEN ?1 THEN NULL ELSE ?2 END, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?3");
+            "updated_at = " SYNTHEMBED_SQL_NOW " WHERE id = ?3");
         st.bind(1, static_cast<std::int64_t>(accept ? 1 : 0));
         st.bind(2, reason);
         st.bind(3, id);
@@ -493,7 +494,7 @@ Status restoreSampleStates(const store::Project& project, const std::vector<Samp
             }
             auto u = db.prepare("UPDATE samples SET status = ?, reject_reason = ?, query = ?, positive = ?, instruction = ?, "
                                 "language = ?, negative = ?, original = ?, text_hash = ?, "
-                                "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?");
+                                "updated_at = " SYNTHEMBED_SQL_NOW " WHERE id = ?");
             for (auto& s : states) {
                 u.bindAll(s.status, s.rejectReason.empty() ? std::optional<std::string>() : std::optional(s.rejectReason),
                           s.query, s.positive, s.instruction, s.language, s.negative, s.original, s.textHash, s.id);

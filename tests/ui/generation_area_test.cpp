@@ -112,6 +112,20 @@ int closedPort() {
     return gone.port();
 }
 
+// A Generation area on a project whose one endpoint is a closed loopback port: every request fails
+// to connect, so jobs retry and show why.
+struct DeadEndpointArea {
+    QTemporaryDir dir;
+    const std::string deadUrl = "http://127.0.0.1:" + std::to_string(closedPort()) + "/v1";
+    std::unique_ptr<store::Project> project = makeProject(dir, deadUrl);
+    ui::GenerationArea area;
+    DeadEndpointArea() {
+        area.resize(1300, 800);
+        area.show();
+        area.setProject(project.get());
+    }
+};
+
 QString cellText(ui::GenerationArea& area, qint64 id, int column) {
     auto* m = area.jobModel();
     return m->data(m->index(m->rowOfJob(id), column)).toString();
@@ -362,13 +376,8 @@ private Q_SLOTS:
     }
 
     void retryingJobShowsItsLastErrorInPlainWords() {
-        QTemporaryDir dir;
-        const std::string deadUrl = "http://127.0.0.1:" + std::to_string(closedPort()) + "/v1";
-        auto project = makeProject(dir, deadUrl);
-        ui::GenerationArea area;
-        area.resize(1300, 800);
-        area.show();
-        area.setProject(project.get());
+        DeadEndpointArea f;
+        auto& area = f.area;
         pickFamilies(area, {{QStringLiteral("sts"), 1.0}});
         area.findChild<QSpinBox*>(QStringLiteral("jobCount"))->setValue(5);
         area.findChild<QSpinBox*>(QStringLiteral("jobConcurrency"))->setValue(2);
@@ -397,18 +406,13 @@ private Q_SLOTS:
     // A job that another process (the CLI) runs: its retries and their reason reach this window through
     // the job row, not only the retry count.
     void jobRunByTheCliShowsItsLastError() {
-        QTemporaryDir dir;
-        const std::string deadUrl = "http://127.0.0.1:" + std::to_string(closedPort()) + "/v1";
-        auto project = makeProject(dir, deadUrl);
-        ui::GenerationArea area;
-        area.resize(1300, 800);
-        area.show();
-        area.setProject(project.get());
+        DeadEndpointArea f;
+        auto& area = f.area;
         QProcess cli;
         cli.setProcessChannelMode(QProcess::MergedChannels);
         cli.start(QString::fromUtf8(SYNTHEMBED_CLI_PATH),
-                  {QStringLiteral("generate"), QStringLiteral("--db"), dir.filePath(QStringLiteral("p.synthembed")),
-                   QStringLiteral("--endpoint"), QString::fromStdString(deadUrl), QStringLiteral("--llm-model"),
+                  {QStringLiteral("generate"), QStringLiteral("--db"), f.dir.filePath(QStringLiteral("p.synthembed")),
+                   QStringLiteral("--endpoint"), QString::fromStdString(f.deadUrl), QStringLiteral("--llm-model"),
                    QStringLiteral("fake-model"), QStringLiteral("--family"), QStringLiteral("sts"),
                    QStringLiteral("--count"), QStringLiteral("5"), QStringLiteral("--concurrency"), QStringLiteral("1"),
                    QStringLiteral("--max-attempts"), QStringLiteral("1000"), QStringLiteral("--backoff"),
@@ -422,11 +426,11 @@ private Q_SLOTS:
             cellText(area, id, ui::JobTableModel::Error).contains(QRegularExpression(QStringLiteral("Could(n't| not) connect to server"))),
             qPrintable(cellText(area, id, ui::JobTableModel::Error) + QStringLiteral(" | ") + QString::fromUtf8(cli.readAll())),
             20000);
-        QTRY_VERIFY2(area.findChild<QLabel*>(QStringLiteral("jobDetail"))->text().contains(QStringLiteral("connect to server")),
-                     qPrintable(area.findChild<QLabel*>(QStringLiteral("jobDetail"))->text()));
+        auto* detail = area.findChild<QLabel*>(QStringLiteral("jobDetail"));
+        QTRY_VERIFY2(detail->text().contains(QStringLiteral("connect to server")), qPrintable(detail->text()));
         qInfo("job run by the CLI: state \"%s\", error \"%s\"", qPrintable(cellText(area, id, ui::JobTableModel::State)),
               qPrintable(cellText(area, id, ui::JobTableModel::Error)));
-        QVERIFY(gen::cancelJob(*project, id).ok());
+        QVERIFY(gen::cancelJob(*f.project, id).ok());
         QVERIFY2(cli.waitForFinished(30000), "the CLI run did not stop after the cancel");
     }
 

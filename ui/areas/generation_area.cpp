@@ -744,14 +744,9 @@ void GenerationArea::updateButtons() {
     }
     QString text = tr("Job %1: %2 tasks brainstormed, %3 requests failed, %4 HTTP attempts")
                        .arg(j->id).arg(j->tasks).arg(j->requestsFailed).arg(j->attempts);
-    // Another process's run writes its latest error to the job row; a run here has it live.
-    QString lastError = QString::fromStdString(j->lastError);
-    if (auto* w = m_workers.value(id)) {
-        if (auto live = w->live()) {
-            text += tr(", %1 retries in this run").arg(live->retries);
-            if (!live->lastError.empty()) lastError = QString::fromStdString(live->lastError);
-        }
-    }
+    if (auto* w = m_workers.value(id))
+        if (auto live = w->live()) text += tr(", %1 retries in this run").arg(live->retries);
+    const QString lastError = m_jobModel->lastErrorOf(id);
     if (!j->error.empty())
         text += QStringLiteral(" — ") + QString::fromStdString(j->error);
     else if (!lastError.isEmpty())

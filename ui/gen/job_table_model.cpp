@@ -77,6 +77,13 @@ int JobTableModel::rowOfJob(qint64 id) const {
     return -1;
 }
 
+QString JobTableModel::lastErrorOf(qint64 id) const {
+    const auto liveIt = m_liveStats.constFind(id);
+    if (liveIt != m_liveStats.constEnd() && !liveIt->lastError.empty()) return QString::fromStdString(liveIt->lastError);
+    const gen::JobStats* j = job(rowOfJob(id));
+    return j ? QString::fromStdString(j->lastError) : QString();
+}
+
 QVariant JobTableModel::data(const QModelIndex& index, int role) const {
     const gen::JobStats* j = job(index.row());
     if (!j) return {};
@@ -100,12 +107,7 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
         default: return {};
         }
     }
-    // The latest retry or failure of a job, in the server's (or curl's) words: live for a run in this
-    // window, from the job row (written by the runner) for a run in another process.
-    const auto liveIt = m_liveStats.constFind(j->id);
-    const QString lastError = liveIt != m_liveStats.constEnd() && !liveIt->lastError.empty()
-                                  ? QString::fromStdString(liveIt->lastError)
-                                  : QString::fromStdString(j->lastError);
+    const QString lastError = lastErrorOf(j->id);
     if (role == Qt::ForegroundRole && (index.column() == Error || index.column() == InFlight) && j->error.empty() &&
         !lastError.isEmpty())
         return QColor(0xb0, 0x50, 0x00);

@@ -43,6 +43,10 @@ public:
 
     const gen::JobStats* job(int row) const;
     int rowOfJob(qint64 id) const;
+    /// The latest retry or failure of job `id`, in the server's (or curl's) words: live for a run in
+    /// this process (as of the last refresh), else the job row's (written by the runner, also in
+    /// another process). Empty: none, or no such job.
+    QString lastErrorOf(qint64 id) const;
     /// Requests answered per second over the last refresh interval (smoothed).
     double requestRate(qint64 id) const { return m_rates.value(id).requestsPerSec; }
 
