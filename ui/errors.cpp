@@ -45,6 +45,8 @@ std::string failureLine(const Error& error) {
     return error.code.empty() ? error.message : error.message + " [" + error.code + "]";
 }
 
+std::string failureLine(const std::exception& e) { return formatFailure(e).toStdString(); }
+
 QString failureDetail(const std::string& code) {
     const auto* info = errors::find(code);
     if (!info) return {};

@@ -27,6 +27,7 @@ QString formatFailure(const QString& message, const QString& code);
 QString formatFailure(const std::exception& e);
 /// The same for a log line (the log dock and the log file show it).
 std::string failureLine(const Error& error);
+std::string failureLine(const std::exception& e);
 
 /// What the vocabulary says about the code, for a tooltip or a message box's detail: its meaning,
 /// what the user can do, and where the table is. Empty when the code is empty or not listed.

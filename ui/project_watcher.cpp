@@ -46,7 +46,7 @@ public:
             check();
         } catch (const std::exception& e) {
             // A locked or vanished file must not end the watching: the next tick retries.
-            log::warn("project watcher: ", e.what());
+            log::warn("project watcher: ", failureLine(e));
             m_probe.reset();
         }
         // Stamping a very large project takes a while: never spend more than a fifth of the time on it.

@@ -3,7 +3,7 @@
 // the helpers themselves, then real failures in the GUI: a base model folder that does not exist
 // (Training's run form), an evaluation dataset folder that does not exist (Evaluation), a project
 // file that is not a database (message box and log dock of the main window), a template that does
-// not render (Templates' preview).
+// not render (Templates' preview). And a scan of ui/: no failure shown or logged without the helpers.
 
 #include "area_test_support.h"
 
@@ -17,6 +17,7 @@
 #include "core/prompts/template.h"
 #include "core/store/project.h"
 #include "core/util/error_codes.h"
+#include "support/test_support.h"
 
 #include <QApplication>
 #include <QLabel>
@@ -27,6 +28,10 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
 #include <stdexcept>
 
 using namespace synthembed;
@@ -145,6 +150,42 @@ private Q_SLOTS:
         QCOMPARE(trailingCode(status->text()), QStringLiteral("template"));
         QVERIFY(status->text().contains(QStringLiteral("not updated")));
         QVERIFY(status->toolTip().contains(remedyOf(QStringLiteral("template"))));
+    }
+
+    // A new place that shows or logs a core failure's message without its code fails here: it
+    // should go through ui/errors.h. A bare message kept in a variable is fine where the file
+    // passes that variable to formatFailure (with the code beside it, as a worker thread does).
+    void everyShownFailureCarriesItsCode() {
+        namespace fs = std::filesystem;
+        const fs::path ui = fs::path(test::testsSourceDir()).parent_path() / "ui";
+        QVERIFY(fs::is_directory(ui));
+        const std::regex bare(R"re((fromStdString|fromUtf8|qs)\(\s*[\w.>-]+\.(error\(\)\.message|what\(\))\s*\))re");
+        const std::regex logged(R"re(log::\w+\(.*[\w)]\.(error\(\)\.message|what\(\)))re");
+        const std::regex assigned(R"re((\w+)\s*=\s*QString::fromStdString\()re");
+        QStringList found;
+        int files = 0;
+        for (const auto& entry : fs::recursive_directory_iterator(ui)) {
+            const auto ext = entry.path().extension();
+            if (!entry.is_regular_file() || (ext != ".cpp" && ext != ".h") || entry.path().filename() == "errors.cpp")
+                continue;
+            ++files;
+            std::ifstream in(entry.path());
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            std::istringstream lines(text);
+            std::string line;
+            for (int n = 1; std::getline(lines, line); ++n) {
+                if (!std::regex_search(line, bare) && !std::regex_search(line, logged)) continue;
+                if (std::smatch m; std::regex_search(line, m, assigned) &&
+                                   std::regex_search(text, std::regex("formatFailure\\([^;]*\\b" + m.str(1) + "\\b")))
+                    continue;
+                found << QStringLiteral("%1:%2: %3")
+                             .arg(QString::fromStdString(fs::relative(entry.path(), ui).string()))
+                             .arg(n)
+                             .arg(QString::fromStdString(line).trimmed());
+            }
+        }
+        QVERIFY(files > 50);
+        QVERIFY2(found.isEmpty(), qPrintable(found.join(QLatin1Char('\n'))));
     }
 
 private:

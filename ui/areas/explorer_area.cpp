@@ -899,7 +899,7 @@ void ExplorerArea::neighboursOf(int index, int k) {
                 scores.push_back(score);
             }
         } catch (const std::exception& e) {
-            log::error("explorer: neighbour search failed: ", e.what());
+            log::error("explorer: neighbour search failed: ", failureLine(e));
         }
         const auto& pts = space->projection.points;
         const QPointF marker(pts.row(std::size_t(index))[0], pts.cols > 1 ? pts.row(std::size_t(index))[1] : 0.0f);
