@@ -14,6 +14,7 @@
 #include "ui/logdock.h"
 #include "ui/project_watcher.h"
 #include "ui/settingsdialog.h"
+#include "ui/widgets/empty_state.h"
 
 #include "core/runtime/runtime.h"
 #include "core/store/project.h"
@@ -82,6 +83,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     split->addWidget(m_stack);
     split->setStretchFactor(1, 1);
     setCentralWidget(split);
+    // Without a project there is nothing to show: say how to get one.
+    m_noProject = new EmptyState(split, QStringLiteral("noProjectState"));
+    m_noProject->setMessage(tr("No project is open."),
+                            tr("A project file holds your templates, samples, training runs and results. "
+                               "Create a new project or open an existing one."));
+    m_noProject->addButton(tr("New Project..."), [this] { newProject(); }, QStringLiteral("noProjectNew"));
+    m_noProject->addButton(tr("Open Project..."), [this] { openProjectDialog(); }, QStringLiteral("noProjectOpen"));
 
     addArea(new TemplatesArea(this));
     auto* generation = new GenerationArea(this);
@@ -189,6 +197,11 @@ void MainWindow::addArea(Area* a) {
     auto* item = new QListWidgetItem(a->icon(), a->title(), m_nav);
     item->setToolTip(a->description());
     connect(a, &Area::statusMessage, this, [this](const QString& t) { showStatus(statusBar(), t, 5000); });
+    connect(a, &Area::areaRequested, this, [this](const QString& name) {
+        for (int i = 0; i < m_areas.size(); ++i)
+            if (m_areas[i]->objectName() == name) showArea(i);
+    });
+    connect(a, &Area::settingsRequested, this, &MainWindow::showSettings);
 }
 
 int MainWindow::areaCount() const { return m_stack->count(); }
@@ -306,6 +319,7 @@ void MainWindow::updateRecentMenu() {
 }
 
 void MainWindow::updateStatus() {
+    m_noProject->setShown(!m_project);
     if (!m_project) {
         m_projectLabel->setText(tr("No project"));
         setWindowTitle(tr("synthembed"));

@@ -20,6 +20,7 @@ class Project;
 namespace synthembed::ui {
 
 class Area;
+class EmptyState;
 class LogDock;
 class GuidePanel;
 class ProjectWatcher;
@@ -76,6 +77,7 @@ private:
     QMenu* m_recentMenu = nullptr;
     ProjectWatcher* m_watcher = nullptr;
     QUndoGroup* m_undoGroup = nullptr; ///< the shown area's undo stack is the active one
+    EmptyState* m_noProject = nullptr; ///< over the areas while no project is open
 };
 
 } // namespace synthembed::ui

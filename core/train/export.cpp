@@ -242,6 +242,7 @@ void exportModel(const ExportInfo& info, const TrainConfig& config, torch::nn::M
                            {"temperature", config.temperature},
                            {"base_model", fs::absolute(base).string()},
                            {"run_id", info.runId},
+                           {"run_name", config.name},
                            {"step", info.step},
                            {"lora", lora ? nlohmann::json{{"r", lora->options().rank}, {"alpha", lora->options().alpha}}
                                          : nlohmann::json(nullptr)}};

@@ -33,6 +33,10 @@ Q_SIGNALS:
     void statusMessage(const QString& text);
     /// The area wrote to the project: the watcher looks at once instead of at its next tick.
     void projectWritten();
+    /// An empty state's "go there" button: show the area with this object name ("generationArea").
+    void areaRequested(const QString& areaObjectName);
+    /// An empty state's "Settings..." button: open the Settings dialog.
+    void settingsRequested();
 
 protected:
     store::Project* m_project = nullptr;

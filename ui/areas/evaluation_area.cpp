@@ -427,7 +427,7 @@ void EvaluationArea::loadSettings() {
     m_specs.clear();
     if (m_project) {
         for (const auto& spec : evalsettings::models(m_project)) {
-            auto* it = new QListWidgetItem(evalsettings::modelLabel(spec), m_models);
+            auto* it = new QListWidgetItem(evalsettings::modelDisplayName(spec), m_models);
             it->setData(kSpecRole, spec);
             it->setToolTip(spec);
             it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
@@ -475,7 +475,7 @@ void EvaluationArea::addModel(const QString& spec) {
             return;
         }
     m_loading = true;
-    auto* it = new QListWidgetItem(evalsettings::modelLabel(spec), m_models);
+    auto* it = new QListWidgetItem(evalsettings::modelDisplayName(spec), m_models);
     it->setData(kSpecRole, spec);
     const auto ref = ModelReference::resolve(spec);
     const auto memory = ref.loadable() ? ModelMemory::forInference(ref.folder) : ModelMemoryInfo{};

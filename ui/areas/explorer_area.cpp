@@ -7,9 +7,11 @@
 #include "ui/models/download_dialog.h"
 #include "ui/models/model_memory.h"
 #include "ui/models/model_reference.h"
+#include "ui/widgets/empty_state.h"
 
 #include "core/eval/embedding_cache.h"
 #include "core/eval/encoder_factory.h"
+#include "core/gen/sample_browse.h"
 #include "core/search/exact.h"
 #include "core/search/layout.h"
 #include "core/search/projection.h"
@@ -34,6 +36,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTextBrowser>
@@ -69,6 +72,17 @@ qint64 sampleOfKey(const std::string& key) {
     const qint64 id = QString::fromStdString(key.substr(0, colon)).toLongLong(&ok);
     return ok ? id : -1;
 }
+
+/// The model picker's list shows each entry's name (kModelNameRole: folder, run and step) while
+/// the field keeps the spec (a folder path) that loads.
+class ModelNameDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (const QString name = index.data(ExplorerArea::kModelNameRole).toString(); !name.isEmpty()) option->text = name;
+    }
+};
 } // namespace
 
 /// The points selected on the map as a table: id, family, label (the role for samples), text; a
@@ -203,6 +217,7 @@ void ExplorerArea::buildUi() {
     m_model->setEditable(true);
     m_model->setMinimumContentsLength(18);
     m_model->setObjectName(QStringLiteral("explorerModel"));
+    m_model->setItemDelegate(new ModelNameDelegate(m_model));
     m_model->setToolTip(tr("A model folder, a Hugging Face repo id ORG/NAME[@revision] from the Hugging Face cache, "
                            "or hash:DIM for the model-free hashing baseline"));
     setRow->addWidget(m_model);
@@ -429,6 +444,7 @@ void ExplorerArea::buildUi() {
     m_map = new MapView(right);
     m_map->setObjectName(QStringLiteral("explorerMap"));
     m_map->setMinimumSize(320, 260);
+    m_empty = new EmptyState(m_map, QStringLiteral("explorerEmptyState"));
     rl->addWidget(m_map, 3);
     m_selectionLabel = new QLabel(tr("Select points on the map (Box select, Lasso select, or Shift-drag) to list them here."), right);
     m_selectionLabel->setObjectName(QStringLiteral("explorerSelectionLabel"));
@@ -520,23 +536,73 @@ void ExplorerArea::setProject(store::Project* project) {
     ++m_generation; // results of jobs for the old project are dropped
     m_busy = false;
     Area::setProject(project);
+    countAcceptedSamples();
     refreshSources();
     refreshModels();
     updateButtons();
 }
 
+void ExplorerArea::countAcceptedSamples() {
+    m_acceptedSamples = -1;
+    if (!m_project) return;
+    gen::SampleFilter accepted;
+    accepted.status = "accepted";
+    if (auto n = gen::countSamples(*m_project, accepted)) m_acceptedSamples = *n;
+}
+
+void ExplorerArea::updateEmptyState() {
+    if (!m_empty) return;
+    if (!m_project || m_space || m_busy) {
+        m_empty->setShown(false);
+        return;
+    }
+    m_empty->clearButtons();
+    const bool samples = m_source->currentData().toString() == QLatin1String("samples");
+    if (samples && m_acceptedSamples == 0) {
+        m_empty->setMessage(tr("No samples to map yet."),
+                            tr("The map shows the project's accepted samples. Generate them in Generation or "
+                               "import them in Samples, or choose a JSONL corpus or an evaluation dataset above."));
+        m_empty->addButton(tr("Go to Generation"), [this] { Q_EMIT areaRequested(QStringLiteral("generationArea")); },
+                           QStringLiteral("explorerGoToGeneration"));
+        m_empty->addButton(tr("Go to Samples"), [this] { Q_EMIT areaRequested(QStringLiteral("samplesArea")); },
+                           QStringLiteral("explorerGoToSamples"));
+    } else {
+        bool trained = false;
+        for (int i = 0; i < m_model->count(); ++i)
+            if (!m_model->itemText(i).startsWith(QLatin1String("hash"))) trained = true;
+        m_empty->setMessage(tr("Nothing embedded yet."),
+                            trained ? tr("Choose the texts to map and a model above, then press Embed.")
+                                    : tr("Choose the texts to map above and press Embed. hash:256 is a model-free "
+                                         "baseline; train a model in Training, or add one in Evaluation, to see "
+                                         "what it has learned."));
+        auto* embedNow = m_empty->addButton(tr("Embed"), [this] { embed(); }, QStringLiteral("explorerEmptyEmbed"));
+        embedNow->setEnabled(m_embedButton->isEnabled());
+        if (!trained)
+            m_empty->addButton(tr("Go to Training"), [this] { Q_EMIT areaRequested(QStringLiteral("trainingArea")); },
+                               QStringLiteral("explorerGoToTraining"));
+    }
+    m_empty->setShown(true);
+}
+
 void ExplorerArea::projectDataChanged(const ProjectChange& change) {
     // Hidden, showEvent catches up.
-    if (!m_project || !isVisible() || !change.touches("settings")) return;
+    if (!m_project) return;
+    if (change.touches("samples") && isVisible()) {
+        countAcceptedSamples();
+        updateEmptyState();
+    }
+    if (!isVisible() || !change.touches("settings")) return;
     refreshSources();
     refreshModels();
     updateButtons();
 }
 
 void ExplorerArea::showEvent(QShowEvent* event) {
-    // Datasets and models may have been added in the Evaluation area meanwhile.
+    // Datasets and models may have been added in the Evaluation area meanwhile, samples anywhere.
+    countAcceptedSamples();
     refreshSources();
     refreshModels();
+    updateButtons();
     Area::showEvent(event);
 }
 
@@ -565,6 +631,10 @@ void ExplorerArea::refreshModels() {
     QSignalBlocker block(m_model);
     m_model->clear();
     m_model->addItems(models);
+    for (int i = 0; i < models.size(); ++i) {
+        m_model->setItemData(i, evalsettings::modelDisplayName(models[i]), kModelNameRole);
+        m_model->setItemData(i, models[i], Qt::ToolTipRole);
+    }
     m_model->setCurrentText(current.isEmpty() ? models.first() : current);
 }
 
@@ -615,6 +685,7 @@ void ExplorerArea::updateButtons() {
     m_searchButton->setEnabled(!m_busy && m_space);
     m_query->setEnabled(bool(m_space));
     m_neighboursButton->setEnabled(!m_busy && m_space && m_current >= 0);
+    updateEmptyState();
 }
 
 void ExplorerArea::postProgress(int generation, qint64 done, qint64 total, const QString& stage) {

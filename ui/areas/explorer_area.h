@@ -35,6 +35,8 @@ namespace synthembed::ui {
 
 class MapView;
 
+class EmptyState;
+
 class ExplorerArea : public Area {
     Q_OBJECT
 public:
@@ -102,11 +104,21 @@ Q_SIGNALS:
     /// The user asked to see this sample in the Samples area (MainWindow switches areas).
     void openSampleRequested(qint64 sampleId);
 
+public:
+    /// Over the map while nothing is embedded (or there are no samples to map).
+    EmptyState* emptyState() const { return m_empty; }
+    /// Item data of the model picker's entries: the name shown in its list ("ft1 · run x · step 400").
+    static constexpr int kModelNameRole = Qt::UserRole + 7;
+
 protected:
     void showEvent(QShowEvent* event) override;
 
 private:
     struct Space;
+    void updateEmptyState();
+    EmptyState* m_empty = nullptr;
+    qint64 m_acceptedSamples = -1; ///< accepted samples of the project (-1: not counted)
+    void countAcceptedSamples();
     void buildUi();
     void refreshSources();
     void refreshModels();

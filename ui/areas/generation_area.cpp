@@ -6,6 +6,7 @@
 #include "ui/gen/job_table_model.h"
 #include "ui/gen/job_worker.h"
 #include "ui/gen/progress_delegate.h"
+#include "ui/widgets/empty_state.h"
 
 #include "core/gen/estimate.h"
 #include "core/prompts/coverage.h"
@@ -220,6 +221,10 @@ void GenerationArea::buildUi() {
     });
     m_jobView = new QTableView(jobs);
     m_jobView->setObjectName(QStringLiteral("jobTable"));
+    m_empty = new EmptyState(m_jobView, QStringLiteral("generationEmptyState"));
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_jobModel, signal, this, &GenerationArea::updateEmptyState);
+    connect(m_jobModel, &QAbstractItemModel::modelReset, this, &GenerationArea::updateEmptyState);
     m_jobView->setModel(m_jobModel);
     m_jobView->setItemDelegateForColumn(JobTableModel::Progress,
                                         new ProgressDelegate(JobTableModel::PercentRole, m_jobView));
@@ -364,6 +369,31 @@ void GenerationArea::reloadEndpoints() {
     if (m_endpointList.isEmpty())
         m_endpoint->lineEdit()->setPlaceholderText(tr("configure endpoints in Settings, or type a base URL"));
     if (m_model->text().isEmpty() && m_endpoint->currentIndex() >= 0) endpointChosen(m_endpoint->currentIndex());
+    updateEmptyState();
+}
+
+void GenerationArea::updateEmptyState() {
+    if (!m_project || m_jobModel->rowCount() > 0) {
+        m_empty->setShown(false);
+        return;
+    }
+    m_empty->clearButtons();
+    if (m_endpointList.isEmpty()) {
+        m_empty->setMessage(tr("No generation jobs yet."),
+                            tr("Jobs send prompts to an OpenAI-compatible endpoint (vLLM, llama.cpp's server, "
+                               "OpenAI, ...). Add one in Settings, or type its base URL in the Endpoint field "
+                               "above, then press Launch."));
+        m_empty->addButton(tr("Settings..."), [this] { Q_EMIT settingsRequested(); },
+                           QStringLiteral("generationOpenSettings"));
+    } else {
+        m_empty->setMessage(tr("No generation jobs yet."),
+                            tr("Choose the families, their mix and the number of samples above, then press "
+                               "Launch. The samples appear in Samples as they arrive."));
+        m_empty->addButton(tr("Launch"), [this] { launch(); }, QStringLiteral("generationEmptyLaunch"));
+    }
+    m_empty->addButton(tr("Edit templates"), [this] { Q_EMIT areaRequested(QStringLiteral("templatesArea")); },
+                       QStringLiteral("generationGoToTemplates"));
+    m_empty->setShown(true);
 }
 
 void GenerationArea::endpointChosen(int index) {

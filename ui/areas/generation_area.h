@@ -27,6 +27,8 @@ class QLabel;
 
 namespace synthembed::ui {
 
+class EmptyState;
+
 class ConnectionTester;
 class JobTableModel;
 class JobWorker;
@@ -72,7 +74,13 @@ Q_SIGNALS:
 protected:
     void showEvent(QShowEvent* event) override;
 
+public:
+    /// Over the job table while the project has no jobs: what to set up and how to start.
+    EmptyState* emptyState() const { return m_empty; }
+
 private:
+    void updateEmptyState();
+    EmptyState* m_empty = nullptr;
     void buildUi();
     void scheduleEstimate();
     void updateEstimate();

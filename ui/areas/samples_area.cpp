@@ -4,8 +4,10 @@
 
 #include "ui/eval/eval_settings.h"
 #include "ui/samples/sample_table_model.h"
+#include "ui/widgets/empty_state.h"
 
 #include "core/gen/curation.h"
+#include "core/gen/exchange.h"
 #include "core/gen/job.h"
 #include "core/prompts/template.h"
 #include "core/store/project.h"
@@ -14,6 +16,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <utility>
 
 #include <QAction>
 #include <QCheckBox>
@@ -31,6 +34,7 @@
 #include <QTextDocument>
 #include <QTextEdit>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QFormLayout>
 #include <QHash>
 #include <QSet>
@@ -94,6 +98,11 @@ bool naturalLess(const std::string& a, const std::string& b) {
     }
     return a.size() - i < b.size() - j;
 }
+
+bool isFiltered(const gen::SampleFilter& f) {
+    return !f.family.empty() || !f.language.empty() || !f.status.empty() || !f.text.empty() || !f.reason.empty() ||
+           f.reasonKind || f.jobId;
+}
 } // namespace
 
 /// One accept/reject/edit (or a batch of rejects) as the states of its samples before and after.
@@ -118,6 +127,16 @@ private:
     SamplesArea* m_area;
     std::vector<gen::SampleState> m_before, m_after;
     bool m_done = true;
+};
+
+/// What a background refresh read (each part may have failed on its own).
+struct SamplesArea::RefreshResult {
+    int generation = 0;
+    Result<gen::SampleFacets> facets = Error{"db", "not read"};
+    Result<std::vector<gen::JobStats>> jobs = Error{"db", "not read"};
+    Result<std::vector<gen::RejectReasonGroup>> reasons = Error{"db", "not read"};
+    Result<std::int64_t> total = Error{"db", "not read"};
+    Result<SampleTableModel::Snapshot> rows = Error{"db", "not read"};
 };
 
 struct SamplesArea::CheckResult {
@@ -159,6 +178,7 @@ SamplesArea::SamplesArea(QWidget* parent) : Area(parent) {
     m_undo = new QUndoStack(this);
     m_undo->setObjectName(QStringLiteral("samplesUndoStack"));
     m_pool.setMaxThreadCount(1);
+    m_refreshPool.setMaxThreadCount(1);
     buildUi();
     m_searchTimer = new QTimer(this);
     m_searchTimer->setSingleShot(true);
@@ -168,7 +188,7 @@ SamplesArea::SamplesArea(QWidget* parent) : Area(parent) {
     m_pollTimer = new QTimer(this);
     m_pollTimer->setInterval(2000);
     connect(m_pollTimer, &QTimer::timeout, this, [this] {
-        if (isVisible() && m_model->appendNewRows()) updateCountLabel();
+        if (isVisible()) scheduleRefresh();
     });
     setProject(nullptr);
 }
@@ -176,6 +196,7 @@ SamplesArea::SamplesArea(QWidget* parent) : Area(parent) {
 SamplesArea::~SamplesArea() {
     if (m_cancel) m_cancel->store(true);
     m_pool.waitForDone();
+    m_refreshPool.waitForDone();
 }
 
 void SamplesArea::buildUi() {
@@ -303,6 +324,7 @@ void SamplesArea::buildUi() {
     browse->setStretchFactor(1, 3);
     browse->setSizes({270, 650});
     m_leftTabs->addTab(browse, tr("Samples"));
+    m_empty = new EmptyState(m_view, QStringLiteral("samplesEmptyState"));
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& cur) { showSample(cur.isValid() ? m_model->sampleId(cur.row()) : -1); });
     m_leftTabs->addTab(buildChecksTab(), tr("Checks"));
@@ -416,6 +438,10 @@ void SamplesArea::setProject(store::Project* project) {
     m_reasonFilter.clear();
     m_reasonKind.reset();
     m_keepIds.clear();
+    ++m_refreshGeneration;
+    m_totalSamples = -1;
+    if (project)
+        if (auto n = gen::countSamples(*project, {})) m_totalSamples = *n;
     m_model->setProject(project);
     reloadFacets();
     reloadReasons();
@@ -429,41 +455,165 @@ void SamplesArea::setProject(store::Project* project) {
 
 void SamplesArea::showEvent(QShowEvent* event) {
     Area::showEvent(event);
-    if (m_project) {
-        reloadFacets();
-        reloadReasons();
-        if (m_model->appendNewRows()) updateCountLabel();
-    }
+    if (m_project) scheduleRefresh();
 }
 
 void SamplesArea::projectDataChanged(const ProjectChange& change) {
     if (!m_project || !isVisible() || !(change.touches("samples") || change.touches("jobs"))) return;
-    reloadFacets();
-    if (!change.touches("samples")) return;
-    reloadReasons();
-    const qint64 id = m_current;
-    const int row = m_view->currentIndex().row();
-    const int scroll = m_view->verticalScrollBar()->value();
-    if (!m_model->refreshRows()) return;
-    updateCountLabel();
-    if (id >= 0 && m_model->sampleId(row) != id) {
-        // The set was reloaded (rows left it elsewhere): the same sample stays selected if it is
-        // still there (looked for among the rows read near its old place).
-        const QSignalBlocker block(m_view->selectionModel());
-        if (const int again = m_model->loadedRowOf(id); again >= 0) m_view->selectRow(again);
+    scheduleRefresh();
+}
+
+void SamplesArea::scheduleRefresh() {
+    if (!m_project) return;
+    if (m_refreshBusy) {
+        m_refreshAgain = true;
+        return;
     }
-    m_view->verticalScrollBar()->setValue(scroll);
+    m_refreshBusy = true;
+    // The pages on screen (and the selected row's) are read with the count, so applying the
+    // result reads nothing on the GUI thread.
+    std::vector<int> pages;
+    const int rows = m_model->rowCount();
+    if (rows > 0) {
+        int first = m_view->rowAt(0), last = m_view->rowAt(m_view->viewport()->height() - 1);
+        if (first < 0) first = 0;
+        if (last < 0) last = rows - 1;
+        for (int p = first / SampleTableModel::kPageSize; p <= last / SampleTableModel::kPageSize + 1; ++p) pages.push_back(p);
+        if (const int cur = m_view->currentIndex().row(); cur >= 0) pages.push_back(cur / SampleTableModel::kPageSize);
+    } else {
+        pages.push_back(0);
+    }
+    m_refreshPool.start([this, generation = m_refreshGeneration, path = m_project->path(), filter = currentFilter(),
+                         pages = std::move(pages)] {
+        auto result = std::make_shared<RefreshResult>();
+        result->generation = generation;
+        if (auto reader = store::Project::openReader(path); !reader) {
+            result->rows = reader.error();
+        } else {
+            result->facets = gen::sampleFacets(*reader);
+            result->jobs = gen::listJobs(*reader);
+            result->reasons = gen::rejectReasonGroups(*reader);
+            result->total = gen::countSamples(*reader, {});
+            result->rows = SampleTableModel::readSnapshot(*reader, filter, pages);
+        }
+        QMetaObject::invokeMethod(this, [this, result] { applyRefresh(*result); }, Qt::QueuedConnection);
+    });
+}
+
+void SamplesArea::applyRefresh(RefreshResult& r) {
+    m_refreshBusy = false;
+    if (r.generation != m_refreshGeneration) {
+        // Read under a filter or project since left: read again under the current one.
+        if (m_project) scheduleRefresh();
+        return;
+    }
+    if (r.facets && r.jobs) applyFacets(*r.facets, *r.jobs);
+    applyReasons(r.reasons);
+    if (r.total) m_totalSamples = *r.total;
+    if (!r.rows) {
+        Q_EMIT statusMessage(formatFailure(r.rows.error()));
+    } else {
+        const qint64 id = m_current;
+        const int row = m_view->currentIndex().row();
+        const int scroll = m_view->verticalScrollBar()->value();
+        m_model->applySnapshot(std::move(*r.rows));
+        updateCountLabel();
+        if (id >= 0 && m_model->sampleId(row) != id) {
+            // Rows left the set elsewhere: the same sample stays selected if it is still there
+            // (looked for among the rows read near its old place).
+            const QSignalBlocker block(m_view->selectionModel());
+            if (const int again = m_model->loadedRowOf(id); again >= 0) m_view->selectRow(again);
+        }
+        m_view->verticalScrollBar()->setValue(scroll);
+    }
+    updateEmptyState();
+    ++m_refreshesApplied;
+    if (std::exchange(m_refreshAgain, false)) scheduleRefresh();
 }
 
 void SamplesArea::refresh() {
     m_keepIds.clear();
+    ++m_refreshGeneration;
+    if (m_project)
+        if (auto n = gen::countSamples(*m_project, {})) m_totalSamples = *n;
     reloadFacets();
     reloadReasons();
     m_model->setFilter(currentFilter());
     updateCountLabel();
+    updateEmptyState();
+}
+
+void SamplesArea::updateEmptyState() {
+    if (m_project && !isFiltered(currentFilter())) m_totalSamples = m_model->rowCount();
+    if (!m_project || m_model->rowCount() > 0) {
+        m_empty->setShown(false);
+        return;
+    }
+    m_empty->clearButtons();
+    if (m_totalSamples == 0) {
+        m_empty->setMessage(tr("No samples yet."),
+                            tr("Run a generation job in Generation, or import samples you already have from a "
+                               "JSONL, CSV or TSV file (query, positive and optionally negative)."));
+        m_empty->addButton(tr("Go to Generation"), [this] { Q_EMIT areaRequested(QStringLiteral("generationArea")); },
+                           QStringLiteral("samplesGoToGeneration"));
+        m_empty->addButton(tr("Import samples..."), [this] {
+            const QString path = QFileDialog::getOpenFileName(this, tr("Import samples"), QString(),
+                                                              tr("Samples (*.jsonl *.json *.csv *.tsv);;All files (*)"));
+            if (!path.isEmpty()) importSamplesFile(path);
+        }, QStringLiteral("samplesImport"));
+    } else {
+        m_empty->setMessage(tr("No samples match these filters."),
+                            tr("Change the family, language, status, job or search text, or clear the filters."));
+        m_empty->addButton(tr("Clear filters"), [this] { clearFilters(); }, QStringLiteral("samplesClearFilters"));
+    }
+    m_empty->setShown(true);
+}
+
+void SamplesArea::clearFilters() {
+    {
+        const QSignalBlocker b1(m_family), b2(m_language), b3(m_status), b4(m_job), b5(m_search);
+        m_family->setCurrentIndex(0);
+        m_language->setCurrentIndex(0);
+        m_status->setCurrentIndex(0);
+        m_job->setCurrentIndex(0);
+        m_search->clear();
+    }
+    m_reasonFilter.clear();
+    m_reasonKind.reset();
+    applyFilter();
+}
+
+bool SamplesArea::importSamplesFile(const QString& path) {
+    if (!m_project) return false;
+    QGuiApplication::setOverrideCursor(Qt::WaitCursor);
+    auto report = gen::importSamples(*m_project, path.toStdString(), gen::ImportOptions{});
+    QGuiApplication::restoreOverrideCursor();
+    if (!report) {
+        showError(formatFailure(report.error()));
+        return false;
+    }
+    Q_EMIT projectWritten();
+    Q_EMIT statusMessage(tr("Imported %1 of %2 rows from %3 (%4 duplicates skipped, %5 rows with errors)")
+                             .arg(report->imported)
+                             .arg(report->rows)
+                             .arg(QFileInfo(path).fileName())
+                             .arg(report->duplicates)
+                             .arg(static_cast<qint64>(report->errors.size())));
+    refresh();
+    return true;
 }
 
 void SamplesArea::reloadFacets() {
+    gen::SampleFacets facets;
+    std::vector<gen::JobStats> jobs;
+    if (m_project) {
+        if (auto f = gen::sampleFacets(*m_project)) facets = std::move(*f);
+        if (auto j = gen::listJobs(*m_project)) jobs = std::move(*j);
+    }
+    applyFacets(facets, jobs);
+}
+
+void SamplesArea::applyFacets(const gen::SampleFacets& facets, const std::vector<gen::JobStats>& jobs) {
     const QString fam = m_family->currentData().toString(), lang = m_language->currentData().toString();
     const QSignalBlocker b1(m_family), b2(m_language);
     m_family->clear();
@@ -472,27 +622,19 @@ void SamplesArea::reloadFacets() {
     m_language->addItem(tr("All languages"), QString());
     QStringList families;
     for (const char* f : prompts::kFamilies) families << QString::fromLatin1(f);
-    if (m_project) {
-        if (auto facets = gen::sampleFacets(*m_project)) {
-            for (auto& f : facets->families)
-                if (!families.contains(QString::fromStdString(f))) families << QString::fromStdString(f);
-            for (auto& l : facets->languages) m_language->addItem(QString::fromStdString(l), QString::fromStdString(l));
-        }
-    }
+    for (auto& f : facets.families)
+        if (!families.contains(QString::fromStdString(f))) families << QString::fromStdString(f);
+    for (auto& l : facets.languages) m_language->addItem(QString::fromStdString(l), QString::fromStdString(l));
     for (auto& f : families) m_family->addItem(f, f);
     {
         const QVariant job = m_job->currentData();
         const QSignalBlocker b3(m_job);
         m_job->clear();
         m_job->addItem(tr("All jobs"), QVariant());
-        if (m_project) {
-            if (auto jobs = gen::listJobs(*m_project)) {
-                for (auto& j : *jobs)
-                    m_job->addItem(j.name.empty() ? tr("Job %1").arg(j.id)
-                                                  : tr("Job %1: %2").arg(j.id).arg(QString::fromStdString(j.name)),
-                                   QVariant::fromValue<qint64>(j.id));
-            }
-        }
+        for (auto& j : jobs)
+            m_job->addItem(j.name.empty() ? tr("Job %1").arg(j.id)
+                                          : tr("Job %1: %2").arg(j.id).arg(QString::fromStdString(j.name)),
+                           QVariant::fromValue<qint64>(j.id));
         m_job->setCurrentIndex(std::max(0, m_job->findData(job)));
     }
     m_family->setCurrentIndex(std::max(0, m_family->findData(fam)));
@@ -500,6 +642,14 @@ void SamplesArea::reloadFacets() {
 }
 
 void SamplesArea::reloadReasons() {
+    if (!m_project) {
+        applyReasons(Error{"db", ""});
+        return;
+    }
+    applyReasons(gen::rejectReasonGroups(*m_project));
+}
+
+void SamplesArea::applyReasons(const Result<std::vector<gen::RejectReasonGroup>>& groups) {
     // Keep what the user opened and where the filter points.
     QSet<QString> expanded;
     for (int i = 0; i < m_reasons->topLevelItemCount(); ++i) {
@@ -509,7 +659,6 @@ void SamplesArea::reloadReasons() {
     const QSignalBlocker block(m_reasons);
     m_reasons->clear();
     if (!m_project) return;
-    auto groups = gen::rejectReasonGroups(*m_project);
     if (!groups) {
         Q_EMIT statusMessage(formatFailure(groups.error()));
         return;
@@ -580,6 +729,7 @@ gen::SampleFilter SamplesArea::currentFilter() const {
 
 void SamplesArea::applyFilter() {
     m_keepIds.clear(); // a new filter: samples curated under the old one need not stay
+    ++m_refreshGeneration;
     QString label;
     if (m_reasonKind)
         label = tr("reason kind: %1").arg(reasonKindLabel(*m_reasonKind));
@@ -590,6 +740,7 @@ void SamplesArea::applyFilter() {
     m_clearReason->setVisible(!label.isEmpty());
     m_model->setFilter(currentFilter());
     updateCountLabel();
+    updateEmptyState();
     showSample(-1);
     if (!m_reasonKind && m_reasonFilter.isEmpty() && m_reasons->currentItem()) {
         const QSignalBlocker block(m_reasons);
@@ -717,14 +868,14 @@ void SamplesArea::afterChange(const std::vector<qint64>& ids, int row) {
         f.keepIds.clear();
         return f;
     }();
-    const bool filtered = !plain.family.empty() || !plain.language.empty() || !plain.status.empty() ||
-                          !plain.text.empty() || !plain.reason.empty() || plain.reasonKind || plain.jobId;
+    const bool filtered = isFiltered(plain);
     if (filtered)
         for (auto id : ids)
             if (std::find(m_keepIds.begin(), m_keepIds.end(), id) == m_keepIds.end()) m_keepIds.push_back(id);
     m_model->setFilter(currentFilter());
     reloadReasons();
     updateCountLabel();
+    updateEmptyState();
     int target = row;
     if (target < 0 && !ids.empty() && m_project) {
         if (auto r = gen::rowOfSample(*m_project, currentFilter(), ids.front()); r && *r) target = static_cast<int>(**r);

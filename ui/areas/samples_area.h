@@ -35,8 +35,13 @@ class QTreeWidget;
 class QTreeWidgetItem;
 class QUndoStack;
 
+namespace synthembed::gen {
+struct JobStats;
+}
+
 namespace synthembed::ui {
 
+class EmptyState;
 class SampleTableModel;
 
 class SamplesArea : public Area {
@@ -94,6 +99,16 @@ Q_SIGNALS:
 public:
     /// Re-reads filters' choices, the count and the reject reasons.
     void refresh();
+    /// The same, read off the GUI thread on a connection of its own (project changes, showing the
+    /// area): the result is applied when it arrives, keeping the selection and scroll position.
+    void scheduleRefresh();
+    /// Background refreshes applied so far, and whether one is running (tests).
+    int refreshesApplied() const { return m_refreshesApplied; }
+    bool refreshRunning() const { return m_refreshBusy; }
+    /// Imports samples from a JSONL/CSV/TSV file (gen::importSamples); false with a message on errors.
+    bool importSamplesFile(const QString& path);
+    /// Shown over the table while there are no samples, or none under the filters.
+    EmptyState* emptyState() const { return m_empty; }
     /// Shows the samples of one job (-1 = all jobs).
     void showJob(qint64 jobId);
     /// Selects sample `id` and shows it, listed in its place even when the filters leave it out
@@ -106,6 +121,12 @@ protected:
 private:
     friend class CurationCommand;
     struct CheckResult;
+    struct RefreshResult;
+    void applyRefresh(RefreshResult& result);
+    void applyFacets(const gen::SampleFacets& facets, const std::vector<gen::JobStats>& jobs);
+    void applyReasons(const Result<std::vector<gen::RejectReasonGroup>>& groups);
+    void updateEmptyState();
+    void clearFilters();
     void buildUi();
     QWidget* buildChecksTab();
     void applyFilter();
@@ -177,6 +198,14 @@ private:
     QTimer* m_searchTimer = nullptr;
     QTimer* m_pollTimer = nullptr;
     qint64 m_current = -1;
+
+    EmptyState* m_empty = nullptr;
+    qint64 m_totalSamples = -1; ///< samples in the project, whatever the filters (-1: not known)
+    QThreadPool m_refreshPool;  ///< one thread: background refreshes
+    int m_refreshGeneration = 0; ///< a result of an older generation (filter or project since changed) is dropped
+    bool m_refreshBusy = false;
+    bool m_refreshAgain = false;
+    int m_refreshesApplied = 0;
 };
 
 } // namespace synthembed::ui

@@ -9,12 +9,15 @@
 #include "ui/templates/problems_panel.h"
 #include "ui/templates/tables.h"
 #include "ui/templates/template_editor.h"
+#include "ui/widgets/empty_state.h"
 
 #include "core/prompts/library.h"
 #include "core/prompts/template_tokens.h"
 #include "core/store/project.h"
+#include "core/util/paths.h"
 #include "core/util/log.h"
 
+#include <QFileDialog>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -77,6 +80,18 @@ void TemplatesArea::buildUi() {
     m_emptyLabel->setWordWrap(true);
     m_emptyLabel->setTextFormat(Qt::RichText);
     m_pages->addWidget(m_emptyLabel);
+    m_empty = new EmptyState(m_emptyLabel, QStringLiteral("templatesEmptyState"));
+    m_empty->setMessage(tr("This project has no templates."),
+                        tr("Templates are the prompts a generation job sends, with placeholders the job fills "
+                           "from value pools. Start from the built-in set (one template per family, editable "
+                           "here), or import a prompts folder of your own."));
+    m_empty->addButton(tr("Import the built-in templates"), [this] {
+        importPromptsFolder(QString::fromStdString(paths::shippedPromptsDir().string()));
+    }, QStringLiteral("templatesImportBuiltIn"));
+    m_empty->addButton(tr("Import a prompts folder..."), [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Prompts folder"));
+        if (!dir.isEmpty()) importPromptsFolder(dir);
+    }, QStringLiteral("templatesImportFolder"));
 
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->setChildrenCollapsible(false);
@@ -250,6 +265,7 @@ void TemplatesArea::setProject(store::Project* project) {
         log::warn("unsaved template or pool edits were discarded when the project changed");
     Area::setProject(project);
     clear();
+    m_empty->setShown(false);
     m_poolEditor->setProject(project);
     if (!project) return;
     auto lib = prompts::PromptStore(*project).loadLatest();
@@ -262,12 +278,23 @@ void TemplatesArea::setProject(store::Project* project) {
     }
     m_poolEditor->setPools(lib->pools);
     if (lib->templates.empty()) {
-        m_emptyLabel->setText(tr("<p>This project has no templates.</p><p>Import a prompts folder with "
-                                 "<code>synthembed-cli prompts import DIR --db PROJECT</code>.</p>"));
+        m_empty->setShown(true);
         return;
     }
     m_pages->setCurrentIndex(1);
     reloadList(QString());
+}
+
+bool TemplatesArea::importPromptsFolder(const QString& dir) {
+    if (!m_project) return false;
+    auto report = prompts::PromptStore(*m_project).importDirectory(dir.toStdString());
+    if (!report) {
+        Q_EMIT statusMessage(formatFailure(report.error()));
+        return false;
+    }
+    Q_EMIT projectWritten();
+    setProject(m_project);
+    return true;
 }
 
 QStringList TemplatesArea::templateNames() const {

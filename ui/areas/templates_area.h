@@ -28,6 +28,7 @@ class QTreeWidget;
 namespace synthembed::ui {
 
 class ElidedLabel;
+class EmptyState;
 class FindBar;
 class HistoryPanel;
 class PoolEditor;
@@ -60,6 +61,10 @@ public:
     bool save();
     /// Re-validates and re-renders now instead of after the typing pause.
     void refreshNow();
+    /// Imports a prompts folder (templates and pools) into the project; false with a message.
+    bool importPromptsFolder(const QString& dir);
+    /// Shown while the project has no templates, with the imports that give it some.
+    EmptyState* emptyState() const { return m_empty; }
 
 Q_SIGNALS:
     /// After each validation + preview pass (tests wait on it).
@@ -85,6 +90,7 @@ private:
     // Widgets; the panels are in ui/templates/.
     QStackedWidget* m_pages = nullptr;
     QLabel* m_emptyLabel = nullptr;
+    EmptyState* m_empty = nullptr;
     QTreeWidget* m_list = nullptr;
     TemplateEditor* m_editor = nullptr;
     FindBar* m_find = nullptr;

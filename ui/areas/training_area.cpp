@@ -6,6 +6,7 @@
 #include "ui/train/run_builder.h"
 #include "ui/train/runs_model.h"
 #include "ui/train/training_job.h"
+#include "ui/widgets/empty_state.h"
 
 #include "core/store/project.h"
 #include "core/train/run_store.h"
@@ -160,6 +161,20 @@ TrainingArea::TrainingArea(QWidget* parent) : Area(parent) {
     connect(m_stop, &QPushButton::clicked, this, &TrainingArea::stopRun);
     connect(m_resume, &QPushButton::clicked, this, &TrainingArea::resumeSelected);
     connect(m_builder, &RunBuilder::changed, this, &TrainingArea::updateButtons);
+    // No samples to train on: say where they come from, over the form (past runs stay visible).
+    m_empty = new EmptyState(scroll, QStringLiteral("trainingEmptyState"));
+    m_empty->setMessage(tr("No samples to train on yet."),
+                        tr("Training needs accepted samples. Run a generation job in Generation, or import "
+                           "samples you already have in Samples."));
+    m_empty->addButton(tr("Go to Generation"), [this] { Q_EMIT areaRequested(QStringLiteral("generationArea")); },
+                       QStringLiteral("trainingGoToGeneration"));
+    m_empty->addButton(tr("Go to Samples"), [this] { Q_EMIT areaRequested(QStringLiteral("samplesArea")); },
+                       QStringLiteral("trainingGoToSamples"));
+    m_empty->addButton(tr("Train from a JSONL file"), [this] {
+        m_emptyDismissed = true; // the form's data source offers the file
+        updateEmptyState();
+    }, QStringLiteral("trainingUseJsonl"));
+    connect(m_builder, &RunBuilder::changed, this, &TrainingArea::updateEmptyState);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         const qint64 id = selectedRunId();
         if (id) showRun(id);
@@ -205,6 +220,7 @@ void TrainingArea::setProject(store::Project* project) {
     m_runs->setDatabase(project ? &project->db() : nullptr);
     m_builder->setProject(project);
     m_shownRunId = 0;
+    m_emptyDismissed = false;
     m_countsStale = false;
     if (!m_job) {
         m_plots->clear(MetricPlots::Primary);
@@ -213,6 +229,12 @@ void TrainingArea::setProject(store::Project* project) {
     setCompare(0);
     refreshRuns();
     updateButtons();
+    updateEmptyState();
+}
+
+void TrainingArea::updateEmptyState() {
+    m_empty->setShown(m_project && !m_emptyDismissed && m_builder->config().dataJsonl.empty() &&
+                      m_builder->usableSampleCount() == 0);
 }
 
 void TrainingArea::projectDataChanged(const ProjectChange& change) {

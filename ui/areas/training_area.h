@@ -21,6 +21,7 @@ class QTableView;
 
 namespace synthembed::ui {
 
+class EmptyState;
 class MetricPlots;
 class RunBuilder;
 class RunsModel;
@@ -40,6 +41,8 @@ public:
     void projectDataChanged(const ProjectChange& change) override;
 
     RunBuilder* builder() const { return m_builder; }
+    /// Over the run form while the project has no samples to train on.
+    EmptyState* emptyState() const { return m_empty; }
     MetricPlots* plots() const { return m_plots; }
     RunsModel* runs() const { return m_runs; }
     QTableView* runsView() const { return m_table; }
@@ -112,6 +115,9 @@ private:
     qint64 m_sessionFirstStep = -1;
     QElapsedTimer m_labelClock;
     bool m_countsStale = false; ///< samples changed while the area was hidden
+    EmptyState* m_empty = nullptr;
+    bool m_emptyDismissed = false; ///< "Train from a JSONL file": the form stays uncovered
+    void updateEmptyState();
 };
 
 } // namespace synthembed::ui

@@ -4,8 +4,10 @@
 
 #include "core/hub/hub.h"
 #include "core/store/project.h"
+#include "core/train/model_manifest.h"
 #include "core/util/log.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -82,6 +84,28 @@ QString modelLabel(const QString& spec) {
         return m.captured(1) + QLatin1Char('/') + m.captured(2);
     const QString name = QFileInfo(QDir::cleanPath(spec)).fileName();
     return name.isEmpty() ? spec : name;
+}
+
+QString trainedModelSuffix(const QString& spec) {
+    if (spec.isEmpty() || spec.startsWith(QLatin1String("hash"))) return {};
+    auto info = train::readTrainedModelInfo(spec.toStdString());
+    if (!info) {
+        log::warn("model ", spec.toStdString(), ": ", failureLine(info.error()));
+        return {};
+    }
+    if (!*info) return {};
+    const auto& t = **info;
+    const QString run = QString::fromStdString(t.runName.empty() ? t.runId : t.runName);
+    QStringList parts;
+    if (!run.isEmpty()) parts << QCoreApplication::translate("synthembed::ui::evalsettings", "run %1").arg(run);
+    if (t.step >= 0) parts << QCoreApplication::translate("synthembed::ui::evalsettings", "step %1").arg(t.step);
+    return parts.join(QStringLiteral(" · "));
+}
+
+QString modelDisplayName(const QString& spec) {
+    const QString label = modelLabel(spec);
+    const QString suffix = trainedModelSuffix(spec);
+    return suffix.isEmpty() ? label : label + QStringLiteral(" · ") + suffix;
 }
 
 int quickItems(const store::Project* project) {

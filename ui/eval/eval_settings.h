@@ -30,6 +30,11 @@ void rememberModel(const store::Project* project, const QString& fingerprint, co
 /// Short name of a model spec: the folder name, the spec itself for hash:DIM and a repo id, ORG/NAME
 /// for a snapshot folder in the Hugging Face cache.
 QString modelLabel(const QString& spec);
+/// modelLabel, and for a folder written by `train` the run and step its manifest names
+/// (train::readTrainedModelInfo): "ft1 · run stsb-lora · step 400". For model lists and pickers.
+QString modelDisplayName(const QString& spec);
+/// The run and step part alone ("run stsb-lora · step 400"), empty for other models.
+QString trainedModelSuffix(const QString& spec);
 
 /// Quick suite size and mode ("quick" or "full").
 int quickItems(const store::Project* project);

@@ -69,6 +69,52 @@ bool SampleTableModel::refreshRows() {
     return true;
 }
 
+Result<SampleTableModel::Snapshot> SampleTableModel::readSnapshot(const store::Project& reader,
+                                                                 const gen::SampleFilter& filter,
+                                                                 const std::vector<int>& pages) {
+    Snapshot s;
+    auto n = gen::countSamples(reader, filter);
+    if (!n) return n.error();
+    s.count = *n;
+    for (int index : pages) {
+        if (index < 0 || static_cast<qint64>(index) * kPageSize >= s.count || s.pages.count(index)) continue;
+        gen::PageRequest req;
+        req.limit = kPageSize;
+        req.offset = static_cast<std::int64_t>(index) * kPageSize;
+        auto rows = gen::fetchSamples(reader, filter, req);
+        if (!rows) return rows.error();
+        s.pages[index] = std::move(*rows);
+        if (static_cast<int>(s.pages.size()) == kMaxPages) break;
+    }
+    return s;
+}
+
+void SampleTableModel::applySnapshot(Snapshot snapshot) {
+    // The snapshot's pages first: whatever the view asks while rows come and go is answered from them.
+    m_pages.clear();
+    m_lru.clear();
+    m_anchors.clear();
+    for (auto& [index, rows] : snapshot.pages) {
+        m_lru.push_front(index);
+        auto& p = m_pages[index];
+        p.rows = std::move(rows);
+        if (!p.rows.empty()) m_anchors[index] = p.rows.front().id;
+        p.lru = m_lru.begin();
+    }
+    if (snapshot.count < m_count) {
+        beginRemoveRows({}, static_cast<int>(snapshot.count), static_cast<int>(m_count - 1));
+        m_count = snapshot.count;
+        endRemoveRows();
+    }
+    const qint64 before = m_count;
+    if (snapshot.count > m_count) {
+        beginInsertRows({}, static_cast<int>(m_count), static_cast<int>(snapshot.count - 1));
+        m_count = snapshot.count;
+        endInsertRows();
+    }
+    if (before > 0) Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(before) - 1, ColumnCount - 1));
+}
+
 const SampleTableModel::Page* SampleTableModel::page(int index) const {
     if (auto it = m_pages.find(index); it != m_pages.end()) {
         m_lru.splice(m_lru.begin(), m_lru, it->second.lru);

@@ -38,6 +38,20 @@ public:
     /// reloaded. Returns true when the count or the rows may have changed.
     bool refreshRows();
 
+    /// What a refresh read off the GUI thread: the count under a filter and some pages of it.
+    struct Snapshot {
+        qint64 count = 0;
+        std::map<int, std::vector<gen::SampleRow>> pages; ///< page index -> rows
+    };
+    /// Reads a snapshot on `reader` (a connection of the calling thread; never the GUI's): the
+    /// count under `filter` and the pages `pages` (those on screen, so the GUI thread reads none).
+    static Result<Snapshot> readSnapshot(const store::Project& reader, const gen::SampleFilter& filter,
+                                         const std::vector<int>& pages);
+    /// Applies a snapshot read under the current filter without resetting the model: rows
+    /// appended or removed at the end, the cache replaced by its pages, every other row kept (and
+    /// with them the view's selection and scroll position). No database read.
+    void applySnapshot(Snapshot snapshot);
+
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;

@@ -52,6 +52,13 @@ public:
     /// Examples the trainer trains on: the data selection less the dev hold-out, as its log line
     /// "training data: N examples" counts them (-1: unknown).
     qint64 exampleCount() const { return m_exampleCount; }
+    /// Project samples that are not rejected, whatever the filters (0 without a project).
+    qint64 usableSampleCount() const {
+        qint64 n = 0;
+        for (auto it = m_sampleCounts.cbegin(); it != m_sampleCounts.cend(); ++it)
+            if (std::get<2>(it.key()) != QLatin1String("rejected")) n += it.value();
+        return n;
+    }
 
     /// Reads the `config` JSON of a training_runs row (as core's trainer writes it) over `base`.
     static train::TrainConfig configFromJson(const QString& json, train::TrainConfig base = {});
