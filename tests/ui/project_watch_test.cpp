@@ -34,6 +34,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+#include <limits>
+
 using namespace synthembed;
 
 namespace {
@@ -268,17 +271,24 @@ private Q_SLOTS:
     }
 
     void guiThreadWorkPerChangeOnALargeProject() {
-        // What one report costs the GUI thread with 100k samples: the shown Samples area recounts,
-        // re-reads its filters and reasons, and appends; the Training area only starts its count
-        // (done on a pool thread). Figures for the report; the bound is loose for a loaded machine.
+        // What one report costs the GUI thread with 100k samples. The shown Samples area reads the
+        // count, its filters, the reasons and the rows on screen on a pool thread of its own and only
+        // applies them; a heartbeat timer measures the longest stall of the event loop meanwhile.
+        // The Training area only starts its count (done on a pool thread). The selection and the
+        // scroll position stay.
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("big.synthembed"));
         {
             auto p = store::Project::create(path.toStdString());
             QVERIFY(p.ok());
             db::inTransaction(p->db(), [&] {
-                auto st = p->db().prepare("INSERT INTO samples(family, language, query, positive) VALUES (?, 'en', ?, ?)");
-                for (int i = 0; i < 100000; ++i) st.bindAll(i % 2 ? "sts" : "short_long", "q " + std::to_string(i), "a positive text").run();
+                auto st = p->db().prepare(
+                    "INSERT INTO samples(family, language, query, positive, status, reject_reason) VALUES (?, 'en', ?, ?, ?, ?)");
+                for (int i = 0; i < 100000; ++i)
+                    st.bindAll(i % 2 ? "sts" : "short_long", "q " + std::to_string(i), "a positive text",
+                               i % 10 == 0 ? "rejected" : "accepted",
+                               i % 10 == 0 ? "duplicate: same normalised text as sample " + std::to_string(i % 700) : "")
+                        .run();
             });
         }
         ui::MainWindow w;
@@ -291,27 +301,69 @@ private Q_SLOTS:
         auto* training = areaOf<ui::TrainingArea>(w, &trainingIndex);
         w.showArea(samplesIndex);
         QTRY_COMPARE(samples->model()->rowCount(), 100000);
-        {
-            auto other = store::Project::open(path.toStdString());
-            QVERIFY(other.ok());
-            other->db().prepare("INSERT INTO samples(family, language, query, positive) VALUES ('sts', 'de', 'q', 'p')").run();
-        }
-        ui::ProjectChange change;
-        change.tables = {QStringLiteral("samples")};
+        QTRY_VERIFY(!samples->refreshRunning());
+        // Reference: the same reads done on the GUI thread (the Refresh button).
         QElapsedTimer clock;
         clock.start();
-        samples->projectDataChanged(change);
-        const qint64 samplesMs = clock.elapsed();
-        QCOMPARE(samples->model()->rowCount(), 100001);
+        samples->refresh();
+        const qint64 syncMs = clock.elapsed();
+        QVERIFY(samples->selectRow(60000));
+        const qint64 chosen = samples->currentSampleId();
+        const int scroll = samples->view()->verticalScrollBar()->value();
+        QVERIFY(scroll > 0);
+        auto other = store::Project::open(path.toStdString());
+        QVERIFY(other.ok());
+        ui::ProjectChange change;
+        change.tables = {QStringLiteral("samples")};
+        // A stall can also come from a loaded machine taking the CPU away: the best of three tries.
+        qint64 bestStall = std::numeric_limits<qint64>::max(), callMs = 0;
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            other->db().prepare("INSERT INTO samples(family, language, query, positive) VALUES ('sts', 'de', 'q', 'p')").run();
+            other->db().prepare("UPDATE samples SET status = 'rejected', reject_reason = 'off topic' WHERE id = ?")
+                .bindAll(static_cast<std::int64_t>(chosen + 3 + attempt))
+                .run();
+            const int applied = samples->refreshesApplied();
+            QElapsedTimer beat;
+            qint64 stall = 0;
+            QTimer heartbeat;
+            heartbeat.setTimerType(Qt::PreciseTimer);
+            heartbeat.setInterval(1);
+            QObject::connect(&heartbeat, &QTimer::timeout, [&] {
+                stall = std::max(stall, beat.restart());
+            });
+            heartbeat.start();
+            QTest::qWait(50);
+            beat.start();
+            stall = 0;
+            clock.restart();
+            samples->projectDataChanged(change);
+            callMs = clock.elapsed();
+            QTRY_VERIFY_WITH_TIMEOUT(samples->refreshesApplied() > applied, 10000);
+            QTest::qWait(100); // repaints of the applied rows
+            heartbeat.stop();
+            stall = std::max(stall, beat.elapsed());
+            bestStall = std::min(bestStall, stall);
+            qInfo("attempt %d: longest GUI-thread stall while refreshing 100k samples: %lld ms", attempt + 1, stall);
+            if (bestStall < 20) break;
+        }
+        QVERIFY(samples->model()->rowCount() > 100000);
+        QCOMPARE(samples->currentSampleId(), chosen);
+        QCOMPARE(samples->view()->verticalScrollBar()->value(), scroll);
+        QCOMPARE(samples->model()->sampleId(samples->view()->currentIndex().row()), chosen);
+        // The row changed elsewhere shows its new status without a reload.
+        const int changedRow = samples->view()->currentIndex().row() + 3;
+        QCOMPARE(samples->model()->data(samples->model()->index(changedRow, ui::SampleTableModel::Status)).toString(),
+                 QStringLiteral("rejected"));
         w.showArea(trainingIndex);
-        QTRY_COMPARE_WITH_TIMEOUT(training->builder()->exampleCount(), 100001, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(training->builder()->exampleCount() > 0, true, 5000);
         clock.restart();
         training->projectDataChanged(change);
         const qint64 trainingMs = clock.elapsed();
-        qInfo("GUI thread per report, 100k samples: Samples area %lld ms, Training area %lld ms (its count runs on a pool thread)",
-              samplesMs, trainingMs);
+        qInfo("GUI thread, 100k samples: Samples area refresh on the GUI thread %lld ms (reference); per report: "
+              "call %lld ms, longest stall %lld ms; Training area %lld ms (its count runs on a pool thread)",
+              syncMs, callMs, bestStall, trainingMs);
         QVERIFY(trainingMs < 50);
-        QVERIFY(samplesMs < 1000);
+        QVERIFY2(bestStall < 20, qPrintable(QStringLiteral("longest stall %1 ms").arg(bestStall)));
     }
 
     void nothingIsReportedWithoutChanges() {
