@@ -980,6 +980,38 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
         <source>Copied %1 row(s)</source>
         <translation>%1 Zeile(n) kopiert</translation>
     </message>
+    <message>
+        <source>No samples to map yet.</source>
+        <translation>Noch keine Beispiele für die Karte.</translation>
+    </message>
+    <message>
+        <source>The map shows the project&apos;s accepted samples. Generate them in Generation or import them in Samples, or choose a JSONL corpus or an evaluation dataset above.</source>
+        <translation>Die Karte zeigt die angenommenen Beispiele des Projekts. Erzeugen Sie sie unter „Generierung“ oder importieren Sie sie unter „Beispiele“, oder wählen Sie oben ein JSONL-Korpus oder einen Evaluationsdatensatz.</translation>
+    </message>
+    <message>
+        <source>Go to Generation</source>
+        <translation>Zur Generierung</translation>
+    </message>
+    <message>
+        <source>Go to Samples</source>
+        <translation>Zu den Beispielen</translation>
+    </message>
+    <message>
+        <source>Nothing embedded yet.</source>
+        <translation>Noch nichts eingebettet.</translation>
+    </message>
+    <message>
+        <source>Choose the texts to map and a model above, then press Embed.</source>
+        <translation>Wählen Sie oben die Texte und ein Modell, dann klicken Sie auf „Einbetten“.</translation>
+    </message>
+    <message>
+        <source>Choose the texts to map above and press Embed. hash:256 is a model-free baseline; train a model in Training, or add one in Evaluation, to see what it has learned.</source>
+        <translation>Wählen Sie oben die Texte und klicken Sie auf „Einbetten“. hash:256 ist eine Basislinie ohne Modell; trainieren Sie unter „Training“ ein Modell oder fügen Sie unter „Evaluation“ eines hinzu, um zu sehen, was es gelernt hat.</translation>
+    </message>
+    <message>
+        <source>Go to Training</source>
+        <translation>Zum Training</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::FindBar</name>
@@ -1353,6 +1385,26 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
         <source>All %1 endpoints: each request goes to the one with the most free capacity</source>
         <translation>Alle %1 Endpunkte: jede Anfrage geht an den mit der meisten freien Kapazität</translation>
     </message>
+    <message>
+        <source>No generation jobs yet.</source>
+        <translation>Noch keine Generierungsaufträge.</translation>
+    </message>
+    <message>
+        <source>Jobs send prompts to an OpenAI-compatible endpoint (vLLM, llama.cpp&apos;s server, OpenAI, ...). Add one in Settings, or type its base URL in the Endpoint field above, then press Launch.</source>
+        <translation>Aufträge senden Prompts an einen OpenAI-kompatiblen Endpunkt (vLLM, der Server von llama.cpp, OpenAI, ...). Fügen Sie in den Einstellungen einen hinzu oder geben Sie oben im Feld „Endpunkt“ seine Basis-URL ein, dann klicken Sie auf „Starten“.</translation>
+    </message>
+    <message>
+        <source>Choose the families, their mix and the number of samples above, then press Launch. The samples appear in Samples as they arrive.</source>
+        <translation>Wählen Sie oben die Familien, ihre Mischung und die Anzahl der Beispiele, dann klicken Sie auf „Starten“. Die Beispiele erscheinen unter „Beispiele“, sobald sie eintreffen.</translation>
+    </message>
+    <message>
+        <source>Settings...</source>
+        <translation>Einstellungen...</translation>
+    </message>
+    <message>
+        <source>Edit templates</source>
+        <translation>Vorlagen bearbeiten</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::GuidePanel</name>
@@ -1686,6 +1738,22 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
     <message>
         <source>Sample %1 is not listed with the Samples area&apos;s filters</source>
         <translation>Beispiel %1 ist mit den Filtern des Bereichs Beispiele nicht aufgeführt</translation>
+    </message>
+    <message>
+        <source>No project is open.</source>
+        <translation>Kein Projekt geöffnet.</translation>
+    </message>
+    <message>
+        <source>A project file holds your templates, samples, training runs and results. Create a new project or open an existing one.</source>
+        <translation>Eine Projektdatei enthält Ihre Vorlagen, Beispiele, Trainingsläufe und Ergebnisse. Legen Sie ein neues Projekt an oder öffnen Sie ein vorhandenes.</translation>
+    </message>
+    <message>
+        <source>New Project...</source>
+        <translation>Neues Projekt...</translation>
+    </message>
+    <message>
+        <source>Open Project...</source>
+        <translation>Projekt öffnen...</translation>
     </message>
 </context>
 <context>
@@ -3090,6 +3158,46 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
         <source>No datasets registered in Evaluation</source>
         <translation>Keine Datensätze in der Evaluierung registriert</translation>
     </message>
+    <message>
+        <source>No samples yet.</source>
+        <translation>Noch keine Beispiele.</translation>
+    </message>
+    <message>
+        <source>Run a generation job in Generation, or import samples you already have from a JSONL, CSV or TSV file (query, positive and optionally negative).</source>
+        <translation>Starten Sie unter „Generierung“ einen Generierungsauftrag, oder importieren Sie vorhandene Beispiele aus einer JSONL-, CSV- oder TSV-Datei (Anfrage, Positiv und optional Negativ).</translation>
+    </message>
+    <message>
+        <source>Go to Generation</source>
+        <translation>Zur Generierung</translation>
+    </message>
+    <message>
+        <source>Import samples...</source>
+        <translation>Beispiele importieren...</translation>
+    </message>
+    <message>
+        <source>Import samples</source>
+        <translation>Beispiele importieren</translation>
+    </message>
+    <message>
+        <source>Samples (*.jsonl *.json *.csv *.tsv);;All files (*)</source>
+        <translation>Beispiele (*.jsonl *.json *.csv *.tsv);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>No samples match these filters.</source>
+        <translation>Keine Beispiele passen zu diesen Filtern.</translation>
+    </message>
+    <message>
+        <source>Change the family, language, status, job or search text, or clear the filters.</source>
+        <translation>Ändern Sie Familie, Sprache, Status, Auftrag oder Suchtext, oder setzen Sie die Filter zurück.</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>Filter zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Imported %1 of %2 rows from %3 (%4 duplicates skipped, %5 rows with errors)</source>
+        <translation>%1 von %2 Zeilen aus %3 importiert (%4 Duplikate übersprungen, %5 Zeilen mit Fehlern)</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::SettingsDialog</name>
@@ -3331,10 +3439,6 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
         <translation>&lt;p&gt;Die Vorlagen des Projekts konnten nicht gelesen werden:&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>&lt;p&gt;This project has no templates.&lt;/p&gt;&lt;p&gt;Import a prompts folder with &lt;code&gt;synthembed-cli prompts import DIR --db PROJECT&lt;/code&gt;.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Dieses Projekt hat keine Vorlagen.&lt;/p&gt;&lt;p&gt;Importieren Sie einen Prompt-Ordner mit &lt;code&gt;synthembed-cli prompts import DIR --db PROJECT&lt;/code&gt;.&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Family</source>
         <translation>Familie</translation>
     </message>
@@ -3410,6 +3514,26 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
     <message>
         <source>Prompt templates with diversity placeholders, and their value pools.</source>
         <translation>Prompt-Vorlagen mit Platzhaltern für Vielfalt und ihre Wertepools.</translation>
+    </message>
+    <message>
+        <source>This project has no templates.</source>
+        <translation>Dieses Projekt hat keine Vorlagen.</translation>
+    </message>
+    <message>
+        <source>Templates are the prompts a generation job sends, with placeholders the job fills from value pools. Start from the built-in set (one template per family, editable here), or import a prompts folder of your own.</source>
+        <translation>Vorlagen sind die Prompts, die ein Generierungsauftrag sendet, mit Platzhaltern, die der Auftrag aus Wertepools füllt. Beginnen Sie mit dem mitgelieferten Satz (eine Vorlage je Familie, hier bearbeitbar) oder importieren Sie einen eigenen Prompt-Ordner.</translation>
+    </message>
+    <message>
+        <source>Import the built-in templates</source>
+        <translation>Mitgelieferte Vorlagen importieren</translation>
+    </message>
+    <message>
+        <source>Import a prompts folder...</source>
+        <translation>Prompt-Ordner importieren...</translation>
+    </message>
+    <message>
+        <source>Prompts folder</source>
+        <translation>Prompt-Ordner</translation>
     </message>
 </context>
 <context>
@@ -3570,6 +3694,26 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
         <source>The previous run is in %1.</source>
         <translation>Der vorige Lauf liegt in %1.</translation>
     </message>
+    <message>
+        <source>No samples to train on yet.</source>
+        <translation>Noch keine Beispiele zum Trainieren.</translation>
+    </message>
+    <message>
+        <source>Training needs accepted samples. Run a generation job in Generation, or import samples you already have in Samples.</source>
+        <translation>Das Training braucht angenommene Beispiele. Starten Sie unter „Generierung“ einen Generierungsauftrag, oder importieren Sie vorhandene Beispiele unter „Beispiele“.</translation>
+    </message>
+    <message>
+        <source>Go to Generation</source>
+        <translation>Zur Generierung</translation>
+    </message>
+    <message>
+        <source>Go to Samples</source>
+        <translation>Zu den Beispielen</translation>
+    </message>
+    <message>
+        <source>Train from a JSONL file</source>
+        <translation>Mit einer JSONL-Datei trainieren</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::ModelReference</name>
@@ -3600,6 +3744,17 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
     <message>
         <source>Loading model %1 (%2)... %3 (%4%)</source>
         <translation>Modell %1 wird geladen (%2)... %3 (%4 %)</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::evalsettings</name>
+    <message>
+        <source>run %1</source>
+        <translation>Lauf %1</translation>
+    </message>
+    <message>
+        <source>step %1</source>
+        <translation>Schritt %1</translation>
     </message>
 </context>
 </TS>

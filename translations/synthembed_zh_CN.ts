@@ -980,6 +980,38 @@ The codes are listed in the error table of docs/guide.md.</source>
         <source>Copied %1 row(s)</source>
         <translation>已复制 %1 行</translation>
     </message>
+    <message>
+        <source>No samples to map yet.</source>
+        <translation>还没有可映射的样本。</translation>
+    </message>
+    <message>
+        <source>The map shows the project&apos;s accepted samples. Generate them in Generation or import them in Samples, or choose a JSONL corpus or an evaluation dataset above.</source>
+        <translation>地图显示项目中已接受的样本。请在“生成”中生成样本或在“样本”中导入，或在上方选择 JSONL 语料或评估数据集。</translation>
+    </message>
+    <message>
+        <source>Go to Generation</source>
+        <translation>转到“生成”</translation>
+    </message>
+    <message>
+        <source>Go to Samples</source>
+        <translation>转到“样本”</translation>
+    </message>
+    <message>
+        <source>Nothing embedded yet.</source>
+        <translation>尚未嵌入任何内容。</translation>
+    </message>
+    <message>
+        <source>Choose the texts to map and a model above, then press Embed.</source>
+        <translation>请在上方选择要映射的文本和模型，然后点击“嵌入”。</translation>
+    </message>
+    <message>
+        <source>Choose the texts to map above and press Embed. hash:256 is a model-free baseline; train a model in Training, or add one in Evaluation, to see what it has learned.</source>
+        <translation>请在上方选择要映射的文本并点击“嵌入”。hash:256 是不需要模型的基线；在“训练”中训练模型，或在“评估”中添加模型，即可查看它学到了什么。</translation>
+    </message>
+    <message>
+        <source>Go to Training</source>
+        <translation>转到“训练”</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::FindBar</name>
@@ -1350,6 +1382,26 @@ The codes are listed in the error table of docs/guide.md.</source>
         <source>All %1 endpoints: each request goes to the one with the most free capacity</source>
         <translation>全部 %1 个端点：每个请求发往空闲容量最多的端点</translation>
     </message>
+    <message>
+        <source>No generation jobs yet.</source>
+        <translation>还没有生成任务。</translation>
+    </message>
+    <message>
+        <source>Jobs send prompts to an OpenAI-compatible endpoint (vLLM, llama.cpp&apos;s server, OpenAI, ...). Add one in Settings, or type its base URL in the Endpoint field above, then press Launch.</source>
+        <translation>任务将提示发送到兼容 OpenAI 的端点（vLLM、llama.cpp 服务器、OpenAI 等）。请在设置中添加端点，或在上方“端点”字段中输入其基础 URL，然后点击“启动”。</translation>
+    </message>
+    <message>
+        <source>Choose the families, their mix and the number of samples above, then press Launch. The samples appear in Samples as they arrive.</source>
+        <translation>请在上方选择类别、配比和样本数量，然后点击“启动”。样本一到达就会显示在“样本”中。</translation>
+    </message>
+    <message>
+        <source>Settings...</source>
+        <translation>设置...</translation>
+    </message>
+    <message>
+        <source>Edit templates</source>
+        <translation>编辑模板</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::GuidePanel</name>
@@ -1682,6 +1734,22 @@ The codes are listed in the error table of docs/guide.md.</source>
     <message>
         <source>Sample %1 is not listed with the Samples area&apos;s filters</source>
         <translation>在样本区域当前的筛选条件下未列出样本 %1</translation>
+    </message>
+    <message>
+        <source>No project is open.</source>
+        <translation>没有打开的项目。</translation>
+    </message>
+    <message>
+        <source>A project file holds your templates, samples, training runs and results. Create a new project or open an existing one.</source>
+        <translation>项目文件保存模板、样本、训练运行和结果。请新建项目或打开已有项目。</translation>
+    </message>
+    <message>
+        <source>New Project...</source>
+        <translation>新建项目...</translation>
+    </message>
+    <message>
+        <source>Open Project...</source>
+        <translation>打开项目...</translation>
     </message>
 </context>
 <context>
@@ -3077,6 +3145,46 @@ The codes are listed in the error table of docs/guide.md.</source>
         <source>No datasets registered in Evaluation</source>
         <translation>评估中没有已注册的数据集</translation>
     </message>
+    <message>
+        <source>No samples yet.</source>
+        <translation>还没有样本。</translation>
+    </message>
+    <message>
+        <source>Run a generation job in Generation, or import samples you already have from a JSONL, CSV or TSV file (query, positive and optionally negative).</source>
+        <translation>在“生成”中运行生成任务，或从 JSONL、CSV 或 TSV 文件导入已有样本（查询、正例，可选负例）。</translation>
+    </message>
+    <message>
+        <source>Go to Generation</source>
+        <translation>转到“生成”</translation>
+    </message>
+    <message>
+        <source>Import samples...</source>
+        <translation>导入样本...</translation>
+    </message>
+    <message>
+        <source>Import samples</source>
+        <translation>导入样本</translation>
+    </message>
+    <message>
+        <source>Samples (*.jsonl *.json *.csv *.tsv);;All files (*)</source>
+        <translation>样本 (*.jsonl *.json *.csv *.tsv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>No samples match these filters.</source>
+        <translation>没有符合这些筛选条件的样本。</translation>
+    </message>
+    <message>
+        <source>Change the family, language, status, job or search text, or clear the filters.</source>
+        <translation>请更改类别、语言、状态、任务或搜索文本，或清除筛选条件。</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>Imported %1 of %2 rows from %3 (%4 duplicates skipped, %5 rows with errors)</source>
+        <translation>已从 %3 导入 %2 行中的 %1 行（跳过 %4 个重复，%5 行有错误）</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::SettingsDialog</name>
@@ -3318,10 +3426,6 @@ The codes are listed in the error table of docs/guide.md.</source>
         <translation>&lt;p&gt;无法读取项目的模板：&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>&lt;p&gt;This project has no templates.&lt;/p&gt;&lt;p&gt;Import a prompts folder with &lt;code&gt;synthembed-cli prompts import DIR --db PROJECT&lt;/code&gt;.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;此项目没有模板。&lt;/p&gt;&lt;p&gt;请用 &lt;code&gt;synthembed-cli prompts import DIR --db PROJECT&lt;/code&gt; 导入提示词文件夹。&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Family</source>
         <translation>类别</translation>
     </message>
@@ -3396,6 +3500,26 @@ The codes are listed in the error table of docs/guide.md.</source>
     <message>
         <source>Prompt templates with diversity placeholders, and their value pools.</source>
         <translation>带多样性占位符的提示词模板及其值池。</translation>
+    </message>
+    <message>
+        <source>This project has no templates.</source>
+        <translation>此项目没有模板。</translation>
+    </message>
+    <message>
+        <source>Templates are the prompts a generation job sends, with placeholders the job fills from value pools. Start from the built-in set (one template per family, editable here), or import a prompts folder of your own.</source>
+        <translation>模板是生成任务发送的提示，其中的占位符由任务从取值池中填充。可以从内置模板集开始（每个类别一个模板，可在此编辑），或导入您自己的提示文件夹。</translation>
+    </message>
+    <message>
+        <source>Import the built-in templates</source>
+        <translation>导入内置模板</translation>
+    </message>
+    <message>
+        <source>Import a prompts folder...</source>
+        <translation>导入提示文件夹...</translation>
+    </message>
+    <message>
+        <source>Prompts folder</source>
+        <translation>提示文件夹</translation>
     </message>
 </context>
 <context>
@@ -3556,6 +3680,26 @@ The codes are listed in the error table of docs/guide.md.</source>
         <source>The previous run is in %1.</source>
         <translation>之前的运行位于 %1。</translation>
     </message>
+    <message>
+        <source>No samples to train on yet.</source>
+        <translation>还没有可用于训练的样本。</translation>
+    </message>
+    <message>
+        <source>Training needs accepted samples. Run a generation job in Generation, or import samples you already have in Samples.</source>
+        <translation>训练需要已接受的样本。请在“生成”中运行生成任务，或在“样本”中导入已有样本。</translation>
+    </message>
+    <message>
+        <source>Go to Generation</source>
+        <translation>转到“生成”</translation>
+    </message>
+    <message>
+        <source>Go to Samples</source>
+        <translation>转到“样本”</translation>
+    </message>
+    <message>
+        <source>Train from a JSONL file</source>
+        <translation>使用 JSONL 文件训练</translation>
+    </message>
 </context>
 <context>
     <name>synthembed::ui::ModelReference</name>
@@ -3586,6 +3730,17 @@ The codes are listed in the error table of docs/guide.md.</source>
     <message>
         <source>Loading model %1 (%2)... %3 (%4%)</source>
         <translation>正在加载模型 %1（%2）... %3（%4%）</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::evalsettings</name>
+    <message>
+        <source>run %1</source>
+        <translation>运行 %1</translation>
+    </message>
+    <message>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
     </message>
 </context>
 </TS>
