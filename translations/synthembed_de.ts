@@ -4,6 +4,12 @@
 <context>
     <name>EvaluationArea</name>
     <message>
+        <source>MTEB task %1 (main score %2)
+%3</source>
+        <translation>MTEB-Aufgabe %1 (Hauptmetrik %2)
+%3</translation>
+    </message>
+    <message>
         <source>Retrieval</source>
         <translation>Retrieval</translation>
     </message>
@@ -237,6 +243,38 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
 </context>
 <context>
     <name>synthembed::ui::EvaluationArea</name>
+    <message>
+        <source>Choose a model to evaluate: a model folder, a Hugging Face repo id (Download...), or the hashing baseline; then press Run.</source>
+        <translation>Wählen Sie ein zu evaluierendes Modell: einen Modellordner, eine Hugging-Face-Repo-ID (Herunterladen...) oder die Hashing-Baseline; dann klicken Sie auf Ausführen.</translation>
+    </message>
+    <message>
+        <source>No model yet.</source>
+        <translation>Noch kein Modell.</translation>
+    </message>
+    <message>
+        <source>Pick MTEB tasks by name or add a dataset folder (a BEIR folder, an STS table or a classification folder with train and test files); then press Run.</source>
+        <translation>Wählen Sie MTEB-Aufgaben nach Namen oder fügen Sie einen Datensatzordner hinzu (einen BEIR-Ordner, eine STS-Tabelle oder einen Klassifikationsordner mit Trainings- und Testdateien); dann klicken Sie auf Ausführen.</translation>
+    </message>
+    <message>
+        <source>No datasets yet.</source>
+        <translation>Noch keine Datensätze.</translation>
+    </message>
+    <message>
+        <source>Pick MTEB tasks by name (STSBenchmark, SciFact, Banking77Classification, ...) or add a dataset folder, then choose a model: a model folder, a Hugging Face repo id, or the hashing baseline to start with. Run then scores every model on every task.</source>
+        <translation>Wählen Sie MTEB-Aufgaben nach Namen (STSBenchmark, SciFact, Banking77Classification, ...) oder fügen Sie einen Datensatzordner hinzu, dann wählen Sie ein Modell: einen Modellordner, eine Hugging-Face-Repo-ID oder zum Einstieg die Hashing-Baseline. Ausführen bewertet dann jedes Modell auf jeder Aufgabe.</translation>
+    </message>
+    <message>
+        <source>Nothing to evaluate yet.</source>
+        <translation>Noch nichts zu evaluieren.</translation>
+    </message>
+    <message>
+        <source>Pick MTEB tasks by name (STSBenchmark, SciFact, Banking77Classification, ...): they are downloaded from the Hugging Face Hub into its cache when not there yet.</source>
+        <translation>MTEB-Aufgaben nach Namen wählen (STSBenchmark, SciFact, Banking77Classification, ...): Sie werden vom Hugging Face Hub in dessen Cache geladen, wenn sie dort noch nicht sind.</translation>
+    </message>
+    <message>
+        <source>Add MTEB task...</source>
+        <translation>MTEB-Aufgabe hinzufügen...</translation>
+    </message>
     <message>
         <source>run %1</source>
         <translation>Lauf %1</translation>
@@ -3755,6 +3793,131 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
     <message>
         <source>step %1</source>
         <translation>Schritt %1</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::MtebTaskDialog</name>
+    <message>
+        <source>Downloading %1: %2 (%3)</source>
+        <translation>Lade %1: %2 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>Cancelling...</source>
+        <translation>Wird abgebrochen...</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n task(s) to the dataset list.</source>
+        <translation>
+            <numerusform>%n Aufgabe zur Datensatzliste hinzugefügt.</numerusform>
+            <numerusform>%n Aufgaben zur Datensatzliste hinzugefügt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %1 (%n item(s))</source>
+        <translation>
+            <numerusform>%1 hinzugefügt (%n Eintrag)</numerusform>
+            <numerusform>%1 hinzugefügt (%n Einträge)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled. What was downloaded of %1 is kept; adding it again resumes the download.</source>
+        <translation>Abgebrochen. Was von %1 schon geladen wurde, bleibt erhalten; erneutes Hinzufügen setzt den Download fort.</translation>
+    </message>
+    <message>
+        <source>Looking for %1...</source>
+        <translation>Suche %1...</translation>
+    </message>
+    <message>
+        <source>Pick one or more tasks in the list.</source>
+        <translation>Wählen Sie eine oder mehrere Aufgaben in der Liste.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an MTEB task synthembed knows.</source>
+        <translation>„%1“ ist keine MTEB-Aufgabe, die synthembed kennt.</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <source>In the cache</source>
+        <translation>Im Cache</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>Download abbrechen</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Tasks are kept in the Hugging Face cache (%1) as datasets--mteb--NAME; what is there is not downloaded again.</source>
+        <translation>Aufgaben liegen im Hugging-Face-Cache (%1) als datasets--mteb--NAME; was dort ist, wird nicht erneut geladen.</translation>
+    </message>
+    <message>
+        <source>%1 at revision %2; main score %3 on the %4 split</source>
+        <translation>%1 in Revision %2; Hauptmetrik %3 auf dem Split %4</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Hub repo</source>
+        <translation>Hub-Repo</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Aufgabe</translation>
+    </message>
+    <message>
+        <source>The MTEB tasks synthembed evaluates, by name. Pick one or more and press Add: a task in the Hugging Face cache is added at once, another is downloaded from the hub first (its mteb/... dataset repo, at the revision MTEB uses).</source>
+        <translation>Die MTEB-Aufgaben, die synthembed evaluiert, nach Namen. Wählen Sie eine oder mehrere und klicken Sie auf Hinzufügen: Eine Aufgabe im Hugging-Face-Cache wird sofort hinzugefügt, eine andere zuerst vom Hub geladen (ihr mteb/...-Datensatz-Repo in der Revision, die MTEB verwendet).</translation>
+    </message>
+    <message>
+        <source>Add MTEB tasks</source>
+        <translation>MTEB-Aufgaben hinzufügen</translation>
+    </message>
+    <message>
+        <source>Bitext mining</source>
+        <translation>Bitext-Mining</translation>
+    </message>
+    <message>
+        <source>Summarization</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Reranking</source>
+        <translation>Reranking</translation>
+    </message>
+    <message>
+        <source>Pair classification</source>
+        <translation>Paarklassifikation</translation>
+    </message>
+    <message>
+        <source>Clustering</source>
+        <translation>Clustering</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>Klassifikation</translation>
+    </message>
+    <message>
+        <source>STS</source>
+        <translation>STS</translation>
+    </message>
+    <message>
+        <source>Retrieval</source>
+        <translation>Retrieval</translation>
     </message>
 </context>
 </TS>

@@ -4,6 +4,12 @@
 <context>
     <name>EvaluationArea</name>
     <message>
+        <source>MTEB task %1 (main score %2)
+%3</source>
+        <translation>MTEB 任务 %1（主指标 %2）
+%3</translation>
+    </message>
+    <message>
         <source>Retrieval</source>
         <translation>检索</translation>
     </message>
@@ -237,6 +243,38 @@ The codes are listed in the error table of docs/guide.md.</source>
 </context>
 <context>
     <name>synthembed::ui::EvaluationArea</name>
+    <message>
+        <source>Choose a model to evaluate: a model folder, a Hugging Face repo id (Download...), or the hashing baseline; then press Run.</source>
+        <translation>选择要评估的模型：模型文件夹、Hugging Face 仓库 ID（下载...）或哈希基线；然后点击“运行”。</translation>
+    </message>
+    <message>
+        <source>No model yet.</source>
+        <translation>尚无模型。</translation>
+    </message>
+    <message>
+        <source>Pick MTEB tasks by name or add a dataset folder (a BEIR folder, an STS table or a classification folder with train and test files); then press Run.</source>
+        <translation>按名称选择 MTEB 任务或添加数据集文件夹（BEIR 文件夹、STS 表格，或含训练和测试文件的分类文件夹）；然后点击“运行”。</translation>
+    </message>
+    <message>
+        <source>No datasets yet.</source>
+        <translation>尚无数据集。</translation>
+    </message>
+    <message>
+        <source>Pick MTEB tasks by name (STSBenchmark, SciFact, Banking77Classification, ...) or add a dataset folder, then choose a model: a model folder, a Hugging Face repo id, or the hashing baseline to start with. Run then scores every model on every task.</source>
+        <translation>按名称选择 MTEB 任务（STSBenchmark、SciFact、Banking77Classification 等）或添加数据集文件夹，然后选择模型：模型文件夹、Hugging Face 仓库 ID，或先用哈希基线。随后“运行”会在每个任务上为每个模型打分。</translation>
+    </message>
+    <message>
+        <source>Nothing to evaluate yet.</source>
+        <translation>尚无可评估的内容。</translation>
+    </message>
+    <message>
+        <source>Pick MTEB tasks by name (STSBenchmark, SciFact, Banking77Classification, ...): they are downloaded from the Hugging Face Hub into its cache when not there yet.</source>
+        <translation>按名称选择 MTEB 任务（STSBenchmark、SciFact、Banking77Classification 等）：若尚未缓存，会从 Hugging Face Hub 下载到其缓存中。</translation>
+    </message>
+    <message>
+        <source>Add MTEB task...</source>
+        <translation>添加 MTEB 任务...</translation>
+    </message>
     <message>
         <source>run %1</source>
         <translation>运行 %1</translation>
@@ -3741,6 +3779,129 @@ The codes are listed in the error table of docs/guide.md.</source>
     <message>
         <source>step %1</source>
         <translation>第 %1 步</translation>
+    </message>
+</context>
+<context>
+    <name>synthembed::ui::MtebTaskDialog</name>
+    <message>
+        <source>Downloading %1: %2 (%3)</source>
+        <translation>正在下载 %1：%2（%3）</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Cancelling...</source>
+        <translation>正在取消...</translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n task(s) to the dataset list.</source>
+        <translation>
+            <numerusform>已将 %n 个任务添加到数据集列表。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %1 (%n item(s))</source>
+        <translation>
+            <numerusform>已添加 %1（%n 项）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled. What was downloaded of %1 is kept; adding it again resumes the download.</source>
+        <translation>已取消。%1 已下载的部分会保留；再次添加会继续下载。</translation>
+    </message>
+    <message>
+        <source>Looking for %1...</source>
+        <translation>正在查找 %1...</translation>
+    </message>
+    <message>
+        <source>Pick one or more tasks in the list.</source>
+        <translation>请在列表中选择一个或多个任务。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an MTEB task synthembed knows.</source>
+        <translation>“%1”不是 synthembed 所知的 MTEB 任务。</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>In the cache</source>
+        <translation>已缓存</translation>
+    </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>取消下载</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Tasks are kept in the Hugging Face cache (%1) as datasets--mteb--NAME; what is there is not downloaded again.</source>
+        <translation>任务以 datasets--mteb--NAME 的形式保存在 Hugging Face 缓存（%1）中；已有的内容不会重复下载。</translation>
+    </message>
+    <message>
+        <source>%1 at revision %2; main score %3 on the %4 split</source>
+        <translation>%1，修订版本 %2；在 %4 划分上的主指标为 %3</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Hub repo</source>
+        <translation>Hub 仓库</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>The MTEB tasks synthembed evaluates, by name. Pick one or more and press Add: a task in the Hugging Face cache is added at once, another is downloaded from the hub first (its mteb/... dataset repo, at the revision MTEB uses).</source>
+        <translation>synthembed 可评估的 MTEB 任务（按名称）。选择一个或多个并点击“添加”：已在 Hugging Face 缓存中的任务会立即添加，其他任务先从 Hub 下载（其 mteb/... 数据集仓库，采用 MTEB 使用的修订版本）。</translation>
+    </message>
+    <message>
+        <source>Add MTEB tasks</source>
+        <translation>添加 MTEB 任务</translation>
+    </message>
+    <message>
+        <source>Bitext mining</source>
+        <translation>双语文本挖掘</translation>
+    </message>
+    <message>
+        <source>Summarization</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Reranking</source>
+        <translation>重排序</translation>
+    </message>
+    <message>
+        <source>Pair classification</source>
+        <translation>句对分类</translation>
+    </message>
+    <message>
+        <source>Clustering</source>
+        <translation>聚类</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>STS</source>
+        <translation>STS</translation>
+    </message>
+    <message>
+        <source>Retrieval</source>
+        <translation>检索</translation>
     </message>
 </context>
 </TS>

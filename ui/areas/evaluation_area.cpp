@@ -4,12 +4,14 @@
 
 #include "ui/eval/eval_job.h"
 #include "ui/eval/eval_settings.h"
+#include "ui/eval/mteb_task_dialog.h"
 #include "ui/eval/table_export.h"
 #include "ui/explorer/map_view.h"
 #include "ui/models/download_dialog.h"
 #include "ui/models/model_memory.h"
 #include "ui/models/model_reference.h"
 #include "ui/qcp.h"
+#include "ui/widgets/empty_state.h"
 
 #include "core/eval/embedding_cache.h"
 #include "core/store/project.h"
@@ -84,6 +86,14 @@ QTableWidgetItem* numberItem(double v, int decimals = 4, bool sign = false) {
 void showStatus(QLabel* label, const QString& text) {
     label->setText(text);
     label->setToolTip(text);
+}
+
+/// A dataset's folder, and for an MTEB task its name and main score.
+QString datasetToolTip(const eval::DatasetEntry& d) {
+    const QString path = QDir::toNativeSeparators(QString::fromStdString(d.data.string()));
+    if (d.mtebTask.empty()) return path;
+    return QCoreApplication::translate("EvaluationArea", "MTEB task %1 (main score %2)\n%3")
+        .arg(QString::fromStdString(d.mtebTask), QString::fromStdString(d.mainMetric), path);
 }
 
 std::string resultKey(const eval::EvalResult& r) { return r.taskType + '\x1f' + r.dataset + '\x1f' + r.split; }
@@ -178,6 +188,7 @@ void EvaluationArea::buildUi() {
     connect(removeModel, &QPushButton::clicked, this, [this] {
         delete m_models->currentItem();
         saveModels();
+        updateButtons();
     });
     connect(m_models, &QListWidget::itemChanged, this, [this] {
         if (!m_loading) saveModels();
@@ -192,6 +203,15 @@ void EvaluationArea::buildUi() {
                               "classification folder with train and test files."));
     dl->addWidget(m_datasets);
     auto* db = new QHBoxLayout;
+    auto* addMteb = new QPushButton(tr("Add MTEB task..."), dataBox);
+    addMteb->setObjectName(QStringLiteral("evalAddMtebTask"));
+    addMteb->setToolTip(tr("Pick MTEB tasks by name (STSBenchmark, SciFact, Banking77Classification, ...): they are "
+                           "downloaded from the Hugging Face Hub into its cache when not there yet."));
+    connect(addMteb, &QPushButton::clicked, this, [this] { openMtebTasks(); });
+    auto* mtebRow = new QHBoxLayout; // its own line: the row below stays within the box in German
+    mtebRow->addWidget(addMteb);
+    mtebRow->addStretch();
+    dl->addLayout(mtebRow);
     auto* addData = new QPushButton(tr("Add dataset folder..."), dataBox);
     auto* addFile = new QPushButton(tr("Add dataset file..."), dataBox);
     auto* removeData = new QPushButton(tr("Remove"), dataBox);
@@ -358,6 +378,68 @@ void EvaluationArea::buildUi() {
     split->setStretchFactor(1, 1);
     split->setSizes({260, 440});
     outer->addWidget(split, 1);
+
+    // Nothing to evaluate yet: over the results, what to do next and the buttons for it.
+    m_empty = new EmptyState(m_tabs, QStringLiteral("evalEmptyState"));
+}
+
+MtebTaskDialog* EvaluationArea::openMtebTasks() {
+    return MtebTaskDialog::openFor(this, [this](const eval::DatasetEntry& d) { addDatasetEntry(d); });
+}
+
+void EvaluationArea::scheduleEmptyState() {
+    // After the current event: a click on one of the empty state's own buttons must not delete it
+    // while it is being clicked.
+    if (m_emptyQueued) return;
+    m_emptyQueued = true;
+    QMetaObject::invokeMethod(this, [this] {
+        m_emptyQueued = false;
+        updateEmptyState();
+    }, Qt::QueuedConnection);
+}
+
+void EvaluationArea::updateEmptyState() {
+    int models = m_models->count(), datasets = m_datasets->count();
+    // Past results stay visible: the message is for an area with nothing to show.
+    const bool show = m_project && m_stored.empty() && (models == 0 || datasets == 0);
+    const int key = !show ? 0 : (models == 0 ? 1 : 0) + (datasets == 0 ? 2 : 0);
+    if (key == m_emptyKey) return;
+    m_emptyKey = key;
+    m_empty->setShown(false); // shown again below: the new buttons show with it
+    m_empty->clearButtons();
+    if (key == 0) return;
+    if (key == 3)
+        m_empty->setMessage(tr("Nothing to evaluate yet."),
+                            tr("Pick MTEB tasks by name (STSBenchmark, SciFact, Banking77Classification, ...) or add a "
+                               "dataset folder, then choose a model: a model folder, a Hugging Face repo id, or the "
+                               "hashing baseline to start with. Run then scores every model on every task."));
+    else if (key == 2)
+        m_empty->setMessage(tr("No datasets yet."),
+                            tr("Pick MTEB tasks by name or add a dataset folder (a BEIR folder, an STS table or a "
+                               "classification folder with train and test files); then press Run."));
+    else
+        m_empty->setMessage(tr("No model yet."),
+                            tr("Choose a model to evaluate: a model folder, a Hugging Face repo id (Download...), or "
+                               "the hashing baseline; then press Run."));
+    if (key & 2) {
+        m_empty->addButton(tr("Add MTEB task..."), [this] { openMtebTasks(); }, QStringLiteral("evalEmptyAddMteb"));
+        m_empty->addButton(tr("Add dataset folder..."), [this] {
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Dataset folder"));
+            if (!dir.isEmpty()) addDataset(dir);
+        }, QStringLiteral("evalEmptyAddFolder"));
+    }
+    if (key & 1) {
+        m_empty->addButton(tr("Add model folder..."), [this] {
+            const QString dir = QFileDialog::getExistingDirectory(this, tr("Model folder"));
+            if (!dir.isEmpty()) this->addModel(dir);
+        }, QStringLiteral("evalEmptyAddModel"));
+        m_empty->addButton(tr("Download..."), [this] {
+            DownloadDialog::openFor(this, [this](const QString& path) { this->addModel(path); });
+        }, QStringLiteral("evalEmptyDownloadModel"));
+        m_empty->addButton(tr("Add hashing baseline"), [this] { this->addModel(QStringLiteral("hash:256")); },
+                           QStringLiteral("evalEmptyAddHash"));
+    }
+    m_empty->setShown(true);
 }
 
 void EvaluationArea::setProject(store::Project* project) {
@@ -436,7 +518,7 @@ void EvaluationArea::loadSettings() {
         for (auto& d : evalsettings::datasets(m_project)) {
             m_datasetEntries.push_back(d);
             auto* it = new QListWidgetItem(tr("%1 — %2, %3 items").arg(QString::fromStdString(d.name), taskLabel(eval::toString(d.type))).arg(d.items), m_datasets);
-            it->setToolTip(QString::fromStdString(d.data.string()));
+            it->setToolTip(datasetToolTip(d));
             it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
             it->setCheckState(Qt::Checked);
         }
@@ -499,21 +581,25 @@ QString EvaluationArea::addDataset(const QString& path) {
         Q_EMIT statusMessage(msg);
         return msg;
     }
+    addDatasetEntry(*d);
+    return {};
+}
+
+void EvaluationArea::addDatasetEntry(const eval::DatasetEntry& d) {
     for (std::size_t i = 0; i < m_datasetEntries.size(); ++i)
-        if (m_datasetEntries[i].data == d->data && m_datasetEntries[i].split == d->split) {
+        if (m_datasetEntries[i].data == d.data && m_datasetEntries[i].split == d.split) {
             m_datasets->item(int(i))->setCheckState(Qt::Checked);
-            return {};
+            return;
         }
-    m_datasetEntries.push_back(*d);
+    m_datasetEntries.push_back(d);
     m_loading = true;
-    auto* it = new QListWidgetItem(tr("%1 — %2, %3 items").arg(QString::fromStdString(d->name), taskLabel(eval::toString(d->type))).arg(d->items), m_datasets);
-    it->setToolTip(QString::fromStdString(d->data.string()));
+    auto* it = new QListWidgetItem(tr("%1 — %2, %3 items").arg(QString::fromStdString(d.name), taskLabel(eval::toString(d.type))).arg(d.items), m_datasets);
+    it->setToolTip(datasetToolTip(d));
     it->setFlags(it->flags() | Qt::ItemIsUserCheckable);
     it->setCheckState(Qt::Checked);
     m_loading = false;
     saveDatasets();
-    showStatus(m_status, tr("Added %1 (%2)").arg(QString::fromStdString(d->name), taskLabel(eval::toString(d->type))));
-    return {};
+    showStatus(m_status, tr("Added %1 (%2)").arg(QString::fromStdString(d.name), taskLabel(eval::toString(d.type))));
 }
 
 void EvaluationArea::setSuite(eval::SuiteMode mode, int quickItems) {
@@ -534,6 +620,7 @@ void EvaluationArea::updateButtons() {
                             : models == 0 || datasets == 0 ? tr("Check at least one model and one dataset")
                                                           : tr("Evaluate %1 model(s) on %2 dataset(s)").arg(models).arg(datasets));
     m_cancelButton->setEnabled(m_running);
+    scheduleEmptyState();
 }
 
 void EvaluationArea::run() {
@@ -678,6 +765,7 @@ void EvaluationArea::refreshResults() {
     fillResults();
     fillComparison();
     fillChart();
+    scheduleEmptyState();
 }
 
 std::vector<eval::StoredResult> EvaluationArea::shownResults(bool latestOnly) const {

@@ -29,7 +29,9 @@ class QTableWidget;
 
 namespace synthembed::ui {
 
+class EmptyState;
 class EvalJob;
+class MtebTaskDialog;
 
 class EvaluationArea : public Area {
     Q_OBJECT
@@ -49,6 +51,12 @@ public:
     /// Detects and registers a dataset folder/file (checked). Returns an empty string on
     /// success, else the error (also shown in the status line).
     QString addDataset(const QString& path);
+    /// Registers a dataset entry (checked), e.g. an MTEB task the picker fetched.
+    void addDatasetEntry(const eval::DatasetEntry& entry);
+    /// "Add MTEB task...": the picker over this area (deleted when closed); chosen tasks are added.
+    MtebTaskDialog* openMtebTasks();
+    /// What the area shows with nothing to evaluate (no model and/or no dataset, no results).
+    EmptyState* emptyState() const { return m_empty; }
     void setSuite(eval::SuiteMode mode, int quickItems);
     /// Which stored results the tables and chart show: quick-suite, full-suite, or all runs.
     enum class View { Quick, Full, All };
@@ -88,6 +96,8 @@ private:
     void saveSuite();
     void stopJob();
     void updateButtons();
+    void updateEmptyState();
+    void scheduleEmptyState();
     std::vector<eval::StoredResult> shownResults(bool latestOnly) const;
     /// A model's name: its folder (or repo id), and for a model `train` wrote, the training run's
     /// name and the step it was exported at ("ft1 (first, step 200)"), from the newest result.
@@ -119,6 +129,9 @@ private:
     QTableWidget* m_comparison;
     QComboBox* m_chartType;
     QCustomPlot* m_chart;
+    EmptyState* m_empty = nullptr;
+    int m_emptyKey = -1; ///< what m_empty says now: 0 hidden, bit 1 no model, bit 2 no dataset
+    bool m_emptyQueued = false;
 
     std::vector<eval::DatasetEntry> m_datasetEntries;
     std::vector<eval::StoredResult> m_stored; ///< newest first
