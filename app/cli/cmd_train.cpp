@@ -55,8 +55,9 @@ void registerTrainCommands(CLI::App& root) {
         "schedule, LoRA, dev share, ...). Flags given with --resume must match the run's settings, except\n" +
         resumeOverrides() + ",\nwhich override them (they do not change what the run computes).");
     auto c = std::make_shared<train::TrainConfig>();
+    // Pooling "auto" picks by architecture (decoder: last token, encoder: mean) once the model is known.
     auto pooling = std::make_shared<std::string>("auto");
-    auto mix = std::make_shared<std::string>("random");
+    auto mix = std::make_shared<std::string>(train::mixName(c->mix));
     auto metricsFile = std::make_shared<std::string>();
     auto stopAfter = std::make_shared<std::int64_t>(0);
     // Every run setting with a flag (core/train/settings.h's table); defaults are TrainConfig's.
@@ -74,7 +75,9 @@ void registerTrainCommands(CLI::App& root) {
             auto* o = cmd->add_option(s.flag, field, s.help);
             if (!field.empty()) o->capture_default_str();
         } else {
-            cmd->add_option(s.flag, field, s.help)->capture_default_str();
+            auto* o = cmd->add_option(s.flag, field, s.help)->capture_default_str();
+            if constexpr (std::is_arithmetic_v<T>)
+                if (!s.range.any()) o->check(CLI::Range(static_cast<T>(s.range.min), static_cast<T>(s.range.max)));
         }
     });
     cmd->get_option("--output")->required();

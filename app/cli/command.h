@@ -23,7 +23,7 @@ struct GlobalOptions {
 struct CliError {
     std::string message;
     int exitCode = 0;
-    std::string code; ///< from the error vocabulary (core/util/error_codes.h); empty = none
+    std::string code = {}; ///< from the error vocabulary (core/util/error_codes.h); empty = none
 };
 
 GlobalOptions& globals();

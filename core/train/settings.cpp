@@ -111,13 +111,18 @@ Result<TrainConfig> runSettingsFromJson(const std::string& text, TrainConfig bas
         "train_settings");
 }
 
-bool resumeMayChange(const std::string& key) {
-    bool may = false;
+std::optional<RunSetting> findRunSetting(const std::string& key) {
+    std::optional<RunSetting> row;
     const TrainConfig defaults;
     visitRunSettings(defaults, [&](const RunSetting& s, const auto&) {
-        if (key == s.key) may = s.mayChangeOnResume;
+        if (key == s.key) row = s;
     });
-    return may;
+    return row;
+}
+
+bool resumeMayChange(const std::string& key) {
+    const auto row = findRunSetting(key);
+    return row && row->mayChangeOnResume;
 }
 
 std::vector<std::string> differingSettings(const TrainConfig& a, const TrainConfig& b) {

@@ -5,8 +5,9 @@
 /// table. Plain C++.
 ///
 /// Adding a setting: a TrainConfig field (its initializer is the default) and one row in
-/// visitRunSettings; JSON, resume and `synthembed-cli train` follow. (`resume` and `overwrite` are
-/// not settings of the run.)
+/// visitRunSettings; JSON, resume and `synthembed-cli train` (flag, help, default, accepted range)
+/// follow, and the GUI's RunBuilder takes a field's default and range from the row. (`resume` and
+/// `overwrite` are not settings of the run.)
 ///
 /// Resume: every setting comes from the checkpoint. A setting chosen explicitly for the resume
 /// (a CLI flag) must equal the stored one, except the few that do not change what the run
@@ -21,12 +22,20 @@
 
 namespace synthembed::train {
 
+/// The values a numeric setting accepts, both ends included (min == max: any value).
+struct SettingRange {
+    double min = 0, max = 0;
+    bool any() const { return min == max; }
+    bool contains(double v) const { return any() || (v >= min && v <= max); }
+};
+
 /// One row of the settings table.
 struct RunSetting {
     const char* key;  ///< JSON key in the stored settings
     const char* flag; ///< `synthembed-cli train` flag ("" = none); a bool flag "--no-..." clears the setting
     const char* help; ///< the flag's help (defaults are TrainConfig's initializers, shown from there)
     bool mayChangeOnResume = false; ///< the run computes the same numbers with any value
+    SettingRange range = {};        ///< what the CLI accepts and the GUI's field offers
 };
 
 /// The table: calls visit(const RunSetting&, FIELD&) for every setting, in the stored order, with
@@ -45,41 +54,46 @@ void visitRunSettings(Config& c, Visit&& visit) {
     visit(RunSetting{"languages", "--language", "Only samples in these languages (repeatable)"}, c.filter.languages);
     visit(RunSetting{"statuses", "--status", "Sample statuses to use"}, c.filter.statuses);
     visit(RunSetting{"mix", "--mix", "Batch composition: random | family (one family per batch)"}, c.mix);
-    visit(RunSetting{"max_length", "--max-length", "Max tokens per sequence (EOS included)"}, c.maxLength);
+    visit(RunSetting{"max_length", "--max-length", "Max tokens per sequence (EOS included)", false, {8, 1 << 20}},
+          c.maxLength);
     visit(RunSetting{"full", "--full", "Train every weight instead of LoRA adapters"}, c.fullFineTune);
-    visit(RunSetting{"lora_rank", "--lora-rank", "LoRA rank"}, c.lora.rank);
-    visit(RunSetting{"lora_alpha", "--lora-alpha", "LoRA alpha (scale = alpha / rank)"}, c.lora.alpha);
-    visit(RunSetting{"lora_dropout", "--lora-dropout", "Dropout on the LoRA input"}, c.lora.dropout);
+    visit(RunSetting{"lora_rank", "--lora-rank", "LoRA rank", false, {1, 1024}}, c.lora.rank);
+    visit(RunSetting{"lora_alpha", "--lora-alpha", "LoRA alpha (scale = alpha / rank)", false, {0.1, 4096}},
+          c.lora.alpha);
+    visit(RunSetting{"lora_dropout", "--lora-dropout", "Dropout on the LoRA input", false, {0, 0.9}}, c.lora.dropout);
     visit(RunSetting{"lora_targets", "--lora-targets", "Projection names to adapt (default: every linear layer)"},
           c.lora.targetModules);
     visit(RunSetting{"pooling", "--pooling", "last | mean | cls | auto (last for decoders, mean for encoders)"}, c.pooling);
     visit(RunSetting{"gradient_checkpointing", "--gradient-checkpointing",
                      "Recompute each layer's activations in backward: much less memory, ~30% more compute", true},
           c.gradientCheckpointing);
-    visit(RunSetting{"temperature", "--temperature", "InfoNCE temperature"}, c.temperature);
+    visit(RunSetting{"temperature", "--temperature", "InfoNCE temperature", false, {0.001, 10}}, c.temperature);
     visit(RunSetting{"symmetric", "--symmetric", "Add the document-to-query loss term"}, c.symmetric);
-    visit(RunSetting{"batch_size", "--batch-size", "Queries per step (global, all processes)"}, c.batchSize);
-    visit(RunSetting{"mini_batch", "--mini-batch", "GradCache sub-batch: sequences per forward (0 = off)"}, c.miniBatch);
-    visit(RunSetting{"accumulation", "--accumulation", "Batches per optimiser step"}, c.accumulation);
-    visit(RunSetting{"lr", "--lr", "Peak learning rate (AdamW)"}, c.lr);
-    visit(RunSetting{"weight_decay", "--weight-decay", "AdamW weight decay (not on norms/biases)"}, c.weightDecay);
+    visit(RunSetting{"batch_size", "--batch-size", "Queries per step (global, all processes)", false, {2, 1000000}},
+          c.batchSize);
+    visit(RunSetting{"mini_batch", "--mini-batch", "GradCache sub-batch: sequences per forward (0 = off)", false, {0, 1000000}},
+          c.miniBatch);
+    visit(RunSetting{"accumulation", "--accumulation", "Batches per optimiser step", false, {1, 1000000}}, c.accumulation);
+    visit(RunSetting{"lr", "--lr", "Peak learning rate (AdamW)", false, {1e-9, 1}}, c.lr);
+    visit(RunSetting{"weight_decay", "--weight-decay", "AdamW weight decay (not on norms/biases)", false, {0, 1}},
+          c.weightDecay);
     visit(RunSetting{"beta1", "", "AdamW beta1"}, c.beta1);
     visit(RunSetting{"beta2", "", "AdamW beta2"}, c.beta2);
     visit(RunSetting{"eps", "", "AdamW epsilon"}, c.eps);
-    visit(RunSetting{"warmup", "--warmup", "Linear warmup steps"}, c.warmupSteps);
-    visit(RunSetting{"steps", "--steps", "Optimiser steps"}, c.steps);
-    visit(RunSetting{"epochs", "--epochs", "Epochs (when --steps is not given)"}, c.epochs);
+    visit(RunSetting{"warmup", "--warmup", "Linear warmup steps", false, {0, 1000000}}, c.warmupSteps);
+    visit(RunSetting{"steps", "--steps", "Optimiser steps", false, {0, 100000000}}, c.steps);
+    visit(RunSetting{"epochs", "--epochs", "Epochs (when --steps is not given)", false, {0.01, 1000}}, c.epochs);
     visit(RunSetting{"clip", "--clip", "Max gradient norm (0 = off)"}, c.clipNorm);
     visit(RunSetting{"linear_decay", "--no-decay", "Constant learning rate after warmup (default: linear decay)"},
           c.linearDecay);
     visit(RunSetting{"seed", "--seed", "Seed for data order, adapters and dropout"}, c.seed);
     visit(RunSetting{"device", "--device", "cpu | cuda | cuda:N", true}, c.device);
     visit(RunSetting{"bf16", "--no-bf16", "No bf16 autocast on CUDA"}, c.bf16);
-    visit(RunSetting{"checkpoint_every", "--checkpoint-every", "Steps between checkpoints (0 = on stop only)", true},
+    visit(RunSetting{"checkpoint_every", "--checkpoint-every", "Steps between checkpoints (0 = on stop only)", true, {0, 1000000}},
           c.checkpointEvery);
     visit(RunSetting{"keep_checkpoints", "--keep-checkpoints", "Checkpoints kept", true}, c.keepCheckpoints);
-    visit(RunSetting{"dev_every", "--dev-every", "Steps between dev evaluations", true}, c.devEvery);
-    visit(RunSetting{"dev_fraction", "--dev-fraction", "Held-out share for the dev metric (in-batch accuracy)"},
+    visit(RunSetting{"dev_every", "--dev-every", "Steps between dev evaluations", true, {0, 1000000}}, c.devEvery);
+    visit(RunSetting{"dev_fraction", "--dev-fraction", "Held-out share for the dev metric (in-batch accuracy)", false, {0, 0.5}},
           c.devFraction);
     visit(RunSetting{"save_merged", "", "Write the merged weights (always for full fine-tunes)", true}, c.saveMerged);
     visit(RunSetting{"save_adapter", "--no-adapter", "Do not write the LoRA adapter folder files", true}, c.saveAdapter);
@@ -88,6 +102,9 @@ void visitRunSettings(Config& c, Visit&& visit) {
 
 /// Every setting key, in the table's order.
 const std::vector<std::string>& runSettingKeys();
+
+/// The table's row for `key` (nullopt: no such setting).
+std::optional<RunSetting> findRunSetting(const std::string& key);
 
 /// The settings as a JSON object text.
 std::string runSettingsJson(const TrainConfig& config);

@@ -34,7 +34,12 @@
 #include <QStandardItemModel>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace synthembed::ui {
@@ -63,21 +68,65 @@ public:
     }
 };
 
-QSpinBox* intBox(int min, int max, int value, const QString& tip) {
+// The property naming the core setting (core/train/settings.h's table key) a field shows.
+constexpr char kSettingKey[] = "runSetting";
+
+// A setting's row in core's table (the values it accepts) and its default (TrainConfig's
+// initializer), for the field that shows it.
+struct SettingInfo {
+    train::SettingRange range;
+    double value = 0;
+};
+SettingInfo settingInfo(std::string_view key) {
+    std::optional<SettingInfo> out;
+    const train::TrainConfig d;
+    train::visitRunSettings(d, [&](const train::RunSetting& s, const auto& field) {
+        using T = std::decay_t<decltype(field)>;
+        if constexpr (std::is_arithmetic_v<T>)
+            if (key == s.key) out = SettingInfo{s.range, static_cast<double>(field)};
+    });
+    Q_ASSERT_X(out, "RunBuilder", "not a numeric or bool setting of core/train/settings.h");
+    return out.value_or(SettingInfo{});
+}
+
+constexpr double kIntTop = std::numeric_limits<int>::max();
+
+// A spin box for the integer setting `key`: range and default from the table (no range: 0 and up).
+// Marked with the key, so config() and setConfig() read and write it.
+QSpinBox* intBox(const char* key, const QString& tip) {
+    const auto info = settingInfo(key);
     auto* b = new QSpinBox;
-    b->setRange(min, max);
-    b->setValue(value);
+    b->setProperty(kSettingKey, QString::fromLatin1(key));
+    b->setRange(info.range.any() ? 0 : static_cast<int>(info.range.min),
+                info.range.any() ? static_cast<int>(kIntTop) : static_cast<int>(std::min(info.range.max, kIntTop)));
+    b->setValue(static_cast<int>(std::min(info.value, kIntTop)));
     b->setToolTip(tip);
     b->setAccelerated(true);
     return b;
 }
 
-QDoubleSpinBox* doubleBox(double min, double max, double value, int decimals, double step, const QString& tip) {
-    auto* b = new QDoubleSpinBox;
-    b->setRange(min, max);
+// The same for a floating-point setting (decimals and step are the field's).
+void setUpDoubleBox(QDoubleSpinBox* b, const char* key, int decimals, double step, const QString& tip) {
+    const auto info = settingInfo(key);
+    b->setProperty(kSettingKey, QString::fromLatin1(key));
     b->setDecimals(decimals);
+    if (!info.range.any()) b->setRange(info.range.min, info.range.max);
     b->setSingleStep(step);
-    b->setValue(value);
+    b->setValue(info.value);
+    b->setToolTip(tip);
+}
+
+QDoubleSpinBox* doubleBox(const char* key, int decimals, double step, const QString& tip) {
+    auto* b = new QDoubleSpinBox;
+    setUpDoubleBox(b, key, decimals, step, tip);
+    return b;
+}
+
+// A check box for the bool setting `key`, checked as its default.
+QCheckBox* checkBox(const char* key, const QString& text, const QString& tip) {
+    auto* b = new QCheckBox(text);
+    b->setProperty(kSettingKey, QString::fromLatin1(key));
+    b->setChecked(settingInfo(key).value != 0);
     b->setToolTip(tip);
     return b;
 }
@@ -196,7 +245,9 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
         auto* item = new QListWidgetItem(label, m_statuses);
         item->setData(Qt::UserRole, s);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
-        item->setCheckState(s == QLatin1String("rejected") ? Qt::Unchecked : Qt::Checked);
+        const bool byDefault = std::find(d.filter.statuses.begin(), d.filter.statuses.end(), s.toStdString()) !=
+                               d.filter.statuses.end();
+        item->setCheckState(byDefault ? Qt::Checked : Qt::Unchecked);
     }
     m_statuses->setMaximumHeight(64);
     fd->addRow(tr("Families"), m_families);
@@ -220,11 +271,12 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
     m_mix->setObjectName(QStringLiteral("batchMix"));
     m_mix->addItem(tr("Random"), int(train::BatchMix::Random));
     m_mix->addItem(tr("One family per batch"), int(train::BatchMix::SameFamily));
+    m_mix->setCurrentIndex(m_mix->findData(int(d.mix)));
     m_mix->setToolTip(tr("Random: every batch draws from all data. One family per batch: in-batch negatives are of "
                          "the same kind (families weighted by their size), as e5 recipes do."));
     fd->addRow(tr("Batch mix"), m_mix);
-    m_maxLength = intBox(8, 32768, d.maxLength, tr("Tokens per sequence (query with its instruction, or document); "
-                                                   "longer texts are cut. The paper uses 512."));
+    m_maxLength = intBox("max_length", tr("Tokens per sequence (query with its instruction, or document); "
+                                          "longer texts are cut. The paper uses 512."));
     m_maxLength->setObjectName(QStringLiteral("maxLength"));
     fd->addRow(tr("Max length"), m_maxLength);
 
@@ -246,11 +298,11 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
     mh->addWidget(m_full);
     mh->addStretch();
     fl->addRow(tr("Train"), methodRow);
-    m_rank = intBox(1, 1024, d.lora.rank, tr("LoRA rank r: size of the low-rank update (paper: 16)."));
+    m_rank = intBox("lora_rank", tr("LoRA rank r: size of the low-rank update (paper: 16)."));
     m_rank->setObjectName(QStringLiteral("loraRank"));
-    m_alpha = doubleBox(0.1, 4096, d.lora.alpha, 1, 1, tr("LoRA alpha: the update is scaled by alpha / r (paper: 32)."));
+    m_alpha = doubleBox("lora_alpha", 1, 1, tr("LoRA alpha: the update is scaled by alpha / r (paper: 32)."));
     m_alpha->setObjectName(QStringLiteral("loraAlpha"));
-    m_loraDropout = doubleBox(0, 0.9, d.lora.dropout, 2, 0.01, tr("Dropout on the adapters' input, as PEFT applies it."));
+    m_loraDropout = doubleBox("lora_dropout", 2, 0.01, tr("Dropout on the adapters' input, as PEFT applies it."));
     m_loraDropout->setObjectName(QStringLiteral("loraDropout"));
     fl->addRow(tr("Rank"), m_rank);
     fl->addRow(tr("Alpha"), m_alpha);
@@ -260,58 +312,56 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
     m_pooling->addItem(tr("Last token"), int(train::Pooling::LastToken));
     m_pooling->addItem(tr("Mean"), int(train::Pooling::Mean));
     m_pooling->addItem(tr("CLS"), int(train::Pooling::Cls));
+    m_pooling->setCurrentIndex(m_pooling->findData(int(d.pooling)));
     m_pooling->setToolTip(tr("How a text's hidden states become one vector: the last token's (with EOS appended; "
                              "decoders, as the paper), the mean over tokens, or the first token's (BERT's [CLS])."));
     fl->addRow(tr("Pooling"), m_pooling);
 
     // --- loss and optimiser
     auto* fo = form(tr("Loss and optimiser"));
-    m_temperature = doubleBox(0.001, 10, d.temperature, 3, 0.005,
+    m_temperature = doubleBox("temperature", 3, 0.005,
                               tr("InfoNCE temperature: cosine similarities are divided by it (paper: 0.02). Lower "
                                  "values sharpen the contrast between positives and negatives."));
     m_temperature->setObjectName(QStringLiteral("temperature"));
     fo->addRow(tr("Temperature"), m_temperature);
-    m_symmetric = new QCheckBox(tr("Also document to query"));
+    m_symmetric = checkBox("symmetric", tr("Also document to query"),
+                           tr("Adds the symmetric InfoNCE term that scores each positive against all queries."));
     m_symmetric->setObjectName(QStringLiteral("symmetric"));
-    m_symmetric->setToolTip(tr("Adds the symmetric InfoNCE term that scores each positive against all queries."));
     fo->addRow(QString(), m_symmetric);
     auto* lr = new ScientificSpinBox;
-    lr->setDecimals(12);
-    lr->setRange(1e-9, 1.0);
-    lr->setValue(d.lr);
-    lr->setToolTip(tr("Peak learning rate of AdamW (paper: 1e-4 for LoRA). Full fine-tunes of small models "
+    setUpDoubleBox(lr, "lr", 12, 1,
+                   tr("Peak learning rate of AdamW (paper: 1e-4 for LoRA). Full fine-tunes of small models "
                       "often want more, e.g. 1e-3. Arrows double or halve it."));
     lr->setObjectName(QStringLiteral("learningRate"));
     m_lr = lr;
     fo->addRow(tr("Learning rate"), m_lr);
-    m_warmup = intBox(0, 1'000'000, d.warmupSteps, tr("Steps of linear warm-up from 0 to the peak rate; it then decays "
-                                                      "linearly to 0 at the last step (paper: 100)."));
+    m_warmup = intBox("warmup", tr("Steps of linear warm-up from 0 to the peak rate; it then decays "
+                                   "linearly to 0 at the last step (paper: 100)."));
     m_warmup->setObjectName(QStringLiteral("warmup"));
     fo->addRow(tr("Warm-up steps"), m_warmup);
-    m_weightDecay = doubleBox(0, 1, d.weightDecay, 3, 0.01, tr("AdamW weight decay, not applied to norms and biases."));
+    m_weightDecay = doubleBox("weight_decay", 3, 0.01, tr("AdamW weight decay, not applied to norms and biases."));
     m_weightDecay->setObjectName(QStringLiteral("weightDecay"));
     fo->addRow(tr("Weight decay"), m_weightDecay);
 
     // --- batches and length
     auto* fb = form(tr("Batches and length"));
-    m_batch = intBox(2, 1'000'000, d.batchSize, tr("Queries per optimiser step. Every other positive (and every hard "
-                                                   "negative) in the batch is a negative for a query, so larger batches "
-                                                   "train better (paper: 2048)."));
+    m_batch = intBox("batch_size", tr("Queries per optimiser step. Every other positive (and every hard "
+                                      "negative) in the batch is a negative for a query, so larger batches "
+                                      "train better (paper: 2048)."));
     m_batch->setObjectName(QStringLiteral("batchSize"));
     fb->addRow(tr("Batch size"), m_batch);
-    m_miniBatch = intBox(0, 1'000'000, d.miniBatch, tr("GradCache sub-batch: sequences per forward pass. A large batch "
-                                                       "then needs only the memory of a sub-batch, with the same "
-                                                       "gradients. 0 = the whole batch in one pass."));
+    m_miniBatch = intBox("mini_batch", tr("GradCache sub-batch: sequences per forward pass. A large batch "
+                                          "then needs only the memory of a sub-batch, with the same "
+                                          "gradients. 0 = the whole batch in one pass."));
     m_miniBatch->setObjectName(QStringLiteral("miniBatch"));
     m_miniBatch->setSpecialValueText(tr("off"));
     fb->addRow(tr("GradCache sub-batch"), m_miniBatch);
-    m_gradientCheckpointing = new QCheckBox(tr("Recompute activations in backward"));
-    m_gradientCheckpointing->setObjectName(QStringLiteral("gradientCheckpointing"));
-    m_gradientCheckpointing->setChecked(d.gradientCheckpointing);
-    m_gradientCheckpointing->setToolTip(
+    m_gradientCheckpointing = checkBox(
+        "gradient_checkpointing", tr("Recompute activations in backward"),
         tr("Gradient checkpointing: each transformer layer keeps only its input during the forward pass and is run "
            "again in the backward pass. Activation memory drops to about one layer's worth, for roughly 30% more "
            "compute per step. Loss and gradients stay the same (dropout is replayed)."));
+    m_gradientCheckpointing->setObjectName(QStringLiteral("gradientCheckpointing"));
     fb->addRow(tr("Gradient checkpointing"), m_gradientCheckpointing);
     m_bySteps = new QRadioButton(tr("Steps"));
     m_bySteps->setObjectName(QStringLiteral("bySteps"));
@@ -319,9 +369,13 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
     m_byEpochs->setObjectName(QStringLiteral("byEpochs"));
     m_byEpochs->setChecked(d.steps == 0);
     m_bySteps->setChecked(d.steps != 0);
-    m_steps = intBox(1, 100'000'000, d.steps > 0 ? int(d.steps) : 1000, tr("Optimiser steps to train."));
+    // Steps is set by its radio button (0 = by epochs), so config() and setConfig() handle it themselves.
+    m_steps = intBox("steps", tr("Optimiser steps to train."));
+    m_steps->setProperty(kSettingKey, QVariant());
+    m_steps->setMinimum(1);
+    m_steps->setValue(d.steps > 0 ? static_cast<int>(std::min<double>(double(d.steps), kIntTop)) : 1000);
     m_steps->setObjectName(QStringLiteral("steps"));
-    m_epochs = doubleBox(0.01, 1000, d.epochs, 2, 0.5, tr("Passes over the data (the last partial batch of each epoch is dropped)."));
+    m_epochs = doubleBox("epochs", 2, 0.5, tr("Passes over the data (the last partial batch of each epoch is dropped)."));
     m_epochs->setObjectName(QStringLiteral("epochs"));
     auto* lenRow = new QWidget;
     auto* lh = new QHBoxLayout(lenRow);
@@ -334,8 +388,8 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
 
     // --- run
     auto* fr = form(tr("Run"));
-    m_seed = intBox(0, std::numeric_limits<int>::max(), int(d.seed), tr("Seeds the data order, dropout and adapter "
-                                                                        "initialisation: the same seed repeats a run."));
+    m_seed = intBox("seed", tr("Seeds the data order, dropout and adapter "
+                               "initialisation: the same seed repeats a run."));
     m_seed->setObjectName(QStringLiteral("seed"));
     fr->addRow(tr("Seed"), m_seed);
     m_device = new QComboBox;
@@ -353,15 +407,16 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
         }
     }
     m_device->setToolTip(gpus > 0 ? tr("Where to train.") : tr("Where to train. CUDA is not available here."));
+    setDevice(d.device);
     fr->addRow(tr("Device"), m_device);
-    m_checkpointEvery = intBox(0, 1'000'000, d.checkpointEvery, tr("Steps between checkpoints (a stop also writes one). "
-                                                                   "0 = only on stop and at the end."));
+    m_checkpointEvery = intBox("checkpoint_every", tr("Steps between checkpoints (a stop also writes one). "
+                                                      "0 = only on stop and at the end."));
     m_checkpointEvery->setObjectName(QStringLiteral("checkpointEvery"));
     fr->addRow(tr("Checkpoint every"), m_checkpointEvery);
-    m_devFraction = doubleBox(0, 0.5, d.devFraction, 2, 0.01, tr("Share of the data held out to measure in-batch "
-                                                                 "retrieval accuracy during training."));
+    m_devFraction = doubleBox("dev_fraction", 2, 0.01, tr("Share of the data held out to measure in-batch "
+                                                          "retrieval accuracy during training."));
     m_devFraction->setObjectName(QStringLiteral("devFraction"));
-    m_devEvery = intBox(0, 1'000'000, d.devEvery, tr("Steps between dev evaluations (0 = none)."));
+    m_devEvery = intBox("dev_every", tr("Steps between dev evaluations (0 = none)."));
     m_devEvery->setObjectName(QStringLiteral("devEvery"));
     auto* devRow = new QWidget;
     auto* dh = new QHBoxLayout(devRow);
@@ -378,6 +433,9 @@ RunBuilder::RunBuilder(QWidget* parent) : QWidget(parent) {
     connect(browseOutputButton, &QPushButton::clicked, this, &RunBuilder::browseOutput);
     fr->addRow(tr("Output folder"), withButton(m_output, browseOutputButton));
     outer->addStretch();
+    // The fields that show one setting each (marked by intBox, doubleBox, checkBox).
+    for (auto* w : findChildren<QWidget*>())
+        if (const QString key = w->property(kSettingKey).toString(); !key.isEmpty()) m_settingFields.insert(key, w);
 
     // Any edit re-validates (the area enables Start from problems()).
     auto emitChanged = [this] {
@@ -665,28 +723,23 @@ train::TrainConfig RunBuilder::config() const {
         c.filter.statuses.clear();
         for (const auto& v : checkedValues(m_statuses, false)) c.filter.statuses.push_back(v.toStdString());
     }
+    // Every field that shows one setting (numbers, switches), by the table's key.
+    train::visitRunSettings(c, [&](const train::RunSetting& s, auto& field) {
+        using T = std::decay_t<decltype(field)>;
+        QWidget* w = m_settingFields.value(QLatin1String(s.key));
+        if constexpr (std::is_same_v<T, bool>) {
+            if (auto* b = qobject_cast<QCheckBox*>(w)) field = b->isChecked();
+        } else if constexpr (std::is_arithmetic_v<T>) {
+            if (auto* b = qobject_cast<QSpinBox*>(w)) field = static_cast<T>(b->value());
+            else if (auto* b = qobject_cast<QDoubleSpinBox*>(w)) field = static_cast<T>(b->value());
+        }
+    });
     c.mix = train::BatchMix(m_mix->currentData().toInt());
-    c.maxLength = m_maxLength->value();
     c.fullFineTune = m_full->isChecked();
-    c.lora.rank = m_rank->value();
-    c.lora.alpha = m_alpha->value();
-    c.lora.dropout = m_loraDropout->value();
     c.pooling = train::Pooling(m_pooling->currentData().toInt());
-    c.temperature = m_temperature->value();
-    c.symmetric = m_symmetric->isChecked();
-    c.lr = m_lr->value();
-    c.warmupSteps = m_warmup->value();
-    c.weightDecay = m_weightDecay->value();
-    c.batchSize = m_batch->value();
-    c.miniBatch = m_miniBatch->value();
-    c.gradientCheckpointing = m_gradientCheckpointing->isChecked();
     c.steps = m_bySteps->isChecked() ? m_steps->value() : 0;
-    c.epochs = m_epochs->value();
-    c.seed = std::uint64_t(m_seed->value());
     c.device = m_device->currentData().toString().toStdString();
-    c.checkpointEvery = m_checkpointEvery->value();
-    c.devFraction = m_devFraction->value();
-    c.devEvery = m_devFraction->value() > 0 ? m_devEvery->value() : 0;
+    if (m_devFraction->value() <= 0) c.devEvery = 0;
     c.outputDir = m_output->text().trimmed().isEmpty() ? std::string() : QDir::cleanPath(m_output->text().trimmed()).toStdString();
     return c;
 }
@@ -706,36 +759,36 @@ void RunBuilder::setConfig(const train::TrainConfig& c) {
         m_jsonlCount = -1;
         m_jsonlError.clear();
     }
+    train::visitRunSettings(c, [&](const train::RunSetting& s, const auto& field) {
+        using T = std::decay_t<decltype(field)>;
+        QWidget* w = m_settingFields.value(QLatin1String(s.key));
+        if constexpr (std::is_same_v<T, bool>) {
+            if (auto* b = qobject_cast<QCheckBox*>(w)) b->setChecked(field);
+        } else if constexpr (std::is_arithmetic_v<T>) {
+            if (auto* b = qobject_cast<QSpinBox*>(w))
+                b->setValue(static_cast<int>(std::clamp<double>(static_cast<double>(field), 0, kIntTop)));
+            else if (auto* b = qobject_cast<QDoubleSpinBox*>(w))
+                b->setValue(static_cast<double>(field));
+        }
+    });
     m_mix->setCurrentIndex(m_mix->findData(int(c.mix)));
-    m_maxLength->setValue(c.maxLength);
     (c.fullFineTune ? m_full : m_lora)->setChecked(true);
-    m_rank->setValue(c.lora.rank);
-    m_alpha->setValue(c.lora.alpha);
-    m_loraDropout->setValue(c.lora.dropout);
     m_pooling->setCurrentIndex(m_pooling->findData(int(c.pooling)));
-    m_temperature->setValue(c.temperature);
-    m_symmetric->setChecked(c.symmetric);
-    m_lr->setValue(c.lr);
-    m_warmup->setValue(c.warmupSteps);
-    m_weightDecay->setValue(c.weightDecay);
-    m_batch->setValue(c.batchSize);
-    m_miniBatch->setValue(c.miniBatch);
-    m_gradientCheckpointing->setChecked(c.gradientCheckpointing);
     (c.steps > 0 ? m_bySteps : m_byEpochs)->setChecked(true);
-    if (c.steps > 0) m_steps->setValue(int(c.steps));
-    m_epochs->setValue(c.epochs);
-    m_seed->setValue(int(c.seed));
-    const int dev = m_device->findData(QString::fromStdString(c.device).startsWith(QLatin1String("cuda")) ? QStringLiteral("cuda")
-                                                                                                        : QStringLiteral("cpu"));
-    m_device->setCurrentIndex(dev >= 0 ? dev : 0);
-    m_checkpointEvery->setValue(c.checkpointEvery);
-    m_devFraction->setValue(c.devFraction);
-    m_devEvery->setValue(c.devEvery);
+    if (c.steps > 0) m_steps->setValue(static_cast<int>(std::min<double>(double(c.steps), kIntTop)));
+    setDevice(c.device);
     m_output->setText(QString::fromStdString(c.outputDir));
     m_updating = false;
     updateEnabled();
     checkModel();
     updateCounts();
+}
+
+void RunBuilder::setDevice(const std::string& device) {
+    // "cuda:1" is the CUDA entry (the form trains on the first device; the CLI picks others).
+    const bool cuda = QString::fromStdString(device).startsWith(QLatin1String("cuda"));
+    const int i = m_device->findData(cuda ? QStringLiteral("cuda") : QStringLiteral("cpu"));
+    m_device->setCurrentIndex(i >= 0 ? i : 0);
 }
 
 QStringList RunBuilder::problems() const {

@@ -7,12 +7,14 @@
 #include "core/train/config.h"
 #include "core/train/data.h"
 
+#include <QHash>
 #include <QMap>
 #include <QString>
 #include <QStringList>
 #include <QThreadPool>
 #include <QWidget>
 
+#include <string>
 #include <tuple>
 
 class QCheckBox;
@@ -77,6 +79,7 @@ private:
     void applyCounts(const std::vector<train::SampleCount>& counts);
     void updateEnabled();
     QStringList checkedValues(QListWidget* list, bool emptyWhenAll) const;
+    void setDevice(const std::string& device);
     void setChecked(QListWidget* list, const std::vector<std::string>& values);
 
     store::Project* m_project = nullptr;
@@ -118,6 +121,9 @@ private:
     QDoubleSpinBox* m_devFraction;
     QSpinBox* m_devEvery;
     QLineEdit* m_output;
+    /// The fields that show one setting each, by core/train/settings.h's key: their range and default
+    /// come from its table, and config()/setConfig() copy them by key.
+    QHash<QString, QWidget*> m_settingFields;
 
     /// (family, language, status) -> samples with a query and a positive.
     QMap<std::tuple<QString, QString, QString>, qint64> m_sampleCounts;
