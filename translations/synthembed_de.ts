@@ -3802,10 +3802,6 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
         <translation>Lade %1: %2 (%3)</translation>
     </message>
     <message>
-        <source>%1 of %2</source>
-        <translation>%1 von %2</translation>
-    </message>
-    <message>
         <source>Cancelling...</source>
         <translation>Wird abgebrochen...</translation>
     </message>

@@ -3788,10 +3788,6 @@ The codes are listed in the error table of docs/guide.md.</source>
         <translation>正在下载 %1：%2（%3）</translation>
     </message>
     <message>
-        <source>%1 of %2</source>
-        <translation>%1 / %2</translation>
-    </message>
-    <message>
         <source>Cancelling...</source>
         <translation>正在取消...</translation>
     </message>

@@ -1,6 +1,7 @@
 #include "ui/eval/mteb_task_dialog.h"
 
 #include "ui/errors.h"
+#include "ui/models/hub_progress.h"
 
 #include "core/eval/mteb_tasks.h"
 #include "core/hub/hub.h"
@@ -9,14 +10,11 @@
 #include <QDir>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLocale>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
-
-#include <chrono>
 
 namespace synthembed::ui {
 
@@ -184,20 +182,10 @@ void MtebTaskDialog::start(const QStringList& names) {
         for (const auto& task : tasks) {
             hub::PullParams params; // HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, the cache from the environment
             const QString name = QString::fromStdString(task.name);
-            auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-            std::string lastFile;
-            params.hooks.shouldStop = [stop] { return stop->load(); };
-            params.hooks.progress = [&, self](std::int64_t done, std::int64_t total, const std::string& file) {
-                const auto now = std::chrono::steady_clock::now();
-                if (file == lastFile && done != total && now - last < std::chrono::milliseconds(50)) return;
-                last = now;
-                lastFile = file;
-                const QString f = QString::fromStdString(file);
-                // The dialog waits for this worker in its destructor, so `self` outlives the call.
-                QMetaObject::invokeMethod(self.data(), [self, name, done, total, f] {
-                    if (self) self->onProgress(name, done, total, f);
-                }, Qt::QueuedConnection);
-            };
+            // The dialog waits for this worker in its destructor, so `self` outlives the call.
+            params.hooks = hubProgressHooks(self.data(), stop, [self, name](qint64 done, qint64 total, const QString& file) {
+                if (self) self->onProgress(name, done, total, file);
+            });
             auto entry = eval::fetchMtebTask(task, params);
             if (!entry) {
                 const QString code = stop->load() ? QStringLiteral("cancelled") : QString::fromStdString(entry.error().code);
@@ -250,11 +238,8 @@ void MtebTaskDialog::reject() {
 
 void MtebTaskDialog::onProgress(const QString& task, qint64 done, qint64 total, const QString& file) {
     if (!m_running) return;
-    const QLocale loc;
     if (total > 0) m_progress->setValue(int(std::min<qint64>(1000, 1000 * done / total)));
-    const QString bytes = total > 0 ? tr("%1 of %2").arg(loc.formattedDataSize(done), loc.formattedDataSize(total))
-                                    : loc.formattedDataSize(done);
-    m_status->setText(tr("Downloading %1: %2 (%3)").arg(task, bytes, file));
+    m_status->setText(tr("Downloading %1: %2 (%3)").arg(task, downloadedBytesText(done, total), file));
 }
 
 } // namespace synthembed::ui

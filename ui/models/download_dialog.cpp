@@ -1,6 +1,7 @@
 #include "ui/models/download_dialog.h"
 
 #include "ui/errors.h"
+#include "ui/models/hub_progress.h"
 
 #include "core/hub/hub.h"
 
@@ -10,13 +11,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
-
-#include <chrono>
 
 namespace synthembed::ui {
 
@@ -131,21 +129,10 @@ void DownloadDialog::start(const QString& repoId) {
     const std::string reference = text.toStdString();
     m_pool.start([self, stop, reference] {
         hub::PullParams params; // HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE, the cache from the environment
-        auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-        std::string lastFile;
-        params.hooks.shouldStop = [stop] { return stop->load(); };
-        params.hooks.progress = [&, self](std::int64_t done, std::int64_t total, const std::string& file) {
-            // At most ~20 updates a second, plus every change of file and the end.
-            const auto now = std::chrono::steady_clock::now();
-            if (file == lastFile && done != total && now - last < std::chrono::milliseconds(50)) return;
-            last = now;
-            lastFile = file;
-            const QString name = QString::fromStdString(file);
-            // The dialog waits for this worker in its destructor, so `self` outlives the call.
-            QMetaObject::invokeMethod(self.data(), [self, done, total, name] {
-                if (self) self->onProgress(done, total, name);
-            }, Qt::QueuedConnection);
-        };
+        // The dialog waits for this worker in its destructor, so `self` outlives the call.
+        params.hooks = hubProgressHooks(self.data(), stop, [self](qint64 done, qint64 total, const QString& file) {
+            if (self) self->onProgress(done, total, file);
+        });
         auto r = hub::resolveModel(reference, params);
         QString path, code, message;
         if (r) path = QString::fromStdString(r->string());
@@ -174,10 +161,8 @@ void DownloadDialog::reject() {
 
 void DownloadDialog::onProgress(qint64 done, qint64 total, const QString& file) {
     if (!m_running) return;
-    const QLocale loc;
     if (total > 0) m_progress->setValue(int(std::min<qint64>(1000, 1000 * done / total)));
-    const QString bytes = total > 0 ? tr("%1 of %2").arg(loc.formattedDataSize(done), loc.formattedDataSize(total))
-                                    : loc.formattedDataSize(done);
+    const QString bytes = downloadedBytesText(done, total);
     m_status->setText(file.isEmpty() ? bytes : tr("%1: %2").arg(bytes, file));
 }
 
