@@ -560,3 +560,53 @@ TEST_F(HubFixture, LocateModelFindsFoldersAndCachedReposWithoutTheNetwork) {
     }
     EXPECT_TRUE(server->requests().empty()) << "locateModel must never touch the network";
 }
+
+// Dataset repos: the same download code under /api/datasets and /datasets/.../resolve, cached in
+// datasets--ORG--NAME; without a file list every file comes, with one exactly those files.
+TEST_F(HubFixture, DatasetReposUseTheirOwnRoutesAndCacheFolder) {
+    const std::string data = "synth-org/tiny-set";
+    put(serverRoot / "datasets" / data / "test.jsonl", "{\"text\": \"a\"}\n");
+    put(serverRoot / "datasets" / data / "qrels" / "test.tsv", "q1\td1\t1\n");
+    put(serverRoot / "datasets" / data / "corpus.jsonl.gz", std::string(3000, 'z'));
+    hub::RepoRef ref = *hub::parseRepoRef(data);
+    ref.type = hub::RepoType::Dataset;
+    EXPECT_EQ(ref.text(), "datasets/synth-org/tiny-set");
+    const fs::path dir = hub::repoCacheDir(params().settings, data, hub::RepoType::Dataset);
+    EXPECT_EQ(dir, cache / "datasets--synth-org--tiny-set");
+
+    auto p = params();
+    p.files = {"test.jsonl", "qrels/test.tsv"};
+    auto some = hub::pull(ref, p);
+    ASSERT_TRUE(some) << some.error().message;
+    EXPECT_EQ(some->files, (std::vector<std::string>{"qrels/test.tsv", "test.jsonl"}));
+    EXPECT_EQ(test::readFile(some->path / "qrels" / "test.tsv"), "q1\td1\t1\n");
+    EXPECT_FALSE(fs::exists(some->path / "corpus.jsonl.gz"));
+    EXPECT_EQ(some->path.parent_path().parent_path(), dir);
+    EXPECT_EQ(test::readFile(dir / "refs" / "main"), some->commit);
+    for (const auto& r : server->requests()) {
+        const std::string path = r["path"];
+        EXPECT_TRUE(path.rfind("/api/datasets/" + data + "/", 0) == 0 || path.rfind("/datasets/" + data + "/resolve/", 0) == 0 ||
+                    path.rfind("/cdn/", 0) == 0)
+            << path;
+    }
+    EXPECT_TRUE(hub::findCached(ref, params().settings, p.files));
+    auto lacking = hub::findCached(ref, params().settings, {"corpus.jsonl.gz"});
+    ASSERT_FALSE(lacking);
+    EXPECT_EQ(lacking.error().code, "incomplete");
+    EXPECT_NE(lacking.error().message.find("corpus.jsonl.gz"), std::string::npos) << lacking.error().message;
+
+    auto all = hub::pull(ref, params()); // no list: every file of a dataset repo
+    ASSERT_TRUE(all) << all.error().message;
+    EXPECT_EQ(all->files.size(), 3u);
+    EXPECT_EQ(test::readFile(all->path / "corpus.jsonl.gz"), std::string(3000, 'z')); // through the LFS path
+
+    p.files = {"train.jsonl"};
+    auto missing = hub::pull(ref, p);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, "not_found");
+    EXPECT_NE(missing.error().message.find("'train.jsonl'"), std::string::npos) << missing.error().message;
+    EXPECT_NE(missing.error().message.find("test.jsonl"), std::string::npos) << missing.error().message; // what it has
+
+    // The model of the same name is another cache folder.
+    EXPECT_FALSE(fs::exists(cache / "models--synth-org--tiny-set"));
+}
