@@ -6,6 +6,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace synthembed::ui {
 
 EmptyState::EmptyState(QWidget* covered, const QString& objectName) : QFrame(covered), m_covered(covered) {
@@ -28,10 +30,12 @@ EmptyState::EmptyState(QWidget* covered, const QString& objectName) : QFrame(cov
     m_text->setAlignment(Qt::AlignCenter);
     m_text->setWordWrap(true);
     m_text->setTextFormat(Qt::PlainText);
-    m_text->setMaximumWidth(560);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // No alignment flags on the labels: a word-wrapped label placed by alignment gets its size
+    // hint's width but the height of another, and loses lines. The text column's width comes
+    // from the side margins instead (fitMargins).
     root->addWidget(m_title);
-    root->addWidget(m_text, 0, Qt::AlignHCenter);
+    root->addWidget(m_text);
     m_buttons = new QHBoxLayout;
     m_buttons->addStretch(1);
     m_buttons->addStretch(1);
@@ -41,6 +45,18 @@ EmptyState::EmptyState(QWidget* covered, const QString& objectName) : QFrame(cov
     covered->installEventFilter(this);
     setGeometry(covered->rect());
     hide();
+}
+
+void EmptyState::fitMargins() {
+    // A column of at most kTextWidth pixels in the middle.
+    constexpr int kTextWidth = 560;
+    const int side = std::max(12, (width() - kTextWidth) / 2);
+    layout()->setContentsMargins(side, 12, side, 12);
+}
+
+void EmptyState::resizeEvent(QResizeEvent* event) {
+    fitMargins();
+    QFrame::resizeEvent(event);
 }
 
 void EmptyState::setMessage(const QString& title, const QString& text) {

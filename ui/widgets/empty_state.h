@@ -34,8 +34,10 @@ public:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void fitMargins();
     QWidget* m_covered;
     QLabel* m_title;
     QLabel* m_text;
