@@ -14,6 +14,7 @@
 #include "ui/train/run_builder.h"
 #include "ui/widgets/empty_state.h"
 #include "area_test_support.h"
+#include "support/test_support.h"
 
 #include "core/gen/job.h"
 #include "core/prompts/prompt_store.h"
@@ -23,10 +24,12 @@
 
 #include <QAbstractItemView>
 #include <QComboBox>
+#include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QStyledItemDelegate>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -330,6 +333,39 @@ private Q_SLOTS:
         QCOMPARE(ui::evalsettings::modelDisplayName(unnamed), QStringLiteral("ft2"));
         auto none = train::readTrainedModelInfo(base.toStdString());
         QVERIFY(none.ok() && !*none);
+    }
+
+    void evaluationResultsOfTheCliNameFolderRunAndStep() {
+        // A model trained and evaluated from the CLI: the GUI never saw its spec, the result's
+        // model files name the folder, the project's run names the run.
+        const QString shared = qEnvironmentVariable("SYNTHEMBED_SHARED");
+        const QString stsb = shared + QStringLiteral("/data/stsbenchmark/stsb-en-test.csv");
+        if (shared.isEmpty() || !QFile::exists(stsb)) QSKIP("SYNTHEMBED_SHARED not set (stories260K, STS-B)");
+        QTemporaryDir dir;
+        const std::string db = dir.filePath(QStringLiteral("p.synthembed")).toStdString();
+        const std::string model = dir.filePath(QStringLiteral("ft1")).toStdString();
+        QByteArray jsonl;
+        for (int i = 0; i < 40; ++i)
+            jsonl += QStringLiteral("{\"query\": \"question number %1 about towers\", \"positive\": \"answer %1: towers are tall\"}\n")
+                         .arg(i)
+                         .toUtf8();
+        QVERIFY(uitest::writeText(dir.filePath(QStringLiteral("s.jsonl")), jsonl));
+        for (const auto& args : std::vector<std::vector<std::string>>{
+                 {"--db", db, "init"},
+                 {"--db", db, "import", "-i", dir.filePath(QStringLiteral("s.jsonl")).toStdString()},
+                 {"--db", db, "train", "--model", (shared + QStringLiteral("/oracles/models/stories260K")).toStdString(), "-o",
+                  model, "--name", "stsb-lora", "--steps", "4", "--batch-size", "8", "--max-length", "32", "--warmup", "1"},
+                 {"--db", db, "eval", "--model", model, "--task-type", "sts", "--data", stsb.toStdString(), "--quick", "40"}}) {
+            const auto r = test::runCli(args);
+            QVERIFY2(r.exitCode == 0, r.err.c_str());
+        }
+        auto project = store::Project::open(db);
+        QVERIFY(project.ok());
+        ui::EvaluationArea evaluation;
+        evaluation.setProject(&*project);
+        QVERIFY(evaluation.resultsTable()->rowCount() >= 1);
+        QCOMPARE(evaluation.resultsTable()->item(0, 0)->text(), QStringLiteral("ft1 (stsb-lora, step 4)"));
+        evaluation.setProject(nullptr);
     }
 };
 

@@ -736,7 +736,11 @@ QString EvaluationArea::trainedSuffix(const eval::StoredResult& stored) const {
 QString EvaluationArea::resultModelName(const eval::StoredResult& stored) const {
     const QString fp = QString::fromStdString(stored.result.modelFingerprint);
     auto it = m_specs.find(fp);
-    const QString base = it != m_specs.end() ? evalsettings::modelLabel(it.value()) : fp.left(12);
+    // A result stored by the CLI has no spec here: the model folder it was computed from names it.
+    const auto& files = stored.result.modelFiles;
+    const QString base = it != m_specs.end()               ? evalsettings::modelLabel(it.value())
+                         : files && !files->folder.empty() ? evalsettings::modelLabel(QString::fromStdString(files->folder))
+                                                           : fp.left(12);
     const QString suffix = trainedSuffix(stored);
     return suffix.isEmpty() ? base : tr("%1 (%2)").arg(base, suffix);
 }

@@ -310,11 +310,21 @@ void SamplesArea::buildUi() {
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(SampleTableModel::Id, 60);
-    m_view->setColumnWidth(SampleTableModel::Family, 90);
-    m_view->setColumnWidth(SampleTableModel::Language, 80);
-    m_view->setColumnWidth(SampleTableModel::Status, 70);
-    m_view->setColumnWidth(SampleTableModel::Reason, 120);
+    // Wide enough for the header and, for Status, every status in the interface language
+    // ("angenommen" did not fit 70 pixels).
+    auto fit = [this](int column, int width, std::initializer_list<QString> values = {}) {
+        const QString header = m_model->headerData(column, Qt::Horizontal).toString();
+        width = std::max(width, m_view->horizontalHeader()->fontMetrics().horizontalAdvance(header) + 24);
+        for (const QString& v : values) width = std::max(width, m_view->fontMetrics().horizontalAdvance(v) + 16);
+        m_view->setColumnWidth(column, width);
+    };
+    fit(SampleTableModel::Id, 60);
+    fit(SampleTableModel::Family, 90);
+    fit(SampleTableModel::Language, 80);
+    fit(SampleTableModel::Status, 70,
+        {SampleTableModel::statusLabel("accepted"), SampleTableModel::statusLabel("rejected"),
+         SampleTableModel::statusLabel("edited")});
+    fit(SampleTableModel::Reason, 120);
     m_view->setColumnWidth(SampleTableModel::Query, 220);
     m_view->setColumnWidth(SampleTableModel::Positive, 220);
     m_view->setColumnWidth(SampleTableModel::Negative, 160);
