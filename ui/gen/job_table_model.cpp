@@ -84,6 +84,18 @@ QString JobTableModel::lastErrorOf(qint64 id) const {
     return j ? QString::fromStdString(j->lastError) : QString();
 }
 
+QString JobTableModel::stateLabel(gen::JobState state) {
+    switch (state) {
+    case gen::JobState::Pending: return tr("pending");
+    case gen::JobState::Running: return tr("running");
+    case gen::JobState::Paused: return tr("paused");
+    case gen::JobState::Cancelled: return tr("cancelled");
+    case gen::JobState::Done: return tr("done");
+    case gen::JobState::Failed: return tr("failed");
+    }
+    return QString::fromLatin1(gen::jobStateName(state));
+}
+
 QVariant JobTableModel::data(const QModelIndex& index, int role) const {
     const gen::JobStats* j = job(index.row());
     if (!j) return {};
@@ -135,7 +147,7 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
     case Id: return QVariant::fromValue<qint64>(j->id);
     case Name: return QString::fromStdString(j->name);
     case State: {
-        QString s = QString::fromLatin1(gen::jobStateName(j->state));
+        QString s = stateLabel(j->state);
         if (j->state == gen::JobState::Running && !m_local.contains(j->id)) s = tr("%1 (other process)").arg(s);
         return s;
     }

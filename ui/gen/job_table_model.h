@@ -25,6 +25,8 @@ public:
     static constexpr int PercentRole = Qt::UserRole + 1;
     static constexpr int JobIdRole = Qt::UserRole + 2;
     static constexpr int StateRole = Qt::UserRole + 3;
+    /// A job state as shown ("done" -> "fertig" in German).
+    static QString stateLabel(gen::JobState state);
 
     explicit JobTableModel(QObject* parent = nullptr);
 
