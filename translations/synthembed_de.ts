@@ -273,7 +273,7 @@ Die Codes stehen in der Fehlertabelle in docs/guide.md.</translation>
     </message>
     <message>
         <source>Add MTEB task...</source>
-        <translation>MTEB-Aufgabe hinzufügen...</translation>
+        <translation>MTEB-Aufgaben wählen...</translation>
     </message>
     <message>
         <source>run %1</source>

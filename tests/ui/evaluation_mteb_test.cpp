@@ -6,6 +6,7 @@
 
 #include "ui/areas/evaluation_area.h"
 #include "ui/eval/mteb_task_dialog.h"
+#include "ui/translations.h"
 #include "ui/widgets/empty_state.h"
 #include "area_test_support.h"
 #include "support/fake_hub_server.h"
@@ -19,6 +20,7 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTranslator>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
@@ -95,9 +97,12 @@ private Q_SLOTS:
         QVERIFY(area.emptyState()->isVisible());
         QCOMPARE(area.emptyState()->title(), QStringLiteral("Nothing to evaluate yet."));
         QVERIFY2(area.emptyState()->text().contains(QStringLiteral("MTEB tasks by name")), qPrintable(area.emptyState()->text()));
-        for (const char* b : {"evalEmptyAddMteb", "evalEmptyAddFolder", "evalEmptyAddModel", "evalEmptyDownloadModel",
-                              "evalEmptyAddHash"})
-            QVERIFY2(emptyButton(area, b), b);
+        for (const char* b : {"evalEmptyAddMteb", "evalEmptyAddFolder", "evalEmptyAddHash"}) QVERIFY2(emptyButton(area, b), b);
+        QVERIFY(uitest::screenshot(&area, QStringLiteral("evaluation_empty.png")));
+        QTest::qWait(50);
+        for (auto* b : area.emptyState()->findChildren<QPushButton*>())
+            QVERIFY2(b->width() >= b->sizeHint().width(), // no cut-off labels
+                     qPrintable(QStringLiteral("%1: %2 < %3, state %4 wide").arg(b->text()).arg(b->width()).arg(b->sizeHint().width()).arg(area.emptyState()->width())));
 
         // The hashing baseline from the empty state: what is left to do is a dataset.
         emptyButton(area, "evalEmptyAddHash")->click();
@@ -127,8 +132,42 @@ private Q_SLOTS:
         QCOMPARE(area.findChild<QListWidget*>(QStringLiteral("evalModels"))->count(), 0);
         QTRY_VERIFY(area.emptyState()->isShown());
         QCOMPARE(area.emptyState()->title(), QStringLiteral("No model yet."));
-        QVERIFY(emptyButton(area, "evalEmptyAddHash"));
+        for (const char* b : {"evalEmptyAddModel", "evalEmptyDownloadModel", "evalEmptyAddHash"}) QVERIFY2(emptyButton(area, b), b);
         QVERIFY(!emptyButton(area, "evalEmptyAddMteb"));
+    }
+
+    // In every language the empty state's buttons show their whole labels (nothing to do, no model).
+    void emptyStateButtonsFitInEveryLanguage_data() {
+        QTest::addColumn<QString>("locale");
+        for (const char* locale : {"en_US", "de_DE", "zh_CN"}) QTest::addRow("%s", locale) << QString::fromLatin1(locale);
+    }
+    void emptyStateButtonsFitInEveryLanguage() {
+        QFETCH(QString, locale);
+        for (auto* t : qApp->findChildren<QTranslator*>()) QCoreApplication::removeTranslator(t);
+        ui::installTranslations(*qApp, QLocale(locale));
+        QTemporaryDir dir;
+        auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString());
+        QVERIFY(project);
+        for (bool withDataset : {false, true}) {
+            ui::EvaluationArea area;
+            area.resize(1400, 900);
+            area.setProject(&*project);
+            if (withDataset) {
+                QVERIFY(uitest::writeText(dir.filePath(QStringLiteral("sts/sts-test.csv")), "a b,a c,1\nc d,e f,0\nx y,x y,5\n"));
+                QCOMPARE(area.addDataset(dir.filePath(QStringLiteral("sts"))), QString());
+            }
+            area.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&area));
+            QTRY_VERIFY(area.emptyState()->isVisible());
+            QTest::qWait(50);
+            const auto buttons = area.emptyState()->findChildren<QPushButton*>();
+            QCOMPARE(buttons.size(), 3);
+            for (auto* b : buttons)
+                QVERIFY2(b->width() >= b->sizeHint().width(),
+                         qPrintable(QStringLiteral("%1: %2 < %3").arg(b->text()).arg(b->width()).arg(b->sizeHint().width())));
+            QVERIFY(uitest::screenshot(&area, QStringLiteral("evaluation_empty_%1_%2.png").arg(locale).arg(withDataset)));
+        }
+        for (auto* t : qApp->findChildren<QTranslator*>()) QCoreApplication::removeTranslator(t);
     }
 
     void pickerDownloadsInTheBackgroundWithCancelAndTheTaskEvaluates() {
@@ -165,6 +204,7 @@ private Q_SLOTS:
         QVERIFY(dialog->isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QStringLiteral("Downloading STSBenchmark")), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->findChild<QProgressBar*>(QStringLiteral("mtebProgress"))->value() > 0, 10000);
+        QVERIFY(uitest::screenshot(dialog, QStringLiteral("evaluation_mteb_picker.png")));
         dialog->findChild<QPushButton*>(QStringLiteral("mtebCancel"))->click();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 15000);
         QCOMPARE(finished.at(0).at(0).toBool(), false);

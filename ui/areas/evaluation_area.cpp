@@ -428,7 +428,7 @@ void EvaluationArea::updateEmptyState() {
             if (!dir.isEmpty()) addDataset(dir);
         }, QStringLiteral("evalEmptyAddFolder"));
     }
-    if (key & 1) {
+    if (key == 1) { // with nothing at all, three buttons: the row stays within the message's width
         m_empty->addButton(tr("Add model folder..."), [this] {
             const QString dir = QFileDialog::getExistingDirectory(this, tr("Model folder"));
             if (!dir.isEmpty()) this->addModel(dir);
@@ -436,6 +436,8 @@ void EvaluationArea::updateEmptyState() {
         m_empty->addButton(tr("Download..."), [this] {
             DownloadDialog::openFor(this, [this](const QString& path) { this->addModel(path); });
         }, QStringLiteral("evalEmptyDownloadModel"));
+    }
+    if (key & 1) {
         m_empty->addButton(tr("Add hashing baseline"), [this] { this->addModel(QStringLiteral("hash:256")); },
                            QStringLiteral("evalEmptyAddHash"));
     }
@@ -716,7 +718,14 @@ void EvaluationArea::stopJob() {
 QString EvaluationArea::modelName(const std::string& fingerprint) const {
     const QString fp = QString::fromStdString(fingerprint);
     auto it = m_specs.find(fp);
-    const QString base = it != m_specs.end() ? evalsettings::modelLabel(it.value()) : fp.left(12);
+    QString base = it != m_specs.end() ? evalsettings::modelLabel(it.value()) : fp.left(12);
+    if (it == m_specs.end())
+        // Evaluated elsewhere (the CLI): the model folder of one of its results names it.
+        for (const auto& s : m_stored)
+            if (s.result.modelFingerprint == fingerprint && s.result.modelFiles && !s.result.modelFiles->folder.empty()) {
+                base = evalsettings::modelLabel(QString::fromStdString(s.result.modelFiles->folder));
+                break;
+            }
     const auto trained = m_trained.find(fp);
     return trained == m_trained.end() ? base : tr("%1 (%2)").arg(base, trained.value());
 }
