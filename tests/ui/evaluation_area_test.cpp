@@ -346,7 +346,7 @@ private Q_SLOTS:
         auto* baseline = area.findChild<QComboBox*>(QStringLiteral("evalBaseline"));
         QStringList picks;
         for (int i = 0; i < baseline->count(); ++i) picks << baseline->itemText(i);
-        QVERIFY2(picks.join(QLatin1Char('|')).contains(QStringLiteral("(first, step 400)")), qPrintable(picks.join(QLatin1Char('|'))));
+        QVERIFY2(picks.join(QLatin1Char('|')).contains(QStringLiteral("ft1 (first, step 400)")), qPrintable(picks.join(QLatin1Char('|'))));
         QVERIFY2(picks.join(QLatin1Char('|')).contains(QStringLiteral("(first, step 200)")), qPrintable(picks.join(QLatin1Char('|'))));
     }
 };
