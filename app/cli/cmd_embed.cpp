@@ -20,8 +20,8 @@ namespace synthembed::cli {
 namespace {
 
 struct EmbedArgs {
-    std::string model, input, output, pooling = "auto", instruction, device = "cpu", dtype = "auto";
-    bool noNormalize = false, force = false;
+    std::string model, input, output, pooling = "auto", instruction, promptName, prompt, device = "cpu", dtype = "auto";
+    bool noNormalize = false, force = false, promptGiven = false;
     int batchSize = 32, maxLength = 512;
 };
 
@@ -87,6 +87,14 @@ void run(const EmbedArgs& a) {
     auto texts = readTexts(a.input);
     auto e = embed::Embedder::load(resolveModelArg(a.model), {.device = a.device, .dtype = a.dtype});
     if (!e) throw CliError{e.error().message, 0, e.error().code};
+    // The folder's prompt (--prompt-name, else its default_prompt_name) unless given as text or
+    // replaced by an --instruction.
+    if (a.promptGiven) o.prompt = a.prompt;
+    else if (a.instruction.empty() || !a.promptName.empty()) {
+        auto p = embed::selectPrompt((*e)->info(), a.promptName);
+        if (!p) throw CliError{p.error().message, 0, p.error().code};
+        o.prompt = *p;
+    }
     ProgressBar bar("embed");
     auto vectors = (*e)->embed(texts, o, bar.hooks());
     bar.finish();
@@ -100,6 +108,7 @@ void run(const EmbedArgs& a) {
                    {"model_type", info.modelType},
                    {"pooling",
                     embed::poolingName(o.pooling == embed::Pooling::Auto ? info.defaultPooling : o.pooling)},
+                   {"prompt", o.prompt},
                    {"device", info.device},
                    {"fingerprint", info.fingerprint},
                    {"peak_memory_mb", std::lround(platform::peakResidentMemoryMb())}});
@@ -125,6 +134,11 @@ void registerEmbed(CLI::App& root) {
         ->check(CLI::IsMember({"auto", "last", "mean", "cls"}));
     cmd->add_option("--instruction", args->instruction,
                     "Query instruction: texts become \"Instruct: T\\nQuery: text\"");
+    auto* promptName = cmd->add_option("--prompt-name", args->promptName,
+                                       "Prepend the model folder's prompt NAME (config_sentence_transformers.json, "
+                                       "e.g. query); default: its default_prompt_name");
+    cmd->add_option("--prompt", args->prompt, "Prepend TEXT as is to each text (instead of the folder's prompt)")
+        ->excludes(promptName);
     cmd->add_flag("--no-normalize", args->noNormalize, "Keep raw vectors (default: L2-normalised)");
     cmd->add_option("--batch-size", args->batchSize, "Texts per forward pass (sorted by length)")
         ->check(CLI::PositiveNumber);
@@ -137,7 +151,10 @@ void registerEmbed(CLI::App& root) {
         "Example: synthembed-cli embed --model models/e5-mistral --input queries.jsonl --output q.npy \\\n"
         "           --instruction \"Given a web search query, retrieve relevant passages that answer the "
         "query\"");
-    cmd->callback([args] { run(*args); });
+    cmd->callback([args, cmd] {
+        args->promptGiven = cmd->count("--prompt") > 0;
+        run(*args);
+    });
 }
 
 const Registrar reg(40, registerEmbed);

@@ -59,6 +59,19 @@ std::string instructionPrefix(const std::string& task) {
     return "Instruct: " + task + "\nQuery: ";
 }
 
+Result<std::string> selectPrompt(const ModelInfo& info, const std::string& name) {
+    const std::string& wanted = name.empty() ? info.defaultPromptName : name;
+    if (wanted.empty()) return std::string();
+    auto it = info.prompts.find(wanted);
+    if (it != info.prompts.end()) return it->second;
+    std::string names;
+    for (const auto& [n, text] : info.prompts) names += (names.empty() ? "" : ", ") + n;
+    return Error{"usage", "prompt '" + wanted + "' is not in " +
+                              (info.path / "config_sentence_transformers.json").string() +
+                              (names.empty() ? std::string(" (the folder has no prompts)")
+                                             : " (its prompts: " + names + ")")};
+}
+
 namespace {
 
 /// FNV-1a, 64 bit: a stable, dependency-free hash for cache keys (not for security).
@@ -143,6 +156,35 @@ std::optional<Pooling> sentenceTransformersPooling(const fs::path& dir) {
         log::warn(p.string(), ": ignored (", e.what(), ")");
     }
     return std::nullopt;
+}
+
+/// sentence-transformers' prompts (config_sentence_transformers.json), if the folder has them.
+void readSentenceTransformersPrompts(const fs::path& dir, ModelInfo& info) {
+    const fs::path p = dir / "config_sentence_transformers.json";
+    if (!fs::exists(p)) return;
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(slurp(p));
+    } catch (const std::exception& e) {
+        throw Failure("model", p.string() + ": invalid JSON (" + e.what() + ")");
+    }
+    if (!j.is_object()) throw Failure("model", p.string() + ": expected a JSON object");
+    if (j.contains("prompts") && !j["prompts"].is_null()) {
+        if (!j["prompts"].is_object()) throw Failure("model", p.string() + ": \"prompts\" must be an object of strings");
+        for (const auto& [name, text] : j["prompts"].items()) {
+            if (!text.is_string())
+                throw Failure("model", p.string() + ": prompts." + name + " must be a string");
+            info.prompts[name] = text.get<std::string>();
+        }
+    }
+    if (j.contains("default_prompt_name") && !j["default_prompt_name"].is_null()) {
+        if (!j["default_prompt_name"].is_string())
+            throw Failure("model", p.string() + ": \"default_prompt_name\" must be a string or null");
+        info.defaultPromptName = j["default_prompt_name"].get<std::string>();
+        if (!info.defaultPromptName.empty() && !info.prompts.count(info.defaultPromptName))
+            throw Failure("model", p.string() + ": default_prompt_name '" + info.defaultPromptName +
+                                       "' is not one of its prompts");
+    }
 }
 
 } // namespace
@@ -412,7 +454,7 @@ struct Embedder::Impl {
         std::vector<std::vector<std::int32_t>> seqs;
         seqs.reserve(texts.size());
         std::size_t limit = maxTokens(o);
-        std::string prefix = o.instruction.empty() ? std::string() : instructionPrefix(o.instruction);
+        std::string prefix = o.prompt + (o.instruction.empty() ? std::string() : instructionPrefix(o.instruction));
         for (const auto& t : texts) {
             auto ids = tokenizer->encodeIds(prefix.empty() ? t : prefix + t, /*addSpecialTokens=*/true,
                                             limit == SIZE_MAX ? 0 : limit);
@@ -465,6 +507,7 @@ Result<std::unique_ptr<Embedder>> Embedder::load(const fs::path& dir, const Load
             Pooling archPooling = Pooling::Cls; // a loaded model's type is in the architecture table
             (void)parsePooling(model::architectureFor(spec.modelType)->defaultPooling, archPooling);
             info.defaultPooling = sentenceTransformersPooling(dir).value_or(archPooling);
+            readSentenceTransformersPrompts(dir, info);
             info.device = impl->backbone->device().str();
             info.dtype = c10::toString(impl->backbone->dtype());
             auto ckpt = model::Checkpoint::open(dir);

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ struct EmbedOptions {
     /// Non-empty: each text becomes "Instruct: {instruction}\nQuery: {text}" (queries only;
     /// documents get no prefix).
     std::string instruction;
+    /// Prepended as is to each text (a sentence-transformers prompt, see ModelInfo::prompts and
+    /// selectPrompt); before the instruction prefix when both are set.
+    std::string prompt;
     bool normalize = true; ///< L2-normalise each vector
     int batchSize = 32;    ///< sequences per forward pass (texts are sorted by length first)
     int maxLength = 512;   ///< tokens per text incl. specials; also capped by the model; 0 = model's limit
@@ -64,7 +68,16 @@ struct ModelInfo {
     /// Stable id for caches: hash of config.json, tokenizer files, and every tensor's name,
     /// dtype, shape and sampled bytes (start, middle, end). Changes when weights change.
     std::string fingerprint;
+    /// sentence-transformers' prompts from config_sentence_transformers.json ("prompts": name ->
+    /// text prepended to each input, e.g. "query") and "default_prompt_name" ("" = none).
+    std::map<std::string, std::string> prompts;
+    std::string defaultPromptName;
 };
+
+/// The prompt text to prepend, like sentence-transformers' encode(prompt_name=...): `name` empty
+/// = the folder's default_prompt_name (none: ""); an unknown name is an error ("usage") that
+/// lists the folder's prompt names.
+Result<std::string> selectPrompt(const ModelInfo& info, const std::string& name);
 
 /// The instruction prefix for queries: "Instruct: {task}\nQuery: ".
 std::string instructionPrefix(const std::string& task);

@@ -106,3 +106,78 @@ TEST(CliEmbed, OutputRefusesExistingFileWithoutForceAndNeverTheProject) {
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(test::readFile(tmp / "out.npy").substr(0, 6), "\x93NUMPY");
 }
+
+// A folder with sentence-transformers' prompts (config_sentence_transformers.json): --prompt-name
+// prepends the named prompt, default_prompt_name applies when none is named, --prompt gives the
+// text itself, an unknown name is an error listing the folder's prompts.
+TEST(CliEmbed, PromptsOfTheModelFolder) {
+    SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
+    namespace fs = std::filesystem;
+    test::TempDir tmp;
+    const auto model = tmp / "model";
+    fs::create_directories(model);
+    for (const char* f : {"config.json", "model.safetensors", "tokenizer.json", "tokenizer.model",
+                          "tokenizer_config.json", "special_tokens_map.json"})
+        fs::copy_file(dir / f, model / f);
+    const std::string queryPrompt = "Instruct: Retrieve stories about the same thing\nQuery: ";
+    auto writeConfig = [&](const json& defaultName) {
+        test::writeFile(model / "config_sentence_transformers.json",
+                        json{{"prompts", {{"query", queryPrompt}, {"document", ""}}},
+                             {"default_prompt_name", defaultName},
+                             {"similarity_fn_name", "cosine"}}
+                            .dump(2));
+    };
+    writeConfig(nullptr);
+    test::writeFile(tmp / "in.jsonl", "{\"text\": \"Lily saw a big red ball.\"}\n{\"text\": \"The sun is hot.\"}\n");
+    int n = 0;
+    auto embed = [&](std::vector<std::string> extra, json* summary = nullptr) {
+        const auto out = tmp / ("out" + std::to_string(n++) + ".jsonl");
+        std::vector<std::string> args = {"embed", "--model", model.string(), "--input", (tmp / "in.jsonl").string(),
+                                         "--output", out.string(), "--json"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto r = test::runCli(args);
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        if (summary && r.exitCode == 0) *summary = json::parse(r.out);
+        std::vector<std::vector<float>> rows;
+        std::ifstream in(out);
+        for (std::string line; std::getline(in, line);) rows.push_back(json::parse(line)["embedding"].get<std::vector<float>>());
+        EXPECT_EQ(rows.size(), 2u);
+        return rows;
+    };
+    auto same = [](const std::vector<std::vector<float>>& a, const std::vector<std::vector<float>>& b) {
+        if (a.size() != b.size() || a.empty()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            for (std::size_t k = 0; k < a[i].size(); ++k)
+                if (std::fabs(a[i][k] - b[i][k]) > 1e-6f) return false;
+        return true;
+    };
+    json s;
+    const auto plain = embed({}, &s);
+    EXPECT_EQ(s["prompt"], "");
+    const auto named = embed({"--prompt-name", "query"}, &s);
+    EXPECT_EQ(s["prompt"], queryPrompt);
+    EXPECT_FALSE(same(plain, named)); // the prompt changes the vectors
+    // The query prompt is the e5 instruction format: same tokens as --instruction.
+    EXPECT_TRUE(same(named, embed({"--instruction", "Retrieve stories about the same thing"})));
+    EXPECT_TRUE(same(named, embed({"--prompt", queryPrompt})));
+    EXPECT_TRUE(same(plain, embed({"--prompt-name", "document"}))); // an empty prompt
+    // Unknown name: a clear error with the folder's names, and no output.
+    auto r = test::runCli({"embed", "--model", model.string(), "--input", (tmp / "in.jsonl").string(), "--output",
+                      (tmp / "bad2.jsonl").string(), "--prompt-name", "passage"});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.err.find("prompt 'passage'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("config_sentence_transformers.json"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("document, query"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(tmp / "bad2.jsonl"));
+    // default_prompt_name applies when no name is given; --prompt "" overrides it.
+    writeConfig("query");
+    EXPECT_TRUE(same(named, embed({}, &s)));
+    EXPECT_EQ(s["prompt"], queryPrompt);
+    EXPECT_TRUE(same(plain, embed({"--prompt", ""})));
+    // A default that names no prompt is a load error naming the file.
+    writeConfig("passage");
+    r = test::runCli({"embed", "--model", model.string(), "--input", (tmp / "in.jsonl").string(), "--output",
+                      (tmp / "bad3.jsonl").string()});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.err.find("default_prompt_name 'passage'"), std::string::npos) << r.err;
+}
