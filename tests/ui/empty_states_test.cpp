@@ -34,6 +34,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <optional>
+
 using namespace synthembed;
 
 namespace {
@@ -55,20 +57,36 @@ ui::ProjectChange changeOf(std::initializer_list<const char*> tables) {
 
 QPushButton* button(ui::EmptyState* e, const char* name) { return e->findChild<QPushButton*>(QLatin1String(name)); }
 
+/// A project with no templates and no samples in `dir`: its path.
+QString emptyProject(const QTemporaryDir& dir) {
+    const QString path = dir.filePath(QStringLiteral("p.synthembed"));
+    auto p = store::Project::create(path.toStdString());
+    if (!p) return {};
+    p->db().execute("DELETE FROM templates");
+    return path;
+}
+
+/// An empty project open in a shown area of type A (closed again at the end).
+template <class A> struct OnEmptyProject {
+    QTemporaryDir dir;
+    QString path = emptyProject(dir);
+    std::optional<store::Project> project;
+    A area;
+    OnEmptyProject() {
+        if (auto p = store::Project::open(path.toStdString())) project.emplace(std::move(p).take());
+        area.resize(1300, 850);
+        area.show();
+        if (project) area.setProject(&*project);
+    }
+    ~OnEmptyProject() { area.setProject(nullptr); }
+    bool ready() { return project && QTest::qWaitForWindowExposed(&area); }
+};
+
 } // namespace
 
 class EmptyStatesTest : public QObject {
     Q_OBJECT
     QTemporaryDir m_dataDir;
-
-    /// A project with no templates and no samples.
-    QString emptyProject(const QTemporaryDir& dir) {
-        const QString path = dir.filePath(QStringLiteral("p.synthembed"));
-        auto p = store::Project::create(path.toStdString());
-        if (!p) return {};
-        p->db().execute("DELETE FROM templates");
-        return path;
-    }
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(uitest::initEnvironment(m_dataDir)); }
@@ -98,15 +116,10 @@ private Q_SLOTS:
     }
 
     void samplesEmptyThenImportedThenFiltered() {
-        QTemporaryDir dir;
-        const QString path = emptyProject(dir);
-        auto project = store::Project::open(path.toStdString());
-        QVERIFY(project.ok());
-        ui::SamplesArea area;
-        area.resize(1200, 800);
-        area.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&area));
-        area.setProject(&*project);
+        OnEmptyProject<ui::SamplesArea> fixture;
+        QVERIFY(fixture.ready());
+        auto& area = fixture.area;
+        auto& dir = fixture.dir;
         auto* empty = area.emptyState();
         QVERIFY(empty->isVisible());
         QCOMPARE(empty->title(), QStringLiteral("No samples yet."));
@@ -131,15 +144,10 @@ private Q_SLOTS:
     }
 
     void samplesEmptyStateGoesWhenAnotherConnectionAddsSamples() {
-        QTemporaryDir dir;
-        const QString path = emptyProject(dir);
-        auto project = store::Project::open(path.toStdString());
-        QVERIFY(project.ok());
-        ui::SamplesArea area;
-        area.resize(1200, 800);
-        area.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&area));
-        area.setProject(&*project);
+        OnEmptyProject<ui::SamplesArea> fixture;
+        QVERIFY(fixture.ready());
+        auto& area = fixture.area;
+        const QString& path = fixture.path;
         QVERIFY(area.emptyState()->isVisible());
         QVERIFY(addSamples(path, 3));
         area.projectDataChanged(changeOf({"samples"}));
@@ -148,15 +156,10 @@ private Q_SLOTS:
     }
 
     void trainingWithoutSamples() {
-        QTemporaryDir dir;
-        const QString path = emptyProject(dir);
-        auto project = store::Project::open(path.toStdString());
-        QVERIFY(project.ok());
-        ui::TrainingArea area;
-        area.resize(1300, 850);
-        area.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&area));
-        area.setProject(&*project);
+        OnEmptyProject<ui::TrainingArea> fixture;
+        QVERIFY(fixture.ready());
+        auto& area = fixture.area;
+        const QString& path = fixture.path;
         auto* empty = area.emptyState();
         QVERIFY(empty->isVisible());
         QVERIFY(button(empty, "trainingGoToGeneration"));
@@ -181,15 +184,10 @@ private Q_SLOTS:
     }
 
     void explorerWithoutSamplesThenNotEmbeddedThenMapped() {
-        QTemporaryDir dir;
-        const QString path = emptyProject(dir);
-        auto project = store::Project::open(path.toStdString());
-        QVERIFY(project.ok());
-        ui::ExplorerArea area;
-        area.resize(1300, 850);
-        area.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&area));
-        area.setProject(&*project);
+        OnEmptyProject<ui::ExplorerArea> fixture;
+        QVERIFY(fixture.ready());
+        auto& area = fixture.area;
+        const QString& path = fixture.path;
         auto* empty = area.emptyState();
         QVERIFY(empty->isVisible());
         QCOMPARE(empty->title(), QStringLiteral("No samples to map yet."));
@@ -213,15 +211,10 @@ private Q_SLOTS:
     }
 
     void generationWithoutJobs() {
-        QTemporaryDir dir;
-        const QString path = emptyProject(dir);
-        auto project = store::Project::open(path.toStdString());
-        QVERIFY(project.ok());
-        ui::GenerationArea area;
-        area.resize(1300, 850);
-        area.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&area));
-        area.setProject(&*project);
+        OnEmptyProject<ui::GenerationArea> fixture;
+        QVERIFY(fixture.ready());
+        auto& area = fixture.area;
+        const QString& path = fixture.path;
         auto* empty = area.emptyState();
         QVERIFY(empty->isVisible());
         // No endpoint yet: the Settings button; the Templates are a click away too.
@@ -247,15 +240,9 @@ private Q_SLOTS:
     }
 
     void templatesWithoutTemplates() {
-        QTemporaryDir dir;
-        const QString path = emptyProject(dir);
-        auto project = store::Project::open(path.toStdString());
-        QVERIFY(project.ok());
-        ui::TemplatesArea area;
-        area.resize(1300, 850);
-        area.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&area));
-        area.setProject(&*project);
+        OnEmptyProject<ui::TemplatesArea> fixture;
+        QVERIFY(fixture.ready());
+        auto& area = fixture.area;
         auto* empty = area.emptyState();
         QVERIFY(empty->isVisible());
         QVERIFY(button(empty, "templatesImportFolder"));
