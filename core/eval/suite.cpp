@@ -30,7 +30,7 @@ bool isNumber(const std::string& s) {
 }
 
 bool isTableFile(const fs::path& p) {
-    const auto ext = lower(p.extension().string());
+    const auto ext = dataExtension(p); // test.jsonl.gz (an mteb repo's layout) is a .jsonl table
     return ext == ".csv" || ext == ".tsv" || ext == ".txt" || ext == ".jsonl";
 }
 

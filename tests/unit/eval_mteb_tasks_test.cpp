@@ -322,3 +322,13 @@ TEST_F(MtebFixture, MissingAndBadFilesAreErrorsNamingTheFile) {
     EXPECT_EQ(bad.error().code, "parse");
     EXPECT_NE(bad.error().message.find("test.jsonl:2"), std::string::npos) << bad.error().message;
 }
+
+// The snapshot folder of a downloaded task is also a dataset folder "Add dataset folder..." recognises.
+TEST_F(MtebFixture, SnapshotFolderIsDetectedAsADatasetFolder) {
+    auto entry = eval::fetchMtebTask(*sts, params());
+    ASSERT_TRUE(entry) << entry.error().message;
+    auto detected = eval::detectDataset(entry->data);
+    ASSERT_TRUE(detected) << detected.error().message;
+    EXPECT_EQ(detected->type, eval::TaskType::Sts);
+    EXPECT_EQ(detected->items, pairs.size());
+}
