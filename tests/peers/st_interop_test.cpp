@@ -207,13 +207,14 @@ TEST_F(StInterop, SynthembedLoadsASentenceTransformersFolder) {
     double c = minCosine(docs, stEncode(saved, "st_docs"));
     std::printf("sentence-transformers folder, documents: min cosine %.9f\n", c);
     EXPECT_GE(c, 0.9999);
-    // Queries: the folder's "query" prompt is synthembed's instruction format.
-    auto prompts = json::parse(test::readFile(saved / "config_sentence_transformers.json"))["prompts"];
-    ASSERT_EQ(prompts["query"], "Instruct: Retrieve stories about the same thing\nQuery: ");
-    auto queries = cliEmbed(saved, "st_queries_cli", {"--instruction", "Retrieve stories about the same thing"});
+    // Queries: synthembed reads the folder's prompts itself (config_sentence_transformers.json);
+    // --prompt-name query is sentence-transformers' prompt_name="query".
+    auto queries = cliEmbed(saved, "st_queries_cli", {"--prompt-name", "query"});
     c = minCosine(queries, stEncode(saved, "st_queries", "query"));
     std::printf("sentence-transformers folder, prompted queries: min cosine %.9f\n", c);
     EXPECT_GE(c, 0.9999);
+    // The folder's "document" prompt (empty) gives the documents' vectors.
+    EXPECT_GE(minCosine(cliEmbed(saved, "st_docs_prompt_cli", {"--prompt-name", "document"}), docs), 0.999999);
     EXPECT_LT(minCosine(queries, docs), 0.9999); // the prompt matters
 }
 
