@@ -747,6 +747,43 @@ private Q_SLOTS:
         QVERIFY(!model->appendNewRows());
     }
 
+    void aBackgroundRefreshWhereRowsLeftKeepsTheSample() {
+        // Rows removed elsewhere before the selected one: the background refresh removes rows at
+        // the end instead of resetting, and the same sample stays selected at its new row.
+        QTemporaryDir dir;
+        auto project = store::Project::create(dir.filePath(QStringLiteral("p.synthembed")).toStdString());
+        QVERIFY(project.ok());
+        auto st = project->db().prepare("INSERT INTO samples(family, language, query, positive) VALUES ('sts', 'en', ?, 'p')");
+        for (int i = 0; i < 10; ++i) st.bindAll("q " + std::to_string(i)).run();
+        ui::SamplesArea area;
+        area.resize(1200, 800);
+        area.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&area));
+        area.setProject(&*project);
+        QTRY_VERIFY(!area.refreshRunning());
+        QVERIFY(area.selectRow(7));
+        const qint64 chosen = area.currentSampleId();
+        QSignalSpy reset(area.model(), &QAbstractItemModel::modelReset);
+        QSignalSpy removed(area.model(), &QAbstractItemModel::rowsRemoved);
+        {
+            auto other = store::Project::open(project->path());
+            QVERIFY(other.ok());
+            other->db().execute("DELETE FROM samples WHERE id IN (2, 3)");
+        }
+        const int applied = area.refreshesApplied();
+        ui::ProjectChange change;
+        change.tables = {QStringLiteral("samples")};
+        area.projectDataChanged(change);
+        QTRY_VERIFY(area.refreshesApplied() > applied);
+        QCOMPARE(area.model()->rowCount(), 8);
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(removed.count(), 1);
+        QCOMPARE(area.currentSampleId(), chosen);
+        QCOMPARE(area.view()->currentIndex().row(), 5);
+        QCOMPARE(area.model()->sampleId(5), chosen);
+        area.setProject(nullptr);
+    }
+
     // Last: it rejects 10k of the 100k samples, each with its own reason, as a long generation
     // run with many duplicates does.
     void tenThousandDistinctReasonsStayQuick() {

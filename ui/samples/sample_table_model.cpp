@@ -57,18 +57,6 @@ bool SampleTableModel::appendNewRows() {
     return true;
 }
 
-bool SampleTableModel::refreshRows() {
-    if (!m_project) return false;
-    auto n = gen::countSamples(*m_project, m_filter);
-    if (!n) return false;
-    if (*n != m_count) return appendNewRows();
-    m_pages.clear();
-    m_lru.clear();
-    m_anchors.clear();
-    if (m_count > 0) Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(m_count) - 1, ColumnCount - 1));
-    return true;
-}
-
 Result<SampleTableModel::Snapshot> SampleTableModel::readSnapshot(const store::Project& reader,
                                                                  const gen::SampleFilter& filter,
                                                                  const std::vector<int>& pages) {

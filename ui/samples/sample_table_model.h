@@ -32,11 +32,6 @@ public:
     /// Cheap check for rows appended since the last count (a running job): appends them without
     /// dropping the cache. Returns true when the count changed.
     bool appendNewRows();
-    /// Samples changed elsewhere (another window or process): appended rows are inserted (the
-    /// cache kept), rows changed in place are re-read as they are shown (the cache is dropped but
-    /// the rows stay, and with them the selection and scroll position), and a set that shrank is
-    /// reloaded. Returns true when the count or the rows may have changed.
-    bool refreshRows();
 
     /// What a refresh read off the GUI thread: the count under a filter and some pages of it.
     struct Snapshot {
