@@ -517,8 +517,26 @@ void SamplesArea::applyRefresh(RefreshResult& r) {
         if (m_project) scheduleRefresh();
         return;
     }
-    if (r.facets && r.jobs) applyFacets(*r.facets, *r.jobs);
-    applyReasons(r.reasons);
+    // Filters and reasons are rebuilt only when they changed (a tree of hundreds of reasons costs
+    // the GUI thread milliseconds).
+    if (r.facets && r.jobs) {
+        QStringList key;
+        for (const auto& f : r.facets->families) key << QString::fromStdString(f);
+        key << QString();
+        for (const auto& l : r.facets->languages) key << QString::fromStdString(l);
+        key << QString();
+        for (const auto& j : *r.jobs) key << QString::number(j.id) + QLatin1Char(':') + QString::fromStdString(j.name);
+        if (key != m_shownFacets) applyFacets(*r.facets, *r.jobs);
+        m_shownFacets = key;
+    }
+    {
+        QStringList key;
+        if (r.reasons)
+            for (const auto& g : *r.reasons)
+                for (const auto& [reason, n] : g.reasons) key << QString::fromStdString(reason) + QLatin1Char('\t') + QString::number(n);
+        if (!r.reasons || key != m_shownReasons) applyReasons(r.reasons);
+        m_shownReasons = r.reasons ? key : QStringList();
+    }
     if (r.total) m_totalSamples = *r.total;
     if (!r.rows) {
         Q_EMIT statusMessage(formatFailure(r.rows.error()));
@@ -614,6 +632,7 @@ bool SamplesArea::importSamplesFile(const QString& path) {
 }
 
 void SamplesArea::reloadFacets() {
+    m_shownFacets.clear(); // the next background refresh applies what it reads
     gen::SampleFacets facets;
     std::vector<gen::JobStats> jobs;
     if (m_project) {
@@ -652,6 +671,7 @@ void SamplesArea::applyFacets(const gen::SampleFacets& facets, const std::vector
 }
 
 void SamplesArea::reloadReasons() {
+    m_shownReasons.clear();
     if (!m_project) {
         applyReasons(Error{"db", ""});
         return;

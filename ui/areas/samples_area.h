@@ -9,6 +9,7 @@
 #include "core/gen/curation.h"
 #include "core/gen/sample_browse.h"
 
+#include <QStringList>
 #include <QThreadPool>
 
 #include <atomic>
@@ -206,6 +207,7 @@ private:
     bool m_refreshBusy = false;
     bool m_refreshAgain = false;
     int m_refreshesApplied = 0;
+    QStringList m_shownFacets, m_shownReasons; ///< what the last background refresh showed
 };
 
 } // namespace synthembed::ui
