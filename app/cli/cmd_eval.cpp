@@ -157,6 +157,10 @@ void runEvalCommand(const EvalArgs& a) {
     }
     std::cout << r->taskType << " " << r->dataset << "/" << r->split << "  model " << r->modelFingerprint << "\n"
               << "  " << r->mainMetric << " = " << fmt(r->mainScore) << "  (main)\n";
+    if (r->queryPrompt)
+        std::cout << "  prompts: the model folder's \"query\" prompt before queries"
+                  << (r->documentPrompt ? ", its \"document\" prompt before documents" : "")
+                  << " (no --instruction given)\n";
     for (auto& [k, v] : r->metrics)
         if (k != r->mainMetric) std::cout << "  " << k << " = " << fmt(v) << "\n";
     std::cout << "  time: " << fmt(r->timings.at("total"), 2) << " s (embedding " << fmt(r->timings.at("embed"), 2) << " s)";

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <unordered_map>
 
 namespace synthembed::eval {
@@ -123,15 +124,20 @@ void EmbeddingCache::store(const std::string& fingerprint, const std::string& po
     });
 }
 
-Matrix embedTexts(TextEncoder& encoder, EmbeddingCache* cache, const std::vector<std::string>& texts,
-                  const std::string& instruction, const ProgressHooks& hooks) {
+namespace {
+
+/// Embeds through the cache under `key` (an instruction, or a prompt's key); format(text) is what
+/// the encoder gets.
+Matrix embedCached(TextEncoder& encoder, EmbeddingCache* cache, const std::vector<std::string>& texts,
+                   const std::string& key, const std::function<std::string(const std::string&)>& format,
+                   const ProgressHooks& hooks) {
     const std::string fp = encoder.fingerprint(), pooling = encoder.pooling();
     std::vector<std::string> hashes;
     std::vector<std::optional<std::vector<float>>> cached(texts.size());
     if (cache) {
         hashes.reserve(texts.size());
         for (auto& t : texts) hashes.push_back(contentHash(t));
-        cached = cache->lookup(fp, pooling, instruction, hashes);
+        cached = cache->lookup(fp, pooling, key, hashes);
     }
     std::vector<std::size_t> missing;
     for (std::size_t i = 0; i < texts.size(); ++i)
@@ -165,7 +171,7 @@ Matrix embedTexts(TextEncoder& encoder, EmbeddingCache* cache, const std::vector
         const std::size_t end = std::min(missing.size(), start + batch);
         std::vector<std::string> batchTexts;
         batchTexts.reserve(end - start);
-        for (std::size_t j = start; j < end; ++j) batchTexts.push_back(formatQuery(instruction, texts[missing[j]]));
+        for (std::size_t j = start; j < end; ++j) batchTexts.push_back(format(texts[missing[j]]));
         Matrix emb = encoder.encode(batchTexts, {});
         if (emb.rows != batchTexts.size())
             throw Failure("internal", "encoder returned " + std::to_string(emb.rows) + " rows for " +
@@ -176,7 +182,7 @@ Matrix embedTexts(TextEncoder& encoder, EmbeddingCache* cache, const std::vector
         if (cache) {
             std::vector<std::string> h;
             for (std::size_t j = start; j < end; ++j) h.push_back(hashes[missing[j]]);
-            cache->store(fp, pooling, instruction, h, emb);
+            cache->store(fp, pooling, key, h, emb);
         }
         hooks.report(static_cast<std::int64_t>(texts.size() - missing.size() + end), static_cast<std::int64_t>(texts.size()),
                      "embedding");
@@ -186,6 +192,22 @@ Matrix embedTexts(TextEncoder& encoder, EmbeddingCache* cache, const std::vector
     if (missing.empty()) // all from the cache: still say that every text is done
         hooks.report(static_cast<std::int64_t>(texts.size()), static_cast<std::int64_t>(texts.size()), "embedding");
     return out;
+}
+
+} // namespace
+
+Matrix embedTexts(TextEncoder& encoder, EmbeddingCache* cache, const std::vector<std::string>& texts,
+                  const std::string& instruction, const ProgressHooks& hooks) {
+    return embedCached(
+        encoder, cache, texts, instruction, [&](const std::string& t) { return formatQuery(instruction, t); }, hooks);
+}
+
+Matrix embedPrompted(TextEncoder& encoder, EmbeddingCache* cache, const std::vector<std::string>& texts,
+                     const std::string& prompt, const ProgressHooks& hooks) {
+    if (prompt.empty()) return embedTexts(encoder, cache, texts, "", hooks);
+    // The cache's instruction column holds the prompt under a key no instruction is written as.
+    return embedCached(
+        encoder, cache, texts, "\x1fprompt:" + prompt, [&](const std::string& t) { return prompt + t; }, hooks);
 }
 
 } // namespace synthembed::eval

@@ -48,5 +48,9 @@ private:
 /// and embedding only the misses, in the encoder's batch size. cache may be null.
 Matrix embedTexts(TextEncoder& encoder, EmbeddingCache* cache, const std::vector<std::string>& texts,
                   const std::string& instruction, const ProgressHooks& hooks = {});
+/// Same with `prompt` prepended as is to each text (a sentence-transformers prompt, see
+/// TextEncoder::prompts); cached apart from instructions. An empty prompt is no prefix.
+Matrix embedPrompted(TextEncoder& encoder, EmbeddingCache* cache, const std::vector<std::string>& texts,
+                     const std::string& prompt, const ProgressHooks& hooks = {});
 
 } // namespace synthembed::eval

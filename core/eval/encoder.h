@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +46,9 @@ public:
     /// The model folder's files as they were when the encoder was opened (none for models
     /// without files, such as the hashing encoder).
     virtual std::optional<ModelFiles> modelFiles() const { return std::nullopt; }
+    /// The model folder's sentence-transformers prompts (config_sentence_transformers.json, name ->
+    /// text prepended to each input, e.g. "query", "document"); none for other encoders.
+    virtual std::map<std::string, std::string> prompts() const { return {}; }
 };
 
 /// Wraps a plain function (tests, or a model adapter written as a lambda).

@@ -38,6 +38,13 @@ std::optional<ModelFiles> filesFromJ(const json& j) {
     return m;
 }
 
+/// The model folder's prompts a result used (query_prompt, document_prompt), if any.
+void readPrompts(const json& j, EvalResult& r) {
+    if (j.contains("query_prompt") && j["query_prompt"].is_string()) r.queryPrompt = j["query_prompt"].get<std::string>();
+    if (j.contains("document_prompt") && j["document_prompt"].is_string())
+        r.documentPrompt = j["document_prompt"].get<std::string>();
+}
+
 json toJ(const EvalResult& r, bool withPerItem) {
     json j = {{"task", r.taskType},
               {"dataset", r.dataset},
@@ -52,6 +59,8 @@ json toJ(const EvalResult& r, bool withPerItem) {
               {"counts", r.counts},
               {"quick", r.quick},
               {"seed", r.seed}};
+    if (r.queryPrompt) j["query_prompt"] = *r.queryPrompt;
+    if (r.documentPrompt) j["document_prompt"] = *r.documentPrompt;
     if (r.modelFiles) j["model_files"] = filesToJ(*r.modelFiles);
     if (withPerItem && !r.perItem.ids.empty())
         j["per_item"] = {{"statistic", r.perItem.statistic},
@@ -69,6 +78,7 @@ EvalResult fromJ(const json& j) {
     r.modelFingerprint = j.value("model_fingerprint", "");
     r.pooling = j.value("pooling", "");
     r.instruction = j.value("instruction", "");
+    readPrompts(j, r);
     r.mainMetric = j.value("main_metric", "");
     r.mainScore = j.at("main_score").get<double>();
     if (j.contains("metrics")) r.metrics = j["metrics"].get<std::map<std::string, double>>();
@@ -138,6 +148,8 @@ Result<std::int64_t> storeResult(const store::Project& project, const EvalResult
     return guarded([&] {
         json details = {{"pooling", r.pooling},       {"instruction", r.instruction}, {"main_metric", r.mainMetric},
                         {"counts", r.counts},         {"quick", r.quick},             {"seed", r.seed}};
+        if (r.queryPrompt) details["query_prompt"] = *r.queryPrompt;
+        if (r.documentPrompt) details["document_prompt"] = *r.documentPrompt;
         if (r.modelFiles) details["model_files"] = filesToJ(*r.modelFiles);
         if (!r.perItem.ids.empty())
             details["per_item"] = {{"statistic", r.perItem.statistic},
@@ -173,6 +185,7 @@ StoredResult rowToResult(const db::Statement& st) {
     auto d = json::parse(st.getText(9));
     r.pooling = d.value("pooling", "");
     r.instruction = d.value("instruction", "");
+    readPrompts(d, r);
     r.mainMetric = d.value("main_metric", "");
     if (d.contains("counts")) r.counts = d["counts"].get<std::map<std::string, double>>();
     r.quick = d.value("quick", std::size_t(0));

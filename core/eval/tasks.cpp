@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -104,8 +105,8 @@ struct Embedded {
     Matrix vectors;              ///< one row per unique text
     std::vector<std::size_t> of; ///< input index -> row
 };
-Embedded embedUnique(TextEncoder& enc, EmbeddingCache* cache, const std::vector<std::string>& texts,
-                     const std::string& instruction, const ProgressHooks& hooks) {
+Embedded embedUnique(const std::vector<std::string>& texts,
+                     const std::function<Matrix(const std::vector<std::string>&)>& embedRows) {
     Embedded e;
     std::unordered_map<std::string, std::size_t> seen;
     std::vector<std::string> unique;
@@ -117,9 +118,11 @@ Embedded embedUnique(TextEncoder& enc, EmbeddingCache* cache, const std::vector<
     }
     // Raw vectors: pairwise scores use cosine() in double (like the float64 references);
     // the search-based tasks normalise their own copies.
-    e.vectors = embedTexts(enc, cache, unique, instruction, hooks);
+    e.vectors = embedRows(unique);
     return e;
 }
+
+enum class Side { Query, Document };
 
 struct Context {
     TextEncoder& enc;
@@ -143,17 +146,25 @@ struct Context {
     /// Reports a stage after the embedding (scoring, searching) with the final counts.
     void stage(const std::string& name) { hooks.report(embedDone, std::max(embedTotal, embedDone), name); }
 
-    Embedded embed(const std::vector<std::string>& texts, const std::string& instruction,
-                   const std::string& stage = "embedding texts") {
+    /// Queries (and both sides of symmetric tasks) get the instruction or the model folder's
+    /// "query" prompt; documents no instruction, or the folder's "document" prompt.
+    Matrix embedSide(const std::vector<std::string>& texts, Side side, const ProgressHooks& h) {
+        const auto& prompt = side == Side::Query ? r.queryPrompt : r.documentPrompt;
+        if (r.queryPrompt) return embedPrompted(enc, cache, texts, prompt.value_or(""), h);
+        return embedTexts(enc, cache, texts, side == Side::Query ? r.instruction : std::string(), h);
+    }
+    Embedded embed(const std::vector<std::string>& texts, Side side, const std::string& stage = "embedding texts") {
         const auto t0 = Clock::now();
-        auto e = embedUnique(enc, cache, texts, instruction, embedProgress(stage));
+        auto e = embedUnique(texts, [&](const std::vector<std::string>& unique) {
+            return embedSide(unique, side, embedProgress(stage));
+        });
         embedDone += static_cast<std::int64_t>(e.vectors.rows);
         embedSeconds += since(t0);
         return e;
     }
-    Matrix embedAll(const std::vector<std::string>& texts, const std::string& instruction, const std::string& stage) {
+    Matrix embedAll(const std::vector<std::string>& texts, Side side, const std::string& stage) {
         const auto t0 = Clock::now();
-        auto m = embedTexts(enc, cache, texts, instruction, embedProgress(stage));
+        auto m = embedSide(texts, side, embedProgress(stage));
         embedDone += static_cast<std::int64_t>(texts.size());
         embedSeconds += since(t0);
         return m;
@@ -178,7 +189,7 @@ void runSts(Context& c) {
     double lo = *std::min_element(gold.begin(), gold.end()), hi = *std::max_element(gold.begin(), gold.end());
     if (c.o.scoreRange) std::tie(lo, hi) = *c.o.scoreRange;
     for (auto& g : gold) g = hi > lo ? (g - lo) / (hi - lo) : 0.0;
-    auto e = c.embed(texts, c.r.instruction);
+    auto e = c.embed(texts, Side::Query);
     const auto t0 = Clock::now();
     std::vector<double> cos(gold.size());
     for (std::size_t i = 0; i < gold.size(); ++i)
@@ -219,8 +230,8 @@ void runRetrieval(Context& c) {
     std::vector<std::string> docs, queries;
     for (auto i : dIdx) docs.push_back(d.docTexts[i]);
     for (auto i : qIdx) queries.push_back(d.queryTexts[i]);
-    auto ed = c.embed(docs, "", "embedding documents");
-    auto eq = c.embed(queries, c.r.instruction, "embedding queries");
+    auto ed = c.embed(docs, Side::Document, "embedding documents");
+    auto eq = c.embed(queries, Side::Query, "embedding queries");
     c.stage("searching");
     const auto t0 = Clock::now();
     const std::size_t kMax = std::size_t(*std::max_element(c.o.ks.begin(), c.o.ks.end()));
@@ -324,8 +335,8 @@ void runClassification(Context& c) {
     }
     // MTEB's logistic regression uses the raw (not normalised) embeddings.
     c.embedTotal = static_cast<std::int64_t>(trainTexts.size() + testTexts.size());
-    Matrix trainEmb = c.embedAll(trainTexts, c.r.instruction, "embedding train texts");
-    Matrix testEmb = c.embedAll(testTexts, c.r.instruction, "embedding test texts");
+    Matrix trainEmb = c.embedAll(trainTexts, Side::Query, "embedding train texts");
+    Matrix testEmb = c.embedAll(testTexts, Side::Query, "embedding test texts");
     c.stage("scoring");
     const auto t0 = Clock::now();
     double accSum = 0, f1Sum = 0;
@@ -383,7 +394,7 @@ void runClustering(Context& c) {
         texts.push_back(l.texts[i]);
         y.push_back(labelIds[l.labels[i]]);
     }
-    Matrix emb = c.embedAll(texts, c.r.instruction, "embedding texts");
+    Matrix emb = c.embedAll(texts, Side::Query, "embedding texts");
     c.stage("clustering");
     const auto t0 = Clock::now();
     KMeansOptions ko;
@@ -420,7 +431,7 @@ void runPair(Context& c) {
         texts.push_back(cell(t, i, c2, "second sentence"));
         labels.push_back(parseDouble(t, i, cl, "label") > 0.5 ? 1 : 0);
     }
-    auto e = c.embed(texts, c.r.instruction);
+    auto e = c.embed(texts, Side::Query);
     const auto t0 = Clock::now();
     std::vector<double> cos(labels.size());
     for (std::size_t i = 0; i < labels.size(); ++i)
@@ -517,8 +528,8 @@ void runRerank(Context& c) {
         for (auto& p : all[i].pos) docs.push_back(p);
         for (auto& p : all[i].neg) docs.push_back(p);
     }
-    auto eq = c.embed(queries, c.r.instruction, "embedding queries");
-    auto ed = c.embed(docs, "", "embedding documents");
+    auto eq = c.embed(queries, Side::Query, "embedding queries");
+    auto ed = c.embed(docs, Side::Document, "embedding documents");
     c.stage("scoring");
     const auto t0 = Clock::now();
     // mteb 2.x scores reranking as retrieval over each query's candidates (AbsTaskReranking):
@@ -579,7 +590,7 @@ void runSummarization(Context& c) {
         for (auto& s : all[i].human) texts.push_back(s);
         for (auto& s : all[i].machine) texts.push_back(s);
     }
-    auto e = c.embed(texts, c.r.instruction);
+    auto e = c.embed(texts, Side::Query);
     const auto t0 = Clock::now();
     std::size_t off = 0;
     double spSum = 0, peSum = 0;
@@ -635,8 +646,8 @@ void runBitext(Context& c) {
         s1.push_back(cell(t, i, c1, "source sentence"));
         s2.push_back(cell(t, i, c2, "target sentence"));
     }
-    auto e1 = c.embed(s1, c.r.instruction);
-    auto e2 = c.embed(s2, c.r.instruction);
+    auto e1 = c.embed(s1, Side::Query);
+    auto e2 = c.embed(s2, Side::Query);
     const auto t0 = Clock::now();
     Matrix a = e1.vectors.gather(e1.of), b = e2.vectors.gather(e2.of);
     normalizeRows(a);
@@ -733,6 +744,18 @@ Result<EvalResult> runEval(TextEncoder& encoder, EmbeddingCache* cache, const Ev
         r.modelFiles = encoder.modelFiles();
         r.pooling = encoder.pooling();
         r.instruction = options.instruction ? *options.instruction : defaultInstruction(options.type, r.dataset);
+        // No instruction given and a model folder with sentence-transformers prompts: its "query"
+        // prompt replaces the dataset's instruction (documents get its "document" prompt).
+        if (!options.instruction) {
+            const auto prompts = encoder.prompts();
+            if (auto q = prompts.find("query"); q != prompts.end()) {
+                r.instruction.clear();
+                r.queryPrompt = q->second;
+                if (auto d = prompts.find("document"); d != prompts.end()) r.documentPrompt = d->second;
+                log::info("eval: queries get the model folder's \"query\" prompt instead of an instruction",
+                          r.documentPrompt ? ", documents its \"document\" prompt" : "");
+            }
+        }
         r.quick = options.quick;
         r.seed = options.seed;
         const auto before = cache ? cache->stats() : EmbeddingCache::Stats{};

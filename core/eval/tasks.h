@@ -70,6 +70,10 @@ struct PerItem {
 struct EvalResult {
     std::string taskType, dataset, split;
     std::string modelFingerprint, pooling, instruction;
+    /// Set when no instruction was given and the model folder has sentence-transformers prompts:
+    /// its "query" prompt went before queries (instruction is then ""), its "document" prompt, if
+    /// it has one, before documents.
+    std::optional<std::string> queryPrompt, documentPrompt;
     std::string mainMetric;
     double mainScore = 0;
     std::map<std::string, double> metrics;

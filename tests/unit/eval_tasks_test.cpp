@@ -120,6 +120,60 @@ TEST(EvalTasks, RetrievalBeirWithInstructionAndIdentityRule) {
     EXPECT_NE(std::find(enc.seen.begin(), enc.seen.end(), "@80"), enc.seen.end());
 }
 
+// A model folder with sentence-transformers prompts: with no instruction given, queries get its
+// "query" prompt and documents its "document" prompt (as is, no e5 format); an instruction given
+// replaces them. Prompted and instructed vectors are cached apart.
+TEST(EvalTasks, RetrievalUsesTheModelFoldersPrompts) {
+    struct PromptedEncoder : AngleEncoder {
+        std::map<std::string, std::string> prompts() const override {
+            return {{"query", "q: "}, {"document", "d: "}};
+        }
+    };
+    TempDir dir;
+    writeFile(dir / "corpus.jsonl", "{\"_id\": \"d1\", \"text\": \"@10\"}\n{\"_id\": \"d2\", \"text\": \"@80\"}\n");
+    writeFile(dir / "queries.jsonl", "{\"_id\": \"q1\", \"text\": \"@0\"}\n");
+    std::filesystem::create_directories(dir / "qrels");
+    writeFile(dir / "qrels" / "test.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
+    EmbeddingCache cache(dir / "cache.sqlite");
+    PromptedEncoder enc;
+    EvalOptions o;
+    o.type = TaskType::Retrieval;
+    o.data = dir.path();
+    auto r = runEval(enc, &cache, o);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(enc.seen, (std::vector<std::string>{"d: @10", "d: @80", "q: @0"}));
+    EXPECT_EQ(r->instruction, "");
+    EXPECT_EQ(r->queryPrompt, std::optional<std::string>("q: "));
+    EXPECT_EQ(r->documentPrompt, std::optional<std::string>("d: "));
+    auto j = nlohmann::json::parse(resultToJson(*r, false));
+    EXPECT_EQ(j["query_prompt"], "q: ");
+    EXPECT_EQ(j["document_prompt"], "d: ");
+    // Stored and read back.
+    auto project = store::Project::create(dir / "p.db");
+    ASSERT_TRUE(project) << project.error().message;
+    auto id = storeResult(*project, *r);
+    ASSERT_TRUE(id) << id.error().message;
+    auto back = listResults(*project);
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_EQ(back->size(), 1u);
+    EXPECT_EQ(back->front().result.queryPrompt, std::optional<std::string>("q: "));
+    // An instruction given: the e5 format for queries, no prompt for documents, nothing from the cache.
+    enc.seen.clear();
+    o.instruction = "Find";
+    r = runEval(enc, &cache, o);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(enc.seen, (std::vector<std::string>{"@10", "@80", "Instruct: Find\nQuery: @0"}));
+    EXPECT_FALSE(r->queryPrompt);
+    EXPECT_EQ(nlohmann::json::parse(resultToJson(*r, false)).count("query_prompt"), 0u);
+    // The prompted run again: all from the cache.
+    enc.seen.clear();
+    o.instruction.reset();
+    r = runEval(enc, &cache, o);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(enc.seen.empty());
+    EXPECT_EQ(r->counts["cache_hits"], 3.0);
+}
+
 TEST(EvalTasks, PairRerankBitextSummarizationClusteringClassification) {
     TempDir dir;
     AngleEncoder enc;
