@@ -32,7 +32,13 @@ public:
     std::string pooling() const override { return m_pooling; }
     std::size_t batchSize() const override { return m_batch; }
     std::optional<ModelFiles> modelFiles() const override { return m_files; }
-    std::map<std::string, std::string> prompts() const override { return m_embedder->info().prompts; }
+    /// A folder that `train` wrote carries the training data's instruction as its "query" prompt
+    /// (for sentence-transformers users); evaluation keeps the dataset's e5 instruction for it.
+    std::map<std::string, std::string> prompts() const override {
+        std::error_code ec;
+        if (std::filesystem::exists(m_embedder->info().path / durable::kModelManifestName, ec)) return {};
+        return m_embedder->info().prompts;
+    }
     Matrix encode(const std::vector<std::string>& texts, const ProgressHooks& hooks) override {
         auto r = m_embedder->embed(texts, m_options, hooks);
         if (!r) throw Failure(r.error().code, r.error().message);

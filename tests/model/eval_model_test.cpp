@@ -62,3 +62,45 @@ TEST(EvalModel, StoriesSciFactQuickRuns) {
     EXPECT_LE(r["main_score"].get<double>(), 1.0);
     EXPECT_EQ(r["instruction"], "Given a scientific claim, retrieve documents that support or refute the claim");
 }
+
+// A folder saved with sentence-transformers prompts: with no --instruction, eval puts its "query"
+// prompt before the texts (here the e5 format, so the score equals --instruction's to the bit)
+// and says so; an --instruction given replaces it.
+TEST(EvalModel, FolderPromptsReplaceTheDefaultInstruction) {
+    SYNTHEMBED_REQUIRE_SHARED(base, "oracles/models/stories260K");
+    SYNTHEMBED_REQUIRE_SHARED(stsb, "data/stsbenchmark");
+    namespace fs = std::filesystem;
+    TempDir dir;
+    const auto model = dir / "model";
+    fs::create_directories(model);
+    for (const char* f : {"config.json", "model.safetensors", "tokenizer.json", "tokenizer.model",
+                          "tokenizer_config.json", "special_tokens_map.json"})
+        fs::copy_file(base / f, model / f);
+    writeFile(model / "config_sentence_transformers.json",
+              nlohmann::json{{"prompts", {{"query", "Instruct: Find similar stories\nQuery: "}, {"document", ""}}},
+                             {"default_prompt_name", nullptr}}
+                  .dump());
+    const std::vector<std::string> common{"--model", model.string(), "--task-type", "sts", "--data", stsb.string(),
+                                          "--quick", "60", "--no-cache"};
+    auto with = [&](std::vector<std::string> extra) {
+        auto a = common;
+        a.insert(a.end(), extra.begin(), extra.end());
+        return evalJson(a, dir);
+    };
+    auto prompted = with({});
+    EXPECT_EQ(prompted["instruction"], "");
+    EXPECT_EQ(prompted["query_prompt"], "Instruct: Find similar stories\nQuery: ");
+    EXPECT_EQ(prompted["document_prompt"], "");
+    auto instructed = with({"--instruction", "Find similar stories"});
+    EXPECT_FALSE(instructed.contains("query_prompt"));
+    EXPECT_EQ(prompted["main_score"], instructed["main_score"]);
+    auto plain = with({"--no-instruction"});
+    EXPECT_FALSE(plain.contains("query_prompt"));
+    EXPECT_NE(plain["main_score"], prompted["main_score"]); // the prompt is applied
+    // The text output says which prompts were used.
+    auto a = common;
+    a.insert(a.begin(), {"eval", "--no-store"});
+    auto r = runCli(a, {"SYNTHEMBED_DATA_DIR=" + (dir / "data").string()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("prompts: the model folder's \"query\" prompt"), std::string::npos) << r.out;
+}
