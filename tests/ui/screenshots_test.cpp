@@ -61,7 +61,7 @@ class ScreenshotsTest : public QObject {
         const QString path = dir.filePath(QStringLiteral("demo.synthembed"));
         const std::string db = path.toStdString();
         auto ok = [](const test::CommandResult& r) {
-            if (r.exitCode != 0) qWarning("%s", r.err.c_str());
+            if (r.exitCode != 0) qWarning("exit %d: %s%s", r.exitCode, r.out.c_str(), r.err.c_str());
             return r.exitCode == 0;
         };
         if (!ok(test::runCli({"--db", db, "init"}))) return {};
