@@ -232,8 +232,12 @@ void GenerationArea::buildUi() {
     m_jobView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_jobView->verticalHeader()->hide();
     m_jobView->horizontalHeader()->setStretchLastSection(true);
+    // One line per cell: a long cell (an error, token counts in German) is elided in the middle, its
+    // whole text in the tooltip, instead of wrapping into a row too short to show it.
+    m_jobView->setWordWrap(false);
+    m_jobView->setTextElideMode(Qt::ElideMiddle);
     // In flight is wide enough for "3 (70 retries) — Couldn't connect to server".
-    const int widths[JobTableModel::ColumnCount] = {36, 150, 80, 140, 70, 70, 100, 270, 170, 190, 70, 110, 200};
+    const int widths[JobTableModel::ColumnCount] = {36, 150, 80, 140, 70, 70, 100, 220, 170, 250, 70, 110, 200};
     // At least as wide as the (translated) header text.
     const QFontMetrics headerMetrics(m_jobView->horizontalHeader()->font());
     for (int c = 0; c < JobTableModel::ColumnCount; ++c) {

@@ -139,7 +139,8 @@ QVariant JobTableModel::data(const QModelIndex& index, int role) const {
         if (index.column() == Requests)
             return tr("%1 brainstorm, %2 tasks, %3 failed, %4 HTTP attempts")
                 .arg(j->brainstormRequests).arg(j->tasks).arg(j->requestsFailed).arg(j->attempts);
-        return {};
+        // Any other cell: its whole text (the view elides long cells in the middle).
+        return data(index, Qt::DisplayRole);
     }
     if (role != Qt::DisplayRole) return {};
     const RateSample r = m_rates.value(j->id);
