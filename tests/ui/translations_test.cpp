@@ -31,15 +31,15 @@ private Q_SLOTS:
         QCOMPARE(translated("synthembed::ui::MainWindow", "&File"), QStringLiteral("&Datei"));
         QCOMPARE(translated("synthembed::ui::TemplatesArea", "Saved %1 as version %2").arg("a").arg(3),
                  QStringLiteral("a als Version 3 gespeichert"));
-        QCOMPARE(translated("synthembed::ui::TemplatesArea", "%n unchanged line(s)", 1), QStringLiteral("1 unveränderte Zeile"));
-        QCOMPARE(translated("synthembed::ui::TemplatesArea", "%n unchanged line(s)", 4), QStringLiteral("4 unveränderte Zeilen"));
+        QCOMPARE(translated("synthembed::ui::HistoryPanel", "%n unchanged line(s)", 1), QStringLiteral("1 unveränderte Zeile"));
+        QCOMPARE(translated("synthembed::ui::HistoryPanel", "%n unchanged line(s)", 4), QStringLiteral("4 unveränderte Zeilen"));
         QCOMPARE(QLocale().toString(1234.5, 'f', 1), QStringLiteral("1.234,5"));
     }
 
     void chinese() {
         QCOMPARE(synthembed::ui::installTranslations(*qApp, QLocale(QStringLiteral("zh_CN"))), QStringLiteral("zh_CN"));
         QCOMPARE(translated("synthembed::ui::MainWindow", "&File"), QStringLiteral("文件(&F)"));
-        QCOMPARE(translated("synthembed::ui::TemplatesArea", "%n unchanged line(s)", 7), QStringLiteral("7 行未更改"));
+        QCOMPARE(translated("synthembed::ui::HistoryPanel", "%n unchanged line(s)", 7), QStringLiteral("7 行未更改"));
         QCOMPARE(translated("synthembed::ui::GuidePanel", "Samples"), QStringLiteral("样本"));
     }
 
