@@ -28,6 +28,15 @@ nlohmann::json FakeHubServer::requests() const {
     return nlohmann::json::parse(httpGet(endpoint() + "/_stats"))["requests"];
 }
 
+hub::PullParams FakeHubServer::pullParams(const std::filesystem::path& cacheDir) const {
+    hub::PullParams p;
+    p.settings.cacheDir = cacheDir;
+    p.settings.endpoint = endpoint();
+    p.settings.token.clear();
+    p.settings.offline = false;
+    return p;
+}
+
 void FakeHubServer::reset() const { httpPost(endpoint() + "/_reset", "{}"); }
 
 } // namespace synthembed::test

@@ -3,6 +3,8 @@
 // API: file lists, resolve with CDN redirects, ETags, ranges, gated repos, injected faults) for the
 // lifetime of the object.
 
+#include "core/hub/hub.h"
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -21,6 +23,8 @@ class FakeHubServer {
 
     /// http://127.0.0.1:PORT (the value for HF_ENDPOINT)
     std::string endpoint() const;
+    /// Download parameters that reach this server only: cache in cacheDir, no token, online.
+    hub::PullParams pullParams(const std::filesystem::path& cacheDir) const;
     void setConfig(const nlohmann::json& config) const;
     /// The requests received: [{"method", "path", "range", "auth"}].
     nlohmann::json requests() const;

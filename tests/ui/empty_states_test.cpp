@@ -79,7 +79,8 @@ template <class A> struct OnEmptyProject {
         if (project) area.setProject(&*project);
     }
     ~OnEmptyProject() { area.setProject(nullptr); }
-    bool ready() { return project && QTest::qWaitForWindowExposed(&area); }
+    /// Open, shown, and showing its empty state.
+    bool ready() { return project && QTest::qWaitForWindowExposed(&area) && area.emptyState()->isVisible(); }
 };
 
 } // namespace
@@ -121,7 +122,6 @@ private Q_SLOTS:
         auto& area = fixture.area;
         auto& dir = fixture.dir;
         auto* empty = area.emptyState();
-        QVERIFY(empty->isVisible());
         QCOMPARE(empty->title(), QStringLiteral("No samples yet."));
         QVERIFY(button(empty, "samplesGoToGeneration"));
         QVERIFY(button(empty, "samplesImport"));
@@ -148,7 +148,6 @@ private Q_SLOTS:
         QVERIFY(fixture.ready());
         auto& area = fixture.area;
         const QString& path = fixture.path;
-        QVERIFY(area.emptyState()->isVisible());
         QVERIFY(addSamples(path, 3));
         area.projectDataChanged(changeOf({"samples"}));
         QTRY_COMPARE(area.model()->rowCount(), 3);
@@ -161,7 +160,6 @@ private Q_SLOTS:
         auto& area = fixture.area;
         const QString& path = fixture.path;
         auto* empty = area.emptyState();
-        QVERIFY(empty->isVisible());
         QVERIFY(button(empty, "trainingGoToGeneration"));
         QVERIFY(button(empty, "trainingGoToSamples"));
         QSignalSpy asked(&area, &ui::Area::areaRequested);
@@ -189,7 +187,6 @@ private Q_SLOTS:
         auto& area = fixture.area;
         const QString& path = fixture.path;
         auto* empty = area.emptyState();
-        QVERIFY(empty->isVisible());
         QCOMPARE(empty->title(), QStringLiteral("No samples to map yet."));
         QVERIFY(button(empty, "explorerGoToGeneration"));
         QVERIFY(addSamples(path, 6));
@@ -216,7 +213,6 @@ private Q_SLOTS:
         auto& area = fixture.area;
         const QString& path = fixture.path;
         auto* empty = area.emptyState();
-        QVERIFY(empty->isVisible());
         // No endpoint yet: the Settings button; the Templates are a click away too.
         QSignalSpy settings(&area, &ui::Area::settingsRequested);
         button(empty, "generationOpenSettings")->click();
@@ -244,7 +240,6 @@ private Q_SLOTS:
         QVERIFY(fixture.ready());
         auto& area = fixture.area;
         auto* empty = area.emptyState();
-        QVERIFY(empty->isVisible());
         QVERIFY(button(empty, "templatesImportFolder"));
         button(empty, "templatesImportBuiltIn")->click();
         QVERIFY(!area.templateNames().isEmpty());

@@ -129,14 +129,7 @@ struct MtebFixture : ::testing::Test {
         put(dir / "queries.jsonl", queries);
         put(dir / "qrels" / (jsonQrels ? "test.jsonl" : "test.tsv"), qrels);
     }
-    hub::PullParams params() const {
-        hub::PullParams p;
-        p.settings.cacheDir = cache;
-        p.settings.endpoint = server->endpoint();
-        p.settings.token.clear();
-        p.settings.offline = false;
-        return p;
-    }
+    hub::PullParams params() const { return server->pullParams(cache); }
     fs::path snapshot(const eval::MtebTask& t) const {
         std::string name = "datasets--" + t.repo;
         name.replace(name.find('/'), 1, "--");

@@ -75,14 +75,7 @@ struct HubFixture : ::testing::Test {
         r.update(extra);
         return {{"repos", {{repo, r}}}, {"faults", faults}};
     }
-    hub::PullParams params() const {
-        hub::PullParams p;
-        p.settings.cacheDir = cache;
-        p.settings.endpoint = server->endpoint();
-        p.settings.token.clear();
-        p.settings.offline = false;
-        return p;
-    }
+    hub::PullParams params() const { return server->pullParams(cache); }
     fs::path repoDir() const { return cache / "models--synth-org--tiny-model"; }
     /// Bytes of the files synthembed pulls from the tiny repo.
     std::int64_t snapshotBytes() const {
