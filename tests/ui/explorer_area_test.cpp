@@ -612,6 +612,9 @@ private Q_SLOTS:
         area->search(QStringLiteral("cats sleeping on sofas"), QString(), 8);
         QVERIFY(searched.wait(30000));
 
+        // Nothing selected yet: nothing to open or copy.
+        QVERIFY(!area->findChild<QPushButton*>(QStringLiteral("explorerOpenInSamples"))->isEnabled());
+        QVERIFY(!area->findChild<QPushButton*>(QStringLiteral("explorerCopySelection"))->isEnabled());
         // Select every point: the table lists sample id, family, role and text.
         auto* map = area->mapView();
         map->plot()->replot();

@@ -513,6 +513,7 @@ void ExplorerArea::buildUi() {
                 updateSelectionButtons();
             });
     connect(m_selectionTable, &QTableView::doubleClicked, this, [this] { openSelectedInSamples(); });
+    updateSelectionButtons(); // nothing selected yet: nothing to open or copy
     m_map->setTooltipProvider([this](int i) -> QString {
         if (!m_space || i < 0 || i >= int(m_space->items.size())) return {};
         const auto& it = m_space->items[std::size_t(i)];
