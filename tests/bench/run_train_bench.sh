@@ -9,7 +9,7 @@
 # <= 0.8x PyTorch 2.x's. --history adds the former peer, Debian's python3-torch 1.13 in the TUNED
 # environment of shared/anchors/README.md (with --as-is also as it is), where it is installed.
 #
-#   tests/bench/run_train_bench.sh [--build DIR] [--reps N] [--history] [--as-is] [--compare-tuning] [stories260k|bertsmall ...]
+#   tests/bench/run_train_bench.sh [--build DIR] [--reps N] [--rounds R] [--history] [--as-is] [--compare-tuning] [stories260k|bertsmall ...]
 #   tests/bench/run_train_bench.sh --lora [--reps N] [--rank R] [--dropout P] [--compare-tuning] [MODEL_DIR]
 #       full fine-tuning vs LoRA of the same model folder (default: shared stories260K), STS-B
 #       positives, batch 64, max length 128, steps interleaved (bench_train lora), beside the
@@ -26,6 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build="$root/build/dev"
 reps=10
+rounds=3
 asis=0
 history=0
 compare=0
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
     --reps) reps=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     --as-is) asis=1; history=1; shift ;;
     --history) history=1; shift ;;
     --compare-tuning) compare=1; shift ;;
@@ -143,19 +145,34 @@ print(f"  [{sys.argv[3]}] {a['model']}: synthembed {a['median_s']:.3f} s/step vs
       f"-> time ratio {r:.2f}x (<= {goal} is the goal: {'met' if r <= goal else 'NOT met'})")
 PY
 }
-echo "== InfoNCE training step, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, PyTorch 2.x threads $nt"
+jget() { $py -c 'import json, sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+medianrun() { # the run whose median_s is the median of the rounds' (lines of JSON)
+  $py -c '
+import json, sys
+runs = sorted((json.loads(l) for l in sys.argv[1].splitlines() if l.strip()), key=lambda r: r["median_s"])
+print(json.dumps(runs[(len(runs) - 1) // 2]))' "$1"
+}
+echo "== InfoNCE training step, $rounds rounds, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, PyTorch 2.x threads $nt"
 for m in "${models[@]}"; do
-  ours=$("$bin" step "$m" "$reps")
-  echo "synthembed (as is) $ours"
-  if [ $compare = 1 ]; then
-    echo "synthembed untuned (SYNTHEMBED_NO_SELF_TUNING=1, extra column) $("${untuned[@]}" "$bin" step "$m" "$reps")"
-    echo "synthembed formerly tuned (the scripts' old variables, extra column) $("${formerly[@]}" "$bin" step "$m" "$reps")"
-  fi
-  peer=$(cd "$shared/anchors" && env TORCH_NT="$nt" "$vpy" bench_train.py "$m" "$reps" 2>/dev/null | tail -1)
-  echo "PyTorch 2.x (default threading) $peer"
-  passive=$(cd "$shared/anchors" && env TORCH_NT="$nt" OMP_WAIT_POLICY=PASSIVE "$vpy" bench_train.py "$m" "$reps" 2>/dev/null | tail -1)
-  echo "PyTorch 2.x with OMP_WAIT_POLICY=PASSIVE (extra row) $passive"
-  ratio "$ours" "$peer" "synthembed as is vs PyTorch 2.x default" 0.8
+  # Rounds: each side runs as its own process once per round, in turn, and the ratio is between the
+  # per-side medians, so that one slow minute on a shared VM does not decide it.
+  ours_all="" peer_all="" passive_all=""
+  for ((r = 1; r <= rounds; r++)); do
+    o=$("$bin" step "$m" "$reps"); ours_all+="$o"$'\n'
+    if [ $compare = 1 ]; then
+      echo "synthembed untuned (SYNTHEMBED_NO_SELF_TUNING=1, extra column) $("${untuned[@]}" "$bin" step "$m" "$reps")"
+      echo "synthembed formerly tuned (the scripts' old variables, extra column) $("${formerly[@]}" "$bin" step "$m" "$reps")"
+    fi
+    p=$(cd "$shared/anchors" && env TORCH_NT="$nt" "$vpy" bench_train.py "$m" "$reps" 2>/dev/null | tail -1); peer_all+="$p"$'\n'
+    q=$(cd "$shared/anchors" && env TORCH_NT="$nt" OMP_WAIT_POLICY=PASSIVE "$vpy" bench_train.py "$m" "$reps" 2>/dev/null | tail -1)
+    passive_all+="$q"$'\n'
+    echo "  round $r $m: synthembed $(jget "$o" median_s) s, PyTorch 2.x $(jget "$p" median_s) s, passive waits $(jget "$q" median_s) s"
+  done
+  ours=$(medianrun "$ours_all") peer=$(medianrun "$peer_all") passive=$(medianrun "$passive_all")
+  echo "synthembed (as is, median round) $ours"
+  echo "PyTorch 2.x (default threading, median round) $peer"
+  echo "PyTorch 2.x with OMP_WAIT_POLICY=PASSIVE (extra row, median round) $passive"
+  ratio "$ours" "$peer" "synthembed as is vs PyTorch 2.x default, medians of $rounds rounds" 0.8
   ratio "$ours" "$passive" "synthembed as is vs PyTorch 2.x, passive waits (extra row)" 0.8
   if [ $history = 1 ]; then
     envs=(tuned)
