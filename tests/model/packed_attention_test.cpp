@@ -127,20 +127,3 @@ TEST(PackedAttentionTrain, BertSelfAttentionTrainingGradientsEqualTheComposedOps
     }
 }
 
-#include <sys/resource.h>
-TEST(PackedAttentionTrain, DISABLED_Timing) {
-    auto cpu = [] { rusage u; getrusage(RUSAGE_SELF, &u); return u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec); };
-    auto x0 = torch::randn({64, 128, 768});
-    auto gy = torch::randn({64, 128, 256});
-    for (int r = 0; r < 6; ++r) {
-        auto x = x0.clone().requires_grad_(true);
-        double c0 = cpu();
-        auto t0 = std::chrono::steady_clock::now();
-        auto y = model::packedSelfAttentionTrain(x, 4, 0.125, {});
-        double c1 = cpu();
-        y.backward(gy);
-        double c2 = cpu();
-        auto t2 = std::chrono::steady_clock::now();
-        std::printf("fwd cpu %.3f bwd cpu %.3f wall %.3f\n", c1 - c0, c2 - c1, std::chrono::duration<double>(t2 - t0).count());
-    }
-}
