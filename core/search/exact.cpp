@@ -1,4 +1,5 @@
 #include "core/search/exact.h"
+#include "core/search/exact_int8.h"
 
 #include "core/util/result.h"
 
@@ -94,6 +95,8 @@ std::vector<std::vector<Hit>> exactSearch(const float* base, std::size_t n, cons
     int threads = o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     const std::uint8_t* allow = o.allow ? o.allow->data() : nullptr;
     if (o.allow && o.allow->size() != n) throw Failure("internal", "exactSearch: allow mask size differs from base rows");
+    if (o.stats) *o.stats = {};
+    if (detail::screenedSearch(base, n, queries, nq, d, o, hooks, out)) return out;
 
     std::vector<TopK> tops(nq);
     for (auto& t : tops) {

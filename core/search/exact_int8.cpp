@@ -1,0 +1,494 @@
+// The screened path of exactSearch: an int8 matrix product bounds every score, and only the rows
+// that can still reach a query's top k are rescored exactly.
+//
+// Why it is exact. Write each row x = s xq + rx (s its scale, xq its int8 codes, rx the residual)
+// and each query q = t qq + rq alike. Then q.x = t s (qq.xq) + rq.(s xq) + q.rx, so with
+// S = qq.xq (exact in int32: |S| <= 127^2 d < 2^31 for d <= 65536)
+//     |q.x - t s S| <= ||rq|| ||s xq|| + ||q|| ||rx||                                       (1)
+// by Cauchy-Schwarz. QuantizedRows stores upper bounds of ||x||, ||rx||, ||s xq|| (sums in double,
+// rounded up to float), so e = ||q|| slack_x + ||rq|| ||s xq|| bounds the gap, where
+// slack_x = ||rx|| + 2^-15 (||x|| + ||s xq||) adds a margin for rounding:
+//   - a = (t s) S in float carries at most 3 roundings (float(S), t s, the product): |a - t s S| <=
+//     3.1u |t s S| <= 3.1u ||t qq|| ||s xq||, u = 2^-24; and ||t qq|| <= ||q|| + ||rq|| <= 2 ||q||
+//     since |rq_j| <= t/2 <= max|q|/254 makes ||rq|| <= ||q|| sqrt(d)/254 <= ||q|| for d <= 65536;
+//   - e and a +- e in float carry a few more roundings, each within u of values <= 3 ||q|| (||x|| +
+//     ||s xq||);
+//   - the exact rescoring is a dot product in double: within d 2^-53 ||q|| ||x||, far below u.
+//   Together well under 30u ||q|| (||x|| + ||s xq||), and the margin is 2^-15 ||q|| (||x|| + ||s xq||)
+//   = 512u ||q|| (...). Rows and queries whose largest |value| lies outside [1e-15, 1e15] (other than
+//   zero rows) or that hold a non-finite value are not screened (no underflow or overflow above).
+// So lower = a - e <= score <= a + e = upper for the double-precision score of every row. Per query
+// the path keeps T, a value that k distinct allowed rows' scores reach: the k-th best lower bound,
+// or (once candidates were rescored) the k-th best exact score rounded down. A row with upper < T
+// has a score below k other rows' scores and cannot be in the top k, whatever the tie rule; every
+// other row is rescored in double. The top k of the rescored rows (score descending, lower row
+// first on ties) is then the top k of all rows by double-precision score.
+
+#include "core/search/exact_int8.h"
+
+#include "core/platform/platform.h"
+#include "core/util/log.h"
+#include "core/util/result.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#define SYNTHEMBED_X86 1
+#endif
+
+namespace synthembed::search {
+
+namespace {
+
+// oneDNN's C API (dnnl.h), row-major: C = alpha op(A) op(B) + beta C (+ offsets), int32 results.
+using GemmS8Fn = int (*)(char transa, char transb, char offsetc, std::int64_t M, std::int64_t N, std::int64_t K,
+                         float alpha, const std::int8_t* A, std::int64_t lda, std::int8_t ao, const std::int8_t* B,
+                         std::int64_t ldb, std::int8_t bo, float beta, std::int32_t* C, std::int64_t ldc,
+                         const std::int32_t* co);
+
+constexpr std::size_t kMaxDim = 65536;
+constexpr double kMargin = 1.0 / 32768.0; // 2^-15, see the top of the file
+
+void gemmS8(GemmS8Fn f, const std::int8_t* a, std::size_t m, const std::int8_t* b, std::size_t n, std::size_t d,
+            std::int32_t* c) {
+    const std::int32_t zero = 0;
+    f('N', 'T', 'F', std::int64_t(m), std::int64_t(n), std::int64_t(d), 1.0f, a, std::int64_t(d), 0, b,
+      std::int64_t(d), 0, 0.0f, c, std::int64_t(n), &zero);
+}
+
+// Exact int32 products are the premise of the bounds: on CPUs without VNNI oneDNN may saturate
+// 16-bit intermediates. Check codes at the extremes (+-127 everywhere, alternating) and random ones.
+bool selfCheck(GemmS8Fn f) {
+    const std::size_t m = 5, n = 37, d = 389;
+    std::vector<std::int8_t> a(m * d), b(n * d);
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> code(-127, 127);
+    for (std::size_t j = 0; j < d; ++j) {
+        a[0 * d + j] = 127;
+        a[1 * d + j] = -127;
+        a[2 * d + j] = std::int8_t(j % 2 ? 127 : -127);
+        b[0 * d + j] = 127;
+        b[1 * d + j] = -127;
+        b[2 * d + j] = std::int8_t(j % 2 ? -127 : 127);
+    }
+    for (std::size_t i = 3 * d; i < m * d; ++i) a[i] = std::int8_t(code(rng));
+    for (std::size_t i = 3 * d; i < n * d; ++i) b[i] = std::int8_t(code(rng));
+    std::vector<std::int32_t> c(m * n, -1);
+    gemmS8(f, a.data(), m, b.data(), n, d, c.data());
+    for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < n; ++j) {
+            std::int64_t s = 0;
+            for (std::size_t t = 0; t < d; ++t) s += std::int64_t(a[i * d + t]) * b[j * d + t];
+            if (s != c[i * n + j]) return false;
+        }
+    return true;
+}
+
+GemmS8Fn resolveGemmS8() {
+    const char* env = std::getenv("SYNTHEMBED_GEMM");
+    if (env && std::strcmp(env, "torch") == 0) return nullptr;
+#if defined(_WIN32)
+    const char* libs[] = {"dnnl.dll"};
+#elif defined(__APPLE__)
+    const char* libs[] = {"libdnnl.3.dylib", "libdnnl.2.dylib", "libdnnl.dylib"};
+#else
+    const char* libs[] = {"libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"};
+#endif
+    for (const char* lib : libs)
+        if (auto f = reinterpret_cast<GemmS8Fn>(platform::librarySymbol(platform::openLibrary(lib), "dnnl_gemm_s8s8s32"))) {
+            if (selfCheck(f)) {
+                log::debug("exact search: int8 screening with oneDNN from ", lib);
+                return f;
+            }
+            log::debug("exact search: oneDNN's int8 gemm from ", lib, " is not exact here; float path only");
+            return nullptr;
+        }
+    return nullptr;
+}
+
+GemmS8Fn gemmS8Fn() {
+    static GemmS8Fn f = resolveGemmS8();
+    return f;
+}
+
+float roundUp(double v) {
+    const float f = static_cast<float>(v * (1.0 + 1e-10));
+    return std::nextafter(f, std::numeric_limits<float>::infinity());
+}
+
+// Rows [a, b) of x into q; returns false when a row is not screenable.
+bool quantizeRange(const float* x, std::size_t d, std::size_t a, std::size_t b, QuantizedRows& q) {
+    bool ok = true;
+    for (std::size_t i = a; i < b; ++i) {
+        const float* r = x + i * d;
+        std::int8_t* c = q.codes.data() + i * d;
+        float mx = 0;
+        bool finite = true;
+        for (std::size_t j = 0; j < d; ++j) {
+            const float v = std::fabs(r[j]);
+            finite &= v <= std::numeric_limits<float>::max(); // false for NaN and inf
+            mx = std::max(mx, v);
+        }
+        if (!finite || (mx != 0 && (mx < 1e-15f || mx > 1e15f))) ok = false;
+        const float s = finite ? mx / 127.0f : 0.0f;
+        double res = 0, cn = 0, nn = 0;
+        if (s > 0) {
+            // Any rounding of r / s would do (the residual is measured from the codes kept); this
+            // one vectorises.
+            const float inv = 1.0f / s;
+            for (std::size_t j = 0; j < d; ++j) {
+                const float v = std::clamp(r[j] * inv, -127.0f, 127.0f);
+                c[j] = std::int8_t(int(v + (v >= 0 ? 0.5f : -0.5f)));
+            }
+            for (std::size_t j = 0; j < d; ++j) {
+                const std::int8_t code = c[j];
+                const double sc = double(s) * code;
+                const double rr = double(r[j]) - sc;
+                res += rr * rr;
+                cn += sc * sc;
+                nn += double(r[j]) * r[j];
+            }
+        } else {
+            std::memset(c, 0, d);
+            if (finite)
+                for (std::size_t j = 0; j < d; ++j) nn += double(r[j]) * r[j];
+        }
+        q.scale[i] = s;
+        q.norm[i] = roundUp(std::sqrt(nn));
+        q.residual[i] = roundUp(std::sqrt(res));
+        q.codeNorm[i] = roundUp(std::sqrt(cn));
+        q.slack[i] = roundUp(double(q.residual[i]) + kMargin * (double(q.norm[i]) + double(q.codeNorm[i])));
+    }
+    return ok;
+}
+
+int threadCount(int requested) {
+    return requested > 0 ? requested : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// Runs work(a, b) over [0, n) split across up to `threads` threads (the caller's thread takes the first part).
+template <class F>
+void parallelFor(std::size_t n, int threads, F&& work) {
+    const int nt = int(std::min<std::size_t>(std::size_t(std::max(1, threads)), n));
+    if (nt <= 1) {
+        if (n) work(std::size_t(0), n);
+        return;
+    }
+    std::vector<std::thread> pool;
+    const std::size_t per = (n + std::size_t(nt) - 1) / std::size_t(nt);
+    for (int t = 1; t < nt; ++t) {
+        const std::size_t a = std::min(n, per * std::size_t(t)), b = std::min(n, per * std::size_t(t + 1));
+        if (a < b) pool.emplace_back([&work, a, b] { work(a, b); });
+    }
+    work(std::size_t(0), std::min(n, per));
+    for (auto& th : pool) th.join();
+}
+
+// The exact score: a dot product in double, in index order. Not inlined into the vector scans so
+// that it keeps the baseline instruction set (no fused multiply-adds) and one result everywhere.
+__attribute__((noinline)) double dotDouble(const float* q, const float* x, std::size_t d) {
+    double s = 0;
+    for (std::size_t j = 0; j < d; ++j) s += double(q[j]) * x[j];
+    return s;
+}
+
+struct Candidate {
+    std::int64_t row;
+    float upper;
+};
+
+struct Scored {
+    double score;
+    std::int64_t row;
+};
+
+// Better first: higher score, then lower row.
+bool better(const Scored& a, const Scored& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.row < b.row;
+}
+
+/// One query's screening state.
+struct Screen {
+    std::vector<float> lower;       // min-heap of the k best lower bounds
+    std::vector<Candidate> pending; // rows to rescore
+    std::vector<Scored> top;        // heap (worst on top) of the k best rescored rows
+    float threshold = -std::numeric_limits<float>::infinity();
+    std::size_t rescored = 0;
+};
+
+/// The base's per-row bounds over one chunk and the query's own.
+struct ChunkCols {
+    const float* scale;
+    const float* slack;
+    const float* codeNorm;
+    std::int64_t rowOffset;
+    const std::uint8_t* allow; // indexed by absolute row, or nullptr
+};
+
+struct QueryBound {
+    float scale, norm, residual;
+};
+
+struct Rescorer {
+    const float* base;
+    std::size_t d;
+    std::size_t k;
+    std::size_t pendingCap;
+
+    // Scores the pending rows in double, keeps the k best, raises the threshold to the k-th best score.
+    void flush(Screen& st, const float* q) const {
+        for (const Candidate& c : st.pending) {
+            if (!(c.upper >= st.threshold)) continue;
+            const double s = dotDouble(q, base + std::size_t(c.row) * d, d);
+            ++st.rescored;
+            const Scored sc{s, c.row};
+            if (st.top.size() < k) {
+                st.top.push_back(sc);
+                std::push_heap(st.top.begin(), st.top.end(), better);
+            } else if (better(sc, st.top.front())) {
+                std::pop_heap(st.top.begin(), st.top.end(), better);
+                st.top.back() = sc;
+                std::push_heap(st.top.begin(), st.top.end(), better);
+            }
+        }
+        st.pending.clear();
+        if (st.top.size() == k) {
+            // Rounded down: k rows score at least this much.
+            float t = static_cast<float>(st.top.front().score);
+            if (double(t) > st.top.front().score) t = std::nextafter(t, -std::numeric_limits<float>::infinity());
+            st.threshold = std::max(st.threshold, t);
+        }
+    }
+
+    // Column j of the chunk for query state st (scores: the query's int32 row).
+    void consider(Screen& st, const std::int32_t* scores, std::size_t j, const ChunkCols& c, QueryBound qb,
+                  const float* q) const {
+        const float a = (qb.scale * c.scale[j]) * float(scores[j]);
+        const float e = qb.norm * c.slack[j] + qb.residual * c.codeNorm[j];
+        const float up = a + e;
+        if (!(up >= st.threshold)) return;
+        const std::int64_t row = c.rowOffset + std::int64_t(j);
+        if (c.allow && !c.allow[row]) return;
+        st.pending.push_back({row, up});
+        const float lo = a - e;
+        if (st.lower.size() < k) {
+            st.lower.push_back(lo);
+            std::push_heap(st.lower.begin(), st.lower.end(), std::greater<float>());
+            if (st.lower.size() == k) st.threshold = std::max(st.threshold, st.lower.front());
+        } else if (lo > st.lower.front()) {
+            std::pop_heap(st.lower.begin(), st.lower.end(), std::greater<float>());
+            st.lower.back() = lo;
+            std::push_heap(st.lower.begin(), st.lower.end(), std::greater<float>());
+            st.threshold = std::max(st.threshold, st.lower.front());
+        }
+        if (st.pending.size() >= pendingCap) flush(st, q);
+    }
+
+    void scanScalar(Screen& st, const std::int32_t* s, std::size_t cols, const ChunkCols& c, QueryBound qb,
+                    const float* q) const {
+        for (std::size_t j = 0; j < cols; ++j) consider(st, s, j, c, qb, q);
+    }
+
+#if SYNTHEMBED_X86
+    // 16 columns at a time: the bounds in registers, single columns only where an upper bound reaches
+    // the threshold (a few per thousand once the threshold has settled).
+    __attribute__((target("avx512f"))) void scanAvx512(Screen& st, const std::int32_t* s, std::size_t cols,
+                                                        const ChunkCols& c, QueryBound qb, const float* q) const {
+        const __m512 vs = _mm512_set1_ps(qb.scale), vn = _mm512_set1_ps(qb.norm), vr = _mm512_set1_ps(qb.residual);
+        std::size_t j = 0;
+        for (; j + 16 <= cols; j += 16) {
+            const __m512 sf = _mm512_maskz_cvtepi32_ps(0xFFFF, _mm512_loadu_si512(s + j));
+            const __m512 a = _mm512_mul_ps(_mm512_mul_ps(vs, _mm512_loadu_ps(c.scale + j)), sf);
+            const __m512 e = _mm512_fmadd_ps(vn, _mm512_loadu_ps(c.slack + j),
+                                             _mm512_mul_ps(vr, _mm512_loadu_ps(c.codeNorm + j)));
+            unsigned m = _mm512_cmp_ps_mask(_mm512_add_ps(a, e), _mm512_set1_ps(st.threshold), _CMP_GE_OQ);
+            while (m) {
+                consider(st, s, j + unsigned(__builtin_ctz(m)), c, qb, q);
+                m &= m - 1;
+            }
+        }
+        for (; j < cols; ++j) consider(st, s, j, c, qb, q);
+    }
+
+    __attribute__((target("avx2,fma"))) void scanAvx2(Screen& st, const std::int32_t* s, std::size_t cols,
+                                                       const ChunkCols& c, QueryBound qb, const float* q) const {
+        const __m256 vs = _mm256_set1_ps(qb.scale), vn = _mm256_set1_ps(qb.norm), vr = _mm256_set1_ps(qb.residual);
+        std::size_t j = 0;
+        for (; j + 8 <= cols; j += 8) {
+            const __m256 sf = _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + j)));
+            const __m256 a = _mm256_mul_ps(_mm256_mul_ps(vs, _mm256_loadu_ps(c.scale + j)), sf);
+            const __m256 e = _mm256_fmadd_ps(vn, _mm256_loadu_ps(c.slack + j),
+                                             _mm256_mul_ps(vr, _mm256_loadu_ps(c.codeNorm + j)));
+            unsigned m = unsigned(_mm256_movemask_ps(
+                _mm256_cmp_ps(_mm256_add_ps(a, e), _mm256_set1_ps(st.threshold), _CMP_GE_OQ)));
+            while (m) {
+                consider(st, s, j + unsigned(__builtin_ctz(m)), c, qb, q);
+                m &= m - 1;
+            }
+        }
+        for (; j < cols; ++j) consider(st, s, j, c, qb, q);
+    }
+#endif
+};
+
+enum class Isa { Scalar, Avx2, Avx512 };
+
+Isa detectIsa() {
+#if SYNTHEMBED_X86 && defined(__GNUC__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return Isa::Avx512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
+#endif
+    return Isa::Scalar;
+}
+
+// The int32 score buffer, kept between searches (fresh pages are expensive on VMs); a search that
+// finds it taken uses its own.
+struct ScoreBuffer {
+    std::mutex mutex;
+    std::vector<std::int32_t> data;
+};
+ScoreBuffer& sharedScores() {
+    static ScoreBuffer b;
+    return b;
+}
+
+} // namespace
+
+bool int8ScreeningAvailable() {
+    return gemmS8Fn() != nullptr;
+}
+
+QuantizedRows quantizeRows(const float* x, std::size_t n, std::size_t d, int threads) {
+    QuantizedRows q;
+    q.rows = n;
+    q.cols = d;
+    q.codes.resize(n * d);
+    for (auto* v : {&q.scale, &q.norm, &q.residual, &q.codeNorm, &q.slack}) v->resize(n);
+    const int nt = int(std::min<std::size_t>(std::size_t(threadCount(threads)), std::max<std::size_t>(1, n / 64)));
+    std::vector<char> ok(std::size_t(std::max(nt, 1)), 1);
+    std::size_t part = 0;
+    std::mutex partMutex;
+    parallelFor(n, nt, [&](std::size_t a, std::size_t b) {
+        std::size_t slot;
+        {
+            std::lock_guard<std::mutex> lock(partMutex);
+            slot = part++;
+        }
+        ok[slot] = quantizeRange(x, d, a, b, q);
+    });
+    q.usable = d <= kMaxDim && std::all_of(ok.begin(), ok.end(), [](char c) { return c != 0; });
+    return q;
+}
+
+namespace detail {
+
+bool screenedSearch(const float* base, std::size_t n, const float* queries, std::size_t nq, std::size_t d,
+                    const ExactSearchOptions& o, const ProgressHooks& hooks, std::vector<std::vector<Hit>>& out) {
+    if (o.path == ExactPath::Float || d == 0 || d > kMaxDim) return false;
+    const GemmS8Fn gemm = gemmS8Fn();
+    if (!gemm) return false;
+    if (o.quantized && (o.quantized->rows != n || o.quantized->cols != d))
+        throw Failure("internal", "exactSearch: the quantised companion (" + std::to_string(o.quantized->rows) + " x " +
+                                      std::to_string(o.quantized->cols) + ") does not match the base (" +
+                                      std::to_string(n) + " x " + std::to_string(d) + ")");
+    if (o.path == ExactPath::Auto && !o.quantized && nq < o.screenMinQueries) return false;
+    if (o.quantized && !o.quantized->usable) return false;
+
+    const int threads = threadCount(o.threads);
+    const QuantizedRows qq = quantizeRows(queries, nq, d, threads);
+    if (!qq.usable) return false;
+    QuantizedRows own;
+    const QuantizedRows* bq = o.quantized;
+    if (!bq) {
+        const auto t0 = std::chrono::steady_clock::now();
+        own = quantizeRows(base, n, d, threads);
+        if (o.stats) o.stats->quantizeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (!own.usable) return false;
+        bq = &own;
+    }
+
+    const std::size_t k = std::min(o.k, n);
+    const std::size_t chunk = std::max<std::size_t>(1, std::min(o.baseChunk, n));
+    const std::size_t qBlock = std::max<std::size_t>(1, std::min(o.queryBlock, nq));
+    const std::uint8_t* allow = o.allow ? o.allow->data() : nullptr;
+    static const Isa isa = detectIsa();
+
+    std::vector<Screen> screens(nq);
+    for (auto& s : screens) {
+        s.lower.reserve(k);
+        s.top.reserve(k);
+    }
+    const Rescorer rs{base, d, k, std::max<std::size_t>(256, 4 * k)};
+
+    ScoreBuffer& shared = sharedScores();
+    std::unique_lock<std::mutex> lock(shared.mutex, std::try_to_lock);
+    std::vector<std::int32_t> ownScores;
+    std::vector<std::int32_t>& scores = lock.owns_lock() ? shared.data : ownScores;
+    if (scores.size() < qBlock * chunk) {
+        scores.clear();
+        scores.shrink_to_fit();
+        scores.resize(qBlock * chunk);
+    }
+
+    const std::size_t totalSteps = ((nq + qBlock - 1) / qBlock) * ((n + chunk - 1) / chunk);
+    std::size_t step = 0;
+    for (std::size_t q0 = 0; q0 < nq; q0 += qBlock) {
+        const std::size_t qn = std::min(qBlock, nq - q0);
+        for (std::size_t b0 = 0; b0 < n; b0 += chunk) {
+            if (hooks.stopRequested()) throw Failure("cancelled", "search cancelled");
+            const std::size_t bn = std::min(chunk, n - b0);
+            gemmS8(gemm, qq.codes.data() + q0 * d, qn, bq->codes.data() + b0 * d, bn, d, scores.data());
+            const ChunkCols cols{bq->scale.data() + b0, bq->slack.data() + b0, bq->codeNorm.data() + b0,
+                                 std::int64_t(b0), allow};
+            parallelFor(qn, threads, [&](std::size_t a, std::size_t b) {
+                for (std::size_t i = a; i < b; ++i) {
+                    const std::size_t qi = q0 + i;
+                    const QueryBound qb{qq.scale[qi], qq.norm[qi], qq.residual[qi]};
+                    const std::int32_t* srow = scores.data() + i * bn;
+                    const float* qv = queries + qi * d;
+                    switch (isa) {
+#if SYNTHEMBED_X86
+                    case Isa::Avx512: rs.scanAvx512(screens[qi], srow, bn, cols, qb, qv); break;
+                    case Isa::Avx2: rs.scanAvx2(screens[qi], srow, bn, cols, qb, qv); break;
+#endif
+                    default: rs.scanScalar(screens[qi], srow, bn, cols, qb, qv); break;
+                    }
+                }
+            });
+            hooks.report(std::int64_t(++step), std::int64_t(totalSteps), "searching");
+        }
+    }
+    std::vector<std::size_t> rescored(nq, 0);
+    parallelFor(nq, threads, [&](std::size_t a, std::size_t b) {
+        for (std::size_t qi = a; qi < b; ++qi) {
+            Screen& st = screens[qi];
+            rs.flush(st, queries + qi * d);
+            std::sort(st.top.begin(), st.top.end(), better);
+            out[qi].clear();
+            for (const Scored& s : st.top) out[qi].push_back({s.row, static_cast<float>(s.score)});
+            rescored[qi] = st.rescored;
+        }
+    });
+    if (o.stats) {
+        o.stats->screened = true;
+        o.stats->candidates = 0;
+        for (std::size_t r : rescored) o.stats->candidates += r;
+    }
+    return true;
+}
+
+} // namespace detail
+
+} // namespace synthembed::search
