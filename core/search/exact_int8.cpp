@@ -46,6 +46,12 @@
 #define SYNTHEMBED_X86 1
 #endif
 
+// GCC 12 warns that the _mm512_undefined_* operands inside its own AVX-512 intrinsics "may be used
+// uninitialized" (GCC bug 105593); nothing of ours is.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 namespace synthembed::search {
 
 namespace {
@@ -126,47 +132,105 @@ float roundUp(double v) {
     return std::nextafter(f, std::numeric_limits<float>::infinity());
 }
 
-// Rows [a, b) of x into q; returns false when a row is not screenable.
-bool quantizeRange(const float* x, std::size_t d, std::size_t a, std::size_t b, QuantizedRows& q) {
+/// One row's quantisation: codes, scale and the three sums of squares (in double).
+struct RowSums {
+    float scale = 0;
+    float maxAbs = 0;
+    double norm2 = 0, residual2 = 0, code2 = 0;
+};
+
+RowSums quantizeRowScalar(const float* r, std::size_t d, std::int8_t* c) {
+    RowSums out;
+    for (std::size_t j = 0; j < d; ++j) out.maxAbs = std::max(out.maxAbs, std::fabs(r[j]));
+    for (std::size_t j = 0; j < d; ++j) out.norm2 += double(r[j]) * r[j];
+    const float s = out.maxAbs / 127.0f;
+    out.scale = s;
+    if (!(s > 0) || !std::isfinite(out.norm2)) {
+        std::memset(c, 0, d);
+        out.scale = 0;
+        return out;
+    }
+    // Any rounding of r / s would do (the residual is measured from the codes kept).
+    const float inv = 1.0f / s;
+    for (std::size_t j = 0; j < d; ++j) {
+        const float v = std::clamp(r[j] * inv, -127.0f, 127.0f);
+        c[j] = std::int8_t(int(v + (v >= 0 ? 0.5f : -0.5f)));
+    }
+    for (std::size_t j = 0; j < d; ++j) {
+        const double sc = double(s) * c[j]; // exact: 24 by 8 bits
+        const double rr = double(r[j]) - sc;
+        out.residual2 += rr * rr;
+        out.code2 += sc * sc;
+    }
+    return out;
+}
+
+#if SYNTHEMBED_X86
+// The same, 16 values at a time (the sums in double, 8 lanes each).
+__attribute__((target("avx512f,avx512bw"))) RowSums quantizeRowAvx512(const float* r, std::size_t d, std::int8_t* c) {
+    RowSums out;
+    __m512 mx = _mm512_setzero_ps();
+    __m512d n2 = _mm512_setzero_pd();
+    for (std::size_t j = 0; j < d; j += 16) {
+        const __mmask16 m = d - j >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (d - j)) - 1);
+        const __m512 v = _mm512_maskz_loadu_ps(m, r + j);
+        mx = _mm512_max_ps(mx, _mm512_abs_ps(v));
+        const __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+        const __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+        n2 = _mm512_fmadd_pd(lo, lo, _mm512_fmadd_pd(hi, hi, n2));
+    }
+    out.norm2 = _mm512_reduce_add_pd(n2);
+    out.maxAbs = _mm512_reduce_max_ps(mx);
+    const float s = out.maxAbs / 127.0f;
+    out.scale = s;
+    if (!(s > 0) || !std::isfinite(out.norm2)) {
+        std::memset(c, 0, d);
+        out.scale = 0;
+        return out;
+    }
+    const __m512 inv = _mm512_set1_ps(1.0f / s), lim = _mm512_set1_ps(127.0f), nlim = _mm512_set1_ps(-127.0f);
+    const __m512d sd = _mm512_set1_pd(double(s));
+    __m512d r2 = _mm512_setzero_pd(), c2 = _mm512_setzero_pd();
+    for (std::size_t j = 0; j < d; j += 16) {
+        const __mmask16 m = d - j >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (d - j)) - 1);
+        const __m512 v = _mm512_maskz_loadu_ps(m, r + j);
+        const __m512i code = _mm512_cvtps_epi32(_mm512_min_ps(lim, _mm512_max_ps(nlim, _mm512_mul_ps(v, inv))));
+        _mm512_mask_cvtepi32_storeu_epi8(c + j, m, code);
+        for (int half = 0; half < 2; ++half) {
+            const __m256i ci = half ? _mm512_extracti64x4_epi64(code, 1) : _mm512_castsi512_si256(code);
+            const __m256 vf = half ? _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))
+                                   : _mm512_castps512_ps256(v);
+            const __m512d sc = _mm512_mul_pd(sd, _mm512_cvtepi32_pd(ci)); // exact
+            const __m512d rr = _mm512_sub_pd(_mm512_cvtps_pd(vf), sc);
+            r2 = _mm512_fmadd_pd(rr, rr, r2);
+            c2 = _mm512_fmadd_pd(sc, sc, c2);
+        }
+    }
+    out.residual2 = _mm512_reduce_add_pd(r2);
+    out.code2 = _mm512_reduce_add_pd(c2);
+    return out;
+}
+#endif
+
+// Rows [a, b) of x into q; returns false when a row is not screenable. The sums in double carry
+// at most d 2^-53 relative error, covered by roundUp's 1e-10 for d <= 65536.
+bool quantizeRange(const float* x, std::size_t d, std::size_t a, std::size_t b, QuantizedRows& q, bool avx512) {
     bool ok = true;
     for (std::size_t i = a; i < b; ++i) {
         const float* r = x + i * d;
         std::int8_t* c = q.codes.data() + i * d;
-        float mx = 0;
-        bool finite = true;
-        for (std::size_t j = 0; j < d; ++j) {
-            const float v = std::fabs(r[j]);
-            finite &= v <= std::numeric_limits<float>::max(); // false for NaN and inf
-            mx = std::max(mx, v);
-        }
-        if (!finite || (mx != 0 && (mx < 1e-15f || mx > 1e15f))) ok = false;
-        const float s = finite ? mx / 127.0f : 0.0f;
-        double res = 0, cn = 0, nn = 0;
-        if (s > 0) {
-            // Any rounding of r / s would do (the residual is measured from the codes kept); this
-            // one vectorises.
-            const float inv = 1.0f / s;
-            for (std::size_t j = 0; j < d; ++j) {
-                const float v = std::clamp(r[j] * inv, -127.0f, 127.0f);
-                c[j] = std::int8_t(int(v + (v >= 0 ? 0.5f : -0.5f)));
-            }
-            for (std::size_t j = 0; j < d; ++j) {
-                const std::int8_t code = c[j];
-                const double sc = double(s) * code;
-                const double rr = double(r[j]) - sc;
-                res += rr * rr;
-                cn += sc * sc;
-                nn += double(r[j]) * r[j];
-            }
-        } else {
-            std::memset(c, 0, d);
-            if (finite)
-                for (std::size_t j = 0; j < d; ++j) nn += double(r[j]) * r[j];
-        }
-        q.scale[i] = s;
-        q.norm[i] = roundUp(std::sqrt(nn));
-        q.residual[i] = roundUp(std::sqrt(res));
-        q.codeNorm[i] = roundUp(std::sqrt(cn));
+#if SYNTHEMBED_X86
+        const RowSums rs = avx512 ? quantizeRowAvx512(r, d, c) : quantizeRowScalar(r, d, c);
+#else
+        (void)avx512;
+        const RowSums rs = quantizeRowScalar(r, d, c);
+#endif
+        const bool finite = std::isfinite(rs.norm2) && rs.maxAbs <= std::numeric_limits<float>::max();
+        if (!finite || (rs.maxAbs != 0 && (rs.maxAbs < 1e-15f || rs.maxAbs > 1e15f))) ok = false;
+        q.scale[i] = rs.scale;
+        q.norm[i] = roundUp(std::sqrt(rs.norm2));
+        q.residual[i] = roundUp(std::sqrt(rs.residual2));
+        q.codeNorm[i] = roundUp(std::sqrt(rs.code2));
         q.slack[i] = roundUp(double(q.residual[i]) + kMargin * (double(q.norm[i]) + double(q.codeNorm[i])));
     }
     return ok;
@@ -370,8 +434,20 @@ bool int8ScreeningAvailable() {
     return gemmS8Fn() != nullptr;
 }
 
-QuantizedRows quantizeRows(const float* x, std::size_t n, std::size_t d, int threads) {
-    QuantizedRows q;
+namespace {
+
+bool haveAvx512() {
+#if SYNTHEMBED_X86 && defined(__GNUC__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+#else
+    return false;
+#endif
+}
+
+// Quantises into q, reusing its storage (no fresh pages when it already held as many rows).
+void quantizeInto(QuantizedRows& q, const float* x, std::size_t n, std::size_t d, int threads) {
+    static const bool avx512 = haveAvx512();
     q.rows = n;
     q.cols = d;
     q.codes.resize(n * d);
@@ -386,9 +462,26 @@ QuantizedRows quantizeRows(const float* x, std::size_t n, std::size_t d, int thr
             std::lock_guard<std::mutex> lock(partMutex);
             slot = part++;
         }
-        ok[slot] = quantizeRange(x, d, a, b, q);
+        ok[slot] = quantizeRange(x, d, a, b, q, avx512);
     });
     q.usable = d <= kMaxDim && std::all_of(ok.begin(), ok.end(), [](char c) { return c != 0; });
+}
+
+// The companion quantised inside a call (no companion given), kept for the next call's storage.
+struct CompanionBuffer {
+    std::mutex mutex;
+    QuantizedRows rows;
+};
+CompanionBuffer& sharedCompanion() {
+    static CompanionBuffer b;
+    return b;
+}
+
+} // namespace
+
+QuantizedRows quantizeRows(const float* x, std::size_t n, std::size_t d, int threads) {
+    QuantizedRows q;
+    quantizeInto(q, x, n, d, threads);
     return q;
 }
 
@@ -409,11 +502,14 @@ bool screenedSearch(const float* base, std::size_t n, const float* queries, std:
     const int threads = threadCount(o.threads);
     const QuantizedRows qq = quantizeRows(queries, nq, d, threads);
     if (!qq.usable) return false;
-    QuantizedRows own;
     const QuantizedRows* bq = o.quantized;
+    CompanionBuffer& sharedOwn = sharedCompanion();
+    std::unique_lock<std::mutex> ownLock(sharedOwn.mutex, std::defer_lock);
+    QuantizedRows privateOwn;
     if (!bq) {
         const auto t0 = std::chrono::steady_clock::now();
-        own = quantizeRows(base, n, d, threads);
+        QuantizedRows& own = ownLock.try_lock() ? sharedOwn.rows : privateOwn;
+        quantizeInto(own, base, n, d, threads);
         if (o.stats) o.stats->quantizeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (!own.usable) return false;
         bq = &own;
