@@ -15,6 +15,16 @@ namespace synthembed::train {
 /// exempt when it is 1-D or its name contains "norm" or ends in "bias".
 bool exemptFromWeightDecay(const std::string& name, const torch::Tensor& parameter);
 
+/// torch::optim::AdamW (same options, state, checkpoint format and arithmetic) whose step updates
+/// each contiguous float32 CPU parameter in one parallel pass (decay, both moments, denominator
+/// and step per element) instead of about eight tensor passes and a fresh denominator tensor per
+/// parameter; anything else takes AdamW's own tensor operations.
+class FusedAdamW : public torch::optim::AdamW {
+  public:
+    using torch::optim::AdamW::AdamW;
+    torch::Tensor step(LossClosure closure = nullptr) override;
+};
+
 /// AdamW over `params` (name, tensor) with two groups: decayed, and exempt (weight decay 0).
 std::unique_ptr<torch::optim::AdamW> makeAdamW(const std::vector<std::pair<std::string, torch::Tensor>>& params,
                                                const TrainConfig& config);
