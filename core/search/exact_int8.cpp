@@ -47,9 +47,10 @@
 #endif
 
 // GCC 12 warns that the _mm512_undefined_* operands inside its own AVX-512 intrinsics "may be used
-// uninitialized" (GCC bug 105593); nothing of ours is.
+// uninitialized" or "is used uninitialized" (GCC bug 105593); nothing of ours is.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
 namespace synthembed::search {
