@@ -127,6 +127,24 @@ struct VectorIndex::Impl {
     std::unique_ptr<hnswlib::InnerProductSpace> space;
     std::unique_ptr<hnswlib::HierarchicalNSW<float>> hnsw;
     std::unique_ptr<detail::IvfPq> ivf;
+    // The int8 companion of `vectors` for exact search (exact.h): built at the second exact search
+    // or at the first with many queries, kept until the vectors change.
+    mutable std::mutex companionMutex;
+    mutable std::shared_ptr<const QuantizedRows> companion;
+    mutable std::size_t exactSearches = 0;
+
+    void vectorsChanged() {
+        std::lock_guard<std::mutex> lock(companionMutex);
+        companion.reset();
+    }
+
+    std::shared_ptr<const QuantizedRows> companionFor(std::size_t queries) const {
+        std::lock_guard<std::mutex> lock(companionMutex);
+        ++exactSearches;
+        if (!companion && int8ScreeningAvailable() && (queries >= 64 || exactSearches >= 2))
+            companion = std::make_shared<const QuantizedRows>(quantizeRows(vectors));
+        return companion;
+    }
 
     void makeHnsw(std::size_t capacity) {
         space = std::make_unique<hnswlib::InnerProductSpace>(meta.dim);
@@ -274,6 +292,7 @@ Result<VectorIndex> VectorIndex::load(const std::filesystem::path& dir, const st
         s.vectors = Matrix(s.meta.count, s.meta.dim);
         std::ifstream vin(vecPath, std::ios::binary);
         vin.read(reinterpret_cast<char*>(s.vectors.data.data()), std::streamsize(bytes));
+        s.vectorsChanged();
         if (!vin) throw Failure("io", vecPath.string() + ": read failed");
         const auto itemsPath = base / "items.jsonl";
         std::ifstream iin(itemsPath);
@@ -364,6 +383,7 @@ Status VectorIndex::add(const Matrix& vectors, const std::vector<ItemMeta>& item
             s.ivf->add(v.data.data(), ids.data(), v.rows);
         }
         s.vectors.append(v);
+        s.vectorsChanged();
         for (std::size_t i = 0; i < items.size(); ++i) {
             s.rowOf[items[i].id] = start + i;
             s.items.push_back(items[i]);
@@ -401,6 +421,7 @@ Result<std::size_t> VectorIndex::remove(const std::vector<std::int64_t>& ids) {
             keptItems.push_back(std::move(s.items[i]));
         }
         s.vectors = std::move(kept);
+        s.vectorsChanged();
         s.items = std::move(keptItems);
         s.rowOf.clear();
         for (std::size_t i = 0; i < s.items.size(); ++i) s.rowOf[s.items[i].id] = i;
@@ -436,6 +457,8 @@ Result<std::vector<std::vector<SearchHit>>> VectorIndex::search(const Matrix& qu
             ExactSearchOptions o;
             o.k = k;
             o.allow = allow.empty() ? nullptr : &allow;
+            const auto companion = s.companionFor(q.rows);
+            if (companion && companion->usable) o.quantized = companion.get();
             auto hits = exactSearch(s.vectors, q, o, hooks);
             for (std::size_t i = 0; i < hits.size(); ++i)
                 for (auto& h : hits[i]) {
