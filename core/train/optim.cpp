@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
+#include <string>
+#include <type_traits>
 
 namespace synthembed::train {
 
@@ -33,6 +36,20 @@ std::unique_ptr<torch::optim::AdamW> makeAdamW(const std::vector<std::pair<std::
 }
 
 namespace {
+
+/// The key libtorch's own optimizers file a parameter's state under: 1.13 uses the TensorImpl's
+/// address printed as a string (c10::guts::to_string, an ostream of the pointer), 2.x the address
+/// itself. The same key keeps checkpoints interchangeable with torch::optim::AdamW.
+template <class Key>
+Key stateKey(const torch::Tensor& p) {
+    if constexpr (std::is_same_v<Key, std::string>) {
+        std::ostringstream s;
+        s << static_cast<const void*>(p.unsafeGetTensorImpl());
+        return s.str();
+    } else {
+        return static_cast<Key>(p.unsafeGetTensorImpl());
+    }
+}
 
 /// One AdamW update of n float32 elements, in one pass: torch::optim::AdamW's sequence of
 /// operations (decay, moments, bias-corrected denominator, step) element by element.
@@ -67,7 +84,7 @@ torch::Tensor FusedAdamW::step(LossClosure closure) {
             if (!p.grad().defined()) continue;
             const auto& grad = p.grad();
             TORCH_CHECK(!grad.is_sparse(), "AdamW does not support sparse gradients");
-            const auto key = c10::guts::to_string(p.unsafeGetTensorImpl());
+            const auto key = stateKey<typename decltype(state_)::key_type>(p);
             auto it = state_.find(key);
             if (it == state_.end()) {
                 auto st = std::make_unique<torch::optim::AdamWParamState>();
