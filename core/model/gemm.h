@@ -19,10 +19,10 @@ bool fastGemmAvailable();
 torch::Tensor gemmLinear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
 
 /// LoRA projection: x W^T + b + scale (dropout(x) A^T) B^T, with A [r, in] and B [out, r], as one
-/// autograd node whose forward and backward products all run on oneDNN (the one OpenMP pool).
-/// The adapter's term accumulates into the base output (no [M, out] delta, no [out, in] B A),
-/// its backward needs only thin [M, r] products, and gradients are computed only for inputs that
-/// require them (a frozen base weight gets none). The dropout mask comes from one 64-bit seed
+/// autograd node: the base products on oneDNN (the one OpenMP pool), the adapter's dropout and
+/// thin products in one parallel region per direction over cache-sized blocks of rows (no
+/// [M, in] dropped-input tensor, no [M, out] delta, no [out, in] B A), and gradients only for
+/// inputs that require them (a frozen base weight gets none). The dropout mask comes from one 64-bit seed
 /// drawn from the default CPU generator and a counter-based stream (loraDropoutNoise gives the
 /// same mask), is never stored (backward recomputes it from the seed) and does not depend on the
 /// thread count; restoring the generator (GradCache, checkpointing) replays it. dropout = the

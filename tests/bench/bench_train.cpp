@@ -201,10 +201,19 @@ double spearman(const std::vector<double>& a, const std::vector<double>& b) {
 
 struct CpuTimes {
     double user = 0, sys = 0;
+    double minorFaults = 0, voluntarySwitches = 0; ///< where system time goes: page faults, sleeps/wake-ups
     static CpuTimes now() {
         rusage u{};
         getrusage(RUSAGE_SELF, &u);
-        return {u.ru_utime.tv_sec + u.ru_utime.tv_usec * 1e-6, u.ru_stime.tv_sec + u.ru_stime.tv_usec * 1e-6};
+        return {u.ru_utime.tv_sec + u.ru_utime.tv_usec * 1e-6, u.ru_stime.tv_sec + u.ru_stime.tv_usec * 1e-6,
+                static_cast<double>(u.ru_minflt), static_cast<double>(u.ru_nvcsw)};
+    }
+    CpuTimes operator-(const CpuTimes& o) const {
+        return {user - o.user, sys - o.sys, minorFaults - o.minorFaults, voluntarySwitches - o.voluntarySwitches};
+    }
+    CpuTimes& operator+=(const CpuTimes& o) {
+        user += o.user, sys += o.sys, minorFaults += o.minorFaults, voluntarySwitches += o.voluntarySwitches;
+        return *this;
     }
 };
 
@@ -274,7 +283,7 @@ int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank
         a.opt->step();
         const double dt = now() - t0;
         const auto c1 = CpuTimes::now();
-        return std::make_pair(dt, CpuTimes{c1.user - c0.user, c1.sys - c0.sys});
+        return std::make_pair(dt, c1 - c0);
     };
     for (int i = 0; i < 2; ++i, ++cursor)
         for (auto& a : arms) step(a, cursor);
@@ -282,8 +291,7 @@ int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank
         for (auto& a : arms) {
             auto [dt, cpu] = step(a, cursor);
             a.seconds.push_back(dt);
-            a.cpu.user += cpu.user;
-            a.cpu.sys += cpu.sys;
+            a.cpu += cpu;
         }
     fs::remove_all(c.outputDir);
     nlohmann::json out = {{"impl", "synthembed"}, {"model", modelDir.filename().string()}, {"B", kBatch},
@@ -299,6 +307,8 @@ int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank
                        {"min_s", sorted.front()},
                        {"user_s_per_step", a.cpu.user / reps},
                        {"sys_s_per_step", a.cpu.sys / reps},
+                       {"minor_faults_per_step", a.cpu.minorFaults / reps},
+                       {"voluntary_switches_per_step", a.cpu.voluntarySwitches / reps},
                        {"trainable_params", a.nTrainable},
                        {"times_s", a.seconds}};
     }

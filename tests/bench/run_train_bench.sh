@@ -78,7 +78,8 @@ label, a = sys.argv[1], json.loads(sys.argv[2])
 for arm in ("full", "lora"):
     r = a[arm]
     print(f"  {label:<34} {arm:<4} {r['median_s']:.3f} s/step (min {r['min_s']:.3f}), CPU/step user {r['user_s_per_step']:.3f} s "
-          f"sys {r['sys_s_per_step']:.3f} s, {r['trainable_params']} trainable")
+          f"sys {r['sys_s_per_step']:.3f} s, {r['trainable_params']} trainable"
+          + (f", {r['minor_faults_per_step']:.0f} page faults and {r['voluntary_switches_per_step']:.0f} sleeps/step" if 'minor_faults_per_step' in r else ""))
 print(f"  {label:<34} LoRA/full time {a['lora_over_full']:.2f}x (<= 1.0 is the goal)")
 PY
   }
