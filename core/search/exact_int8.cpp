@@ -578,6 +578,8 @@ bool screenedSearch(const float* base, std::size_t n, const float* queries, std:
             rescored[qi] = st.rescored;
         }
     });
+    // Keep the per-call companion's storage for the next call only up to 512 MiB (1.3M rows of 384).
+    if (ownLock.owns_lock() && sharedOwn.rows.codes.capacity() > (std::size_t(512) << 20)) sharedOwn.rows = QuantizedRows();
     if (o.stats) {
         o.stats->screened = true;
         o.stats->candidates = 0;
