@@ -113,8 +113,8 @@ TEST(Lora, FusedProjectionEqualsTheComposedOpsWithAndWithoutDropout) {
     // LoRA's projection fuses the adapter into the base product (core/model/gemm.cpp); its output
     // and every gradient must equal the torch ops composed as PEFT composes them, with the same
     // dropout mask (model::loraDropoutNoise from the same generator state).
-    // The second shape spans many row blocks of the fused kernels (32 x 512 products: 64 rows a
-    // block, 71 blocks, the last one partial) and several chunks of partial gradient sums.
+    // The second shape spans many row blocks of the fused kernels (32 x 512 products: 16 rows a
+    // block, 281 blocks, the last one partial) and 57 chunks of partial gradient sums.
     if (!model::fastGemmAvailable()) GTEST_SKIP() << "oneDNN sgemm not available: the composed path is the only one";
     struct Shape {
         std::int64_t batch, seq, in, out, rank;
