@@ -398,8 +398,10 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
             float* pgB = needB ? gBPart.data_ptr<float>() : nullptr;
             at::parallel_for(0, chunks, 1, [&](std::int64_t begin, std::int64_t end) {
                 const auto cap = static_cast<std::size_t>(rows * K);
-                std::vector<float> ubuf(static_cast<std::size_t>(rows * r)), hbuf(p > 0 ? cap : 0),
-                    vbuf(p > 0 && needX ? cap : 0);
+                // With dropout: the block's noise drawn once (from ones), then applied to x (for
+                // grad A) and to u A (for grad x).
+                std::vector<float> ubuf(static_cast<std::size_t>(rows * r)), nbuf(p > 0 ? cap : 0),
+                    ones(p > 0 ? cap : 0, 1.0f), hbuf(p > 0 && needA ? cap : 0), vbuf(p > 0 && needX ? cap : 0);
                 for (auto c = begin; c < end; ++c)
                     for (auto blk = c * perChunk; blk < std::min(blocks, (c + 1) * perChunk); ++blk) {
                         const auto r0 = blk * rows, m = std::min(rows, M - r0);
@@ -409,11 +411,14 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
                         if (!needX && !needA) continue;
                         float* u = ubuf.data(); // gy B [m, r]
                         blockGemm(false, false, m, r, N, 1.0f, gyb, N, pb, r, 0.0f, u, r);
+                        const float* nz = nbuf.data();
+                        if (p > 0) noise.span<false>(ones.data(), nbuf.data(), r0 * K, m * K);
                         if (needA) { // u^T h [r, K], h = the block's dropped-out input
                             const float* h = px + r0 * K;
                             if (p > 0) {
-                                noise.span<false>(h, hbuf.data(), r0 * K, m * K);
-                                h = hbuf.data();
+                                float* hb = hbuf.data();
+                                for (std::int64_t i = 0; i < m * K; ++i) hb[i] = h[i] * nz[i];
+                                h = hb;
                             }
                             blockGemm(true, false, r, K, m, 1.0f, u, r, h, K, 1.0f, pga + c * r * K, K);
                         }
@@ -422,7 +427,7 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
                             if (p > 0) {
                                 float* v = vbuf.data();
                                 blockGemm(false, false, m, K, r, scale, u, r, pa, K, 0.0f, v, K);
-                                noise.span<true>(v, gxb, r0 * K, m * K);
+                                for (std::int64_t i = 0; i < m * K; ++i) gxb[i] += v[i] * nz[i];
                             } else {
                                 blockGemm(false, false, m, K, r, scale, u, r, pa, K, 1.0f, gxb, K);
                             }
