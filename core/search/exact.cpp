@@ -105,33 +105,13 @@ std::vector<std::vector<Hit>> exactSearch(const float* base, std::size_t n, cons
     }
     // One score buffer for the whole search: fresh pages are expensive on VMs.
     std::unique_ptr<float[]> scores(new float[qBlock * chunk]);
-    const std::size_t totalSteps = ((nq + qBlock - 1) / qBlock) * ((n + chunk - 1) / chunk);
-    std::size_t step = 0;
-    for (std::size_t q0 = 0; q0 < nq; q0 += qBlock) {
-        const std::size_t qn = std::min(qBlock, nq - q0);
-        for (std::size_t b0 = 0; b0 < n; b0 += chunk) {
-            if (hooks.stopRequested()) throw Failure("cancelled", "search cancelled");
-            const std::size_t bn = std::min(chunk, n - b0);
+    detail::forEachBlock(
+        nq, qBlock, n, chunk, hooks, [&](std::size_t q0, std::size_t qn, std::size_t b0, std::size_t bn) {
             gemmABt(queries + q0 * d, qn, base + b0 * d, bn, d, scores.get());
-            auto work = [&](std::size_t a, std::size_t b) {
+            detail::parallelFor(qn, threads, [&](std::size_t a, std::size_t b) {
                 scanRows(scores.get(), bn, a, b, bn, std::int64_t(b0), tops.data() + q0, allow);
-            };
-            const int nt = int(std::min<std::size_t>(threads, qn));
-            if (nt <= 1) {
-                work(0, qn);
-            } else {
-                std::vector<std::thread> pool;
-                const std::size_t per = (qn + nt - 1) / nt;
-                for (int t = 1; t < nt; ++t) {
-                    const std::size_t a = std::min(qn, per * t), b = std::min(qn, per * (t + 1));
-                    if (a < b) pool.emplace_back(work, a, b);
-                }
-                work(0, std::min(qn, per));
-                for (auto& th : pool) th.join();
-            }
-            hooks.report(std::int64_t(++step), std::int64_t(totalSteps), "searching");
-        }
-    }
+            });
+        });
     for (std::size_t q = 0; q < nq; ++q) {
         auto& h = tops[q].heap;
         std::sort(h.begin(), h.end(), [](const Hit& a, const Hit& b) {

@@ -58,16 +58,16 @@ namespace synthembed::search {
 namespace {
 
 // oneDNN's C API (dnnl.h), row-major: C = alpha op(A) op(B) + beta C (+ offsets), int32 results.
-using GemmS8Fn = int (*)(char transa, char transb, char offsetc, std::int64_t M, std::int64_t N, std::int64_t K,
-                         float alpha, const std::int8_t* A, std::int64_t lda, std::int8_t ao, const std::int8_t* B,
-                         std::int64_t ldb, std::int8_t bo, float beta, std::int32_t* C, std::int64_t ldc,
-                         const std::int32_t* co);
+using GemmS8Fn = int (*)(char transa, char transb, char offsetc, std::int64_t M, std::int64_t N,
+                         std::int64_t K, float alpha, const std::int8_t* A, std::int64_t lda, std::int8_t ao,
+                         const std::int8_t* B, std::int64_t ldb, std::int8_t bo, float beta, std::int32_t* C,
+                         std::int64_t ldc, const std::int32_t* co);
 
 constexpr std::size_t kMaxDim = 65536;
 constexpr double kMargin = 1.0 / 32768.0; // 2^-15, see the top of the file
 
-void gemmS8(GemmS8Fn f, const std::int8_t* a, std::size_t m, const std::int8_t* b, std::size_t n, std::size_t d,
-            std::int32_t* c) {
+void gemmS8(GemmS8Fn f, const std::int8_t* a, std::size_t m, const std::int8_t* b, std::size_t n,
+            std::size_t d, std::int32_t* c) {
     const std::int32_t zero = 0;
     f('N', 'T', 'F', std::int64_t(m), std::int64_t(n), std::int64_t(d), 1.0f, a, std::int64_t(d), 0, b,
       std::int64_t(d), 0, 0.0f, c, std::int64_t(n), &zero);
@@ -88,14 +88,17 @@ bool selfCheck(GemmS8Fn f) {
         b[1 * d + j] = -127;
         b[2 * d + j] = std::int8_t(j % 2 ? -127 : 127);
     }
-    for (std::size_t i = 3 * d; i < m * d; ++i) a[i] = std::int8_t(code(rng));
-    for (std::size_t i = 3 * d; i < n * d; ++i) b[i] = std::int8_t(code(rng));
+    for (std::size_t i = 3 * d; i < m * d; ++i)
+        a[i] = std::int8_t(code(rng));
+    for (std::size_t i = 3 * d; i < n * d; ++i)
+        b[i] = std::int8_t(code(rng));
     std::vector<std::int32_t> c(m * n, -1);
     gemmS8(f, a.data(), m, b.data(), n, d, c.data());
     for (std::size_t i = 0; i < m; ++i)
         for (std::size_t j = 0; j < n; ++j) {
             std::int64_t s = 0;
-            for (std::size_t t = 0; t < d; ++t) s += std::int64_t(a[i * d + t]) * b[j * d + t];
+            for (std::size_t t = 0; t < d; ++t)
+                s += std::int64_t(a[i * d + t]) * b[j * d + t];
             if (s != c[i * n + j]) return false;
         }
     return true;
@@ -112,7 +115,8 @@ GemmS8Fn resolveGemmS8() {
     const char* libs[] = {"libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"};
 #endif
     for (const char* lib : libs)
-        if (auto f = reinterpret_cast<GemmS8Fn>(platform::librarySymbol(platform::openLibrary(lib), "dnnl_gemm_s8s8s32"))) {
+        if (auto f = reinterpret_cast<GemmS8Fn>(
+                platform::librarySymbol(platform::openLibrary(lib), "dnnl_gemm_s8s8s32"))) {
             if (selfCheck(f)) {
                 log::debug("exact search: int8 screening with oneDNN from ", lib);
                 return f;
@@ -140,17 +144,23 @@ struct RowSums {
     double norm2 = 0, residual2 = 0, code2 = 0;
 };
 
+// Sets the scale from maxAbs and norm2; false (codes zeroed, scale 0) when the row gets no codes.
+bool setScale(RowSums& out, std::int8_t* c, std::size_t d) {
+    out.scale = out.maxAbs / 127.0f;
+    if (out.scale > 0 && std::isfinite(out.norm2)) return true;
+    std::memset(c, 0, d);
+    out.scale = 0;
+    return false;
+}
+
 RowSums quantizeRowScalar(const float* r, std::size_t d, std::int8_t* c) {
     RowSums out;
-    for (std::size_t j = 0; j < d; ++j) out.maxAbs = std::max(out.maxAbs, std::fabs(r[j]));
-    for (std::size_t j = 0; j < d; ++j) out.norm2 += double(r[j]) * r[j];
-    const float s = out.maxAbs / 127.0f;
-    out.scale = s;
-    if (!(s > 0) || !std::isfinite(out.norm2)) {
-        std::memset(c, 0, d);
-        out.scale = 0;
-        return out;
-    }
+    for (std::size_t j = 0; j < d; ++j)
+        out.maxAbs = std::max(out.maxAbs, std::fabs(r[j]));
+    for (std::size_t j = 0; j < d; ++j)
+        out.norm2 += double(r[j]) * r[j];
+    if (!setScale(out, c, d)) return out;
+    const float s = out.scale;
     // Any rounding of r / s would do (the residual is measured from the codes kept).
     const float inv = 1.0f / s;
     for (std::size_t j = 0; j < d; ++j) {
@@ -168,7 +178,8 @@ RowSums quantizeRowScalar(const float* r, std::size_t d, std::int8_t* c) {
 
 #if SYNTHEMBED_X86
 // The same, 16 values at a time (the sums in double, 8 lanes each).
-__attribute__((target("avx512f,avx512bw"))) RowSums quantizeRowAvx512(const float* r, std::size_t d, std::int8_t* c) {
+__attribute__((target("avx512f,avx512bw"))) RowSums quantizeRowAvx512(const float* r, std::size_t d,
+                                                                      std::int8_t* c) {
     RowSums out;
     __m512 mx = _mm512_setzero_ps();
     __m512d n2 = _mm512_setzero_pd();
@@ -182,20 +193,16 @@ __attribute__((target("avx512f,avx512bw"))) RowSums quantizeRowAvx512(const floa
     }
     out.norm2 = _mm512_reduce_add_pd(n2);
     out.maxAbs = _mm512_reduce_max_ps(mx);
-    const float s = out.maxAbs / 127.0f;
-    out.scale = s;
-    if (!(s > 0) || !std::isfinite(out.norm2)) {
-        std::memset(c, 0, d);
-        out.scale = 0;
-        return out;
-    }
+    if (!setScale(out, c, d)) return out;
+    const float s = out.scale;
     const __m512 inv = _mm512_set1_ps(1.0f / s), lim = _mm512_set1_ps(127.0f), nlim = _mm512_set1_ps(-127.0f);
     const __m512d sd = _mm512_set1_pd(double(s));
     __m512d r2 = _mm512_setzero_pd(), c2 = _mm512_setzero_pd();
     for (std::size_t j = 0; j < d; j += 16) {
         const __mmask16 m = d - j >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (d - j)) - 1);
         const __m512 v = _mm512_maskz_loadu_ps(m, r + j);
-        const __m512i code = _mm512_cvtps_epi32(_mm512_min_ps(lim, _mm512_max_ps(nlim, _mm512_mul_ps(v, inv))));
+        const __m512i code =
+            _mm512_cvtps_epi32(_mm512_min_ps(lim, _mm512_max_ps(nlim, _mm512_mul_ps(v, inv))));
         _mm512_mask_cvtepi32_storeu_epi8(c + j, m, code);
         for (int half = 0; half < 2; ++half) {
             const __m256i ci = half ? _mm512_extracti64x4_epi64(code, 1) : _mm512_castsi512_si256(code);
@@ -215,7 +222,8 @@ __attribute__((target("avx512f,avx512bw"))) RowSums quantizeRowAvx512(const floa
 
 // Rows [a, b) of x into q; returns false when a row is not screenable. The sums in double carry
 // at most d 2^-53 relative error, covered by roundUp's 1e-10 for d <= 65536.
-bool quantizeRange(const float* x, std::size_t d, std::size_t a, std::size_t b, QuantizedRows& q, bool avx512) {
+bool quantizeRange(const float* x, std::size_t d, std::size_t a, std::size_t b, QuantizedRows& q,
+                   bool avx512) {
     bool ok = true;
     for (std::size_t i = a; i < b; ++i) {
         const float* r = x + i * d;
@@ -241,24 +249,6 @@ int threadCount(int requested) {
     return requested > 0 ? requested : int(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-// Runs work(a, b) over [0, n) split across up to `threads` threads (the caller's thread takes the first part).
-template <class F>
-void parallelFor(std::size_t n, int threads, F&& work) {
-    const int nt = int(std::min<std::size_t>(std::size_t(std::max(1, threads)), n));
-    if (nt <= 1) {
-        if (n) work(std::size_t(0), n);
-        return;
-    }
-    std::vector<std::thread> pool;
-    const std::size_t per = (n + std::size_t(nt) - 1) / std::size_t(nt);
-    for (int t = 1; t < nt; ++t) {
-        const std::size_t a = std::min(n, per * std::size_t(t)), b = std::min(n, per * std::size_t(t + 1));
-        if (a < b) pool.emplace_back([&work, a, b] { work(a, b); });
-    }
-    work(std::size_t(0), std::min(n, per));
-    for (auto& th : pool) th.join();
-}
-
 // The exact score: a dot product in double (8 running sums, so that the additions do not wait on
 // each other: the rescoring cost a fifth of the search with one). Not inlined into the vector
 // scans, so it keeps one instruction set and gives one result for a row wherever it is called.
@@ -266,9 +256,11 @@ __attribute__((noinline)) double dotDouble(const float* q, const float* x, std::
     double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     std::size_t j = 0;
     for (; j + 8 <= d; j += 8)
-        for (std::size_t l = 0; l < 8; ++l) acc[l] += double(q[j + l]) * x[j + l];
+        for (std::size_t l = 0; l < 8; ++l)
+            acc[l] += double(q[j + l]) * x[j + l];
     double s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (; j < d; ++j) s += double(q[j]) * x[j];
+    for (; j < d; ++j)
+        s += double(q[j]) * x[j];
     return s;
 }
 
@@ -336,7 +328,8 @@ struct Rescorer {
         if (st.top.size() == k) {
             // Rounded down: k rows score at least this much.
             float t = static_cast<float>(st.top.front().score);
-            if (double(t) > st.top.front().score) t = std::nextafter(t, -std::numeric_limits<float>::infinity());
+            if (double(t) > st.top.front().score)
+                t = std::nextafter(t, -std::numeric_limits<float>::infinity());
             st.threshold = std::max(st.threshold, t);
         }
     }
@@ -367,15 +360,18 @@ struct Rescorer {
 
     void scanScalar(Screen& st, const std::int32_t* s, std::size_t cols, const ChunkCols& c, QueryBound qb,
                     const float* q) const {
-        for (std::size_t j = 0; j < cols; ++j) consider(st, s, j, c, qb, q);
+        for (std::size_t j = 0; j < cols; ++j)
+            consider(st, s, j, c, qb, q);
     }
 
 #if SYNTHEMBED_X86
     // 16 columns at a time: the bounds in registers, single columns only where an upper bound reaches
     // the threshold (a few per thousand once the threshold has settled).
     __attribute__((target("avx512f"))) void scanAvx512(Screen& st, const std::int32_t* s, std::size_t cols,
-                                                        const ChunkCols& c, QueryBound qb, const float* q) const {
-        const __m512 vs = _mm512_set1_ps(qb.scale), vn = _mm512_set1_ps(qb.norm), vr = _mm512_set1_ps(qb.residual);
+                                                       const ChunkCols& c, QueryBound qb,
+                                                       const float* q) const {
+        const __m512 vs = _mm512_set1_ps(qb.scale), vn = _mm512_set1_ps(qb.norm),
+                     vr = _mm512_set1_ps(qb.residual);
         std::size_t j = 0;
         for (; j + 16 <= cols; j += 16) {
             const __m512 sf = _mm512_maskz_cvtepi32_ps(0xFFFF, _mm512_loadu_si512(s + j));
@@ -388,12 +384,15 @@ struct Rescorer {
                 m &= m - 1;
             }
         }
-        for (; j < cols; ++j) consider(st, s, j, c, qb, q);
+        for (; j < cols; ++j)
+            consider(st, s, j, c, qb, q);
     }
 
     __attribute__((target("avx2,fma"))) void scanAvx2(Screen& st, const std::int32_t* s, std::size_t cols,
-                                                       const ChunkCols& c, QueryBound qb, const float* q) const {
-        const __m256 vs = _mm256_set1_ps(qb.scale), vn = _mm256_set1_ps(qb.norm), vr = _mm256_set1_ps(qb.residual);
+                                                      const ChunkCols& c, QueryBound qb,
+                                                      const float* q) const {
+        const __m256 vs = _mm256_set1_ps(qb.scale), vn = _mm256_set1_ps(qb.norm),
+                     vr = _mm256_set1_ps(qb.residual);
         std::size_t j = 0;
         for (; j + 8 <= cols; j += 8) {
             const __m256 sf = _mm256_cvtepi32_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + j)));
@@ -407,7 +406,8 @@ struct Rescorer {
                 m &= m - 1;
             }
         }
-        for (; j < cols; ++j) consider(st, s, j, c, qb, q);
+        for (; j < cols; ++j)
+            consider(st, s, j, c, qb, q);
     }
 #endif
 };
@@ -457,12 +457,14 @@ void quantizeInto(QuantizedRows& q, const float* x, std::size_t n, std::size_t d
     q.rows = n;
     q.cols = d;
     q.codes.resize(n * d);
-    for (auto* v : {&q.scale, &q.norm, &q.residual, &q.codeNorm, &q.slack}) v->resize(n);
-    const int nt = int(std::min<std::size_t>(std::size_t(threadCount(threads)), std::max<std::size_t>(1, n / 64)));
+    for (auto* v : {&q.scale, &q.norm, &q.residual, &q.codeNorm, &q.slack})
+        v->resize(n);
+    const int nt =
+        int(std::min<std::size_t>(std::size_t(threadCount(threads)), std::max<std::size_t>(1, n / 64)));
     std::vector<char> ok(std::size_t(std::max(nt, 1)), 1);
     std::size_t part = 0;
     std::mutex partMutex;
-    parallelFor(n, nt, [&](std::size_t a, std::size_t b) {
+    detail::parallelFor(n, nt, [&](std::size_t a, std::size_t b) {
         std::size_t slot;
         {
             std::lock_guard<std::mutex> lock(partMutex);
@@ -494,12 +496,14 @@ QuantizedRows quantizeRows(const float* x, std::size_t n, std::size_t d, int thr
 namespace detail {
 
 bool screenedSearch(const float* base, std::size_t n, const float* queries, std::size_t nq, std::size_t d,
-                    const ExactSearchOptions& o, const ProgressHooks& hooks, std::vector<std::vector<Hit>>& out) {
+                    const ExactSearchOptions& o, const ProgressHooks& hooks,
+                    std::vector<std::vector<Hit>>& out) {
     if (o.path == ExactPath::Float || d == 0 || d > kMaxDim) return false;
     const GemmS8Fn gemm = gemmS8Fn();
     if (!gemm) return false;
     if (o.quantized && (o.quantized->rows != n || o.quantized->cols != d))
-        throw Failure("internal", "exactSearch: the quantised companion (" + std::to_string(o.quantized->rows) + " x " +
+        throw Failure("internal", "exactSearch: the quantised companion (" +
+                                      std::to_string(o.quantized->rows) + " x " +
                                       std::to_string(o.quantized->cols) + ") does not match the base (" +
                                       std::to_string(n) + " x " + std::to_string(d) + ")");
     if (o.path == ExactPath::Auto && !o.quantized && nq < o.screenMinQueries) return false;
@@ -516,7 +520,9 @@ bool screenedSearch(const float* base, std::size_t n, const float* queries, std:
         const auto t0 = std::chrono::steady_clock::now();
         QuantizedRows& own = ownLock.try_lock() ? sharedOwn.rows : privateOwn;
         quantizeInto(own, base, n, d, threads);
-        if (o.stats) o.stats->quantizeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (o.stats)
+            o.stats->quantizeSeconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (!own.usable) return false;
         bq = &own;
     }
@@ -546,17 +552,12 @@ bool screenedSearch(const float* base, std::size_t n, const float* queries, std:
         scores.resize(qBlock * chunk);
     }
 
-    const std::size_t totalSteps = ((nq + qBlock - 1) / qBlock) * ((n + chunk - 1) / chunk);
-    std::size_t step = 0;
-    for (std::size_t q0 = 0; q0 < nq; q0 += qBlock) {
-        const std::size_t qn = std::min(qBlock, nq - q0);
-        for (std::size_t b0 = 0; b0 < n; b0 += chunk) {
-            if (hooks.stopRequested()) throw Failure("cancelled", "search cancelled");
-            const std::size_t bn = std::min(chunk, n - b0);
+    forEachBlock(
+        nq, qBlock, n, chunk, hooks, [&](std::size_t q0, std::size_t qn, std::size_t b0, std::size_t bn) {
             gemmS8(gemm, qq.codes.data() + q0 * d, qn, bq->codes.data() + b0 * d, bn, d, scores.data());
             const ChunkCols cols{bq->scale.data() + b0, bq->slack.data() + b0, bq->codeNorm.data() + b0,
                                  std::int64_t(b0), allow};
-            parallelFor(qn, threads, [&](std::size_t a, std::size_t b) {
+            detail::parallelFor(qn, threads, [&](std::size_t a, std::size_t b) {
                 for (std::size_t i = a; i < b; ++i) {
                     const std::size_t qi = q0 + i;
                     const QueryBound qb{qq.scale[qi], qq.norm[qi], qq.residual[qi]};
@@ -564,33 +565,40 @@ bool screenedSearch(const float* base, std::size_t n, const float* queries, std:
                     const float* qv = queries + qi * d;
                     switch (isa) {
 #if SYNTHEMBED_X86
-                    case Isa::Avx512: rs.scanAvx512(screens[qi], srow, bn, cols, qb, qv); break;
-                    case Isa::Avx2: rs.scanAvx2(screens[qi], srow, bn, cols, qb, qv); break;
+                    case Isa::Avx512:
+                        rs.scanAvx512(screens[qi], srow, bn, cols, qb, qv);
+                        break;
+                    case Isa::Avx2:
+                        rs.scanAvx2(screens[qi], srow, bn, cols, qb, qv);
+                        break;
 #endif
-                    default: rs.scanScalar(screens[qi], srow, bn, cols, qb, qv); break;
+                    default:
+                        rs.scanScalar(screens[qi], srow, bn, cols, qb, qv);
+                        break;
                     }
                 }
             });
-            hooks.report(std::int64_t(++step), std::int64_t(totalSteps), "searching");
-        }
-    }
+        });
     std::vector<std::size_t> rescored(nq, 0);
-    parallelFor(nq, threads, [&](std::size_t a, std::size_t b) {
+    detail::parallelFor(nq, threads, [&](std::size_t a, std::size_t b) {
         for (std::size_t qi = a; qi < b; ++qi) {
             Screen& st = screens[qi];
             rs.flush(st, queries + qi * d);
             std::sort(st.top.begin(), st.top.end(), better);
             out[qi].clear();
-            for (const Scored& s : st.top) out[qi].push_back({s.row, static_cast<float>(s.score)});
+            for (const Scored& s : st.top)
+                out[qi].push_back({s.row, static_cast<float>(s.score)});
             rescored[qi] = st.rescored;
         }
     });
     // Keep the per-call companion's storage for the next call only up to 512 MiB (1.3M rows of 384).
-    if (ownLock.owns_lock() && sharedOwn.rows.codes.capacity() > (std::size_t(512) << 20)) sharedOwn.rows = QuantizedRows();
+    if (ownLock.owns_lock() && sharedOwn.rows.codes.capacity() > (std::size_t(512) << 20))
+        sharedOwn.rows = QuantizedRows();
     if (o.stats) {
         o.stats->screened = true;
         o.stats->candidates = 0;
-        for (std::size_t r : rescored) o.stats->candidates += r;
+        for (std::size_t r : rescored)
+            o.stats->candidates += r;
     }
     return true;
 }

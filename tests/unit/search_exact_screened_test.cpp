@@ -16,22 +16,24 @@ using namespace synthembed::search;
 
 namespace {
 
-#define REQUIRE_INT8()                                                                                                 \
-    if (!int8ScreeningAvailable())                                                                                     \
+#define REQUIRE_INT8()                                                                                       \
+    if (!int8ScreeningAvailable())                                                                           \
     GTEST_SKIP() << "oneDNN's dnnl_gemm_s8s8s32 (libdnnl.so.2/.3) is not available or not exact on this CPU"
 
 Matrix gaussian(std::size_t n, std::size_t d, std::uint64_t seed, bool normalize = true) {
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> g;
     Matrix m(n, d);
-    for (auto& v : m.data) v = g(rng);
+    for (auto& v : m.data)
+        v = g(rng);
     if (normalize) normalizeRows(m);
     return m;
 }
 
 double dotD(const float* a, const float* b, std::size_t d) {
     double s = 0;
-    for (std::size_t j = 0; j < d; ++j) s += double(a[j]) * b[j];
+    for (std::size_t j = 0; j < d; ++j)
+        s += double(a[j]) * b[j];
     return s;
 }
 
@@ -42,9 +44,11 @@ std::vector<std::vector<std::int64_t>> brute(const Matrix& base, const Matrix& q
     for (std::size_t i = 0; i < q.rows; ++i) {
         std::vector<std::pair<double, std::int64_t>> s;
         for (std::size_t r = 0; r < base.rows; ++r)
-            if (!allow || (*allow)[r]) s.emplace_back(dotD(base.row(r), q.row(i), base.cols), std::int64_t(r));
+            if (!allow || (*allow)[r])
+                s.emplace_back(dotD(base.row(r), q.row(i), base.cols), std::int64_t(r));
         std::stable_sort(s.begin(), s.end(), [](auto& a, auto& b) { return a.first > b.first; });
-        for (std::size_t r = 0; r < k && r < s.size(); ++r) out[i].push_back(s[r].second);
+        for (std::size_t r = 0; r < k && r < s.size(); ++r)
+            out[i].push_back(s[r].second);
     }
     return out;
 }
@@ -140,35 +144,43 @@ TEST(ExactScreened, AlignedResidualsMakeTheBoundTight) {
     auto addRow = [&](auto value) {
         Matrix r(1, d);
         r.row(0)[0] = 1.0f;
-        for (std::size_t j = 1; j < d; ++j) r.row(0)[j] = value(j);
+        for (std::size_t j = 1; j < d; ++j)
+            r.row(0)[j] = value(j);
         base.append(r);
     };
     std::mt19937_64 rng(30);
     std::uniform_real_distribution<float> small(-0.3f, 0.3f);
-    for (int i = 0; i < 50; ++i) addRow([&](std::size_t) { return small(rng) * s; }); // filler, int8 score 0
+    for (int i = 0; i < 50; ++i)
+        addRow([&](std::size_t) { return small(rng) * s; }); // filler, int8 score 0
     for (std::size_t i = 0; i < k + 3; ++i) // B: code 1 on 20 coordinates, all residuals -0.45
         addRow([&](std::size_t j) { return ((j + i) % 31 < 20 ? 0.55f : -0.45f) * s; });
     addRow([&](std::size_t) { return 0.45f * s; }); // A: code 0, residuals +0.45 everywhere
-    for (int i = 0; i < 50; ++i) addRow([&](std::size_t) { return small(rng) * s; });
+    for (int i = 0; i < 50; ++i)
+        addRow([&](std::size_t) { return small(rng) * s; });
     Matrix q(1, d);
-    for (std::size_t j = 1; j < d; ++j) q.row(0)[j] = 1.0f;
+    for (std::size_t j = 1; j < d; ++j)
+        q.row(0)[j] = 1.0f;
     ASSERT_EQ(brute(base, q, k)[0][0], 58) << "the construction should make row A the best";
     expectAgree(base, q, opts(k, 16, 1), "aligned base residuals");
 
-    // Query residuals: the query is 1 at coordinate 0 and +0.45/127 elsewhere (int8 codes 0), rows on the grid.
+    // Query residuals: the query is 1 at coordinate 0 and +0.45/127 elsewhere (int8 codes 0), rows on the
+    // grid.
     Matrix base2(0, d);
     for (int i = 0; i < 40; ++i) {
         Matrix r(1, d);
         r.row(0)[0] = 0.15f; // int8 score ~0.15, true score 0.15 - 31 * 0.45 / 127 = 0.04
-        for (std::size_t j = 1; j < d; ++j) r.row(0)[j] = -1.0f;
+        for (std::size_t j = 1; j < d; ++j)
+            r.row(0)[j] = -1.0f;
         base2.append(r);
     }
     Matrix a(1, d); // int8 score 0, true score 31 * 0.45 / 127 = 0.11
-    for (std::size_t j = 1; j < d; ++j) a.row(0)[j] = 1.0f;
+    for (std::size_t j = 1; j < d; ++j)
+        a.row(0)[j] = 1.0f;
     base2.append(a);
     Matrix q2(1, d);
     q2.row(0)[0] = 1.0f;
-    for (std::size_t j = 1; j < d; ++j) q2.row(0)[j] = 0.45f * s;
+    for (std::size_t j = 1; j < d; ++j)
+        q2.row(0)[j] = 0.45f * s;
     ASSERT_EQ(brute(base2, q2, k)[0][0], 40) << "the construction should make the last row the best";
     expectAgree(base2, q2, opts(k, 16, 1), "aligned query residuals");
 }
@@ -182,7 +194,8 @@ TEST(ExactScreened, HugeCoordinateZeroRowsMixedMagnitudes) {
     for (std::size_t i = 0; i < base.rows; ++i) {
         float* r = base.row(i);
         const float mag = std::pow(10.0f, u(rng));
-        for (std::size_t j = 0; j < d; ++j) r[j] *= mag;
+        for (std::size_t j = 0; j < d; ++j)
+            r[j] *= mag;
         if (i % 11 == 0) r[i % d] = 1e4f * mag; // one huge coordinate: a coarse int8 scale for the rest
         if (i % 13 == 0) std::fill(r, r + d, 0.0f);
     }
@@ -197,12 +210,15 @@ TEST(ExactScreened, NegativeScoresEverywhere) {
     REQUIRE_INT8();
     const std::size_t d = 70;
     Matrix base = gaussian(2000, d, 9, false), q = gaussian(15, d, 10, false);
-    for (auto& v : base.data) v = std::fabs(v) + 0.01f;
-    for (auto& v : q.data) v = -std::fabs(v) - 0.01f;
+    for (auto& v : base.data)
+        v = std::fabs(v) + 0.01f;
+    for (auto& v : q.data)
+        v = -std::fabs(v) - 0.01f;
     normalizeRows(base);
     expectAgree(base, q, opts(10, 512, 4), "negative scores");
     for (const auto& hits : run(base, q, opts(10), ExactPath::Int8))
-        for (const auto& h : hits) EXPECT_LT(h.score, 0.0f);
+        for (const auto& h : hits)
+            EXPECT_LT(h.score, 0.0f);
 }
 
 TEST(ExactScreened, FewerRowsThanK) {
@@ -217,12 +233,14 @@ TEST(ExactScreened, AllowMask) {
     const Matrix base = gaussian(4000, 64, 13), q = gaussian(30, 64, 14);
     std::vector<std::uint8_t> allow(base.rows);
     std::mt19937_64 rng(15);
-    for (auto& a : allow) a = rng() % 10 < 3;
+    for (auto& a : allow)
+        a = rng() % 10 < 3;
     auto o = opts(10, 1000, 30);
     o.allow = &allow;
     expectAgree(base, q, o, "allow mask");
     for (const auto& hits : run(base, q, o, ExactPath::Int8))
-        for (const auto& h : hits) EXPECT_TRUE(allow[std::size_t(h.row)]) << "row " << h.row;
+        for (const auto& h : hits)
+            EXPECT_TRUE(allow[std::size_t(h.row)]) << "row " << h.row;
     // Fewer allowed rows than k.
     std::fill(allow.begin(), allow.end(), 0);
     allow[17] = allow[3999] = 1;
@@ -235,7 +253,8 @@ TEST(ExactScreened, PrunesOnNormalisedData) {
     std::size_t candidates = 0;
     expectAgree(base, q, opts(10, 4096, 64), "pruning", &candidates);
     // Without pruning every query would rescore 20,000 rows.
-    EXPECT_LT(candidates, q.rows * base.rows / 20) << candidates << " rows rescored for " << q.rows << " queries";
+    EXPECT_LT(candidates, q.rows * base.rows / 20)
+        << candidates << " rows rescored for " << q.rows << " queries";
     EXPECT_GE(candidates, q.rows * 10);
 }
 
@@ -255,7 +274,8 @@ TEST(ExactScreened, CompanionReuseAndAutoChoice) {
     EXPECT_EQ(stats.quantizeSeconds, 0.0);
     const auto ref = brute(base, q, 10);
     for (std::size_t i = 0; i < q.rows; ++i)
-        for (std::size_t r = 0; r < 10; ++r) EXPECT_EQ(withCompanion[i][r].row, ref[i][r]);
+        for (std::size_t r = 0; r < 10; ++r)
+            EXPECT_EQ(withCompanion[i][r].row, ref[i][r]);
     // Auto with enough queries quantises the base itself.
     o.quantized = nullptr;
     o.screenMinQueries = 4;
@@ -277,5 +297,6 @@ TEST(ExactScreened, UnscreenableValuesFallBack) {
     EXPECT_FALSE(stats.screened);
     const auto ref = run(base, q, opts(10), ExactPath::Float);
     for (std::size_t i = 0; i < q.rows; ++i)
-        for (std::size_t r = 0; r < 10; ++r) EXPECT_EQ(hits[i][r].row, ref[i][r].row);
+        for (std::size_t r = 0; r < 10; ++r)
+            EXPECT_EQ(hits[i][r].row, ref[i][r].row);
 }
