@@ -27,21 +27,10 @@ using SgemmFn = int (*)(char transa, char transb, std::int64_t M, std::int64_t N
                         float* C, std::int64_t ldc);
 
 SgemmFn resolveSgemm() {
-    const char* env = std::getenv("SYNTHEMBED_GEMM");
-    if (env && std::strcmp(env, "torch") == 0) return nullptr;
-#if defined(_WIN32)
-    const char* libs[] = {"dnnl.dll"};
-#elif defined(__APPLE__)
-    const char* libs[] = {"libdnnl.3.dylib", "libdnnl.2.dylib", "libdnnl.dylib"};
-#else
-    const char* libs[] = {"libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"};
-#endif
-    for (const char* lib : libs)
-        if (auto f = reinterpret_cast<SgemmFn>(platform::librarySymbol(platform::openLibrary(lib), "dnnl_sgemm"))) {
-            log::debug("matrix products: oneDNN sgemm from ", lib);
-            return f;
-        }
-    return nullptr;
+    const char* lib = nullptr;
+    auto f = reinterpret_cast<SgemmFn>(platform::oneDnnSymbol("dnnl_sgemm", &lib));
+    if (f) log::debug("matrix products: oneDNN sgemm from ", lib);
+    return f;
 }
 
 SgemmFn sgemm() {

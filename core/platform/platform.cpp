@@ -283,6 +283,23 @@ void* librarySymbol(void* library, const char* name) {
 #endif
 }
 
+void* oneDnnSymbol(const char* name, const char** library) {
+    if (const char* env = std::getenv("SYNTHEMBED_GEMM"); env && std::strcmp(env, "torch") == 0) return nullptr;
+#if defined(_WIN32)
+    const char* libs[] = {"dnnl.dll"};
+#elif defined(__APPLE__)
+    const char* libs[] = {"libdnnl.3.dylib", "libdnnl.2.dylib", "libdnnl.dylib"};
+#else
+    const char* libs[] = {"libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"};
+#endif
+    for (const char* lib : libs)
+        if (void* f = librarySymbol(openLibrary(lib), name)) {
+            if (library) *library = lib;
+            return f;
+        }
+    return nullptr;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Durable writes
 

@@ -75,6 +75,11 @@ void* openLibrary(const char* name);
 /// A symbol of a library from openLibrary (nullptr when absent).
 void* librarySymbol(void* library, const char* name);
 
+/// A function of oneDNN's C API (e.g. "dnnl_sgemm") from the first of the platform's oneDNN library
+/// names that has it (libdnnl.so.2/.3 on Linux, dnnl.dll, libdnnl.*.dylib); nullptr when none does
+/// or when SYNTHEMBED_GEMM=torch turns oneDNN off. `library` receives the name that was used.
+void* oneDnnSymbol(const char* name, const char** library = nullptr);
+
 /// An exclusive lock between processes on a lock file (flock on POSIX, LockFileEx on Windows), held
 /// until destruction; blocks until granted. The file (and its folder) is created when missing and
 /// left in place. huggingface_hub locks its downloads the same way, on the same files, so the two

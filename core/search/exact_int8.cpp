@@ -105,25 +105,14 @@ bool selfCheck(GemmS8Fn f) {
 }
 
 GemmS8Fn resolveGemmS8() {
-    const char* env = std::getenv("SYNTHEMBED_GEMM");
-    if (env && std::strcmp(env, "torch") == 0) return nullptr;
-#if defined(_WIN32)
-    const char* libs[] = {"dnnl.dll"};
-#elif defined(__APPLE__)
-    const char* libs[] = {"libdnnl.3.dylib", "libdnnl.2.dylib", "libdnnl.dylib"};
-#else
-    const char* libs[] = {"libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"};
-#endif
-    for (const char* lib : libs)
-        if (auto f = reinterpret_cast<GemmS8Fn>(
-                platform::librarySymbol(platform::openLibrary(lib), "dnnl_gemm_s8s8s32"))) {
-            if (selfCheck(f)) {
-                log::debug("exact search: int8 screening with oneDNN from ", lib);
-                return f;
-            }
-            log::debug("exact search: oneDNN's int8 gemm from ", lib, " is not exact here; float path only");
-            return nullptr;
-        }
+    const char* lib = nullptr;
+    auto f = reinterpret_cast<GemmS8Fn>(platform::oneDnnSymbol("dnnl_gemm_s8s8s32", &lib));
+    if (!f) return nullptr;
+    if (selfCheck(f)) {
+        log::debug("exact search: int8 screening with oneDNN from ", lib);
+        return f;
+    }
+    log::debug("exact search: oneDNN's int8 gemm from ", lib, " is not exact here; float path only");
     return nullptr;
 }
 
