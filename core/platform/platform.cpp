@@ -292,11 +292,21 @@ void* oneDnnSymbol(const char* name, const char** library) {
 #else
     const char* libs[] = {"libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"};
 #endif
-    for (const char* lib : libs)
-        if (void* f = librarySymbol(openLibrary(lib), name)) {
+    // Only a oneDNN that the process already has, i.e. the one libtorch links (Debian's libtorch
+    // 1.13 and 2.6 link the system's libdnnl). PyPI's libtorch carries its own oneDNN and MKL inside
+    // libtorch_cpu and its own libgomp; the system's libdnnl loaded beside them returned wrong
+    // products (NaN embeddings in the CUDA build's tests), so there the products stay on libtorch.
+    for (const char* lib : libs) {
+#if defined(_WIN32)
+        void* handle = reinterpret_cast<void*>(GetModuleHandleA(lib));
+#else
+        void* handle = ::dlopen(lib, RTLD_NOW | RTLD_NOLOAD);
+#endif
+        if (void* f = librarySymbol(handle, name)) {
             if (library) *library = lib;
             return f;
         }
+    }
     return nullptr;
 }
 

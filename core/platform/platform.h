@@ -76,8 +76,9 @@ void* openLibrary(const char* name);
 void* librarySymbol(void* library, const char* name);
 
 /// A function of oneDNN's C API (e.g. "dnnl_sgemm") from the first of the platform's oneDNN library
-/// names that has it (libdnnl.so.2/.3 on Linux, dnnl.dll, libdnnl.*.dylib); nullptr when none does
-/// or when SYNTHEMBED_GEMM=torch turns oneDNN off. `library` receives the name that was used.
+/// names that is already loaded in the process (libdnnl.so.2/.3 on Linux, dnnl.dll,
+/// libdnnl.*.dylib: the one libtorch links) and has it; nullptr when none does or when
+/// SYNTHEMBED_GEMM=torch turns oneDNN off. `library` receives the name that was used.
 void* oneDnnSymbol(const char* name, const char** library = nullptr);
 
 /// An exclusive lock between processes on a lock file (flock on POSIX, LockFileEx on Windows), held

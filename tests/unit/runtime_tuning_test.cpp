@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -30,7 +31,8 @@ namespace {
 namespace fs = std::filesystem;
 
 /// GOMP_SPINCOUNT as libgomp took it at load time (omp_display_env(verbose) prints it to stderr):
-/// 0 with OMP_WAIT_POLICY=PASSIVE, 300000 by default. "" when no libgomp is loaded.
+/// 0 with OMP_WAIT_POLICY=PASSIVE, 300000 by default. "" when no libgomp is loaded or it has no
+/// omp_display_env (the older libgomp inside PyPI's torch wheel, the CUDA build's).
 std::string gompSpinCount() {
     using DisplayEnv = void (*)(int);
     auto display = reinterpret_cast<DisplayEnv>(dlsym(RTLD_DEFAULT, "omp_display_env"));
@@ -52,6 +54,16 @@ std::string gompSpinCount() {
     std::smatch m;
     const std::string s = text.str();
     return std::regex_search(s, m, std::regex("GOMP_SPINCOUNT = '([0-9]+)'")) ? m[1].str() : "no GOMP_SPINCOUNT in: " + s;
+}
+
+/// Whether this process's libgomp reports its spin count (the child runs the same libraries).
+bool spinCountReadable() {
+    static const bool yes = [] {
+        const bool r = !gompSpinCount().empty();
+        if (!r) std::cout << "[ INFO ] this libgomp cannot report its spin count (no omp_display_env): only the variables are checked\n";
+        return r;
+    }();
+    return yes;
 }
 
 /// Runs this executable's child test with the environment `env` (name -> value; the rest of the
@@ -112,7 +124,8 @@ TEST(RuntimeTuning, ThreadingRuntimesStartTunedWithNoEnvironmentSet) {
     auto r = runChild({});
     EXPECT_EQ(r["OMP_WAIT_POLICY"], "PASSIVE");
     EXPECT_EQ(r["OPENBLAS_THREAD_TIMEOUT"], "4");
-    EXPECT_EQ(r["spincount"], "0") << "libgomp did not start with passive waits";
+    if (spinCountReadable())
+        EXPECT_EQ(r["spincount"], "0") << "libgomp did not start with passive waits";
     EXPECT_NE(r["tuning"].find("set by synthembed at start-up"), std::string::npos) << r["tuning"];
 }
 
@@ -120,14 +133,16 @@ TEST(RuntimeTuning, WhatTheUserSetWins) {
     auto r = runChild({{"OMP_WAIT_POLICY", "ACTIVE"}});
     EXPECT_EQ(r["OMP_WAIT_POLICY"], "ACTIVE");
     EXPECT_EQ(r["OPENBLAS_THREAD_TIMEOUT"], "4"); // the missing one is still added
-    EXPECT_NE(r["spincount"], "0");
-    EXPECT_FALSE(r["spincount"].empty());
+    if (spinCountReadable()) {
+        EXPECT_NE(r["spincount"], "0");
+        EXPECT_FALSE(r["spincount"].empty());
+    }
 }
 
 TEST(RuntimeTuning, OptOutLeavesTheRuntimesAsTheyAre) {
     auto r = runChild({{"SYNTHEMBED_NO_SELF_TUNING", "1"}});
     EXPECT_EQ(r["OMP_WAIT_POLICY"], "(unset)");
     EXPECT_EQ(r["OPENBLAS_THREAD_TIMEOUT"], "(unset)");
-    EXPECT_EQ(r["spincount"], "300000") << "libgomp's default spin count";
+    if (spinCountReadable()) EXPECT_EQ(r["spincount"], "300000") << "libgomp's default spin count";
     EXPECT_NE(r["tuning"].find("self-tuning off"), std::string::npos) << r["tuning"];
 }
