@@ -285,29 +285,24 @@ void* librarySymbol(void* library, const char* name) {
 
 void* oneDnnSymbol(const char* name, const char** library) {
     if (const char* env = std::getenv("SYNTHEMBED_GEMM"); env && std::strcmp(env, "torch") == 0) return nullptr;
-#if defined(_WIN32)
-    const char* libs[] = {"dnnl.dll"};
-#elif defined(__APPLE__)
-    const char* libs[] = {"libdnnl.3.dylib", "libdnnl.2.dylib", "libdnnl.dylib"};
-#else
-    const char* libs[] = {"libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"};
-#endif
     // Only a oneDNN that the process already has, i.e. the one libtorch links (Debian's libtorch
-    // 1.13 and 2.6 link the system's libdnnl). PyPI's libtorch carries its own oneDNN and MKL inside
-    // libtorch_cpu and its own libgomp; the system's libdnnl loaded beside them returned wrong
-    // products (NaN embeddings in the CUDA build's tests), so there the products stay on libtorch.
-    for (const char* lib : libs) {
+    // 1.13 links libdnnl.so.2, 2.6 libdnnl.so.3.6). PyPI's libtorch carries its own oneDNN and MKL
+    // inside libtorch_cpu (not exporting oneDNN's C API) and its own libgomp; the system's libdnnl
+    // loaded beside them returned wrong products (NaN embeddings in the CUDA build's tests), so
+    // there the products stay on libtorch.
 #if defined(_WIN32)
-        void* handle = reinterpret_cast<void*>(GetModuleHandleA(lib));
+    const char* lib = "dnnl.dll";
+    void* f = librarySymbol(reinterpret_cast<void*>(GetModuleHandleA(lib)), name);
+    if (f && library) *library = lib;
+    return f;
 #else
-        void* handle = ::dlopen(lib, RTLD_NOW | RTLD_NOLOAD);
-#endif
-        if (void* f = librarySymbol(handle, name)) {
-            if (library) *library = lib;
-            return f;
-        }
+    void* f = ::dlsym(RTLD_DEFAULT, name);
+    if (f && library) {
+        Dl_info info{};
+        *library = ::dladdr(f, &info) && info.dli_fname ? info.dli_fname : "the process";
     }
-    return nullptr;
+    return f;
+#endif
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -75,10 +75,9 @@ void* openLibrary(const char* name);
 /// A symbol of a library from openLibrary (nullptr when absent).
 void* librarySymbol(void* library, const char* name);
 
-/// A function of oneDNN's C API (e.g. "dnnl_sgemm") from the first of the platform's oneDNN library
-/// names that is already loaded in the process (libdnnl.so.2/.3 on Linux, dnnl.dll,
-/// libdnnl.*.dylib: the one libtorch links) and has it; nullptr when none does or when
-/// SYNTHEMBED_GEMM=torch turns oneDNN off. `library` receives the name that was used.
+/// A function of oneDNN's C API (e.g. "dnnl_sgemm") from the oneDNN the process has already
+/// loaded (the one libtorch links: libdnnl.so.2 or .so.3.6 on Debian, dnnl.dll); nullptr when there
+/// is none or when SYNTHEMBED_GEMM=torch turns oneDNN off. `library` receives the file it came from.
 void* oneDnnSymbol(const char* name, const char** library = nullptr);
 
 /// An exclusive lock between processes on a lock file (flock on POSIX, LockFileEx on Windows), held
