@@ -1,7 +1,6 @@
 #include "core/model/bert.h"
 
 #include "core/model/gemm.h"
-#include "core/model/packed_attention.h"
 #include "core/model/recompute.h"
 #include "core/util/result.h"
 
@@ -112,15 +111,6 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& x, const torch
     if (fusedInference(*this, x) && packedProjection(w, b)) {
         auto ctx = packedSelfAttention(gemmLinear(x, w, b), m_nHead, scale,
                                        mask.defined() ? mask.reshape({B, S}) : mask);
-        if (ctx.defined()) return ctx;
-    }
-    if (torch::GradMode::is_enabled() && !query->adapter() && !key->adapter() && !value->adapter() &&
-        query->bias.defined() && key->bias.defined() && value->bias.defined() && fastGemmAvailable()) {
-        // Training: one [3 H, H] projection (its backward splits the weight gradient back into the
-        // three) and attention as one autograd node on the packed rows (packed_attention.h).
-        auto qkv = gemmLinear(x, torch::cat({query->weight, key->weight, value->weight}, 0),
-                              torch::cat({query->bias, key->bias, value->bias}, 0));
-        auto ctx = packedSelfAttentionTrain(qkv, m_nHead, scale, mask.defined() ? mask.reshape({B, S}) : mask);
         if (ctx.defined()) return ctx;
     }
     auto q = (query(x) * scale).view({B, S, m_nHead, 1, D}).permute({0, 2, 3, 1, 4}); // [B, nH, 1, S, D]
