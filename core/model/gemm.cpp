@@ -44,9 +44,9 @@ bool eligible(const torch::Tensor& t) {
 }
 
 /// One small row-major product inside a parallel region, through the BLAS's cblas_sgemm.
-/// Used where products stay under OpenBLAS's threading threshold (2^18 multiply-adds), which it then
-/// runs in the calling thread. Above it, OpenBLAS wakes its own threads from inside ours (see
-/// packedSelfAttention, which uses oneDNN for BERT's 128 x 128 x 64 head products).
+/// Why not oneDNN here: called from inside an OpenMP region, dnnl_sgemm costs ~3x its work
+/// with OMP_WAIT_POLICY=PASSIVE (measured per attention head: 49 ms vs 15 ms per BERT-base
+/// layer at 32 x 128), while OpenBLAS runs such sizes in the calling thread.
 void smallGemm(bool transB, std::int64_t M, std::int64_t N, std::int64_t K, float alpha, const float* A,
                std::int64_t lda, const float* B, std::int64_t ldb, float* C, std::int64_t ldc) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, static_cast<int>(M),
@@ -539,14 +539,6 @@ torch::Tensor packedSelfAttention(const torch::Tensor& qkv, std::int64_t nHead, 
     const float* m = M.defined() ? M.data_ptr<float>() : nullptr;
     float* c = ctx.data_ptr<float>();
     const auto alpha = static_cast<float>(scale);
-    // The per-head products on oneDNN, in the calling thread of this parallel region. Through
-    // OpenBLAS, a 128 x 128 x 64 product (2^20 multiply-adds, above its threading threshold) woke
-    // OpenBLAS's own threads from inside each of ours: BERT-base 32 x 128 forward, load 5, A/B of
-    // the same binary: 1.1-1.4 s of system time and ~4% more CPU than with oneDNN (0.5 s system).
-    auto headProduct = [&](bool transB, std::int64_t M_, std::int64_t N_, std::int64_t K_, float al, const float* A_,
-                           std::int64_t lda, const float* B_, std::int64_t ldb, float* C_, std::int64_t ldc) {
-        f('N', transB ? 'T' : 'N', M_, N_, K_, al, A_, lda, B_, ldb, 0.0f, C_, ldc);
-    };
     // Heads per softmax call: enough to amortise the op's dispatch, few enough that the score
     // blocks (G S^2 floats, twice) stay in the core's cache.
     const std::int64_t G = std::max<std::int64_t>(1, std::min<std::int64_t>(16, (256 * 1024) / (S * S * 4)));
@@ -561,7 +553,7 @@ torch::Tensor packedSelfAttention(const torch::Tensor& qkv, std::int64_t nHead, 
                 const auto b = i / nHead, h = i % nHead;
                 const float* q = p + b * S * H3 + h * D;
                 float* out = sc + (i - g0) * S * S;
-                headProduct(true, S, S, D, alpha, q, H3, q + H, H3, out, S);
+                smallGemm(true, S, S, D, alpha, q, H3, q + H, H3, out, S);
                 if (m)
                     for (std::int64_t r = 0; r < S; ++r) {
                         float* row = out + r * S;
@@ -576,7 +568,7 @@ torch::Tensor packedSelfAttention(const torch::Tensor& qkv, std::int64_t nHead, 
             for (auto i = g0; i < g0 + n; ++i) {
                 const auto b = i / nHead, h = i % nHead;
                 const float* v = p + b * S * H3 + 2 * H + h * D;
-                headProduct(false, S, D, S, 1.0f, pr + (i - g0) * S * S, S, v, H3, c + b * S * H + h * D, H);
+                smallGemm(false, S, D, S, 1.0f, pr + (i - g0) * S * S, S, v, H3, c + b * S * H + h * D, H);
             }
         }
     });
@@ -601,13 +593,15 @@ torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor&
     float* pc = ctx.data_ptr<float>();
     const auto nSeq = static_cast<std::int64_t>(offsets.size()) - 1;
     const float ninf = -std::numeric_limits<float>::infinity();
-    // The products on oneDNN, in the calling thread (inside this function's parallel region) or on
-    // the caller's OpenMP team (outside any region). Products of n x n x D are large enough for
-    // OpenBLAS to start its own threads, which then fight every other thread (69% of the time in
-    // exec_blas_async seen with two embedding workers on SciFact; see packedSelfAttention).
+    // Products of long sequences (n x n x D) are large enough for OpenBLAS to start its own
+    // threads, which then fight every other thread (69% of the time in exec_blas_async seen with
+    // two embedding workers on SciFact). A caller outside any parallel region (an embedding
+    // worker with one compute thread) uses oneDNN, which stays on the caller's OpenMP team; inside
+    // this function's own parallel region the BLAS gets only small blocks, as in packedSelfAttention.
+    const bool serialCaller = !at::in_parallel_region() && at::get_num_threads() == 1;
     auto product = [&](bool transB, std::int64_t M, std::int64_t N, std::int64_t K, const float* A,
                        std::int64_t lda, const float* Bm, std::int64_t ldb, float* C, std::int64_t ldc) {
-        if (oneDnnSgemm('N', transB ? 'T' : 'N', M, N, K, 1.0f, A, lda, Bm, ldb, 0.0f, C, ldc)) return;
+        if (serialCaller && oneDnnSgemm('N', transB ? 'T' : 'N', M, N, K, 1.0f, A, lda, Bm, ldb, 0.0f, C, ldc)) return;
         smallGemm(transB, M, N, K, 1.0f, A, lda, Bm, ldb, C, ldc);
     };
     if (D <= detail::kSmallHeadMax) {
