@@ -20,6 +20,11 @@ if [ -z "$venv" ]; then
   else venv=$HOME/.cache/synthembed-peers/venv; fi
 fi
 py=$(command -v python3) || { echo "setup.sh: python3 is needed" >&2; exit 1; }
+# One installer at a time: the peers tests run in parallel and each calls this script; a second caller
+# waits for the first one's venv instead of installing into it at the same time.
+mkdir -p "$(dirname "$venv")"
+exec 9>"$(dirname "$venv")/.venv.lock"
+flock 9
 # The second stamp: the evaluation / search / layout peers (added after the first venvs were made).
 extras=(faiss-cpu umap-learn mteb tokenizers)
 extras_stamp="$venv/.complete-extras-1"
