@@ -19,7 +19,7 @@
 # (default /var/cache/synthembed-roots) holds the pristine debootstrap tarball and the .deb cache per
 # suite, so that only the first run downloads them; CCACHE_DIR (default ~/.cache/ccache) is shared into
 # the root, so CI stays well inside its time limit; MIRROR (default http://deb.debian.org/debian).
-# Needs root and network access to the Debian archive (debootstrap is installed when missing).
+# Needs root, debootstrap and network access to the Debian archive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$(pwd)
@@ -49,13 +49,8 @@ stage() {
 stage "new $suite root"
 base="$roots/base-$suite.tar"
 if [ ! -s "$base" ]; then
-  # A new CI machine has no debootstrap: install it from the Debian archive (root is needed anyway).
-  if ! command -v debootstrap >/dev/null; then
-    echo "fresh-root[$suite]: installing debootstrap" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >&2 ||
-      { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >&2; } ||
-      { echo "check-fresh-root.sh: debootstrap is missing and could not be installed (apt-get install debootstrap)" >&2; exit 1; }
-  fi
+  command -v debootstrap >/dev/null ||
+    { echo "check-fresh-root.sh: debootstrap is missing (SYNTHEMBED_TEST_DEPS=1 packaging/deps/debian.sh installs it)" >&2; exit 1; }
   tmp=$(mktemp -d "$roots/debootstrap-$suite.XXXXXX")
   debootstrap --variant=minbase "$suite" "$tmp" "$mirror" >"$roots/debootstrap-$suite.log" 2>&1 ||
     { tail -20 "$roots/debootstrap-$suite.log"; exit 1; }

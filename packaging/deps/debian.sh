@@ -38,10 +38,11 @@ gui_pkgs=(
   qt6-qpa-plugins qt6-translations-l10n fonts-noto-cjk xvfb xauth
 )
 # Tests only (quickstart.sh test, CI): GoogleTest; the Python cross-checks of the metrics; the
-# screenshot tools of the GUI tests; the package checks (dpkg-shlibdeps, desktop/AppStream validators).
+# screenshot tools of the GUI tests; the package checks (dpkg-shlibdeps, desktop/AppStream validators);
+# debootstrap for CI's fresh-root checks (packaging/check-fresh-root.sh, after quickstart.sh test).
 test_pkgs=(
   libgtest-dev python3 python3-numpy python3-scipy python3-sklearn
-  dpkg-dev desktop-file-utils appstream man-db
+  dpkg-dev desktop-file-utils appstream man-db debootstrap
 )
 test_gui_pkgs=(x11-utils x11-apps imagemagick)
 # Benchmarks only (tests/bench): the PyTorch and FAISS baselines run beside synthembed.

@@ -39,7 +39,6 @@ if [ -f "$venv/.complete-$version" ]; then
 fi
 
 # The CUDA wheels of torch and its nvidia-* dependencies take about 6 GiB once installed (plus pip's cache).
-mkdir -p "$(dirname "$venv")"
 avail_kb=$(df -Pk "$(dirname "$venv")" | awk 'NR==2 {print $4}')
 if [ "${avail_kb:-0}" -lt $((12 * 1024 * 1024)) ]; then
   echo "setup.sh: less than 12 GiB free under $(dirname "$venv") ($((avail_kb / 1024)) MiB): not installing" >&2
