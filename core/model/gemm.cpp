@@ -167,23 +167,49 @@ inline std::uint32_t mix32(std::uint32_t x) {
 #endif
 
 constexpr std::int64_t kDropoutBlock = 1024;
+/// The elementwise loops run over chunks of this many floats with a constant trip count: at -O2
+/// (RelWithDebInfo, what quickstart builds) GCC vectorises only loops that need no remainder
+/// loop and no runtime alias check, so a plain `for (i < n) a[i] * b[i]` stayed scalar.
+constexpr std::int64_t kVecChunk = 64;
 
-/// dst[i] (+)= src[i] * noise(base + i) for one whole block: a constant trip count, vectorised at
-/// -O2, with AVX2 / AVX-512 clones picked at load time (native 32-bit multiplies for the mixer).
-SYNTHEMBED_DROPOUT_CLONES void dropoutBlock(const float* __restrict src, float* __restrict dst, std::uint32_t base,
-                                            std::uint32_t lo, std::uint32_t hi, std::uint32_t thr, float s,
-                                            bool accumulate) {
-    if (accumulate) {
-        for (std::int64_t i = 0; i < kDropoutBlock; ++i) {
-            const std::uint32_t draw = mix32(mix32((base + static_cast<std::uint32_t>(i)) ^ lo) ^ hi) >> 16;
-            dst[i] += src[i] * (draw < thr ? s : 0.0f);
-        }
-    } else {
-        for (std::int64_t i = 0; i < kDropoutBlock; ++i) {
-            const std::uint32_t draw = mix32(mix32((base + static_cast<std::uint32_t>(i)) ^ lo) ^ hi) >> 16;
-            dst[i] = src[i] * (draw < thr ? s : 0.0f);
+/// dst[i] (+)= src[i] * noise(base + i) for i < chunks * kVecChunk: constant-trip inner loops,
+/// vectorised at -O2, with AVX2 / AVX-512 clones picked at load time (native 32-bit multiplies
+/// for the mixer).
+SYNTHEMBED_DROPOUT_CLONES void dropoutChunks(const float* __restrict src, float* __restrict dst, std::uint32_t base,
+                                             std::int64_t chunks, std::uint32_t lo, std::uint32_t hi,
+                                             std::uint32_t thr, float s, bool accumulate) {
+    for (std::int64_t c = 0; c < chunks; ++c, src += kVecChunk, dst += kVecChunk, base += kVecChunk) {
+        if (accumulate) {
+            for (std::int64_t i = 0; i < kVecChunk; ++i) {
+                const std::uint32_t draw = mix32(mix32((base + static_cast<std::uint32_t>(i)) ^ lo) ^ hi) >> 16;
+                dst[i] += src[i] * (draw < thr ? s : 0.0f);
+            }
+        } else {
+            for (std::int64_t i = 0; i < kVecChunk; ++i) {
+                const std::uint32_t draw = mix32(mix32((base + static_cast<std::uint32_t>(i)) ^ lo) ^ hi) >> 16;
+                dst[i] = src[i] * (draw < thr ? s : 0.0f);
+            }
         }
     }
+}
+
+/// out[i] (+)= a[i] * b[i] for i < chunks * kVecChunk (vectorised as dropoutChunks).
+SYNTHEMBED_DROPOUT_CLONES void mulChunks(const float* __restrict a, const float* __restrict b, float* __restrict out,
+                                         std::int64_t chunks, bool accumulate) {
+    for (std::int64_t c = 0; c < chunks; ++c, a += kVecChunk, b += kVecChunk, out += kVecChunk) {
+        if (accumulate) {
+            for (std::int64_t i = 0; i < kVecChunk; ++i) out[i] += a[i] * b[i];
+        } else {
+            for (std::int64_t i = 0; i < kVecChunk; ++i) out[i] = a[i] * b[i];
+        }
+    }
+}
+
+/// out[i] (+)= a[i] * b[i] for i < n: whole chunks vectorised, the rest in a short scalar loop.
+void multiply(const float* a, const float* b, float* out, std::int64_t n, bool accumulate) {
+    const std::int64_t chunks = n / kVecChunk, done = chunks * kVecChunk;
+    mulChunks(a, b, out, chunks, accumulate);
+    for (std::int64_t i = done; i < n; ++i) out[i] = (accumulate ? out[i] : 0.0f) + a[i] * b[i];
 }
 
 struct DropoutStream {
@@ -201,14 +227,8 @@ struct DropoutStream {
         constexpr std::int64_t kBlock = kDropoutBlock;
         const std::int64_t blocks = (n + kBlock - 1) / kBlock;
         at::parallel_for(0, blocks, 32, [&](std::int64_t begin, std::int64_t end) {
-            for (auto blk = begin; blk < end; ++blk) {
-                const std::int64_t i0 = blk * kBlock, m = std::min(kBlock, n - i0);
-                const auto base = static_cast<std::uint32_t>(i0);
-                if (m == kBlock)
-                    dropoutBlock(a + i0, out + i0, base, seedLo, seedHi, threshold, keepScale, Accumulate);
-                else
-                    run<Accumulate>(a + i0, out + i0, base, m);
-            }
+            const std::int64_t i0 = begin * kBlock, i1 = std::min(n, end * kBlock);
+            span<Accumulate>(a + i0, out + i0, i0, i1 - i0);
         });
     }
 
@@ -216,14 +236,10 @@ struct DropoutStream {
     /// thread: the same stream as apply() (an element's draw depends on its global index only),
     /// for one block of rows.
     template <bool Accumulate> void span(const float* a, float* out, std::int64_t first, std::int64_t n) const {
-        for (std::int64_t off = 0; off < n; off += kDropoutBlock) {
-            const std::int64_t m = std::min(kDropoutBlock, n - off);
-            const auto base = static_cast<std::uint32_t>(first + off);
-            if (m == kDropoutBlock)
-                dropoutBlock(a + off, out + off, base, seedLo, seedHi, threshold, keepScale, Accumulate);
-            else
-                run<Accumulate>(a + off, out + off, base, m);
-        }
+        const std::int64_t chunks = n / kVecChunk, done = chunks * kVecChunk;
+        dropoutChunks(a, out, static_cast<std::uint32_t>(first), chunks, seedLo, seedHi, threshold, keepScale,
+                      Accumulate);
+        run<Accumulate>(a + done, out + done, static_cast<std::uint32_t>(first + done), n - done);
     }
 
     template <bool Accumulate>
@@ -406,7 +422,7 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
                             const float* h = px + r0 * K;
                             if (p > 0) {
                                 float* hb = hbuf.data();
-                                for (std::int64_t i = 0; i < m * K; ++i) hb[i] = h[i] * nz[i];
+                                multiply(h, nz, hb, m * K, false);
                                 h = hb;
                             }
                             blockGemm(true, false, r, K, m, 1.0f, u, r, h, K, 1.0f, pga + c * r * K, K);
@@ -416,7 +432,7 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
                             if (p > 0) {
                                 float* v = vbuf.data();
                                 blockGemm(false, false, m, K, r, scale, u, r, pa, K, 0.0f, v, K);
-                                for (std::int64_t i = 0; i < m * K; ++i) gxb[i] += v[i] * nz[i];
+                                multiply(v, nz, gxb, m * K, true);
                             } else {
                                 blockGemm(false, false, m, K, r, scale, u, r, pa, K, 1.0f, gxb, K);
                             }
@@ -438,6 +454,198 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
         }
         if (ctx->saved_data["bias"].toBool() && ctx->needs_input_grad(2)) gb = gy.sum(0);
         return {gx, gw, gb, ga, gB, torch::Tensor(), torch::Tensor()};
+    }
+};
+
+/// C[i] = op(A[i]) op(B[i]) for i < batch (row-major items, item strides sa, sb, sc), in one
+/// parallel region over items and blocks of C's rows, each block's product within kBlockWork
+/// multiply-adds so that OpenBLAS stays in the calling thread.
+void batchedGemm(std::int64_t batch, bool ta, bool tb, std::int64_t M, std::int64_t N, std::int64_t K,
+                 const float* A, std::int64_t lda, std::int64_t sa, const float* B, std::int64_t ldb,
+                 std::int64_t sb, float* C, std::int64_t ldc, std::int64_t sc) {
+    if (batch <= 0 || M <= 0 || N <= 0) return;
+    if (K <= 0) {
+        for (std::int64_t i = 0; i < batch; ++i)
+            for (std::int64_t r = 0; r < M; ++r) std::fill_n(C + i * sc + r * ldc, N, 0.0f);
+        return;
+    }
+    const std::int64_t rows = std::clamp<std::int64_t>(kBlockWork / std::max<std::int64_t>(1, N * K), 1, M);
+    const std::int64_t perItem = (M + rows - 1) / rows;
+    at::parallel_for(0, batch * perItem, 1, [&](std::int64_t begin, std::int64_t end) {
+        for (auto task = begin; task < end; ++task) {
+            const auto i = task / perItem, r0 = task % perItem * rows, m = std::min(rows, M - r0);
+            const float* a = A + i * sa + (ta ? r0 : r0 * lda); // op(A)'s rows r0..: columns of a stored A^T
+            blockGemm(ta, tb, m, N, K, 1.0f, a, lda, B + i * sb, ldb, 0.0f, C + i * sc + r0 * ldc, ldc);
+        }
+    });
+}
+
+/// A [B, M, K] operand of a batched product as stored: contiguous, or the transpose of a
+/// contiguous [B, K, M] (then t is set and ld = M).
+struct BatchOperand {
+    torch::Tensor data;
+    bool t = false;
+    std::int64_t ld = 0;
+};
+
+BatchOperand batchOperand(const torch::Tensor& x) {
+    if (x.is_contiguous()) return {x, false, x.size(2)};
+    auto xt = x.transpose(1, 2);
+    if (xt.is_contiguous()) return {xt, true, x.size(1)};
+    return {x.contiguous(), false, x.size(2)};
+}
+
+/// Training: a [B, M, K] times b [B, K, N] with autograd, every product (forward and both
+/// gradients) split over items and row blocks in one OpenMP region. libtorch 1.13's CPU bmm runs
+/// the items one after another on one thread (a select and a BLAS call per item: ~50,000
+/// dispatcher calls per stories260K training step), leaving the other cores idle.
+class BatchedProduct : public torch::autograd::Function<BatchedProduct> {
+  public:
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& a,
+                                 const torch::Tensor& b) {
+        const auto B = a.size(0), M = a.size(1), K = a.size(2), N = b.size(2);
+        auto oa = batchOperand(a), ob = batchOperand(b);
+        auto c = torch::empty({B, M, N}, a.options());
+        batchedGemm(B, oa.t, ob.t, M, N, K, oa.data.data_ptr<float>(), oa.ld, M * K, ob.data.data_ptr<float>(),
+                    ob.ld, K * N, c.data_ptr<float>(), N, M * N);
+        ctx->save_for_backward({oa.data, ob.data});
+        ctx->saved_data["ta"] = oa.t;
+        ctx->saved_data["tb"] = ob.t;
+        return c;
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads) {
+        auto saved = ctx->get_saved_variables();
+        const auto& A = saved[0];
+        const auto& Bm = saved[1];
+        const bool ta = ctx->saved_data["ta"].toBool(), tb = ctx->saved_data["tb"].toBool();
+        auto gc = grads[0].contiguous();
+        const auto B = gc.size(0), M = gc.size(1), N = gc.size(2);
+        const auto K = ta ? A.size(1) : A.size(2);
+        const float* pg = gc.data_ptr<float>();
+        torch::Tensor ga, gb;
+        if (ctx->needs_input_grad(0)) {
+            // a = gc b^T, written in a's stored layout: [B, M, K], or its transpose [B, K, M] = b gc^T.
+            if (!ta) {
+                ga = torch::empty({B, M, K}, gc.options());
+                batchedGemm(B, false, !tb, M, K, N, pg, N, M * N, Bm.data_ptr<float>(), tb ? K : N, K * N,
+                            ga.data_ptr<float>(), K, M * K);
+            } else {
+                ga = torch::empty({B, K, M}, gc.options());
+                batchedGemm(B, tb, true, K, M, N, Bm.data_ptr<float>(), tb ? K : N, K * N, pg, N, M * N,
+                            ga.data_ptr<float>(), M, M * K);
+                ga = ga.transpose(1, 2);
+            }
+        }
+        if (ctx->needs_input_grad(1)) {
+            // b = a^T gc, written in b's stored layout: [B, K, N], or its transpose [B, N, K] = gc^T a.
+            if (!tb) {
+                gb = torch::empty({B, K, N}, gc.options());
+                batchedGemm(B, !ta, false, K, N, M, A.data_ptr<float>(), ta ? M : K, M * K, pg, N, M * N,
+                            gb.data_ptr<float>(), N, K * N);
+            } else {
+                gb = torch::empty({B, N, K}, gc.options());
+                batchedGemm(B, true, ta, N, K, M, pg, N, M * N, A.data_ptr<float>(), ta ? M : K, M * K,
+                            gb.data_ptr<float>(), K, K * N);
+                gb = gb.transpose(1, 2);
+            }
+        }
+        return {ga, gb};
+    }
+};
+
+/// See smallHeadCausalTraining. One task per sequence and KV head: its keys and values
+/// transposed once, then each of its query heads; backward accumulates the keys' and values'
+/// gradients of all the group's query heads in the task's own transposed blocks.
+class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausalAttention> {
+  public:
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& q,
+                                 const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& spans,
+                                 std::int64_t window) {
+        auto Q = q.contiguous(), K = k.contiguous(), V = v.contiguous();
+        const auto B = Q.size(0), nKv = Q.size(1), rep = Q.size(2), S = Q.size(3), D = Q.size(4);
+        const auto H = nKv * rep * D;
+        auto out = torch::zeros({B, S, H}, Q.options());
+        auto lse = torch::zeros({B, nKv, rep, S}, Q.options());
+        const float* pq = Q.data_ptr<float>();
+        const float* pk = K.data_ptr<float>();
+        const float* pv = V.data_ptr<float>();
+        const std::int64_t* sp = spans.data_ptr<std::int64_t>();
+        float* po = out.data_ptr<float>();
+        float* pl = lse.data_ptr<float>();
+        at::parallel_for(0, B * nKv, 1, [&](std::int64_t begin, std::int64_t end) {
+            std::vector<float> buf;
+            for (auto task = begin; task < end; ++task) {
+                const auto b = task / nKv, g = task % nKv, s0 = sp[2 * b], n = sp[2 * b + 1];
+                if (n <= 0) continue;
+                const auto P = detail::paddedLength(n);
+                buf.resize(static_cast<std::size_t>((2 * D + 1) * P));
+                float* kt = buf.data();
+                float* vt = kt + D * P;
+                const auto kvRow = (task * S + s0) * D;
+                detail::transposeKv(pk + kvRow, D, pv + kvRow, D, n, D, kt, vt);
+                for (std::int64_t r = 0; r < rep; ++r) {
+                    const auto head = task * rep + r; // (b, g, r) flattened
+                    detail::smallHeadCausal(pq + (head * S + s0) * D, D, {kt, vt, P}, n, D, window,
+                                            po + (b * S + s0) * H + (g * rep + r) * D, H, vt + D * P,
+                                            pl + head * S + s0);
+                }
+            }
+        });
+        ctx->save_for_backward({Q, K, V, out, lse, spans});
+        ctx->saved_data["window"] = window;
+        return out;
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads) {
+        auto saved = ctx->get_saved_variables();
+        const auto &Q = saved[0], &K = saved[1], &V = saved[2], &out = saved[3], &lse = saved[4],
+                   &spans = saved[5];
+        const auto window = ctx->saved_data["window"].toInt();
+        auto go = grads[0].contiguous();
+        const auto B = Q.size(0), nKv = Q.size(1), rep = Q.size(2), S = Q.size(3), D = Q.size(4);
+        const auto H = nKv * rep * D;
+        auto dQ = torch::zeros_like(Q), dK = torch::zeros_like(K), dV = torch::zeros_like(V);
+        const float* pq = Q.data_ptr<float>();
+        const float* pk = K.data_ptr<float>();
+        const float* pv = V.data_ptr<float>();
+        const float* po = out.data_ptr<float>();
+        const float* pl = lse.data_ptr<float>();
+        const float* pg = go.data_ptr<float>();
+        const std::int64_t* sp = spans.data_ptr<std::int64_t>();
+        float* pdq = dQ.data_ptr<float>();
+        float* pdk = dK.data_ptr<float>();
+        float* pdv = dV.data_ptr<float>();
+        at::parallel_for(0, B * nKv, 1, [&](std::int64_t begin, std::int64_t end) {
+            std::vector<float> buf;
+            for (auto task = begin; task < end; ++task) {
+                const auto b = task / nKv, g = task % nKv, s0 = sp[2 * b], n = sp[2 * b + 1];
+                if (n <= 0) continue;
+                const auto P = detail::paddedLength(n);
+                buf.assign(static_cast<std::size_t>(4 * D * P), 0.0f);
+                float* kt = buf.data();
+                float* vt = kt + D * P;
+                float* dkt = vt + D * P;
+                float* dvt = dkt + D * P;
+                const auto kvRow = (task * S + s0) * D;
+                detail::transposeKv(pk + kvRow, D, pv + kvRow, D, n, D, kt, vt);
+                for (std::int64_t r = 0; r < rep; ++r) {
+                    const auto head = task * rep + r;
+                    const auto col = (b * S + s0) * H + (g * rep + r) * D;
+                    detail::smallHeadCausalBackward(pq + (head * S + s0) * D, D, {kt, vt, P}, n, D, window,
+                                                    pl + head * S + s0, po + col, H, pg + col, H,
+                                                    pdq + (head * S + s0) * D, D, dkt, dvt);
+                }
+                for (std::int64_t j = 0; j < n; ++j)
+                    for (std::int64_t d = 0; d < D; ++d) {
+                        pdk[kvRow + j * D + d] = dkt[d * P + j];
+                        pdv[kvRow + j * D + d] = dvt[d * P + j];
+                    }
+            }
+        });
+        return {dQ, dK, dV, torch::Tensor(), torch::Tensor()};
     }
 };
 
@@ -474,7 +682,12 @@ torch::Tensor gemmLoraLinear(const torch::Tensor& x, const torch::Tensor& weight
 
 torch::Tensor gemmBatched(const torch::Tensor& a, const torch::Tensor& b) {
     auto f = sgemm();
-    if (!f || !eligible(a) || !eligible(b)) return torch::bmm(a, b);
+    if (!f || !eligible(a) || !eligible(b)) {
+        if (f && torch::GradMode::is_enabled() && cpuFloat(a) && cpuFloat(b) && a.dim() == 3 && b.dim() == 3 &&
+            a.size(0) == b.size(0) && a.size(2) == b.size(1))
+            return BatchedProduct::apply(a, b);
+        return torch::bmm(a, b);
+    }
     auto A = a.contiguous();
     const auto B = A.size(0), M = A.size(1), K = A.size(2), N = b.size(2);
     // b is either contiguous [B, K, N] or the transpose of a contiguous [B, N, K].
@@ -681,6 +894,47 @@ torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor&
         }
     });
     return ctx;
+}
+
+bool smallHeadTrainingApplies(const torch::Tensor& like, std::int64_t D) {
+    return cpuFloat(like) && D > 0 && D <= detail::kSmallHeadMax;
+}
+
+torch::Tensor tokenSpans(const torch::Tensor& mask, std::int64_t B, std::int64_t S) {
+    auto spans = torch::empty({B, 2}, torch::TensorOptions().dtype(torch::kInt64));
+    auto* sp = spans.data_ptr<std::int64_t>();
+    if (!mask.defined()) {
+        for (std::int64_t b = 0; b < B; ++b)
+            sp[2 * b] = 0, sp[2 * b + 1] = S;
+        return spans;
+    }
+    if (mask.dim() != 2 || mask.size(0) != B || mask.size(1) != S) return {};
+    auto m = mask.to(torch::kCPU).to(torch::kBool).contiguous();
+    const bool* pm = m.data_ptr<bool>();
+    for (std::int64_t b = 0; b < B; ++b) {
+        const bool* row = pm + b * S;
+        std::int64_t first = 0;
+        while (first < S && !row[first]) ++first;
+        std::int64_t last = first;
+        while (last < S && row[last]) ++last;
+        for (std::int64_t j = last; j < S; ++j)
+            if (row[j]) return {}; // a gap inside the sequence
+        sp[2 * b] = first == S ? 0 : first;
+        sp[2 * b + 1] = last - first;
+    }
+    return spans;
+}
+
+torch::Tensor smallHeadCausalTraining(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                      const torch::Tensor& spans, std::int64_t window) {
+    if (q.dim() != 5 || k.dim() != 4 || v.sizes() != k.sizes() || !spans.defined() || spans.dim() != 2 ||
+        spans.size(1) != 2 || spans.scalar_type() != torch::kInt64 || !spans.device().is_cpu())
+        return {};
+    const auto B = q.size(0), nKv = q.size(1), S = q.size(3), D = q.size(4);
+    if (!smallHeadTrainingApplies(q, D) || !cpuFloat(k) || !cpuFloat(v) || k.size(0) != B || k.size(1) != nKv ||
+        k.size(2) != S || k.size(3) != D || spans.size(0) != B)
+        return {};
+    return SmallHeadCausalAttention::apply(q, k, v, spans.contiguous(), window);
 }
 
 } // namespace synthembed::model

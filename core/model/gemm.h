@@ -68,4 +68,24 @@ torch::Tensor packedSelfAttention(const torch::Tensor& qkv, std::int64_t nHead, 
 torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                     const std::vector<std::int64_t>& offsets, std::int64_t window);
 
+/// Whether smallHeadCausalTraining applies to tensors like `like` with head size D: CPU float32,
+/// D within the fused kernel's range (detail::kSmallHeadMax).
+bool smallHeadTrainingApplies(const torch::Tensor& like, std::int64_t D);
+
+/// Each sequence's run of tokens from an attention mask [B, S] (nonzero = token): [B, 2] int64 on
+/// the CPU, (first position, count); every position when mask is undefined. Undefined when some
+/// sequence's tokens are not one contiguous run (left or right padding always is).
+torch::Tensor tokenSpans(const torch::Tensor& mask, std::int64_t B, std::int64_t S);
+
+/// Training: causal (window > 0: sliding-window) grouped-query attention for small heads with
+/// autograd, q [B, nKv, rep, S, D] (scale folded in), k and v [B, nKv, S, D], spans from
+/// tokenSpans. Sequence b's tokens attend to its own earlier tokens only (HF's causal mask with
+/// the padding mask), as varlenCausalAttention does for inference. Forward keeps one query row's
+/// scores in L1 and saves only the row's log-sum-exp; backward recomputes the softmax from it
+/// (FlashAttention-2's scheme): no [B, heads, S, S] scores, probabilities or mask exist.
+/// Returns the context [B, S, nKv rep D]; rows of padding are zero (HF gives them an average of
+/// all values, which no token's output reads).
+torch::Tensor smallHeadCausalTraining(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                      const torch::Tensor& spans, std::int64_t window);
+
 } // namespace synthembed::model

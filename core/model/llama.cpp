@@ -85,7 +85,7 @@ torch::Tensor applyRope(const torch::Tensor& x, const torch::Tensor& cos, const 
 // ---------------------------------------------------------------------------------------------
 
 LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& c, const torch::TensorOptions& o)
-    : m_nHead(c.nHead), m_nKvHead(c.nKvHead), m_headDim(c.headDim) {
+    : m_nHead(c.nHead), m_nKvHead(c.nKvHead), m_headDim(c.headDim), m_window(c.slidingWindow) {
     q_proj = register_module(
         "q_proj", Linear(LinearOptions(c.hiddenSize, c.nHead * c.headDim).bias(c.qkvBias).tensor_options(o)));
     k_proj = register_module(
@@ -99,7 +99,8 @@ LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& c, const torch::Tensor
 }
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
-                                          const torch::Tensor& sin, const torch::Tensor& mask) {
+                                          const torch::Tensor& sin, const torch::Tensor& mask,
+                                          const torch::Tensor& spans) {
     const auto B = x.size(0), S = x.size(1), rep = m_nHead / m_nKvHead, D = m_headDim;
     // Query head h uses KV head h / rep (HF repeat_kv), so group the query heads by KV head.
     auto q = q_proj(x).view({B, S, m_nKvHead, rep, D}).permute({0, 2, 3, 1, 4}); // [B, nKv, rep, S, D]
@@ -109,6 +110,11 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
     auto c4 = cos.unsqueeze(1), s4 = sin.unsqueeze(1);                      // [B, 1, S, D/2]
     q = applyRope(q, (c4 * scale).unsqueeze(1), (s4 * scale).unsqueeze(1)); // scale folded into the rotation
     k = applyRope(k, c4, s4);
+    if (spans.defined()) {
+        auto ctx = smallHeadCausalTraining(q, k, v, spans, m_window);
+        if (!ctx.defined()) throw Failure("internal", "fused attention needs CPU float32 tensors and heads of at most 32");
+        return o_proj(ctx);
+    }
     return o_proj(groupedAttention(q, k, v.contiguous(), mask));
 }
 
@@ -153,8 +159,9 @@ LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig& c, const torch::
 }
 
 torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
-                                             const torch::Tensor& sin, const torch::Tensor& mask) {
-    auto h = x + self_attn(input_layernorm(x), cos, sin, mask);
+                                             const torch::Tensor& sin, const torch::Tensor& mask,
+                                             const torch::Tensor& spans) {
+    auto h = x + self_attn(input_layernorm(x), cos, sin, mask, spans);
     auto m = mlp(post_attention_layernorm(h));
     return torch::GradMode::is_enabled() ? h + m : h.add_(m);
 }
@@ -238,17 +245,24 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& ids, const torch::Ten
     else
         positions = torch::arange(S, ids.options().dtype(torch::kInt64)).unsqueeze(0).expand({B, S});
     auto [cos, sin] = ropeTables(positions, m_config.headDim, m_config.ropeTheta, x.scalar_type());
-    auto add = attentionMask(mask, B, S, x.scalar_type());
+    // Training with small heads: the fused attention over each sequence's run of tokens (no
+    // [B, 1, 1, S, S] mask); otherwise, or when a sequence has gaps, the additive mask.
+    torch::Tensor add, spans;
+    if (torch::GradMode::is_enabled() && smallHeadTrainingApplies(x, m_config.headDim))
+        spans = tokenSpans(mask, B, S);
+    if (!spans.defined()) add = attentionMask(mask, B, S, x.scalar_type());
     const bool recompute = shouldRecompute(m_checkpointing, *this);
     for (const auto& layer : *layers) {
         auto* block = layer->as<LlamaDecoderLayerImpl>();
         if (recompute)
             x = recomputed(
                 *block,
-                [block](const std::vector<torch::Tensor>& in) { return block->forward(in[0], in[1], in[2], in[3]); },
-                {x, cos, sin, add});
+                [block](const std::vector<torch::Tensor>& in) {
+                    return block->forward(in[0], in[1], in[2], in[3], in[4]);
+                },
+                {x, cos, sin, add, spans});
         else
-            x = block->forward(x, cos, sin, add);
+            x = block->forward(x, cos, sin, add, spans);
     }
     return norm(x);
 }

@@ -50,9 +50,10 @@ torch::Tensor applyRope(const torch::Tensor& x, const torch::Tensor& cos, const 
 class LlamaAttentionImpl : public torch::nn::Module {
   public:
     LlamaAttentionImpl(const LlamaConfig& c, const torch::TensorOptions& options);
-    /// x [B, S, H]; cos/sin [B, S, D/2]; mask additive [B, 1, 1, S, S].
+    /// x [B, S, H]; cos/sin [B, S, D/2]; mask additive [B, 1, 1, S, S]. Training with small heads
+    /// passes spans (tokenSpans) instead of mask: the fused attention (smallHeadCausalTraining).
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                          const torch::Tensor& mask);
+                          const torch::Tensor& mask, const torch::Tensor& spans = {});
     /// Inference over packed sequences (no padding): x [T, H]; cos/sin [T, D/2]; sequence s holds
     /// tokens offsets[s] .. offsets[s+1]-1 (see varlenCausalAttention). CPU float32 only.
     torch::Tensor forwardPacked(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
@@ -60,7 +61,7 @@ class LlamaAttentionImpl : public torch::nn::Module {
     Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
 
   private:
-    std::int64_t m_nHead, m_nKvHead, m_headDim;
+    std::int64_t m_nHead, m_nKvHead, m_headDim, m_window;
 };
 TORCH_MODULE(LlamaAttention);
 
@@ -78,8 +79,9 @@ TORCH_MODULE(LlamaMlp);
 class LlamaDecoderLayerImpl : public torch::nn::Module {
   public:
     LlamaDecoderLayerImpl(const LlamaConfig& c, const torch::TensorOptions& options);
+    /// See LlamaAttentionImpl::forward.
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                          const torch::Tensor& mask);
+                          const torch::Tensor& mask, const torch::Tensor& spans = {});
     /// See LlamaAttentionImpl::forwardPacked.
     torch::Tensor forwardPacked(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                                 const std::vector<std::int64_t>& offsets, std::int64_t window);

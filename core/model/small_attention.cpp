@@ -103,7 +103,7 @@ inline __attribute__((always_inline)) f8 exp8(f8 x) {
 template <int DC>
 inline __attribute__((always_inline)) void causalRows(const float* q, std::int64_t ldq, const TransposedKv& kv,
                                                       std::int64_t n, std::int64_t Drt, std::int64_t window,
-                                                      float* out, std::int64_t ldo, float* s) {
+                                                      float* out, std::int64_t ldo, float* s, float* lse) {
     const std::int64_t D = DC > 0 ? DC : Drt;
     const auto P = kv.stride;
     const float ninf = -std::numeric_limits<float>::infinity();
@@ -160,7 +160,9 @@ inline __attribute__((always_inline)) void causalRows(const float* q, std::int64
             for (std::int64_t d = 0; d < D; ++d)
                 acc[d] += e * load8(vt + d * P + jj);
         }
-        const float inv = 1.0f / hsum(sum8);
+        const float total = hsum(sum8);
+        if (lse) lse[i] = mv[0] + std::log(total);
+        const float inv = 1.0f / total;
         float* o = out + i * ldo;
 #pragma GCC unroll 32
         for (std::int64_t d = 0; d < D; ++d)
@@ -172,18 +174,87 @@ inline __attribute__((always_inline)) void causalRows(const float* q, std::int64
 
 SYNTHEMBED_CLONES
 void smallHeadCausal(const float* q, std::int64_t ldq, const TransposedKv& kv, std::int64_t n, std::int64_t D,
-                     std::int64_t window, float* out, std::int64_t ldo, float* s) {
+                     std::int64_t window, float* out, std::int64_t ldo, float* s, float* lse) {
     switch (D) {
-    case 8: causalRows<8>(q, ldq, kv, n, D, window, out, ldo, s); break;
-    case 16: causalRows<16>(q, ldq, kv, n, D, window, out, ldo, s); break;
-    default: causalRows<0>(q, ldq, kv, n, D, window, out, ldo, s); break;
+    case 8: causalRows<8>(q, ldq, kv, n, D, window, out, ldo, s, lse); break;
+    case 16: causalRows<16>(q, ldq, kv, n, D, window, out, ldo, s, lse); break;
+    default: causalRows<0>(q, ldq, kv, n, D, window, out, ldo, s, lse); break;
+    }
+}
+
+namespace {
+
+// One query row after another, one pass over its keys, 16 keys at a time: the scores again, their
+// probabilities p = exp(s - lse), dp = go . v, ds = p (dp - go . o); dq += ds k (DC accumulators),
+// dk += ds q and dv += p go straight into the transposed gradient blocks.
+template <int DC>
+inline __attribute__((always_inline)) void causalRowsBackward(const float* q, std::int64_t ldq,
+                                                              const TransposedKv& kv, std::int64_t n,
+                                                              std::int64_t Drt, std::int64_t window,
+                                                              const float* lse, const float* o, std::int64_t ldo,
+                                                              const float* go, std::int64_t ldg, float* dq,
+                                                              std::int64_t lddq, float* dkt, float* dvt) {
+    const std::int64_t D = DC > 0 ? DC : Drt;
+    const auto P = kv.stride;
+    constexpr int kAcc = DC > 0 ? DC : 32;
+    f8 acc[kAcc];
+    for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t lo = window > 0 ? std::max<std::int64_t>(0, i - window + 1) : 0;
+        const std::int64_t len = i + 1 - lo, lenP = (len + kW - 1) / kW * kW;
+        const float* qi = q + i * ldq;
+        const float* oi = o + i * ldo;
+        const float* gi = go + i * ldg;
+        float di = 0;
+        for (std::int64_t d = 0; d < D; ++d)
+            di += gi[d] * oi[d];
+        const f8 di8 = splat(di), lse8 = splat(lse[i]);
+#pragma GCC unroll 32
+        for (std::int64_t d = 0; d < D; ++d)
+            acc[d] = f8{};
+        for (std::int64_t j = lo; j < lo + lenP; j += kW) {
+            f8 s = qi[0] * load8(kv.kt + j), dp = gi[0] * load8(kv.vt + j);
+#pragma GCC unroll 32
+            for (std::int64_t d = 1; d < D; ++d) {
+                s += qi[d] * load8(kv.kt + d * P + j);
+                dp += gi[d] * load8(kv.vt + d * P + j);
+            }
+            f8 p = exp8(s - lse8);
+            if (j + kW > lo + len) // keys after i (or past the sequence) take no part
+                p = lanes() < static_cast<std::int32_t>(lo + len - j) ? p : f8{};
+            const f8 ds = p * (dp - di8);
+#pragma GCC unroll 32
+            for (std::int64_t d = 0; d < D; ++d) {
+                const f8 kd = load8(kv.kt + d * P + j);
+                acc[d] += ds * kd;
+                store8(dkt + d * P + j, load8(dkt + d * P + j) + ds * qi[d]);
+                store8(dvt + d * P + j, load8(dvt + d * P + j) + p * gi[d]);
+            }
+        }
+        float* dqi = dq + i * lddq;
+#pragma GCC unroll 32
+        for (std::int64_t d = 0; d < D; ++d)
+            dqi[d] = hsum(acc[d]);
+    }
+}
+
+} // namespace
+
+SYNTHEMBED_CLONES
+void smallHeadCausalBackward(const float* q, std::int64_t ldq, const TransposedKv& kv, std::int64_t n,
+                             std::int64_t D, std::int64_t window, const float* lse, const float* o,
+                             std::int64_t ldo, const float* go, std::int64_t ldg, float* dq, std::int64_t lddq,
+                             float* dkt, float* dvt) {
+    switch (D) {
+    case 8: causalRowsBackward<8>(q, ldq, kv, n, D, window, lse, o, ldo, go, ldg, dq, lddq, dkt, dvt); break;
+    case 16: causalRowsBackward<16>(q, ldq, kv, n, D, window, lse, o, ldo, go, ldg, dq, lddq, dkt, dvt); break;
+    default: causalRowsBackward<0>(q, ldq, kv, n, D, window, lse, o, ldo, go, ldg, dq, lddq, dkt, dvt); break;
     }
 }
 
 #else // portable fallback: the same loops, one float at a time
 
 void smallHeadCausal(const float* q, std::int64_t ldq, const TransposedKv& kv, std::int64_t n, std::int64_t D,
-                     std::int64_t window, float* out, std::int64_t ldo, float* s) {
+                     std::int64_t window, float* out, std::int64_t ldo, float* s, float* lse) {
     const auto P = kv.stride;
     for (std::int64_t i = 0; i < n; ++i) {
         const std::int64_t lo = window > 0 ? std::max<std::int64_t>(0, i - window + 1) : 0;
@@ -200,11 +271,42 @@ void smallHeadCausal(const float* q, std::int64_t ldq, const TransposedKv& kv, s
         float sum = 0;
         for (std::int64_t j = 0; j < len; ++j)
             sum += (s[j] = std::exp(s[j] - m));
+        if (lse) lse[i] = m + std::log(sum);
         for (std::int64_t d = 0; d < D; ++d) {
             float acc = 0;
             for (std::int64_t j = 0; j < len; ++j)
                 acc += s[j] * kv.vt[d * P + lo + j];
             out[i * ldo + d] = acc / sum;
+        }
+    }
+}
+
+void smallHeadCausalBackward(const float* q, std::int64_t ldq, const TransposedKv& kv, std::int64_t n,
+                             std::int64_t D, std::int64_t window, const float* lse, const float* o,
+                             std::int64_t ldo, const float* go, std::int64_t ldg, float* dq, std::int64_t lddq,
+                             float* dkt, float* dvt) {
+    const auto P = kv.stride;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t lo = window > 0 ? std::max<std::int64_t>(0, i - window + 1) : 0;
+        const float* qi = q + i * ldq;
+        const float* gi = go + i * ldg;
+        float di = 0;
+        for (std::int64_t d = 0; d < D; ++d)
+            di += gi[d] * o[i * ldo + d];
+        for (std::int64_t d = 0; d < D; ++d)
+            dq[i * lddq + d] = 0;
+        for (std::int64_t j = lo; j <= i; ++j) {
+            float s = 0, dp = 0;
+            for (std::int64_t d = 0; d < D; ++d) {
+                s += qi[d] * kv.kt[d * P + j];
+                dp += gi[d] * kv.vt[d * P + j];
+            }
+            const float p = std::exp(s - lse[i]), ds = p * (dp - di);
+            for (std::int64_t d = 0; d < D; ++d) {
+                dq[i * lddq + d] += ds * kv.kt[d * P + j];
+                dkt[d * P + j] += ds * qi[d];
+                dvt[d * P + j] += p * gi[d];
+            }
         }
     }
 }

@@ -36,7 +36,19 @@ void transposeKv(const float* k, std::int64_t ldk, const float* v, std::int64_t 
 /// out[i * ldo + d] = sum_j softmax_j(q_i . k_j) v_j[d] over the keys j a query i sees (lo(i) <= j <=
 /// i, lo(i) = max(0, i - window + 1) when window > 0, else 0). q rows are already scaled. scratch
 /// holds paddedLength(n) floats.
+/// When lse is given, lse[i] receives row i's log-sum-exp of its scores (what the backward pass
+/// recomputes the softmax from).
 void smallHeadCausal(const float* q, std::int64_t ldq, const TransposedKv& kv, std::int64_t n, std::int64_t D,
-                     std::int64_t window, float* out, std::int64_t ldo, float* scratch);
+                     std::int64_t window, float* out, std::int64_t ldo, float* scratch, float* lse = nullptr);
+
+/// Gradients of smallHeadCausal for one query head (FlashAttention-2's backward, one query row at
+/// a time): given q, kv, lse as in the forward pass, the output rows o (ldo) and their gradients
+/// go (ldg), writes dq rows (lddq) and adds the keys' and values' gradients into dkt and dvt, laid
+/// out as kv.kt / kv.vt ([D][kv.stride], accumulated over the query heads that share them). The
+/// softmax is recomputed from lse; no score block is stored.
+void smallHeadCausalBackward(const float* q, std::int64_t ldq, const TransposedKv& kv, std::int64_t n,
+                             std::int64_t D, std::int64_t window, const float* lse, const float* o,
+                             std::int64_t ldo, const float* go, std::int64_t ldg, float* dq, std::int64_t lddq,
+                             float* dkt, float* dvt);
 
 } // namespace synthembed::model::detail

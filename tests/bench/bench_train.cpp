@@ -7,13 +7,14 @@
 //       the same step with gradient checkpointing against the same step without (the baseline),
 //       interleaved in one run: median seconds of each, the time ratio, and the heap bytes the
 //       forward graph holds until backward with and without (glibc mallinfo2).
-//   bench_train lora MODEL_DIR STSB_DIR [REPS] [RANK] [DROPOUT]
+//   bench_train lora MODEL_DIR STSB_DIR [REPS] [RANK] [DROPOUT] [full|lora|both]
 //       full fine-tuning against LoRA (rank 16, alpha 2 x rank, dropout 0.05, every linear layer:
 //       the CLI's defaults) of the same model folder through the trainer's own pieces (batch, encode,
 //       contrastiveBackward, clipping, AdamW), steps interleaved full/LoRA so that both see the
 //       same machine load. Batches: STS-B train pairs with score >= 4 in file order, 64 per step,
 //       max length 128, last-token pooling, tau 0.02, lr 1e-4, wd 0.1, clip 1 (as
 //       tests/bench/peft_train_step.py). Median s/step and user/system CPU seconds per step.
+//       The last argument runs one arm alone (for a profiler); the default is both.
 //   bench_train stsb MODEL_DIR STSB_DIR [SECONDS]
 //       full fine-tune of stories260K on STS-B train pairs with score >= 4 (tau 0.05, lr 1e-3,
 //       batch 64, max length 128, last-token pooling), STS-B test Spearman before, after 150
@@ -34,6 +35,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <malloc.h>
 #include <sys/resource.h>
 #include <numeric>
@@ -217,7 +219,10 @@ struct CpuTimes {
     }
 };
 
-int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank, double dropout) {
+int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank, double dropout,
+              const std::string& only) {
+    if (only != "both" && only != "full" && only != "lora")
+        throw std::runtime_error("arms: full, lora or both (got '" + only + "')");
     std::vector<train::TrainExample> pairs;
     for (auto& r : readCsv(stsb / "stsb-en-train.csv"))
         if (std::stod(r[2]) >= 4.0) pairs.push_back({"", "", r[0], r[1], {}});
@@ -257,7 +262,7 @@ int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank
         std::int64_t nTrainable = 0;
     };
     auto makeArm = [&](bool full) {
-        auto bb = model::loadBackbone(modelDir, {"cpu", "float32", false});
+        auto bb = model::loadBackbone(modelDir, {"cpu", "float32", false, {}});
         auto cc = c;
         cc.fullFineTune = full;
         Arm a;
@@ -267,7 +272,9 @@ int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank
         for (const auto& [n, t] : a.trainer->engine().trainable()) a.params.push_back(t), a.nTrainable += t.numel();
         return a;
     };
-    Arm arms[2] = {makeArm(true), makeArm(false)};
+    std::vector<Arm> arms;
+    if (only != "lora") arms.push_back(makeArm(true));
+    if (only != "full") arms.push_back(makeArm(false));
     std::size_t cursor = 0;
     auto step = [&](Arm& a, std::size_t batchIndex) {
         std::vector<std::size_t> idx(kBatch);
@@ -297,13 +304,12 @@ int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank
     nlohmann::json out = {{"impl", "synthembed"}, {"model", modelDir.filename().string()}, {"B", kBatch},
                           {"max_length", c.maxLength}, {"threads", computeThreads()}, {"lora_rank", rank},
                           {"lora_dropout", dropout}, {"runtime", runtimeTuning()}};
-    double med[2];
-    for (int k = 0; k < 2; ++k) {
-        auto& a = arms[k];
+    std::map<std::string, double> med;
+    for (auto& a : arms) {
         auto sorted = a.seconds;
         std::sort(sorted.begin(), sorted.end());
-        med[k] = sorted[sorted.size() / 2];
-        out[a.name] = {{"median_s", med[k]},
+        med[a.name] = sorted[sorted.size() / 2];
+        out[a.name] = {{"median_s", med[a.name]},
                        {"min_s", sorted.front()},
                        {"user_s_per_step", a.cpu.user / reps},
                        {"sys_s_per_step", a.cpu.sys / reps},
@@ -312,7 +318,7 @@ int loraBench(const fs::path& modelDir, const fs::path& stsb, int reps, int rank
                        {"trainable_params", a.nTrainable},
                        {"times_s", a.seconds}};
     }
-    out["lora_over_full"] = med[1] / med[0];
+    if (arms.size() == 2) out["lora_over_full"] = med["lora"] / med["full"];
     std::cout << out.dump() << std::endl;
     return 0;
 }
@@ -350,7 +356,7 @@ int stsbBench(const fs::path& modelDir, const fs::path& stsb, double budget) {
     c.seed = 0;
 
     auto makeTrainer = [&](bool resume) {
-        auto bb = model::loadBackbone(modelDir, {"cpu", "float32", false});
+        auto bb = model::loadBackbone(modelDir, {"cpu", "float32", false, {}});
         auto cc = c;
         cc.resume = resume;
         return std::make_unique<train::Trainer>(bb, tf, cc, pairs);
@@ -416,7 +422,7 @@ int main(int argc, char** argv) {
         if (mode == "ckpt" && argc >= 3) return stepBench(argv[2], argc > 3 ? std::atoi(argv[3]) : 5, true);
         if (mode == "lora" && argc >= 4)
             return loraBench(argv[2], argv[3], argc > 4 ? std::atoi(argv[4]) : 10, argc > 5 ? std::atoi(argv[5]) : 16,
-                             argc > 6 ? std::atof(argv[6]) : 0.05);
+                             argc > 6 ? std::atof(argv[6]) : 0.05, argc > 7 ? argv[7] : "both");
         if (mode == "stsb" && argc >= 4) return stsbBench(argv[2], argv[3], argc > 4 ? std::atof(argv[4]) : 600.0);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
@@ -424,7 +430,7 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "usage: bench_train step stories260k|bertsmall [REPS]\n"
                          "       bench_train ckpt stories260k|bertsmall [REPS]\n"
-                         "       bench_train lora MODEL_DIR STSB_DIR [REPS] [RANK] [DROPOUT]\n"
+                         "       bench_train lora MODEL_DIR STSB_DIR [REPS] [RANK] [DROPOUT] [full|lora|both]\n"
                          "       bench_train stsb MODEL_DIR STSB_DIR [SECONDS]\n");
     return 2;
 }

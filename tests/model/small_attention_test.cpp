@@ -93,3 +93,86 @@ TEST(SmallAttention, LargeScoresStayExact) {
         check(D, 2, 1, lengths, 9, 40.0);
     }
 }
+
+namespace {
+
+// Training: smallHeadCausalTraining's output and its gradients for q, k and v against the same
+// attention composed from float64 torch ops with autograd, over a padded batch (left padding,
+// right padding, a full row and an empty row), so every token attends to its own sequence only.
+void checkTraining(std::int64_t D, std::int64_t nKv, std::int64_t rep, std::int64_t window) {
+    const std::int64_t B = 4, S = 37;
+    auto mask = torch::zeros({B, S}, torch::kLong);
+    mask[0].slice(0, 9).fill_(1);      // left padding
+    mask[1].slice(0, 0, 20).fill_(1);  // right padding
+    mask[2].fill_(1);                  // no padding
+    // row 3: no token at all
+    auto spans = model::tokenSpans(mask, B, S);
+    ASSERT_TRUE(spans.defined());
+    torch::manual_seed(static_cast<std::uint64_t>(D * 100 + window));
+    auto q0 = torch::randn({B, nKv, rep, S, D}) / std::sqrt(static_cast<double>(D));
+    auto k0 = torch::randn({B, nKv, S, D}), v0 = torch::randn({B, nKv, S, D});
+    auto go = torch::randn({B, S, nKv * rep * D}) * mask.unsqueeze(-1).to(torch::kFloat32);
+    auto q = q0.clone().requires_grad_(true), k = k0.clone().requires_grad_(true), v = v0.clone().requires_grad_(true);
+    auto out = model::smallHeadCausalTraining(q, k, v, spans, window);
+    ASSERT_TRUE(out.defined());
+    (out * go).sum().backward();
+
+    auto rq = q0.to(torch::kFloat64).requires_grad_(true), rk = k0.to(torch::kFloat64).requires_grad_(true),
+         rv = v0.to(torch::kFloat64).requires_grad_(true);
+    std::vector<torch::Tensor> rows;
+    for (std::int64_t b = 0; b < B; ++b) {
+        const auto s0 = spans[b][0].item<std::int64_t>(), n = spans[b][1].item<std::int64_t>();
+        auto i = torch::arange(S).unsqueeze(1), j = torch::arange(S).unsqueeze(0);
+        auto allowed = (j <= i) & (j >= s0) & (j < s0 + n) & (i >= s0) & (i < s0 + n);
+        if (window > 0) allowed = allowed & (j > i - window);
+        auto valid = allowed.any(1, true); // query rows with a key: the sequence's tokens
+        auto scores = rq[b].matmul(rk[b].unsqueeze(1).transpose(-1, -2)); // [nKv, rep, S, S]
+        scores = scores.masked_fill(allowed.logical_not(), -1e300);
+        auto ctx = torch::softmax(scores, -1).matmul(rv[b].unsqueeze(1)) * valid.to(torch::kFloat64);
+        rows.push_back(ctx.permute({2, 0, 1, 3}).reshape({S, nKv * rep * D}));
+    }
+    auto want = torch::stack(rows);
+    (want * go.to(torch::kFloat64)).sum().backward();
+    auto err = [](const torch::Tensor& a, const torch::Tensor& b) {
+        return (a.to(torch::kFloat64) - b).abs().max().item<double>();
+    };
+    EXPECT_LT(err(out, want), 2e-5);
+    EXPECT_LT(err(q.grad(), rq.grad()), 5e-5);
+    EXPECT_LT(err(k.grad(), rk.grad()), 5e-5);
+    EXPECT_LT(err(v.grad(), rv.grad()), 5e-5);
+    if (window != 1) // with one key per query the softmax is constant: keys get no gradient
+        EXPECT_GT(k.grad().abs().max().item<double>(), 0.01);
+}
+
+} // namespace
+
+TEST(SmallAttentionTraining, GradientsMatchComposedOpsWithPaddingOnBothSides) {
+    for (std::int64_t D : {8, 12, 16, 32}) {
+        SCOPED_TRACE(D);
+        checkTraining(D, 2, 2, 0);
+    }
+}
+
+TEST(SmallAttentionTraining, SlidingWindowAndGroupedHeads) {
+    for (std::int64_t window : {1, 5, 16, 30}) {
+        SCOPED_TRACE(window);
+        checkTraining(8, 1, 4, window);
+        checkTraining(16, 3, 1, window);
+    }
+}
+
+TEST(SmallAttentionTraining, TokenSpansNeedOneRunOfTokensPerSequence) {
+    auto mask = torch::tensor({0, 0, 1, 1, 1, 0}, torch::kLong).view({1, 6});
+    auto spans = model::tokenSpans(mask, 1, 6);
+    ASSERT_TRUE(spans.defined());
+    EXPECT_EQ(spans[0][0].item<std::int64_t>(), 2);
+    EXPECT_EQ(spans[0][1].item<std::int64_t>(), 3);
+    EXPECT_FALSE(model::tokenSpans(torch::tensor({1, 0, 1}, torch::kLong).view({1, 3}), 1, 3).defined());
+    auto all = model::tokenSpans(torch::Tensor(), 2, 5);
+    EXPECT_EQ(all[1][0].item<std::int64_t>(), 0);
+    EXPECT_EQ(all[1][1].item<std::int64_t>(), 5);
+    EXPECT_FALSE(model::smallHeadCausalTraining(torch::randn({1, 1, 1, 4, 64}), torch::randn({1, 1, 4, 64}),
+                                                torch::randn({1, 1, 4, 64}), all.slice(0, 0, 1), 0)
+                     .defined())
+        << "heads above 32 take the general path";
+}

@@ -277,6 +277,42 @@ TEST(Lora, DropoutNoiseIsBernoulliScaledAndIndependentOfThreads) {
     EXPECT_TRUE(torch::equal(model::loraDropoutNoise(like, 0.0), torch::ones({1001, 999})));
 }
 
+TEST(BatchedProduct, TrainingGradientsEqualBmmInEveryOperandLayout) {
+    // Attention's two products in training (core/model/gemm.cpp, BatchedProduct): forward and both
+    // gradients against torch::bmm's, with each operand contiguous or a transposed view, sizes that
+    // split items into several row blocks, and an operand that needs no gradient.
+    if (!model::fastGemmAvailable()) GTEST_SKIP() << "oneDNN sgemm not available: training uses torch::bmm";
+    torch::manual_seed(3);
+    const std::int64_t B = 5, M = 300, K = 24, N = 130; // M N K > 2^18: rows split into blocks
+    for (bool ta : {false, true})
+        for (bool tb : {false, true})
+            for (bool aNeedsGrad : {true, false}) {
+                SCOPED_TRACE(std::string("a ") + (ta ? "transposed" : "contiguous") + ", b " +
+                             (tb ? "transposed" : "contiguous") + (aNeedsGrad ? "" : ", a frozen"));
+                auto a0 = ta ? torch::randn({B, K, M}) : torch::randn({B, M, K});
+                auto b0 = tb ? torch::randn({B, N, K}) : torch::randn({B, K, N});
+                auto a = a0.clone().requires_grad_(aNeedsGrad), b = b0.clone().requires_grad_(true);
+                auto ra = a0.clone().requires_grad_(aNeedsGrad), rb = b0.clone().requires_grad_(true);
+                auto av = ta ? a.transpose(1, 2) : a, bv = tb ? b.transpose(1, 2) : b;
+                auto rav = ta ? ra.transpose(1, 2) : ra, rbv = tb ? rb.transpose(1, 2) : rb;
+                auto c = model::gemmBatched(av, bv);
+                auto rc = torch::bmm(rav, rbv);
+                ASSERT_EQ(c.sizes(), rc.sizes());
+                EXPECT_TRUE(torch::allclose(c, rc, 1e-5, 1e-4)) << (c - rc).abs().max().item<double>();
+                auto g = torch::randn_like(rc);
+                c.backward(g);
+                rc.backward(g);
+                if (aNeedsGrad) {
+                    EXPECT_TRUE(torch::allclose(a.grad(), ra.grad(), 1e-5, 1e-4))
+                        << (a.grad() - ra.grad()).abs().max().item<double>();
+                } else {
+                    EXPECT_FALSE(a.grad().defined());
+                }
+                EXPECT_TRUE(torch::allclose(b.grad(), rb.grad(), 1e-5, 1e-4))
+                    << (b.grad() - rb.grad()).abs().max().item<double>();
+            }
+}
+
 namespace {
 struct GradFixture {
     std::shared_ptr<test::TinyModel> model;
