@@ -557,17 +557,19 @@ class BatchedProduct : public torch::autograd::Function<BatchedProduct> {
 
 /// See smallHeadCausalTraining. One task per sequence and KV head: its keys and values
 /// transposed once, then each of its query heads; backward accumulates the keys' and values'
-/// gradients of all the group's query heads in the task's own transposed blocks.
+/// gradients of all the group's query heads in the task's own transposed blocks. Every operand is
+/// read and written in the projections' own row layout [B, S, heads, D] (strided rows), so no
+/// head permute copies exist either.
 class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausalAttention> {
   public:
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& q,
                                  const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& spans,
                                  std::int64_t window) {
         auto Q = q.contiguous(), K = k.contiguous(), V = v.contiguous();
-        const auto B = Q.size(0), nKv = Q.size(1), rep = Q.size(2), S = Q.size(3), D = Q.size(4);
-        const auto H = nKv * rep * D;
-        auto out = torch::zeros({B, S, H}, Q.options());
-        auto lse = torch::zeros({B, nKv, rep, S}, Q.options());
+        const auto B = Q.size(0), S = Q.size(1), nHead = Q.size(2), D = Q.size(3), nKv = K.size(2);
+        const auto rep = nHead / nKv, Hq = nHead * D, Hk = nKv * D;
+        auto out = torch::zeros({B, S, Hq}, Q.options());
+        auto lse = torch::zeros({B, nHead, S}, Q.options());
         const float* pq = Q.data_ptr<float>();
         const float* pk = K.data_ptr<float>();
         const float* pv = V.data_ptr<float>();
@@ -583,13 +585,12 @@ class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausa
                 buf.resize(static_cast<std::size_t>((2 * D + 1) * P));
                 float* kt = buf.data();
                 float* vt = kt + D * P;
-                const auto kvRow = (task * S + s0) * D;
-                detail::transposeKv(pk + kvRow, D, pv + kvRow, D, n, D, kt, vt);
+                const auto kvAt = (b * S + s0) * Hk + g * D;
+                detail::transposeKv(pk + kvAt, Hk, pv + kvAt, Hk, n, D, kt, vt);
                 for (std::int64_t r = 0; r < rep; ++r) {
-                    const auto head = task * rep + r; // (b, g, r) flattened
-                    detail::smallHeadCausal(pq + (head * S + s0) * D, D, {kt, vt, P}, n, D, window,
-                                            po + (b * S + s0) * H + (g * rep + r) * D, H, vt + D * P,
-                                            pl + head * S + s0);
+                    const auto h = g * rep + r, at = (b * S + s0) * Hq + h * D;
+                    detail::smallHeadCausal(pq + at, Hq, {kt, vt, P}, n, D, window, po + at, Hq, vt + D * P,
+                                            pl + (b * nHead + h) * S + s0);
                 }
             }
         });
@@ -605,8 +606,8 @@ class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausa
                    &spans = saved[5];
         const auto window = ctx->saved_data["window"].toInt();
         auto go = grads[0].contiguous();
-        const auto B = Q.size(0), nKv = Q.size(1), rep = Q.size(2), S = Q.size(3), D = Q.size(4);
-        const auto H = nKv * rep * D;
+        const auto B = Q.size(0), S = Q.size(1), nHead = Q.size(2), D = Q.size(3), nKv = K.size(2);
+        const auto rep = nHead / nKv, Hq = nHead * D, Hk = nKv * D;
         auto dQ = torch::zeros_like(Q), dK = torch::zeros_like(K), dV = torch::zeros_like(V);
         const float* pq = Q.data_ptr<float>();
         const float* pk = K.data_ptr<float>();
@@ -629,23 +630,69 @@ class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausa
                 float* vt = kt + D * P;
                 float* dkt = vt + D * P;
                 float* dvt = dkt + D * P;
-                const auto kvRow = (task * S + s0) * D;
-                detail::transposeKv(pk + kvRow, D, pv + kvRow, D, n, D, kt, vt);
+                const auto kvAt = (b * S + s0) * Hk + g * D;
+                detail::transposeKv(pk + kvAt, Hk, pv + kvAt, Hk, n, D, kt, vt);
                 for (std::int64_t r = 0; r < rep; ++r) {
-                    const auto head = task * rep + r;
-                    const auto col = (b * S + s0) * H + (g * rep + r) * D;
-                    detail::smallHeadCausalBackward(pq + (head * S + s0) * D, D, {kt, vt, P}, n, D, window,
-                                                    pl + head * S + s0, po + col, H, pg + col, H,
-                                                    pdq + (head * S + s0) * D, D, dkt, dvt);
+                    const auto h = g * rep + r, at = (b * S + s0) * Hq + h * D;
+                    detail::smallHeadCausalBackward(pq + at, Hq, {kt, vt, P}, n, D, window,
+                                                    pl + (b * nHead + h) * S + s0, po + at, Hq, pg + at, Hq,
+                                                    pdq + at, Hq, dkt, dvt);
                 }
                 for (std::int64_t j = 0; j < n; ++j)
                     for (std::int64_t d = 0; d < D; ++d) {
-                        pdk[kvRow + j * D + d] = dkt[d * P + j];
-                        pdv[kvRow + j * D + d] = dvt[d * P + j];
+                        pdk[kvAt + j * Hk + d] = dkt[d * P + j];
+                        pdv[kvAt + j * Hk + d] = dvt[d * P + j];
                     }
             }
         });
         return {dQ, dK, dV, torch::Tensor(), torch::Tensor()};
+    }
+};
+
+/// See ropeRows: y1 = x1 c - x2 s, y2 = x2 c + x1 s over each head's halves; backward rotates the
+/// gradient back (g1 c + g2 s, g2 c - g1 s). cos and sin get no gradient.
+class RopeRows : public torch::autograd::Function<RopeRows> {
+  public:
+    static void rotate(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin, float sign,
+                       torch::Tensor& y) {
+        const auto rows = x.size(0) * x.size(1), heads = x.size(2), D = x.size(3), half = D / 2;
+        const float* px = x.data_ptr<float>();
+        const float* pc = cos.data_ptr<float>();
+        const float* ps = sin.data_ptr<float>();
+        float* py = y.data_ptr<float>();
+        at::parallel_for(0, rows, 64, [&](std::int64_t begin, std::int64_t end) {
+            for (auto r = begin; r < end; ++r) {
+                const float* c = pc + r * half;
+                const float* sn = ps + r * half;
+                for (std::int64_t h = 0; h < heads; ++h) {
+                    const float* a = px + (r * heads + h) * D;
+                    float* o = py + (r * heads + h) * D;
+                    for (std::int64_t i = 0; i < half; ++i) {
+                        const float x1 = a[i], x2 = a[i + half], si = sign * sn[i];
+                        o[i] = x1 * c[i] - x2 * si;
+                        o[i + half] = x2 * c[i] + x1 * si;
+                    }
+                }
+            }
+        });
+    }
+
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
+                                 const torch::Tensor& cos, const torch::Tensor& sin) {
+        auto X = x.contiguous(), C = cos.contiguous(), Sn = sin.contiguous();
+        auto y = torch::empty_like(X);
+        rotate(X, C, Sn, 1.0f, y);
+        ctx->save_for_backward({C, Sn});
+        return y;
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads) {
+        auto saved = ctx->get_saved_variables();
+        auto g = grads[0].contiguous();
+        auto gx = torch::empty_like(g);
+        rotate(g, saved[0], saved[1], -1.0f, gx);
+        return {gx, torch::Tensor(), torch::Tensor()};
     }
 };
 
@@ -927,14 +974,22 @@ torch::Tensor tokenSpans(const torch::Tensor& mask, std::int64_t B, std::int64_t
 
 torch::Tensor smallHeadCausalTraining(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                       const torch::Tensor& spans, std::int64_t window) {
-    if (q.dim() != 5 || k.dim() != 4 || v.sizes() != k.sizes() || !spans.defined() || spans.dim() != 2 ||
+    if (q.dim() != 4 || k.dim() != 4 || v.sizes() != k.sizes() || !spans.defined() || spans.dim() != 2 ||
         spans.size(1) != 2 || spans.scalar_type() != torch::kInt64 || !spans.device().is_cpu())
         return {};
-    const auto B = q.size(0), nKv = q.size(1), S = q.size(3), D = q.size(4);
-    if (!smallHeadTrainingApplies(q, D) || !cpuFloat(k) || !cpuFloat(v) || k.size(0) != B || k.size(1) != nKv ||
-        k.size(2) != S || k.size(3) != D || spans.size(0) != B)
+    const auto B = q.size(0), S = q.size(1), nHead = q.size(2), D = q.size(3), nKv = k.size(2);
+    if (!smallHeadTrainingApplies(q, D) || !cpuFloat(k) || !cpuFloat(v) || k.size(0) != B || k.size(1) != S ||
+        k.size(3) != D || nKv <= 0 || nHead % nKv != 0 || spans.size(0) != B)
         return {};
     return SmallHeadCausalAttention::apply(q, k, v, spans.contiguous(), window);
+}
+
+torch::Tensor ropeRows(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
+    if (x.dim() != 4 || !cpuFloat(x) || !cpuFloat(cos) || !cpuFloat(sin) || x.size(3) % 2 != 0 || cos.dim() != 3 ||
+        cos.size(0) != x.size(0) || cos.size(1) != x.size(1) || cos.size(2) != x.size(3) / 2 ||
+        sin.sizes() != cos.sizes())
+        return {};
+    return RopeRows::apply(x, cos, sin);
 }
 
 } // namespace synthembed::model

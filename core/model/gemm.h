@@ -78,14 +78,21 @@ bool smallHeadTrainingApplies(const torch::Tensor& like, std::int64_t D);
 torch::Tensor tokenSpans(const torch::Tensor& mask, std::int64_t B, std::int64_t S);
 
 /// Training: causal (window > 0: sliding-window) grouped-query attention for small heads with
-/// autograd, q [B, nKv, rep, S, D] (scale folded in), k and v [B, nKv, S, D], spans from
+/// autograd, in the projections' row layout: q [B, S, nHead, D] (scale folded in), k and v
+/// [B, S, nKv, D] (query head h uses KV head h / (nHead / nKv), HF's repeat_kv), spans from
 /// tokenSpans. Sequence b's tokens attend to its own earlier tokens only (HF's causal mask with
 /// the padding mask), as varlenCausalAttention does for inference. Forward keeps one query row's
 /// scores in L1 and saves only the row's log-sum-exp; backward recomputes the softmax from it
-/// (FlashAttention-2's scheme): no [B, heads, S, S] scores, probabilities or mask exist.
-/// Returns the context [B, S, nKv rep D]; rows of padding are zero (HF gives them an average of
-/// all values, which no token's output reads).
+/// (FlashAttention-2's scheme): no [B, heads, S, S] scores, probabilities or mask exist, and no
+/// head permute copies. Returns the context [B, S, nHead D]; rows of padding are zero (HF gives
+/// them an average of all values, which no token's output reads). Undefined when it does not apply.
 torch::Tensor smallHeadCausalTraining(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                       const torch::Tensor& spans, std::int64_t window);
+
+/// Training: rotary position embedding (HF's rotate-half) of x [B, S, heads, D] with cos and sin
+/// [B, S, D / 2], as one autograd node that writes a contiguous [B, S, heads, D] (composed ops on
+/// the head views cost four products, a concatenation and their backward, each over rows of
+/// D / 2 floats). Undefined when not CPU float32.
+torch::Tensor ropeRows(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
 
 } // namespace synthembed::model

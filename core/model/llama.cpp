@@ -102,19 +102,24 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
                                           const torch::Tensor& sin, const torch::Tensor& mask,
                                           const torch::Tensor& spans) {
     const auto B = x.size(0), S = x.size(1), rep = m_nHead / m_nKvHead, D = m_headDim;
+    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    if (spans.defined()) { // training with small heads: fused rotation and attention in row layout
+        auto qr = ropeRows(q_proj(x).view({B, S, m_nHead, D}), cos * scale, sin * scale);
+        auto kr = ropeRows(k_proj(x).view({B, S, m_nKvHead, D}), cos, sin);
+        auto ctx = qr.defined() && kr.defined()
+                       ? smallHeadCausalTraining(qr, kr, v_proj(x).view({B, S, m_nKvHead, D}), spans, m_window)
+                       : torch::Tensor();
+        if (!ctx.defined())
+            throw Failure("internal", "fused attention needs CPU float32 tensors and heads of at most 32");
+        return o_proj(ctx);
+    }
     // Query head h uses KV head h / rep (HF repeat_kv), so group the query heads by KV head.
     auto q = q_proj(x).view({B, S, m_nKvHead, rep, D}).permute({0, 2, 3, 1, 4}); // [B, nKv, rep, S, D]
     auto k = k_proj(x).view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});         // [B, nKv, S, D]
     auto v = v_proj(x).view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});
-    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
     auto c4 = cos.unsqueeze(1), s4 = sin.unsqueeze(1);                      // [B, 1, S, D/2]
     q = applyRope(q, (c4 * scale).unsqueeze(1), (s4 * scale).unsqueeze(1)); // scale folded into the rotation
     k = applyRope(k, c4, s4);
-    if (spans.defined()) {
-        auto ctx = smallHeadCausalTraining(q, k, v, spans, m_window);
-        if (!ctx.defined()) throw Failure("internal", "fused attention needs CPU float32 tensors and heads of at most 32");
-        return o_proj(ctx);
-    }
     return o_proj(groupedAttention(q, k, v.contiguous(), mask));
 }
 

@@ -109,9 +109,10 @@ void checkTraining(std::int64_t D, std::int64_t nKv, std::int64_t rep, std::int6
     auto spans = model::tokenSpans(mask, B, S);
     ASSERT_TRUE(spans.defined());
     torch::manual_seed(static_cast<std::uint64_t>(D * 100 + window));
-    auto q0 = torch::randn({B, nKv, rep, S, D}) / std::sqrt(static_cast<double>(D));
-    auto k0 = torch::randn({B, nKv, S, D}), v0 = torch::randn({B, nKv, S, D});
-    auto go = torch::randn({B, S, nKv * rep * D}) * mask.unsqueeze(-1).to(torch::kFloat32);
+    const auto nHead = nKv * rep;
+    auto q0 = torch::randn({B, S, nHead, D}) / std::sqrt(static_cast<double>(D)); // the projections' rows
+    auto k0 = torch::randn({B, S, nKv, D}), v0 = torch::randn({B, S, nKv, D});
+    auto go = torch::randn({B, S, nHead * D}) * mask.unsqueeze(-1).to(torch::kFloat32);
     auto q = q0.clone().requires_grad_(true), k = k0.clone().requires_grad_(true), v = v0.clone().requires_grad_(true);
     auto out = model::smallHeadCausalTraining(q, k, v, spans, window);
     ASSERT_TRUE(out.defined());
@@ -126,10 +127,11 @@ void checkTraining(std::int64_t D, std::int64_t nKv, std::int64_t rep, std::int6
         auto allowed = (j <= i) & (j >= s0) & (j < s0 + n) & (i >= s0) & (i < s0 + n);
         if (window > 0) allowed = allowed & (j > i - window);
         auto valid = allowed.any(1, true); // query rows with a key: the sequence's tokens
-        auto scores = rq[b].matmul(rk[b].unsqueeze(1).transpose(-1, -2)); // [nKv, rep, S, S]
-        scores = scores.masked_fill(allowed.logical_not(), -1e300);
-        auto ctx = torch::softmax(scores, -1).matmul(rv[b].unsqueeze(1)) * valid.to(torch::kFloat64);
-        rows.push_back(ctx.permute({2, 0, 1, 3}).reshape({S, nKv * rep * D}));
+        auto qb = rq[b].view({S, nKv, rep, D}).permute({1, 2, 0, 3}); // [nKv, rep, S, D]
+        auto kb = rk[b].permute({1, 0, 2}).unsqueeze(1), vb = rv[b].permute({1, 0, 2}).unsqueeze(1);
+        auto scores = qb.matmul(kb.transpose(-1, -2)).masked_fill(allowed.logical_not(), -1e300);
+        auto ctx = torch::softmax(scores, -1).matmul(vb) * valid.to(torch::kFloat64);
+        rows.push_back(ctx.permute({2, 0, 1, 3}).reshape({S, nHead * D}));
     }
     auto want = torch::stack(rows);
     (want * go.to(torch::kFloat64)).sum().backward();
@@ -140,8 +142,9 @@ void checkTraining(std::int64_t D, std::int64_t nKv, std::int64_t rep, std::int6
     EXPECT_LT(err(q.grad(), rq.grad()), 5e-5);
     EXPECT_LT(err(k.grad(), rk.grad()), 5e-5);
     EXPECT_LT(err(v.grad(), rv.grad()), 5e-5);
-    if (window != 1) // with one key per query the softmax is constant: keys get no gradient
+    if (window != 1) { // with one key per query the softmax is constant: keys get no gradient
         EXPECT_GT(k.grad().abs().max().item<double>(), 0.01);
+    }
 }
 
 } // namespace
@@ -171,8 +174,28 @@ TEST(SmallAttentionTraining, TokenSpansNeedOneRunOfTokensPerSequence) {
     auto all = model::tokenSpans(torch::Tensor(), 2, 5);
     EXPECT_EQ(all[1][0].item<std::int64_t>(), 0);
     EXPECT_EQ(all[1][1].item<std::int64_t>(), 5);
-    EXPECT_FALSE(model::smallHeadCausalTraining(torch::randn({1, 1, 1, 4, 64}), torch::randn({1, 1, 4, 64}),
-                                                torch::randn({1, 1, 4, 64}), all.slice(0, 0, 1), 0)
+    EXPECT_FALSE(model::smallHeadCausalTraining(torch::randn({1, 4, 1, 64}), torch::randn({1, 4, 1, 64}),
+                                                torch::randn({1, 4, 1, 64}), all.slice(0, 0, 1), 0)
                      .defined())
         << "heads above 32 take the general path";
+}
+
+TEST(SmallAttentionTraining, RotaryRowsEqualTheComposedRotation) {
+    // ropeRows (one node) against applyRope's composed ops on the same rows: values and gradients.
+    torch::manual_seed(5);
+    const std::int64_t B = 3, S = 11, heads = 5, D = 8;
+    auto x0 = torch::randn({B, S, heads, D});
+    auto cos = torch::randn({B, S, D / 2}), sin = torch::randn({B, S, D / 2});
+    auto x = x0.clone().requires_grad_(true), rx = x0.clone().requires_grad_(true);
+    auto y = model::ropeRows(x, cos, sin);
+    ASSERT_TRUE(y.defined());
+    auto half = D / 2;
+    auto x1 = rx.narrow(-1, 0, half), x2 = rx.narrow(-1, half, half);
+    auto c = cos.unsqueeze(2), s = sin.unsqueeze(2);
+    auto want = torch::cat({x1 * c - x2 * s, x2 * c + x1 * s}, -1);
+    EXPECT_TRUE(torch::allclose(y, want, 1e-6, 1e-6));
+    auto g = torch::randn_like(want);
+    (y * g).sum().backward();
+    (want * g).sum().backward();
+    EXPECT_TRUE(torch::allclose(x.grad(), rx.grad(), 1e-6, 1e-6));
 }
