@@ -38,7 +38,9 @@ torch::Tensor gemmLoraLinear(const torch::Tensor& x, const torch::Tensor& weight
 /// seed, so calling it in place of gemmLoraLinear advances the generator the same way.
 torch::Tensor loraDropoutNoise(const torch::Tensor& like, double p);
 
-/// a [B, M, K] times b [B, K, N] (b may be a transposed view of [B, N, K]): torch::bmm.
+/// a [B, M, K] times b [B, K, N] (b may be a transposed view of [B, N, K]): torch::bmm. Inference:
+/// one small product per thread; training (autograd): forward and both gradients split over items
+/// and row blocks in one parallel region each (libtorch 1.13's CPU bmm runs the items one by one).
 torch::Tensor gemmBatched(const torch::Tensor& a, const torch::Tensor& b);
 
 /// residual + x weight^T + bias, written in one pass over the output (the product accumulates

@@ -10,8 +10,10 @@
 # environment of shared/anchors/README.md (with --as-is also as it is), where it is installed.
 #
 #   tests/bench/run_train_bench.sh [--build DIR] [--reps N] [--rounds R] [--history] [--as-is] [--compare-tuning] [stories260k|bertsmall ...]
-#   tests/bench/run_train_bench.sh --lora [--reps N] [--rank R] [--dropout P] [--compare-tuning] [MODEL_DIR]
-#       full fine-tuning vs LoRA of the same model folder (default: shared stories260K), STS-B
+#   tests/bench/run_train_bench.sh --lora [--reps N] [--rank R] [--dropout P] [--compare-tuning] [--wide | MODEL_DIR]
+#       full fine-tuning vs LoRA of the same model folder (default: shared stories260K; --wide: a
+#       512-wide 4-layer Llama with random weights and stories260K's tokenizer, written once by
+#       tests/bench/large_model/make_checkpoint.py into a cache outside the repository), STS-B
 #       positives, batch 64, max length 128, steps interleaved (bench_train lora), beside the
 #       same two arms on PyTorch 2.x + transformers + PEFT (tests/bench/peft_train_step.py, venv
 #       of tests/peers/setup.sh, its default threading): s/step and user/system CPU s per step.
@@ -34,6 +36,7 @@ lora=0
 rank=16
 dropout=0.05
 stsb=""
+wide=0
 models=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +47,7 @@ while [ $# -gt 0 ]; do
     --history) history=1; shift ;;
     --compare-tuning) compare=1; shift ;;
     --lora) lora=1; shift ;;
+    --wide) wide=1; shift ;;
     --rank) rank=$2; shift 2 ;;
     --dropout) dropout=$2; shift 2 ;;
     --stsb) stsb=${2:-600}; shift; [ $# -gt 0 ] && shift ;;
@@ -67,6 +71,16 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg); OPENBLAS_CORETYPE
 if [ $lora = 1 ]; then
   model="$shared/oracles/models/stories260K"
   [ -d "${models[0]}" ] && model=${models[0]}
+  if [ $wide = 1 ]; then
+    if [ -w /var/cache ]; then cache=/var/cache/synthembed-bench; else cache=$HOME/.cache/synthembed-bench; fi
+    wmodel="$cache/llama-wide-f32"
+    if [ ! -f "$wmodel/model.safetensors" ]; then
+      echo "bench: writing the llama-wide checkpoint to $wmodel (once)" >&2
+      "$("$root/tests/peers/setup.sh")" "$here/large_model/make_checkpoint.py" "$wmodel" \
+        --shape llama-wide --dtype f32 --tokenizer "$model" # numpy: the peers venv has it
+    fi
+    model=$wmodel
+  fi
   data="$shared/data/stsbenchmark"
   [ -f "$model/config.json" ] || { echo "not a model folder: $model (set SYNTHEMBED_SHARED)" >&2; exit 1; }
   [ -f "$data/stsb-en-train.csv" ] || { echo "not found: $data/stsb-en-train.csv (set SYNTHEMBED_SHARED)" >&2; exit 1; }

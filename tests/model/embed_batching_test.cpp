@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <numeric>
 #include <random>
@@ -88,8 +89,9 @@ TEST(EmbedBatching, SameVectorsAtEveryBatchSizeAndOrder) {
 
 TEST(EmbedBatching, PackedDecoderPathMatchesPaddedPath) {
     SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
-    // The real model, and a random Mistral-style model with a sliding window of 3 tokens (so the
-    // window, not only causality, limits what a token sees).
+    // The real model, and random Mistral-style models with a sliding window of 3 tokens (so the
+    // window, not only causality, limits what a token sees). With autograd on, heads of 8 take the
+    // fused training attention (smallHeadCausalTraining) and heads of 64 the additive-mask path.
     test::TempDir tmp;
     std::ofstream(tmp / "config.json") << nlohmann::json{{"model_type", "mistral"},
                                                          {"vocab_size", 512},
@@ -101,8 +103,20 @@ TEST(EmbedBatching, PackedDecoderPathMatchesPaddedPath) {
                                                          {"sliding_window", 3},
                                                          {"max_position_embeddings", 256}}
                                                              .dump();
+    std::filesystem::create_directories(tmp / "wide");
+    std::ofstream(tmp / "wide" / "config.json") << nlohmann::json{{"model_type", "mistral"},
+                                                                   {"vocab_size", 512},
+                                                                   {"hidden_size", 128},
+                                                                   {"intermediate_size", 96},
+                                                                   {"num_hidden_layers", 2},
+                                                                   {"num_attention_heads", 2},
+                                                                   {"num_key_value_heads", 1},
+                                                                   {"sliding_window", 3},
+                                                                   {"max_position_embeddings", 256}}
+                                                                       .dump();
     std::vector<std::shared_ptr<model::Backbone>> models = {model::loadBackbone(dir),
-                                                            model::randomBackbone(tmp / "config.json")};
+                                                            model::randomBackbone(tmp / "config.json"),
+                                                            model::randomBackbone(tmp / "wide" / "config.json")};
     // Rows longer than the attention's 64-row blocks, and shorter ones.
     const std::vector<std::int64_t> lens = {150, 1, 70, 150, 2, 64, 65};
     const std::int64_t B = static_cast<std::int64_t>(lens.size()), S = 150;
@@ -121,7 +135,7 @@ TEST(EmbedBatching, PackedDecoderPathMatchesPaddedPath) {
                 torch::NoGradGuard noGrad; // inference: the packed path
                 packed = m->forward(ids, mask);
             }
-            padded = m->forward(ids, mask).detach(); // autograd on: the general padded path
+            padded = m->forward(ids, mask).detach(); // autograd on: the training path over the padded batch
             ASSERT_EQ(packed.sizes(), padded.sizes());
             auto real = mask.to(torch::kBool);
             // Hidden states, not unit vectors: float rounding relative to their size.

@@ -3,7 +3,10 @@
 bf16 file is 14.5 GB: never held in memory), plus config.json and the tokenizer files of a real
 tokenizer folder. Standard library + numpy only (no torch needed).
 
-  make_checkpoint.py OUT_DIR --shape mistral-7b|qwen2-1.5b [--layers N] [--dtype bf16|f32] --tokenizer DIR
+  make_checkpoint.py OUT_DIR --shape mistral-7b|qwen2-1.5b|llama-wide [--layers N] [--dtype bf16|f32] --tokenizer DIR
+
+llama-wide is stories260K's vocabulary (its tokenizer) under a 512-wide, 4-layer Llama: the LoRA
+benchmark's second model, where rank 16 is 1/32 of the width (in stories260K, 64 wide, it is 1/4).
 """
 import argparse, json, os, shutil, struct, sys
 import numpy as np
@@ -18,6 +21,9 @@ SHAPES = {
                        num_hidden_layers=28, num_attention_heads=12, num_key_value_heads=2, rope_theta=1000000.0,
                        rms_norm_eps=1e-6, tie_word_embeddings=True, use_sliding_window=False,
                        bos_token_id=151643, eos_token_id=151643),
+    "llama-wide": dict(model_type="llama", vocab_size=512, hidden_size=512, intermediate_size=1376,
+                       num_hidden_layers=4, num_attention_heads=8, num_key_value_heads=4, rope_theta=10000.0,
+                       rms_norm_eps=1e-5, tie_word_embeddings=True, bos_token_id=1, eos_token_id=2),
 }
 
 
