@@ -561,6 +561,19 @@ class BatchedProduct : public torch::autograd::Function<BatchedProduct> {
 /// read and written in the projections' own row layout [B, S, heads, D] (strided rows), so no
 /// head permute copies exist either.
 class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausalAttention> {
+    /// fn(b, g, s0, n, buf) for every sequence b with tokens (s0 .. s0 + n - 1) and KV head g, in
+    /// one parallel region; buf is the thread's scratch vector.
+    template <class Fn> static void perSequenceAndKvHead(const torch::Tensor& spans, std::int64_t nKv, const Fn& fn) {
+        const std::int64_t* sp = spans.data_ptr<std::int64_t>();
+        at::parallel_for(0, spans.size(0) * nKv, 1, [&](std::int64_t begin, std::int64_t end) {
+            std::vector<float> buf;
+            for (auto task = begin; task < end; ++task) {
+                const auto b = task / nKv, n = sp[2 * b + 1];
+                if (n > 0) fn(b, task % nKv, sp[2 * b], n, buf);
+            }
+        });
+    }
+
   public:
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& q,
                                  const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& spans,
@@ -573,25 +586,20 @@ class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausa
         const float* pq = Q.data_ptr<float>();
         const float* pk = K.data_ptr<float>();
         const float* pv = V.data_ptr<float>();
-        const std::int64_t* sp = spans.data_ptr<std::int64_t>();
         float* po = out.data_ptr<float>();
         float* pl = lse.data_ptr<float>();
-        at::parallel_for(0, B * nKv, 1, [&](std::int64_t begin, std::int64_t end) {
-            std::vector<float> buf;
-            for (auto task = begin; task < end; ++task) {
-                const auto b = task / nKv, g = task % nKv, s0 = sp[2 * b], n = sp[2 * b + 1];
-                if (n <= 0) continue;
-                const auto P = detail::paddedLength(n);
-                buf.resize(static_cast<std::size_t>((2 * D + 1) * P));
-                float* kt = buf.data();
-                float* vt = kt + D * P;
-                const auto kvAt = (b * S + s0) * Hk + g * D;
-                detail::transposeKv(pk + kvAt, Hk, pv + kvAt, Hk, n, D, kt, vt);
-                for (std::int64_t r = 0; r < rep; ++r) {
-                    const auto h = g * rep + r, at = (b * S + s0) * Hq + h * D;
-                    detail::smallHeadCausal(pq + at, Hq, {kt, vt, P}, n, D, window, po + at, Hq, vt + D * P,
-                                            pl + (b * nHead + h) * S + s0);
-                }
+        perSequenceAndKvHead(spans, nKv, [&](std::int64_t b, std::int64_t g, std::int64_t s0, std::int64_t n,
+                                             std::vector<float>& buf) {
+            const auto P = detail::paddedLength(n);
+            buf.resize(static_cast<std::size_t>((2 * D + 1) * P));
+            float* kt = buf.data();
+            float* vt = kt + D * P;
+            const auto kvAt = (b * S + s0) * Hk + g * D;
+            detail::transposeKv(pk + kvAt, Hk, pv + kvAt, Hk, n, D, kt, vt);
+            for (std::int64_t r = 0; r < rep; ++r) {
+                const auto h = g * rep + r, at = (b * S + s0) * Hq + h * D;
+                detail::smallHeadCausal(pq + at, Hq, {kt, vt, P}, n, D, window, po + at, Hq, vt + D * P,
+                                        pl + (b * nHead + h) * S + s0);
             }
         });
         ctx->save_for_backward({Q, K, V, out, lse, spans});
@@ -606,7 +614,7 @@ class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausa
                    &spans = saved[5];
         const auto window = ctx->saved_data["window"].toInt();
         auto go = grads[0].contiguous();
-        const auto B = Q.size(0), S = Q.size(1), nHead = Q.size(2), D = Q.size(3), nKv = K.size(2);
+        const auto S = Q.size(1), nHead = Q.size(2), D = Q.size(3), nKv = K.size(2);
         const auto rep = nHead / nKv, Hq = nHead * D, Hk = nKv * D;
         auto dQ = torch::zeros_like(Q), dK = torch::zeros_like(K), dV = torch::zeros_like(V);
         const float* pq = Q.data_ptr<float>();
@@ -615,35 +623,29 @@ class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausa
         const float* po = out.data_ptr<float>();
         const float* pl = lse.data_ptr<float>();
         const float* pg = go.data_ptr<float>();
-        const std::int64_t* sp = spans.data_ptr<std::int64_t>();
         float* pdq = dQ.data_ptr<float>();
         float* pdk = dK.data_ptr<float>();
         float* pdv = dV.data_ptr<float>();
-        at::parallel_for(0, B * nKv, 1, [&](std::int64_t begin, std::int64_t end) {
-            std::vector<float> buf;
-            for (auto task = begin; task < end; ++task) {
-                const auto b = task / nKv, g = task % nKv, s0 = sp[2 * b], n = sp[2 * b + 1];
-                if (n <= 0) continue;
-                const auto P = detail::paddedLength(n);
-                buf.assign(static_cast<std::size_t>(4 * D * P), 0.0f);
-                float* kt = buf.data();
-                float* vt = kt + D * P;
-                float* dkt = vt + D * P;
-                float* dvt = dkt + D * P;
-                const auto kvAt = (b * S + s0) * Hk + g * D;
-                detail::transposeKv(pk + kvAt, Hk, pv + kvAt, Hk, n, D, kt, vt);
-                for (std::int64_t r = 0; r < rep; ++r) {
-                    const auto h = g * rep + r, at = (b * S + s0) * Hq + h * D;
-                    detail::smallHeadCausalBackward(pq + at, Hq, {kt, vt, P}, n, D, window,
-                                                    pl + (b * nHead + h) * S + s0, po + at, Hq, pg + at, Hq,
-                                                    pdq + at, Hq, dkt, dvt);
-                }
-                for (std::int64_t j = 0; j < n; ++j)
-                    for (std::int64_t d = 0; d < D; ++d) {
-                        pdk[kvAt + j * Hk + d] = dkt[d * P + j];
-                        pdv[kvAt + j * Hk + d] = dvt[d * P + j];
-                    }
+        perSequenceAndKvHead(spans, nKv, [&](std::int64_t b, std::int64_t g, std::int64_t s0, std::int64_t n,
+                                             std::vector<float>& buf) {
+            const auto P = detail::paddedLength(n);
+            buf.assign(static_cast<std::size_t>(4 * D * P), 0.0f);
+            float* kt = buf.data();
+            float* vt = kt + D * P;
+            float* dkt = vt + D * P;
+            float* dvt = dkt + D * P;
+            const auto kvAt = (b * S + s0) * Hk + g * D;
+            detail::transposeKv(pk + kvAt, Hk, pv + kvAt, Hk, n, D, kt, vt);
+            for (std::int64_t r = 0; r < rep; ++r) {
+                const auto h = g * rep + r, at = (b * S + s0) * Hq + h * D;
+                detail::smallHeadCausalBackward(pq + at, Hq, {kt, vt, P}, n, D, window, pl + (b * nHead + h) * S + s0,
+                                                po + at, Hq, pg + at, Hq, pdq + at, Hq, dkt, dvt);
             }
+            for (std::int64_t j = 0; j < n; ++j)
+                for (std::int64_t d = 0; d < D; ++d) {
+                    pdk[kvAt + j * Hk + d] = dkt[d * P + j];
+                    pdv[kvAt + j * Hk + d] = dvt[d * P + j];
+                }
         });
         return {dQ, dK, dV, torch::Tensor(), torch::Tensor()};
     }
