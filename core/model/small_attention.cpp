@@ -22,6 +22,13 @@ namespace {
 constexpr std::int64_t kW = 16; ///< floats per vector below
 }
 
+namespace {
+/// The first key query i sees: 0, or with a sliding window the oldest of its last `window` tokens.
+inline std::int64_t firstKey(std::int64_t i, std::int64_t window) {
+    return window > 0 ? std::max<std::int64_t>(0, i - window + 1) : 0;
+}
+} // namespace
+
 std::int64_t paddedLength(std::int64_t n) {
     // A row's last block of kW may start at its last key: room for kW - 1 more floats.
     return (n + 2 * kW - 2) / kW * kW;
@@ -108,9 +115,9 @@ inline __attribute__((always_inline)) void causalRows(const float* q, std::int64
     const auto P = kv.stride;
     const float ninf = -std::numeric_limits<float>::infinity();
     constexpr int kAcc = DC > 0 ? DC : 32;
-    f8 acc[kAcc];
+    f8 acc[kAcc]{}; // zeroed once per call: keeps -Wmaybe-uninitialized quiet when D is a runtime size
     for (std::int64_t i = 0; i < n; ++i) {
-        const std::int64_t lo = window > 0 ? std::max<std::int64_t>(0, i - window + 1) : 0;
+        const std::int64_t lo = firstKey(i, window);
         const std::int64_t len = i + 1 - lo, lenP = (len + kW - 1) / kW * kW;
         const float* qi = q + i * ldq;
         const float* kt = kv.kt + lo;
@@ -197,9 +204,9 @@ inline __attribute__((always_inline)) void causalRowsBackward(const float* q, st
     const std::int64_t D = DC > 0 ? DC : Drt;
     const auto P = kv.stride;
     constexpr int kAcc = DC > 0 ? DC : 32;
-    f8 acc[kAcc];
+    f8 acc[kAcc]{}; // zeroed once per call: keeps -Wmaybe-uninitialized quiet when D is a runtime size
     for (std::int64_t i = 0; i < n; ++i) {
-        const std::int64_t lo = window > 0 ? std::max<std::int64_t>(0, i - window + 1) : 0;
+        const std::int64_t lo = firstKey(i, window);
         const std::int64_t len = i + 1 - lo, lenP = (len + kW - 1) / kW * kW;
         const float* qi = q + i * ldq;
         const float* oi = o + i * ldo;
@@ -257,7 +264,7 @@ void smallHeadCausal(const float* q, std::int64_t ldq, const TransposedKv& kv, s
                      std::int64_t window, float* out, std::int64_t ldo, float* s, float* lse) {
     const auto P = kv.stride;
     for (std::int64_t i = 0; i < n; ++i) {
-        const std::int64_t lo = window > 0 ? std::max<std::int64_t>(0, i - window + 1) : 0;
+        const std::int64_t lo = firstKey(i, window);
         const std::int64_t len = i + 1 - lo;
         const float* qi = q + i * ldq;
         float m = -std::numeric_limits<float>::infinity();
@@ -287,7 +294,7 @@ void smallHeadCausalBackward(const float* q, std::int64_t ldq, const TransposedK
                              float* dkt, float* dvt) {
     const auto P = kv.stride;
     for (std::int64_t i = 0; i < n; ++i) {
-        const std::int64_t lo = window > 0 ? std::max<std::int64_t>(0, i - window + 1) : 0;
+        const std::int64_t lo = firstKey(i, window);
         const float* qi = q + i * ldq;
         const float* gi = go + i * ldg;
         float di = 0;
