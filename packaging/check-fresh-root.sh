@@ -16,7 +16,7 @@
 #
 # Environment: SOURCE=worktree copies the working tree (tracked and untracked, not ignored) instead of
 # cloning HEAD (for trying uncommitted changes); KEEP_ROOT=1 keeps the root afterwards; ROOTS_DIR
-# (default /var/cache/synthembed-roots) holds the pristine debootstrap tarball and the .deb cache per
+# (default ~/.cache/synthembed-roots) holds the pristine debootstrap tarball and the .deb cache per
 # suite, so that only the first run downloads them; CCACHE_DIR (default ~/.cache/ccache) is shared into
 # the root, so CI stays well inside its time limit; MIRROR (default http://deb.debian.org/debian).
 # Needs root, debootstrap and network access to the Debian archive.
@@ -29,7 +29,7 @@ case "$suite" in bookworm|trixie) ;; *) echo "unknown suite '$suite' (bookworm o
 case "$steps" in quickstart|configure|headless) ;; *) echo "unknown steps '$steps'" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "check-fresh-root.sh: needs root (debootstrap, chroot, mounts)" >&2; exit 1; }
 
-roots=${ROOTS_DIR:-/var/cache/synthembed-roots}
+roots=${ROOTS_DIR:-$HOME/.cache/synthembed-roots}
 mirror=${MIRROR:-http://deb.debian.org/debian}
 ccache_dir=${CCACHE_DIR:-$HOME/.cache/ccache}
 mkdir -p "$roots/apt-$suite" "$ccache_dir"

@@ -9,13 +9,10 @@
 #
 # The CUDA toolkit (nvcc, cuBLAS, cuDNN, NCCL) must be installed as that libtorch expects: CUDA 13 for
 # torch 2.11 (what the project's GPU machine runs). Environment: TORCH_VERSION (default 2.11.0),
-# CUDA_LIBTORCH_CACHE (default /var/cache/synthembed-cuda, else ~/.cache/synthembed-cuda).
+# CUDA_LIBTORCH_CACHE (default ~/.cache/synthembed-cuda).
 set -euo pipefail
 version=${TORCH_VERSION:-2.11.0}
-cache=${CUDA_LIBTORCH_CACHE:-}
-if [ -z "$cache" ]; then
-  if [ -w /var/cache ] || [ -w /var/cache/synthembed-cuda ]; then cache=/var/cache/synthembed-cuda; else cache=$HOME/.cache/synthembed-cuda; fi
-fi
+cache=${CUDA_LIBTORCH_CACHE:-$HOME/.cache/synthembed-cuda}
 dest=$cache/torch-$version
 if [ ! -f "$dest/.complete" ]; then
   mkdir -p "$cache"

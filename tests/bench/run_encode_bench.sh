@@ -41,7 +41,7 @@ cli="$build/app/synthembed-cli"
 [ -x "$cli" ] || { echo "build first: cmake --build $build --target synthembed-cli" >&2; exit 1; }
 py=$("$root/tests/peers/setup.sh")
 if [ -z "$cache" ]; then
-  if [ -w /var/cache ]; then cache=/var/cache/synthembed-bench; else cache=$HOME/.cache/synthembed-bench; fi
+  cache=$HOME/.cache/synthembed-bench
 fi
 model="$cache/encode-minilm"
 if [ ! -f "$model/modules.json" ]; then

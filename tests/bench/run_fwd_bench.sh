@@ -46,7 +46,7 @@ bin="$build/tests/bench/bench_fwd"
 [ -x "$bin" ] || { echo "build first: cmake --build $build --target bench_fwd" >&2; exit 1; }
 py=$("$root/tests/peers/setup.sh")
 if [ -z "$cache" ]; then
-  if [ -w /var/cache ]; then cache=/var/cache/synthembed-bench; else cache=$HOME/.cache/synthembed-bench; fi
+  cache=$HOME/.cache/synthembed-bench
 fi
 shared="${SYNTHEMBED_SHARED:-$root/../shared}"
 

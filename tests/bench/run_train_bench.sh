@@ -72,7 +72,7 @@ if [ $lora = 1 ]; then
   model="$shared/oracles/models/stories260K"
   [ -d "${models[0]}" ] && model=${models[0]}
   if [ $wide = 1 ]; then
-    if [ -w /var/cache ]; then cache=/var/cache/synthembed-bench; else cache=$HOME/.cache/synthembed-bench; fi
+    cache=$HOME/.cache/synthembed-bench
     wmodel="$cache/llama-wide-f32"
     if [ ! -f "$wmodel/model.safetensors" ]; then
       echo "bench: writing the llama-wide checkpoint to $wmodel (once)" >&2

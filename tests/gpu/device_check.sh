@@ -110,7 +110,7 @@ has_peers() { "$1" -c 'import torch, transformers, sentence_transformers, peft, 
 if [ -z "$py" ]; then
   if command -v python3 >/dev/null && has_peers python3; then py=$(command -v python3)
   else
-    for v in "${SYNTHEMBED_PEERS_VENV:-}" /var/cache/synthembed-peers/venv "$HOME/.cache/synthembed-peers/venv"; do
+    for v in "${SYNTHEMBED_PEERS_VENV:-}" "$HOME/.cache/synthembed-peers/venv"; do
       [ -n "$v" ] && [ -x "$v/bin/python" ] && has_peers "$v/bin/python" && { py=$v/bin/python; break; }
     done
   fi

@@ -9,17 +9,13 @@
 #   py=$(tests/peers/llama_server_setup.sh)      # then: "$py" -m llama_cpp.server --model X.gguf --port N
 #   tests/peers/llama_server_setup.sh --check    # prints the python if installed (stamp present), else exits 1
 #
-# Environment: SYNTHEMBED_LLAMA_VENV (default /var/cache/synthembed-peers/llama-venv, else
-# ~/.cache/synthembed-peers/llama-venv), LLAMA_CPP_PYTHON_VERSION (0.3.36), BUILD_JOBS (2).
+# Environment: SYNTHEMBED_LLAMA_VENV (default ~/.cache/synthembed-peers/llama-venv),
+# LLAMA_CPP_PYTHON_VERSION (0.3.36), BUILD_JOBS (2).
 # Exit status: 0 installed (python on stdout), 1 failed, 3 PyPI unreachable (nothing to install from).
 set -euo pipefail
 version=${LLAMA_CPP_PYTHON_VERSION:-0.3.36}
 jobs=${BUILD_JOBS:-2}
-venv=${SYNTHEMBED_LLAMA_VENV:-}
-if [ -z "$venv" ]; then
-  if [ -w /var/cache ] || [ -w /var/cache/synthembed-peers ]; then venv=/var/cache/synthembed-peers/llama-venv
-  else venv=$HOME/.cache/synthembed-peers/llama-venv; fi
-fi
+venv=${SYNTHEMBED_LLAMA_VENV:-$HOME/.cache/synthembed-peers/llama-venv}
 stamp="$venv/.complete-llama-cpp-python-$version"
 if [ -f "$stamp" ] && [ -x "$venv/bin/python" ]; then echo "$venv/bin/python"; exit 0; fi
 if [ "${1:-}" = "--check" ]; then

@@ -11,14 +11,10 @@
 # PyPI's torch wheel is a CUDA build (the CPU-only index is not reachable from the project's machines);
 # it runs on the CPU. A wheel already fetched by packaging/deps/cuda-libtorch.sh (its cache folder) is
 # reused instead of downloading it again. Environment: SYNTHEMBED_PEERS_VENV (default
-# /var/cache/synthembed-peers/venv, else ~/.cache/synthembed-peers/venv), TORCH_VERSION (2.11.0).
+# ~/.cache/synthembed-peers/venv), TORCH_VERSION (2.11.0).
 set -euo pipefail
 version=${TORCH_VERSION:-2.11.0}
-venv=${SYNTHEMBED_PEERS_VENV:-}
-if [ -z "$venv" ]; then
-  if [ -w /var/cache ] || [ -w /var/cache/synthembed-peers ]; then venv=/var/cache/synthembed-peers/venv
-  else venv=$HOME/.cache/synthembed-peers/venv; fi
-fi
+venv=${SYNTHEMBED_PEERS_VENV:-$HOME/.cache/synthembed-peers/venv}
 py=$(command -v python3) || { echo "setup.sh: python3 is needed" >&2; exit 1; }
 # One installer at a time: the peers tests run in parallel and each calls this script; a second caller
 # waits for the first one's venv instead of installing into it at the same time.
@@ -46,7 +42,7 @@ if [ "${avail_kb:-0}" -lt $((12 * 1024 * 1024)) ]; then
 fi
 [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
 links=()
-for d in "${CUDA_LIBTORCH_CACHE:-}" /var/cache/synthembed-cuda "$HOME/.cache/synthembed-cuda"; do
+for d in "${CUDA_LIBTORCH_CACHE:-}" "$HOME/.cache/synthembed-cuda"; do
   [ -n "$d" ] && [ -d "$d" ] && links+=(--find-links "$d")
 done
 echo "setup.sh: installing torch $version, transformers, sentence-transformers, peft into $venv" >&2

@@ -13,6 +13,7 @@
 #include "core/eval/suite.h"
 #include "core/eval/tasks.h"
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
@@ -164,11 +165,15 @@ TEST(MtebCatalogue, NamesLookupAndPins) {
 
 // The repo ids, revisions and main scores are the installed mteb package's (the peers' venv).
 TEST(MtebCatalogue, MatchesTheInstalledMtebPackage) {
+    // The venv tests/peers/setup.sh makes: SYNTHEMBED_PEERS_VENV, else ~/.cache/synthembed-peers/venv.
+    const char* env = std::getenv("SYNTHEMBED_PEERS_VENV");
+    const char* home = std::getenv("HOME");
+    const fs::path venv = env && *env ? fs::path(env) : fs::path(home ? home : "") / ".cache/synthembed-peers/venv";
     fs::path tasksDir;
     std::error_code ec;
-    for (auto& e : fs::directory_iterator("/var/cache/synthembed-peers/venv/lib", ec))
+    for (auto& e : fs::directory_iterator(venv / "lib", ec))
         if (fs::is_directory(e.path() / "site-packages" / "mteb" / "tasks")) tasksDir = e.path() / "site-packages" / "mteb" / "tasks";
-    if (tasksDir.empty()) GTEST_SKIP() << "mteb is not installed in /var/cache/synthembed-peers/venv (tests/peers/setup.sh)";
+    if (tasksDir.empty()) GTEST_SKIP() << "mteb is not installed in " << venv.string() << " (tests/peers/setup.sh)";
     std::string all;
     for (auto it = fs::recursive_directory_iterator(tasksDir); it != fs::recursive_directory_iterator(); ++it)
         if (it->path().extension() == ".py") all += test::readFile(it->path()) + "\n";
