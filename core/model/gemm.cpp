@@ -561,15 +561,15 @@ class BatchedProduct : public torch::autograd::Function<BatchedProduct> {
 /// read and written in the projections' own row layout [B, S, heads, D] (strided rows), so no
 /// head permute copies exist either.
 class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausalAttention> {
-    /// fn(b, g, s0, n, buf) for every sequence b with tokens (s0 .. s0 + n - 1) and KV head g, in
-    /// one parallel region; buf is the thread's scratch vector.
+    /// fn(g, row0, n, buf) for every sequence with tokens at flat rows row0 .. row0 + n - 1 and
+    /// every KV head g, in one parallel region; buf is the thread's scratch vector.
     template <class Fn> static void perSequenceAndKvHead(const torch::Tensor& spans, std::int64_t nKv, const Fn& fn) {
         const std::int64_t* sp = spans.data_ptr<std::int64_t>();
         at::parallel_for(0, spans.size(0) * nKv, 1, [&](std::int64_t begin, std::int64_t end) {
             std::vector<float> buf;
             for (auto task = begin; task < end; ++task) {
                 const auto b = task / nKv, n = sp[2 * b + 1];
-                if (n > 0) fn(b, task % nKv, sp[2 * b], n, buf);
+                if (n > 0) fn(task % nKv, sp[2 * b], n, buf);
             }
         });
     }
@@ -580,26 +580,25 @@ class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausa
                                  std::int64_t window) {
         auto Q = q.contiguous(), K = k.contiguous(), V = v.contiguous();
         const auto B = Q.size(0), S = Q.size(1), nHead = Q.size(2), D = Q.size(3), nKv = K.size(2);
-        const auto rep = nHead / nKv, Hq = nHead * D, Hk = nKv * D;
+        const auto rep = nHead / nKv, Hq = nHead * D, Hk = nKv * D, rows = B * S;
         auto out = torch::zeros({B, S, Hq}, Q.options());
-        auto lse = torch::zeros({B, nHead, S}, Q.options());
+        auto lse = torch::zeros({nHead, rows}, Q.options());
         const float* pq = Q.data_ptr<float>();
         const float* pk = K.data_ptr<float>();
         const float* pv = V.data_ptr<float>();
         float* po = out.data_ptr<float>();
         float* pl = lse.data_ptr<float>();
-        perSequenceAndKvHead(spans, nKv, [&](std::int64_t b, std::int64_t g, std::int64_t s0, std::int64_t n,
-                                             std::vector<float>& buf) {
+        perSequenceAndKvHead(spans, nKv, [&](std::int64_t g, std::int64_t row0, std::int64_t n, std::vector<float>& buf) {
             const auto P = detail::paddedLength(n);
             buf.resize(static_cast<std::size_t>((2 * D + 1) * P));
             float* kt = buf.data();
             float* vt = kt + D * P;
-            const auto kvAt = (b * S + s0) * Hk + g * D;
+            const auto kvAt = row0 * Hk + g * D;
             detail::transposeKv(pk + kvAt, Hk, pv + kvAt, Hk, n, D, kt, vt);
             for (std::int64_t r = 0; r < rep; ++r) {
-                const auto h = g * rep + r, at = (b * S + s0) * Hq + h * D;
+                const auto h = g * rep + r, at = row0 * Hq + h * D;
                 detail::smallHeadCausal(pq + at, Hq, {kt, vt, P}, n, D, window, po + at, Hq, vt + D * P,
-                                        pl + (b * nHead + h) * S + s0);
+                                        pl + h * rows + row0);
             }
         });
         ctx->save_for_backward({Q, K, V, out, lse, spans});
@@ -614,7 +613,7 @@ class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausa
                    &spans = saved[5];
         const auto window = ctx->saved_data["window"].toInt();
         auto go = grads[0].contiguous();
-        const auto S = Q.size(1), nHead = Q.size(2), D = Q.size(3), nKv = K.size(2);
+        const auto rows = Q.size(0) * Q.size(1), nHead = Q.size(2), D = Q.size(3), nKv = K.size(2);
         const auto rep = nHead / nKv, Hq = nHead * D, Hk = nKv * D;
         auto dQ = torch::zeros_like(Q), dK = torch::zeros_like(K), dV = torch::zeros_like(V);
         const float* pq = Q.data_ptr<float>();
@@ -626,19 +625,18 @@ class SmallHeadCausalAttention : public torch::autograd::Function<SmallHeadCausa
         float* pdq = dQ.data_ptr<float>();
         float* pdk = dK.data_ptr<float>();
         float* pdv = dV.data_ptr<float>();
-        perSequenceAndKvHead(spans, nKv, [&](std::int64_t b, std::int64_t g, std::int64_t s0, std::int64_t n,
-                                             std::vector<float>& buf) {
+        perSequenceAndKvHead(spans, nKv, [&](std::int64_t g, std::int64_t row0, std::int64_t n, std::vector<float>& buf) {
             const auto P = detail::paddedLength(n);
             buf.assign(static_cast<std::size_t>(4 * D * P), 0.0f);
             float* kt = buf.data();
             float* vt = kt + D * P;
             float* dkt = vt + D * P;
             float* dvt = dkt + D * P;
-            const auto kvAt = (b * S + s0) * Hk + g * D;
+            const auto kvAt = row0 * Hk + g * D;
             detail::transposeKv(pk + kvAt, Hk, pv + kvAt, Hk, n, D, kt, vt);
             for (std::int64_t r = 0; r < rep; ++r) {
-                const auto h = g * rep + r, at = (b * S + s0) * Hq + h * D;
-                detail::smallHeadCausalBackward(pq + at, Hq, {kt, vt, P}, n, D, window, pl + (b * nHead + h) * S + s0,
+                const auto h = g * rep + r, at = row0 * Hq + h * D;
+                detail::smallHeadCausalBackward(pq + at, Hq, {kt, vt, P}, n, D, window, pl + h * rows + row0,
                                                 po + at, Hq, pg + at, Hq, pdq + at, Hq, dkt, dvt);
             }
             for (std::int64_t j = 0; j < n; ++j)
@@ -954,7 +952,7 @@ torch::Tensor tokenSpans(const torch::Tensor& mask, std::int64_t B, std::int64_t
     auto* sp = spans.data_ptr<std::int64_t>();
     if (!mask.defined()) {
         for (std::int64_t b = 0; b < B; ++b)
-            sp[2 * b] = 0, sp[2 * b + 1] = S;
+            sp[2 * b] = b * S, sp[2 * b + 1] = S;
         return spans;
     }
     if (mask.dim() != 2 || mask.size(0) != B || mask.size(1) != S) return {};
@@ -968,10 +966,40 @@ torch::Tensor tokenSpans(const torch::Tensor& mask, std::int64_t B, std::int64_t
         while (last < S && row[last]) ++last;
         for (std::int64_t j = last; j < S; ++j)
             if (row[j]) return {}; // a gap inside the sequence
-        sp[2 * b] = first == S ? 0 : first;
+        sp[2 * b] = b * S + (first == S ? 0 : first);
         sp[2 * b + 1] = last - first;
     }
     return spans;
+}
+
+TokenPacking packTokens(const torch::Tensor& mask, std::int64_t B, std::int64_t S) {
+    auto spans = tokenSpans(mask, B, S);
+    if (!spans.defined()) return {};
+    const std::int64_t* sp = spans.data_ptr<std::int64_t>();
+    std::int64_t T = 0;
+    for (std::int64_t b = 0; b < B; ++b) {
+        if (sp[2 * b + 1] == 0) return {}; // an empty sequence: the padded path defines what it gets
+        T += sp[2 * b + 1];
+    }
+    TokenPacking p;
+    const auto i64 = torch::TensorOptions().dtype(torch::kInt64);
+    p.rows = torch::empty({T}, i64);
+    p.positions = torch::empty({T}, i64);
+    p.spans = torch::empty({B, 2}, i64);
+    auto* rows = p.rows.data_ptr<std::int64_t>();
+    auto* pos = p.positions.data_ptr<std::int64_t>();
+    auto* out = p.spans.data_ptr<std::int64_t>();
+    std::int64_t at = 0;
+    for (std::int64_t b = 0; b < B; ++b) {
+        const auto first = sp[2 * b], n = sp[2 * b + 1];
+        out[2 * b] = at;
+        out[2 * b + 1] = n;
+        for (std::int64_t t = 0; t < n; ++t, ++at) {
+            rows[at] = first + t;
+            pos[at] = t;
+        }
+    }
+    return p;
 }
 
 torch::Tensor smallHeadCausalTraining(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
@@ -981,9 +1009,13 @@ torch::Tensor smallHeadCausalTraining(const torch::Tensor& q, const torch::Tenso
         return {};
     const auto B = q.size(0), S = q.size(1), nHead = q.size(2), D = q.size(3), nKv = k.size(2);
     if (!smallHeadTrainingApplies(q, D) || !cpuFloat(k) || !cpuFloat(v) || k.size(0) != B || k.size(1) != S ||
-        k.size(3) != D || nKv <= 0 || nHead % nKv != 0 || spans.size(0) != B)
+        k.size(3) != D || nKv <= 0 || nHead % nKv != 0)
         return {};
-    return SmallHeadCausalAttention::apply(q, k, v, spans.contiguous(), window);
+    auto sc = spans.contiguous();
+    const std::int64_t* sp = sc.data_ptr<std::int64_t>();
+    for (std::int64_t i = 0; i < sc.size(0); ++i) // runs of flat rows inside the batch
+        if (sp[2 * i] < 0 || sp[2 * i + 1] < 0 || sp[2 * i] + sp[2 * i + 1] > B * S) return {};
+    return SmallHeadCausalAttention::apply(q, k, v, sc, window);
 }
 
 torch::Tensor ropeRows(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {

@@ -75,14 +75,27 @@ torch::Tensor varlenCausalAttention(const torch::Tensor& q, const torch::Tensor&
 bool smallHeadTrainingApplies(const torch::Tensor& like, std::int64_t D);
 
 /// Each sequence's run of tokens from an attention mask [B, S] (nonzero = token): [B, 2] int64 on
-/// the CPU, (first position, count); every position when mask is undefined. Undefined when some
-/// sequence's tokens are not one contiguous run (left or right padding always is).
+/// the CPU, (first row, count), rows counted over the flattened [B S] rows (row b S + t is token
+/// t of sequence b); every position when mask is undefined. Undefined when some sequence's tokens
+/// are not one contiguous run (left or right padding always is).
 torch::Tensor tokenSpans(const torch::Tensor& mask, std::int64_t B, std::int64_t S);
+
+/// A padded batch's tokens packed one sequence after another (training computes them only, not
+/// B x longest rows): rows [T] int64, the flat row b S + t of each token in order; positions [T]
+/// int64, each token's place in its own sequence (0 at its first token, left padding or right);
+/// spans [B, 2] int64, (first packed row, count) per sequence, as tokenSpans gives for the packed
+/// layout [1, T]. All on the CPU. Undefined (rows) when a sequence's tokens are not one
+/// contiguous run or a sequence has none.
+struct TokenPacking {
+    torch::Tensor rows, positions, spans;
+};
+TokenPacking packTokens(const torch::Tensor& mask, std::int64_t B, std::int64_t S);
 
 /// Training: causal (window > 0: sliding-window) grouped-query attention for small heads with
 /// autograd, in the projections' row layout: q [B, S, nHead, D] (scale folded in), k and v
-/// [B, S, nKv, D] (query head h uses KV head h / (nHead / nKv), HF's repeat_kv), spans from
-/// tokenSpans. Sequence b's tokens attend to its own earlier tokens only (HF's causal mask with
+/// [B, S, nKv, D] (query head h uses KV head h / (nHead / nKv), HF's repeat_kv), spans [N, 2]
+/// (first flat row, count) from tokenSpans, or packTokens for packed sequences ([1, T, ...]).
+/// Each sequence's tokens attend to its own earlier tokens only (HF's causal mask with
 /// the padding mask), as varlenCausalAttention does for inference. Forward keeps one query row's
 /// scores in L1 and saves only the row's log-sum-exp; backward recomputes the softmax from it
 /// (FlashAttention-2's scheme): no [B, heads, S, S] scores, probabilities or mask exist, and no

@@ -100,9 +100,20 @@ LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& c, const torch::Tensor
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
                                           const torch::Tensor& sin, const torch::Tensor& mask,
-                                          const torch::Tensor& spans) {
-    const auto B = x.size(0), S = x.size(1), rep = m_nHead / m_nKvHead, D = m_headDim;
+                                          const torch::Tensor& spans, const torch::Tensor& rows) {
+    const auto B = x.size(0), S = x.size(1), D = m_headDim;
     const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    if (rows.defined() && !spans.defined()) {
+        // Packed tokens [1, T, H] (training): the projections run over the T tokens only; the
+        // attention itself over the padded batch of the mask [B, 1, 1, S', S'], its inputs scattered
+        // to their rows (zeros between) and its context gathered back.
+        const auto Bp = mask.size(0), Sp = mask.size(-1), T = x.size(1);
+        auto padded = [&](const torch::Tensor& t) {
+            return torch::zeros({Bp * Sp, t.size(-1)}, t.options()).index_copy(0, rows, t.reshape({T, -1})).view({Bp, Sp, -1});
+        };
+        auto ctx = attendPadded(padded(q_proj(x)), padded(k_proj(x)), padded(v_proj(x)), cos, sin, mask);
+        return o_proj(ctx.reshape({Bp * Sp, -1}).index_select(0, rows).unsqueeze(0));
+    }
     if (spans.defined()) { // training with small heads: fused rotation and attention in row layout
         auto qr = ropeRows(q_proj(x).view({B, S, m_nHead, D}), cos * scale, sin * scale);
         auto kr = ropeRows(k_proj(x).view({B, S, m_nKvHead, D}), cos, sin);
@@ -113,14 +124,22 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
             throw Failure("internal", "fused attention needs CPU float32 tensors and heads of at most 32");
         return o_proj(ctx);
     }
+    return o_proj(attendPadded(q_proj(x), k_proj(x), v_proj(x), cos, sin, mask));
+}
+
+torch::Tensor LlamaAttentionImpl::attendPadded(const torch::Tensor& qp, const torch::Tensor& kp,
+                                               const torch::Tensor& vp, const torch::Tensor& cos,
+                                               const torch::Tensor& sin, const torch::Tensor& mask) const {
+    const auto B = qp.size(0), S = qp.size(1), rep = m_nHead / m_nKvHead, D = m_headDim;
+    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
     // Query head h uses KV head h / rep (HF repeat_kv), so group the query heads by KV head.
-    auto q = q_proj(x).view({B, S, m_nKvHead, rep, D}).permute({0, 2, 3, 1, 4}); // [B, nKv, rep, S, D]
-    auto k = k_proj(x).view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});         // [B, nKv, S, D]
-    auto v = v_proj(x).view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});
+    auto q = qp.view({B, S, m_nKvHead, rep, D}).permute({0, 2, 3, 1, 4}); // [B, nKv, rep, S, D]
+    auto k = kp.view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});         // [B, nKv, S, D]
+    auto v = vp.view({B, S, m_nKvHead, D}).permute({0, 2, 1, 3});
     auto c4 = cos.unsqueeze(1), s4 = sin.unsqueeze(1);                      // [B, 1, S, D/2]
     q = applyRope(q, (c4 * scale).unsqueeze(1), (s4 * scale).unsqueeze(1)); // scale folded into the rotation
     k = applyRope(k, c4, s4);
-    return o_proj(groupedAttention(q, k, v.contiguous(), mask));
+    return groupedAttention(q, k, v.contiguous(), mask);
 }
 
 torch::Tensor LlamaAttentionImpl::forwardPacked(const torch::Tensor& x, const torch::Tensor& cos,
@@ -165,8 +184,8 @@ LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig& c, const torch::
 
 torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
                                              const torch::Tensor& sin, const torch::Tensor& mask,
-                                             const torch::Tensor& spans) {
-    auto h = x + self_attn(input_layernorm(x), cos, sin, mask, spans);
+                                             const torch::Tensor& spans, const torch::Tensor& rows) {
+    auto h = x + self_attn(input_layernorm(x), cos, sin, mask, spans, rows);
     auto m = mlp(post_attention_layernorm(h));
     return torch::GradMode::is_enabled() ? h + m : h.add_(m);
 }
@@ -206,42 +225,70 @@ torch::Tensor LlamaModelImpl::forwardPacked(const torch::Tensor& ids, const torc
         !w.device().is_cpu() || w.scalar_type() != torch::kFloat32)
         return {};
     const auto B = ids.size(0), S = ids.size(1);
-    auto m = mask.to(torch::kCPU).to(torch::kBool).contiguous();
-    const bool* pm = m.data_ptr<bool>();
-    std::vector<std::int64_t> offsets{0}, index, positions;
-    index.reserve(static_cast<std::size_t>(B * S));
-    for (std::int64_t b = 0; b < B; ++b) {
-        const bool* row = pm + b * S;
-        std::int64_t first = 0;
-        while (first < S && !row[first])
-            ++first;
-        std::int64_t last = first;
-        while (last < S && row[last])
-            ++last;
-        if (first == S) return {}; // an empty row: the padded path defines what it gets
-        for (std::int64_t j = last; j < S; ++j)
-            if (row[j]) return {}; // holes inside a row: only the general mask describes them
-        for (std::int64_t t = first; t < last; ++t) {
-            index.push_back(b * S + t);
-            positions.push_back(t - first);
-        }
-        offsets.push_back(static_cast<std::int64_t>(index.size()));
-    }
-    const auto T = static_cast<std::int64_t>(index.size());
-    auto idx = torch::tensor(index, torch::kInt64);
-    auto x = embed_tokens(ids.to(torch::kCPU).reshape({-1}).index_select(0, idx)); // [T, H]
-    auto [cos, sin] = ropeTables(torch::tensor(positions, torch::kInt64), m_config.headDim, m_config.ropeTheta,
-                                 x.scalar_type()); // [T, D/2]
+    // Rows whose tokens are not one run (holes) or empty rows: the padded path defines what they get.
+    auto pack = packTokens(mask, B, S);
+    if (!pack.rows.defined()) return {};
+    const auto T = pack.rows.size(0);
+    std::vector<std::int64_t> offsets{0};
+    const std::int64_t* sp = pack.spans.data_ptr<std::int64_t>();
+    for (std::int64_t b = 0; b < B; ++b)
+        offsets.push_back(offsets.back() + sp[2 * b + 1]);
+    auto x = embed_tokens(ids.to(torch::kCPU).reshape({-1}).index_select(0, pack.rows)); // [T, H]
+    auto [cos, sin] = ropeTables(pack.positions, m_config.headDim, m_config.ropeTheta, x.scalar_type()); // [T, D/2]
     for (const auto& layer : *layers)
         x = layer->as<LlamaDecoderLayerImpl>()->forwardPacked(x, cos, sin, offsets, m_config.slidingWindow);
     x = norm(x);
     auto out = torch::zeros({B * S, x.size(1)}, x.options());
-    out.index_copy_(0, idx, x.view({T, -1}));
+    out.index_copy_(0, pack.rows, x.view({T, -1}));
     return out.view({B, S, -1});
+}
+
+torch::Tensor LlamaModelImpl::forwardTrainingPacked(const torch::Tensor& ids, const torch::Tensor& mask) {
+    const auto B = ids.size(0), S = ids.size(1);
+    auto pack = packTokens(mask, B, S);
+    if (!pack.rows.defined() || pack.rows.size(0) == B * S) return {}; // holes or empty rows; or no padding
+    const auto dev = embed_tokens->weight.device();
+    auto rows = pack.rows.to(dev);
+    auto x = embed_tokens(ids.reshape({-1}).index_select(0, rows)).unsqueeze(0); // [1, T, H]
+    torch::Tensor cos, sin, add, spans, scatter;
+    if (smallHeadTrainingApplies(x, m_config.headDim)) { // the fused attention reads the packed rows
+        std::tie(cos, sin) = ropeTables(pack.positions.to(dev).unsqueeze(0), m_config.headDim, m_config.ropeTheta,
+                                        x.scalar_type()); // [1, T, D/2]
+        spans = pack.spans;
+    } else { // the attention over the padded batch, the rest over the tokens
+        auto positions = (mask.to(dev).to(torch::kInt64).cumsum(1) - 1).clamp_min(0);
+        std::tie(cos, sin) = ropeTables(positions, m_config.headDim, m_config.ropeTheta, x.scalar_type());
+        add = attentionMask(mask.to(dev), B, S, x.scalar_type());
+        scatter = rows;
+    }
+    x = runLayers(x, cos, sin, add, spans, scatter);
+    x = norm(x).squeeze(0);
+    return torch::zeros({B * S, x.size(1)}, x.options()).index_copy(0, rows, x).view({B, S, -1});
+}
+
+torch::Tensor LlamaModelImpl::runLayers(torch::Tensor x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                        const torch::Tensor& add, const torch::Tensor& spans,
+                                        const torch::Tensor& rows) {
+    const bool recompute = shouldRecompute(m_checkpointing, *this);
+    for (const auto& layer : *layers) {
+        auto* block = layer->as<LlamaDecoderLayerImpl>();
+        if (recompute)
+            x = recomputed(
+                *block,
+                [block](const std::vector<torch::Tensor>& in) {
+                    return block->forward(in[0], in[1], in[2], in[3], in[4], in[5]);
+                },
+                {x, cos, sin, add, spans, rows});
+        else
+            x = block->forward(x, cos, sin, add, spans, rows);
+    }
+    return x;
 }
 
 torch::Tensor LlamaModelImpl::forward(const torch::Tensor& ids, const torch::Tensor& mask) {
     if (auto packed = forwardPacked(ids, mask); packed.defined()) return packed;
+    if (torch::GradMode::is_enabled() && mask.defined())
+        if (auto packed = forwardTrainingPacked(ids, mask); packed.defined()) return packed;
     const auto B = ids.size(0), S = ids.size(1);
     auto x = embed_tokens(ids);
     torch::Tensor positions;
@@ -256,20 +303,7 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& ids, const torch::Ten
     if (torch::GradMode::is_enabled() && smallHeadTrainingApplies(x, m_config.headDim))
         spans = tokenSpans(mask, B, S);
     if (!spans.defined()) add = attentionMask(mask, B, S, x.scalar_type());
-    const bool recompute = shouldRecompute(m_checkpointing, *this);
-    for (const auto& layer : *layers) {
-        auto* block = layer->as<LlamaDecoderLayerImpl>();
-        if (recompute)
-            x = recomputed(
-                *block,
-                [block](const std::vector<torch::Tensor>& in) {
-                    return block->forward(in[0], in[1], in[2], in[3], in[4]);
-                },
-                {x, cos, sin, add, spans});
-        else
-            x = block->forward(x, cos, sin, add, spans);
-    }
-    return norm(x);
+    return norm(runLayers(x, cos, sin, add, spans, {}));
 }
 
 LlamaForCausalLMImpl::LlamaForCausalLMImpl(const LlamaConfig& c, const torch::TensorOptions& o) {

@@ -51,9 +51,12 @@ class LlamaAttentionImpl : public torch::nn::Module {
   public:
     LlamaAttentionImpl(const LlamaConfig& c, const torch::TensorOptions& options);
     /// x [B, S, H]; cos/sin [B, S, D/2]; mask additive [B, 1, 1, S, S]. Training with small heads
-    /// passes spans (tokenSpans) instead of mask: the fused attention (smallHeadCausalTraining).
+    /// passes spans (tokenSpans, or packTokens' with x packed [1, T, H]) instead of mask: the fused
+    /// attention (smallHeadCausalTraining). Training over packed tokens with larger heads passes x
+    /// [1, T, H], rows (packTokens' flat rows of the tokens), and cos/sin and mask of the padded
+    /// batch: the attention runs padded, every projection over the T tokens only.
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                          const torch::Tensor& mask, const torch::Tensor& spans = {});
+                          const torch::Tensor& mask, const torch::Tensor& spans = {}, const torch::Tensor& rows = {});
     /// Inference over packed sequences (no padding): x [T, H]; cos/sin [T, D/2]; sequence s holds
     /// tokens offsets[s] .. offsets[s+1]-1 (see varlenCausalAttention). CPU float32 only.
     torch::Tensor forwardPacked(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
@@ -61,6 +64,9 @@ class LlamaAttentionImpl : public torch::nn::Module {
     Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
 
   private:
+    /// Rotary embedding and masked attention of the projections [B, S, heads D]: the context [B, S, nHead D].
+    torch::Tensor attendPadded(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                               const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask) const;
     std::int64_t m_nHead, m_nKvHead, m_headDim, m_window;
 };
 TORCH_MODULE(LlamaAttention);
@@ -81,7 +87,7 @@ class LlamaDecoderLayerImpl : public torch::nn::Module {
     LlamaDecoderLayerImpl(const LlamaConfig& c, const torch::TensorOptions& options);
     /// See LlamaAttentionImpl::forward.
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                          const torch::Tensor& mask, const torch::Tensor& spans = {});
+                          const torch::Tensor& mask, const torch::Tensor& spans = {}, const torch::Tensor& rows = {});
     /// See LlamaAttentionImpl::forwardPacked.
     torch::Tensor forwardPacked(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                                 const std::vector<std::int64_t>& offsets, std::int64_t window);
@@ -101,6 +107,7 @@ class LlamaModelImpl : public torch::nn::Module {
     /// sees the same positions as the unpadded text. Returns the final-norm hidden states [B, S, H].
     /// Inference on CPU float32 with a mask whose rows are one run of tokens each (left or right
     /// padding) computes the real tokens only (forwardPacked): padded positions then hold zeros.
+    /// So does training (autograd on) on any device (forwardTrainingPacked).
     torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask = {});
     /// The real tokens of each row packed into one sequence of T tokens, each row attending to
     /// its own tokens only: work and memory grow with the real tokens, not with B x longest, and
@@ -108,6 +115,12 @@ class LlamaModelImpl : public torch::nn::Module {
     /// positions, or an undefined tensor when it does not apply (autograd on, not CPU float32, a
     /// row whose tokens are not one contiguous run, or an empty row).
     torch::Tensor forwardPacked(const torch::Tensor& ids, const torch::Tensor& mask);
+    /// Training over a padded batch whose rows are one run of tokens each: embeddings, norms,
+    /// projections and MLPs run over the T real tokens only (packTokens), not B x longest; the
+    /// attention is the fused one over the packed rows (small heads, CPU float32) or the masked
+    /// one over the padded batch. Returns [B, S, H] with zeros at padded positions, or an
+    /// undefined tensor when the batch has no padding, holes or an empty row.
+    torch::Tensor forwardTrainingPacked(const torch::Tensor& ids, const torch::Tensor& mask);
     /// The additive attention mask [B, 1, 1, S, S]: causal, padding keys, sliding window.
     torch::Tensor attentionMask(const torch::Tensor& mask, std::int64_t B, std::int64_t S,
                                 torch::ScalarType dtype) const;
@@ -121,6 +134,8 @@ class LlamaModelImpl : public torch::nn::Module {
     RmsNorm norm{nullptr};
 
   private:
+    torch::Tensor runLayers(torch::Tensor x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& add,
+                            const torch::Tensor& spans, const torch::Tensor& rows);
     LlamaConfig m_config;
     bool m_checkpointing = false;
 };

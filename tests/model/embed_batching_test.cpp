@@ -87,63 +87,133 @@ TEST(EmbedBatching, SameVectorsAtEveryBatchSizeAndOrder) {
     }
 }
 
+namespace {
+
+// The real model, and random Mistral-style models with a sliding window of 3 tokens (so the
+// window, not only causality, limits what a token sees). With autograd on, heads of 8 take the
+// fused training attention (smallHeadCausalTraining) and heads of 64 the additive-mask path.
+std::vector<std::shared_ptr<model::Backbone>> decoderModels(const std::filesystem::path& stories,
+                                                            const std::filesystem::path& tmp) {
+    auto write = [](const std::filesystem::path& dir, std::int64_t hidden, std::int64_t heads, std::int64_t kv) {
+        std::filesystem::create_directories(dir);
+        std::ofstream(dir / "config.json") << nlohmann::json{{"model_type", "mistral"},
+                                                             {"vocab_size", 512},
+                                                             {"hidden_size", hidden},
+                                                             {"intermediate_size", 96},
+                                                             {"num_hidden_layers", 2},
+                                                             {"num_attention_heads", heads},
+                                                             {"num_key_value_heads", kv},
+                                                             {"sliding_window", 3},
+                                                             {"max_position_embeddings", 256}}
+                                                                 .dump();
+        return dir / "config.json";
+    };
+    return {model::loadBackbone(stories), model::randomBackbone(write(tmp / "small", 64, 8, 2)),
+            model::randomBackbone(write(tmp / "wide", 128, 2, 1))};
+}
+
+// ids and mask [B, S] with rows of the given lengths, padded on the left or on the right.
+std::pair<torch::Tensor, torch::Tensor> paddedBatch(const std::vector<std::int64_t>& lens, std::int64_t S, bool left) {
+    const auto B = static_cast<std::int64_t>(lens.size());
+    auto ids = torch::zeros({B, S}, torch::kInt64);
+    auto mask = torch::zeros({B, S}, torch::kInt64);
+    for (std::int64_t b = 0; b < B; ++b)
+        for (std::int64_t t = 0; t < lens[b]; ++t) {
+            const auto pos = left ? S - lens[b] + t : t;
+            ids[b][pos] = 3 + (b * 31 + t * 7) % 500;
+            mask[b][pos] = 1;
+        }
+    return {ids, mask};
+}
+
+} // namespace
+
 TEST(EmbedBatching, PackedDecoderPathMatchesPaddedPath) {
     SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
-    // The real model, and random Mistral-style models with a sliding window of 3 tokens (so the
-    // window, not only causality, limits what a token sees). With autograd on, heads of 8 take the
-    // fused training attention (smallHeadCausalTraining) and heads of 64 the additive-mask path.
     test::TempDir tmp;
-    std::ofstream(tmp / "config.json") << nlohmann::json{{"model_type", "mistral"},
-                                                         {"vocab_size", 512},
-                                                         {"hidden_size", 64},
-                                                         {"intermediate_size", 96},
-                                                         {"num_hidden_layers", 2},
-                                                         {"num_attention_heads", 8},
-                                                         {"num_key_value_heads", 2},
-                                                         {"sliding_window", 3},
-                                                         {"max_position_embeddings", 256}}
-                                                             .dump();
-    std::filesystem::create_directories(tmp / "wide");
-    std::ofstream(tmp / "wide" / "config.json") << nlohmann::json{{"model_type", "mistral"},
-                                                                   {"vocab_size", 512},
-                                                                   {"hidden_size", 128},
-                                                                   {"intermediate_size", 96},
-                                                                   {"num_hidden_layers", 2},
-                                                                   {"num_attention_heads", 2},
-                                                                   {"num_key_value_heads", 1},
-                                                                   {"sliding_window", 3},
-                                                                   {"max_position_embeddings", 256}}
-                                                                       .dump();
-    std::vector<std::shared_ptr<model::Backbone>> models = {model::loadBackbone(dir),
-                                                            model::randomBackbone(tmp / "config.json"),
-                                                            model::randomBackbone(tmp / "wide" / "config.json")};
     // Rows longer than the attention's 64-row blocks, and shorter ones.
     const std::vector<std::int64_t> lens = {150, 1, 70, 150, 2, 64, 65};
-    const std::int64_t B = static_cast<std::int64_t>(lens.size()), S = 150;
-    for (auto& m : models) {
+    const std::int64_t S = 150;
+    for (auto& m : decoderModels(dir, tmp.path())) {
         for (bool left : {true, false}) {
-            auto ids = torch::zeros({B, S}, torch::kInt64);
-            auto mask = torch::zeros({B, S}, torch::kInt64);
-            for (std::int64_t b = 0; b < B; ++b)
-                for (std::int64_t t = 0; t < lens[b]; ++t) {
-                    const auto pos = left ? S - lens[b] + t : t;
-                    ids[b][pos] = 3 + (b * 31 + t * 7) % 500;
-                    mask[b][pos] = 1;
-                }
+            auto [ids, mask] = paddedBatch(lens, S, left);
             torch::Tensor packed, padded;
             {
                 torch::NoGradGuard noGrad; // inference: the packed path
                 packed = m->forward(ids, mask);
             }
-            padded = m->forward(ids, mask).detach(); // autograd on: the training path over the padded batch
+            padded = m->forward(ids, mask).detach(); // autograd on: the training path
             ASSERT_EQ(packed.sizes(), padded.sizes());
             auto real = mask.to(torch::kBool);
             // Hidden states, not unit vectors: float rounding relative to their size.
             const double scale = std::max(1.0, padded.index({real}).abs().max().item<double>());
             const double diff = (packed.index({real}) - padded.index({real})).abs().max().item<double>() / scale;
             EXPECT_LE(diff, 1e-5) << m->spec().modelType << (left ? " left" : " right") << " padding, scale " << scale;
-            // Padded positions hold zeros on the packed path.
+            // Padded positions hold zeros on both paths.
             EXPECT_EQ(packed.index({real.logical_not()}).abs().sum().item<double>(), 0.0);
+            EXPECT_EQ(padded.index({real.logical_not()}).abs().sum().item<double>(), 0.0);
+        }
+    }
+}
+
+// Training over a padded batch computes its tokens only (forwardTrainingPacked): its hidden
+// states and every parameter's gradient equal those of each sequence run alone, unpadded, with
+// the gradients summed; with gradient checkpointing too.
+TEST(EmbedBatching, TrainingOnAPaddedBatchEqualsEachSequenceAlone) {
+    SYNTHEMBED_REQUIRE_SHARED(dir, "oracles/models/stories260K");
+    test::TempDir tmp;
+    const std::vector<std::int64_t> lens = {40, 1, 70, 3, 65};
+    const std::int64_t S = 70;
+    torch::manual_seed(11);
+    for (auto& m : decoderModels(dir, tmp.path())) {
+        auto params = m->module().parameters();
+        for (auto& p : params)
+            p.set_requires_grad(true);
+        const auto H = m->forward(torch::ones({1, 1}, torch::kInt64), torch::Tensor()).size(-1);
+        auto weights = torch::randn({static_cast<std::int64_t>(lens.size()), S, H});
+        auto grads = [&]() {
+            std::vector<torch::Tensor> g;
+            for (auto& p : params) {
+                g.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+                if (p.grad().defined()) p.mutable_grad().zero_();
+            }
+            return g;
+        };
+        for (bool checkpointing : {false, true})
+            for (bool left : {true, false}) {
+                m->setGradientCheckpointing(checkpointing);
+                auto [ids, mask] = paddedBatch(lens, S, left);
+                auto real = mask.to(torch::kBool);
+                auto out = m->forward(ids, mask);
+                (out * weights * real.unsqueeze(-1)).sum().backward();
+                auto batchGrads = grads();
+                const auto label = m->spec().modelType + (left ? " left" : " right") +
+                                   (checkpointing ? " padding, checkpointing" : " padding");
+                EXPECT_EQ(out.detach().index({real.logical_not()}).abs().sum().item<double>(), 0.0) << label;
+                for (std::int64_t b = 0; b < static_cast<std::int64_t>(lens.size()); ++b) {
+                    auto cols = real[b].nonzero().squeeze(1);
+                    auto alone = m->forward(ids[b].index_select(0, cols).unsqueeze(0), torch::Tensor());
+                    (alone[0] * weights[b].index_select(0, cols)).sum().backward();
+                    auto mine = out.detach()[b].index_select(0, cols);
+                    const double scale = std::max(1.0, alone.detach().abs().max().item<double>());
+                    EXPECT_LE((mine - alone.detach()[0]).abs().max().item<double>() / scale, 1e-5)
+                        << label << ", sequence " << b;
+                }
+                auto aloneGrads = grads();
+                for (std::size_t i = 0; i < params.size(); ++i) {
+                    const double scale = std::max(1e-3, aloneGrads[i].abs().max().item<double>());
+                    EXPECT_LE((batchGrads[i] - aloneGrads[i]).abs().max().item<double>() / scale, 1e-4)
+                        << label << ", parameter " << i;
+                }
+            }
+        m->setGradientCheckpointing(false);
+        // No mask (no padding): every row is its own sequence.
+        auto ids = torch::randint(3, 500, {3, 9}, torch::kInt64);
+        auto all = m->forward(ids, torch::Tensor()).detach();
+        for (std::int64_t b = 0; b < 3; ++b) {
+            auto alone = m->forward(ids[b].unsqueeze(0), torch::Tensor()).detach()[0];
+            EXPECT_LE((all[b] - alone).abs().max().item<double>() / std::max(1.0, alone.abs().max().item<double>()), 1e-5)
+                << m->spec().modelType << ", unpadded row " << b;
         }
     }
 }

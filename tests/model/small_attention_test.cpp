@@ -122,7 +122,7 @@ void checkTraining(std::int64_t D, std::int64_t nKv, std::int64_t rep, std::int6
          rv = v0.to(torch::kFloat64).requires_grad_(true);
     std::vector<torch::Tensor> rows;
     for (std::int64_t b = 0; b < B; ++b) {
-        const auto s0 = spans[b][0].item<std::int64_t>(), n = spans[b][1].item<std::int64_t>();
+        const auto s0 = spans[b][0].item<std::int64_t>() - b * S, n = spans[b][1].item<std::int64_t>(); // flat rows
         auto i = torch::arange(S).unsqueeze(1), j = torch::arange(S).unsqueeze(0);
         auto allowed = (j <= i) & (j >= s0) & (j < s0 + n) & (i >= s0) & (i < s0 + n);
         if (window > 0) allowed = allowed & (j > i - window);
@@ -172,12 +172,27 @@ TEST(SmallAttentionTraining, TokenSpansNeedOneRunOfTokensPerSequence) {
     EXPECT_EQ(spans[0][1].item<std::int64_t>(), 3);
     EXPECT_FALSE(model::tokenSpans(torch::tensor({1, 0, 1}, torch::kLong).view({1, 3}), 1, 3).defined());
     auto all = model::tokenSpans(torch::Tensor(), 2, 5);
-    EXPECT_EQ(all[1][0].item<std::int64_t>(), 0);
+    EXPECT_EQ(all[1][0].item<std::int64_t>(), 5) << "rows count over the flattened batch: b S + t";
     EXPECT_EQ(all[1][1].item<std::int64_t>(), 5);
     EXPECT_FALSE(model::smallHeadCausalTraining(torch::randn({1, 4, 1, 64}), torch::randn({1, 4, 1, 64}),
                                                 torch::randn({1, 4, 1, 64}), all.slice(0, 0, 1), 0)
                      .defined())
         << "heads above 32 take the general path";
+}
+
+TEST(SmallAttentionTraining, PackTokensListsEachSequencesRowsAndPositions) {
+    // Left padding, right padding and a full row: rows in order, positions from 0 per sequence,
+    // spans in the packed layout.
+    auto mask = torch::tensor({0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1}, torch::kLong).view({3, 4});
+    auto p = model::packTokens(mask, 3, 4);
+    ASSERT_TRUE(p.rows.defined());
+    auto vec = [](const torch::Tensor& t) { return std::vector<std::int64_t>(t.data_ptr<std::int64_t>(), t.data_ptr<std::int64_t>() + t.numel()); };
+    EXPECT_EQ(vec(p.rows), (std::vector<std::int64_t>{1, 2, 3, 4, 8, 9, 10, 11}));
+    EXPECT_EQ(vec(p.positions), (std::vector<std::int64_t>{0, 1, 2, 0, 0, 1, 2, 3}));
+    EXPECT_EQ(vec(p.spans), (std::vector<std::int64_t>{0, 3, 3, 1, 4, 4}));
+    // A hole inside a sequence, or a sequence with no token: no packing.
+    EXPECT_FALSE(model::packTokens(torch::tensor({1, 0, 1, 1}, torch::kLong).view({1, 4}), 1, 4).rows.defined());
+    EXPECT_FALSE(model::packTokens(torch::tensor({1, 1, 0, 0}, torch::kLong).view({2, 2}), 2, 2).rows.defined());
 }
 
 TEST(SmallAttentionTraining, RotaryRowsEqualTheComposedRotation) {
