@@ -104,18 +104,31 @@ bool BertSelfAttentionImpl::packedProjection(torch::Tensor& weight, torch::Tenso
     return true;
 }
 
-torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
-    const auto B = x.size(0), S = x.size(1), D = m_headDim;
-    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask,
+                                             const torch::Tensor& rows) {
+    const double scale = 1.0 / std::sqrt(static_cast<double>(m_headDim));
+    if (rows.defined()) { // packed tokens [1, T, H]: attention over the padded batch of the mask
+        const auto B = mask.size(0), S = mask.size(-1);
+        return packRows(attend(unpackRows(query(x) * scale, rows, B, S), unpackRows(key(x), rows, B, S),
+                               unpackRows(value(x), rows, B, S), mask),
+                        rows);
+    }
+    const auto B = x.size(0), S = x.size(1);
     torch::Tensor w, b;
     if (fusedInference(*this, x) && packedProjection(w, b)) {
         auto ctx = packedSelfAttention(gemmLinear(x, w, b), m_nHead, scale,
                                        mask.defined() ? mask.reshape({B, S}) : mask);
         if (ctx.defined()) return ctx;
     }
-    auto q = (query(x) * scale).view({B, S, m_nHead, 1, D}).permute({0, 2, 3, 1, 4}); // [B, nH, 1, S, D]
-    auto k = key(x).view({B, S, m_nHead, D}).permute({0, 2, 1, 3});
-    auto v = value(x).view({B, S, m_nHead, D}).permute({0, 2, 1, 3});
+    return attend(query(x) * scale, key(x), value(x), mask);
+}
+
+torch::Tensor BertSelfAttentionImpl::attend(const torch::Tensor& qp, const torch::Tensor& kp, const torch::Tensor& vp,
+                                            const torch::Tensor& mask) const {
+    const auto B = qp.size(0), S = qp.size(1), D = m_headDim;
+    auto q = qp.view({B, S, m_nHead, 1, D}).permute({0, 2, 3, 1, 4}); // [B, nH, 1, S, D]
+    auto k = kp.view({B, S, m_nHead, D}).permute({0, 2, 1, 3});
+    auto v = vp.view({B, S, m_nHead, D}).permute({0, 2, 1, 3});
     return groupedAttention(q, k, v, mask);
 }
 
@@ -137,8 +150,8 @@ BertAttentionImpl::BertAttentionImpl(const BertConfig& c, const torch::TensorOpt
     output = register_module("output", BertResidualOutput(c.hiddenSize, c.hiddenSize, c.layerNormEps, o));
 }
 
-torch::Tensor BertAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
-    return output(self(x, mask), x);
+torch::Tensor BertAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask, const torch::Tensor& rows) {
+    return output(self(x, mask, rows), x);
 }
 
 BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c, const torch::TensorOptions& o)
@@ -160,8 +173,8 @@ BertLayerImpl::BertLayerImpl(const BertConfig& c, const torch::TensorOptions& o)
         register_module("output", BertResidualOutput(c.intermediateSize, c.hiddenSize, c.layerNormEps, o));
 }
 
-torch::Tensor BertLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
-    auto a = attention(x, mask);
+torch::Tensor BertLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& mask, const torch::Tensor& rows) {
+    auto a = attention(x, mask, rows);
     return output(intermediate(a), a);
 }
 
@@ -177,6 +190,13 @@ torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tens
                                      const torch::Tensor& tokenTypes) {
     const auto B = ids.size(0), S = ids.size(1);
     auto x = embeddings(ids, tokenTypes, mask);
+    // Training over a padded batch: the layers compute its T tokens only (attention aside).
+    torch::Tensor rows;
+    if (torch::GradMode::is_enabled() && mask.defined() && mask.dim() == 2)
+        if (auto pack = packTokens(mask, B, S); pack.rows.defined() && pack.rows.size(0) < B * S) {
+            rows = pack.rows.to(x.device());
+            x = packRows(x, rows);
+        }
     torch::Tensor add;
     // An all-ones mask adds nothing: skip the additive mask (one pass over every score block).
     if (mask.defined() && !mask.to(torch::kBool).all().item<bool>()) {
@@ -189,12 +209,12 @@ torch::Tensor BertModelImpl::forward(const torch::Tensor& ids, const torch::Tens
         auto* block = l->as<BertLayerImpl>();
         if (recompute)
             x = recomputed(
-                *block, [block](const std::vector<torch::Tensor>& in) { return block->forward(in[0], in[1]); },
-                {x, add});
+                *block, [block](const std::vector<torch::Tensor>& in) { return block->forward(in[0], in[1], in[2]); },
+                {x, add, rows});
         else
-            x = block->forward(x, add);
+            x = block->forward(x, add, rows);
     }
-    return x;
+    return rows.defined() ? unpackRows(x, rows, B, S) : x;
 }
 
 std::vector<std::string> bertNameCandidates(const std::string& name) {

@@ -44,14 +44,19 @@ TORCH_MODULE(BertEmbeddings);
 class BertSelfAttentionImpl : public torch::nn::Module {
   public:
     BertSelfAttentionImpl(const BertConfig& c, const torch::TensorOptions& o);
-    /// x [B, S, H], mask additive [B, 1, 1, 1, S] -> context [B, S, H].
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
+    /// x [B, S, H], mask additive [B, 1, 1, 1, S] -> context [B, S, H]. Training over packed
+    /// tokens passes x [1, T, H] and rows (packTokens' flat rows of the tokens in the padded batch
+    /// of the mask): the projections run over the T tokens, the attention over the padded batch.
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, const torch::Tensor& rows = {});
     Linear query{nullptr}, key{nullptr}, value{nullptr};
 
   private:
     /// Inference: q | k | v weights packed into one [3 H, H] projection (one product instead
     /// of three), rebuilt whenever a weight changes (tracked by tensor version counters).
     bool packedProjection(torch::Tensor& weight, torch::Tensor& bias);
+    /// Attention of the projections [B, S, H] (queries already scaled): the context [B, S, H].
+    torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                         const torch::Tensor& mask) const;
 
     std::int64_t m_nHead, m_headDim;
     torch::Tensor m_qkvWeight, m_qkvBias;
@@ -72,7 +77,8 @@ TORCH_MODULE(BertResidualOutput);
 class BertAttentionImpl : public torch::nn::Module {
   public:
     BertAttentionImpl(const BertConfig& c, const torch::TensorOptions& o);
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
+    /// See BertSelfAttentionImpl::forward.
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, const torch::Tensor& rows = {});
     BertSelfAttention self{nullptr};
     BertResidualOutput output{nullptr};
 };
@@ -92,7 +98,8 @@ TORCH_MODULE(BertIntermediate);
 class BertLayerImpl : public torch::nn::Module {
   public:
     BertLayerImpl(const BertConfig& c, const torch::TensorOptions& o);
-    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
+    /// See BertSelfAttentionImpl::forward.
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, const torch::Tensor& rows = {});
     BertAttention attention{nullptr};
     BertIntermediate intermediate{nullptr};
     BertResidualOutput output{nullptr};
@@ -105,7 +112,9 @@ class BertModelImpl : public torch::nn::Module {
     BertModelImpl(const BertConfig& c, const torch::TensorOptions& o = {});
     /// ids [B, S] int64; mask [B, S] (1 = token; right or left padding: positions count real
     /// tokens, as HF's arange does for right padding); tokenTypes [B, S] or undefined
-    /// (all 0). Returns last_hidden_state [B, S, H].
+    /// (all 0). Returns last_hidden_state [B, S, H]. Training (autograd on) over a padded batch
+    /// whose rows are one run of tokens each computes the real tokens only, except inside the
+    /// attention (packTokens); padded positions then hold zeros.
     torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& mask = {},
                           const torch::Tensor& tokenTypes = {});
 

@@ -1002,6 +1002,15 @@ TokenPacking packTokens(const torch::Tensor& mask, std::int64_t B, std::int64_t 
     return p;
 }
 
+torch::Tensor unpackRows(const torch::Tensor& x, const torch::Tensor& rows, std::int64_t B, std::int64_t S) {
+    const auto T = rows.size(0), N = x.size(-1);
+    return torch::zeros({B * S, N}, x.options()).index_copy(0, rows, x.reshape({T, N})).view({B, S, N});
+}
+
+torch::Tensor packRows(const torch::Tensor& x, const torch::Tensor& rows) {
+    return x.reshape({-1, x.size(-1)}).index_select(0, rows).unsqueeze(0);
+}
+
 torch::Tensor smallHeadCausalTraining(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                                       const torch::Tensor& spans, std::int64_t window) {
     if (q.dim() != 4 || k.dim() != 4 || v.sizes() != k.sizes() || !spans.defined() || spans.dim() != 2 ||

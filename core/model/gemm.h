@@ -90,6 +90,11 @@ struct TokenPacking {
     torch::Tensor rows, positions, spans;
 };
 TokenPacking packTokens(const torch::Tensor& mask, std::int64_t B, std::int64_t S);
+/// Packed rows x [1, T, N] (or [T, N]) put back at their flat rows of a padded batch: [B, S, N],
+/// zeros between (with autograd; rows on x's device).
+torch::Tensor unpackRows(const torch::Tensor& x, const torch::Tensor& rows, std::int64_t B, std::int64_t S);
+/// The packed rows [1, T, N] of a padded batch x [B, S, N] (with autograd).
+torch::Tensor packRows(const torch::Tensor& x, const torch::Tensor& rows);
 
 /// Training: causal (window > 0: sliding-window) grouped-query attention for small heads with
 /// autograd, in the projections' row layout: q [B, S, nHead, D] (scale folded in), k and v

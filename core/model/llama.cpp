@@ -107,12 +107,10 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
         // Packed tokens [1, T, H] (training): the projections run over the T tokens only; the
         // attention itself over the padded batch of the mask [B, 1, 1, S', S'], its inputs scattered
         // to their rows (zeros between) and its context gathered back.
-        const auto Bp = mask.size(0), Sp = mask.size(-1), T = x.size(1);
-        auto padded = [&](const torch::Tensor& t) {
-            return torch::zeros({Bp * Sp, t.size(-1)}, t.options()).index_copy(0, rows, t.reshape({T, -1})).view({Bp, Sp, -1});
-        };
-        auto ctx = attendPadded(padded(q_proj(x)), padded(k_proj(x)), padded(v_proj(x)), cos, sin, mask);
-        return o_proj(ctx.reshape({Bp * Sp, -1}).index_select(0, rows).unsqueeze(0));
+        const auto Bp = mask.size(0), Sp = mask.size(-1);
+        auto ctx = attendPadded(unpackRows(q_proj(x), rows, Bp, Sp), unpackRows(k_proj(x), rows, Bp, Sp),
+                                unpackRows(v_proj(x), rows, Bp, Sp), cos, sin, mask);
+        return o_proj(packRows(ctx, rows));
     }
     if (spans.defined()) { // training with small heads: fused rotation and attention in row layout
         auto qr = ropeRows(q_proj(x).view({B, S, m_nHead, D}), cos * scale, sin * scale);
@@ -249,7 +247,7 @@ torch::Tensor LlamaModelImpl::forwardTrainingPacked(const torch::Tensor& ids, co
     if (!pack.rows.defined() || pack.rows.size(0) == B * S) return {}; // holes or empty rows; or no padding
     const auto dev = embed_tokens->weight.device();
     auto rows = pack.rows.to(dev);
-    auto x = embed_tokens(ids.reshape({-1}).index_select(0, rows)).unsqueeze(0); // [1, T, H]
+    auto x = embed_tokens(packRows(ids.unsqueeze(-1), rows).squeeze(-1)); // [1, T, H]
     torch::Tensor cos, sin, add, spans, scatter;
     if (smallHeadTrainingApplies(x, m_config.headDim)) { // the fused attention reads the packed rows
         std::tie(cos, sin) = ropeTables(pack.positions.to(dev).unsqueeze(0), m_config.headDim, m_config.ropeTheta,
@@ -261,9 +259,7 @@ torch::Tensor LlamaModelImpl::forwardTrainingPacked(const torch::Tensor& ids, co
         add = attentionMask(mask.to(dev), B, S, x.scalar_type());
         scatter = rows;
     }
-    x = runLayers(x, cos, sin, add, spans, scatter);
-    x = norm(x).squeeze(0);
-    return torch::zeros({B * S, x.size(1)}, x.options()).index_copy(0, rows, x).view({B, S, -1});
+    return unpackRows(norm(runLayers(x, cos, sin, add, spans, scatter)), rows, B, S);
 }
 
 torch::Tensor LlamaModelImpl::runLayers(torch::Tensor x, const torch::Tensor& cos, const torch::Tensor& sin,

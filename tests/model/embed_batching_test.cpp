@@ -156,7 +156,8 @@ TEST(EmbedBatching, PackedDecoderPathMatchesPaddedPath) {
     }
 }
 
-// Training over a padded batch computes its tokens only (forwardTrainingPacked): its hidden
+// Training over a padded batch computes its tokens only (LlamaModel::forwardTrainingPacked, and
+// BERT's layers outside the attention): its hidden
 // states and every parameter's gradient equal those of each sequence run alone, unpadded, with
 // the gradients summed; with gradient checkpointing too.
 TEST(EmbedBatching, TrainingOnAPaddedBatchEqualsEachSequenceAlone) {
@@ -165,7 +166,14 @@ TEST(EmbedBatching, TrainingOnAPaddedBatchEqualsEachSequenceAlone) {
     const std::vector<std::int64_t> lens = {40, 1, 70, 3, 65};
     const std::int64_t S = 70;
     torch::manual_seed(11);
-    for (auto& m : decoderModels(dir, tmp.path())) {
+    auto models = decoderModels(dir, tmp.path());
+    std::ofstream(tmp / "bert.json") << nlohmann::json{{"model_type", "bert"},       {"vocab_size", 512},
+                                                       {"hidden_size", 64},          {"intermediate_size", 96},
+                                                       {"num_hidden_layers", 2},     {"num_attention_heads", 4},
+                                                       {"max_position_embeddings", 128}}
+                                                          .dump();
+    models.push_back(model::randomBackbone(tmp / "bert.json"));
+    for (auto& m : models) {
         auto params = m->module().parameters();
         for (auto& p : params)
             p.set_requires_grad(true);
