@@ -279,6 +279,26 @@ std::int64_t loraBlockRows(std::int64_t r, std::int64_t K, std::int64_t N) {
     return std::clamp<std::int64_t>(rows >= 8 ? rows / 8 * 8 : rows, 1, 512);
 }
 
+/// out[i] = scale * (parts[0][i] + parts[1][i] + ...) for i < n, the chunks added in order.
+void sumChunks(const float* __restrict parts, std::int64_t chunks, std::int64_t n, float scale,
+               float* __restrict out) {
+    std::int64_t i = 0;
+    for (; i + kVecChunk <= n; i += kVecChunk) { // constant-trip inner loops: vectorised at -O2
+        float acc[kVecChunk] = {};
+        for (std::int64_t c = 0; c < chunks; ++c)
+            for (std::int64_t j = 0; j < kVecChunk; ++j)
+                acc[j] += parts[c * n + i + j];
+        for (std::int64_t j = 0; j < kVecChunk; ++j)
+            out[i + j] = acc[j] * scale;
+    }
+    for (; i < n; ++i) {
+        float acc = 0.0f;
+        for (std::int64_t c = 0; c < chunks; ++c)
+            acc += parts[c * n + i];
+        out[i] = acc * scale;
+    }
+}
+
 /// One 64-bit seed from the default CPU generator (under its lock): the dropout's only draw, so
 /// restoring the generator's state (GradCache, gradient checkpointing) replays the same mask.
 std::uint64_t dropoutSeed() {
@@ -439,12 +459,10 @@ class OneDnnLoraLinear : public torch::autograd::Function<OneDnnLoraLinear> {
                         }
                     }
             });
-            for (std::int64_t c = 0; c < chunks; ++c) { // in chunk order: independent of the thread count
-                if (needA) ga.add_(gaPart[c]);
-                if (needB) gB.add_(gBPart[c]);
-            }
-            if (needA) ga.mul_(scale);
-            if (needB) gB.mul_(scale);
+            // In chunk order (independent of the thread count), in one loop: a tensor add per chunk
+            // cost ~4,500 dispatcher calls per stories260K step.
+            if (needA) sumChunks(gaPart.data_ptr<float>(), chunks, r * K, scale, ga.data_ptr<float>());
+            if (needB) sumChunks(gBPart.data_ptr<float>(), chunks, N * r, scale, gB.data_ptr<float>());
         }
         if (needX) gx = gx.view(ctx->saved_data["x_sizes"].toIntVector());
         if (needW) { // gy^T x [N, K]
