@@ -17,6 +17,8 @@
 #       positives, batch 64, max length 128, steps interleaved (bench_train lora), beside the
 #       same two arms on PyTorch 2.x + transformers + PEFT (tests/bench/peft_train_step.py, venv
 #       of tests/peers/setup.sh, its default threading): s/step and user/system CPU s per step.
+#       Both pad each batch on the right to its longest text; synthembed's training computes the
+#       real tokens only (packed, ~56% of the padded rows on these batches), PEFT/transformers all rows.
 #       Goals: LoRA step <= full step; LoRA <= 0.8x PEFT's time.
 #   tests/bench/run_train_bench.sh --stsb [SECONDS]     # STS-B fine-tune of stories260K vs the
 #                                                       # Python baseline's recorded figures
