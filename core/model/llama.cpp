@@ -226,7 +226,6 @@ torch::Tensor LlamaModelImpl::forwardPacked(const torch::Tensor& ids, const torc
     // Rows whose tokens are not one run (holes) or empty rows: the padded path defines what they get.
     auto pack = packTokens(mask, B, S);
     if (!pack.rows.defined()) return {};
-    const auto T = pack.rows.size(0);
     std::vector<std::int64_t> offsets{0};
     const std::int64_t* sp = pack.spans.data_ptr<std::int64_t>();
     for (std::int64_t b = 0; b < B; ++b)
@@ -235,10 +234,7 @@ torch::Tensor LlamaModelImpl::forwardPacked(const torch::Tensor& ids, const torc
     auto [cos, sin] = ropeTables(pack.positions, m_config.headDim, m_config.ropeTheta, x.scalar_type()); // [T, D/2]
     for (const auto& layer : *layers)
         x = layer->as<LlamaDecoderLayerImpl>()->forwardPacked(x, cos, sin, offsets, m_config.slidingWindow);
-    x = norm(x);
-    auto out = torch::zeros({B * S, x.size(1)}, x.options());
-    out.index_copy_(0, pack.rows, x.view({T, -1}));
-    return out.view({B, S, -1});
+    return unpackRows(norm(x), pack.rows, B, S);
 }
 
 torch::Tensor LlamaModelImpl::forwardTrainingPacked(const torch::Tensor& ids, const torch::Tensor& mask) {
