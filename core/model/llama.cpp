@@ -103,7 +103,7 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
                                           const torch::Tensor& spans, const torch::Tensor& rows) {
     const auto B = x.size(0), S = x.size(1), D = m_headDim;
     const double scale = 1.0 / std::sqrt(static_cast<double>(D));
-    if (rows.defined() && !spans.defined()) {
+    if (rows.defined()) {
         // Packed tokens [1, T, H] (training): the projections run over the T tokens only; the
         // attention itself over the padded batch of the mask [B, 1, 1, S', S'], its inputs scattered
         // to their rows (zeros between) and its context gathered back.
@@ -243,7 +243,7 @@ torch::Tensor LlamaModelImpl::forwardTrainingPacked(const torch::Tensor& ids, co
     if (!pack.rows.defined() || pack.rows.size(0) == B * S) return {}; // holes or empty rows; or no padding
     const auto dev = embed_tokens->weight.device();
     auto rows = pack.rows.to(dev);
-    auto x = embed_tokens(packRows(ids.unsqueeze(-1), rows).squeeze(-1)); // [1, T, H]
+    auto x = embed_tokens(ids.reshape({-1}).index_select(0, rows).unsqueeze(0)); // [1, T, H]
     torch::Tensor cos, sin, add, spans, scatter;
     if (smallHeadTrainingApplies(x, m_config.headDim)) { // the fused attention reads the packed rows
         std::tie(cos, sin) = ropeTables(pack.positions.to(dev).unsqueeze(0), m_config.headDim, m_config.ropeTheta,

@@ -53,8 +53,8 @@ class LlamaAttentionImpl : public torch::nn::Module {
     /// x [B, S, H]; cos/sin [B, S, D/2]; mask additive [B, 1, 1, S, S]. Training with small heads
     /// passes spans (tokenSpans, or packTokens' with x packed [1, T, H]) instead of mask: the fused
     /// attention (smallHeadCausalTraining). Training over packed tokens with larger heads passes x
-    /// [1, T, H], rows (packTokens' flat rows of the tokens), and cos/sin and mask of the padded
-    /// batch: the attention runs padded, every projection over the T tokens only.
+    /// [1, T, H], rows (packTokens' flat rows of the tokens; never with spans), and cos/sin and mask
+    /// of the padded batch: the attention runs padded, every projection over the T tokens only.
     torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                           const torch::Tensor& mask, const torch::Tensor& spans = {}, const torch::Tensor& rows = {});
     /// Inference over packed sequences (no padding): x [T, H]; cos/sin [T, D/2]; sequence s holds
